@@ -1,0 +1,49 @@
+package dev.ferry.bastion.api;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.keys.KeyFormatException;
+import dev.ferry.keys.SshPublicKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Request bodies of the control API. Unknown fields are refused by {@link Json}. */
+public final class Requests {
+    private Requests() {
+    }
+
+    /** {@code POST /api/v1/vps}: register an external VPS. */
+    public record CreateVps(String name, String endpoint, List<String> keys) {
+    }
+
+    /** {@code POST /api/v1/vps/{ref}/keys}: add keys to a VPS. */
+    public record AddKeys(List<String> keys) {
+    }
+
+    /** Parses the {@code keys} field: OpenSSH public key lines, errors naming the element. */
+    public static List<SshPublicKey> parseKeys(List<String> lines) {
+        if (lines == null || lines.isEmpty()) {
+            throw FerryException.invalid("field 'keys' is required: a list of OpenSSH public key lines");
+        }
+        List<SshPublicKey> keys = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line == null) {
+                throw FerryException.invalid("keys[" + i + "]: is null; expected an OpenSSH public key line");
+            }
+            try {
+                keys.add(SshPublicKey.parse(line));
+            } catch (KeyFormatException e) {
+                throw FerryException.invalid("keys[" + i + "]: " + e.getMessage());
+            }
+        }
+        return keys;
+    }
+
+    /** A required string field. */
+    public static String required(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw FerryException.invalid("field '" + field + "' is required");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.ferry.bastion.api;
+
+import dev.ferry.bastion.FerryException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Maps {@code METHOD /path/{param}} to handlers. Path segments are percent-decoded one by one, and
+ * {@code +} stays a plus: SHA256 fingerprints contain it.
+ */
+public final class Router {
+
+    /** A handler's answer: status and a body that becomes JSON. */
+    public record Response(int status, Object body) {
+        public static Response ok(Object body) {
+            return new Response(200, body);
+        }
+
+        public static Response created(Object body) {
+            return new Response(201, body);
+        }
+    }
+
+    /** A request as a handler sees it. */
+    public record Request(List<String> params, byte[] body) {
+        public String param(int i) {
+            return params.get(i);
+        }
+    }
+
+    /** Handles one route. */
+    @FunctionalInterface
+    public interface Handler {
+        Response handle(Request request);
+    }
+
+    /** A route found for a request, or the error it gets. */
+    public record Match(boolean requiresAuth, Handler handler, List<String> params) {
+        Response handle(byte[] body) {
+            return handler.handle(new Request(params, body));
+        }
+    }
+
+    private record Route(String method, String[] segments, boolean requiresAuth, Handler handler) {
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    /** Adds an authenticated route; {@code pattern} like {@code /api/v1/vps/{ref}}. */
+    public Router route(String method, String pattern, Handler handler) {
+        routes.add(new Route(method, split(pattern), true, handler));
+        return this;
+    }
+
+    /** Adds a route anyone may call (health checks). */
+    public Router open(String method, String pattern, Handler handler) {
+        routes.add(new Route(method, split(pattern), false, handler));
+        return this;
+    }
+
+    Match match(String method, String rawPath) {
+        String[] segments = split(rawPath);
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Route r : routes) {
+            List<String> params = bind(r.segments(), segments);
+            if (params == null) {
+                continue;
+            }
+            if (r.method().equals(method)) {
+                return new Match(r.requiresAuth(), r.handler(), params);
+            }
+            allowed.add(r.method());
+        }
+        // answer the authentication question first, so nothing about routes leaks before it
+        if (allowed.isEmpty()) {
+            return new Match(true, req -> {
+                throw FerryException.notFound("no such API endpoint: " + method + " " + rawPath);
+            }, List.of());
+        }
+        String use = String.join(" or ", allowed);
+        return new Match(true, req -> new Response(405, java.util.Map.of("error",
+                method + " is not allowed on " + rawPath + "; use " + use)), List.of());
+    }
+
+    private static List<String> bind(String[] pattern, String[] path) {
+        if (pattern.length != path.length) {
+            return null;
+        }
+        List<String> params = new ArrayList<>();
+        for (int i = 0; i < pattern.length; i++) {
+            if (pattern[i].startsWith("{")) {
+                params.add(decode(path[i]));
+            } else if (!pattern[i].equals(path[i])) {
+                return null;
+            }
+        }
+        return params;
+    }
+
+    private static String[] split(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        if (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p.isEmpty() ? new String[0] : p.split("/", -1);
+    }
+
+    static String decode(String segment) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == '%' && isHex(segment, i + 1) && isHex(segment, i + 2)) {
+                out.write(Integer.parseInt(segment.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isHex(String s, int i) {
+        return i < s.length() && Character.digit(s.charAt(i), 16) >= 0;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.ferry.bastion.api;
+
+import dev.ferry.bastion.api.Router.Request;
+import dev.ferry.bastion.api.Router.Response;
+import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsRef;
+import java.util.List;
+import java.util.Map;
+
+/** The VPS and key endpoints of the control API, over the registry. */
+public final class VpsRoutes {
+    static final String VPS = "/api/v1/vps";
+
+    private final VpsRegistry registry;
+
+    public VpsRoutes(VpsRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Adds this class's routes to a router. */
+    public Router register(Router router) {
+        return router
+                .open("GET", "/api/v1/health", req -> Response.ok(Map.of("status", "ok")))
+                .route("GET", VPS, req -> Response.ok(list()))
+                .route("POST", VPS, this::create)
+                .route("GET", VPS + "/{ref}", req -> Response.ok(detail(registry.get(ref(req)))))
+                .route("DELETE", VPS + "/{ref}", req -> Response.ok(Map.of("removed",
+                        VpsView.of(registry.remove(ref(req)), null))))
+                .route("GET", VPS + "/{ref}/keys", req -> Response.ok(Map.of("keys",
+                        registry.keys(ref(req)).stream().map(KeyView::of).toList())))
+                .route("POST", VPS + "/{ref}/keys", this::addKeys)
+                .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", req -> Response.ok(Map.of("removed",
+                        KeyView.of(registry.removeKey(ref(req), req.param(1))))));
+    }
+
+    private Map<String, List<VpsView>> list() {
+        return Map.of("vps", registry.list().stream().map(v -> VpsView.of(v, null)).toList());
+    }
+
+    private Response create(Request req) {
+        Requests.CreateVps body = Json.read(req.body(), Requests.CreateVps.class);
+        Endpoint endpoint = Endpoint.parse(Requests.required("endpoint", body.endpoint()));
+        NewVps vps = new NewVps(body.name(), endpoint, Requests.parseKeys(body.keys()));
+        return Response.created(detail(registry.create(vps)));
+    }
+
+    private Response addKeys(Request req) {
+        VpsRef ref = ref(req);
+        Requests.AddKeys body = Json.read(req.body(), Requests.AddKeys.class);
+        return Response.created(Map.of("added", registry.addKeys(ref, Requests.parseKeys(body.keys()))
+                .stream().map(KeyView::of).toList()));
+    }
+
+    private VpsView detail(Vps v) {
+        return VpsView.of(v, registry.keys(VpsRef.ofId(v.id())).stream().map(KeyView::of).toList());
+    }
+
+    private static VpsRef ref(Request req) {
+        return VpsRef.parse(req.param(0));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ferry.bastion.host;
+
+import dev.ferry.keys.KeyPairs;
+import dev.ferry.keys.PrivateKeyFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Host's data directory: the registry, the bastion host keys, {@code admin.token} and
+ * {@code logs/}. Everything secret is created owner-only from the start and refused when it is not.
+ */
+public final class DataDir {
+    private static final Logger log = LoggerFactory.getLogger(DataDir.class);
+    public static final String ADMIN_TOKEN = "admin.token";
+    public static final String HOST_KEY = "host_keys/ssh_host_ed25519_key";
+
+    private final Path root;
+
+    private DataDir(Path root) {
+        this.root = root;
+    }
+
+    /** Creates the directory (0700) and {@code logs/} when missing. */
+    public static DataDir prepare(Path root) throws IOException {
+        Path abs = root.toAbsolutePath().normalize();
+        if (!Files.isDirectory(abs)) {
+            Files.createDirectories(abs, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+        }
+        if (!Files.isWritable(abs)) {
+            throw new IOException("data directory " + abs + " is not writable by this user");
+        }
+        Files.createDirectories(abs.resolve("logs"));
+        return new DataDir(abs);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path logs() {
+        return root.resolve("logs");
+    }
+
+    /** The admin bearer token, created (random, 0600) on first use. */
+    public String adminToken() throws IOException {
+        return token(root.resolve(ADMIN_TOKEN));
+    }
+
+    /** The bastion's ed25519 host key file, generated once. */
+    public Path hostKey() throws IOException {
+        Path key = root.resolve(HOST_KEY);
+        if (!Files.exists(key)) {
+            PrivateKeyFiles.write(key, KeyPairs.generate(), "ferry-bastion");
+            log.info("generated bastion host key {}", key);
+        }
+        return key;
+    }
+
+    static String token(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
+                log.info("created {}", file);
+            } catch (FileAlreadyExistsException raced) {
+                // another process made it first: read theirs below
+            }
+        }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            throw new IOException("permissions " + PosixFilePermissions.toString(mode) + " of " + file
+                    + " are too open: the token must be readable by its owner only (chmod 600 " + file + ")");
+        }
+        String token = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        if (token.length() < 16) {
+            throw new IOException(file + " holds no usable token (under 16 characters); delete it and "
+                    + "restart the host to make a new one");
+        }
+        return token;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.ferry.bastion.host;
+
+import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.appender.ConsoleAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.builder.api.AppenderComponentBuilder;
+import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
+import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
+import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
+
+/** Logging of the Host: the console and a daily-rolled file in {@code DATA_DIR/logs/}. */
+public final class HostLogging {
+    private static final String PATTERN = "%d{ISO8601} %-5level [%t] %c{1} - %msg%n";
+
+    private HostLogging() {
+    }
+
+    /** (Re)configures Log4j2 for a Host whose logs go to {@code logDir}. */
+    public static void init(Path logDir) {
+        ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
+        b.setConfigurationName("ferry-host");
+        b.setShutdownHook("disable"); // the Host's own shutdown hook logs its last lines, then stops Log4j
+        b.add(b.newAppender("console", "Console")
+                .addAttribute("target", ConsoleAppender.Target.SYSTEM_OUT)
+                .add(b.newLayout("PatternLayout").addAttribute("pattern", PATTERN)));
+        AppenderComponentBuilder file = b.newAppender("file", "RollingFile")
+                .addAttribute("fileName", logDir.resolve("ferry-host.log").toString())
+                .addAttribute("filePattern", logDir.resolve("ferry-host-%d{yyyy-MM-dd}.log.gz").toString())
+                .add(b.newLayout("PatternLayout").addAttribute("pattern", PATTERN))
+                .addComponent(b.newComponent("Policies")
+                        .addComponent(b.newComponent("TimeBasedTriggeringPolicy")))
+                .addComponent(b.newComponent("DefaultRolloverStrategy").addAttribute("max", 14));
+        b.add(file);
+        // MINA and H2 are chatty at INFO about internals users cannot act on
+        b.add(b.newLogger("org.apache.sshd", Level.WARN));
+        b.add(b.newLogger("org.h2", Level.WARN));
+        b.add(b.newRootLogger(Level.INFO).add(b.newAppenderRef("console")).add(b.newAppenderRef("file")));
+        Configurator.reconfigure(b.build());
+    }
+
+    /** Flushes and stops Log4j2; the last call of a Host process. */
+    public static void shutdown() {
+        org.apache.logging.log4j.LogManager.shutdown();
+    }
+}

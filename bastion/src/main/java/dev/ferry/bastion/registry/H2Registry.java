@@ -1,0 +1,279 @@
+package dev.ferry.bastion.registry;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Snowflake;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsKey;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.SshPublicKey;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry in an embedded H2 file ({@code registry.mv.db} in the data directory). Every commit
+ * reaches the file before the call returns ({@code WRITE_DELAY=0}), so a {@code kill -9} of the Host
+ * loses nothing it has answered for.
+ */
+public final class H2Registry implements VpsRegistry {
+    private static final Logger log = LoggerFactory.getLogger(H2Registry.class);
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String VPS_COLUMNS = "v.id, v.name, v.status, v.endpoint_host, v.endpoint_port, "
+            + "v.created_at, v.updated_at, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
+
+    private final JdbcConnectionPool pool;
+    private final Snowflake ids;
+    private final Clock clock;
+    private final Sql sql;
+
+    private H2Registry(JdbcConnectionPool pool, Snowflake ids, Clock clock) {
+        this.pool = pool;
+        this.ids = ids;
+        this.clock = clock;
+        this.sql = new Sql(pool);
+    }
+
+    /** Opens (creating when missing) the registry file {@code dir/registry} and migrates it. */
+    public static H2Registry open(Path dir, Snowflake ids, Clock clock) {
+        Path file = dir.resolve("registry").toAbsolutePath();
+        String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "ferry", "");
+        pool.setMaxConnections(16);
+        try (Connection c = pool.getConnection()) {
+            int before = Migrations.apply(c, file + ".mv.db");
+            log.info("registry {} open (schema version {} -> {})", file + ".mv.db", before,
+                    Migrations.latestVersion());
+        } catch (SQLException e) {
+            pool.dispose();
+            throw openFailure(file, e);
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
+        return new H2Registry(pool, ids, clock);
+    }
+
+    private static IllegalStateException openFailure(Path file, SQLException e) {
+        String text = String.valueOf(e.getMessage());
+        if (text.contains("already in use") || text.contains("Locked by another")) {
+            return new IllegalStateException("the registry " + file + ".mv.db is in use by another process "
+                    + "(is another 'ferry host' running with this data directory?)", e);
+        }
+        return new IllegalStateException("cannot open the registry " + file + ".mv.db: " + text, e);
+    }
+
+    @Override
+    public Vps create(NewVps v) {
+        long id = ids.next();
+        Instant now = clock.instant();
+        sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO vps(id, name, status, endpoint_host, "
+                    + "endpoint_port, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setLong(1, id);
+                ps.setString(2, v.name());
+                ps.setString(3, VpsStatus.RUNNING.word());
+                ps.setString(4, v.endpoint().host());
+                ps.setInt(5, v.endpoint().port());
+                ps.setObject(6, utc(now));
+                ps.setObject(7, utc(now));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw FerryException.conflict("a VPS named '" + v.name() + "' already exists");
+                }
+                throw e;
+            }
+            insertKeys(c, id, v.keys(), now);
+            return null;
+        });
+        log.info("vps {} registered (name {}, endpoint {}, {} key(s))", id, v.name(), v.endpoint(),
+                v.keys().size());
+        return get(VpsRef.ofId(id));
+    }
+
+    private void insertKeys(Connection c, long vpsId, List<SshPublicKey> keys, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO vps_key(vps_id, fingerprint, key_type, "
+                + "key_blob, comment, added_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (SshPublicKey k : keys) {
+                ps.setLong(1, vpsId);
+                ps.setString(2, k.fingerprint());
+                ps.setString(3, k.type());
+                ps.setString(4, k.base64());
+                ps.setString(5, k.comment());
+                ps.setObject(6, utc(now));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @Override
+    public Optional<Vps> find(VpsRef ref) {
+        String where = ref.id() != null ? "v.id = ?" : "v.name = ?";
+        List<Vps> found = sql.query("SELECT " + VPS_COLUMNS + " FROM vps v WHERE " + where,
+                ps -> {
+                    if (ref.id() != null) {
+                        ps.setLong(1, ref.id());
+                    } else {
+                        ps.setString(1, ref.name());
+                    }
+                }, H2Registry::vps);
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public List<Vps> list() {
+        return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v ORDER BY v.id", ps -> { }, H2Registry::vps);
+    }
+
+    @Override
+    public Vps remove(VpsRef ref) {
+        Vps v = get(ref);
+        sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM vps WHERE id = ?")) {
+                ps.setLong(1, v.id());
+                if (ps.executeUpdate() == 0) {
+                    throw notFound(ref);
+                }
+            }
+            return null;
+        });
+        log.info("vps {} removed", v.id());
+        return v;
+    }
+
+    @Override
+    public List<VpsKey> keys(VpsRef ref) {
+        long id = get(ref).id();
+        return keysOf(id);
+    }
+
+    private List<VpsKey> keysOf(long id) {
+        return sql.query("SELECT vps_id, key_type, key_blob, comment, added_at FROM vps_key WHERE vps_id = ? "
+                + "ORDER BY added_at, fingerprint", ps -> ps.setLong(1, id), H2Registry::key);
+    }
+
+    @Override
+    public List<VpsKey> addKeys(VpsRef ref, List<SshPublicKey> keys) {
+        if (keys.isEmpty()) {
+            throw FerryException.invalid("no key given");
+        }
+        Vps v = get(ref);
+        Instant now = clock.instant();
+        sql.transaction(c -> {
+            try {
+                insertKeys(c, v.id(), keys, now);
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState()) || isBatchUniqueViolation(e)) {
+                    throw FerryException.conflict("that key is already stored for " + v.label()
+                            + " (see: ferry vps keys list " + v.id() + ")");
+                }
+                throw e;
+            }
+            return null;
+        });
+        log.info("vps {}: {} key(s) added", v.id(), keys.size());
+        List<String> added = keys.stream().map(SshPublicKey::fingerprint).toList();
+        return keysOf(v.id()).stream().filter(k -> added.contains(k.fingerprint())).toList();
+    }
+
+    private static boolean isBatchUniqueViolation(SQLException e) {
+        for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+            if (UNIQUE_VIOLATION.equals(next.getSQLState())) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState());
+    }
+
+    @Override
+    public VpsKey removeKey(VpsRef ref, String fingerprint) {
+        Vps v = get(ref);
+        return sql.transaction(c -> {
+            lockVps(c, v.id());
+            List<VpsKey> keys = keysOf(v.id());
+            VpsKey target = keys.stream().filter(k -> k.fingerprint().equals(fingerprint)).findFirst()
+                    .orElseThrow(() -> FerryException.notFound("no key " + fingerprint + " is stored for "
+                            + v.label() + " (see: ferry vps keys list " + v.id() + ")"));
+            if (keys.size() == 1) {
+                throw FerryException.conflict(fingerprint + " is the last key of " + v.label()
+                        + ": nobody could log in without it; add another key first, or remove the VPS");
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM vps_key WHERE vps_id = ? AND fingerprint = ?")) {
+                ps.setLong(1, v.id());
+                ps.setString(2, fingerprint);
+                ps.executeUpdate();
+            }
+            log.info("vps {}: key {} removed", v.id(), fingerprint);
+            return target;
+        });
+    }
+
+    /** Serialises key changes of one VPS, so two removals cannot both pass the last-key check. */
+    private static void lockVps(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM vps WHERE id = ? FOR UPDATE")) {
+            ps.setLong(1, id);
+            ps.executeQuery().close();
+        }
+    }
+
+    @Override
+    public boolean hasKey(long vpsId, String fingerprint) {
+        return !sql.query("SELECT 1 FROM vps_key WHERE vps_id = ? AND fingerprint = ?", ps -> {
+            ps.setLong(1, vpsId);
+            ps.setString(2, fingerprint);
+        }, rs -> Boolean.TRUE).isEmpty();
+    }
+
+    @Override
+    public List<Vps> findByKey(String fingerprint) {
+        return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.id IN "
+                + "(SELECT vps_id FROM vps_key WHERE fingerprint = ?) ORDER BY v.id",
+                ps -> ps.setString(1, fingerprint), H2Registry::vps);
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+
+    private static FerryException notFound(VpsRef ref) {
+        return FerryException.notFound("no VPS '" + ref + "' is registered (see: ferry vps list)");
+    }
+
+    private static Vps vps(ResultSet rs) throws SQLException {
+        return new Vps(rs.getLong("id"), rs.getString("name"), VpsStatus.fromWord(rs.getString("status")),
+                new Endpoint(rs.getString("endpoint_host"), rs.getInt("endpoint_port")),
+                rs.getInt("key_count"), instant(rs, "created_at"), instant(rs, "updated_at"));
+    }
+
+    private static VpsKey key(ResultSet rs) throws SQLException {
+        byte[] blob = Base64.getDecoder().decode(rs.getString("key_blob"));
+        return new VpsKey(rs.getLong("vps_id"),
+                new SshPublicKey(rs.getString("key_type"), blob, rs.getString("comment")),
+                instant(rs, "added_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ferry.bastion.registry;
+
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsKey;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.keys.SshPublicKey;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Host's record of VPS and their keys. Implementations must be thread-safe and keep every
+ * committed change across a crash. Lookups by reference and by key fingerprint are indexed: the SSH
+ * authenticator calls them on its I/O thread for every login.
+ *
+ * <p>Methods that change state throw {@link dev.ferry.bastion.FerryException} with a user-facing
+ * sentence when the request clashes with what is stored (unknown VPS, duplicate name or key).
+ */
+public interface VpsRegistry extends AutoCloseable {
+
+    /** Stores a new VPS with its keys, in one transaction, and returns it. */
+    Vps create(NewVps vps);
+
+    /** The VPS this reference names, if any. */
+    Optional<Vps> find(VpsRef ref);
+
+    /** Like {@link #find} but an unknown reference is a not-found error naming it. */
+    default Vps get(VpsRef ref) {
+        return find(ref).orElseThrow(() -> dev.ferry.bastion.FerryException.notFound(
+                "no VPS '" + ref + "' is registered (see: ferry vps list)"));
+    }
+
+    /** Every VPS, oldest first. */
+    List<Vps> list();
+
+    /** Removes a VPS and its keys; returns what was removed. */
+    Vps remove(VpsRef ref);
+
+    /** The keys stored for a VPS, oldest first. */
+    List<VpsKey> keys(VpsRef ref);
+
+    /** Adds keys to a VPS; all or none. A key already stored for it is a conflict. */
+    List<VpsKey> addKeys(VpsRef ref, List<SshPublicKey> keys);
+
+    /** Removes one key by its {@code SHA256:} fingerprint; refuses to remove the last key. */
+    VpsKey removeKey(VpsRef ref, String fingerprint);
+
+    /** Whether this key (by fingerprint) is stored for that VPS. */
+    boolean hasKey(long vpsId, String fingerprint);
+
+    /** Every VPS that holds this key, for the generic jump user. */
+    List<Vps> findByKey(String fingerprint);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,64 @@
+package dev.ferry.bastion.vps;
+
+import dev.ferry.bastion.FerryException;
+import java.util.regex.Pattern;
+
+/** Where a VPS's sshd listens: a host name or IP literal and a TCP port. */
+public record Endpoint(String host, int port) {
+    private static final Pattern HOSTNAME =
+            Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+    private static final Pattern IPV6 = Pattern.compile("(?i)[0-9a-f:.]{2,45}");
+
+    public Endpoint {
+        if (host == null || !(HOSTNAME.matcher(host).matches() || isIpv6(host))) {
+            throw FerryException.invalid("endpoint host '" + VpsRef.printable(host)
+                    + "' is not a host name or IP address");
+        }
+        if (port < 1 || port > 65535) {
+            throw FerryException.invalid("endpoint port must be between 1 and 65535, got " + port);
+        }
+    }
+
+    /** Parses {@code host:port}, {@code [v6]:port}. */
+    public static Endpoint parse(String text) {
+        String s = text == null ? "" : text.strip();
+        String host;
+        String port;
+        if (s.startsWith("[")) {
+            int close = s.indexOf("]:");
+            if (close < 0) {
+                throw badEndpoint(text);
+            }
+            host = s.substring(1, close);
+            port = s.substring(close + 2);
+            if (!isIpv6(host)) {
+                throw badEndpoint(text);
+            }
+        } else {
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0 || s.indexOf(':') != colon) {
+                throw badEndpoint(text);
+            }
+            host = s.substring(0, colon);
+            port = s.substring(colon + 1);
+        }
+        if (!port.matches("[0-9]{1,5}")) {
+            throw badEndpoint(text);
+        }
+        return new Endpoint(host, Integer.parseInt(port));
+    }
+
+    private static boolean isIpv6(String host) {
+        return host.indexOf(':') >= 0 && IPV6.matcher(host).matches();
+    }
+
+    private static FerryException badEndpoint(String text) {
+        return FerryException.invalid("endpoint '" + VpsRef.printable(text)
+                + "' is not HOST:PORT (for example 10.0.0.5:22 or [fd00::5]:22)");
+    }
+
+    @Override
+    public String toString() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

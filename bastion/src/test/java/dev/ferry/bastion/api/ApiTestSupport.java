@@ -1,0 +1,49 @@
+package dev.ferry.bastion.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A Host on loopback ports in this JVM and a real HTTP client against its control API. */
+final class ApiTestSupport implements AutoCloseable {
+    record Reply(int status, JsonNode body) {
+        String error() {
+            return body.path("error").asText();
+        }
+    }
+
+    final Host host;
+    final String token;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    ApiTestSupport(Path dir) throws IOException {
+        host = Host.start(new HostConfig(dir, "127.0.0.1", 0, "127.0.0.1", 0, 1));
+        token = Files.readString(dir.resolve("admin.token")).strip();
+    }
+
+    Reply call(String method, String path, String body) throws Exception {
+        return call(method, path, body, token);
+    }
+
+    Reply call(String method, String path, String body, String withToken) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(host.apiUrl() + path));
+        if (withToken != null) {
+            b.header("Authorization", "Bearer " + withToken);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), Json.MAPPER.readTree(r.body()));
+    }
+
+    @Override
+    public void close() {
+        host.close();
+    }
+}

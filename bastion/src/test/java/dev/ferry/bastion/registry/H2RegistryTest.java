@@ -1,0 +1,168 @@
+package dev.ferry.bastion.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Snowflake;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsKey;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.SshPublicKey;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class H2RegistryTest {
+    private static final Endpoint ENDPOINT = new Endpoint("127.0.0.1", 2200);
+
+    @TempDir
+    Path dir;
+
+    private H2Registry registry;
+    private final SshPublicKey alice = TestKeys.ed25519("alice@laptop");
+    private final SshPublicKey bob = TestKeys.ecdsa("bob");
+
+    @BeforeEach
+    void open() {
+        registry = openRegistry();
+    }
+
+    @AfterEach
+    void close() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private H2Registry openRegistry() {
+        return H2Registry.open(dir, new Snowflake(1), Clock.systemUTC());
+    }
+
+    @Test
+    void findsByIdAndByNameInAnyCase() {
+        Vps v = registry.create(new NewVps("Web-1", ENDPOINT, List.of(alice)));
+        assertEquals("web-1", v.name());
+        assertEquals(VpsStatus.RUNNING, v.status());
+        assertEquals(1, v.keyCount());
+        assertEquals(v, registry.get(VpsRef.ofId(v.id())));
+        assertEquals(v, registry.get(VpsRef.parse("WEB-1")));
+        assertTrue(registry.find(VpsRef.parse("web-2")).isEmpty());
+    }
+
+    @Test
+    void keepsEverythingAcrossReopen() {
+        Vps v = registry.create(new NewVps("db", ENDPOINT, List.of(alice, bob)));
+        registry.close();
+        registry = openRegistry();
+        Vps again = registry.get(VpsRef.parse("db"));
+        assertEquals(v, again);
+        List<VpsKey> keys = registry.keys(VpsRef.ofId(v.id()));
+        assertEquals(List.of(alice.fingerprint(), bob.fingerprint()).stream().sorted().toList(),
+                keys.stream().map(VpsKey::fingerprint).sorted().toList());
+        VpsKey stored = keys.stream().filter(k -> k.fingerprint().equals(alice.fingerprint())).findFirst().orElseThrow();
+        assertEquals(alice.toOpenSsh(), stored.key().toOpenSsh());
+    }
+
+    @Test
+    void refusesADuplicateName() {
+        registry.create(new NewVps("web", ENDPOINT, List.of(alice)));
+        FerryException e = assertThrows(FerryException.class,
+                () -> registry.create(new NewVps("WEB", ENDPOINT, List.of(bob))));
+        assertEquals(FerryException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("'web' already exists"), e.getMessage());
+        assertEquals(1, registry.list().size());
+    }
+
+    @Test
+    void findsEveryVpsHoldingAKey() {
+        Vps a = registry.create(new NewVps("a", ENDPOINT, List.of(alice)));
+        Vps b = registry.create(new NewVps("b", ENDPOINT, List.of(alice, bob)));
+        assertEquals(List.of(a.id(), b.id()), registry.findByKey(alice.fingerprint()).stream().map(Vps::id).toList());
+        assertEquals(List.of(b.id()), registry.findByKey(bob.fingerprint()).stream().map(Vps::id).toList());
+        assertTrue(registry.hasKey(b.id(), bob.fingerprint()));
+        assertFalse(registry.hasKey(a.id(), bob.fingerprint()));
+    }
+
+    @Test
+    void addsNoKeyWhenOneOfThemIsAlreadyStored() {
+        Vps v = registry.create(new NewVps(null, ENDPOINT, List.of(alice)));
+        SshPublicKey carol = TestKeys.ed25519("carol");
+        FerryException e = assertThrows(FerryException.class,
+                () -> registry.addKeys(VpsRef.ofId(v.id()), List.of(carol, alice)));
+        assertEquals(FerryException.Kind.CONFLICT, e.kind());
+        assertFalse(registry.hasKey(v.id(), carol.fingerprint()), "the batch must be all or nothing");
+        registry.addKeys(VpsRef.ofId(v.id()), List.of(carol));
+        assertTrue(registry.hasKey(v.id(), carol.fingerprint()));
+    }
+
+    @Test
+    void refusesToRemoveTheLastKey() {
+        Vps v = registry.create(new NewVps(null, ENDPOINT, List.of(alice, bob)));
+        registry.removeKey(VpsRef.ofId(v.id()), bob.fingerprint());
+        FerryException e = assertThrows(FerryException.class,
+                () -> registry.removeKey(VpsRef.ofId(v.id()), alice.fingerprint()));
+        assertEquals(FerryException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("last key"), e.getMessage());
+        assertTrue(registry.hasKey(v.id(), alice.fingerprint()));
+    }
+
+    @Test
+    void unknownKeyOrVpsIsNotFound() {
+        Vps v = registry.create(new NewVps(null, ENDPOINT, List.of(alice)));
+        assertEquals(FerryException.Kind.NOT_FOUND, assertThrows(FerryException.class,
+                () -> registry.removeKey(VpsRef.ofId(v.id()), bob.fingerprint())).kind());
+        assertEquals(FerryException.Kind.NOT_FOUND, assertThrows(FerryException.class,
+                () -> registry.remove(VpsRef.parse("nope"))).kind());
+    }
+
+    @Test
+    void removingAVpsRemovesItsKeys() {
+        Vps v = registry.create(new NewVps(null, ENDPOINT, List.of(alice)));
+        registry.remove(VpsRef.ofId(v.id()));
+        assertTrue(registry.list().isEmpty());
+        assertTrue(registry.findByKey(alice.fingerprint()).isEmpty());
+    }
+
+    @Test
+    void refusesASchemaNewerThanTheCode() throws Exception {
+        registry.close();
+        String url = "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url, "ferry", ""); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO ferry_schema(version, script, applied_at) VALUES (99, 'V99__future.sql', "
+                    + "CURRENT_TIMESTAMP)");
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, this::openRegistry);
+        assertTrue(e.getMessage().contains("schema version 99"), e.getMessage());
+        assertTrue(e.getMessage().contains("newer Ferry"), e.getMessage());
+        registry = null;
+    }
+
+    @Test
+    void appliesEachMigrationOnce() throws Exception {
+        registry.close();
+        registry = openRegistry();
+        registry.close();
+        String url = "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url, "ferry", ""); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT COUNT(*), MAX(version) FROM ferry_schema")) {
+            rs.next();
+            assertEquals(Migrations.latestVersion(), rs.getInt(1));
+            assertEquals(Migrations.latestVersion(), rs.getInt(2));
+        }
+        registry = openRegistry();
+    }
+}

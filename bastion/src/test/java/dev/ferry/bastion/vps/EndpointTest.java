@@ -1,0 +1,30 @@
+package dev.ferry.bastion.vps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.FerryException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EndpointTest {
+
+    @Test
+    void parsesHostsAndBracketedIpv6() {
+        assertEquals(new Endpoint("10.0.0.5", 22), Endpoint.parse("10.0.0.5:22"));
+        assertEquals(new Endpoint("runner-1.example", 32768), Endpoint.parse("runner-1.example:32768"));
+        Endpoint v6 = Endpoint.parse("[fd00::5]:2200");
+        assertEquals("fd00::5", v6.host());
+        assertEquals("[fd00::5]:2200", v6.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "host", "host:", ":22", "host:0", "host:65536", "host:22x", "fd00::5:22",
+            "[fd00::5]22", "ho st:22", "host:-1", "[evil.example]:22"})
+    void refusesMalformedEndpoints(String text) {
+        FerryException e = assertThrows(FerryException.class, () -> Endpoint.parse(text));
+        assertTrue(e.getMessage().contains("endpoint"), e.getMessage());
+    }
+}

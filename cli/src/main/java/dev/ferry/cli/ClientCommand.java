@@ -1,0 +1,62 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.bastion.api.Json;
+import dev.ferry.cli.client.ApiClient;
+import dev.ferry.cli.client.HostTarget;
+import dev.ferry.cli.config.ConfigFile;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Base of the commands that call the control API: finds the Host, prints text or JSON. */
+public abstract class ClientCommand implements Callable<Integer> {
+    @Mixin
+    protected ClientOptions options;
+
+    @Spec
+    protected CommandSpec spec;
+
+    /** Runs the command against the API. */
+    protected abstract void run(ApiClient api);
+
+    @Override
+    public final Integer call() {
+        Env env = env();
+        ConfigFile config = options.config != null
+                ? ConfigFile.read(options.config, true)
+                : ConfigFile.read(env.defaultConfigFile(), false);
+        run(new ApiClient(HostTarget.resolve(options.host, options.token, env, config)));
+        out().flush();
+        return ExitCodes.OK;
+    }
+
+    protected Env env() {
+        return ((FerryCommand) spec.root().userObject()).env();
+    }
+
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    protected boolean json() {
+        return options.json;
+    }
+
+    protected void printJson(JsonNode node) {
+        out().println(node.toPrettyString());
+    }
+
+    protected void printJson(Object value) {
+        out().println(new String(Json.write(value), StandardCharsets.UTF_8));
+    }
+
+    /** One URL path segment, percent-encoded (a fingerprint holds '/' and '+'). */
+    protected static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.ferry.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What the CLI reads from its surroundings: environment variables and the home directory. Passed in,
+ * not read from {@link System}, so tests run commands against their own temporary homes.
+ */
+public record Env(Map<String, String> vars, Path home) {
+    public Env {
+        vars = Map.copyOf(vars);
+    }
+
+    public static Env system() {
+        return new Env(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    public String get(String name) {
+        String v = vars.get(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /** {@code $FERRY_HOME}, else {@code ~/.ferry}: the local Host's data directory and config. */
+    public Path ferryHome() {
+        String h = get("FERRY_HOME");
+        return h != null ? Path.of(h) : home.resolve(".ferry");
+    }
+
+    /** {@code ~/.ferry/config.toml}, or under {@code $FERRY_HOME}. */
+    public Path defaultConfigFile() {
+        return ferryHome().resolve("config.toml");
+    }
+}

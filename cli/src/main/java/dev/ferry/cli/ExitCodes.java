@@ -1,0 +1,50 @@
+package dev.ferry.cli;
+
+import dev.ferry.bastion.FerryException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * The one place errors become exit codes and one-line messages (no stack traces for user errors).
+ * 0 ok, 1 unexpected failure, 2 bad usage or input, 3 not found, 4 conflict with the current state,
+ * 5 Host unreachable or unavailable, 6 token refused.
+ */
+public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int USAGE = 2;
+    public static final int NOT_FOUND = 3;
+    public static final int CONFLICT = 4;
+    public static final int UNAVAILABLE = 5;
+    public static final int UNAUTHORIZED = 6;
+
+    public static int of(FerryException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> USAGE;
+            case NOT_FOUND -> NOT_FOUND;
+            case CONFLICT -> CONFLICT;
+            case UNAVAILABLE -> UNAVAILABLE;
+            case UNAUTHORIZED -> UNAUTHORIZED;
+            case INTERNAL -> FAILURE;
+        };
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof FerryException fe) {
+            err.println("ferry: " + fe.getMessage());
+            err.flush();
+            return of(fe.kind());
+        }
+        if (e instanceof IllegalArgumentException) {
+            err.println("ferry: " + e.getMessage());
+            err.flush();
+            return USAGE;
+        }
+        err.println("ferry: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        e.printStackTrace(err);
+        err.flush();
+        return FAILURE;
+    }
+}

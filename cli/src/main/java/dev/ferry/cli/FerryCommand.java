@@ -1,0 +1,20 @@
+package dev.ferry.cli;
+
+import dev.ferry.cli.vps.VpsCommand;
+import picocli.CommandLine.Command;
+
+/** {@code ferry}: the top-level command. */
+@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "SSH jump server for container VPS fleets.",
+        subcommands = {HostCommand.class, VpsCommand.class})
+public final class FerryCommand {
+    private final Env env;
+
+    public FerryCommand(Env env) {
+        this.env = env;
+    }
+
+    public Env env() {
+        return env;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.ferry.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.api.HttpStatus;
+import dev.ferry.bastion.api.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** The control API seen from the CLI. Failures become {@link FerryException}s with sentences. */
+public final class ApiClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final HostTarget target;
+    private final HttpClient http;
+
+    public ApiClient(HostTarget target) {
+        this.target = target;
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    public JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    public JsonNode post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    public JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    /** Reads a response node into one of the API's view records. */
+    public static <T> T as(JsonNode node, Class<T> type) {
+        return Json.MAPPER.convertValue(node, type);
+    }
+
+    private JsonNode send(String method, String path, Object body) {
+        URI uri = uri(path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json");
+        if (target.token() != null) {
+            b.header("Authorization", "Bearer " + target.token());
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable("no answer within " + CONNECT_TIMEOUT.toSeconds() + " s");
+        } catch (HttpTimeoutException e) {
+            throw unreachable("it did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
+        } catch (ConnectException e) {
+            throw unreachable("connection refused");
+        } catch (IOException e) {
+            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable("interrupted");
+        }
+        return answer(response);
+    }
+
+    private JsonNode answer(HttpResponse<String> response) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new FerryException(FerryException.Kind.INTERNAL, target.url() + " answered HTTP "
+                    + response.statusCode() + " without JSON: is it a Ferry host?");
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return node;
+        }
+        String error = node != null && node.hasNonNull("error") ? node.get("error").asText() : "HTTP " + status;
+        if (status == 401) {
+            error += target.token() == null
+                    ? " (no token found: pass --token, set FERRY_TOKEN, or run on the Host as its user)"
+                    : " (the token given was refused)";
+        }
+        throw new FerryException(HttpStatus.kindOf(status), error);
+    }
+
+    private URI uri(String path) {
+        try {
+            URI uri = URI.create(target.url() + path);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw FerryException.invalid("'" + target.url() + "' is not a Host URL (expected like "
+                    + "http://127.0.0.1:8000)");
+        }
+    }
+
+    private FerryException unreachable(String why) {
+        return new FerryException(FerryException.Kind.UNAVAILABLE, "cannot reach the Ferry host at "
+                + target.url() + " (" + why + "); is 'ferry host' running there?");
+    }
+}

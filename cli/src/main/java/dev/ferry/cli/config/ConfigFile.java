@@ -1,0 +1,101 @@
+package dev.ferry.cli.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * {@code config.toml}: one section per role. Unknown keys and values of the wrong type are refused
+ * with the key's name; ranges are checked where the values are used (e.g. {@code HostConfig}).
+ *
+ * <pre>
+ * [host]
+ * data_dir = "/var/lib/ferry"
+ * bind = "0.0.0.0"
+ * ssh_port = 2222
+ * api_bind = "127.0.0.1"
+ * api_port = 8000
+ * instance_id = 1
+ *
+ * [client]
+ * host = "http://bastion.example:8000"
+ * token = "..."
+ * </pre>
+ */
+public record ConfigFile(HostSection host, ClientSection client) {
+    private static final TomlMapper TOML = TomlMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    public static final ConfigFile EMPTY = new ConfigFile(null, null);
+
+    public ConfigFile {
+        host = host == null ? HostSection.EMPTY : host;
+        client = client == null ? ClientSection.EMPTY : client;
+    }
+
+    /** The {@code [host]} section: settings of {@code ferry host}; every key optional. */
+    public record HostSection(@JsonProperty("data_dir") String dataDir, String bind,
+                              @JsonProperty("ssh_port") Integer sshPort,
+                              @JsonProperty("api_bind") String apiBind,
+                              @JsonProperty("api_port") Integer apiPort,
+                              @JsonProperty("instance_id") Integer instanceId) {
+        static final HostSection EMPTY = new HostSection(null, null, null, null, null, null);
+    }
+
+    /** The {@code [client]} section: where the CLI finds the Host. */
+    public record ClientSection(String host, String token) {
+        static final ClientSection EMPTY = new ClientSection(null, null);
+
+        @Override
+        public String toString() {
+            return "ClientSection[host=" + host + ", token=" + (token == null ? null : "<secret>") + "]";
+        }
+    }
+
+    /**
+     * Reads a config file. A missing file is {@link #EMPTY} unless {@code required}; anything wrong in
+     * it is an {@link IllegalArgumentException} naming the file and the key.
+     */
+    public static ConfigFile read(Path file, boolean required) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            if (required) {
+                throw new IllegalArgumentException("config file " + file + " does not exist");
+            }
+            return EMPTY;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    static ConfigFile parse(String text, String where) {
+        try {
+            ConfigFile c = TOML.readValue(text, ConfigFile.class);
+            return c == null ? EMPTY : c;
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException(where + ": unknown key '" + key(e) + "'");
+        } catch (JsonMappingException e) {
+            throw new IllegalArgumentException(where + ": bad value for '" + key(e) + "': "
+                    + e.getOriginalMessage().split("\n")[0]);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": not valid TOML: " + e.getMessage().split("\n")[0]);
+        }
+    }
+
+    private static String key(JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+}

@@ -1,0 +1,41 @@
+package dev.ferry.cli.vps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.bastion.api.Requests;
+import dev.ferry.bastion.api.VpsView;
+import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.KeyOptions;
+import dev.ferry.cli.client.ApiClient;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ferry vps add}: registers a VPS whose sshd Ferry does not run. */
+@Command(name = "add", mixinStandardHelpOptions = true,
+        description = "Register an external VPS (an sshd Ferry does not run) and print its id.")
+public final class VpsAdd extends ClientCommand {
+    @Option(names = "--endpoint", required = true, paramLabel = "HOST:PORT",
+            description = "Where its sshd listens, e.g. 10.0.0.5:22 or [fd00::5]:22.")
+    String endpoint;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Unique name: a letter, then up to 62 letters, digits or '-' (stored lower-case).")
+    String name;
+
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    KeyOptions keys;
+
+    @Override
+    protected void run(ApiClient api) {
+        JsonNode node = api.post("/api/v1/vps", new Requests.CreateVps(name, endpoint, keys.lines()));
+        if (json()) {
+            printJson(node);
+            return;
+        }
+        VpsView v = ApiClient.as(node, VpsView.class);
+        out().println(v.id());
+        spec.commandLine().getErr().println("registered " + v.sshUser()
+                + (v.name() == null ? "" : " (" + v.name() + ")") + " -> " + v.endpoint()
+                + "; connect with: ssh -J " + v.sshUser() + "@<bastion>:<port> root@" + v.sshUser());
+    }
+}

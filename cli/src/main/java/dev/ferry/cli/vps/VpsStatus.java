@@ -1,0 +1,39 @@
+package dev.ferry.cli.vps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.bastion.api.KeyView;
+import dev.ferry.bastion.api.VpsView;
+import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.client.ApiClient;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry vps status REF}: everything about one VPS. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show one VPS in full.")
+public final class VpsStatus extends ClientCommand {
+    @Parameters(paramLabel = "VPS", description = "VPS id or name.")
+    String ref;
+
+    @Override
+    protected void run(ApiClient api) {
+        JsonNode node = api.get("/api/v1/vps/" + segment(ref));
+        if (json()) {
+            printJson(node);
+            return;
+        }
+        VpsView v = ApiClient.as(node, VpsView.class);
+        PrintWriter out = out();
+        out.println("id:        " + v.id());
+        out.println("name:      " + (v.name() == null ? "-" : v.name()));
+        out.println("status:    " + v.status());
+        out.println("endpoint:  " + v.endpoint());
+        out.println("ssh user:  " + v.sshUser());
+        out.println("created:   " + v.createdAt());
+        out.println("updated:   " + v.updatedAt());
+        out.println("keys:      " + v.keyCount());
+        for (KeyView k : v.keys()) {
+            out.println("  " + k.fingerprint() + "  " + k.type() + "  " + k.comment());
+        }
+    }
+}

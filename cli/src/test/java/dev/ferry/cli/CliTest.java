@@ -1,0 +1,231 @@
+package dev.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.bastion.api.Json;
+import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.keys.KeyPairs;
+import dev.ferry.keys.PrivateKeyFiles;
+import dev.ferry.keys.SshPublicKey;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end against a Host listening on a loopback port. */
+class CliTest {
+    @TempDir
+    Path home;
+
+    private Path dataDir;
+    private Host host;
+    private Map<String, String> env;
+    private SshPublicKey alice;
+    private Path aliceFile;
+
+    @BeforeEach
+    void start() throws Exception {
+        dataDir = home.resolve("data");
+        host = Host.start(new HostConfig(dataDir, "127.0.0.1", 0, "127.0.0.1", 0, 1));
+        env = Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN",
+                Files.readString(dataDir.resolve("admin.token")).strip());
+        var pair = KeyPairs.generate();
+        alice = SshPublicKey.of(pair.getPublic(), "alice@laptop");
+        aliceFile = home.resolve("id_alice.pub");
+        PrivateKeyFiles.writePublic(aliceFile, alice);
+    }
+
+    @AfterEach
+    void stop() {
+        host.close();
+    }
+
+    private CliTestSupport.Result ferry(String... args) {
+        return CliTestSupport.run(env, home, args);
+    }
+
+    private String addVps(String name) {
+        CliTestSupport.Result r = ferry("vps", "add", "--endpoint", "127.0.0.1:2200", "--name", name,
+                "--ssh-key", aliceFile.toString());
+        assertEquals(0, r.code(), r.toString());
+        return r.out().strip();
+    }
+
+    @Test
+    void addPrintsTheIdAndListShowsIt() {
+        String id = addVps("Web-1");
+        assertTrue(id.matches("[0-9]{19}"), id);
+        CliTestSupport.Result list = ferry("vps", "list");
+        assertEquals(0, list.code(), list.toString());
+        assertTrue(list.out().startsWith("ID"), list.out());
+        assertTrue(list.out().contains(id) && list.out().contains("web-1") && list.out().contains("running"),
+                list.out());
+    }
+
+    @Test
+    void jsonOutputCarriesIdsAsStrings() throws Exception {
+        String id = addVps("web");
+        JsonNode list = Json.MAPPER.readTree(ferry("vps", "list", "--json").out());
+        assertTrue(list.get("vps").get(0).get("id").isTextual());
+        assertEquals(id, list.get("vps").get(0).get("id").asText());
+        JsonNode status = Json.MAPPER.readTree(ferry("vps", "status", "WEB", "--json").out());
+        assertEquals("running", status.get("status").asText());
+        assertEquals(alice.fingerprint(), status.get("keys").get(0).get("fingerprint").asText());
+    }
+
+    @Test
+    void statusShowsTheKeys() {
+        String id = addVps("web");
+        CliTestSupport.Result r = ferry("vps", "status", id);
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("status:    running"), r.out());
+        assertTrue(r.out().contains(alice.fingerprint()), r.out());
+    }
+
+    @Test
+    void managesKeys() {
+        String id = addVps("web");
+        SshPublicKey bob = SshPublicKey.of(KeyPairs.generate().getPublic(), "bob");
+        CliTestSupport.Result add = ferry("vps", "keys", "add", "web", "--ssh-key-string", bob.toOpenSsh());
+        assertEquals(0, add.code(), add.toString());
+        assertTrue(add.out().contains("added " + bob.fingerprint()), add.out());
+
+        CliTestSupport.Result list = ferry("vps", "keys", "list", id);
+        assertTrue(list.out().contains(alice.fingerprint()) && list.out().contains(bob.fingerprint()), list.out());
+
+        CliTestSupport.Result again = ferry("vps", "keys", "add", "web", "--ssh-key-string", bob.toOpenSsh());
+        assertEquals(ExitCodes.CONFLICT, again.code(), again.toString());
+        assertTrue(again.err().contains("already stored"), again.err());
+
+        CliTestSupport.Result removed = ferry("vps", "keys", "remove", "web", alice.fingerprint());
+        assertEquals(0, removed.code(), removed.toString());
+        CliTestSupport.Result last = ferry("vps", "keys", "remove", "web", bob.fingerprint());
+        assertEquals(ExitCodes.CONFLICT, last.code(), last.toString());
+        assertTrue(last.err().startsWith("ferry: ") && last.err().contains("last key"), last.err());
+    }
+
+    @Test
+    void removesAVps() {
+        String id = addVps("web");
+        CliTestSupport.Result r = ferry("vps", "remove", "web");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("removed vps-" + id), r.out());
+        CliTestSupport.Result gone = ferry("vps", "status", id);
+        assertEquals(ExitCodes.NOT_FOUND, gone.code(), gone.toString());
+        assertTrue(gone.err().contains("no VPS '" + id + "'"), gone.err());
+    }
+
+    @Test
+    void explainsBadKeysWithoutAStackTrace() throws Exception {
+        Path bad = home.resolve("bad.pub");
+        Files.writeString(bad, "# mine\nssh-dss AAAAB3NzaC1kc3M= old\n");
+        CliTestSupport.Result r = ferry("vps", "add", "--endpoint", "127.0.0.1:22", "--ssh-key", bad.toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.err().contains(bad + ": line 2: unsupported key type 'ssh-dss'"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+
+        Path priv = home.resolve("id_ed25519");
+        PrivateKeyFiles.write(priv, KeyPairs.generate(), "oops");
+        CliTestSupport.Result p = ferry("vps", "add", "--endpoint", "127.0.0.1:22", "--ssh-key", priv.toString());
+        assertEquals(ExitCodes.USAGE, p.code(), p.toString());
+        assertTrue(p.err().contains("private key"), p.err());
+        assertTrue(ferry("vps", "list", "--json").out().contains("\"vps\" : [ ]"), "nothing was registered");
+    }
+
+    @Test
+    void requiresAKeyAndAnEndpoint() {
+        CliTestSupport.Result r = ferry("vps", "add", "--endpoint", "127.0.0.1:22");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        CliTestSupport.Result e = ferry("vps", "add", "--ssh-key", aliceFile.toString());
+        assertEquals(ExitCodes.USAGE, e.code(), e.toString());
+        assertTrue(e.err().contains("--endpoint"), e.err());
+    }
+
+    @Test
+    void saysWhichHostItCouldNotReach() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        CliTestSupport.Result r = CliTestSupport.run(Map.of(), home, "vps", "list", "--host",
+                "http://127.0.0.1:" + port, "--token", "t");
+        assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.toString());
+        assertEquals("ferry: cannot reach the Ferry host at http://127.0.0.1:" + port
+                + " (connection refused); is 'ferry host' running there?", r.err().strip());
+    }
+
+    @Test
+    void wrongTokenIsRefused() {
+        CliTestSupport.Result r = CliTestSupport.run(Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN", "nope"),
+                home, "vps", "list");
+        assertEquals(ExitCodes.UNAUTHORIZED, r.code(), r.toString());
+        assertTrue(r.err().contains("token given was refused"), r.err());
+    }
+
+    @Test
+    void findsTheLocalHostFromTheDataDirectoryAndConfig() throws Exception {
+        addVps("web");
+        int port = Integer.parseInt(host.apiUrl().replaceAll(".*:", ""));
+        Files.writeString(dataDir.resolve("config.toml"), "[host]\napi_port = " + port + "\n");
+        CliTestSupport.Result r = CliTestSupport.run(Map.of("FERRY_HOME", dataDir.toString()), home, "vps", "list");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("web"), r.out());
+    }
+
+    @Test
+    void clientConfigSectionIsUsed() throws Exception {
+        Path config = home.resolve("client.toml");
+        Files.writeString(config, "[client]\nhost = \"" + host.apiUrl() + "\"\ntoken = \"" + env.get("FERRY_TOKEN")
+                + "\"\n");
+        CliTestSupport.Result r = CliTestSupport.run(Map.of(), home, "vps", "list", "--config", config.toString());
+        assertEquals(0, r.code(), r.toString());
+    }
+
+    @Test
+    void helpWorksEverywhere() {
+        for (String[] args : new String[][] {{"--help"}, {"vps", "--help"}, {"vps", "add", "--help"},
+                {"vps", "keys", "remove", "--help"}, {"host", "--help"}}) {
+            CliTestSupport.Result r = ferry(args);
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r);
+            assertTrue(r.out().contains("Usage: ferry"), r.out());
+        }
+    }
+
+    @Test
+    void hostRefusesUnknownAndBadConfigKeysByName() throws Exception {
+        Path config = home.resolve("bad.toml");
+        Files.writeString(config, "[host]\nssh_prot = 2222\n");
+        CliTestSupport.Result r = ferry("host", "--config", config.toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.err().contains("unknown key 'host.ssh_prot'"), r.err());
+
+        Files.writeString(config, "[host]\nssh_port = 70000\n");
+        CliTestSupport.Result range = ferry("host", "--config", config.toString());
+        assertEquals(ExitCodes.USAGE, range.code(), range.toString());
+        assertTrue(range.err().contains("ssh_port must be between 0 and 65535, got 70000"), range.err());
+
+        Files.writeString(config, "[host]\napi_port = \"eighty\"\n");
+        CliTestSupport.Result type = ferry("host", "--config", config.toString());
+        assertEquals(ExitCodes.USAGE, type.code(), type.toString());
+        assertTrue(type.err().contains("'host.api_port'"), type.err());
+    }
+
+    @Test
+    void hostSaysWhenItsApiPortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            CliTestSupport.Result r = ferry("host", "--data-dir", home.resolve("other").toString(),
+                    "--ssh-port", "0", "--api-port", Integer.toString(taken.getLocalPort()));
+            assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.toString());
+            assertTrue(r.err().contains("cannot listen for the control API on 127.0.0.1:" + taken.getLocalPort()),
+                    r.err());
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.keys.PrivateKeyFiles;
+import dev.ferry.keys.SshPublicKey;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ferry host} as its own process: first start, signals, {@code kill -9}, a second Host. */
+class HostProcessTest {
+    private static final Pattern READY = Pattern.compile("ferry host ready: api (http://[^,]+),");
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> started = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** A started Host process and what it printed. */
+    private record HostProcess(Process process, String apiUrl, List<String> output) {
+    }
+
+    @AfterEach
+    void killAll() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    private Process spawn(Path dataDir) throws IOException {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, Main.class.getName(), "host", "--data-dir", dataDir.toString(),
+                "--ssh-port", "0", "--api-port", "0");
+        pb.environment().put("FERRY_HOME", dataDir.toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    private HostProcess startHost(Path dataDir) throws Exception {
+        Process p = spawn(dataDir);
+        List<String> output = new ArrayList<>();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+            output.add(line);
+            Matcher m = READY.matcher(line);
+            if (m.find()) {
+                drain(out);
+                return new HostProcess(p, m.group(1), output);
+            }
+        }
+        throw new AssertionError("no ready line from ferry host; it printed:\n" + String.join("\n", output));
+    }
+
+    private static void drain(BufferedReader out) {
+        Thread t = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // keep the pipe from filling up
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private HttpResponse<String> api(HostProcess h, String method, String path, String body) throws Exception {
+        String token = Files.readString(dir.resolve("admin.token")).strip();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(h.apiUrl() + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void firstStartCreatesItsFilesAndSigtermStopsIt() throws Exception {
+        HostProcess h = startHost(dir);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("admin.token"))));
+        assertTrue(Files.readString(dir.resolve("admin.token")).strip().length() >= 32);
+        Path hostKey = dir.resolve("host_keys/ssh_host_ed25519_key");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(hostKey)));
+        assertEquals("ssh-ed25519", SshPublicKey.of(PrivateKeyFiles.read(hostKey).getPublic(), "").type());
+        assertTrue(Files.exists(dir.resolve("registry.mv.db")));
+        assertEquals(200, api(h, "GET", "/api/v1/vps", null).statusCode());
+
+        h.process().destroy(); // SIGTERM
+        assertTrue(h.process().waitFor(30, TimeUnit.SECONDS), "ferry host did not stop on SIGTERM");
+        String log = Files.readString(dir.resolve("logs/ferry-host.log"));
+        assertTrue(log.contains("ferry host ready"), log);
+        assertTrue(log.contains("ferry host stopped"), log);
+        assertFalse(log.contains(Files.readString(dir.resolve("admin.token")).strip()), "the token must not be logged");
+    }
+
+    @Test
+    void keepsWhatItAnsweredForAcrossKill9() throws Exception {
+        HostProcess h = startHost(dir);
+        String key = Files.readString(Path.of(System.getProperty("user.dir"))
+                .resolve("src/test/resources/alice.pub")).strip();
+        HttpResponse<String> created = api(h, "POST", "/api/v1/vps",
+                "{\"endpoint\": \"127.0.0.1:2200\", \"name\": \"kept\", \"keys\": [\"" + key + "\"]}");
+        assertEquals(201, created.statusCode(), created.body());
+        h.process().destroyForcibly(); // SIGKILL straight after the answer
+        h.process().waitFor(30, TimeUnit.SECONDS);
+
+        HostProcess again = startHost(dir);
+        HttpResponse<String> found = api(again, "GET", "/api/v1/vps/kept", null);
+        assertEquals(200, found.statusCode(), found.body());
+        assertTrue(found.body().contains("alice@example"), found.body());
+    }
+
+    @Test
+    void aSecondHostOnTheSameDataDirectoryIsRefused() throws Exception {
+        startHost(dir);
+        Process second = spawn(dir);
+        assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the second host should give up");
+        String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertNotEquals(0, second.exitValue());
+        assertTrue(out.contains("in use by another process"), out);
+    }
+}
