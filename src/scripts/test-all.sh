@@ -4,6 +4,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/ferry"
 
 missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
@@ -11,6 +12,9 @@ command -v mvn >/dev/null || missing+=(maven)
 command -v ssh >/dev/null || missing+=(openssh-client)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
+command -v rsync >/dev/null || missing+=(rsync)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
 
 if (( ${#missing[@]} )); then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -24,6 +28,33 @@ if (( ${#missing[@]} )); then
         exit 1
     fi
 fi
+
+# ssh-audit: bookworm's 2.5.0 predates strict KEX and ML-KEM and flags them as unknown, so the tests use
+# Debian's current package (pure Python), unpacked into a cache directory rather than installed.
+ssh_audit_major() { "$@" -h 2>&1 | sed -n 's/.*ssh-audit v\([0-9]*\)\..*/\1/p' | head -1; }
+if [[ -z "${FERRY_SSH_AUDIT:-}" ]]; then
+    if command -v ssh-audit >/dev/null && (( $(ssh_audit_major ssh-audit || echo 0) >= 3 )); then
+        FERRY_SSH_AUDIT=ssh-audit
+    else
+        AUDIT_DIR="$CACHE/ssh-audit"
+        if [[ ! -x "$AUDIT_DIR/run" ]]; then
+            echo "ferry test: fetching Debian's current ssh-audit package" >&2
+            mkdir -p "$AUDIT_DIR"
+            index="$(curl -fsSL http://deb.debian.org/debian/dists/trixie/main/binary-all/Packages.gz | gunzip)"
+            deb="$(awk '/^Package: ssh-audit$/{p=1} p&&/^Filename:/{print $2; exit}' <<<"$index")"
+            [[ -n "$deb" ]] || { echo "ferry test: ssh-audit is not in Debian's package index" >&2; exit 1; }
+            curl -fsSL -o "$AUDIT_DIR/ssh-audit.deb" "http://deb.debian.org/debian/$deb"
+            dpkg-deb -x "$AUDIT_DIR/ssh-audit.deb" "$AUDIT_DIR/root"
+            cat > "$AUDIT_DIR/run" <<RUN
+#!/bin/sh
+PYTHONPATH="$AUDIT_DIR/root/usr/lib/python3/dist-packages" exec python3 "$AUDIT_DIR/root/usr/bin/ssh-audit" "\$@"
+RUN
+            chmod +x "$AUDIT_DIR/run"
+        fi
+        FERRY_SSH_AUDIT="$AUDIT_DIR/run"
+    fi
+fi
+export FERRY_SSH_AUDIT
 
 cd "$ROOT"
 exec mvn -B verify "$@"

@@ -8,6 +8,7 @@ import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.cli.config.ConfigFile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code ferry host}: runs the Host in the foreground until SIGTERM or SIGINT. */
 @Command(name = "host", mixinStandardHelpOptions = true,
-        description = "Run the Ferry host (registry, control API, bastion key material) in the foreground.")
+        description = "Run the Ferry host (bastion SSH server, registry, control API) in the foreground.")
 public final class HostCommand implements Callable<Integer> {
     @ParentCommand
     private FerryCommand parent;
@@ -76,7 +77,11 @@ public final class HostCommand implements Callable<Integer> {
                 pick(sshPort, h.sshPort(), HostConfig.DEFAULT_SSH_PORT),
                 pick(apiBind, h.apiBind(), HostConfig.DEFAULT_API_BIND),
                 pick(apiPort, h.apiPort(), HostConfig.DEFAULT_API_PORT),
-                pick(null, h.instanceId(), HostConfig.DEFAULT_INSTANCE_ID));
+                pick(null, h.instanceId(), HostConfig.DEFAULT_INSTANCE_ID),
+                Duration.ofSeconds(pick(null, h.connectTimeoutSeconds(), HostConfig.DEFAULT_CONNECT_TIMEOUT_SECONDS)),
+                Duration.ofSeconds(pick(null, h.keepaliveIntervalSeconds(),
+                        HostConfig.DEFAULT_KEEPALIVE_INTERVAL_SECONDS)),
+                pick(null, h.keepaliveMaxMissed(), HostConfig.DEFAULT_KEEPALIVE_MAX_MISSED));
     }
 
     private static <T> T pick(T flag, T file, T fallback) {

@@ -34,7 +34,7 @@ class CliTest {
     @BeforeEach
     void start() throws Exception {
         dataDir = home.resolve("data");
-        host = Host.start(new HostConfig(dataDir, "127.0.0.1", 0, "127.0.0.1", 0, 1));
+        host = Host.start(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0));
         env = Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN",
                 Files.readString(dataDir.resolve("admin.token")).strip());
         var pair = KeyPairs.generate();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ferry host} as its own process: first start, signals, {@code kill -9}, a second Host. */
 class HostProcessTest {
-    private static final Pattern READY = Pattern.compile("ferry host ready: api (http://[^,]+),");
+    private static final Pattern READY = Pattern.compile("ferry host ready: ssh \\S+, api (http://[^,]+),");
 
     @TempDir
     Path dir;

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.host;
 
 import dev.ferry.keys.KeyPairs;
+import dev.ferry.keys.KeyType;
 import dev.ferry.keys.PrivateKeyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class DataDir {
     private static final Logger log = LoggerFactory.getLogger(DataDir.class);
     public static final String ADMIN_TOKEN = "admin.token";
-    public static final String HOST_KEY = "host_keys/ssh_host_ed25519_key";
+    /** The bastion's host keys, in the order they are offered: ed25519 first, RSA for older clients. */
+    public static final List<String> HOST_KEYS = List.of("host_keys/ssh_host_ed25519_key", "host_keys/ssh_host_rsa_key");
 
     private final Path root;
 
@@ -57,14 +61,19 @@ public final class DataDir {
         return token(root.resolve(ADMIN_TOKEN));
     }
 
-    /** The bastion's ed25519 host key file, generated once. */
-    public Path hostKey() throws IOException {
-        Path key = root.resolve(HOST_KEY);
-        if (!Files.exists(key)) {
-            PrivateKeyFiles.write(key, KeyPairs.generate(), "ferry-bastion");
-            log.info("generated bastion host key {}", key);
+    /** The bastion's host key files (ed25519, then RSA 3072), generated once. */
+    public List<Path> hostKeys() {
+        List<Path> keys = new ArrayList<>();
+        for (String name : HOST_KEYS) {
+            Path key = root.resolve(name);
+            if (!Files.exists(key)) {
+                KeyType type = name.contains("ed25519") ? KeyType.ED25519 : KeyType.RSA;
+                PrivateKeyFiles.write(key, KeyPairs.generate(type), "ferry-bastion");
+                log.info("generated bastion host key {}", key);
+            }
+            keys.add(key);
         }
-        return key;
+        return keys;
     }
 
     static String token(Path file) throws IOException {

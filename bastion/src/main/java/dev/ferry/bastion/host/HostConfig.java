@@ -1,6 +1,7 @@
 package dev.ferry.bastion.host;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -15,16 +16,28 @@ import java.util.Objects;
  *                   because the API is plain HTTP carrying a bearer token
  * @param apiPort    {@code api_port}: the control API's port; default 8000 (0 picks a free port)
  * @param instanceId {@code instance_id}: this Host's part of VPS ids (0..1023); default 1
+ * @param connectTimeout {@code connect_timeout_seconds}: how long the bastion waits for a VPS's sshd to
+ *                   accept a connection before telling the user (1..300); default 10
+ * @param keepaliveInterval {@code keepalive_interval_seconds}: how often the bastion asks a quiet client
+ *                   whether it is still there, like sshd's ClientAliveInterval (0: never); default 15
+ * @param keepaliveMaxMissed {@code keepalive_max_missed}: unanswered keepalives before the session is
+ *                   closed, like ClientAliveCountMax (1..100); default 3
  */
-public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId) {
+public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
+                         Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed) {
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final String DEFAULT_API_BIND = "127.0.0.1";
     public static final int DEFAULT_SSH_PORT = 2222;
     public static final int DEFAULT_API_PORT = 8000;
     public static final int DEFAULT_INSTANCE_ID = 1;
+    public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+    public static final int DEFAULT_KEEPALIVE_INTERVAL_SECONDS = 15;
+    public static final int DEFAULT_KEEPALIVE_MAX_MISSED = 3;
 
     public HostConfig {
         Objects.requireNonNull(dataDir, "data_dir");
+        Objects.requireNonNull(connectTimeout, "connect_timeout_seconds");
+        Objects.requireNonNull(keepaliveInterval, "keepalive_interval_seconds");
         requireAddress("bind", bind);
         requireAddress("api_bind", apiBind);
         requirePort("ssh_port", sshPort);
@@ -32,6 +45,9 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
         if (instanceId < 0 || instanceId > 1023) {
             throw new IllegalArgumentException("instance_id must be between 0 and 1023, got " + instanceId);
         }
+        requireRange("connect_timeout_seconds", connectTimeout.toSeconds(), 1, 300);
+        requireRange("keepalive_interval_seconds", keepaliveInterval.toSeconds(), 0, 3600);
+        requireRange("keepalive_max_missed", keepaliveMaxMissed, 1, 100);
         if (sshPort != 0 && sshPort == apiPort) {
             throw new IllegalArgumentException("ssh_port and api_port must differ, both are " + sshPort);
         }
@@ -40,13 +56,24 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** The defaults for a data directory. */
     public static HostConfig defaults(Path dataDir) {
         return new HostConfig(dataDir, DEFAULT_BIND, DEFAULT_SSH_PORT, DEFAULT_API_BIND, DEFAULT_API_PORT,
-                DEFAULT_INSTANCE_ID);
+                DEFAULT_INSTANCE_ID, Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS),
+                Duration.ofSeconds(DEFAULT_KEEPALIVE_INTERVAL_SECONDS), DEFAULT_KEEPALIVE_MAX_MISSED);
+    }
+
+    /** This configuration listening elsewhere. */
+    public HostConfig withListeners(String bind, int sshPort, String apiBind, int apiPort) {
+        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
+                keepaliveInterval, keepaliveMaxMissed);
+    }
+
+    private static void requireRange(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
+        }
     }
 
     private static void requirePort(String key, int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(key + " must be between 0 and 65535, got " + port);
-        }
+        requireRange(key, port, 0, 65535);
     }
 
     private static void requireAddress(String key, String address) {

@@ -224,6 +224,24 @@ public final class H2Registry implements VpsRegistry {
         });
     }
 
+    @Override
+    public Vps updateStatus(VpsRef ref, VpsStatus status) {
+        Vps v = get(ref);
+        sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vps SET status = ?, updated_at = ? WHERE id = ?")) {
+                ps.setString(1, status.word());
+                ps.setObject(2, utc(clock.instant()));
+                ps.setLong(3, v.id());
+                if (ps.executeUpdate() == 0) {
+                    throw notFound(ref);
+                }
+            }
+            return null;
+        });
+        log.info("vps {} now {}", v.id(), status);
+        return get(VpsRef.ofId(v.id()));
+    }
+
     /** Serialises key changes of one VPS, so two removals cannot both pass the last-key check. */
     private static void lockVps(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM vps WHERE id = ? FOR UPDATE")) {

@@ -48,6 +48,9 @@ public interface VpsRegistry extends AutoCloseable {
     /** Whether this key (by fingerprint) is stored for that VPS. */
     boolean hasKey(long vpsId, String fingerprint);
 
+    /** Records a new lifecycle status; returns the VPS as it is now. */
+    Vps updateStatus(VpsRef ref, dev.ferry.bastion.vps.VpsStatus status);
+
     /** Every VPS that holds this key, for the generic jump user. */
     List<Vps> findByKey(String fingerprint);
 

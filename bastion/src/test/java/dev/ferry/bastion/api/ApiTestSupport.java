@@ -24,7 +24,7 @@ final class ApiTestSupport implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     ApiTestSupport(Path dir) throws IOException {
-        host = Host.start(new HostConfig(dir, "127.0.0.1", 0, "127.0.0.1", 0, 1));
+        host = Host.start(HostConfig.defaults(dir).withListeners("127.0.0.1", 0, "127.0.0.1", 0));
         token = Files.readString(dir.resolve("admin.token")).strip();
     }
 

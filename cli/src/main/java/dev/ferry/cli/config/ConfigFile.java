@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
  * api_bind = "127.0.0.1"
  * api_port = 8000
  * instance_id = 1
+ * connect_timeout_seconds = 10
+ * keepalive_interval_seconds = 15
+ * keepalive_max_missed = 3
  *
  * [client]
  * host = "http://bastion.example:8000"
@@ -47,8 +50,11 @@ public record ConfigFile(HostSection host, ClientSection client) {
                               @JsonProperty("ssh_port") Integer sshPort,
                               @JsonProperty("api_bind") String apiBind,
                               @JsonProperty("api_port") Integer apiPort,
-                              @JsonProperty("instance_id") Integer instanceId) {
-        static final HostSection EMPTY = new HostSection(null, null, null, null, null, null);
+                              @JsonProperty("instance_id") Integer instanceId,
+                              @JsonProperty("connect_timeout_seconds") Integer connectTimeoutSeconds,
+                              @JsonProperty("keepalive_interval_seconds") Integer keepaliveIntervalSeconds,
+                              @JsonProperty("keepalive_max_missed") Integer keepaliveMaxMissed) {
+        static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null);
     }
 
     /** The {@code [client]} section: where the CLI finds the Host. */

@@ -1,0 +1,153 @@
+package dev.ferry.bastion.ssh;
+
+import dev.ferry.bastion.registry.VpsRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.common.Factory;
+import org.apache.sshd.common.FactoryManager;
+import org.apache.sshd.common.Service;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.io.IoServiceFactory;
+import org.apache.sshd.common.io.IoServiceFactoryFactory;
+import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionDisconnectHandler;
+import org.apache.sshd.common.session.helpers.TimeoutIndicator;
+import org.apache.sshd.common.util.threads.CloseableExecutorService;
+import org.apache.sshd.common.util.threads.ThreadUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.forward.DirectTcpipFactory;
+import org.apache.sshd.server.global.CancelTcpipForwardHandler;
+import org.apache.sshd.common.global.KeepAliveHandler;
+import org.apache.sshd.server.global.OpenSshHostKeysHandler;
+import org.apache.sshd.server.global.TcpipForwardHandler;
+import org.apache.sshd.server.session.AbstractServerSession;
+import org.apache.sshd.server.session.ServerConnectionServiceFactory;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
+
+/**
+ * The bastion: an SSH server (Apache MINA SSHD, NIO2) that authenticates users against the keys stored
+ * for the VPS their user name picks and forwards ProxyJump channels to that VPS's sshd. It never runs
+ * a shell or command itself.
+ */
+public final class Bastion implements AutoCloseable {
+    private final SshServer server;
+    private final SessionAudit audit;
+
+    private Bastion(SshServer server, SessionAudit audit) {
+        this.server = server;
+        this.audit = audit;
+    }
+
+    public static Bastion start(BastionSettings settings, VpsRegistry registry) throws IOException {
+        SshServer sshd = SshServer.setUpDefaultServer();
+        sshd.setHost(settings.bind());
+        sshd.setPort(settings.port());
+        sshd.setKeyPairProvider(new FileKeyPairProvider(settings.hostKeys()));
+        Crypto.apply(sshd);
+
+        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        sshd.setPublickeyAuthenticator(new BastionAuthenticator(registry));
+        sshd.setKeyboardInteractiveAuthenticator(null);
+        sshd.setPasswordAuthenticator(null);
+        sshd.setHostBasedAuthenticator(null);
+        sshd.setGSSAuthenticator(null);
+
+        ChannelRouter router = new ChannelRouter(new ForwardRules(registry));
+        // MINA insists on one factory; every channel open goes through the router first
+        sshd.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
+        sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
+                new ConnectionServiceFactory(router, settings.keepaliveInterval(), settings.keepaliveMaxMissed())));
+        sshd.setForwardingFilter(new DialFilter());
+        sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, new NoMoreSessionsHandler(),
+                TcpipForwardHandler.INSTANCE, CancelTcpipForwardHandler.INSTANCE, OpenSshHostKeysHandler.INSTANCE));
+        sshd.setSessionDisconnectHandler(new ReadableTimeouts());
+        SessionAudit audit = new SessionAudit();
+        sshd.addSessionListener(audit);
+        sshd.setIoServiceFactoryFactory(new CachedResumePool());
+
+        CoreModuleProperties.IO_CONNECT_TIMEOUT.set(sshd, settings.connectTimeout());
+        // no idle cut-off: keepalives decide whether a quiet client is still there
+        CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
+        CoreModuleProperties.AUTH_TIMEOUT.set(sshd, Duration.ofSeconds(60));
+        CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "Ferry");
+        sshd.start();
+        return new Bastion(sshd, audit);
+    }
+
+    /** The address actually bound (the port is known only after start when 0 was asked). */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(server.getHost(), server.getPort());
+    }
+
+    /** How many SSH connections have been accepted since start. */
+    public long sessionsAccepted() {
+        return audit.sessionsAccepted();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.stop(true);
+    }
+
+    /** Installs {@link BastionConnectionService} in place of MINA's own connection service. */
+    private static final class ConnectionServiceFactory extends ServerConnectionServiceFactory {
+        private final ChannelRouter router;
+        private final Duration keepaliveInterval;
+        private final int keepaliveMaxMissed;
+
+        ConnectionServiceFactory(ChannelRouter router, Duration keepaliveInterval, int keepaliveMaxMissed) {
+            this.router = router;
+            this.keepaliveInterval = keepaliveInterval;
+            this.keepaliveMaxMissed = keepaliveMaxMissed;
+        }
+
+        @Override
+        public Service create(Session session) throws IOException {
+            BastionConnectionService service = new BastionConnectionService((AbstractServerSession) session, router,
+                    keepaliveInterval, keepaliveMaxMissed);
+            service.addPortForwardingEventListenerManager(this);
+            return service;
+        }
+    }
+
+    /**
+     * MINA waits for outgoing connects on its small shared "resume" pool, which forwarded reads also
+     * need; with a few unreachable VPS every healthy jump would stall. A cached pool keeps them apart.
+     */
+    private static final class CachedResumePool implements IoServiceFactoryFactory {
+        @Override
+        public IoServiceFactory create(FactoryManager manager) {
+            return new Nio2ServiceFactory(manager, null, ThreadUtils.newCachedThreadPool("ferry-nio2-resume"));
+        }
+
+        @Override
+        public void setExecutorServiceFactory(Factory<CloseableExecutorService> factory) {
+            // the I/O pool stays MINA's default; only the resume pool is replaced
+        }
+    }
+
+    /** MINA sends timeouts as "Protocol error or corrupt packet"; say what happened instead. */
+    private static final class ReadableTimeouts implements SessionDisconnectHandler {
+        @Override
+        public boolean handleTimeoutDisconnectReason(Session session, TimeoutIndicator timeout) throws IOException {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: " + describe(timeout));
+            return true;
+        }
+
+        private static String describe(TimeoutIndicator t) {
+            long seconds = t.getExpiredValue() == null ? 0 : t.getExpiredValue().toSeconds();
+            return switch (t.getStatus()) {
+                case AuthTimeout -> "no successful authentication within " + seconds + " s";
+                case IdleTimeout -> "idle for " + seconds + " s";
+                default -> "timed out (" + t.getStatus() + ")";
+            };
+        }
+    }
+}

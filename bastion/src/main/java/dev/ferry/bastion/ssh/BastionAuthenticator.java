@@ -1,0 +1,49 @@
+package dev.ferry.bastion.ssh;
+
+import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.keys.KeyFormatException;
+import dev.ferry.keys.SshPublicKey;
+import java.security.PublicKey;
+import java.util.Optional;
+import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts a key for {@code vps-<ref>} when it is one of that VPS's stored keys, and for {@code jump}
+ * when some VPS holds it. Runs on MINA's I/O thread for every offered key (twice for the accepted one:
+ * query, then signed), so it does two indexed registry lookups and nothing else. Every refusal looks
+ * the same to the client: "Permission denied (publickey)".
+ */
+final class BastionAuthenticator implements PublickeyAuthenticator {
+    private static final Logger log = LoggerFactory.getLogger(BastionAuthenticator.class);
+
+    private final VpsRegistry registry;
+
+    BastionAuthenticator(VpsRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public boolean authenticate(String username, PublicKey key, ServerSession session) {
+        Optional<Login> login = Login.parse(username);
+        if (login.isEmpty()) {
+            return false;
+        }
+        String fingerprint;
+        try {
+            fingerprint = SshPublicKey.of(key, "").fingerprint();
+        } catch (KeyFormatException unsupported) {
+            return false;
+        }
+        boolean ok = login.get() instanceof Login.ToVps v
+                ? registry.find(v.ref()).map(vps -> registry.hasKey(vps.id(), fingerprint)).orElse(false)
+                : !registry.findByKey(fingerprint).isEmpty();
+        if (!ok && log.isDebugEnabled()) {
+            log.debug("{} key {} not accepted for {}", session.getAttribute(SessionInfo.TAG), fingerprint,
+                    login.get().describe());
+        }
+        return ok;
+    }
+}

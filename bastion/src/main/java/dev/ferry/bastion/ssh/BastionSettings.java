@@ -1,0 +1,27 @@
+package dev.ferry.bastion.ssh;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the SSH server needs to start.
+ *
+ * @param bind               address to listen on
+ * @param port               port (0 picks a free one)
+ * @param hostKeys           OpenSSH private key files, ed25519 first
+ * @param connectTimeout     how long a dial to a VPS's sshd may take before the user is told
+ * @param keepaliveInterval  how often a quiet client is asked whether it is there (0: never)
+ * @param keepaliveMaxMissed how many unanswered keepalives end the session
+ */
+public record BastionSettings(String bind, int port, List<Path> hostKeys, Duration connectTimeout,
+                              Duration keepaliveInterval, int keepaliveMaxMissed) {
+    public BastionSettings {
+        Objects.requireNonNull(bind, "bind");
+        hostKeys = List.copyOf(hostKeys);
+        if (hostKeys.isEmpty()) {
+            throw new IllegalArgumentException("the bastion needs at least one host key");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.ferry.bastion.ssh;
+
+import dev.ferry.bastion.vps.Endpoint;
+import java.util.Set;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
+
+/**
+ * Defence in depth under {@link ChannelRouter}: MINA's forwarding code may dial only an endpoint the
+ * routing approved for this session, and nothing listens, forwards agents or X11 on the bastion.
+ */
+final class DialFilter implements ForwardingFilter {
+
+    @Override
+    public boolean canConnect(TcpForwardingFilter.Type type, SshdSocketAddress address, Session session) {
+        if (type != TcpForwardingFilter.Type.Direct) {
+            return false;
+        }
+        Set<Endpoint> approved = session.getAttribute(ChannelRouter.APPROVED);
+        return approved != null && approved.stream().anyMatch(e -> e.host().equals(address.getHostName())
+                && e.port() == address.getPort());
+    }
+
+    @Override
+    public boolean canListen(SshdSocketAddress address, Session session) {
+        return false;
+    }
+
+    @Override
+    public boolean canForwardAgent(Session session, String requestType) {
+        return false;
+    }
+
+    @Override
+    public boolean canForwardX11(Session session, String requestType) {
+        return false;
+    }
+}

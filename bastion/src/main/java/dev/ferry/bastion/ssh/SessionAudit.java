@@ -1,0 +1,67 @@
+package dev.ferry.bastion.ssh;
+
+import dev.ferry.keys.SshPublicKey;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives each session its log context and logs logins and closes. The key recorded is the one whose
+ * signature MINA verified, not merely one the client offered.
+ */
+final class SessionAudit implements SessionListener {
+    private static final Logger log = LoggerFactory.getLogger(SessionAudit.class);
+    private final AtomicLong counter = new AtomicLong();
+
+    /** How many connections the bastion has accepted since it started. */
+    long sessionsAccepted() {
+        return counter.get();
+    }
+
+    @Override
+    public void sessionCreated(Session session) {
+        session.setAttribute(SessionInfo.TAG, "s" + counter.incrementAndGet());
+    }
+
+    @Override
+    public void sessionEvent(Session session, Event event) {
+        if (event != Event.Authenticated) {
+            return;
+        }
+        List<PublicKey> proven = session.getAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS);
+        Login login = Login.parse(session.getUsername()).orElseThrow(
+                () -> new IllegalStateException("authenticated with an unparsable user name"));
+        String fingerprint = SshPublicKey.of(proven.get(proven.size() - 1), "").fingerprint();
+        SessionInfo info = new SessionInfo(session.getAttribute(SessionInfo.TAG), client(session), login,
+                session.getUsername(), fingerprint, Instant.now());
+        session.setAttribute(SessionInfo.KEY, info);
+        log.info("{} login with key {} ({})", info.context(), fingerprint, login.describe());
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        SessionInfo info = SessionInfo.of(session);
+        if (info != null) {
+            log.info("{} closed after {} s", info.context(), Duration.between(info.since(), Instant.now()).toSeconds());
+        } else if (log.isDebugEnabled()) {
+            log.debug("{} from {} closed before authenticating", session.getAttribute(SessionInfo.TAG), client(session));
+        }
+    }
+
+    private static String client(Session session) {
+        SocketAddress a = session.getIoSession() == null ? null : session.getIoSession().getRemoteAddress();
+        if (a instanceof InetSocketAddress inet) {
+            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+        }
+        return String.valueOf(a);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ferry.bastion.ssh;
+
+import java.time.Instant;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.Session;
+
+/**
+ * What the bastion knows about one SSH session once its key is proven: the log context every line of
+ * the session carries (DESIGN/STYLE: session id, user, client address) plus the key's fingerprint.
+ *
+ * @param tag         short session id for logs, {@code s<n>}
+ * @param client      the client's address
+ * @param login       what the user name asked for
+ * @param user        the user name as sent (already validated, so safe to log)
+ * @param fingerprint SHA256 fingerprint of the proven key
+ */
+public record SessionInfo(String tag, String client, Login login, String user, String fingerprint, Instant since) {
+    /** Set on the session when authentication succeeds. */
+    public static final AttributeKey<SessionInfo> KEY = new AttributeKey<>();
+    /** Set when the session is created, before authentication. */
+    static final AttributeKey<String> TAG = new AttributeKey<>();
+
+    static SessionInfo of(Session session) {
+        return session.getAttribute(KEY);
+    }
+
+    /** The prefix of every log line of this session. */
+    public String context() {
+        return tag + " " + user + " from " + client;
+    }
+}

@@ -1,0 +1,377 @@
+package dev.ferry.bastion.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.SshPublicKey;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bastion against the stock OpenSSH client, with a real sshd as the VPS: every way in, every way
+ * it must refuse, and what it logs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BastionJumpTest {
+    private Path dir;
+
+    private SshdFixture sshd;
+    private Host host;
+    private SshClientFixture alice;
+    private Path aliceKey;
+    private Path bobKey;
+    private Path malloryKey;
+    private Vps web;
+    private Vps db;
+    private String bastion;
+    private int port;
+    private final List<AutoCloseable> closeLater = new ArrayList<>();
+
+    @BeforeAll
+    void start(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
+        Path keys = dir.resolve("keys");
+        aliceKey = SshClientFixture.keygen(keys, "alice");
+        bobKey = SshClientFixture.keygen(keys, "bob");
+        malloryKey = SshClientFixture.keygen(keys, "mallory");
+        alice = client("alice", List.of(aliceKey), null);
+        SshPublicKey alicePub = SshClientFixture.publicKey(aliceKey);
+        SshPublicKey bobPub = SshClientFixture.publicKey(bobKey);
+        sshd = SshdFixture.start(dir.resolve("vps"), List.of(alicePub, bobPub));
+
+        Path data = dir.resolve("host");
+        HostLogging.init(data.resolve("logs"));
+        HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
+        config = new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(), config.apiPort(),
+                config.instanceId(), Duration.ofSeconds(2), Duration.ofSeconds(1), 3);
+        host = Host.start(config);
+        port = host.sshAddress().getPort();
+        bastion = "127.0.0.1:" + port;
+        Endpoint endpoint = Endpoint.parse(sshd.endpoint());
+        web = host.registry().create(new NewVps("web", endpoint, List.of(alicePub)));
+        db = host.registry().create(new NewVps("db", endpoint, List.of(bobPub)));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (AutoCloseable c : closeLater) {
+            c.close();
+        }
+        if (host != null) {
+            host.close();
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    private static String user() {
+        return SshClientFixture.user();
+    }
+
+    private SshClientFixture client(String name, List<Path> keys, String extraConfig) throws java.io.IOException {
+        return SshClientFixture.create(dir.resolve("clients").resolve(name), keys, extraConfig);
+    }
+
+    /** The last line ssh printed on stderr, where it puts its one-line verdicts. */
+    private static String lastLine(String s) {
+        String[] lines = s.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    @Test
+    void jumpsByIdAndRunsACommand() {
+        Processes.Result r = alice.ssh("-J", web.sshUser() + "@" + bastion, user() + "@" + web.sshUser(),
+                "echo hello-from-the-vps").requireSuccess();
+        assertEquals("hello-from-the-vps", r.out().strip());
+    }
+
+    @Test
+    void jumpsByNameInAnyLetterCase() {
+        Processes.Result r = alice.ssh("-J", "VPS-Web@" + bastion, user() + "@vps-WEB", "echo ok").requireSuccess();
+        assertEquals("ok", r.out().strip());
+    }
+
+    @Test
+    void jumpsWithProxyCommandAndStdioForwarding() {
+        String proxy = "ssh -F " + alice.config() + " -W %h:%p -p " + port + " vps-web@127.0.0.1";
+        Processes.Result r = alice.ssh("-o", "ProxyCommand=" + proxy, user() + "@vps-web", "echo via-w")
+                .requireSuccess();
+        assertEquals("via-w", r.out().strip());
+    }
+
+    @Test
+    void genericJumpUserReachesOnlyTheVpsHoldingItsKey() throws Exception {
+        SshClientFixture c = client("generic", List.of(aliceKey),
+                "Host vps-*\n    User " + user() + "\n    ProxyJump jump@" + bastion + "\n");
+        assertEquals("generic", c.ssh("vps-web", "echo generic").requireSuccess().out().strip());
+        assertEquals("generic", c.ssh("vps-" + web.id(), "echo generic").requireSuccess().out().strip());
+        Processes.Result refused = c.ssh("vps-db", "true");
+        assertEquals(255, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains("channel 0: open failed: administratively prohibited: "
+                + "vps-db is not a VPS your key can reach"), refused.toString());
+    }
+
+    @Test
+    void perVpsConfigBlockWithProxyJump() throws Exception {
+        SshClientFixture c = client("block", List.of(aliceKey),
+                "Host web\n    HostName vps-web\n    User " + user() + "\n    ProxyJump vps-web@" + bastion + "\n");
+        assertEquals("block", c.ssh("web", "echo block").requireSuccess().out().strip());
+    }
+
+    @Test
+    void copiesFilesWithScpSftpAndRsync() throws Exception {
+        Path local = dir.resolve("payload.bin");
+        byte[] payload = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(42).nextBytes(payload);
+        Files.write(local, payload);
+        Path remoteDir = Files.createDirectories(dir.resolve("remote"));
+        String jump = "-J";
+        String via = "vps-web@" + bastion;
+        String target = user() + "@vps-web:";
+
+        alice.tool("scp", null, "-q", jump, via, local.toString(), target + remoteDir.resolve("scp.bin")).requireSuccess();
+        assertEquals(List.of(payload.length), List.of(Files.readAllBytes(remoteDir.resolve("scp.bin")).length));
+
+        byte[] batch = ("put " + local + " " + remoteDir.resolve("sftp.bin") + "\nget " + remoteDir.resolve("sftp.bin")
+                + " " + dir.resolve("back.bin") + "\n").getBytes(StandardCharsets.UTF_8);
+        alice.tool("sftp", batch, "-q", jump, via, "-b", "-", user() + "@vps-web").requireSuccess();
+        assertTrue(java.util.Arrays.equals(payload, Files.readAllBytes(dir.resolve("back.bin"))));
+
+        String rsh = "ssh -F " + alice.config() + " -J " + via;
+        Processes.run(List.of("rsync", "-a", "-e", rsh, local.toString(), target + remoteDir.resolve("rsync.bin")),
+                null, 120).requireSuccess();
+        assertTrue(java.util.Arrays.equals(payload, Files.readAllBytes(remoteDir.resolve("rsync.bin"))));
+    }
+
+    @Test
+    void oneControlMasterConnectionCarriesSeveralJumps() throws Exception {
+        Path sockets = Files.createDirectories(dir.resolve("cm"));
+        SshClientFixture c = client("master", List.of(aliceKey), "Host 127.0.0.1\n    ControlMaster auto\n"
+                + "    ControlPath " + sockets + "/%C\n    ControlPersist 60\n");
+        long before = host.bastionSessions();
+        for (int i = 0; i < 3; i++) {
+            assertEquals("m" + i, c.ssh("-J", "vps-web@" + bastion, user() + "@vps-web", "echo m" + i)
+                    .requireSuccess().out().strip());
+        }
+        assertEquals(1, host.bastionSessions() - before, "the three jumps must share one bastion connection");
+        c.ssh("-O", "exit", "-p", Integer.toString(port), "vps-web@127.0.0.1");
+    }
+
+    @Test
+    void wrongKeyUnknownVpsAndMalformedNamesAllGetPermissionDenied() throws Exception {
+        SshClientFixture mallory = client("mallory", List.of(malloryKey), null);
+        List<String> names = new ArrayList<>(List.of("vps-web", "vps-" + web.id(), "vps-nothere", "vps-",
+                "vps-../x", "root", "jump", "vps-web+" + "x".repeat(40), "vps-\u00e9t\u00e9", "vps-" + "a".repeat(200)));
+        for (String name : names) {
+            Processes.Result r = mallory.ssh("-l", name, "-p", Integer.toString(port), "127.0.0.1", "true");
+            String shown = name.length() > 60 ? name.substring(0, 60) + "..." : name;
+            assertEquals(255, r.exit(), shown + ": " + r.err());
+            assertTrue(lastLine(r.err()).endsWith("Permission denied (publickey)."), shown + ": " + r.err());
+        }
+    }
+
+    @Test
+    void namesNoOpenSshClientSendsAreRefusedEvenWithAGoodKey() throws Exception {
+        java.security.KeyPair key = dev.ferry.keys.PrivateKeyFiles.read(aliceKey);
+        try (org.apache.sshd.client.SshClient client = org.apache.sshd.client.SshClient.setUpDefaultClient()) {
+            client.setServerKeyVerifier(org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier.INSTANCE);
+            client.start();
+            assertTrue(authenticates(client, "vps-web", key), "the same client and key must get in as vps-web");
+            for (String name : List.of("vps-web\u0001", "vps-web\n", "vps-web\u0000", "vps-web\r\nroot",
+                    "vps-w\u00e9b", "\u202evps-web", "vps-web ", "vps-" + "w".repeat(10_000))) {
+                assertFalse(authenticates(client, name, key), "accepted " + ForwardRules.printable(name));
+            }
+        }
+    }
+
+    private boolean authenticates(org.apache.sshd.client.SshClient client, String user, java.security.KeyPair key)
+            throws Exception {
+        try (org.apache.sshd.client.session.ClientSession s = client.connect(user, "127.0.0.1", port)
+                .verify(Duration.ofSeconds(10)).getSession()) {
+            s.addPublicKeyIdentity(key);
+            return s.auth().await(Duration.ofSeconds(10)) && s.isAuthenticated();
+        }
+    }
+
+    @Test
+    void onlyPublickeyIsOffered() {
+        Processes.Result r = alice.ssh("-o", "PreferredAuthentications=password,keyboard-interactive",
+                "-p", Integer.toString(port), "vps-web@127.0.0.1", "true");
+        assertEquals(255, r.exit());
+        assertTrue(lastLine(r.err()).endsWith("Permission denied (publickey)."), r.toString());
+    }
+
+    @Test
+    void aClientOfferingAWrongKeyFirstGetsInWithItsSecond() throws Exception {
+        SshClientFixture both = client("both", List.of(malloryKey, aliceKey), null);
+        assertEquals("second", both.ssh("-J", "vps-web@" + bastion, user() + "@vps-web", "echo second")
+                .requireSuccess().out().strip());
+    }
+
+    private Processes.Result stdio(String login, String target) {
+        return alice.ssh("-W", target, "-p", Integer.toString(port), login + "@127.0.0.1");
+    }
+
+    private static void assertRefused(Processes.Result r, String reason) {
+        assertEquals(255, r.exit(), r.toString());
+        assertTrue(r.err().contains("open failed: " + reason), "expected '" + reason + "' in:\n" + r);
+    }
+
+    @Test
+    void refusesEverythingButPort22OfItsOwnVpsWithTheReason() {
+        assertRefused(stdio("vps-web", "vps-db:22"), "administratively prohibited: vps-db is not a VPS your key can reach");
+        assertRefused(stdio("vps-web", "vps-nothere:22"),
+                "administratively prohibited: vps-nothere is not a VPS your key can reach");
+        assertRefused(stdio("vps-web", "localhost:8888"), "administratively prohibited: vps-" + web.id()
+                + ": only port 22 (its sshd) is reachable through the bastion, not port 8888");
+        assertRefused(stdio("vps-web", "example.com:22"),
+                "administratively prohibited: example.com:22 is not a VPS");
+        assertRefused(stdio("jump", "localhost:22"),
+                "administratively prohibited: the jump user has no VPS of its own");
+    }
+
+    @Test
+    void neverDialsAnythingButARegisteredEndpoint() throws Exception {
+        try (ServerSocket canary = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int p = canary.getLocalPort();
+            for (String target : List.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p, "vps-web:" + p,
+                    "127.0.0.2:" + p, "0.0.0.0:" + p)) {
+                Processes.Result r = stdio("vps-web", target);
+                assertEquals(255, r.exit(), target + ": " + r);
+                assertTrue(r.err().contains("administratively prohibited"), target + ": " + r);
+            }
+            Processes.Result local = alice.ssh("-N", "-o", "ExitOnForwardFailure=yes", "-L", "0:127.0.0.1:" + p,
+                    "-p", Integer.toString(port), "vps-web@127.0.0.1");
+            assertNotEquals(0, local.exit(), local.toString());
+            canary.setSoTimeout(500);
+            try (Socket s = canary.accept()) {
+                throw new AssertionError("the bastion dialed a port that is no VPS endpoint: " + s);
+            } catch (SocketTimeoutException expected) {
+                // nobody came: good
+            }
+        }
+    }
+
+    @Test
+    void refusesRemoteForwardingAgentAndPlainSessions() {
+        Processes.Result remote = alice.ssh("-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:22",
+                "-o", "SessionType=none", "-p", Integer.toString(port), "vps-web@127.0.0.1");
+        assertEquals(255, remote.exit(), remote.toString());
+        assertTrue(remote.err().contains("remote port forwarding failed"), remote.toString());
+
+        Processes.Result shell = alice.ssh("-A", "-p", Integer.toString(port), "vps-web@127.0.0.1", "id");
+        assertEquals(255, shell.exit(), shell.toString());
+        assertTrue(shell.err().contains("open failed: administratively prohibited: this bastion does not give "
+                + "shells yet"), shell.toString());
+        assertTrue(shell.err().contains("ssh -J vps-web@<bastion>:<port> root@vps-web"), shell.toString());
+        assertFalse(shell.out().contains("uid="), "nothing may run on the bastion");
+    }
+
+    @Test
+    void explainsAVpsThatIsNotRunning() {
+        host.registry().updateStatus(VpsRef.ofId(db.id()), VpsStatus.PAUSED);
+        try {
+            SshClientFixture bob = client("bob", List.of(bobKey), null);
+            Processes.Result r = bob.ssh("-J", "vps-db@" + bastion, user() + "@vps-db", "true");
+            assertRefused(r, "administratively prohibited: vps-" + db.id() + " is paused; resume it with: "
+                    + "ferry vps resume " + db.id());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            host.registry().updateStatus(VpsRef.ofId(db.id()), VpsStatus.RUNNING);
+        }
+    }
+
+    @Test
+    void explainsARefusedEndpoint() throws Exception {
+        int closed = SshdFixture.freePort();
+        Vps dead = host.registry().create(new NewVps("dead", new Endpoint("127.0.0.1", closed),
+                List.of(SshClientFixture.publicKey(aliceKey))));
+        Processes.Result r = alice.ssh("-J", "vps-dead@" + bastion, user() + "@vps-dead", "true");
+        assertRefused(r, "connect failed: vps-" + dead.id() + ": cannot connect to its sshd at 127.0.0.1:" + closed
+                + " (connection refused after ");
+    }
+
+    @Test
+    void explainsAnEndpointThatNeverAnswersAfterTheConnectTimeout() throws Exception {
+        // a listener whose accept queue is full drops further SYNs: the connect hangs like a dead runner's
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = new ArrayList<>();
+            long before = host.bastionSessions();
+        for (int i = 0; i < 3; i++) {
+                Socket s = new Socket();
+                try {
+                    s.connect(full.getLocalSocketAddress(), 300);
+                } catch (java.io.IOException queueFull) {
+                    s.close();
+                    break;
+                }
+                fillers.add(s);
+            }
+            Vps silent = host.registry().create(new NewVps("silent", new Endpoint("127.0.0.1", full.getLocalPort()),
+                    List.of(SshClientFixture.publicKey(aliceKey))));
+            long start = System.nanoTime();
+            Processes.Result r = alice.ssh("-J", "vps-silent@" + bastion, user() + "@vps-silent", "true");
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertRefused(r, "connect failed: vps-" + silent.id() + ": cannot connect to its sshd at 127.0.0.1:"
+                    + full.getLocalPort() + " (no answer within ");
+            assertTrue(seconds < 15, "took " + seconds + " s with a 2 s connect timeout");
+            for (Socket s : fillers) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void keepsAQuietSessionWhoseClientAnswersKeepalives() {
+        // the bastion asks every second and gives up after three misses; this session is quiet for 5 s
+        Processes.Result r = alice.ssh("-J", "vps-web@" + bastion, user() + "@vps-web", "sleep 5; echo still-here")
+                .requireSuccess();
+        assertEquals("still-here", r.out().strip());
+        Processes.Result withClientKeepalive = alice.ssh("-o", "ServerAliveInterval=1", "-J", "vps-web@" + bastion,
+                user() + "@vps-web", "sleep 3; echo answered").requireSuccess();
+        assertEquals("answered", withClientKeepalive.out().strip());
+    }
+
+    @Test
+    void logsLoginsAndForwardsWithoutKeyMaterial() throws Exception {
+        alice.ssh("-J", "vps-web@" + bastion, user() + "@vps-web", "head -c 100000 /dev/zero").requireSuccess();
+        String fingerprint = SshClientFixture.publicKey(aliceKey).fingerprint();
+        String log = "";
+        for (int i = 0; i < 50 && !log.contains("bytes from it"); i++) {
+            Thread.sleep(100);
+            log = Files.readString(dir.resolve("host/logs/ferry-host.log"));
+        }
+        assertTrue(log.contains("vps-web from 127.0.0.1:") && log.contains("login with key " + fingerprint), log);
+        assertTrue(log.matches("(?s).*forward vps-web:22 -> " + sshd.endpoint().replace(".", "\\.")
+                + " \\(vps-" + web.id() + "\\) closed: \\d+ bytes to the VPS, \\d{6,} bytes from it, \\d+ ms.*"), log);
+        String aliceBlob = SshClientFixture.publicKey(aliceKey).base64();
+        assertFalse(log.contains(aliceBlob), "public key material in the log");
+        assertFalse(log.contains(Files.readString(dir.resolve("host/admin.token")).strip()), "token in the log");
+    }
+}

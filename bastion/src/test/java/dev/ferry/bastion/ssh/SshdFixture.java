@@ -1,0 +1,131 @@
+package dev.ferry.bastion.ssh;
+
+import dev.ferry.bastion.Processes;
+import dev.ferry.keys.SshPublicKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A real OpenSSH sshd on a free loopback port, playing a VPS: its own host key, config and
+ * authorized_keys. Started and stopped by the test class.
+ */
+public final class SshdFixture implements AutoCloseable {
+    private static final Path SSHD = Path.of("/usr/sbin/sshd");
+
+    private final Path dir;
+    private final int port;
+    private final Process process;
+    private final SshPublicKey hostKey;
+
+    private SshdFixture(Path dir, int port, Process process, SshPublicKey hostKey) {
+        this.dir = dir;
+        this.port = port;
+        this.process = process;
+        this.hostKey = hostKey;
+    }
+
+    /** Starts sshd accepting these keys for the current user. */
+    public static SshdFixture start(Path dir, List<SshPublicKey> authorized) throws Exception {
+        if (!Files.isExecutable(SSHD)) {
+            throw new IllegalStateException(SSHD + " is missing: install openssh-server (./ferry test does)");
+        }
+        Files.createDirectories(dir);
+        Path hostKeyFile = dir.resolve("ssh_host_ed25519_key");
+        Processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKeyFile.toString()),
+                null, 30).requireSuccess();
+        Path authorizedKeys = dir.resolve("authorized_keys");
+        Files.writeString(authorizedKeys, authorized.stream().map(SshPublicKey::toOpenSsh)
+                .collect(Collectors.joining("\n", "", "\n")));
+        int port = freePort();
+        Path config = dir.resolve("sshd_config");
+        Files.writeString(config, String.join("\n",
+                "Port " + port,
+                "ListenAddress 127.0.0.1",
+                "HostKey " + hostKeyFile,
+                "AuthorizedKeysFile " + authorizedKeys,
+                "PidFile none",
+                "StrictModes no",
+                "UsePAM no",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "PermitRootLogin prohibit-password",
+                "AllowTcpForwarding yes",
+                "Subsystem sftp internal-sftp",
+                "LogLevel VERBOSE",
+                ""));
+        // sshd's privilege separation needs this directory; systemd makes it on real machines
+        Files.createDirectories(Path.of("/run/sshd"));
+        Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd.log").toFile())
+                .start();
+        SshPublicKey hostKey = SshPublicKey.parse(Files.readString(dir.resolve("ssh_host_ed25519_key.pub")));
+        SshdFixture fixture = new SshdFixture(dir, port, p, hostKey);
+        fixture.awaitBanner();
+        return fixture;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void awaitBanner() throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("sshd exited: " + log());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                InputStream in = s.getInputStream();
+                byte[] banner = in.readNBytes(4);
+                if (new String(banner, StandardCharsets.US_ASCII).equals("SSH-")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("sshd did not answer on port " + port + ": " + log());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String endpoint() {
+        return "127.0.0.1:" + port;
+    }
+
+    public SshPublicKey hostKey() {
+        return hostKey;
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("sshd.log"));
+        } catch (IOException e) {
+            return "(no sshd log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
