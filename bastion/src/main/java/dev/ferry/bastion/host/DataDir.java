@@ -3,6 +3,7 @@ package dev.ferry.bastion.host;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.KeyType;
 import dev.ferry.keys.PrivateKeyFiles;
+import dev.ferry.keys.SshPublicKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -72,6 +73,8 @@ public final class DataDir {
                 log.info("generated bastion host key {}", key);
             }
             keys.add(key);
+            log.info("bastion host key {} ({})", SshPublicKey.of(PrivateKeyFiles.read(key).getPublic(), "").fingerprint(),
+                    key.getFileName());
         }
         return keys;
     }

@@ -106,9 +106,9 @@ final class VpsDialChannel extends TcpipServerChannel {
         }
         // what went to the client is what it let us send minus what is still unused of its window
         long fromVps = initialRemoteWindow + windowGranted.get() - getRemoteWindow().getSize();
-        log.info("{} forward {} -> {} ({}) closed: {} bytes to the VPS, {} bytes from it, {} ms",
-                session.context(), requested, vps.endpoint(), vps.sshUser(), toVps.get(), Math.max(0, fromVps),
-                elapsedMillis());
+        log.info("{} forward {} -> {} ({}) with key {} closed: {} bytes to the VPS, {} bytes from it, {} ms",
+                session.context(), requested, vps.endpoint(), vps.sshUser(), session.fingerprint(), toVps.get(),
+                Math.max(0, fromVps), elapsedMillis());
         super.preClose();
     }
 

@@ -219,6 +219,69 @@ class BastionJumpTest {
     }
 
     @Test
+    void answersKeepalivesAndUnknownGlobalRequests() throws Exception {
+        java.security.KeyPair key = dev.ferry.keys.PrivateKeyFiles.read(aliceKey);
+        try (org.apache.sshd.client.SshClient client = org.apache.sshd.client.SshClient.setUpDefaultClient()) {
+            client.setServerKeyVerifier(org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier.INSTANCE);
+            client.start();
+            try (org.apache.sshd.client.session.ClientSession s = client.connect("vps-web", "127.0.0.1", port)
+                    .verify(Duration.ofSeconds(10)).getSession()) {
+                s.addPublicKeyIdentity(key);
+                s.auth().verify(Duration.ofSeconds(10));
+                var keepalive = s.request("keepalive@openssh.com", globalRequest(s, "keepalive@openssh.com"), 10,
+                        java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(keepalive != null, "keepalive@openssh.com must be answered with success");
+                var unknown = s.request("no-such-request@example.com", globalRequest(s, "no-such-request@example.com"),
+                        10, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(unknown == null, "an unknown global request gets a failure reply");
+                assertTrue(s.isOpen() && s.isAuthenticated(), "and the session goes on");
+            }
+        }
+    }
+
+    private static org.apache.sshd.common.util.buffer.Buffer globalRequest(
+            org.apache.sshd.client.session.ClientSession s, String name) {
+        var b = s.createBuffer(org.apache.sshd.common.SshConstants.SSH_MSG_GLOBAL_REQUEST, name.length() + 8);
+        b.putString(name);
+        b.putBoolean(true);
+        return b;
+    }
+
+    @Test
+    void closesASessionWhoseClientStopsAnsweringKeepalives() throws Exception {
+        Path logFile = dir.resolve("host/logs/ferry-host.log");
+        int loginsBefore = count(logFile, "login with key");
+        Process ssh = new ProcessBuilder("ssh", "-F", alice.config().toString(), "-N", "-p", Integer.toString(port),
+                "vps-web@127.0.0.1").redirectErrorStream(true).start();
+        closeLater.add(ssh::destroyForcibly);
+        long pid = ssh.pid();
+        waitForLog(logFile, "login with key", loginsBefore + 1, 20);
+        Processes.run(List.of("kill", "-STOP", Long.toString(pid)), null, 10).requireSuccess();
+        try {
+            // keepalive every second, three misses allowed: the bastion gives up within a few seconds
+            waitForLog(logFile, "no answer to 3 keepalives 1 s apart: disconnecting", 1, 20);
+        } finally {
+            Processes.run(List.of("kill", "-CONT", Long.toString(pid)), null, 10);
+        }
+        assertTrue(ssh.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "ssh should see the disconnect");
+    }
+
+    private static int count(Path logFile, String text) throws java.io.IOException {
+        return Files.exists(logFile) ? Files.readString(logFile).split(java.util.regex.Pattern.quote(text), -1).length - 1 : 0;
+    }
+
+    private static void waitForLog(Path logFile, String text, int times, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (count(logFile, text) >= times) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("'" + text + "' not logged " + times + " times within " + seconds + " s");
+    }
+
+    @Test
     void onlyPublickeyIsOffered() {
         Processes.Result r = alice.ssh("-o", "PreferredAuthentications=password,keyboard-interactive",
                 "-p", Integer.toString(port), "vps-web@127.0.0.1", "true");
@@ -369,7 +432,8 @@ class BastionJumpTest {
         }
         assertTrue(log.contains("vps-web from 127.0.0.1:") && log.contains("login with key " + fingerprint), log);
         assertTrue(log.matches("(?s).*forward vps-web:22 -> " + sshd.endpoint().replace(".", "\\.")
-                + " \\(vps-" + web.id() + "\\) closed: \\d+ bytes to the VPS, \\d{6,} bytes from it, \\d+ ms.*"), log);
+                + " \\(vps-" + web.id() + "\\) with key " + java.util.regex.Pattern.quote(fingerprint)
+                + " closed: \\d+ bytes to the VPS, \\d{6,} bytes from it, \\d+ ms.*"), log);
         String aliceBlob = SshClientFixture.publicKey(aliceKey).base64();
         assertFalse(log.contains(aliceBlob), "public key material in the log");
         assertFalse(log.contains(Files.readString(dir.resolve("host/admin.token")).strip()), "token in the log");
