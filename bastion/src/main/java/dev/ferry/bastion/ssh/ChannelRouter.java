@@ -42,6 +42,10 @@ final class ChannelRouter {
             case "direct-tcpip":
                 return directTcpip(session, info, buffer);
             case "session":
+                if (Boolean.TRUE.equals(session.getAttribute(NoMoreSessionsHandler.NO_MORE_SESSIONS))) {
+                    throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                            "no more sessions on this connection: the client asked for that (no-more-sessions)");
+                }
                 log.info("{} session channel refused: plain mode is not served yet", info.context());
                 throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, plainModeAdvice(info));
             default:
