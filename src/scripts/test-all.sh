@@ -15,6 +15,8 @@ command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v rsync >/dev/null || missing+=(rsync)
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
 
 if (( ${#missing[@]} )); then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -55,6 +57,22 @@ RUN
     fi
 fi
 export FERRY_SSH_AUDIT
+
+# The end-to-end tests need a Docker engine: start one when none answers.
+if ! docker info >/dev/null 2>&1; then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "ferry test: no Docker engine answers and this is not root: start dockerd (or join the docker group)" >&2
+        exit 1
+    fi
+    echo "ferry test: starting dockerd (log: $CACHE/dockerd.log)" >&2
+    mkdir -p "$CACHE"
+    nohup dockerd >"$CACHE/dockerd.log" 2>&1 &
+    for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+    docker info >/dev/null 2>&1 || { echo "ferry test: dockerd did not start; see $CACHE/dockerd.log" >&2; tail -20 "$CACHE/dockerd.log" >&2; exit 1; }
+fi
+
+# VPS test images, built locally (no registry): cached, so the second run is instant.
+"$ROOT/test-containers/images/build.sh" >&2
 
 cd "$ROOT"
 exec mvn -B verify "$@"

@@ -1,12 +1,13 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.node.NodeCommand;
 import dev.ferry.cli.vps.VpsCommand;
 import picocli.CommandLine.Command;
 
 /** {@code ferry}: the top-level command. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH jump server for container VPS fleets.",
-        subcommands = {HostCommand.class, VpsCommand.class})
+        subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, VpsCommand.class, NodeCommand.class})
 public final class FerryCommand {
     private final Env env;
 

@@ -219,6 +219,43 @@ class CliTest {
     }
 
     @Test
+    void upExplainsWhatIsMissingWithoutDocker() {
+        CliTestSupport.Result r = ferry("up", "--docker-host", "unix://" + home.resolve("no-docker.sock"),
+                "--data-dir", home.resolve("up").toString(), "--ssh-port", "0", "--api-port", "0");
+        assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.toString());
+        assertTrue(r.err().contains("Docker is not running on this machine") && r.err().contains("apt-get install docker.io")
+                && r.err().contains("ferry host"), r.err());
+    }
+
+    @Test
+    void runnerWithoutATokenSaysWhereToFindIt() {
+        CliTestSupport.Result r = CliTestSupport.run(Map.of("FERRY_HOME", home.resolve("nowhere").toString()), home,
+                "runner", "--name", "r1");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.err().contains("no runner token: pass --token"), r.err());
+    }
+
+    @Test
+    void actionsOnAnExternalVpsAreRefusedWithTheReason() {
+        addVps("ext");
+        CliTestSupport.Result r = ferry("vps", "pause", "ext");
+        assertEquals(ExitCodes.CONFLICT, r.code(), r.toString());
+        assertTrue(r.err().contains("is an external VPS (an sshd Ferry does not run): Ferry cannot pause it"), r.err());
+    }
+
+    @Test
+    void createWithoutAnOnlineRunnerSaysHowToStartOne() {
+        CliTestSupport.Result r = ferry("vps", "create", "--image", "img:1", "--ssh-key", aliceFile.toString(),
+                "--memory", "512M");
+        assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.toString());
+        assertTrue(r.err().contains("no runner is online") && r.err().contains("ferry runner"), r.err());
+        CliTestSupport.Result bad = ferry("vps", "create", "--image", "img:1", "--ssh-key", aliceFile.toString(),
+                "--memory", "lots");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--memory 'lots' is not a size"), bad.err());
+    }
+
+    @Test
     void hostSaysWhenItsApiPortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             CliTestSupport.Result r = ferry("host", "--data-dir", home.resolve("other").toString(),

@@ -28,17 +28,21 @@ public final class ApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Router router;
-    private final byte[] token;
+    private final byte[] adminToken;
+    private final byte[] runnerToken;
 
-    private ApiServer(HttpServer server, ExecutorService executor, Router router, String token) {
+    private ApiServer(HttpServer server, ExecutorService executor, Router router, String adminToken,
+                      String runnerToken) {
         this.server = server;
         this.executor = executor;
         this.router = router;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+        this.runnerToken = runnerToken.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Binds and starts serving {@code router}'s routes. */
-    public static ApiServer start(InetSocketAddress address, String token, Router router) throws IOException {
+    public static ApiServer start(InetSocketAddress address, String adminToken, String runnerToken, Router router)
+            throws IOException {
         HttpServer server = HttpServer.create(address, 64);
         AtomicInteger n = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
@@ -46,7 +50,7 @@ public final class ApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ApiServer api = new ApiServer(server, executor, router, token);
+        ApiServer api = new ApiServer(server, executor, router, adminToken, runnerToken);
         server.setExecutor(executor);
         server.createContext("/", api::handle);
         server.start();
@@ -85,15 +89,21 @@ public final class ApiServer implements AutoCloseable {
 
     private Router.Response dispatch(HttpExchange ex, String method, String path) throws IOException {
         Router.Match match = router.match(method, path);
-        if (match.requiresAuth() && !authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        if (match.realm() == Router.Realm.ADMIN && !authorized(header, adminToken)) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ferry\"");
             throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong API token: send "
                     + "'Authorization: Bearer <token>' with the token from the Host's admin.token");
         }
+        if (match.realm() == Router.Realm.RUNNER && !authorized(header, runnerToken)) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ferry-runner\"");
+            throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong runner token: start "
+                    + "the runner with --token set to the Host's runner.token");
+        }
         return match.handle(readBody(ex));
     }
 
-    private boolean authorized(String header) {
+    private static boolean authorized(String header, byte[] token) {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }

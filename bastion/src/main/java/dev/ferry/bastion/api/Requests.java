@@ -11,8 +11,16 @@ public final class Requests {
     private Requests() {
     }
 
-    /** {@code POST /api/v1/vps}: register an external VPS. */
-    public record CreateVps(String name, String endpoint, List<String> keys) {
+    /**
+     * {@code POST /api/v1/vps}: with {@code endpoint}, register an external VPS; with {@code image},
+     * create one on a runner ({@code runner}, {@code cpus}, {@code memory_bytes} optional).
+     */
+    public record CreateVps(String name, String endpoint, List<String> keys, String image, String runner, Double cpus,
+                            Long memoryBytes) {
+        /** An external VPS. */
+        public CreateVps(String name, String endpoint, List<String> keys) {
+            this(name, endpoint, keys, null, null, null, null);
+        }
     }
 
     /** {@code POST /api/v1/vps/{ref}/keys}: add keys to a VPS. */

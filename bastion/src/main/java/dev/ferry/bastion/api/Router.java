@@ -37,27 +37,36 @@ public final class Router {
         Response handle(Request request);
     }
 
+    /** Who may call a route: nobody needs a token, the admin token, or the runner token. */
+    public enum Realm { OPEN, ADMIN, RUNNER }
+
     /** A route found for a request, or the error it gets. */
-    public record Match(boolean requiresAuth, Handler handler, List<String> params) {
+    public record Match(Realm realm, Handler handler, List<String> params) {
         Response handle(byte[] body) {
             return handler.handle(new Request(params, body));
         }
     }
 
-    private record Route(String method, String[] segments, boolean requiresAuth, Handler handler) {
+    private record Route(String method, String[] segments, Realm realm, Handler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
-    /** Adds an authenticated route; {@code pattern} like {@code /api/v1/vps/{ref}}. */
+    /** Adds a route for the admin token; {@code pattern} like {@code /api/v1/vps/{ref}}. */
     public Router route(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), true, handler));
+        routes.add(new Route(method, split(pattern), Realm.ADMIN, handler));
+        return this;
+    }
+
+    /** Adds a route for the runner token. */
+    public Router runnerRoute(String method, String pattern, Handler handler) {
+        routes.add(new Route(method, split(pattern), Realm.RUNNER, handler));
         return this;
     }
 
     /** Adds a route anyone may call (health checks). */
     public Router open(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), false, handler));
+        routes.add(new Route(method, split(pattern), Realm.OPEN, handler));
         return this;
     }
 
@@ -70,18 +79,18 @@ public final class Router {
                 continue;
             }
             if (r.method().equals(method)) {
-                return new Match(r.requiresAuth(), r.handler(), params);
+                return new Match(r.realm(), r.handler(), params);
             }
             allowed.add(r.method());
         }
         // answer the authentication question first, so nothing about routes leaks before it
         if (allowed.isEmpty()) {
-            return new Match(true, req -> {
+            return new Match(Realm.ADMIN, req -> {
                 throw FerryException.notFound("no such API endpoint: " + method + " " + rawPath);
             }, List.of());
         }
         String use = String.join(" or ", allowed);
-        return new Match(true, req -> new Response(405, java.util.Map.of("error",
+        return new Match(Realm.ADMIN, req -> new Response(405, java.util.Map.of("error",
                 method + " is not allowed on " + rawPath + "; use " + use)), List.of());
     }
 

@@ -1,7 +1,10 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.api.Router.Request;
 import dev.ferry.bastion.api.Router.Response;
+import dev.ferry.bastion.fleet.Fleet;
+import dev.ferry.bastion.fleet.VpsAction;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
@@ -15,9 +18,11 @@ public final class VpsRoutes {
     static final String VPS = "/api/v1/vps";
 
     private final VpsRegistry registry;
+    private final Fleet fleet;
 
-    public VpsRoutes(VpsRegistry registry) {
+    public VpsRoutes(VpsRegistry registry, Fleet fleet) {
         this.registry = registry;
+        this.fleet = fleet;
     }
 
     /** Adds this class's routes to a router. */
@@ -33,7 +38,9 @@ public final class VpsRoutes {
                         registry.keys(ref(req)).stream().map(KeyView::of).toList())))
                 .route("POST", VPS + "/{ref}/keys", this::addKeys)
                 .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", req -> Response.ok(Map.of("removed",
-                        KeyView.of(registry.removeKey(ref(req), req.param(1))))));
+                        KeyView.of(registry.removeKey(ref(req), req.param(1))))))
+                .route("POST", VPS + "/{ref}/{action}", req -> Response.ok(detail(
+                        fleet.act(ref(req), VpsAction.fromWord(req.param(1))))));
     }
 
     private Map<String, List<VpsView>> list() {
@@ -42,7 +49,17 @@ public final class VpsRoutes {
 
     private Response create(Request req) {
         Requests.CreateVps body = Json.read(req.body(), Requests.CreateVps.class);
-        Endpoint endpoint = Endpoint.parse(Requests.required("endpoint", body.endpoint()));
+        if ((body.endpoint() == null) == (body.image() == null)) {
+            throw FerryException.invalid("give either 'endpoint' (an external sshd) or 'image' (a VPS on a runner)");
+        }
+        if (body.image() != null) {
+            return Response.created(detail(fleet.create(new Fleet.CreateRequest(body.name(), body.image(),
+                    Requests.parseKeys(body.keys()), body.runner(), body.cpus(), body.memoryBytes()))));
+        }
+        if (body.runner() != null || body.cpus() != null || body.memoryBytes() != null) {
+            throw FerryException.invalid("'runner', 'cpus' and 'memory_bytes' go with 'image', not with 'endpoint'");
+        }
+        Endpoint endpoint = Endpoint.parse(body.endpoint());
         NewVps vps = new NewVps(body.name(), endpoint, Requests.parseKeys(body.keys()));
         return Response.created(detail(registry.create(vps)));
     }

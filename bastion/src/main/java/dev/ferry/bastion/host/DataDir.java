@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class DataDir {
     private static final Logger log = LoggerFactory.getLogger(DataDir.class);
     public static final String ADMIN_TOKEN = "admin.token";
+    public static final String RUNNER_TOKEN = "runner.token";
     /** The bastion's host keys, in the order they are offered: ed25519 first, RSA for older clients. */
     public static final List<String> HOST_KEYS = List.of("host_keys/ssh_host_ed25519_key", "host_keys/ssh_host_rsa_key");
 
@@ -45,6 +46,12 @@ public final class DataDir {
         if (!Files.isWritable(abs)) {
             throw new IOException("data directory " + abs + " is not writable by this user");
         }
+        // the registry and logs list every VPS, endpoint and key: owner only, as sshd insists for ~/.ssh
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(abs);
+        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            throw new IOException("data directory " + abs + " is open to others (" + PosixFilePermissions.toString(mode)
+                    + "): chmod 700 " + abs + ", or use another directory");
+        }
         Files.createDirectories(abs.resolve("logs"));
         return new DataDir(abs);
     }
@@ -60,6 +67,11 @@ public final class DataDir {
     /** The admin bearer token, created (random, 0600) on first use. */
     public String adminToken() throws IOException {
         return token(root.resolve(ADMIN_TOKEN));
+    }
+
+    /** The token runners present (random, 0600), created on first use; it opens only runner endpoints. */
+    public String runnerToken() throws IOException {
+        return token(root.resolve(RUNNER_TOKEN));
     }
 
     /** The bastion's host key files (ed25519, then RSA 3072), generated once. */

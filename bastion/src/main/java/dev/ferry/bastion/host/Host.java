@@ -1,6 +1,8 @@
 package dev.ferry.bastion.host;
 
 import dev.ferry.bastion.api.ApiServer;
+import dev.ferry.bastion.api.FleetRoutes;
+import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.api.Router;
 import dev.ferry.bastion.api.VpsRoutes;
 import dev.ferry.bastion.registry.H2Registry;
@@ -13,6 +15,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,35 +27,63 @@ public final class Host implements AutoCloseable {
 
     private final DataDir dataDir;
     private final VpsRegistry registry;
+    private final Fleet fleet;
     private final Bastion bastion;
     private final ApiServer api;
+    private final ScheduledExecutorService watchdog;
 
-    private Host(DataDir dataDir, VpsRegistry registry, Bastion bastion, ApiServer api) {
+    private Host(DataDir dataDir, VpsRegistry registry, Fleet fleet, Bastion bastion, ApiServer api) {
         this.dataDir = dataDir;
         this.registry = registry;
+        this.fleet = fleet;
         this.bastion = bastion;
         this.api = api;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferry-runner-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::checkRunners, 5, 5, TimeUnit.SECONDS);
+    }
+
+    private void checkRunners() {
+        try {
+            fleet.checkSilence();
+        } catch (RuntimeException e) {
+            // a housekeeping loop must never die silently
+            log.error("runner watchdog failed", e);
+        }
+    }
+
+    public Fleet fleet() {
+        return fleet;
     }
 
     /** Prepares the data directory and starts serving. Closes what it opened when a step fails. */
     public static Host start(HostConfig config) throws IOException {
         DataDir dir = DataDir.prepare(config.dataDir());
         String token = dir.adminToken();
+        String runnerToken = dir.runnerToken();
         List<Path> hostKeys = dir.hostKeys();
-        VpsRegistry registry = H2Registry.open(dir.root(), new Snowflake(config.instanceId()), Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        H2Registry registry = H2Registry.open(dir.root(), new Snowflake(config.instanceId()), clock);
+        Fleet fleet = new Fleet(registry, registry.runners(), clock);
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
-                    config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed()), registry);
+                    config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed()), registry,
+                    registry.runners());
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw new IOException("cannot listen for SSH on " + config.bind() + ":" + config.sshPort() + ": "
                     + e.getMessage(), e);
         }
         try {
-            Router router = new VpsRoutes(registry).register(new Router());
-            ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()), token, router);
-            Host host = new Host(dir, registry, bastion, api);
+            Router router = new FleetRoutes(fleet, registry, clock).register(
+                    new VpsRoutes(registry, fleet).register(new Router()));
+            ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()), token,
+                    runnerToken, router);
+            Host host = new Host(dir, registry, fleet, bastion, api);
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {
@@ -95,6 +128,7 @@ public final class Host implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.shutdownNow();
         api.close();
         try {
             bastion.close();

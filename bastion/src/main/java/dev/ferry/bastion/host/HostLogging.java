@@ -11,7 +11,8 @@ import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 
 /** Logging of the Host: the console and a daily-rolled file in {@code DATA_DIR/logs/}. */
 public final class HostLogging {
-    private static final String PATTERN = "%d{ISO8601} %-5level [%t] %c{1} - %msg%n";
+    // %enc{...}{CRLF}: a client-chosen string with a line break cannot forge a log line
+    private static final String PATTERN = "%d{ISO8601} %-5level [%t] %c{1} - %enc{%msg}{CRLF}%n%enc{%throwable}{CRLF}";
 
     private HostLogging() {
     }
@@ -35,7 +36,23 @@ public final class HostLogging {
         // MINA and H2 are chatty at INFO about internals users cannot act on
         b.add(b.newLogger("org.apache.sshd", Level.WARN));
         b.add(b.newLogger("org.h2", Level.WARN));
+        b.add(b.newLogger("org.apache.hc", Level.WARN));
+        b.add(b.newLogger("com.github.dockerjava", Level.WARN));
         b.add(b.newRootLogger(Level.INFO).add(b.newAppenderRef("console")).add(b.newAppenderRef("file")));
+        Configurator.reconfigure(b.build());
+    }
+
+    /** Console-only logging, for a runner on its own. */
+    public static void initConsoleOnly() {
+        ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
+        b.setConfigurationName("ferry-console");
+        b.setShutdownHook("disable");
+        b.add(b.newAppender("console", "Console")
+                .addAttribute("target", ConsoleAppender.Target.SYSTEM_OUT)
+                .add(b.newLayout("PatternLayout").addAttribute("pattern", PATTERN)));
+        b.add(b.newLogger("org.apache", Level.WARN));
+        b.add(b.newLogger("com.github.dockerjava", Level.WARN));
+        b.add(b.newRootLogger(Level.INFO).add(b.newAppenderRef("console")));
         Configurator.reconfigure(b.build());
     }
 

@@ -1,8 +1,11 @@
 package dev.ferry.bastion.registry;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.fleet.RunnerRegistry;
+import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
@@ -34,7 +37,8 @@ public final class H2Registry implements VpsRegistry {
     private static final Logger log = LoggerFactory.getLogger(H2Registry.class);
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String VPS_COLUMNS = "v.id, v.name, v.status, v.endpoint_host, v.endpoint_port, "
-            + "v.created_at, v.updated_at, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
+            + "v.created_at, v.updated_at, v.image, v.runner_name, v.cpus, v.memory_bytes, v.desired, v.restarting, "
+            + "v.last_error, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
 
     private final JdbcConnectionPool pool;
     private final Snowflake ids;
@@ -83,14 +87,21 @@ public final class H2Registry implements VpsRegistry {
         Instant now = clock.instant();
         sql.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO vps(id, name, status, endpoint_host, "
-                    + "endpoint_port, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    + "endpoint_port, created_at, updated_at, image, runner_name, cpus, memory_bytes, desired) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                Placement p = v.placement();
                 ps.setLong(1, id);
                 ps.setString(2, v.name());
-                ps.setString(3, VpsStatus.RUNNING.word());
-                ps.setString(4, v.endpoint().host());
-                ps.setInt(5, v.endpoint().port());
+                ps.setString(3, (p == null ? VpsStatus.RUNNING : VpsStatus.ASSIGNING).word());
+                ps.setString(4, v.endpoint() == null ? null : v.endpoint().host());
+                ps.setObject(5, v.endpoint() == null ? null : v.endpoint().port());
                 ps.setObject(6, utc(now));
                 ps.setObject(7, utc(now));
+                ps.setString(8, p == null ? null : p.image());
+                ps.setString(9, p == null ? null : p.runner());
+                ps.setObject(10, p == null ? null : p.cpus());
+                ps.setObject(11, p == null ? null : p.memoryBytes());
+                ps.setString(12, p == null ? null : p.desired().word());
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -101,8 +112,9 @@ public final class H2Registry implements VpsRegistry {
             insertKeys(c, id, v.keys(), now);
             return null;
         });
-        log.info("vps {} registered (name {}, endpoint {}, {} key(s))", id, v.name(), v.endpoint(),
-                v.keys().size());
+        log.info("vps {} registered (name {}, {}, {} key(s))", id, v.name(),
+                v.placement() == null ? "endpoint " + v.endpoint()
+                        : "image " + v.placement().image() + " on runner " + v.placement().runner(), v.keys().size());
         return get(VpsRef.ofId(id));
     }
 
@@ -227,19 +239,66 @@ public final class H2Registry implements VpsRegistry {
     @Override
     public Vps updateStatus(VpsRef ref, VpsStatus status) {
         Vps v = get(ref);
+        update(v.id(), "UPDATE vps SET status = ?, updated_at = ? WHERE id = ?", ps -> ps.setString(1, status.word()));
+        log.info("vps {} now {}", v.id(), status);
+        return get(VpsRef.ofId(v.id()));
+    }
+
+    @Override
+    public Vps updatePlacement(long id, Placement placement) {
+        update(id, "UPDATE vps SET desired = ?, restarting = ?, runner_name = ?, updated_at = ? WHERE id = ?", ps -> {
+            ps.setString(1, placement.desired().word());
+            ps.setBoolean(2, placement.restarting());
+            ps.setString(3, placement.runner());
+        });
+        return get(VpsRef.ofId(id));
+    }
+
+    @Override
+    public Vps recordObserved(long id, VpsStatus status, Endpoint endpoint, String lastError) {
+        Vps before = get(VpsRef.ofId(id));
+        if (before.status() == status && java.util.Objects.equals(before.endpoint(), endpoint)
+                && java.util.Objects.equals(before.lastError(), lastError)) {
+            return before; // heartbeats repeat themselves: write only changes
+        }
+        update(id, "UPDATE vps SET status = ?, endpoint_host = ?, endpoint_port = ?, last_error = ?, updated_at = ? "
+                + "WHERE id = ?", ps -> {
+                    ps.setString(1, status.word());
+                    ps.setString(2, endpoint == null ? null : endpoint.host());
+                    ps.setObject(3, endpoint == null ? null : endpoint.port());
+                    ps.setString(4, lastError);
+                });
+        if (before.status() != status) {
+            log.info("vps {} now {}{}", id, status, lastError == null ? "" : ": " + lastError);
+        }
+        return get(VpsRef.ofId(id));
+    }
+
+    @Override
+    public List<Vps> onRunner(String runner) {
+        return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.runner_name = ? ORDER BY v.id",
+                ps -> ps.setString(1, runner), H2Registry::vps);
+    }
+
+    /** Runs an UPDATE whose last two parameters are updated_at and the id. */
+    private void update(long id, String statement, Sql.Binder first) {
         sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE vps SET status = ?, updated_at = ? WHERE id = ?")) {
-                ps.setString(1, status.word());
-                ps.setObject(2, utc(clock.instant()));
-                ps.setLong(3, v.id());
+            try (PreparedStatement ps = c.prepareStatement(statement)) {
+                first.bind(ps);
+                int n = ps.getParameterMetaData().getParameterCount();
+                ps.setObject(n - 1, utc(clock.instant()));
+                ps.setLong(n, id);
                 if (ps.executeUpdate() == 0) {
-                    throw notFound(ref);
+                    throw notFound(VpsRef.ofId(id));
                 }
             }
             return null;
         });
-        log.info("vps {} now {}", v.id(), status);
-        return get(VpsRef.ofId(v.id()));
+    }
+
+    /** The runner table, in the same database. */
+    public RunnerRegistry runners() {
+        return new H2Runners(sql);
     }
 
     /** Serialises key changes of one VPS, so two removals cannot both pass the last-key check. */
@@ -259,6 +318,26 @@ public final class H2Registry implements VpsRegistry {
     }
 
     @Override
+    public boolean holdsKey(VpsRef ref, String fingerprint) {
+        String where = ref.id() != null ? "v.id = ?" : "v.name = ?";
+        return !sql.query("SELECT 1 FROM vps v JOIN vps_key k ON k.vps_id = v.id WHERE " + where
+                + " AND k.fingerprint = ?", ps -> {
+                    if (ref.id() != null) {
+                        ps.setLong(1, ref.id());
+                    } else {
+                        ps.setString(1, ref.name());
+                    }
+                    ps.setString(2, fingerprint);
+                }, rs -> Boolean.TRUE).isEmpty();
+    }
+
+    @Override
+    public boolean anyHoldsKey(String fingerprint) {
+        return !sql.query("SELECT 1 FROM vps_key WHERE fingerprint = ? LIMIT 1", ps -> ps.setString(1, fingerprint),
+                rs -> Boolean.TRUE).isEmpty();
+    }
+
+    @Override
     public List<Vps> findByKey(String fingerprint) {
         return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.id IN "
                 + "(SELECT vps_id FROM vps_key WHERE fingerprint = ?) ORDER BY v.id",
@@ -275,9 +354,15 @@ public final class H2Registry implements VpsRegistry {
     }
 
     private static Vps vps(ResultSet rs) throws SQLException {
+        String host = rs.getString("endpoint_host");
+        Endpoint endpoint = host == null ? null : new Endpoint(host, rs.getInt("endpoint_port"));
+        String image = rs.getString("image");
+        Placement placement = image == null ? null : new Placement(image, rs.getString("runner_name"),
+                rs.getObject("cpus", Double.class), rs.getObject("memory_bytes", Long.class),
+                DesiredState.fromWord(rs.getString("desired")), rs.getBoolean("restarting"));
         return new Vps(rs.getLong("id"), rs.getString("name"), VpsStatus.fromWord(rs.getString("status")),
-                new Endpoint(rs.getString("endpoint_host"), rs.getInt("endpoint_port")),
-                rs.getInt("key_count"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                endpoint, rs.getInt("key_count"), instant(rs, "created_at"), instant(rs, "updated_at"), placement,
+                rs.getString("last_error"));
     }
 
     private static VpsKey key(ResultSet rs) throws SQLException {

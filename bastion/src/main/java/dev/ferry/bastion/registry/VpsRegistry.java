@@ -1,9 +1,12 @@
 package dev.ferry.bastion.registry;
 
+import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +52,22 @@ public interface VpsRegistry extends AutoCloseable {
     boolean hasKey(long vpsId, String fingerprint);
 
     /** Records a new lifecycle status; returns the VPS as it is now. */
-    Vps updateStatus(VpsRef ref, dev.ferry.bastion.vps.VpsStatus status);
+    Vps updateStatus(VpsRef ref, VpsStatus status);
+
+    /** Changes what the Host wants of a runner-backed VPS (desired state, restart, runner). */
+    Vps updatePlacement(long id, Placement placement);
+
+    /** Records what a runner observed: status, published endpoint (or none) and the last error. */
+    Vps recordObserved(long id, VpsStatus status, Endpoint endpoint, String lastError);
+
+    /** The VPS assigned to a runner. */
+    List<Vps> onRunner(String runner);
+
+    /** Whether the VPS this reference names holds this key; one indexed query (the authenticator's). */
+    boolean holdsKey(VpsRef ref, String fingerprint);
+
+    /** Whether any VPS holds this key (the generic jump user's login); one indexed query. */
+    boolean anyHoldsKey(String fingerprint);
 
     /** Every VPS that holds this key, for the generic jump user. */
     List<Vps> findByKey(String fingerprint);

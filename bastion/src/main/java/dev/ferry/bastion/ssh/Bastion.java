@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,7 +45,8 @@ public final class Bastion implements AutoCloseable {
         this.audit = audit;
     }
 
-    public static Bastion start(BastionSettings settings, VpsRegistry registry) throws IOException {
+    public static Bastion start(BastionSettings settings, VpsRegistry registry, RunnerRegistry runners)
+            throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.bind());
         sshd.setPort(settings.port());
@@ -58,7 +60,7 @@ public final class Bastion implements AutoCloseable {
         sshd.setHostBasedAuthenticator(null);
         sshd.setGSSAuthenticator(null);
 
-        ChannelRouter router = new ChannelRouter(new ForwardRules(registry));
+        ChannelRouter router = new ChannelRouter(new ForwardRules(registry, runners, java.time.Clock.systemUTC()));
         // MINA insists on one factory; every channel open goes through the router first
         sshd.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
         sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
@@ -76,8 +78,17 @@ public final class Bastion implements AutoCloseable {
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, Duration.ofSeconds(60));
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        // half-open connections die with the OS's TCP keepalive even when SSH keepalives are off
+        CoreModuleProperties.SOCKET_KEEPALIVE.set(sshd, true);
+        // VS Code opens many forwarding channels, but not thousands: bound what one connection can hold
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(sshd, 256);
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "Ferry");
-        sshd.start();
+        try {
+            sshd.start();
+        } catch (IOException | RuntimeException e) {
+            sshd.stop(true); // its scheduler and I/O threads must not outlive a failed start
+            throw e;
+        }
         return new Bastion(sshd, audit);
     }
 

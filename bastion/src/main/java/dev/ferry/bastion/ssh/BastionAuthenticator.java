@@ -37,9 +37,17 @@ final class BastionAuthenticator implements PublickeyAuthenticator {
         } catch (KeyFormatException unsupported) {
             return false;
         }
-        boolean ok = login.get() instanceof Login.ToVps v
-                ? registry.find(v.ref()).map(vps -> registry.hasKey(vps.id(), fingerprint)).orElse(false)
-                : !registry.findByKey(fingerprint).isEmpty();
+        boolean ok;
+        try {
+            // one indexed query either way, so the time taken tells nothing about which VPS exist
+            ok = login.get() instanceof Login.ToVps v ? registry.holdsKey(v.ref(), fingerprint)
+                    : registry.anyHoldsKey(fingerprint);
+        } catch (RuntimeException e) {
+            log.error("{} key lookup failed; refusing the key", session.getAttribute(SessionInfo.TAG), e);
+            return false;
+        }
+        session.setAttribute(SessionInfo.KEYS_TRIED, session.getAttribute(SessionInfo.KEYS_TRIED) == null ? 1
+                : session.getAttribute(SessionInfo.KEYS_TRIED) + 1);
         if (!ok && log.isDebugEnabled()) {
             log.debug("{} key {} not accepted for {}", session.getAttribute(SessionInfo.TAG), fingerprint,
                     login.get().describe());

@@ -32,7 +32,7 @@ final class BastionConnectionService extends ServerConnectionService {
     private final Duration keepaliveInterval;
     private final int keepaliveMaxMissed;
     private final AtomicInteger missed = new AtomicInteger();
-    private ScheduledFuture<?> keepalive;
+    private volatile ScheduledFuture<?> keepalive;
 
     BastionConnectionService(AbstractServerSession session, ChannelRouter router, Duration keepaliveInterval,
                              int keepaliveMaxMissed) throws SshException {
@@ -55,14 +55,25 @@ final class BastionConnectionService extends ServerConnectionService {
             return;
         }
         Channel channel;
+        long channelId;
         try {
             channel = router.route(getSession(), type, buffer);
+            buffer.rpos(typeSpecific); // the channel reads its type-specific data again in doInit
+            channelId = registerChannel(channel);
         } catch (SshChannelOpenException refused) {
             sendChannelOpenFailure(buffer, sender, refused.getReasonCode(), refused.getMessage(), "");
             return;
+        } catch (IllegalStateException tooMany) {
+            sendChannelOpenFailure(buffer, sender, SshConstants.SSH_OPEN_RESOURCE_SHORTAGE,
+                    "too many channels open on this connection; close some and try again", "");
+            return;
+        } catch (RuntimeException e) {
+            // one failed lookup must not take down the connection and every jump multiplexed on it
+            log.error("{} opening a {} channel failed", context(), type, e);
+            sendChannelOpenFailure(buffer, sender, SshConstants.SSH_OPEN_CONNECT_FAILED,
+                    "the bastion cannot check this request right now (internal error); try again", "");
+            return;
         }
-        buffer.rpos(typeSpecific); // the channel reads its type-specific data again in doInit
-        long channelId = registerChannel(channel);
         channel.addChannelListener(new ChannelListener() {
             @Override
             public void channelOpenSuccess(Channel c) {
@@ -105,19 +116,24 @@ final class BastionConnectionService extends ServerConnectionService {
         if (ms > 0) {
             keepalive = getSession().getFactoryManager().getScheduledExecutorService()
                     .scheduleAtFixedRate(this::sendKeepalive, ms, ms, TimeUnit.MILLISECONDS);
+            if (isClosing()) {
+                keepalive.cancel(false); // closed while the task was being scheduled
+            }
         }
     }
 
     private void sendKeepalive() {
         AbstractServerSession s = getSession();
         try {
-            if (!s.isOpen() || s.getKexState() != KexState.DONE) {
+            if (!s.isOpen()) {
+                keepalive.cancel(false);
+                return;
+            }
+            if (s.getKexState() != KexState.DONE) {
                 return;
             }
             if (missed.incrementAndGet() > keepaliveMaxMissed) {
-                SessionInfo info = SessionInfo.of(s);
-                log.info("{} no answer to {} keepalives {} s apart: disconnecting",
-                        info == null ? s.getAttribute(SessionInfo.TAG) : info.context(), keepaliveMaxMissed,
+                log.info("{} no answer to {} keepalives {} s apart: disconnecting", context(), keepaliveMaxMissed,
                         keepaliveInterval.toSeconds());
                 s.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: no answer to "
                         + keepaliveMaxMissed + " keepalives " + keepaliveInterval.toSeconds() + " s apart");
@@ -130,12 +146,18 @@ final class BastionConnectionService extends ServerConnectionService {
             s.request(b, KEEPALIVE, (cmd, reply) -> missed.set(0));
         } catch (IOException | RuntimeException e) {
             // a housekeeping task must not die silently, nor take the session down on its own
-            log.warn("{} keepalive failed: {}", s.getAttribute(SessionInfo.TAG), e.toString());
+            log.warn("{} keepalive failed: {}", context(), e.toString());
         }
+    }
+
+    private String context() {
+        SessionInfo info = SessionInfo.of(getSession());
+        return info == null ? String.valueOf(getSession().getAttribute(SessionInfo.TAG)) : info.context();
     }
 
     @Override
     protected void preClose() {
+        ScheduledFuture<?> keepalive = this.keepalive;
         if (keepalive != null) {
             keepalive.cancel(false);
         }

@@ -58,7 +58,7 @@ final class ChannelRouter {
     private Channel directTcpip(Session session, SessionInfo info, Buffer buffer) throws SshChannelOpenException {
         String host = buffer.getString();
         int port = (int) Math.min(buffer.getUInt(), Integer.MAX_VALUE);
-        String requested = ForwardRules.printable(host) + ":" + port;
+        String requested = ForwardRules.printable(host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         ForwardDecision decision = rules.decide(info.login(), info.fingerprint(), host, port);
         if (decision instanceof ForwardDecision.Refuse refuse) {
             log.info("{} forward {} refused: {}", info.context(), requested, refuse.reason());
@@ -71,8 +71,10 @@ final class ChannelRouter {
 
     private static String plainModeAdvice(SessionInfo info) {
         String target = info.login() instanceof Login.ToVps v ? "vps-" + v.ref() : "vps-<id>";
+        String user = info.login() instanceof Login.ToVps v ? v.vpsUser() : Login.DEFAULT_VPS_USER;
+        String jumpUser = info.login() instanceof Login.ToVps ? target : Login.JUMP_USER;
         return "this bastion does not give shells yet (plain mode comes later); reach the VPS with ProxyJump: "
-                + "ssh -J " + info.user() + "@<bastion>:<port> root@" + target;
+                + "ssh -J " + jumpUser + "@<bastion>:<port> " + user + "@" + target;
     }
 
     private static SshChannelOpenException refuse(int code, String text) {

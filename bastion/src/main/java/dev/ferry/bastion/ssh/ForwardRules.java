@@ -1,9 +1,12 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.fleet.Runner;
+import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -19,9 +22,13 @@ public final class ForwardRules {
             "0:0:0:0:0:0:0:1");
 
     private final VpsRegistry registry;
+    private final RunnerRegistry runners;
+    private final Clock clock;
 
-    public ForwardRules(VpsRegistry registry) {
+    public ForwardRules(VpsRegistry registry, RunnerRegistry runners, Clock clock) {
         this.registry = registry;
+        this.runners = runners;
+        this.clock = clock;
     }
 
     /**
@@ -31,7 +38,7 @@ public final class ForwardRules {
      * @param port        the port it asked for
      */
     public ForwardDecision decide(Login login, String fingerprint, String host, int port) {
-        String target = host + ":" + port;
+        String target = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         Optional<VpsRef> ref = targetVps(login, host);
         if (ref.isEmpty()) {
             if (isLoopback(host)) {
@@ -47,13 +54,27 @@ public final class ForwardRules {
             return new ForwardDecision.Refuse("vps-" + ref.get() + " is not a VPS your key can reach");
         }
         Vps v = vps.get();
+        if (login instanceof Login.ToVps picked && !registry.find(picked.ref()).map(p -> p.id() == v.id()).orElse(false)) {
+            // the user name bounds the session: vps-web reaches vps-web only
+            return new ForwardDecision.Refuse("a session logged in as " + login.describe() + " reaches only that VPS; "
+                    + "to reach several VPS with one key, jump as the generic user: ProxyJump jump@<bastion>");
+        }
         if (port != SSH_PORT) {
             return new ForwardDecision.Refuse(v.sshUser() + ": only port 22 (its sshd) is reachable through "
                     + "the bastion, not port " + port + "; forward other ports over an SSH session to the "
                     + "VPS itself (ssh -J ... -L ...)");
         }
+        Optional<Runner> runner = v.onRunner() ? runners.find(v.placement().runner()) : Optional.empty();
+        if (runner.isPresent() && !runner.get().online()) {
+            return new ForwardDecision.Refuse(v.sshUser() + " cannot be reached: its runner " + runner.get().name()
+                    + " is offline, " + runner.get().lastHeard(clock.instant()) + "; check: ferry node list");
+        }
         if (v.status() != VpsStatus.RUNNING) {
             return new ForwardDecision.Refuse(StatusAdvice.sentence(v));
+        }
+        if (v.endpoint() == null) {
+            return new ForwardDecision.Refuse(v.sshUser() + " is running but its runner has not reported an SSH port "
+                    + "yet; try again in a few seconds, or see: ferry vps status " + v.id());
         }
         return new ForwardDecision.Dial(v);
     }
@@ -69,10 +90,8 @@ public final class ForwardRules {
         return host != null && LOOPBACK.contains(host.toLowerCase(Locale.ROOT));
     }
 
-    /** Requested host names come from the client: no control characters into messages or logs. */
+    /** Requested host names come from the client: nothing unprintable into messages or logs. */
     static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(100).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return b.toString();
+        return dev.ferry.bastion.Text.printable(s, 100);
     }
 }

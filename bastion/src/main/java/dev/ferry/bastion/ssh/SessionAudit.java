@@ -52,8 +52,11 @@ final class SessionAudit implements SessionListener {
         SessionInfo info = SessionInfo.of(session);
         if (info != null) {
             log.info("{} closed after {} s", info.context(), Duration.between(info.since(), Instant.now()).toSeconds());
-        } else if (log.isDebugEnabled()) {
-            log.debug("{} from {} closed before authenticating", session.getAttribute(SessionInfo.TAG), client(session));
+        } else {
+            Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
+            log.info("{} from {} closed without logging in (user '{}', {} key(s) refused)",
+                    session.getAttribute(SessionInfo.TAG), client(session),
+                    dev.ferry.bastion.Text.printable(session.getUsername(), 80), tried == null ? 0 : tried);
         }
     }
 

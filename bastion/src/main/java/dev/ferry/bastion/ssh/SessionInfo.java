@@ -13,12 +13,15 @@ import org.apache.sshd.common.session.Session;
  * @param login       what the user name asked for
  * @param user        the user name as sent (already validated, so safe to log)
  * @param fingerprint SHA256 fingerprint of the proven key
+ * @param since       when the key was proven
  */
 public record SessionInfo(String tag, String client, Login login, String user, String fingerprint, Instant since) {
     /** Set on the session when authentication succeeds. */
     public static final AttributeKey<SessionInfo> KEY = new AttributeKey<>();
     /** Set when the session is created, before authentication. */
     static final AttributeKey<String> TAG = new AttributeKey<>();
+    /** How many keys the client offered, for the line logged when a session ends unauthenticated. */
+    static final AttributeKey<Integer> KEYS_TRIED = new AttributeKey<>();
 
     static SessionInfo of(Session session) {
         return session.getAttribute(KEY);

@@ -15,8 +15,10 @@ final class StatusAdvice {
             case STOPPED -> v.sshUser() + " is stopped; start it with: ferry vps restart " + id;
             case PENDING, ASSIGNING -> v.sshUser() + " is still being created (status " + v.status()
                     + "); wait for it, or watch: ferry vps status " + id;
-            case FAILED -> v.sshUser() + " has failed; see why with: ferry vps status " + id;
-            case LOST -> v.sshUser() + " is lost: its runner stopped reporting; check: ferry node list";
+            case FAILED -> v.sshUser() + " has failed" + (v.lastError() == null ? "" : ": " + v.lastError())
+                    + "; see: ferry vps status " + id;
+            case LOST -> v.sshUser() + " is lost" + (v.lastError() == null ? "" : ": " + v.lastError())
+                    + "; check: ferry node list";
         };
     }
 }

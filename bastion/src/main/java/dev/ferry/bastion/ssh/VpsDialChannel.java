@@ -31,8 +31,9 @@ final class VpsDialChannel extends TcpipServerChannel {
     private final AtomicLong toVps = new AtomicLong();
     private final AtomicLong windowGranted = new AtomicLong();
     private volatile boolean opened;
-    private long initialRemoteWindow;
-    private long startNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean closeLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long initialRemoteWindow;
+    private volatile long startNanos;
 
     VpsDialChannel(Vps vps, SessionInfo session, String requested) {
         super(TcpForwardingFilter.Type.Direct, null);
@@ -72,7 +73,9 @@ final class VpsDialChannel extends TcpipServerChannel {
                 && problem.getMessage().contains("time-out")
                 ? "no answer within " + ms + " ms"
                 : describe(problem) + " after " + ms + " ms";
-        String text = vps.sshUser() + ": cannot connect to its sshd at " + vps.endpoint() + " (" + why + ")";
+        String text = vps.sshUser() + ": cannot connect to its sshd at " + vps.endpoint() + " (" + why + ")"
+                + (vps.onRunner() ? "; runner " + vps.placement().runner() + " last reported it running at "
+                        + vps.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : "");
         log.warn("{} forward {} -> {} failed: {}", session.context(), requested, vps.endpoint(), why);
         super.handleChannelOpenFailure(f,
                 new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, text, problem));
@@ -100,7 +103,8 @@ final class VpsDialChannel extends TcpipServerChannel {
 
     @Override
     protected void preClose() {
-        if (!opened) {
+        if (!opened || !closeLogged.compareAndSet(false, true)) {
+            // MINA may call preClose twice (graceful, then immediate): one audit line per forward
             super.preClose();
             return;
         }

@@ -6,19 +6,23 @@ import java.util.Objects;
 /**
  * A VPS as the registry knows it.
  *
- * @param id       snowflake id, shown as a string in JSON
- * @param name     optional unique name, lower-case; {@code null} when none
- * @param status   lifecycle status
- * @param endpoint where its sshd listens
- * @param keyCount how many public keys are stored for it
+ * @param id        snowflake id, shown as a string in JSON
+ * @param name      optional unique name, lower-case; {@code null} when none
+ * @param status    lifecycle status
+ * @param endpoint  where its sshd listens; {@code null} while a runner-backed VPS has no published port
+ * @param keyCount  how many public keys are stored for it
+ * @param placement how a runner runs it; {@code null} for an external VPS (an sshd Ferry does not run)
+ * @param lastError the last problem reported for it, a sentence for the user; {@code null} when none
  */
 public record Vps(long id, String name, VpsStatus status, Endpoint endpoint, int keyCount,
-                  Instant createdAt, Instant updatedAt) {
+                  Instant createdAt, Instant updatedAt, Placement placement, String lastError) {
     public Vps {
         Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        if (endpoint == null && placement == null) {
+            throw new IllegalArgumentException("an external VPS needs an endpoint");
+        }
     }
 
     /** The bastion user name that reaches it: {@code vps-<id>}. */
@@ -29,5 +33,10 @@ public record Vps(long id, String name, VpsStatus status, Endpoint endpoint, int
     /** How messages name it: {@code vps-<id>} plus the name when it has one. */
     public String label() {
         return name == null ? sshUser() : sshUser() + " (" + name + ")";
+    }
+
+    /** Whether a runner runs it (as opposed to an external sshd). */
+    public boolean onRunner() {
+        return placement != null;
     }
 }

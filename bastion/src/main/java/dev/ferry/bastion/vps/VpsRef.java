@@ -53,14 +53,9 @@ public record VpsRef(Long id, String name) {
         return s;
     }
 
-    /** Echoes user input safely in messages: no control characters, bounded length. */
+    /** Echoes user input safely in messages. */
     static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(80).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return s.codePointCount(0, s.length()) > 80 ? b + "..." : b.toString();
+        return dev.ferry.bastion.Text.printable(s, 80);
     }
 
     @Override

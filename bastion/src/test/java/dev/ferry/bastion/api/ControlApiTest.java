@@ -87,7 +87,7 @@ class ControlApiTest {
         assertBad("{\"endpoint\": \"127.0.0.1:22\", \"keys\": [\"" + alice.toOpenSsh() + "\"], \"colour\": 1}",
                 "unknown field 'colour'");
         assertBad("{\"endpoint\": \"127.0.0.1:22\", \"keys\": \"" + alice.toOpenSsh() + "\"}", "'keys'");
-        assertBad("{\"keys\": [\"" + alice.toOpenSsh() + "\"]}", "'endpoint' is required");
+        assertBad("{\"keys\": [\"" + alice.toOpenSsh() + "\"]}", "give either 'endpoint' (an external sshd) or 'image'");
         assertBad("{\"endpoint\": \"127.0.0.1\", \"keys\": [\"" + alice.toOpenSsh() + "\"]}", "HOST:PORT");
         assertBad("{\"endpoint\": \"127.0.0.1:22\", \"keys\": []}", "'keys' is required");
         assertBad("{\"endpoint\": \"127.0.0.1:22\", \"keys\": [\"" + alice.toOpenSsh()

@@ -34,7 +34,7 @@ class ForwardRulesTest {
     @BeforeEach
     void setUp() {
         registry = H2Registry.open(dir, new Snowflake(1), Clock.systemUTC());
-        rules = new ForwardRules(registry);
+        rules = new ForwardRules(registry, registry.runners(), Clock.systemUTC());
         web = registry.create(new NewVps("web", new Endpoint("127.0.0.1", 2201), List.of(alice)));
         db = registry.create(new NewVps("db", new Endpoint("127.0.0.1", 2202), List.of(bob)));
     }
@@ -72,20 +72,27 @@ class ForwardRulesTest {
     }
 
     @Test
+    void aVpsLoginReachesOnlyItsOwnVpsEvenWhenTheKeyOpensOthers() {
+        registry.addKeys(VpsRef.ofId(db.id()), List.of(alice));
+        assertRefused(decide("vps-web", alice, "vps-db", 22), "a session logged in as vps-web reaches only that VPS");
+        assertInstanceOf(ForwardDecision.Dial.class, decide("jump", alice, "vps-db", 22));
+        assertInstanceOf(ForwardDecision.Dial.class, decide("vps-db", alice, "localhost", 22));
+    }
+
+    @Test
     void refusesOtherPortsAndHosts() {
         assertRefused(decide("vps-web", alice, "localhost", 8888), "not port 8888");
         assertRefused(decide("vps-web", alice, "127.0.0.1", 2201), "not port 2201");
         assertRefused(decide("vps-web", alice, "example.com", 22), "example.com:22 is not a VPS");
         assertRefused(decide("vps-web", alice, "10.0.0.1", 22), "10.0.0.1:22 is not a VPS");
         assertRefused(decide("vps-web", alice, "evil\u001b[2J", 22), "evil?[2J:22 is not a VPS");
+        assertRefused(decide("vps-web", alice, "a\u202eb\u2028c", 22), "a?b?c:22 is not a VPS");
+        assertRefused(decide("vps-web", alice, "fd00::1", 22), "[fd00::1]:22 is not a VPS");
     }
 
     @Test
-    void saysWhenTheVpsIsNotRunning() throws Exception {
-        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath(),
-                "ferry", ""); var st = c.createStatement()) {
-            st.execute("UPDATE vps SET status = 'paused' WHERE id = " + web.id());
-        }
+    void saysWhenTheVpsIsNotRunning() {
+        registry.updateStatus(VpsRef.ofId(web.id()), dev.ferry.bastion.vps.VpsStatus.PAUSED);
         assertRefused(decide("vps-web", alice, "localhost", 22),
                 "vps-" + web.id() + " is paused; resume it with: ferry vps resume " + web.id());
         assertTrue(registry.get(VpsRef.ofId(web.id())).status().word().equals("paused"));

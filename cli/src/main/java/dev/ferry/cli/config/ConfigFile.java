@@ -30,19 +30,39 @@ import java.util.stream.Collectors;
  * [client]
  * host = "http://bastion.example:8000"
  * token = "..."
+ *
+ * [runner]
+ * host = "http://bastion.example:8000"
+ * token = "..."                 # the Host's runner.token
+ * name = "r1"
+ * advertise = "10.0.0.5"
+ * docker_host = "unix:///var/run/docker.sock"
  * </pre>
  */
-public record ConfigFile(HostSection host, ClientSection client) {
+public record ConfigFile(HostSection host, ClientSection client, RunnerSection runner) {
     private static final TomlMapper TOML = TomlMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
-    public static final ConfigFile EMPTY = new ConfigFile(null, null);
+    public static final ConfigFile EMPTY = new ConfigFile(null, null, null);
 
     public ConfigFile {
         host = host == null ? HostSection.EMPTY : host;
         client = client == null ? ClientSection.EMPTY : client;
+        runner = runner == null ? RunnerSection.EMPTY : runner;
+    }
+
+    /** The {@code [runner]} section: settings of {@code ferry runner}; every key optional. */
+    public record RunnerSection(String host, String token, String name, String advertise,
+                                @JsonProperty("docker_host") String dockerHost) {
+        static final RunnerSection EMPTY = new RunnerSection(null, null, null, null, null);
+
+        @Override
+        public String toString() {
+            return "RunnerSection[host=" + host + ", token=" + (token == null ? null : "<secret>") + ", name=" + name
+                    + ", advertise=" + advertise + ", docker_host=" + dockerHost + "]";
+        }
     }
 
     /** The {@code [host]} section: settings of {@code ferry host}; every key optional. */

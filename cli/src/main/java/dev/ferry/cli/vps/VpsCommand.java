@@ -3,7 +3,8 @@ package dev.ferry.cli.vps;
 import picocli.CommandLine.Command;
 
 /** {@code ferry vps}: the VPS commands. */
-@Command(name = "vps", mixinStandardHelpOptions = true, description = "Register, inspect and remove VPS.",
-        subcommands = {VpsAdd.class, VpsList.class, VpsStatus.class, VpsRemove.class, KeysCommand.class})
+@Command(name = "vps", mixinStandardHelpOptions = true, description = "Create, register, inspect, control and remove VPS.",
+        subcommands = {VpsCreate.class, VpsAdd.class, VpsList.class, VpsStatus.class, VpsStop.class, VpsRestart.class,
+            VpsPause.class, VpsResume.class, VpsRemove.class, KeysCommand.class})
 public final class VpsCommand {
 }

@@ -17,12 +17,16 @@ public final class VpsList extends ClientCommand {
             printJson(node);
             return;
         }
-        Table t = new Table("ID", "NAME", "STATUS", "ENDPOINT", "KEYS", "AGE");
+        Table t = new Table("ID", "NAME", "STATUS", "RUNNER", "SSH PORT", "ENDPOINT", "AGE");
         for (JsonNode n : node.get("vps")) {
             VpsView v = ApiClient.as(n, VpsView.class);
-            t.row(v.id(), v.name() == null ? "-" : v.name(), v.status(), v.endpoint(),
-                    Integer.toString(v.keyCount()), Table.age(v.createdAt()));
+            t.row(v.id(), dash(v.name()), v.status(), v.runner() == null ? "(external)" : v.runner(),
+                    v.sshPort() == null ? "-" : v.sshPort().toString(), dash(v.endpoint()), Table.age(v.createdAt()));
         }
         t.print(out());
+    }
+
+    private static String dash(String s) {
+        return s == null ? "-" : s;
     }
 }

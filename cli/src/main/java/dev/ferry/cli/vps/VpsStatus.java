@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.api.KeyView;
 import dev.ferry.bastion.api.VpsView;
 import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.Sizes;
 import dev.ferry.cli.client.ApiClient;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -26,8 +27,18 @@ public final class VpsStatus extends ClientCommand {
         PrintWriter out = out();
         out.println("id:        " + v.id());
         out.println("name:      " + (v.name() == null ? "-" : v.name()));
-        out.println("status:    " + v.status());
-        out.println("endpoint:  " + v.endpoint());
+        out.println("status:    " + v.status() + (v.desired() == null || v.desired().equals(v.status()) ? ""
+                : " (wanted: " + v.desired() + ")"));
+        if (v.lastError() != null) {
+            out.println("error:     " + v.lastError());
+        }
+        if (v.runner() != null) {
+            out.println("runner:    " + v.runner());
+            out.println("image:     " + v.image());
+            out.println("limits:    " + (v.cpus() == null ? "no CPU limit" : v.cpus() + " CPUs") + ", "
+                    + (v.memoryBytes() == null ? "no memory limit" : Sizes.human(v.memoryBytes())));
+        }
+        out.println("endpoint:  " + (v.endpoint() == null ? "- (no SSH port published yet)" : v.endpoint()));
         out.println("ssh user:  " + v.sshUser());
         out.println("created:   " + v.createdAt());
         out.println("updated:   " + v.updatedAt());

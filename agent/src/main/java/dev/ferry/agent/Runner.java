@@ -1,0 +1,230 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.docker.ContainerRuntime;
+import dev.ferry.agent.docker.DockerRuntime;
+import dev.ferry.agent.docker.EngineInfo;
+import dev.ferry.agent.docker.EngineUnreachableException;
+import dev.ferry.agent.host.DockerStatus;
+import dev.ferry.agent.host.HeartbeatAnswer;
+import dev.ferry.agent.host.HeartbeatRequest;
+import dev.ferry.agent.host.HostException;
+import dev.ferry.agent.host.HostLink;
+import dev.ferry.agent.host.HttpHostLink;
+import dev.ferry.agent.host.NotRegisteredException;
+import dev.ferry.agent.host.RegisterAnswer;
+import dev.ferry.agent.host.RegisterRequest;
+import dev.ferry.agent.reconcile.Reconciler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The runner agent ({@code ferry runner}): one background loop that registers with the Host, then on every
+ * heartbeat looks at Docker, reports, and reconciles against the Host's answer. {@link #start} returns at
+ * once. {@link #close()} stops the loop but not the containers: they keep running, and a new runner with the
+ * same name adopts them by their labels.
+ */
+public final class Runner implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Runner.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /** Early heartbeats after an action are welcome, a storm of them is not. */
+    private static final Duration MIN_GAP = Duration.ofMillis(200);
+
+    private final RunnerConfig config;
+    private final HostLink host;
+    private final ContainerRuntime runtime;
+    private final Reconciler reconciler;
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile boolean registered;
+    private volatile Duration interval;
+    private Duration backoff = FIRST_BACKOFF;
+    private Boolean hostOk;
+    private Boolean dockerOk;
+
+    private Runner(RunnerConfig config, HostLink host, ContainerRuntime runtime) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.host = Objects.requireNonNull(host, "host");
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.interval = config.heartbeat();
+        this.reconciler = new Reconciler(config.name(), config.advertise(), runtime, null, wake::release);
+        this.thread = new Thread(this::loop, "ferry-runner-" + config.name());
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts a runner on the Docker engine and Host of {@code config}. */
+    public static Runner start(RunnerConfig config) {
+        return start(config, new HttpHostLink(config.hostUrl(), config.token()), DockerRuntime.connect(config.dockerHost()));
+    }
+
+    /**
+     * Starts a runner with the given Host link and container runtime (tests, embedding). The runner owns both
+     * from now on and closes them in {@link #close()}.
+     */
+    public static Runner start(RunnerConfig config, HostLink host, ContainerRuntime runtime) {
+        Runner r = new Runner(config, host, runtime);
+        log.info("runner {} starting: Host {}, Docker {}, VPS published on {}", config.name(), config.hostUrl(),
+                runtime.dockerHost(), config.advertise());
+        r.thread.start();
+        return r;
+    }
+
+    /** @return whether the Host has accepted this runner's registration (and not forgotten it since) */
+    public boolean registered() {
+        return registered;
+    }
+
+    /** @return the configuration it runs with */
+    public RunnerConfig config() {
+        return config;
+    }
+
+    /** Stops the loop and releases the Host link and Docker client. The VPS containers keep running. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Wake the loop rather than interrupt it: an interrupt in the middle of a Docker or Host call
+        // would only turn into a confusing error. Interrupt only a loop that does not end on its own.
+        wake.release();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(TimeUnit.SECONDS.toMillis(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reconciler.close();
+        host.close();
+        runtime.close();
+        log.info("runner {} stopped; its containers keep running", config.name());
+    }
+
+    private void loop() {
+        while (!closed) {
+            Duration next = interval;
+            try {
+                next = tick();
+            } catch (Throwable t) {
+                if (closed) {
+                    break;
+                }
+                // The loop is the runner: whatever went wrong this time, it goes on next time.
+                log.error("runner {}: unexpected error in the heartbeat loop (trying again in {} ms)", config.name(),
+                        next.toMillis(), t);
+            }
+            pause(next);
+        }
+    }
+
+    /** @return how long to wait before the next tick */
+    private Duration tick() {
+        if (!registered) {
+            if (!register()) {
+                Duration wait = backoff;
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                return wait;
+            }
+            backoff = FIRST_BACKOFF;
+        }
+        HeartbeatRequest request = reconciler.observe();
+        dockerState(request.docker());
+        HeartbeatAnswer answer;
+        try {
+            answer = host.heartbeat(config.name(), request);
+            hostState(true, null);
+        } catch (NotRegisteredException e) {
+            log.info("runner {}: {}; registering again", config.name(), e.getMessage());
+            registered = false;
+            return Duration.ZERO;
+        } catch (HostException e) {
+            hostState(false, e.getMessage());
+            return interval;
+        }
+        if (request.docker().ok()) {
+            reconciler.apply(answer.vps());
+        }
+        return interval;
+    }
+
+    private boolean register() {
+        DockerStatus docker;
+        int cpus = Runtime.getRuntime().availableProcessors();
+        long memory = machineMemory();
+        try {
+            EngineInfo info = runtime.engineInfo();
+            docker = DockerStatus.up(info.version());
+            cpus = info.cpus();
+            memory = info.memoryBytes() > 0 ? info.memoryBytes() : memory;
+        } catch (EngineUnreachableException e) {
+            docker = DockerStatus.down(e.getMessage());
+        }
+        dockerState(docker);
+        try {
+            RegisterAnswer a = host.register(new RegisterRequest(config.name(), config.advertise(), cpus, memory, docker));
+            hostState(true, null);
+            Duration asked = Duration.ofSeconds(a.heartbeatSeconds());
+            interval = a.heartbeatSeconds() > 0 && asked.compareTo(config.heartbeat()) < 0 ? asked : config.heartbeat();
+            registered = true;
+            log.info("runner {} registered with the Host at {} (heartbeat every {} ms)", config.name(),
+                    config.hostUrl(), interval.toMillis());
+            return true;
+        } catch (HostException e) {
+            hostState(false, e.getMessage());
+            return false;
+        }
+    }
+
+    /** One log line per change, not per attempt: a Host down for an hour is one line, and one when it is back. */
+    private void hostState(boolean ok, String why) {
+        if (hostOk == null || hostOk != ok) {
+            if (ok) {
+                if (hostOk != null) {
+                    log.info("runner {}: the Host at {} answers again", config.name(), config.hostUrl());
+                }
+            } else {
+                log.warn("runner {}: {}; retrying until it answers", config.name(), why);
+            }
+            hostOk = ok;
+        }
+    }
+
+    private void dockerState(DockerStatus docker) {
+        if (dockerOk == null || dockerOk != docker.ok()) {
+            if (docker.ok()) {
+                log.info("runner {}: Docker {} at {} answers", config.name(), docker.version(), runtime.dockerHost());
+            } else {
+                log.warn("runner {}: {}; reporting it to the Host and retrying", config.name(), docker.error());
+            }
+            dockerOk = docker.ok();
+        }
+    }
+
+    private void pause(Duration d) {
+        try {
+            // An action that changed something releases the semaphore: report it now rather than in 5 s.
+            if (wake.tryAcquire(Math.max(0, d.toMillis()), TimeUnit.MILLISECONDS) && !closed) {
+                wake.drainPermits();
+                Thread.sleep(MIN_GAP.toMillis());
+            }
+        } catch (InterruptedException e) {
+            // close() interrupts to end the wait; the loop then sees closed and ends
+        }
+    }
+
+    private static long machineMemory() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 0;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.docker.DockerRuntime;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * The configuration of a runner ({@code ferry runner}), checked once here: every error names the option.
+ *
+ * @param hostUrl    {@code --host}: the Host's control API, {@code http://} or {@code https://}
+ * @param token      {@code --token}: the runner token (the Host's {@code runner.token}); prints as {@code <secret>}
+ * @param name       {@code --name}: the runner's name, {@code [a-z][a-z0-9-]{0,62}}; VPS containers carry it
+ * @param advertise  {@code --advertise}: the IP literal or host name the bastion dials to reach this runner's
+ *                   VPS; their port 22 is published on this address only
+ * @param dockerHost {@code --docker-host}: the Docker engine, {@code unix:///path} or {@code tcp://host:port};
+ *                   null means {@value DockerRuntime#DEFAULT_DOCKER_HOST}
+ * @param heartbeat  how often to heartbeat; null means {@link #DEFAULT_HEARTBEAT}. The Host's register answer
+ *                   may ask for a shorter interval, never a longer one
+ */
+public record RunnerConfig(URI hostUrl, String token, String name, String advertise, String dockerHost,
+                           Duration heartbeat) {
+    /** The protocol's heartbeat interval. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
+
+    public RunnerConfig {
+        if (hostUrl == null) {
+            throw new IllegalArgumentException("--host is required: the Host's URL, e.g. http://host:8022");
+        }
+        String scheme = hostUrl.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || hostUrl.getHost() == null) {
+            throw new IllegalArgumentException("--host must be an http:// or https:// URL with a host, not " + hostUrl);
+        }
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("--token is required: the runner token from runner.token in the Host's data directory");
+        }
+        if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalArgumentException("--token must be printable ASCII without spaces (check for a trailing newline)");
+        }
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("--name must match [a-z][a-z0-9-]{0,62} (lower-case letter first, then "
+                    + "lower-case letters, digits and '-', at most 63 characters), not " + quote(name));
+        }
+        if (advertise == null || !isAddress(advertise)) {
+            throw new IllegalArgumentException("--advertise must be an IP address or a host name that the bastion "
+                    + "can dial to reach this runner, not " + quote(advertise));
+        }
+        if (advertise.startsWith("[")) {
+            advertise = advertise.substring(1, advertise.length() - 1);
+        }
+        dockerHost = dockerHost == null || dockerHost.isBlank() ? DockerRuntime.DEFAULT_DOCKER_HOST : dockerHost.strip();
+        if (!(dockerHost.matches("unix:///.+") || dockerHost.matches("tcp://[^/\\s]+:\\d{1,5}/?"))) {
+            throw new IllegalArgumentException("--docker-host must be unix:///path/to/docker.sock or tcp://host:port, not "
+                    + quote(dockerHost));
+        }
+        heartbeat = heartbeat == null ? DEFAULT_HEARTBEAT : heartbeat;
+        if (heartbeat.toMillis() < 100 || heartbeat.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("the heartbeat interval must be between 100 ms and 1 minute, not " + heartbeat);
+        }
+    }
+
+    /** No DNS here: a host name is checked for its form only, an IPv6 literal by the JDK's literal parser. */
+    private static boolean isAddress(String s) {
+        if (IPV4.matcher(s).matches()) {
+            return true;
+        }
+        if (s.contains(":")) {
+            String literal = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+            if (!IPV6.matcher(literal).matches()) {
+                return false;
+            }
+            try {
+                // A literal made only of hex digits, ':' and '.' is parsed, never looked up.
+                return java.net.InetAddress.getByName(literal) instanceof java.net.Inet6Address;
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        return !s.matches("[0-9.]+") && HOST_NAME.matcher(s).matches();
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : "'" + s + "'";
+    }
+
+    @Override
+    public String toString() {
+        return "RunnerConfig[hostUrl=" + hostUrl + ", token=<secret>, name=" + name + ", advertise=" + advertise
+                + ", dockerHost=" + dockerHost + ", heartbeat=" + heartbeat + "]";
+    }
+}

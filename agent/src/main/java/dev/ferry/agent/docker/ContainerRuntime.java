@@ -1,0 +1,63 @@
+package dev.ferry.agent.docker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The container operations the runner needs, so that the reconcile logic does not depend on docker-java.
+ * The real one is {@link DockerRuntime}. Every method may throw {@link EngineUnreachableException} when the
+ * engine does not answer and {@link ContainerRuntimeException} when it refuses.
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+    /** @return where the engine is, e.g. {@code unix:///var/run/docker.sock}, for messages */
+    String dockerHost();
+
+    /** @return the engine's version: a cheap call that also proves the engine answers */
+    String version();
+
+    /** @return the engine's version, CPUs and memory */
+    EngineInfo engineInfo();
+
+    /** @return the containers carrying every given label, in any status */
+    List<ManagedContainer> list(Map<String, String> labels);
+
+    /** @return the container named or identified {@code idOrName}, if it exists */
+    Optional<ManagedContainer> inspect(String idOrName);
+
+    /** @return the local image {@code image}, if it is present */
+    Optional<ImageInfo> image(String image);
+
+    /** Pulls {@code image} from its registry, waiting at most {@code timeout}. */
+    void pull(String image, Duration timeout);
+
+    /** @return the id of the created (not started) container */
+    String create(ContainerSpec spec);
+
+    void start(String id);
+
+    /** Stops the container: TERM, then KILL after {@code timeout}. Stopping a stopped container is no error. */
+    void stop(String id, Duration timeout);
+
+    /** Pausing a paused container is no error. */
+    void pause(String id);
+
+    /** Unpausing a running container is no error. */
+    void unpause(String id);
+
+    /** Removes the container, running or not, with its anonymous volumes. A missing container is no error. */
+    void remove(String id);
+
+    /**
+     * Runs a command in the running container as root and waits for it.
+     *
+     * @param env     extra environment of the command
+     * @param timeout how long to wait for it to end
+     */
+    ExecResult exec(String id, List<String> cmd, Map<String, String> env, Duration timeout);
+
+    @Override
+    void close();
+}

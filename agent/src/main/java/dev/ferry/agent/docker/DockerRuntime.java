@@ -1,0 +1,352 @@
+package dev.ferry.agent.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@link ContainerRuntime} on a Docker engine through docker-java and its httpclient5 transport. */
+public final class DockerRuntime implements ContainerRuntime {
+    /** Where Docker listens unless told otherwise. */
+    public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+    private static final ExposedPort SSH = ExposedPort.tcp(22);
+    /** The start-up step's output is for error messages and logs: keep what fits in a sentence or two. */
+    private static final int MAX_EXEC_OUTPUT = 8192;
+    private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    private final String dockerHost;
+    private final DockerClient client;
+
+    private DockerRuntime(String dockerHost, DockerClient client) {
+        this.dockerHost = dockerHost;
+        this.client = client;
+    }
+
+    /**
+     * Connects lazily to the engine at {@code dockerHost} ({@code unix:///path} or {@code tcp://host:port}):
+     * nothing is dialled until the first call, so an engine that is down does not stop the runner.
+     */
+    public static DockerRuntime connect(String dockerHost) {
+        String host = dockerHost == null ? DEFAULT_DOCKER_HOST : dockerHost;
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host)
+                .build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(5))
+                // Long enough for a stop with its timeout; pulls and execs stream data well within it.
+                .responseTimeout(Duration.ofMinutes(2))
+                .build();
+        return new DockerRuntime(host, DockerClientImpl.getInstance(config, http));
+    }
+
+    @Override
+    public String dockerHost() {
+        return dockerHost;
+    }
+
+    @Override
+    public String version() {
+        return call("ask the engine's version", () -> client.versionCmd().exec().getVersion());
+    }
+
+    @Override
+    public EngineInfo engineInfo() {
+        Info info = call("ask the engine's info", () -> client.infoCmd().exec());
+        return new EngineInfo(info.getServerVersion(),
+                info.getNCPU() == null ? Runtime.getRuntime().availableProcessors() : info.getNCPU(),
+                info.getMemTotal() == null ? 0 : info.getMemTotal());
+    }
+
+    @Override
+    public List<ManagedContainer> list(Map<String, String> labels) {
+        List<String> ids = call("list containers", () -> client.listContainersCmd()
+                .withShowAll(true).withLabelFilter(labels).exec()).stream().map(c -> c.getId()).toList();
+        // The list lacks StartedAt and the published address: inspect each; one removed meanwhile is skipped.
+        List<ManagedContainer> out = new ArrayList<>();
+        for (String id : ids) {
+            inspect(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<ManagedContainer> inspect(String idOrName) {
+        try {
+            InspectContainerResponse r = call("inspect container " + idOrName,
+                    () -> client.inspectContainerCmd(idOrName).exec());
+            return Optional.of(toManaged(r));
+        } catch (NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    private static ManagedContainer toManaged(InspectContainerResponse r) {
+        String ip = null;
+        Integer port = null;
+        Ports ports = r.getNetworkSettings() == null ? null : r.getNetworkSettings().getPorts();
+        Ports.Binding[] bindings = ports == null ? null : ports.getBindings().get(SSH);
+        if (bindings != null && bindings.length > 0 && bindings[0].getHostPortSpec() != null) {
+            ip = bindings[0].getHostIp();
+            port = Integer.valueOf(bindings[0].getHostPortSpec());
+        }
+        String name = r.getName() == null ? null : r.getName().replaceFirst("^/", "");
+        var state = r.getState();
+        return new ManagedContainer(r.getId(), name, r.getConfig() == null ? null : r.getConfig().getImage(),
+                r.getConfig() == null ? Map.of() : r.getConfig().getLabels(),
+                state == null ? "unknown" : state.getStatus(), startedAt(state == null ? null : state.getStartedAt()),
+                ip, port);
+    }
+
+    /** Docker says {@code 0001-01-01T00:00:00Z} for a container that never started. */
+    private static Instant startedAt(String s) {
+        if (s == null || s.isBlank() || s.startsWith("0001-")) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public Optional<ImageInfo> image(String image) {
+        try {
+            InspectImageResponse r = call("inspect image " + image, () -> client.inspectImageCmd(image).exec());
+            var config = r.getConfig();
+            return Optional.of(config == null ? new ImageInfo(List.of(), List.of())
+                    : new ImageInfo(list(config.getEntrypoint()), list(config.getCmd())));
+        } catch (NotFound e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> list(String[] a) {
+        return a == null ? List.of() : List.of(a);
+    }
+
+    @Override
+    public void pull(String image, Duration timeout) {
+        run("pull image " + image, () -> {
+            StringBuilder refused = new StringBuilder();
+            Completion<PullResponseItem> pull = new Completion<>(item -> {
+                if (item.isErrorIndicated() && refused.length() == 0) {
+                    refused.append(item.getErrorDetail() != null ? item.getErrorDetail().getMessage() : "the registry refused");
+                }
+            });
+            try {
+                client.pullImageCmd(image).exec(pull);
+                if (!pull.await(timeout.toMillis())) {
+                    throw new ContainerRuntimeException("pulling image " + image + " did not finish within " + timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ContainerRuntimeException("interrupted while pulling image " + image, e);
+            }
+            if (refused.length() > 0) {
+                throw new ContainerRuntimeException("cannot pull image " + image + ": " + refused);
+            }
+        });
+    }
+
+    @Override
+    public String create(ContainerSpec spec) {
+        // HostIp pins the published port to the advertised address; an empty HostPort lets Docker pick one.
+        HostConfig host = HostConfig.newHostConfig()
+                .withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishIp()), SSH))
+                .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
+                .withNanoCPUs(spec.nanoCpus())
+                .withMemory(spec.memoryBytes());
+        return call("create container " + spec.name() + " from image " + spec.image(), () -> {
+            var cmd = client.createContainerCmd(spec.image())
+                    .withName(spec.name())
+                    .withHostName(spec.hostname())
+                    .withLabels(spec.labels())
+                    .withExposedPorts(SSH)
+                    .withHostConfig(host);
+            if (spec.cmd() != null) {
+                cmd.withCmd(spec.cmd());
+            }
+            return cmd.exec().getId();
+        });
+    }
+
+    @Override
+    public void start(String id) {
+        run("start container " + id, () -> ignoreNotModified(() -> client.startContainerCmd(id).exec()));
+    }
+
+    @Override
+    public void stop(String id, Duration timeout) {
+        run("stop container " + id, () -> ignoreNotModified(
+                () -> client.stopContainerCmd(id).withTimeout((int) Math.max(1, timeout.toSeconds())).exec()));
+    }
+
+    @Override
+    public void pause(String id) {
+        run("pause container " + id, () -> {
+            if (!inspect(id).map(ManagedContainer::isPaused).orElse(false)) {
+                client.pauseContainerCmd(id).exec();
+            }
+        });
+    }
+
+    @Override
+    public void unpause(String id) {
+        run("unpause container " + id, () -> {
+            if (inspect(id).map(ManagedContainer::isPaused).orElse(false)) {
+                client.unpauseContainerCmd(id).exec();
+            }
+        });
+    }
+
+    @Override
+    public void remove(String id) {
+        try {
+            run("remove container " + id,
+                    () -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+        } catch (NotFound e) {
+            // already gone: what was asked for
+        }
+    }
+
+    @Override
+    public ExecResult exec(String id, List<String> cmd, Map<String, String> env, Duration timeout) {
+        List<String> envList = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        String execId = call("prepare a command in container " + id, () -> client.execCreateCmd(id)
+                .withUser("root").withEnv(envList).withCmd(cmd.toArray(String[]::new))
+                .withAttachStdout(true).withAttachStderr(true).withTty(false)
+                .exec().getId());
+        StringBuilder output = new StringBuilder();
+        run("run a command in container " + id, () -> {
+            Completion<Frame> exec = new Completion<>(frame -> {
+                synchronized (output) {
+                    if (output.length() < MAX_EXEC_OUTPUT) {
+                        output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }
+            });
+            try {
+                client.execStartCmd(execId).exec(exec);
+                if (!exec.await(timeout.toMillis())) {
+                    throw new ContainerRuntimeException("the command in container " + id
+                            + " did not end within " + timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ContainerRuntimeException("interrupted while running a command in container " + id, e);
+            }
+        });
+        Long code = call("read the exit code of a command in container " + id,
+                () -> client.inspectExecCmd(execId).exec().getExitCodeLong());
+        synchronized (output) {
+            return new ExecResult(code == null ? -1 : code.intValue(), output.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // nothing left to release
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DockerRuntime[" + dockerHost + "]";
+    }
+
+    private static void ignoreNotModified(Runnable r) {
+        try {
+            r.run();
+        } catch (NotModifiedException e) {
+            // already in the asked-for state
+        }
+    }
+
+    private void run(String what, Runnable r) {
+        call(what, () -> {
+            r.run();
+            return null;
+        });
+    }
+
+    /**
+     * Maps docker-java's exceptions to the runtime's: an answer from the engine becomes a
+     * {@link ContainerRuntimeException} with the engine's own message, no answer at all an
+     * {@link EngineUnreachableException} naming the Docker host.
+     */
+    private <T> T call(String what, Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (ContainerRuntimeException e) {
+            throw e;
+        } catch (NotFoundException e) {
+            throw new NotFound("cannot " + what + ": " + daemonMessage(e), e);
+        } catch (DockerException e) {
+            throw new ContainerRuntimeException("cannot " + what + ": " + daemonMessage(e), e);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            boolean io = false;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+                io |= root instanceof IOException;
+            }
+            if (!io) {
+                throw new ContainerRuntimeException("cannot " + what + ": " + e, e);
+            }
+            throw new EngineUnreachableException("the Docker engine at " + dockerHost + " is not reachable ("
+                    + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())
+                    + "): is dockerd running, and may this user use it?", e);
+        }
+    }
+
+    /** Docker's errors come as {@code Status 404: {"message":"No such image: x"}}: keep the sentence. */
+    private static String daemonMessage(DockerException e) {
+        String m = String.valueOf(e.getMessage());
+        Matcher matcher = DAEMON_MESSAGE.matcher(m);
+        return matcher.find() ? matcher.group(1).replace("\\\"", "\"").strip() : m.strip();
+    }
+
+    /** Internal: lets the lookups above answer "absent" without a separate existence call. */
+    private static final class NotFound extends ContainerRuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotFound(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

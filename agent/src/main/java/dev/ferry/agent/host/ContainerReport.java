@@ -1,0 +1,16 @@
+package dev.ferry.agent.host;
+
+/**
+ * One VPS container as the runner sees it, in a heartbeat.
+ *
+ * @param vpsId       the VPS id (decimal snowflake, as a string)
+ * @param containerId the Docker container id, null when there is no container
+ * @param state       see {@link ContainerState}
+ * @param sshPort     the host port published for the container's port 22 on the advertised address, or null
+ * @param sshReady    an SSH banner answered on advertised address : sshPort during this heartbeat
+ * @param error       the sentence for the user when {@code state} is failed, else null
+ * @param startedAt   when Docker last started the container (ISO-8601 instant), or null
+ */
+public record ContainerReport(String vpsId, String containerId, ContainerState state, Integer sshPort,
+                              boolean sshReady, String error, String startedAt) {
+}

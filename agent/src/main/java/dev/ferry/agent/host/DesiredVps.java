@@ -1,0 +1,22 @@
+package dev.ferry.agent.host;
+
+import java.util.List;
+
+/**
+ * What the Host wants of one VPS assigned to this runner (one entry of a heartbeat answer).
+ *
+ * @param vpsId          the VPS id (decimal snowflake, as a string)
+ * @param name           the VPS's name, or null
+ * @param image          the image to run; it must exist on the runner or be pullable
+ * @param cpus           CPU limit, or null for none
+ * @param memoryBytes    memory limit in bytes, or null for none
+ * @param state          running, paused, stopped or removed
+ * @param authorizedKeys the OpenSSH public key lines that may log in as root
+ */
+public record DesiredVps(String vpsId, String name, String image, Double cpus, Long memoryBytes,
+                         DesiredState state, List<String> authorizedKeys) {
+    public DesiredVps {
+        state = state == null ? DesiredState.UNKNOWN : state;
+        authorizedKeys = authorizedKeys == null ? List.of() : List.copyOf(authorizedKeys);
+    }
+}

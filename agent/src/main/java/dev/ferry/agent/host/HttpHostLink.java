@@ -1,0 +1,146 @@
+package dev.ferry.agent.host;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * {@link HostLink} over HTTP/JSON ({@code java.net.http} + Jackson): snake_case names, bearer token, unknown
+ * fields in answers ignored so that a newer Host can add fields without breaking older runners.
+ */
+public final class HttpHostLink implements HostLink {
+    /** Connect and whole-request timeout: a hung Host must not hold the runner's loop for long. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final URI base;
+    private final String token;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    /**
+     * @param hostUrl the Host's control API, e.g. {@code http://host:8022}; a path prefix is kept
+     * @param token   the runner token (the Host's {@code runner.token})
+     */
+    public HttpHostLink(URI hostUrl, String token) {
+        this(hostUrl, token, DEFAULT_TIMEOUT);
+    }
+
+    public HttpHostLink(URI hostUrl, String token, Duration timeout) {
+        String s = Objects.requireNonNull(hostUrl, "hostUrl").toString();
+        this.base = URI.create(s.endsWith("/") ? s : s + "/");
+        this.token = Objects.requireNonNull(token, "token");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /** @return the mapper with the protocol's conventions, for tests and tools */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    @Override
+    public RegisterAnswer register(RegisterRequest request) throws HostException {
+        HttpResponse<String> r = post("api/v1/runners/register", request);
+        if (r.statusCode() != 200) {
+            throw refused("registration of runner " + request.name(), r);
+        }
+        return read(r, RegisterAnswer.class);
+    }
+
+    @Override
+    public HeartbeatAnswer heartbeat(String runnerName, HeartbeatRequest request) throws HostException {
+        HttpResponse<String> r = post("api/v1/runners/" + runnerName + "/heartbeat", request);
+        if (r.statusCode() == 404) {
+            throw new NotRegisteredException("the Host at " + base + " does not know runner " + runnerName
+                    + " (" + errorText(r) + ")");
+        }
+        if (r.statusCode() != 200) {
+            throw refused("heartbeat of runner " + runnerName, r);
+        }
+        return read(r, HeartbeatAnswer.class);
+    }
+
+    private HttpResponse<String> post(String path, Object body) throws HostException {
+        URI uri = base.resolve(path);
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(uri)
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                    .build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
+        }
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new HostException("the Host at " + base + " is not reachable (" + describe(e) + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostException("interrupted while talking to the Host at " + base, e);
+        }
+    }
+
+    private <T> T read(HttpResponse<String> r, Class<T> type) throws HostException {
+        try {
+            return JSON.readValue(r.body(), type);
+        } catch (JsonProcessingException e) {
+            throw new HostException("the Host at " + base + " answered " + r.uri().getPath()
+                    + " with JSON this runner cannot read (" + e.getOriginalMessage() + ")", e);
+        }
+    }
+
+    private HostException refused(String what, HttpResponse<String> r) {
+        if (r.statusCode() == 401 || r.statusCode() == 403) {
+            return new HostException("the Host at " + base + " refused the runner token for the " + what
+                    + " (HTTP " + r.statusCode() + "): use the token in runner.token of the Host's data directory");
+        }
+        return new HostException("the Host at " + base + " refused the " + what + " (HTTP " + r.statusCode()
+                + ": " + errorText(r) + ")");
+    }
+
+    /** The API's errors are {@code {"error": "..."}}; anything else is shown shortened. */
+    private static String errorText(HttpResponse<String> r) {
+        String body = r.body() == null ? "" : r.body().strip();
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            if (error.isTextual()) {
+                return error.asText();
+            }
+        } catch (JsonProcessingException | RuntimeException e) {
+            // not JSON: fall through to the raw text
+        }
+        if (body.isEmpty()) {
+            return "no details";
+        }
+        return body.length() > 200 ? body.substring(0, 200) + "..." : body;
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+    }
+
+    @Override
+    public String toString() {
+        return "HttpHostLink[" + base + ", token=<secret>]";
+    }
+}

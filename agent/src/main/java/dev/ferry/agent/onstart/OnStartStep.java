@@ -1,0 +1,155 @@
+package dev.ferry.agent.onstart;
+
+import dev.ferry.agent.docker.ContainerRuntime;
+import dev.ferry.agent.docker.ContainerRuntimeException;
+import dev.ferry.agent.docker.EngineUnreachableException;
+import dev.ferry.agent.docker.ExecResult;
+import dev.ferry.keys.KeyFormatException;
+import dev.ferry.keys.SshPublicKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Ferry's in-container start-up step (shared/seeds/000: never rely on the image's ENTRYPOINT): the shell
+ * script {@code onstart.sh}, shipped in this module, run with {@code docker exec} as root. It makes host
+ * keys, /run/sshd, root's authorized keys and Ferry's sshd config, and starts sshd; it logs to
+ * /var/log/ferry-onstart.log in the container. Idempotent, so it is run after every start and key change.
+ */
+public final class OnStartStep {
+    /** Exit code of the script when the image has no sshd. */
+    public static final int EXIT_NO_SSHD = 3;
+    /** Where the script logs inside the container. */
+    public static final String LOG_FILE = "/var/log/ferry-onstart.log";
+    /** Ferry's sshd configuration inside the container. */
+    public static final String SSHD_CONFIG = "/etc/ssh/ferry_sshd_config";
+    /** Generating host keys takes a second or two; a VPS that needs longer is in trouble anyway. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Logger log = LoggerFactory.getLogger(OnStartStep.class);
+    private static final String SCRIPT = load("onstart.sh");
+
+    private final ContainerRuntime runtime;
+    private final Duration timeout;
+
+    public OnStartStep(ContainerRuntime runtime, Duration timeout) {
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /** How a run ended. */
+    public enum Outcome {
+        /** sshd runs with Ferry's config and the keys are in place. */
+        OK,
+        /** The image has no sshd: the VPS cannot work with this image. */
+        NO_SSHD,
+        /** Something else failed; running the step again may help. */
+        FAILED
+    }
+
+    /**
+     * @param outcome how it ended
+     * @param message the sentence for the user when it did not end OK, else null
+     */
+    public record Result(Outcome outcome, String message) {
+    }
+
+    /** @return the sentence a VPS's user reads when its image has no sshd */
+    public static String noSshdMessage(String image) {
+        return "image " + image + " lacks openssh-server (no sshd in it): install it in the image "
+                + "(Debian/Ubuntu: RUN apt-get update && apt-get install -y openssh-server; "
+                + "Alpine: RUN apk add openssh-server) or use an image that has it";
+    }
+
+    /** @return the script's text, e.g. to show it or run it by hand */
+    public static String script() {
+        return SCRIPT;
+    }
+
+    /**
+     * Runs the step in the running container.
+     *
+     * @param authorizedKeys OpenSSH public key lines for root; lines that are not a public key are left out
+     * @param userCaKeys     user CA public keys for certificate logins (TrustedUserCAKeys); may be empty
+     * @throws EngineUnreachableException when Docker does not answer (nothing is known about the container)
+     */
+    public Result run(String containerId, String vpsId, String image, List<String> authorizedKeys,
+                      List<String> userCaKeys) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("FERRY_VPS_ID", vpsId);
+        env.put("FERRY_AUTHORIZED_KEYS", String.join("\n", sanitize(vpsId, authorizedKeys)));
+        env.put("FERRY_TRUSTED_USER_CA_KEYS", String.join("\n", sanitize(vpsId, userCaKeys)));
+        ExecResult r;
+        try {
+            r = runtime.exec(containerId, List.of("/bin/sh", "-c", SCRIPT, "ferry-onstart"), env, timeout);
+        } catch (EngineUnreachableException e) {
+            throw e;
+        } catch (ContainerRuntimeException e) {
+            // Usually a container that exited at once, or an image without /bin/sh.
+            return new Result(Outcome.FAILED, "Ferry's start-up step could not run in the container ("
+                    + e.getMessage() + "); it needs a running container with /bin/sh");
+        }
+        if (r.exitCode() == 0) {
+            log.debug("vps {}: start-up step output:\n{}", vpsId, r.output());
+            return new Result(Outcome.OK, null);
+        }
+        if (r.exitCode() == EXIT_NO_SSHD) {
+            return new Result(Outcome.NO_SSHD, noSshdMessage(image));
+        }
+        return new Result(Outcome.FAILED, "Ferry's start-up step failed in the container (exit " + r.exitCode()
+                + "): " + lastError(r.output()) + " (details in " + LOG_FILE + " in the container)");
+    }
+
+    /**
+     * Only well-formed public keys reach the container, re-written by the key parser: an authorized_keys
+     * line can carry options such as {@code command=}, and the desired state must not be able to add them.
+     */
+    private static List<String> sanitize(String vpsId, List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            try {
+                out.add(SshPublicKey.parse(line).toOpenSsh().replaceAll("[\\r\\n]", " "));
+            } catch (KeyFormatException e) {
+                log.warn("vps {}: left out a key that is not an OpenSSH public key: {}", vpsId, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The script prints {@code ... error: <sentence>} before it exits non-zero. */
+    private static String lastError(String output) {
+        String found = null;
+        for (String line : output.split("\n")) {
+            int i = line.indexOf("error: ");
+            if (i >= 0) {
+                found = line.substring(i + "error: ".length()).strip();
+            }
+        }
+        if (found != null) {
+            return found;
+        }
+        String s = output.strip();
+        return s.isEmpty() ? "no output" : s.substring(Math.max(0, s.length() - 300));
+    }
+
+    private static String load(String name) {
+        try (InputStream in = OnStartStep.class.getResourceAsStream("/dev/ferry/agent/onstart/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource dev/ferry/agent/onstart/" + name + " is missing from the agent jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.ferry.agent.reconcile;
+
+import dev.ferry.agent.docker.ManagedContainer;
+import dev.ferry.agent.host.DesiredState;
+import dev.ferry.agent.host.DesiredVps;
+
+import java.util.Objects;
+
+/**
+ * The one next step that brings a VPS container closer to what the Host wants. Deciding is kept apart from
+ * doing so that the decision can be made on a snapshot, cheaply, and made again on fresh data before acting.
+ */
+enum Action {
+    NONE, CREATE, START, RUN_STEP, PAUSE, UNPAUSE, STOP, REMOVE;
+
+    /**
+     * @param d       what the Host wants
+     * @param c       the container now, or null when there is none
+     * @param failure the VPS's standing failure, or null
+     * @param step    the last successful start-up step in this VPS's container, or null
+     */
+    static Action plan(DesiredVps d, ManagedContainer c, Ledger.Failure failure, Ledger.StepDone step) {
+        DesiredState want = d.state();
+        if (want == DesiredState.REMOVED) {
+            return c == null ? NONE : REMOVE;
+        }
+        if (want == DesiredState.STOPPED) {
+            return c != null && !c.isDown() && !"removing".equals(c.status()) ? STOP : NONE;
+        }
+        if (want != DesiredState.RUNNING && want != DesiredState.PAUSED) {
+            return NONE; // a state this runner does not know: leave the container as it is
+        }
+        if (failure != null) {
+            return NONE; // reported as failed until the Host asks for something else
+        }
+        if (c == null) {
+            return CREATE;
+        }
+        if (c.isDown()) {
+            return START;
+        }
+        if (c.isPaused()) {
+            return want == DesiredState.RUNNING ? UNPAUSE : NONE;
+        }
+        if (c.isRunning()) {
+            // The step goes first even for a VPS to be paused, so that it answers at once when resumed.
+            if (stepNeeded(d, c, step)) {
+                return RUN_STEP;
+            }
+            return want == DesiredState.PAUSED ? PAUSE : NONE;
+        }
+        return NONE; // restarting or removing: Docker is busy with it, look again next time
+    }
+
+    /** The step runs once per start of the container (StartedAt), and again when the keys change. */
+    static boolean stepNeeded(DesiredVps d, ManagedContainer c, Ledger.StepDone step) {
+        return step == null || !step.containerId().equals(c.id()) || !Objects.equals(step.startedAt(), c.startedAt())
+                || step.keysHash() != keysHash(d);
+    }
+
+    static int keysHash(DesiredVps d) {
+        return d.authorizedKeys().hashCode();
+    }
+}

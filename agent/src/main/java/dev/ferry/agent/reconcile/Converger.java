@@ -1,0 +1,250 @@
+package dev.ferry.agent.reconcile;
+
+import dev.ferry.agent.docker.ContainerRuntime;
+import dev.ferry.agent.docker.ContainerRuntimeException;
+import dev.ferry.agent.docker.ContainerSpec;
+import dev.ferry.agent.docker.EngineUnreachableException;
+import dev.ferry.agent.docker.ImageInfo;
+import dev.ferry.agent.docker.ManagedContainer;
+import dev.ferry.agent.host.DesiredState;
+import dev.ferry.agent.host.DesiredVps;
+import dev.ferry.agent.onstart.OnStartStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Does the {@link Action}s for one VPS at a time on the runner's worker threads. Every decision is made
+ * again on a fresh inspect before acting, because the snapshot it was planned on may be a few seconds old.
+ */
+final class Converger {
+    /** The command that keeps a container alive when its image has none; TERM ends it at once. */
+    static final List<String> KEEP_ALIVE = List.of("/bin/sh", "-c",
+            "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done");
+    /** A failed step is tried this many times per container start before the VPS fails. */
+    static final int STEP_TRIES = 3;
+    /** A missing image or a refused create is tried again after this long (someone may load the image). */
+    static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+    private static final Logger log = LoggerFactory.getLogger(Converger.class);
+
+    private final String runner;
+    private final String advertise;
+    private final ContainerRuntime runtime;
+    private final OnStartStep step;
+    private final Ledger ledger;
+    private final Clock clock;
+    private final Duration stopTimeout;
+    private final Duration pullTimeout;
+
+    Converger(String runner, String advertise, ContainerRuntime runtime, OnStartStep step, Ledger ledger,
+              Clock clock, Duration stopTimeout, Duration pullTimeout) {
+        this.runner = runner;
+        this.advertise = advertise;
+        this.runtime = runtime;
+        this.step = step;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.stopTimeout = stopTimeout;
+        this.pullTimeout = pullTimeout;
+    }
+
+    /**
+     * Forgets a failure the Host has moved past: the VPS is no longer meant to run (a stop, then a start, is
+     * how a failed VPS is tried again), its image changed, or its retry time has come.
+     */
+    Ledger.Failure standingFailure(DesiredVps d) {
+        Ledger.Failure f = ledger.failure(d.vpsId());
+        if (f == null) {
+            return null;
+        }
+        boolean wantsUp = d.state() == DesiredState.RUNNING || d.state() == DesiredState.PAUSED;
+        if (!wantsUp || !f.image().equals(d.image())
+                || (f.retryAt() != null && !clock.instant().isBefore(f.retryAt()))) {
+            ledger.clearFailure(d.vpsId());
+            return null;
+        }
+        return f;
+    }
+
+    /** @return the next action on the snapshot {@code seen}; cheap, no Docker call */
+    Action plan(DesiredVps d, ManagedContainer seen) {
+        return Action.plan(d, seen, standingFailure(d), ledger.stepDone(d.vpsId()));
+    }
+
+    /**
+     * Brings the container one step closer to {@code d}.
+     *
+     * @param seen the container in the last snapshot, or null
+     * @return true when it changed something (worth an early heartbeat)
+     */
+    boolean converge(DesiredVps d, ManagedContainer seen) {
+        if (plan(d, seen) == Action.NONE) {
+            return false;
+        }
+        ManagedContainer c = runtime.inspect(Labels.containerName(d.vpsId())).orElse(null);
+        Action a = plan(d, c);
+        switch (a) {
+            case NONE -> {
+                return false;
+            }
+            case CREATE -> create(d);
+            case START -> {
+                log.info("vps {}: starting container {}", d.vpsId(), c.name());
+                runtime.start(c.id());
+                runStep(d, fresh(c));
+            }
+            case RUN_STEP -> {
+                if (runStep(d, c) && d.state() == DesiredState.PAUSED) {
+                    pause(d, c);
+                }
+            }
+            case PAUSE -> pause(d, c);
+            case UNPAUSE -> {
+                log.info("vps {}: resuming container {}", d.vpsId(), c.name());
+                runtime.unpause(c.id());
+            }
+            case STOP -> stop(c);
+            case REMOVE -> remove(c);
+            default -> throw new IllegalStateException("unplanned action " + a);
+        }
+        return true;
+    }
+
+    /** Stops a paused container too: it is resumed first so that it gets its TERM. */
+    void stop(ManagedContainer c) {
+        log.info("vps {}: stopping container {}", c.label(Labels.VPS_ID), c.name());
+        if (c.isPaused()) {
+            runtime.unpause(c.id());
+        }
+        runtime.stop(c.id(), stopTimeout);
+    }
+
+    void remove(ManagedContainer c) {
+        log.info("vps {}: removing container {}", c.label(Labels.VPS_ID), c.name());
+        runtime.remove(c.id());
+    }
+
+    private void pause(DesiredVps d, ManagedContainer c) {
+        log.info("vps {}: pausing container {}", d.vpsId(), c.name());
+        runtime.pause(c.id());
+    }
+
+    private void create(DesiredVps d) {
+        Optional<ImageInfo> image = imageOrPull(d);
+        if (image.isEmpty()) {
+            return;
+        }
+        String publishIp;
+        try {
+            publishIp = InetAddress.getByName(advertise).getHostAddress();
+        } catch (UnknownHostException e) {
+            fail(d, "the runner's advertised address " + advertise + " does not resolve, so port 22 cannot be "
+                    + "published on it: fix --advertise", RETRY_AFTER);
+            return;
+        }
+        String name = Labels.containerName(d.vpsId());
+        ContainerSpec spec = new ContainerSpec(name, hostname(d), d.image(),
+                image.get().hasLongRunningCommand() ? null : KEEP_ALIVE, Labels.of(d.vpsId(), runner),
+                d.cpus() == null ? null : Math.round(d.cpus() * 1e9), d.memoryBytes(), publishIp);
+        String id;
+        try {
+            id = runtime.create(spec);
+        } catch (EngineUnreachableException e) {
+            throw e;
+        } catch (ContainerRuntimeException e) {
+            fail(d, "the runner could not create the container for image " + d.image() + ": " + e.getMessage(),
+                    RETRY_AFTER);
+            return;
+        }
+        log.info("vps {}: created container {} from {} ({}, port 22 on {})", d.vpsId(), name, d.image(),
+                spec.cmd() == null ? "image's command" : "kept alive by the runner", publishIp);
+        try {
+            runtime.start(id);
+        } catch (EngineUnreachableException e) {
+            throw e;
+        } catch (ContainerRuntimeException e) {
+            runtime.remove(id); // a container that cannot start would only hold the name
+            fail(d, "the container of image " + d.image() + " could not start: " + e.getMessage(), RETRY_AFTER);
+            return;
+        }
+        runtime.inspect(id).ifPresent(c -> runStep(d, c));
+    }
+
+    private Optional<ImageInfo> imageOrPull(DesiredVps d) {
+        Optional<ImageInfo> image = runtime.image(d.image());
+        if (image.isPresent()) {
+            return image;
+        }
+        String why;
+        try {
+            log.info("vps {}: image {} is not on this runner, pulling it", d.vpsId(), d.image());
+            runtime.pull(d.image(), pullTimeout);
+            image = runtime.image(d.image());
+            why = "the pull brought nothing";
+        } catch (EngineUnreachableException e) {
+            throw e;
+        } catch (ContainerRuntimeException e) {
+            why = e.getMessage();
+        }
+        if (image.isEmpty()) {
+            fail(d, "image " + d.image() + " is not on runner " + runner + " and could not be pulled (" + why
+                    + "): build or load it there (docker build, docker load) or make its registry reachable",
+                    RETRY_AFTER);
+        }
+        return image;
+    }
+
+    /** @return true when sshd now runs with the current keys */
+    private boolean runStep(DesiredVps d, ManagedContainer c) {
+        OnStartStep.Result r = step.run(c.id(), d.vpsId(), d.image(), d.authorizedKeys(), List.of());
+        switch (r.outcome()) {
+            case OK -> {
+                ledger.stepSucceeded(d.vpsId(), new Ledger.StepDone(c.id(), c.startedAt(), Action.keysHash(d)));
+                log.info("vps {}: start-up step done in {} ({} keys, started {})", d.vpsId(), c.name(),
+                        d.authorizedKeys().size(), c.startedAt());
+                return true;
+            }
+            case NO_SSHD -> {
+                // Nothing is left running: the container is useless with this image.
+                fail(d, r.message(), null);
+                runtime.remove(c.id());
+                return false;
+            }
+            default -> {
+                int n = ledger.stepFailed(d.vpsId(), c.id(), c.startedAt());
+                if (n >= STEP_TRIES) {
+                    fail(d, r.message(), null);
+                    runtime.stop(c.id(), stopTimeout);
+                } else {
+                    log.warn("vps {}: start-up step failed (try {} of {}), trying again: {}", d.vpsId(), n,
+                            STEP_TRIES, r.message());
+                }
+                return false;
+            }
+        }
+    }
+
+    private void fail(DesiredVps d, String error, Duration retryAfter) {
+        log.warn("vps {}: failed: {}", d.vpsId(), error);
+        ledger.fail(d.vpsId(), new Ledger.Failure(error, d.image(),
+                retryAfter == null ? null : clock.instant().plus(retryAfter)));
+    }
+
+    private ManagedContainer fresh(ManagedContainer c) {
+        return runtime.inspect(c.id()).orElseThrow(() -> new ContainerRuntimeException(
+                "container " + c.name() + " disappeared while it was being started"));
+    }
+
+    /** The VPS's name when it has one, else {@code vps-<id>}: what a user sees in the prompt. */
+    private static String hostname(DesiredVps d) {
+        String n = d.name();
+        return n != null && n.matches("[a-z][a-z0-9-]{0,62}") ? n : "vps-" + d.vpsId();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.ferry.agent.reconcile;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the runner remembers about its VPS between heartbeats, in memory only: Docker's labels are the
+ * durable record, and everything here is rebuilt safely after a restart (the start-up step is idempotent
+ * and simply runs once more on adopted containers).
+ */
+final class Ledger {
+
+    /**
+     * A VPS that cannot run.
+     *
+     * @param error   the sentence for the user
+     * @param image   the image it failed with: a new image is a new attempt
+     * @param retryAt when to try again, or null for never while the VPS is meant to run (a stop or a new image
+     *                clears it)
+     */
+    record Failure(String error, String image, Instant retryAt) {
+    }
+
+    /** The start-up step succeeded in this container for this start and these keys. */
+    record StepDone(String containerId, Instant startedAt, int keysHash) {
+    }
+
+    /** Failed start-up steps for one start of one container. */
+    record StepAttempts(String containerId, Instant startedAt, int count) {
+    }
+
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+    private final Map<String, StepDone> steps = new ConcurrentHashMap<>();
+    private final Map<String, StepAttempts> attempts = new ConcurrentHashMap<>();
+
+    Failure failure(String vpsId) {
+        return failures.get(vpsId);
+    }
+
+    void fail(String vpsId, Failure failure) {
+        failures.put(vpsId, failure);
+    }
+
+    void clearFailure(String vpsId) {
+        failures.remove(vpsId);
+    }
+
+    StepDone stepDone(String vpsId) {
+        return steps.get(vpsId);
+    }
+
+    void stepSucceeded(String vpsId, StepDone done) {
+        steps.put(vpsId, done);
+        attempts.remove(vpsId);
+    }
+
+    /** @return how many times the step has now failed for this start of this container */
+    int stepFailed(String vpsId, String containerId, Instant startedAt) {
+        return attempts.compute(vpsId, (k, a) -> a != null && a.containerId().equals(containerId)
+                && java.util.Objects.equals(a.startedAt(), startedAt)
+                ? new StepAttempts(containerId, startedAt, a.count() + 1)
+                : new StepAttempts(containerId, startedAt, 1)).count();
+    }
+
+    /** Drops everything about VPS that are neither desired nor have a container. */
+    void retainOnly(Set<String> vpsIds) {
+        failures.keySet().retainAll(vpsIds);
+        steps.keySet().retainAll(vpsIds);
+        attempts.keySet().retainAll(vpsIds);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.ferry.agent;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunnerConfigTest {
+    private static final URI HOST = URI.create("http://127.0.0.1:8022");
+
+    private static RunnerConfig config(URI host, String token, String name, String advertise, String docker) {
+        return new RunnerConfig(host, token, name, advertise, docker, null);
+    }
+
+    private static void rejected(String option, Runnable r) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+        assertTrue(e.getMessage().startsWith(option), e.getMessage());
+    }
+
+    @Test
+    void defaults() {
+        RunnerConfig c = config(HOST, "t0ken", "r1", "127.0.0.1", null);
+        assertEquals("unix:///var/run/docker.sock", c.dockerHost());
+        assertEquals(Duration.ofSeconds(5), c.heartbeat());
+    }
+
+    @Test
+    void tokenPrintsAsSecret() {
+        RunnerConfig c = config(HOST, "very-secret-token", "r1", "127.0.0.1", null);
+        assertFalse(c.toString().contains("very-secret-token"), c.toString());
+        assertTrue(c.toString().contains("token=<secret>"), c.toString());
+    }
+
+    @Test
+    void eachBadOptionIsNamed() {
+        rejected("--host", () -> config(null, "t", "r1", "127.0.0.1", null));
+        rejected("--host", () -> config(URI.create("ftp://h/"), "t", "r1", "127.0.0.1", null));
+        rejected("--token", () -> config(HOST, " ", "r1", "127.0.0.1", null));
+        rejected("--token", () -> config(HOST, "abc\n", "r1", "127.0.0.1", null));
+        rejected("--name", () -> config(HOST, "t", "R1", "127.0.0.1", null));
+        rejected("--name", () -> config(HOST, "t", "1r", "127.0.0.1", null));
+        rejected("--name", () -> config(HOST, "t", "r".repeat(64), "127.0.0.1", null));
+        rejected("--advertise", () -> config(HOST, "t", "r1", "0.0.0.300", null));
+        rejected("--advertise", () -> config(HOST, "t", "r1", "bad host", null));
+        rejected("--advertise", () -> config(HOST, "t", "r1", null, null));
+        rejected("--docker-host", () -> config(HOST, "t", "r1", "127.0.0.1", "/var/run/docker.sock"));
+        rejected("--docker-host", () -> config(HOST, "t", "r1", "127.0.0.1", "tcp://host"));
+    }
+
+    @Test
+    void advertiseTakesIpLiteralsAndHostNames() {
+        assertEquals("10.0.0.7", config(HOST, "t", "r1", "10.0.0.7", null).advertise());
+        assertEquals("::1", config(HOST, "t", "r1", "[::1]", null).advertise());
+        assertEquals("fd00::7", config(HOST, "t", "r1", "fd00::7", null).advertise());
+        assertEquals("runner-1.example.org", config(HOST, "t", "r1", "runner-1.example.org", null).advertise());
+        assertEquals("tcp://10.0.0.1:2375", config(HOST, "t", "r1", "10.0.0.1", "tcp://10.0.0.1:2375").dockerHost());
+    }
+}

@@ -1,0 +1,229 @@
+package dev.ferry.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.agent.docker.DockerRuntime;
+import dev.ferry.agent.host.ContainerReport;
+import dev.ferry.agent.host.ContainerState;
+import dev.ferry.agent.host.DesiredState;
+import dev.ferry.agent.onstart.SshBanner;
+import dev.ferry.agent.testing.DockerTestSupport;
+import dev.ferry.agent.testing.FakeHost;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.ferry.agent.testing.DockerTestSupport.ENTRYPOINT_ONLY_IMAGE;
+import static dev.ferry.agent.testing.DockerTestSupport.NO_SSHD_IMAGE;
+import static dev.ferry.agent.testing.DockerTestSupport.SSHD_IMAGE;
+import static dev.ferry.agent.testing.DockerTestSupport.docker;
+import static dev.ferry.agent.testing.DockerTestSupport.publicKey;
+import static dev.ferry.agent.testing.DockerTestSupport.ssh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole runner against the real Docker engine and the test images, with a hand-written Host: VPS
+ * containers are created, reached with OpenSSH, paused, stopped, restarted and adopted.
+ */
+class RunnerDockerTest {
+    private static final Duration UP = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path keys;
+    private static Path key1;
+    private static Path key2;
+
+    private final List<Runner> runners = new ArrayList<>();
+    private String runnerName;
+    private FakeHost host;
+
+    @BeforeAll
+    static void images() {
+        DockerTestSupport.requireImages();
+        DockerTestSupport.removeTestContainers();
+        key1 = DockerTestSupport.newKey(keys, "key1");
+        key2 = DockerTestSupport.newKey(keys, "key2");
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        DockerTestSupport.removeTestContainers();
+    }
+
+    @BeforeEach
+    void startRunner() {
+        runnerName = DockerTestSupport.newRunnerName();
+        host = new FakeHost();
+        start(host);
+    }
+
+    @AfterEach
+    void stopRunners() {
+        runners.forEach(Runner::close);
+    }
+
+    private Runner start(FakeHost h) {
+        RunnerConfig config = new RunnerConfig(URI.create("http://127.0.0.1:1"), "test-token", runnerName,
+                "127.0.0.1", null, Duration.ofMillis(300));
+        Runner r = Runner.start(config, h, DockerRuntime.connect(null));
+        runners.add(r);
+        return r;
+    }
+
+    private ContainerReport awaitRunning(FakeHost h, String vpsId) {
+        return h.await(vpsId, UP, "running and ssh_ready", r -> r.state() == ContainerState.RUNNING && r.sshReady());
+    }
+
+    private static JsonNode inspect(String container) throws Exception {
+        return new ObjectMapper().readTree(docker("inspect", container).ok().out()).get(0);
+    }
+
+    @Test
+    void createsAVpsThatOpenSshReachesWithItsKeyOnly() throws Exception {
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+        ContainerReport r = awaitRunning(host, id);
+        assertNotNull(r.containerId());
+        assertNotNull(r.startedAt());
+        assertNull(r.error());
+        int port = r.sshPort();
+        assertTrue(SshBanner.answers("127.0.0.1", port, Duration.ofSeconds(2)));
+        assertEquals("ok root\n", ssh(key1, port, "echo ok $(id -un)").ok().out());
+        assertNotEquals(0, ssh(key2, port, "true").code(), "a key that is not the VPS's is refused");
+
+        JsonNode c = inspect("ferry-vps-" + id);
+        JsonNode published = c.at("/NetworkSettings/Ports/22~1tcp");
+        assertEquals(1, published.size(), "published once, on the advertised address only: " + published);
+        assertEquals("127.0.0.1", published.get(0).get("HostIp").asText());
+        assertEquals(port, published.get(0).get("HostPort").asInt());
+        assertEquals(runnerName, c.at("/Config/Labels/ferry.runner").asText());
+        assertEquals("true", c.at("/Config/Labels/ferry.managed").asText());
+        assertEquals(id, c.at("/Config/Labels/ferry.vps.id").asText());
+
+        String config = docker("exec", "ferry-vps-" + id, "cat", "/etc/ssh/ferry_sshd_config").ok().out();
+        assertTrue(config.contains("PasswordAuthentication no") && config.contains("PermitRootLogin prohibit-password"),
+                config);
+        String log = docker("exec", "ferry-vps-" + id, "cat", "/var/log/ferry-onstart.log").ok().out();
+        assertTrue(log.contains("sshd started"), log);
+        assertEquals("600", docker("exec", "ferry-vps-" + id, "stat", "-c", "%a", "/root/.ssh/authorized_keys")
+                .ok().out().strip());
+    }
+
+    @Test
+    void anImageWhoseEntrypointNeverStartsSshdGetsSshdAnyway() {
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, ENTRYPOINT_ONLY_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+        ContainerReport r = awaitRunning(host, id);
+        assertEquals("up\n", ssh(key1, r.sshPort(), "echo up").ok().out());
+        String pid1 = docker("exec", "ferry-vps-" + id, "cat", "/proc/1/cmdline").ok().out();
+        assertTrue(pid1.contains("app-entrypoint.sh"), "the image's own entrypoint is kept: " + pid1);
+    }
+
+    @Test
+    void anImageWithoutSshdFailsWithTheFixAndLeavesNothingRunning() {
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, NO_SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+        ContainerReport r = host.await(id, UP, "failed", x -> x.state() == ContainerState.FAILED);
+        assertTrue(r.error().contains(NO_SSHD_IMAGE) && r.error().contains("lacks openssh-server")
+                && r.error().contains("apt-get install -y openssh-server"), r.error());
+        assertEquals("", docker("ps", "-aq", "--filter", "name=ferry-vps-" + id).ok().out().strip(),
+                "no container is left");
+    }
+
+    @Test
+    void aMissingImageFailsNamingIt() {
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, "ferry-test/not-built:1", DesiredState.RUNNING, List.of(publicKey(key1)));
+        ContainerReport r = host.await(id, UP, "failed", x -> x.state() == ContainerState.FAILED);
+        assertTrue(r.error().contains("ferry-test/not-built:1") && r.error().contains("build or load it"), r.error());
+        assertEquals("", docker("ps", "-aq", "--filter", "name=ferry-vps-" + id).ok().out().strip());
+    }
+
+    @Test
+    void pauseResumeStopStartAndRemove() {
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+        int port = awaitRunning(host, id).sshPort();
+
+        host.want(id, DesiredState.PAUSED);
+        host.await(id, UP, "paused", r -> r.state() == ContainerState.PAUSED && !r.sshReady());
+        assertEquals("paused", docker("inspect", "-f", "{{.State.Status}}", "ferry-vps-" + id).ok().out().strip());
+
+        host.want(id, DesiredState.RUNNING);
+        assertEquals(port, awaitRunning(host, id).sshPort(), "resumed on the same port");
+        ssh(key1, port, "true").ok();
+
+        host.want(id, DesiredState.STOPPED);
+        ContainerReport stopped = host.await(id, UP, "stopped", r -> r.state() == ContainerState.STOPPED);
+        assertNull(stopped.sshPort());
+        assertEquals("exited", docker("inspect", "-f", "{{.State.Status}}", "ferry-vps-" + id).ok().out().strip());
+
+        host.want(id, DesiredState.RUNNING);
+        ContainerReport again = awaitRunning(host, id);
+        ssh(key1, again.sshPort(), "true").ok();
+
+        host.desired.remove(id);
+        DockerTestSupport.Result ps = null;
+        long deadline = System.nanoTime() + UP.toNanos();
+        while (System.nanoTime() < deadline) {
+            ps = docker("ps", "-aq", "--filter", "name=ferry-vps-" + id).ok();
+            if (ps.out().isBlank()) {
+                break;
+            }
+            dev.ferry.agent.testing.Waits.sleep(100);
+        }
+        assertEquals("", ps.out().strip(), "a VPS the Host no longer lists is removed");
+    }
+
+    @Test
+    void dockerRestartRunsTheStepAgainAndNewKeysAreApplied() {
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+        ContainerReport before = awaitRunning(host, id);
+
+        docker("restart", "-t", "2", "ferry-vps-" + id).ok();
+        ContainerReport after = host.await(id, UP, "running after the restart", r -> r.state() == ContainerState.RUNNING
+                && r.sshReady() && !r.startedAt().equals(before.startedAt()));
+        assertEquals("back\n", ssh(key1, after.sshPort(), "echo back").ok().out());
+
+        host.keys(id, List.of(publicKey(key2)));
+        long deadline = System.nanoTime() + UP.toNanos();
+        while (ssh(key2, after.sshPort(), "true").code() != 0) {
+            assertTrue(System.nanoTime() < deadline, "the new key was not applied");
+            dev.ferry.agent.testing.Waits.sleep(200);
+        }
+        assertNotEquals(0, ssh(key1, after.sshPort(), "true").code(), "the removed key no longer works");
+    }
+
+    @Test
+    void aNewAgentAdoptsTheContainersWithTheirPorts() {
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+        ContainerReport first = awaitRunning(host, id);
+        runners.remove(0).close();
+        assertEquals("running", docker("inspect", "-f", "{{.State.Status}}", "ferry-vps-" + id).ok().out().strip(),
+                "stopping the agent leaves the VPS running");
+
+        FakeHost second = new FakeHost();
+        second.desired.putAll(host.desired);
+        start(second);
+        ContainerReport adopted = awaitRunning(second, id);
+        assertEquals(first.containerId(), adopted.containerId());
+        assertEquals(first.sshPort(), adopted.sshPort());
+        assertEquals(first.startedAt(), adopted.startedAt(), "adopted as it was, not restarted");
+        ssh(key1, adopted.sshPort(), "true").ok();
+    }
+}

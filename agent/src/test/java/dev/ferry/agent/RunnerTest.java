@@ -1,0 +1,105 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.docker.DockerRuntime;
+import dev.ferry.agent.docker.ImageInfo;
+import dev.ferry.agent.host.ContainerState;
+import dev.ferry.agent.host.DesiredState;
+import dev.ferry.agent.host.HeartbeatRequest;
+import dev.ferry.agent.testing.FakeHost;
+import dev.ferry.agent.testing.FakeRuntime;
+import dev.ferry.agent.testing.Waits;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The runner's loop with a hand-written Host and runtime: registration, heartbeats, recovery. */
+class RunnerTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static RunnerConfig config(String dockerHost) {
+        return new RunnerConfig(URI.create("http://127.0.0.1:1"), "secret", "r1", "127.0.0.1", dockerHost,
+                Duration.ofMillis(200));
+    }
+
+    @Test
+    void registersOnceTheHostAnswersThenReconciles() {
+        FakeHost host = new FakeHost();
+        host.down = true;
+        FakeRuntime docker = new FakeRuntime();
+        docker.images.put("img:1", new ImageInfo(List.of(), List.of()));
+        host.want("201", "img:1", DesiredState.RUNNING, List.of());
+        try (Runner runner = Runner.start(config(null), host, docker)) {
+            Waits.sleep(1500);
+            assertFalse(runner.registered());
+            host.down = false;
+            Waits.until(WAIT, "registered", runner::registered);
+            assertEquals("r1", host.registrations.get(0).name());
+            assertEquals("127.0.0.1", host.registrations.get(0).address());
+            assertEquals(8, host.registrations.get(0).cpus());
+            assertTrue(host.registrations.get(0).docker().ok());
+            Waits.until(WAIT, "container created", () -> docker.box("ferry-vps-201") != null);
+            host.await("201", WAIT, "starting", r -> r.state() == ContainerState.STARTING && r.sshPort() != null);
+        }
+        assertEquals("running", docker.box("ferry-vps-201").status, "close() leaves containers running");
+    }
+
+    @Test
+    void registersAgainWhenTheHostForgetsIt() {
+        FakeHost host = new FakeHost();
+        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+            Waits.until(WAIT, "registered", () -> host.heartbeats.size() >= 1);
+            host.forgetRunner = true;
+            Waits.until(WAIT, "registered again", () -> host.registrations.size() == 2);
+            Waits.until(WAIT, "heartbeats go on", () -> !host.forgetRunner && host.heartbeats.size() >= 3);
+            assertTrue(runner.registered());
+        }
+    }
+
+    @Test
+    void theHostsShorterIntervalWins() {
+        FakeHost host = new FakeHost();
+        host.heartbeatSeconds = 1;
+        RunnerConfig slow = new RunnerConfig(URI.create("http://127.0.0.1:1"), "secret", "r1", "127.0.0.1", null,
+                Duration.ofSeconds(30));
+        try (Runner runner = Runner.start(slow, host, new FakeRuntime())) {
+            Waits.until(Duration.ofSeconds(5), "three heartbeats at the Host's pace", () -> host.heartbeats.size() >= 3);
+            assertTrue(runner.registered());
+        }
+    }
+
+    @Test
+    void dockerDownIsReportedNamingTheDockerHostAndRetried() {
+        FakeHost host = new FakeHost();
+        String socket = "unix:///tmp/ferry-no-such-docker.sock";
+        try (Runner runner = Runner.start(config(socket), host, DockerRuntime.connect(socket))) {
+            Waits.until(WAIT, "two heartbeats", () -> host.heartbeats.size() >= 2);
+            assertFalse(host.registrations.get(0).docker().ok());
+            HeartbeatRequest h = host.last().orElseThrow();
+            assertFalse(h.docker().ok());
+            assertTrue(h.docker().error().contains(socket) && h.docker().error().contains("not reachable"),
+                    h.docker().error());
+            assertTrue(h.containers().isEmpty());
+            assertTrue(runner.registered(), "a runner without Docker still registers and heartbeats");
+        }
+    }
+
+    @Test
+    void dockerComingBackIsNoticed() {
+        FakeHost host = new FakeHost();
+        FakeRuntime docker = new FakeRuntime();
+        docker.reachable = false;
+        try (Runner runner = Runner.start(config(null), host, docker)) {
+            Waits.until(WAIT, "a heartbeat without Docker", () -> host.last().map(h -> !h.docker().ok()).orElse(false));
+            docker.reachable = true;
+            Waits.until(WAIT, "a heartbeat with Docker", () -> host.last().map(h -> h.docker().ok()).orElse(false));
+            assertEquals("20.10.99-fake", host.last().orElseThrow().docker().version());
+            assertTrue(runner.registered());
+        }
+    }
+}

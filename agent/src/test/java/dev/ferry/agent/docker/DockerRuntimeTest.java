@@ -1,0 +1,149 @@
+package dev.ferry.agent.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.agent.testing.DockerTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.ferry.agent.testing.DockerTestSupport.ENTRYPOINT_ONLY_IMAGE;
+import static dev.ferry.agent.testing.DockerTestSupport.SSHD_IMAGE;
+import static dev.ferry.agent.testing.DockerTestSupport.docker;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link DockerRuntime} against the real Docker engine of this machine. */
+class DockerRuntimeTest {
+    private static final List<String> KEEP_ALIVE = List.of("/bin/sh", "-c",
+            "trap 'exit 0' TERM; while :; do sleep 3600 & wait $!; done");
+    private static DockerRuntime runtime;
+    private static String runner;
+
+    @BeforeAll
+    static void setUp() {
+        DockerTestSupport.requireImages();
+        runtime = DockerRuntime.connect(null);
+        runner = DockerTestSupport.newRunnerName();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        DockerTestSupport.removeTestContainers();
+        runtime.close();
+    }
+
+    private static ContainerSpec spec(String vpsId, String image, List<String> cmd) {
+        return new ContainerSpec("ferry-vps-" + vpsId, "vps-" + vpsId, image, cmd,
+                Map.of("ferry.vps.id", vpsId, "ferry.runner", runner, "ferry.managed", "true"),
+                500_000_000L, 256L << 20, "127.0.0.1");
+    }
+
+    @Test
+    void engineAnswers() {
+        EngineInfo info = runtime.engineInfo();
+        assertFalse(info.version().isBlank());
+        assertTrue(info.cpus() > 0 && info.memoryBytes() > 0, info.toString());
+        assertEquals(info.version(), runtime.version());
+    }
+
+    @Test
+    void imagesAreInspectedAndMissingOnesAreEmpty() {
+        ImageInfo plain = runtime.image(SSHD_IMAGE).orElseThrow();
+        assertTrue(plain.entrypoint().isEmpty() && plain.cmd().isEmpty(), plain.toString());
+        assertFalse(plain.hasLongRunningCommand());
+        assertTrue(runtime.image(ENTRYPOINT_ONLY_IMAGE).orElseThrow().hasLongRunningCommand());
+        assertTrue(runtime.image("ferry-test/no-such-image:1").isEmpty());
+        ContainerRuntimeException e = assertThrows(ContainerRuntimeException.class,
+                () -> runtime.pull("ferry-test/no-such-image:1", Duration.ofSeconds(20)));
+        assertTrue(e.getMessage().contains("ferry-test/no-such-image:1"), e.getMessage());
+    }
+
+    @Test
+    void publishesPort22OnTheGivenAddressOnlyWithLimitsAndRestartPolicy() throws Exception {
+        String vpsId = DockerTestSupport.newVpsId();
+        String id = runtime.create(spec(vpsId, SSHD_IMAGE, KEEP_ALIVE));
+        runtime.start(id);
+        ManagedContainer c = runtime.inspect(id).orElseThrow();
+        assertEquals("running", c.status());
+        assertEquals("ferry-vps-" + vpsId, c.name());
+        assertEquals("127.0.0.1", c.sshHostIp());
+        assertNotNull(c.sshPort());
+        assertNotNull(c.startedAt());
+        assertEquals(vpsId, c.label("ferry.vps.id"));
+
+        JsonNode inspect = new ObjectMapper().readTree(docker("inspect", id).ok().out()).get(0);
+        JsonNode configured = inspect.at("/HostConfig/PortBindings/22~1tcp");
+        assertEquals(1, configured.size(), configured.toString());
+        assertEquals("127.0.0.1", configured.get(0).get("HostIp").asText());
+        assertEquals("", configured.get(0).get("HostPort").asText(), "Docker picks the port");
+        JsonNode published = inspect.at("/NetworkSettings/Ports/22~1tcp");
+        assertEquals(1, published.size(), "one binding only, no 0.0.0.0 or :: one: " + published);
+        assertEquals("127.0.0.1", published.get(0).get("HostIp").asText());
+        assertEquals(c.sshPort().intValue(), published.get(0).get("HostPort").asInt());
+        assertEquals("unless-stopped", inspect.at("/HostConfig/RestartPolicy/Name").asText());
+        assertEquals(500_000_000L, inspect.at("/HostConfig/NanoCpus").asLong());
+        assertEquals(256L << 20, inspect.at("/HostConfig/Memory").asLong());
+        assertEquals("vps-" + vpsId, inspect.at("/Config/Hostname").asText());
+    }
+
+    @Test
+    void execRunsAsRootWithTheEnvironmentAndGivesTheExitCode() {
+        String id = runtime.create(spec(DockerTestSupport.newVpsId(), SSHD_IMAGE, KEEP_ALIVE));
+        runtime.start(id);
+        ExecResult r = runtime.exec(id, List.of("/bin/sh", "-c", "id -u; echo \"$GREETING\"; echo oops >&2; exit 7"),
+                Map.of("GREETING", "hello\nworld"), Duration.ofSeconds(20));
+        assertEquals(7, r.exitCode());
+        assertTrue(r.output().contains("0\n") && r.output().contains("hello\nworld") && r.output().contains("oops"),
+                r.output());
+    }
+
+    @Test
+    void pauseUnpauseStopStartRemoveAreIdempotent() {
+        String id = runtime.create(spec(DockerTestSupport.newVpsId(), SSHD_IMAGE, KEEP_ALIVE));
+        runtime.start(id);
+        runtime.start(id);
+        runtime.pause(id);
+        runtime.pause(id);
+        assertEquals("paused", runtime.inspect(id).orElseThrow().status());
+        runtime.unpause(id);
+        runtime.unpause(id);
+        assertEquals("running", runtime.inspect(id).orElseThrow().status());
+        long t0 = System.nanoTime();
+        runtime.stop(id, Duration.ofSeconds(10));
+        assertTrue(Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 5, "the keep-alive command ends on TERM");
+        runtime.stop(id, Duration.ofSeconds(10));
+        ManagedContainer stopped = runtime.inspect(id).orElseThrow();
+        assertEquals("exited", stopped.status());
+        assertTrue(stopped.isDown());
+        runtime.remove(id);
+        runtime.remove(id);
+        assertTrue(runtime.inspect(id).isEmpty());
+    }
+
+    @Test
+    void listFindsContainersByLabel() {
+        String vpsId = DockerTestSupport.newVpsId();
+        String id = runtime.create(spec(vpsId, SSHD_IMAGE, KEEP_ALIVE));
+        List<ManagedContainer> mine = runtime.list(Map.of("ferry.runner", runner, "ferry.managed", "true"));
+        assertTrue(mine.stream().anyMatch(c -> c.id().equals(id) && "created".equals(c.status())), mine.toString());
+        assertTrue(runtime.list(Map.of("ferry.runner", runner + "-other")).isEmpty());
+    }
+
+    @Test
+    void nameConflictIsRefusedWithDockersReason() {
+        String vpsId = DockerTestSupport.newVpsId();
+        runtime.create(spec(vpsId, SSHD_IMAGE, KEEP_ALIVE));
+        ContainerRuntimeException e = assertThrows(ContainerRuntimeException.class,
+                () -> runtime.create(spec(vpsId, SSHD_IMAGE, KEEP_ALIVE)));
+        assertTrue(e.getMessage().contains("ferry-vps-" + vpsId) && e.getMessage().contains("already in use"),
+                e.getMessage());
+    }
+}

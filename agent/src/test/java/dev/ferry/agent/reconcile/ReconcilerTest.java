@@ -1,0 +1,317 @@
+package dev.ferry.agent.reconcile;
+
+import dev.ferry.agent.docker.ExecResult;
+import dev.ferry.agent.docker.ImageInfo;
+import dev.ferry.agent.host.ContainerReport;
+import dev.ferry.agent.host.ContainerState;
+import dev.ferry.agent.host.DesiredState;
+import dev.ferry.agent.host.DesiredVps;
+import dev.ferry.agent.host.HeartbeatRequest;
+import dev.ferry.agent.testing.FakeRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The reconcile logic against a hand-written runtime: what it creates, runs, reports and leaves alone. */
+class ReconcilerTest {
+    static final String KEY1 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKYpNUXh6XUJn0ifTzQit7l75EEoAHPjAfj/YcXu9CHN probe";
+    static final String KEY2 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKs3j73g8Yv1F5heTq/NT2s+Rq47V3sWGPAiHeK9VfE9 second";
+    static final String PLAIN = "ferry-test/plain:1";
+
+    private final FakeRuntime docker = new FakeRuntime();
+    private final MutableClock clock = new MutableClock();
+    private final List<Reconciler> reconcilers = new ArrayList<>();
+    private Reconciler reconciler;
+    private ServerSocket sshd;
+
+    @BeforeEach
+    void setUp() {
+        docker.images.put(PLAIN, new ImageInfo(List.of(), List.of()));
+        docker.images.put("app:1", new ImageInfo(List.of("/entrypoint.sh"), List.of()));
+        docker.images.put("shell:1", new ImageInfo(List.of(), List.of("bash")));
+        reconciler = reconciler();
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        reconcilers.forEach(Reconciler::close);
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    private Reconciler reconciler() {
+        // Actions run on the calling thread: each apply() is done when it returns.
+        Reconciler r = new Reconciler("r1", "127.0.0.1", docker, Runnable::run, null, clock, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+        reconcilers.add(r);
+        return r;
+    }
+
+    private static DesiredVps vps(String id, String image, DesiredState state, String... keys) {
+        return new DesiredVps(id, null, image, null, null, state, List.of(keys));
+    }
+
+    private ContainerReport report(String vpsId) {
+        HeartbeatRequest h = reconciler.observe();
+        return h.containers().stream().filter(c -> c.vpsId().equals(vpsId)).findFirst().orElse(null);
+    }
+
+    /** Observe, then apply: one heartbeat's worth of work. */
+    private void beat(DesiredVps... desired) {
+        reconciler.observe();
+        reconciler.apply(List.of(desired));
+    }
+
+    @Test
+    void createsPublishesOnAdvertisedAddressAndRunsTheStep() {
+        DesiredVps d = new DesiredVps("101", "web", PLAIN, 1.5, 1L << 30, DesiredState.RUNNING, List.of(KEY1));
+        beat(d);
+        FakeRuntime.Box box = docker.box("ferry-vps-101");
+        assertEquals(Map.of("ferry.vps.id", "101", "ferry.runner", "r1", "ferry.managed", "true"), box.spec.labels());
+        assertEquals("127.0.0.1", box.spec.publishIp());
+        assertEquals(1_500_000_000L, box.spec.nanoCpus());
+        assertEquals(1L << 30, box.spec.memoryBytes());
+        assertEquals("web", box.spec.hostname());
+        assertEquals(Converger.KEEP_ALIVE, box.spec.cmd(), "an image without a command is kept alive by the runner");
+        assertEquals("running", box.status);
+        assertEquals(1, docker.execs.size());
+        assertEquals(KEY1, docker.execs.get(0).get("FERRY_AUTHORIZED_KEYS"));
+        assertEquals("101", docker.execs.get(0).get("FERRY_VPS_ID"));
+        ContainerReport r = report("101");
+        assertEquals(ContainerState.STARTING, r.state(), "no banner yet: not running");
+        assertFalse(r.sshReady());
+        assertEquals(box.port, r.sshPort());
+    }
+
+    @Test
+    void containerRemovedBehindTheRunnersBackIsMissingThenCreatedAgain() {
+        DesiredVps d = vps("114", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        docker.containers.clear();
+        ContainerReport r = report("114");
+        assertEquals(ContainerState.MISSING, r.state());
+        assertNull(r.containerId());
+        reconciler.apply(List.of(d));
+        assertEquals("running", docker.box("ferry-vps-114").status);
+        assertEquals(2, docker.execs.size());
+    }
+
+    @Test
+    void reportsRunningOnlyOnceTheBannerAnswers() throws IOException {
+        DesiredVps d = vps("102", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        assertEquals(ContainerState.STARTING, report("102").state());
+        docker.box("ferry-vps-102").port = fakeSshd();
+        ContainerReport r = report("102");
+        assertEquals(ContainerState.RUNNING, r.state());
+        assertTrue(r.sshReady());
+        assertEquals(docker.box("ferry-vps-102").startedAt.toString(), r.startedAt());
+    }
+
+    @Test
+    void keepsTheImagesOwnCommandUnlessItIsABareShell() {
+        beat(vps("103", "app:1", DesiredState.RUNNING), vps("104", "shell:1", DesiredState.RUNNING));
+        assertNull(docker.box("ferry-vps-103").spec.cmd());
+        assertEquals(Converger.KEEP_ALIVE, docker.box("ferry-vps-104").spec.cmd());
+    }
+
+    @Test
+    void imageWithoutSshdFailsWithTheFixAndLeavesNothing() {
+        docker.images.put("nosshd:1", new ImageInfo(List.of(), List.of()));
+        docker.execAnswer = image -> new ExecResult(3, "error: no sshd");
+        DesiredVps d = vps("105", "nosshd:1", DesiredState.RUNNING, KEY1);
+        beat(d);
+        assertTrue(docker.containers.isEmpty(), "the container is removed");
+        ContainerReport r = report("105");
+        assertEquals(ContainerState.FAILED, r.state());
+        assertNull(r.containerId());
+        assertTrue(r.error().contains("nosshd:1") && r.error().contains("openssh-server")
+                && r.error().contains("apt-get install -y openssh-server"), r.error());
+        beat(d);
+        assertTrue(docker.containers.isEmpty(), "not created again while the Host still wants it running");
+        // Stop, then start: how the Host asks for another try.
+        beat(vps("105", "nosshd:1", DesiredState.STOPPED));
+        assertEquals(ContainerState.STOPPED, report("105").state());
+        docker.execAnswer = image -> new ExecResult(0, "ok");
+        beat(d);
+        assertEquals("running", docker.box("ferry-vps-105").status);
+    }
+
+    @Test
+    void missingImageFailsNamingItAndIsLookedForAgainLater() {
+        DesiredVps d = vps("106", "nowhere/image:7", DesiredState.RUNNING);
+        beat(d);
+        assertTrue(docker.calls.contains("pull nowhere/image:7"));
+        ContainerReport r = report("106");
+        assertEquals(ContainerState.FAILED, r.state());
+        assertTrue(r.error().contains("nowhere/image:7") && r.error().contains("docker load"), r.error());
+        assertTrue(docker.containers.isEmpty());
+        docker.images.put("nowhere/image:7", new ImageInfo(List.of(), List.of()));
+        beat(d);
+        assertTrue(docker.containers.isEmpty(), "too early to look again");
+        clock.advance(Converger.RETRY_AFTER);
+        beat(d);
+        assertEquals("running", docker.box("ferry-vps-106").status);
+    }
+
+    @Test
+    void stepRunsAgainOnRestartAndOnKeyChangeOnly() {
+        DesiredVps d = vps("107", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        beat(d);
+        assertEquals(1, docker.execs.size(), "nothing changed: no second run");
+        docker.restart("ferry-vps-107");
+        beat(d);
+        assertEquals(2, docker.execs.size(), "Docker restarted it: the step runs again");
+        DesiredVps rekeyed = vps("107", PLAIN, DesiredState.RUNNING, KEY1, KEY2);
+        beat(rekeyed);
+        assertEquals(3, docker.execs.size());
+        assertEquals(KEY1 + "\n" + KEY2, docker.execs.get(2).get("FERRY_AUTHORIZED_KEYS"));
+    }
+
+    @Test
+    void onlyWellFormedKeysReachTheContainer() {
+        beat(vps("108", PLAIN, DesiredState.RUNNING, "command=\"/bin/evil\" " + KEY1, "not a key", KEY2));
+        assertEquals(KEY1 + "\n" + KEY2, docker.execs.get(0).get("FERRY_AUTHORIZED_KEYS"));
+    }
+
+    @Test
+    void pauseResumeStopStartRemove() {
+        beat(vps("109", PLAIN, DesiredState.RUNNING, KEY1));
+        FakeRuntime.Box box = docker.box("ferry-vps-109");
+        beat(vps("109", PLAIN, DesiredState.PAUSED, KEY1));
+        assertEquals("paused", box.status);
+        assertEquals(ContainerState.PAUSED, report("109").state());
+        beat(vps("109", PLAIN, DesiredState.RUNNING, KEY1));
+        assertEquals("running", box.status);
+        assertEquals(1, docker.execs.size(), "a resumed container needs no new start-up step");
+        beat(vps("109", PLAIN, DesiredState.STOPPED, KEY1));
+        assertEquals("exited", box.status);
+        assertEquals(ContainerState.STOPPED, report("109").state());
+        beat(vps("109", PLAIN, DesiredState.RUNNING, KEY1));
+        assertEquals("running", box.status);
+        assertEquals(2, docker.execs.size(), "started again: the step runs again");
+        beat();
+        assertTrue(docker.containers.isEmpty(), "a VPS the Host no longer lists is removed");
+    }
+
+    @Test
+    void stopsAPausedContainer() {
+        beat(vps("110", PLAIN, DesiredState.PAUSED, KEY1));
+        beat(vps("110", PLAIN, DesiredState.PAUSED, KEY1));
+        assertEquals("paused", docker.box("ferry-vps-110").status);
+        beat(vps("110", PLAIN, DesiredState.STOPPED, KEY1));
+        assertEquals("exited", docker.box("ferry-vps-110").status);
+    }
+
+    @Test
+    void leavesOtherRunnersContainersAlone() {
+        Reconciler other = new Reconciler("r2", "127.0.0.1", docker, Runnable::run, null);
+        reconcilers.add(other);
+        other.apply(List.of(vps("111", PLAIN, DesiredState.RUNNING)));
+        beat();
+        assertEquals("running", docker.box("ferry-vps-111").status);
+        assertTrue(reconciler.observe().containers().isEmpty());
+    }
+
+    @Test
+    void adoptsContainersOfAnEarlierAgentWithTheirPorts() {
+        DesiredVps d = vps("112", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        FakeRuntime.Box box = docker.box("ferry-vps-112");
+        int port = box.port;
+        Reconciler second = reconciler();
+        second.observe();
+        second.apply(List.of(d));
+        assertEquals(1, docker.containers.size());
+        assertEquals(port, docker.box("ferry-vps-112").port);
+        assertFalse(docker.calls.stream().filter(c -> c.startsWith("create")).count() > 1);
+        assertEquals(2, docker.execs.size(), "the new agent cannot know the step ran: it runs it again");
+    }
+
+    @Test
+    void failingStepIsTriedThreeTimesThenTheVpsFails() {
+        docker.execAnswer = image -> new ExecResult(4, "2026 [vps 113] error: sshd did not start (exit 255): boom");
+        DesiredVps d = vps("113", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        assertEquals(ContainerState.STARTING, report("113").state());
+        beat(d);
+        beat(d);
+        assertEquals(3, docker.execs.size());
+        ContainerReport r = report("113");
+        assertEquals(ContainerState.FAILED, r.state());
+        assertTrue(r.error().contains("sshd did not start (exit 255): boom"), r.error());
+        assertEquals("exited", docker.box("ferry-vps-113").status);
+        beat(d);
+        assertEquals(3, docker.execs.size());
+    }
+
+    @Test
+    void dockerDownIsReportedWithItsAddress() {
+        docker.reachable = false;
+        HeartbeatRequest h = reconciler.observe();
+        assertFalse(h.docker().ok());
+        assertTrue(h.docker().error().contains("unix:///fake.sock"), h.docker().error());
+        assertTrue(h.containers().isEmpty());
+    }
+
+    /** A listener that greets like sshd, enough for the banner check. */
+    private int fakeSshd() throws IOException {
+        sshd = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!sshd.isClosed()) {
+                try (Socket s = sshd.accept(); OutputStream out = s.getOutputStream()) {
+                    out.write("SSH-2.0-Fake\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return sshd.getLocalPort();
+    }
+
+    static final class MutableClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

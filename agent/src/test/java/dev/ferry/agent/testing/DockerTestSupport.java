@@ -1,0 +1,145 @@
+package dev.ferry.agent.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Set-up for tests against the real Docker engine: the test images (built by test-containers/images/build.sh,
+ * cached, so instant after the first time), the docker and ssh command lines, and clean-up of the containers
+ * the tests made (their runner names start with {@value #RUNNER_PREFIX}). Nothing here skips: a machine
+ * without Docker fails these tests with the reason.
+ */
+public final class DockerTestSupport {
+    public static final String RUNNER_PREFIX = "agent-test-";
+    public static final String SSHD_IMAGE = "ferry-test/sshd:1";
+    public static final String ENTRYPOINT_ONLY_IMAGE = "ferry-test/entrypoint-only:1";
+    public static final String NO_SSHD_IMAGE = "ferry-test/no-sshd:1";
+
+    private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() << 22);
+    private static volatile boolean imagesReady;
+
+    private DockerTestSupport() {
+    }
+
+    /** The output and exit code of a command. */
+    public record Result(int code, String out) {
+        public Result ok() {
+            if (code != 0) {
+                throw new AssertionError("exit " + code + ": " + out);
+            }
+            return this;
+        }
+    }
+
+    /** Builds the test images when needed; fails with the script's words when it cannot. */
+    public static synchronized void requireImages() {
+        if (imagesReady) {
+            return;
+        }
+        Result info = run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), 30);
+        if (info.code() != 0) {
+            throw new AssertionError("these tests need a running Docker engine (unix:///var/run/docker.sock); "
+                    + "docker info said: " + info.out().strip()
+                    + "\nstart it with: nohup dockerd > /tmp/dockerd.log 2>&1 &");
+        }
+        Path script = Path.of("").toAbsolutePath().resolveSibling("test-containers").resolve("images/build.sh");
+        if (!Files.isExecutable(script)) {
+            script = Path.of("").toAbsolutePath().resolve("test-containers/images/build.sh");
+        }
+        Result build = run(List.of("bash", script.toString()), 600);
+        if (build.code() != 0) {
+            throw new AssertionError("the test images could not be built by " + script + ":\n" + build.out());
+        }
+        imagesReady = true;
+    }
+
+    /** @return a fresh VPS id in the snowflake form */
+    public static String newVpsId() {
+        return Long.toString(IDS.incrementAndGet());
+    }
+
+    /** @return a runner name that marks its containers as the tests' */
+    public static String newRunnerName() {
+        return RUNNER_PREFIX + Long.toString(System.nanoTime() & 0xffffffL, 36);
+    }
+
+    /** Removes every container the agent tests made, in this run or an earlier one. */
+    public static void removeTestContainers() {
+        Result ps = run(List.of("docker", "ps", "-a", "--filter", "label=ferry.managed=true",
+                "--format", "{{.ID}} {{.Label \"ferry.runner\"}}"), 30);
+        List<String> ids = new ArrayList<>();
+        for (String line : ps.out().split("\n")) {
+            String[] parts = line.strip().split(" ");
+            if (parts.length == 2 && parts[1].startsWith(RUNNER_PREFIX)) {
+                ids.add(parts[0]);
+            }
+        }
+        if (!ids.isEmpty()) {
+            List<String> cmd = new ArrayList<>(List.of("docker", "rm", "-f", "-v"));
+            cmd.addAll(ids);
+            run(cmd, 60);
+        }
+    }
+
+    public static Result docker(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("docker"));
+        cmd.addAll(List.of(args));
+        return run(cmd, 60);
+    }
+
+    /** Makes an ed25519 key pair with ssh-keygen; the public key is at {@code <key>.pub}. */
+    public static Path newKey(Path dir, String name) {
+        Path key = dir.resolve(name);
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()), 30).ok();
+        return key;
+    }
+
+    public static String publicKey(Path key) {
+        try {
+            return Files.readString(Path.of(key + ".pub")).strip();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Runs {@code command} over SSH as root with OpenSSH's client and only this key. */
+    public static Result ssh(Path key, int port, String command) {
+        return run(List.of("ssh", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR",
+                "-i", key.toString(), "-p", Integer.toString(port), "root@127.0.0.1", command), 30);
+    }
+
+    public static Result run(List<String> cmd, int timeoutSeconds) {
+        Path out = null;
+        try {
+            // Output to a file, so that a hung command cannot block the read and the timeout holds.
+            out = Files.createTempFile("ferry-test-cmd", ".out");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", cmd) + " did not end within " + timeoutSeconds + " s");
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    // a temp file left behind
+                }
+            }
+        }
+    }
+}

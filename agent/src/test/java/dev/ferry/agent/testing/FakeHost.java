@@ -1,0 +1,95 @@
+package dev.ferry.agent.testing;
+
+import dev.ferry.agent.host.ContainerReport;
+import dev.ferry.agent.host.DesiredState;
+import dev.ferry.agent.host.DesiredVps;
+import dev.ferry.agent.host.HeartbeatAnswer;
+import dev.ferry.agent.host.HeartbeatRequest;
+import dev.ferry.agent.host.HostException;
+import dev.ferry.agent.host.HostLink;
+import dev.ferry.agent.host.NotRegisteredException;
+import dev.ferry.agent.host.RegisterAnswer;
+import dev.ferry.agent.host.RegisterRequest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** A hand-written Host for tests: it holds desired state, and records registrations and heartbeats. */
+public final class FakeHost implements HostLink {
+    public final Map<String, DesiredVps> desired = new ConcurrentHashMap<>();
+    public final List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
+    public final List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
+    /** When true, every call fails as an unreachable Host would. */
+    public volatile boolean down;
+    /** When true, the next heartbeat answers "not registered" (as a Host that lost its state). */
+    public volatile boolean forgetRunner;
+    public volatile int heartbeatSeconds = 5;
+
+    public void want(String vpsId, String image, DesiredState state, List<String> keys) {
+        desired.put(vpsId, new DesiredVps(vpsId, null, image, null, null, state, keys));
+    }
+
+    public void want(String vpsId, DesiredState state) {
+        DesiredVps d = desired.get(vpsId);
+        desired.put(vpsId, new DesiredVps(vpsId, d.name(), d.image(), d.cpus(), d.memoryBytes(), state,
+                d.authorizedKeys()));
+    }
+
+    public void keys(String vpsId, List<String> keys) {
+        DesiredVps d = desired.get(vpsId);
+        desired.put(vpsId, new DesiredVps(vpsId, d.name(), d.image(), d.cpus(), d.memoryBytes(), d.state(), keys));
+    }
+
+    @Override
+    public RegisterAnswer register(RegisterRequest request) throws HostException {
+        if (down) {
+            throw new HostException("the Host at http://fake/ is not reachable (test)");
+        }
+        registrations.add(request);
+        return new RegisterAnswer(heartbeatSeconds);
+    }
+
+    @Override
+    public HeartbeatAnswer heartbeat(String runnerName, HeartbeatRequest request) throws HostException {
+        if (down) {
+            throw new HostException("the Host at http://fake/ is not reachable (test)");
+        }
+        if (forgetRunner) {
+            forgetRunner = false;
+            throw new NotRegisteredException("the Host at http://fake/ does not know runner " + runnerName);
+        }
+        heartbeats.add(request);
+        return new HeartbeatAnswer(new ArrayList<>(desired.values()));
+    }
+
+    /** @return the latest heartbeat, if any */
+    public Optional<HeartbeatRequest> last() {
+        return heartbeats.isEmpty() ? Optional.empty() : Optional.of(heartbeats.get(heartbeats.size() - 1));
+    }
+
+    /** @return the latest report on {@code vpsId}, if the latest heartbeat has one */
+    public Optional<ContainerReport> report(String vpsId) {
+        return last().flatMap(h -> h.containers().stream().filter(c -> c.vpsId().equals(vpsId)).findFirst());
+    }
+
+    /** Waits until the latest report on {@code vpsId} satisfies {@code p}, failing with the last one seen. */
+    public ContainerReport await(String vpsId, Duration timeout, String what, Predicate<ContainerReport> p) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<ContainerReport> r = report(vpsId);
+            if (r.isPresent() && p.test(r.get())) {
+                return r.get();
+            }
+            Waits.sleep(50);
+        }
+        throw new AssertionError("vps " + vpsId + " did not become " + what + " within " + timeout
+                + "; last report: " + report(vpsId).map(Object::toString).orElse("none")
+                + "; last heartbeat: " + last().map(Object::toString).orElse("none"));
+    }
+}

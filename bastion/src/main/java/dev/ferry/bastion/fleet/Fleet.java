@@ -1,0 +1,209 @@
+package dev.ferry.bastion.fleet;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsKey;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.SshPublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Host's side of VPS lifecycle on runners: placement, the desired state users change, and what
+ * runners report (DESIGN.md, VPS lifecycle; runner protocol v1).
+ */
+public final class Fleet {
+    private static final Logger log = LoggerFactory.getLogger(Fleet.class);
+    static final int HEARTBEAT_SECONDS = 5;
+
+    private final VpsRegistry vps;
+    private final RunnerRegistry runners;
+    private final Clock clock;
+
+    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock) {
+        this.vps = vps;
+        this.runners = runners;
+        this.clock = clock;
+    }
+
+    public RunnerRegistry runners() {
+        return runners;
+    }
+
+    /** What {@code ferry vps create} asks for. */
+    public record CreateRequest(String name, String image, List<SshPublicKey> keys, String runner, Double cpus,
+                                Long memoryBytes) {
+        public CreateRequest {
+            if (image == null || image.isBlank() || !image.matches("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,254}")) {
+                throw FerryException.invalid("image '" + (image == null ? "" : image) + "' is not an image name "
+                        + "(like debian-sshd:12 or registry.example/team/img:tag)");
+            }
+            if (cpus != null && (cpus <= 0 || cpus > 1024)) {
+                throw FerryException.invalid("cpus must be more than 0 and at most 1024, got " + cpus);
+            }
+            if (memoryBytes != null && memoryBytes < 6L * 1024 * 1024) {
+                throw FerryException.invalid("memory must be at least 6 MiB (Docker's minimum), got " + memoryBytes
+                        + " bytes");
+            }
+        }
+    }
+
+    /** Places a new VPS on an online runner with room (or the named one) and records it. */
+    public Vps create(CreateRequest req) {
+        Runner runner = place(req);
+        Placement placement = new Placement(req.image(), runner.name(), req.cpus(), req.memoryBytes(),
+                dev.ferry.bastion.vps.DesiredState.RUNNING, false);
+        Vps created = vps.create(new NewVps(req.name(), null, req.keys(), placement));
+        log.info("vps {} placed on runner {} (image {})", created.id(), runner.name(), req.image());
+        return created;
+    }
+
+    private Runner place(CreateRequest req) {
+        if (req.runner() != null) {
+            Runner r = runners.find(req.runner()).orElseThrow(() -> FerryException.notFound(
+                    "no runner '" + req.runner() + "' is registered (see: ferry node list)"));
+            if (!r.online()) {
+                throw FerryException.conflict("runner " + r.name() + " is offline, " + r.lastHeard(clock.instant())
+                        + "; start it, or leave out --runner to let Ferry choose");
+            }
+            if (!r.dockerOk()) {
+                throw FerryException.conflict("runner " + r.name() + " cannot reach its Docker engine: "
+                        + r.dockerError());
+            }
+            return r;
+        }
+        List<Runner> online = runners.list().stream().filter(Runner::online).filter(Runner::dockerOk).toList();
+        if (online.isEmpty()) {
+            throw new FerryException(FerryException.Kind.UNAVAILABLE, "no runner is online with a working Docker "
+                    + "engine; start one with: ferry runner (or ferry up), and see: ferry node list");
+        }
+        return online.stream().filter(r -> hasRoom(r, req))
+                .min(Comparator.comparingInt((Runner r) -> vps.onRunner(r.name()).size()).thenComparing(Runner::name))
+                .orElseThrow(() -> FerryException.conflict("no online runner has room for "
+                        + (req.cpus() == null ? "" : req.cpus() + " CPUs ")
+                        + (req.memoryBytes() == null ? "" : (req.memoryBytes() >> 20) + " MiB ")
+                        + "more (see: ferry node list)"));
+    }
+
+    private boolean hasRoom(Runner r, CreateRequest req) {
+        List<Vps> placed = vps.onRunner(r.name());
+        double cpus = placed.stream().map(v -> v.placement().cpus()).filter(Objects::nonNull)
+                .mapToDouble(Double::doubleValue).sum();
+        long memory = placed.stream().map(v -> v.placement().memoryBytes()).filter(Objects::nonNull)
+                .mapToLong(Long::longValue).sum();
+        boolean cpuRoom = req.cpus() == null || cpus + req.cpus() <= r.cpus();
+        boolean memoryRoom = req.memoryBytes() == null || memory + req.memoryBytes() <= r.memoryBytes();
+        return cpuRoom && memoryRoom;
+    }
+
+    /** Applies {@code ferry vps stop|restart|pause|resume}. */
+    public Vps act(VpsRef ref, VpsAction action) {
+        Vps v = vps.get(ref);
+        Placement next = action.apply(v);
+        Vps updated = vps.updatePlacement(v.id(), next);
+        log.info("vps {}: {} requested (was {})", v.id(), action.word(), v.status());
+        return updated;
+    }
+
+    /** A runner (re)registers. */
+    public RunnerProtocol.RegisterAnswer register(RunnerProtocol.Register r) {
+        String name = RunnerNames.valid(r.name());
+        String address = RunnerNames.validAddress(r.address());
+        if (r.cpus() == null || r.cpus() < 1 || r.memoryBytes() == null || r.memoryBytes() < 1) {
+            throw FerryException.invalid("fields 'cpus' and 'memory_bytes' are required and must be positive");
+        }
+        RunnerProtocol.Docker d = r.docker() == null ? new RunnerProtocol.Docker(false, "not reported", null) : r.docker();
+        runners.register(name, address, r.cpus(), r.memoryBytes(), d.ok(), d.error(), clock.instant());
+        return new RunnerProtocol.RegisterAnswer(HEARTBEAT_SECONDS);
+    }
+
+    /** A runner reports; the answer is what the Host wants of its VPS. */
+    public RunnerProtocol.HeartbeatAnswer heartbeat(String name, RunnerProtocol.Heartbeat hb) {
+        RunnerProtocol.Docker d = hb.docker() == null ? new RunnerProtocol.Docker(false, "not reported", null) : hb.docker();
+        Runner runner = runners.heartbeat(name, d.ok(), d.error(), clock.instant()).orElseThrow(
+                () -> FerryException.notFound("runner '" + name + "' is not registered; register first"));
+        Map<Long, RunnerProtocol.ContainerReport> reports = hb.containers() == null ? Map.of()
+                : hb.containers().stream().filter(c -> c.vpsId() != null && c.vpsId().matches("[0-9]{1,19}"))
+                        .collect(Collectors.toMap(c -> Long.parseLong(c.vpsId()), Function.identity(), (a, b) -> a));
+        List<RunnerProtocol.DesiredVps> desired = new ArrayList<>();
+        for (Vps v : vps.onRunner(runner.name())) {
+            // without Docker the runner sees no containers: that means "unknown", not "gone"
+            Vps now = d.ok() ? observe(runner, v, Optional.ofNullable(reports.get(v.id()))) : v;
+            Placement p = now.placement();
+            desired.add(new RunnerProtocol.DesiredVps(Long.toString(v.id()), v.name(), p.image(), p.cpus(),
+                    p.memoryBytes(), p.toldToRunner().word(),
+                    vps.keys(VpsRef.ofId(v.id())).stream().map(VpsKey::key).map(SshPublicKey::toOpenSsh).toList()));
+        }
+        return new RunnerProtocol.HeartbeatAnswer(desired);
+    }
+
+    private Vps observe(Runner runner, Vps v, Optional<RunnerProtocol.ContainerReport> report) {
+        Placement p = v.placement();
+        String state = report.map(RunnerProtocol.ContainerReport::state).orElse("missing");
+        if (p.restarting() && (state.equals("stopped") || state.equals("missing"))) {
+            // the stop half of a restart is done: now ask for it to run again
+            v = vps.updatePlacement(v.id(), new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(),
+                    p.desired(), false));
+            p = v.placement();
+        }
+        Observed o = Observed.of(runner, v, state, report.orElse(null), clock.instant());
+        return vps.recordObserved(v.id(), o.status(), o.endpoint(), o.error());
+    }
+
+    /** What one report means for one VPS. */
+    private record Observed(VpsStatus status, Endpoint endpoint, String error) {
+        static Observed of(Runner runner, Vps v, String state, RunnerProtocol.ContainerReport r, Instant now) {
+            Placement p = v.placement();
+            Endpoint published = r != null && r.sshPort() != null ? new Endpoint(runner.address(), r.sshPort()) : null;
+            return switch (state) {
+                case "failed" -> new Observed(VpsStatus.FAILED, null,
+                        r.error() == null ? "the runner reported a failure without a reason" : r.error());
+                case "running" -> {
+                    if (Boolean.TRUE.equals(r.sshReady()) && published != null) {
+                        yield new Observed(p.restarting() ? VpsStatus.ASSIGNING : VpsStatus.RUNNING, published, null);
+                    }
+                    if (v.status() == VpsStatus.RUNNING) {
+                        yield new Observed(VpsStatus.RUNNING, published, "its sshd did not answer on " + published
+                                + " at the runner's last check (" + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                + ")");
+                    }
+                    yield new Observed(VpsStatus.ASSIGNING, published, null);
+                }
+                case "paused" -> new Observed(VpsStatus.PAUSED, published, null);
+                case "stopped", "missing" -> p.toldToRunner() == dev.ferry.bastion.vps.DesiredState.STOPPED
+                        ? new Observed(VpsStatus.STOPPED, null, null)
+                        : new Observed(VpsStatus.ASSIGNING, null, null);
+                default -> new Observed(VpsStatus.ASSIGNING, published, null);
+            };
+        }
+    }
+
+    /** Marks runners silent for 30 s offline and their active VPS lost. Called every few seconds. */
+    public void checkSilence() {
+        Instant now = clock.instant();
+        for (Runner r : runners.markSilentOffline(now.minus(Runner.SILENCE_LIMIT))) {
+            for (Vps v : vps.onRunner(r.name())) {
+                if (v.status() == VpsStatus.RUNNING || v.status() == VpsStatus.PAUSED
+                        || v.status() == VpsStatus.ASSIGNING || v.status() == VpsStatus.PENDING) {
+                    vps.recordObserved(v.id(), VpsStatus.LOST, v.endpoint(), "its runner " + r.name()
+                            + " went silent, " + r.lastHeard(now));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.ferry.bastion.fleet;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.vps.DesiredState;
+import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsStatus;
+import java.util.Locale;
+import java.util.Set;
+
+/** What {@code ferry vps stop|restart|pause|resume} may do from each status, and what they ask of the runner. */
+public enum VpsAction {
+    STOP(Set.of(VpsStatus.RUNNING, VpsStatus.PAUSED, VpsStatus.ASSIGNING, VpsStatus.PENDING, VpsStatus.LOST,
+            VpsStatus.FAILED), "a VPS that is not stopped yet"),
+    RESTART(Set.of(VpsStatus.RUNNING, VpsStatus.PAUSED, VpsStatus.STOPPED, VpsStatus.FAILED, VpsStatus.LOST),
+            "a running, paused, stopped, failed or lost VPS"),
+    PAUSE(Set.of(VpsStatus.RUNNING), "a running VPS"),
+    RESUME(Set.of(VpsStatus.PAUSED), "a paused VPS");
+
+    private final Set<VpsStatus> from;
+    private final String allowedFrom;
+
+    VpsAction(Set<VpsStatus> from, String allowedFrom) {
+        this.from = from;
+        this.allowedFrom = allowedFrom;
+    }
+
+    public String word() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static VpsAction fromWord(String word) {
+        for (VpsAction t : values()) {
+            if (t.word().equals(word)) {
+                return t;
+            }
+        }
+        throw FerryException.invalid("unknown action '" + word + "'; use stop, restart, pause or resume");
+    }
+
+    /** The placement after this action, or a conflict naming the current status. */
+    public Placement apply(Vps v) {
+        if (!v.onRunner()) {
+            throw FerryException.conflict(v.label() + " is an external VPS (an sshd Ferry does not run): Ferry "
+                    + "cannot " + word() + " it");
+        }
+        if (!from.contains(v.status())) {
+            throw FerryException.conflict(v.label() + " is " + v.status() + "; only " + allowedFrom + " can be "
+                    + pastTense());
+        }
+        Placement p = v.placement();
+        return switch (this) {
+            case STOP -> new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(), DesiredState.STOPPED, false);
+            case PAUSE -> new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(), DesiredState.PAUSED, false);
+            case RESUME -> new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(), DesiredState.RUNNING, false);
+            case RESTART -> new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(), DesiredState.RUNNING,
+                    v.status() != VpsStatus.STOPPED);
+        };
+    }
+
+    private String pastTense() {
+        return switch (this) {
+            case STOP -> "stopped";
+            case RESTART -> "restarted";
+            case PAUSE -> "paused";
+            case RESUME -> "resumed";
+        };
+    }
+}

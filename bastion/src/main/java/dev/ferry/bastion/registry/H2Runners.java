@@ -1,0 +1,116 @@
+package dev.ferry.bastion.registry;
+
+import dev.ferry.bastion.fleet.Runner;
+import dev.ferry.bastion.fleet.RunnerRegistry;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The runner table of the H2 registry. */
+final class H2Runners implements RunnerRegistry {
+    private static final Logger log = LoggerFactory.getLogger(H2Runners.class);
+    private static final String COLUMNS = "name, address, cpus, memory_bytes, docker_ok, docker_error, online, "
+            + "registered_at, last_heartbeat";
+
+    private final Sql sql;
+
+    H2Runners(Sql sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public Runner register(String name, String address, int cpus, long memoryBytes, boolean dockerOk,
+                           String dockerError, Instant at) {
+        sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO runner(" + COLUMNS + ") KEY(name) VALUES "
+                    + "(?, ?, ?, ?, ?, ?, TRUE, COALESCE((SELECT registered_at FROM runner WHERE name = ?), ?), ?)")) {
+                ps.setString(1, name);
+                ps.setString(2, address);
+                ps.setInt(3, cpus);
+                ps.setLong(4, memoryBytes);
+                ps.setBoolean(5, dockerOk);
+                ps.setString(6, dockerError);
+                ps.setString(7, name);
+                ps.setObject(8, utc(at));
+                ps.setObject(9, utc(at));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        log.info("runner {} registered from {} ({} CPUs, {} MiB){}", name, address, cpus, memoryBytes >> 20,
+                dockerOk ? "" : "; docker: " + dockerError);
+        return find(name).orElseThrow();
+    }
+
+    @Override
+    public Optional<Runner> heartbeat(String name, boolean dockerOk, String dockerError, Instant at) {
+        Optional<Runner> before = find(name);
+        if (before.isEmpty()) {
+            return before;
+        }
+        sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET docker_ok = ?, docker_error = ?, "
+                    + "online = TRUE, last_heartbeat = ? WHERE name = ?")) {
+                ps.setBoolean(1, dockerOk);
+                ps.setString(2, dockerError);
+                ps.setObject(3, utc(at));
+                ps.setString(4, name);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        Runner was = before.get();
+        if (!was.online()) {
+            log.info("runner {} is back online", name);
+        }
+        if (was.dockerOk() != dockerOk) {
+            log.info("runner {}: docker {}", name, dockerOk ? "answers again" : "unreachable: " + dockerError);
+        }
+        return find(name);
+    }
+
+    @Override
+    public Optional<Runner> find(String name) {
+        return sql.query("SELECT " + COLUMNS + " FROM runner WHERE name = ?", ps -> ps.setString(1, name),
+                H2Runners::runner).stream().findFirst();
+    }
+
+    @Override
+    public List<Runner> list() {
+        return sql.query("SELECT " + COLUMNS + " FROM runner ORDER BY name", ps -> { }, H2Runners::runner);
+    }
+
+    @Override
+    public List<Runner> markSilentOffline(Instant cutoff) {
+        return sql.transaction(c -> {
+            List<Runner> silent = sql.query("SELECT " + COLUMNS + " FROM runner WHERE online AND last_heartbeat < ?",
+                    ps -> ps.setObject(1, utc(cutoff)), H2Runners::runner);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET online = FALSE WHERE name = ?")) {
+                for (Runner r : silent) {
+                    ps.setString(1, r.name());
+                    ps.executeUpdate();
+                    log.warn("runner {} offline: no heartbeat since {}", r.name(), r.lastHeartbeat());
+                }
+            }
+            return silent;
+        });
+    }
+
+    private static Runner runner(ResultSet rs) throws SQLException {
+        return new Runner(rs.getString("name"), rs.getString("address"), rs.getInt("cpus"), rs.getLong("memory_bytes"),
+                rs.getBoolean("docker_ok"), rs.getString("docker_error"), rs.getBoolean("online"),
+                rs.getObject("registered_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("last_heartbeat", OffsetDateTime.class).toInstant());
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+}

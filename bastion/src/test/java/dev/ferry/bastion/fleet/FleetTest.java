@@ -1,0 +1,207 @@
+package dev.ferry.bastion.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.registry.H2Registry;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.Snowflake;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.SshPublicKey;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Host's side of the runner protocol, with the H2 registry and a clock the test moves. */
+class FleetTest {
+    private static final RunnerProtocol.Docker DOCKER_OK = new RunnerProtocol.Docker(true, null, "20.10");
+
+    @TempDir
+    Path dir;
+
+    private final MovableClock clock = new MovableClock();
+    private H2Registry registry;
+    private Fleet fleet;
+    private final SshPublicKey alice = TestKeys.ed25519("alice");
+
+    @BeforeEach
+    void open() {
+        registry = H2Registry.open(dir, new Snowflake(1), clock);
+        fleet = new Fleet(registry, registry.runners(), clock);
+        fleet.register(new RunnerProtocol.Register("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK));
+    }
+
+    @AfterEach
+    void close() {
+        registry.close();
+    }
+
+    private Vps create(String name) {
+        return fleet.create(new Fleet.CreateRequest(name, "ferry-test/sshd:1", List.of(alice), null, 1.0, 1L << 30));
+    }
+
+    private RunnerProtocol.HeartbeatAnswer report(Vps v, String state, Integer port, boolean ready, String error) {
+        return fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of(new RunnerProtocol.ContainerReport(
+                Long.toString(v.id()), "c1", state, port, ready, error, null))));
+    }
+
+    private Vps now(Vps v) {
+        return registry.get(VpsRef.ofId(v.id()));
+    }
+
+    private static String told(RunnerProtocol.HeartbeatAnswer a) {
+        return a.vps().get(0).state();
+    }
+
+    @Test
+    void aCreatedVpsRunsOnceItsSshAnswers() {
+        Vps v = create("web");
+        assertEquals(VpsStatus.ASSIGNING, v.status());
+        assertEquals("r1", v.placement().runner());
+        RunnerProtocol.HeartbeatAnswer answer = fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of()));
+        assertEquals("running", told(answer));
+        assertEquals(List.of(alice.toOpenSsh()), answer.vps().get(0).authorizedKeys());
+        assertEquals(VpsStatus.ASSIGNING, now(v).status());
+
+        report(v, "running", 32768, false, null);
+        assertEquals(VpsStatus.ASSIGNING, now(v).status(), "not running before its sshd answers");
+        report(v, "running", 32768, true, null);
+        assertEquals(VpsStatus.RUNNING, now(v).status());
+        assertEquals(new Endpoint("127.0.0.1", 32768), now(v).endpoint());
+    }
+
+    @Test
+    void pauseResumeAndStopFollowTheReports() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        fleet.act(VpsRef.ofId(v.id()), VpsAction.PAUSE);
+        assertEquals("paused", told(report(v, "running", 32768, true, null)));
+        report(v, "paused", 32768, false, null);
+        assertEquals(VpsStatus.PAUSED, now(v).status());
+        fleet.act(VpsRef.ofId(v.id()), VpsAction.RESUME);
+        assertEquals("running", told(report(v, "running", 32768, true, null)));
+        assertEquals(VpsStatus.RUNNING, now(v).status());
+        fleet.act(VpsRef.ofId(v.id()), VpsAction.STOP);
+        report(v, "stopped", null, false, null);
+        assertEquals(VpsStatus.STOPPED, now(v).status());
+        assertNull(now(v).endpoint());
+    }
+
+    @Test
+    void refusesInvalidTransitionsNamingTheStatus() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        FerryException resume = assertThrows(FerryException.class, () -> fleet.act(VpsRef.ofId(v.id()), VpsAction.RESUME));
+        assertEquals(FerryException.Kind.CONFLICT, resume.kind());
+        assertTrue(resume.getMessage().contains("is running; only a paused VPS can be resumed"), resume.getMessage());
+        fleet.act(VpsRef.ofId(v.id()), VpsAction.STOP);
+        report(v, "stopped", null, false, null);
+        FerryException stop = assertThrows(FerryException.class, () -> fleet.act(VpsRef.ofId(v.id()), VpsAction.STOP));
+        assertTrue(stop.getMessage().contains("is stopped"), stop.getMessage());
+    }
+
+    @Test
+    void restartStopsThenRunsAgain() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        fleet.act(VpsRef.ofId(v.id()), VpsAction.RESTART);
+        assertEquals("stopped", told(report(v, "running", 32768, true, null)), "first the stop");
+        assertEquals("running", told(report(v, "stopped", null, false, null)), "then the start");
+        report(v, "running", 32769, true, null);
+        assertEquals(VpsStatus.RUNNING, now(v).status());
+        assertEquals(32769, now(v).endpoint().port());
+    }
+
+    @Test
+    void aSilentRunnerLosesItsVpsUntilItComesBack() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        clock.advance(Duration.ofSeconds(31));
+        fleet.checkSilence();
+        assertEquals(VpsStatus.LOST, now(v).status());
+        assertTrue(now(v).lastError().contains("runner r1 went silent"), now(v).lastError());
+        assertEquals(false, registry.runners().find("r1").orElseThrow().online());
+        report(v, "running", 32768, true, null);
+        assertEquals(VpsStatus.RUNNING, now(v).status());
+        assertTrue(registry.runners().find("r1").orElseThrow().online());
+    }
+
+    @Test
+    void aRunnerWithoutDockerChangesNothingItCannotSee() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(new RunnerProtocol.Docker(false,
+                "cannot reach Docker at unix:///var/run/docker.sock", null), List.of()));
+        assertEquals(VpsStatus.RUNNING, now(v).status());
+        assertEquals(false, registry.runners().find("r1").orElseThrow().dockerOk());
+    }
+
+    @Test
+    void aFailureCarriesTheRunnersSentence() {
+        Vps v = create("web");
+        report(v, "failed", null, false, "image ferry-test/no-sshd:1 has no sshd");
+        assertEquals(VpsStatus.FAILED, now(v).status());
+        assertEquals("image ferry-test/no-sshd:1 has no sshd", now(v).lastError());
+    }
+
+    @Test
+    void placesOnlyOnOnlineRunnersWithRoom() {
+        FerryException full = assertThrows(FerryException.class, () -> fleet.create(
+                new Fleet.CreateRequest("big", "img:1", List.of(alice), null, 3.0, null)));
+        assertTrue(full.getMessage().contains("no online runner has room for 3.0 CPUs"), full.getMessage());
+        FerryException unknown = assertThrows(FerryException.class, () -> fleet.create(
+                new Fleet.CreateRequest("x", "img:1", List.of(alice), "r9", null, null)));
+        assertEquals(FerryException.Kind.NOT_FOUND, unknown.kind());
+        clock.advance(Duration.ofSeconds(31));
+        fleet.checkSilence();
+        FerryException offline = assertThrows(FerryException.class, () -> fleet.create(
+                new Fleet.CreateRequest("x", "img:1", List.of(alice), "r1", null, null)));
+        assertTrue(offline.getMessage().contains("runner r1 is offline, last heartbeat"), offline.getMessage());
+        FerryException none = assertThrows(FerryException.class, () -> create("y"));
+        assertEquals(FerryException.Kind.UNAVAILABLE, none.kind());
+    }
+
+    @Test
+    void aHeartbeatFromAnUnknownRunnerIsNotFound() {
+        FerryException e = assertThrows(FerryException.class, () -> fleet.heartbeat("r2",
+                new RunnerProtocol.Heartbeat(DOCKER_OK, List.of())));
+        assertEquals(FerryException.Kind.NOT_FOUND, e.kind());
+    }
+
+    /** A clock tests move by hand. */
+    static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-23T12:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

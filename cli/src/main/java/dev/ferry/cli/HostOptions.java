@@ -1,0 +1,56 @@
+package dev.ferry.cli;
+
+import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.cli.config.ConfigFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options of {@code ferry host} (and {@code ferry up}), merged over config.toml over defaults. */
+public final class HostOptions {
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory (default: [host] data_dir, $FERRY_HOME, else ~/.ferry).")
+    Path dataDir;
+
+    @Option(names = "--ssh-port", paramLabel = "PORT", description = "Bastion SSH port (default: 2222).")
+    Integer sshPort;
+
+    @Option(names = "--api-port", paramLabel = "PORT", description = "Control API port (default: 8000).")
+    Integer apiPort;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Address of the SSH port (default: 0.0.0.0).")
+    String bind;
+
+    @Option(names = "--api-bind", paramLabel = "ADDR",
+            description = "Address of the control API (default: 127.0.0.1).")
+    String apiBind;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (default: $FERRY_HOME/config.toml or ~/.ferry/config.toml).")
+    Path configFile;
+
+    /** The config file these options name, or the default one. */
+    ConfigFile file(Env env) {
+        return configFile != null ? ConfigFile.read(configFile, true) : ConfigFile.read(env.defaultConfigFile(), false);
+    }
+
+    /** Flags over the config file over defaults. */
+    HostConfig config(Env env) {
+        ConfigFile.HostSection h = file(env).host();
+        Path dir = dataDir != null ? dataDir : h.dataDir() != null ? Path.of(h.dataDir()) : env.ferryHome();
+        return new HostConfig(dir,
+                pick(bind, h.bind(), HostConfig.DEFAULT_BIND),
+                pick(sshPort, h.sshPort(), HostConfig.DEFAULT_SSH_PORT),
+                pick(apiBind, h.apiBind(), HostConfig.DEFAULT_API_BIND),
+                pick(apiPort, h.apiPort(), HostConfig.DEFAULT_API_PORT),
+                pick(null, h.instanceId(), HostConfig.DEFAULT_INSTANCE_ID),
+                Duration.ofSeconds(pick(null, h.connectTimeoutSeconds(), HostConfig.DEFAULT_CONNECT_TIMEOUT_SECONDS)),
+                Duration.ofSeconds(pick(null, h.keepaliveIntervalSeconds(),
+                        HostConfig.DEFAULT_KEEPALIVE_INTERVAL_SECONDS)),
+                pick(null, h.keepaliveMaxMissed(), HostConfig.DEFAULT_KEEPALIVE_MAX_MISSED));
+    }
+
+    static <T> T pick(T flag, T file, T fallback) {
+        return flag != null ? flag : file != null ? file : fallback;
+    }
+}

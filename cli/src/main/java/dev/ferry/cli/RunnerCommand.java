@@ -1,0 +1,39 @@
+package dev.ferry.cli;
+
+import dev.ferry.agent.Runner;
+import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.cli.config.ConfigFile;
+import dev.ferry.cli.runner.RunnerOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ferry runner}: runs VPS containers on this machine's Docker engine for a Host. */
+@Command(name = "runner", mixinStandardHelpOptions = true,
+        description = "Run a runner agent: VPS containers on this machine's Docker engine, for a Ferry host.")
+public final class RunnerCommand implements Callable<Integer> {
+    @ParentCommand
+    private FerryCommand parent;
+
+    @Mixin
+    private RunnerOptions options;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (default: $FERRY_HOME/config.toml or ~/.ferry/config.toml).")
+    private Path configFile;
+
+    @Override
+    public Integer call() throws Exception {
+        Env env = parent.env();
+        ConfigFile file = configFile != null ? ConfigFile.read(configFile, true)
+                : ConfigFile.read(env.defaultConfigFile(), false);
+        var config = options.config(env, file);
+        HostLogging.initConsoleOnly();
+        Runner runner = Runner.start(config);
+        Foreground.runUntilSignal(runner::close);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.ferry.cli.runner;
+
+import dev.ferry.agent.RunnerConfig;
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.host.DataDir;
+import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.cli.Env;
+import dev.ferry.cli.config.ConfigFile;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The options of {@code ferry runner}, over config.toml {@code [runner]}, over defaults. */
+public final class RunnerOptions {
+    public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+    @Option(names = "--host", paramLabel = "URL", description = "The Host's control API (default: [runner] host, "
+            + "else http://127.0.0.1:8000).")
+    String host;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "The Host's runner.token (default: [runner] token, "
+            + "else the local data directory's runner.token).")
+    String token;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "This runner's name (default: [runner] name, else "
+            + "this machine's host name).")
+    String name;
+
+    @Option(names = "--advertise", paramLabel = "ADDR", description = "Address the bastion dials for this runner's "
+            + "VPS; their SSH ports are published on it only (default: [runner] advertise, else 127.0.0.1).")
+    String advertise;
+
+    @Option(names = "--docker-host", paramLabel = "URI", description = "Docker engine (default: [runner] docker_host, "
+            + "else " + DEFAULT_DOCKER_HOST + ").")
+    String dockerHost;
+
+    /** The runner configuration these options describe. */
+    public RunnerConfig config(Env env, ConfigFile file) {
+        ConfigFile.RunnerSection r = file.runner();
+        String url = first(host, r.host(), "http://127.0.0.1:" + (file.host().apiPort() != null
+                ? file.host().apiPort() : HostConfig.DEFAULT_API_PORT));
+        String tok = first(token, r.token(), localToken(env, file));
+        if (tok == null) {
+            throw FerryException.invalid("no runner token: pass --token with the Host's runner.token (in its data "
+                    + "directory), or set [runner] token in config.toml");
+        }
+        return new RunnerConfig(URI.create(url), tok, first(name, r.name(), machineName()),
+                first(advertise, r.advertise(), "127.0.0.1"), first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST),
+                Duration.ofSeconds(5));
+    }
+
+    private static String localToken(Env env, ConfigFile file) {
+        Path dir = file.host().dataDir() != null ? Path.of(file.host().dataDir()) : env.ferryHome();
+        Path f = dir.resolve(DataDir.RUNNER_TOKEN);
+        try {
+            return Files.isReadable(f) ? Files.readString(f).strip() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String machineName() {
+        try {
+            String n = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+            return n.matches("[a-z].*") ? n.substring(0, Math.min(63, n.length())) : "runner-" + n;
+        } catch (IOException e) {
+            return "runner";
+        }
+    }
+
+    private static String first(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.strip();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.ferry.cli.vps;
+
+import picocli.CommandLine.Command;
+
+/** {@code ferry vps restart REF}. */
+@Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a VPS on its runner.")
+public final class VpsRestart extends VpsActionCommand {
+    @Override
+    String action() {
+        return "restart";
+    }
+}

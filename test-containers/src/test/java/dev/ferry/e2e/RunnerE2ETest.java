@@ -1,0 +1,247 @@
+package dev.ferry.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.agent.Runner;
+import dev.ferry.agent.RunnerConfig;
+import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.bastion.ssh.SshClientFixture;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.cli.Env;
+import dev.ferry.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * VPS on a real Docker engine, end to end: the CLI creates them, a runner agent runs them, the stock
+ * OpenSSH client reaches them through the bastion. Needs Docker and the test images
+ * ({@code images/build.sh}); {@code ./ferry test} provides both. Nothing here skips silently.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunnerE2ETest {
+    private static final String SSHD_IMAGE = "ferry-test/sshd:1";
+
+    private Path dir;
+    private Host host;
+    private Runner runner;
+    private String runnerName;
+    private Path key;
+    private SshClientFixture ssh;
+    private Map<String, String> cliEnv;
+    private String bastion;
+
+    @BeforeAll
+    void start(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
+        Processes.Result info = Processes.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), null, 60);
+        assertEquals(0, info.exit(), "a Docker engine must run for these tests (./ferry test starts one): " + info);
+        Processes.run(List.of("bash", Path.of("images/build.sh").toAbsolutePath().toString()), null, 900)
+                .requireSuccess();
+
+        Path data = dir.resolve("host");
+        HostLogging.init(dev.ferry.bastion.host.DataDir.prepare(data).logs());
+        HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
+        host = Host.start(new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(),
+                config.apiPort(), config.instanceId(), Duration.ofSeconds(3), config.keepaliveInterval(),
+                config.keepaliveMaxMissed()));
+        bastion = "127.0.0.1:" + host.sshAddress().getPort();
+        runnerName = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+        runner = startRunner();
+        key = SshClientFixture.keygen(dir.resolve("keys"), "user");
+        ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
+        cliEnv = Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN",
+                Files.readString(data.resolve("admin.token")).strip());
+        awaitTrue(() -> host.fleet().runners().find(runnerName).isPresent(), 30, "the runner registers");
+    }
+
+    private Runner startRunner() throws Exception {
+        String token = Files.readString(dir.resolve("host/runner.token")).strip();
+        return Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
+                "unix:///var/run/docker.sock", Duration.ofSeconds(1)));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (runner != null) {
+            runner.close();
+        }
+        if (host != null) {
+            host.close();
+        }
+        Processes.Result ids = Processes.run(List.of("docker", "ps", "-aq", "--filter", "label=ferry.runner=" + runnerName),
+                null, 60);
+        for (String id : ids.out().split("\\s+")) {
+            if (!id.isBlank()) {
+                Processes.run(List.of("docker", "rm", "-f", id), null, 60);
+            }
+        }
+    }
+
+    /** {@code ferry ...} in this JVM against the test Host. */
+    private Processes.Result ferry(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cmd = Main.commandLine(new Env(cliEnv, dir));
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Processes.Result(List.of(args), code, out.toString(), err.toString());
+    }
+
+    private Vps create(String name, String image) {
+        Processes.Result r = ferry("vps", "create", "--image", image, "--name", name, "--ssh-key", key + ".pub",
+                "--wait", "--wait-timeout", "120");
+        assertEquals(0, r.exit(), r.toString());
+        return host.registry().get(VpsRef.parse(name));
+    }
+
+    private Processes.Result jump(String name, String command) {
+        return ssh.ssh("-J", "vps-" + name + "@" + bastion, "root@vps-" + name, command);
+    }
+
+    private Vps await(String name, Predicate<Vps> condition, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        Vps v = host.registry().get(VpsRef.parse(name));
+        while (!condition.test(v)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " within " + seconds + " s; it is " + v.status() + " ("
+                        + v.lastError() + ")");
+            }
+            Thread.sleep(250);
+            v = host.registry().get(VpsRef.parse(name));
+        }
+        return v;
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, int seconds, String what)
+            throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected: " + what + " within " + seconds + " s");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static Predicate<Vps> is(VpsStatus status) {
+        return v -> v.status() == status;
+    }
+
+    @Test
+    void createsWithAKeyAndTheBastionReachesIt() {
+        Vps v = create("e2e-plain", SSHD_IMAGE);
+        assertEquals(VpsStatus.RUNNING, v.status());
+        assertEquals("ok", jump("e2e-plain", "test -s /var/log/ferry-onstart.log && echo ok").requireSuccess().out().strip());
+        Processes.Result ports = Processes.run(List.of("docker", "port", "ferry-vps-" + v.id(), "22/tcp"), null, 30)
+                .requireSuccess();
+        assertEquals("127.0.0.1:" + v.endpoint().port(), ports.out().strip(),
+                "port 22 must be published on the advertised address only");
+    }
+
+    @Test
+    void generatesAKeyPairAndKeepsOnlyThePublicHalf() throws Exception {
+        Path out = dir.resolve("generated/vps-key");
+        Processes.Result r = ferry("vps", "create", "--image", SSHD_IMAGE, "--name", "e2e-gen", "--gen-ssh-key",
+                "--key-out", out.toString(), "--wait", "--wait-timeout", "120");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
+        SshClientFixture generated = SshClientFixture.create(dir.resolve("gen-client"), List.of(out), null);
+        assertEquals("gen", generated.ssh("-J", "vps-e2e-gen@" + bastion, "root@vps-e2e-gen", "echo gen")
+                .requireSuccess().out().strip());
+        assertTrue(!Files.readString(dir.resolve("host/registry.mv.db"), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("PRIVATE KEY"), "the private key must not be stored");
+    }
+
+    @Test
+    void startsSshdEvenWhenTheImageEntrypointDoesNot() {
+        create("e2e-entry", "ferry-test/entrypoint-only:1");
+        assertEquals("entry", jump("e2e-entry", "echo entry").requireSuccess().out().strip());
+    }
+
+    @Test
+    void anImageWithoutSshdFailsWithHowToFixItAndLeavesNothingRunning() throws Exception {
+        Processes.Result r = ferry("vps", "create", "--image", "ferry-test/no-sshd:1", "--name", "e2e-nosshd",
+                "--ssh-key", key + ".pub", "--wait", "--wait-timeout", "120");
+        assertNotEquals(0, r.exit(), r.toString());
+        Vps v = host.registry().get(VpsRef.parse("e2e-nosshd"));
+        assertEquals(VpsStatus.FAILED, v.status());
+        assertTrue(v.lastError().contains("openssh-server"), v.lastError());
+        assertTrue(r.err().contains("openssh-server"), r.toString());
+        Processes.Result running = Processes.run(List.of("docker", "ps", "-q", "--filter", "label=ferry.vps.id=" + v.id()),
+                null, 30);
+        assertEquals("", running.out().strip(), "nothing of a failed VPS may keep running");
+    }
+
+    @Test
+    void aMissingImageFailsNamingIt() throws Exception {
+        Processes.Result r = ferry("vps", "create", "--image", "ferry-test/never-built:1", "--name", "e2e-noimage",
+                "--ssh-key", key + ".pub", "--wait", "--wait-timeout", "120");
+        assertNotEquals(0, r.exit(), r.toString());
+        Vps v = host.registry().get(VpsRef.parse("e2e-noimage"));
+        assertEquals(VpsStatus.FAILED, v.status());
+        assertTrue(v.lastError().contains("ferry-test/never-built:1"), v.lastError());
+    }
+
+    @Test
+    void pausesResumesStopsAndRestartsWithTheSameKey() throws Exception {
+        Vps v = create("e2e-life", SSHD_IMAGE);
+        assertEquals(0, ferry("vps", "pause", "e2e-life").exit());
+        await("e2e-life", is(VpsStatus.PAUSED), 60, "paused");
+        Processes.Result paused = jump("e2e-life", "true");
+        assertTrue(paused.err().contains("administratively prohibited: vps-" + v.id() + " is paused; resume it with: "
+                + "ferry vps resume " + v.id()), paused.toString());
+        Processes.Result again = ferry("vps", "pause", "e2e-life");
+        assertEquals(4, again.exit(), again.toString());
+        assertTrue(again.err().contains("is paused; only a running VPS can be paused"), again.toString());
+
+        assertEquals(0, ferry("vps", "resume", "e2e-life").exit());
+        await("e2e-life", is(VpsStatus.RUNNING), 60, "running after resume");
+        assertEquals("back", jump("e2e-life", "echo back").requireSuccess().out().strip());
+
+        assertEquals(0, ferry("vps", "stop", "e2e-life").exit());
+        await("e2e-life", is(VpsStatus.STOPPED), 60, "stopped");
+        assertTrue(jump("e2e-life", "true").err().contains("is stopped; start it with: ferry vps restart"));
+
+        assertEquals(0, ferry("vps", "restart", "e2e-life").exit());
+        await("e2e-life", is(VpsStatus.RUNNING), 90, "running after restart");
+        assertEquals("same-key", jump("e2e-life", "echo same-key").requireSuccess().out().strip());
+    }
+
+    @Test
+    void aDeadRunnerMakesItsVpsLostAndItsReturnBringsThemBack() throws Exception {
+        Vps before = create("e2e-lost", SSHD_IMAGE);
+        runner.close();
+        try {
+            await("e2e-lost", is(VpsStatus.LOST), 60, "lost after 30 s of runner silence");
+            Processes.Result r = jump("e2e-lost", "true");
+            assertTrue(r.err().contains("its runner " + runnerName + " is offline, last heartbeat"), r.toString());
+        } finally {
+            runner = startRunner();
+        }
+        Vps after = await("e2e-lost", is(VpsStatus.RUNNING), 60, "running again once the runner is back");
+        assertEquals(before.endpoint(), after.endpoint(), "the re-adopted container keeps its port");
+        assertEquals("again", jump("e2e-lost", "echo again").requireSuccess().out().strip());
+    }
+}
