@@ -29,6 +29,9 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code images/build.sh}); {@code ./ferry test} provides both. Nothing here skips silently.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunnerE2ETest {
     private static final String SSHD_IMAGE = "ferry-test/sshd:1";
 
@@ -230,18 +234,47 @@ class RunnerE2ETest {
     }
 
     @Test
-    void aDeadRunnerMakesItsVpsLostAndItsReturnBringsThemBack() throws Exception {
+    void aKilledRunnerProcessMakesItsVpsLostAndItsReturnBringsThemBack() throws Exception {
         Vps before = create("e2e-lost", SSHD_IMAGE);
         runner.close();
+        runner = null;
+        // the same runner as its own process (ferry runner), which adopts the container, then kill -9 it
+        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                Main.class.getName(), "runner", "--host", host.apiUrl(), "--token",
+                Files.readString(dir.resolve("host/runner.token")).strip(), "--name", runnerName, "--advertise",
+                "127.0.0.1").redirectErrorStream(true).redirectOutput(dir.resolve("runner-process.log").toFile()).start();
         try {
+            long heardBefore = host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli();
+            awaitTrue(() -> host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli()
+                    > heardBefore + 1000, 60, "heartbeats from the runner process");
+            assertEquals(VpsStatus.RUNNING, host.registry().get(VpsRef.parse("e2e-lost")).status());
+            agent.destroyForcibly(); // SIGKILL: no goodbye to the Host
+            agent.waitFor();
             await("e2e-lost", is(VpsStatus.LOST), 60, "lost after 30 s of runner silence");
             Processes.Result r = jump("e2e-lost", "true");
             assertTrue(r.err().contains("its runner " + runnerName + " is offline, last heartbeat"), r.toString());
         } finally {
+            agent.destroyForcibly();
             runner = startRunner();
         }
         Vps after = await("e2e-lost", is(VpsStatus.RUNNING), 60, "running again once the runner is back");
         assertEquals(before.endpoint(), after.endpoint(), "the re-adopted container keeps its port");
         assertEquals("again", jump("e2e-lost", "echo again").requireSuccess().out().strip());
+    }
+
+    /** Last: it takes the Docker engine away from everything else for a while. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void survivesARestartOfTheDockerEngine() throws Exception {
+        Vps v = create("e2e-dockerd", SSHD_IMAGE);
+        DockerEngine.restart();
+        // containers come back by their restart policy; the runner sees a new StartedAt, runs the
+        // start-up step again and reports the (new) published port
+        Vps after = await("e2e-dockerd", x -> x.status() == VpsStatus.RUNNING && x.endpoint() != null
+                && Processes.run(List.of("docker", "port", "ferry-vps-" + v.id(), "22/tcp"), null, 30).out().strip()
+                        .equals("127.0.0.1:" + x.endpoint().port()), 120, "running again after dockerd restarted");
+        assertEquals("after-dockerd", jump("e2e-dockerd", "echo after-dockerd").requireSuccess().out().strip());
+        assertEquals(VpsStatus.RUNNING, after.status());
     }
 }

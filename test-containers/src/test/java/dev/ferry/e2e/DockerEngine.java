@@ -1,0 +1,43 @@
+package dev.ferry.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ferry.bastion.Processes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Restarts the Docker engine the tests run against, the way it was started. */
+final class DockerEngine {
+    private DockerEngine() {
+    }
+
+    static void restart() throws Exception {
+        if (Files.isDirectory(Path.of("/run/systemd/system"))
+                && Processes.run(List.of("systemctl", "is-active", "--quiet", "docker"), null, 30).exit() == 0) {
+            Processes.run(List.of("systemctl", "restart", "docker"), null, 120).requireSuccess();
+        } else {
+            Processes.Result pid = Processes.run(List.of("pgrep", "-x", "dockerd"), null, 30);
+            assertEquals(0, pid.exit(), "no dockerd process to restart: " + pid);
+            Processes.run(List.of("kill", "-TERM", pid.out().strip().split("\\s+")[0]), null, 30).requireSuccess();
+            waitFor(() -> Processes.run(List.of("pgrep", "-x", "dockerd"), null, 30).exit() != 0, 60,
+                    "dockerd to stop");
+            Path log = Path.of(System.getProperty("user.home"), ".cache", "ferry", "dockerd.log");
+            Files.createDirectories(log.getParent());
+            // setsid: the engine must outlive this test JVM, as the one it replaces did
+            Processes.run(List.of("bash", "-c", "setsid nohup dockerd >> '" + log + "' 2>&1 < /dev/null &"), null, 30)
+                    .requireSuccess();
+        }
+        waitFor(() -> Processes.run(List.of("docker", "info"), null, 30).exit() == 0, 90, "dockerd to answer again");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier done, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(500);
+        }
+    }
+}
