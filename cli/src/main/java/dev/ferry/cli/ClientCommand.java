@@ -27,9 +27,7 @@ public abstract class ClientCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         Env env = env();
-        ConfigFile config = options.config != null
-                ? ConfigFile.read(options.config, true)
-                : ConfigFile.read(env.defaultConfigFile(), false);
+        ConfigFile config = ConfigFile.load(options.config, env);
         run(new ApiClient(HostTarget.resolve(options.host, options.token, env, config)));
         out().flush();
         return ExitCodes.OK;

@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.cli.config.ConfigFile;
+import static dev.ferry.cli.config.Settings.pick;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ public final class HostOptions {
 
     /** The config file these options name, or the default one. */
     ConfigFile file(Env env) {
-        return configFile != null ? ConfigFile.read(configFile, true) : ConfigFile.read(env.defaultConfigFile(), false);
+        return ConfigFile.load(configFile, env);
     }
 
     /** Flags over the config file over defaults. */
@@ -48,9 +49,5 @@ public final class HostOptions {
                 Duration.ofSeconds(pick(null, h.keepaliveIntervalSeconds(),
                         HostConfig.DEFAULT_KEEPALIVE_INTERVAL_SECONDS)),
                 pick(null, h.keepaliveMaxMissed(), HostConfig.DEFAULT_KEEPALIVE_MAX_MISSED));
-    }
-
-    static <T> T pick(T flag, T file, T fallback) {
-        return flag != null ? flag : file != null ? file : fallback;
     }
 }

@@ -28,8 +28,7 @@ public final class RunnerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Env env = parent.env();
-        ConfigFile file = configFile != null ? ConfigFile.read(configFile, true)
-                : ConfigFile.read(env.defaultConfigFile(), false);
+        ConfigFile file = ConfigFile.load(configFile, env);
         var config = options.config(env, file);
         HostLogging.initConsoleOnly();
         Runner runner = Runner.start(config);

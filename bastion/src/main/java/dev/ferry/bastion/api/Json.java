@@ -34,13 +34,13 @@ public final class Json {
         try {
             return MAPPER.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
-            throw FerryException.invalid("unknown field '" + path(e) + "'; known fields: "
+            throw FerryException.invalid("unknown field '" + fieldPath(e) + "'; known fields: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", ")));
         } catch (InvalidFormatException e) {
-            throw FerryException.invalid("field '" + path(e) + "' has a bad value: " + e.getValue());
+            throw FerryException.invalid("field '" + fieldPath(e) + "' has a bad value: " + e.getValue());
         } catch (MismatchedInputException e) {
-            String field = path(e);
+            String field = fieldPath(e);
             throw FerryException.invalid(field.isEmpty()
                     ? "the request body must be a JSON object"
                     : "field '" + field + "' has the wrong type (expected "
@@ -68,7 +68,8 @@ public final class Json {
         }
     }
 
-    private static String path(JsonMappingException e) {
+    /** The field a mapping error is about, as {@code keys[1]} or {@code host.ssh_port}. */
+    public static String fieldPath(JsonMappingException e) {
         StringBuilder b = new StringBuilder();
         for (JsonMappingException.Reference r : e.getPath()) {
             if (r.getFieldName() != null) {

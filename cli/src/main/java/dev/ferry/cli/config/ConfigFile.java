@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.ferry.bastion.api.Json;
+import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.cli.Env;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 
 /**
  * {@code config.toml}: one section per role. Unknown keys and values of the wrong type are refused
@@ -87,6 +89,30 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
         }
     }
 
+    /** The file named by {@code --config} (which must exist), else the default one if it exists. */
+    public static ConfigFile load(Path explicit, Env env) {
+        return explicit != null ? read(explicit, true) : read(env.defaultConfigFile(), false);
+    }
+
+    /** The local Host's API: {@code http://127.0.0.1:<api_port>}. */
+    public String localApiUrl() {
+        return "http://127.0.0.1:" + Settings.pick(null, host.apiPort(), HostConfig.DEFAULT_API_PORT);
+    }
+
+    /**
+     * A token file of the local Host ({@code admin.token}, {@code runner.token}) in its data directory,
+     * or {@code null} when this user cannot read it.
+     */
+    public String localToken(Env env, String tokenFile) {
+        Path dir = host.dataDir() != null ? Path.of(host.dataDir()) : env.ferryHome();
+        Path file = dir.resolve(tokenFile);
+        try {
+            return Files.isReadable(file) ? Files.readString(file).strip() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * Reads a config file. A missing file is {@link #EMPTY} unless {@code required}; anything wrong in
      * it is an {@link IllegalArgumentException} naming the file and the key.
@@ -111,17 +137,12 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
             ConfigFile c = TOML.readValue(text, ConfigFile.class);
             return c == null ? EMPTY : c;
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(where + ": unknown key '" + key(e) + "'");
+            throw new IllegalArgumentException(where + ": unknown key '" + Json.fieldPath(e) + "'");
         } catch (JsonMappingException e) {
-            throw new IllegalArgumentException(where + ": bad value for '" + key(e) + "': "
+            throw new IllegalArgumentException(where + ": bad value for '" + Json.fieldPath(e) + "': "
                     + e.getOriginalMessage().split("\n")[0]);
         } catch (IOException e) {
             throw new IllegalArgumentException(where + ": not valid TOML: " + e.getMessage().split("\n")[0]);
         }
-    }
-
-    private static String key(JsonMappingException e) {
-        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."));
     }
 }

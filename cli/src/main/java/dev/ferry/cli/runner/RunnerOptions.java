@@ -3,14 +3,12 @@ package dev.ferry.cli.runner;
 import dev.ferry.agent.RunnerConfig;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.host.DataDir;
-import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.cli.Env;
 import dev.ferry.cli.config.ConfigFile;
+import static dev.ferry.cli.config.Settings.first;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -42,9 +40,8 @@ public final class RunnerOptions {
     /** The runner configuration these options describe. */
     public RunnerConfig config(Env env, ConfigFile file) {
         ConfigFile.RunnerSection r = file.runner();
-        String url = first(host, r.host(), "http://127.0.0.1:" + (file.host().apiPort() != null
-                ? file.host().apiPort() : HostConfig.DEFAULT_API_PORT));
-        String tok = first(token, r.token(), localToken(env, file));
+        String url = first(host, r.host(), file.localApiUrl());
+        String tok = first(token, r.token(), file.localToken(env, DataDir.RUNNER_TOKEN));
         if (tok == null) {
             throw FerryException.invalid("no runner token: pass --token with the Host's runner.token (in its data "
                     + "directory), or set [runner] token in config.toml");
@@ -54,16 +51,6 @@ public final class RunnerOptions {
                 Duration.ofSeconds(5));
     }
 
-    private static String localToken(Env env, ConfigFile file) {
-        Path dir = file.host().dataDir() != null ? Path.of(file.host().dataDir()) : env.ferryHome();
-        Path f = dir.resolve(DataDir.RUNNER_TOKEN);
-        try {
-            return Files.isReadable(f) ? Files.readString(f).strip() : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     private static String machineName() {
         try {
             String n = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
@@ -71,14 +58,5 @@ public final class RunnerOptions {
         } catch (IOException e) {
             return "runner";
         }
-    }
-
-    private static String first(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isBlank()) {
-                return v.strip();
-            }
-        }
-        return null;
     }
 }
