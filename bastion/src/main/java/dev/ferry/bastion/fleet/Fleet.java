@@ -92,16 +92,16 @@ public final class Fleet {
             throw new FerryException(FerryException.Kind.UNAVAILABLE, "no runner is online with a working Docker "
                     + "engine; start one with: ferry runner (or ferry up), and see: ferry node list");
         }
-        return online.stream().filter(r -> hasRoom(r, req))
-                .min(Comparator.comparingInt((Runner r) -> vps.onRunner(r.name()).size()).thenComparing(Runner::name))
+        Map<String, List<Vps>> placed = online.stream().collect(Collectors.toMap(Runner::name, r -> vps.onRunner(r.name())));
+        return online.stream().filter(r -> hasRoom(r, placed.get(r.name()), req))
+                .min(Comparator.comparingInt((Runner r) -> placed.get(r.name()).size()).thenComparing(Runner::name))
                 .orElseThrow(() -> FerryException.conflict("no online runner has room for "
                         + (req.cpus() == null ? "" : req.cpus() + " CPUs ")
                         + (req.memoryBytes() == null ? "" : (req.memoryBytes() >> 20) + " MiB ")
                         + "more (see: ferry node list)"));
     }
 
-    private boolean hasRoom(Runner r, CreateRequest req) {
-        List<Vps> placed = vps.onRunner(r.name());
+    private static boolean hasRoom(Runner r, List<Vps> placed, CreateRequest req) {
         double cpus = placed.stream().map(v -> v.placement().cpus()).filter(Objects::nonNull)
                 .mapToDouble(Double::doubleValue).sum();
         long memory = placed.stream().map(v -> v.placement().memoryBytes()).filter(Objects::nonNull)
@@ -127,14 +127,19 @@ public final class Fleet {
         if (r.cpus() == null || r.cpus() < 1 || r.memoryBytes() == null || r.memoryBytes() < 1) {
             throw FerryException.invalid("fields 'cpus' and 'memory_bytes' are required and must be positive");
         }
-        RunnerProtocol.Docker d = r.docker() == null ? new RunnerProtocol.Docker(false, "not reported", null) : r.docker();
+        RunnerProtocol.Docker d = docker(r.docker());
         runners.register(name, address, r.cpus(), r.memoryBytes(), d.ok(), d.error(), clock.instant());
         return new RunnerProtocol.RegisterAnswer(HEARTBEAT_SECONDS);
     }
 
+    /** A runner that says nothing about Docker is taken as one whose Docker does not answer. */
+    private static RunnerProtocol.Docker docker(RunnerProtocol.Docker reported) {
+        return reported != null ? reported : new RunnerProtocol.Docker(false, "not reported by the runner", null);
+    }
+
     /** A runner reports; the answer is what the Host wants of its VPS. */
     public RunnerProtocol.HeartbeatAnswer heartbeat(String name, RunnerProtocol.Heartbeat hb) {
-        RunnerProtocol.Docker d = hb.docker() == null ? new RunnerProtocol.Docker(false, "not reported", null) : hb.docker();
+        RunnerProtocol.Docker d = docker(hb.docker());
         Runner runner = runners.heartbeat(name, d.ok(), d.error(), clock.instant()).orElseThrow(
                 () -> FerryException.notFound("runner '" + name + "' is not registered; register first"));
         Map<Long, RunnerProtocol.ContainerReport> reports = hb.containers() == null ? Map.of()
@@ -157,9 +162,7 @@ public final class Fleet {
         String state = report.map(RunnerProtocol.ContainerReport::state).orElse("missing");
         if (p.restarting() && (state.equals("stopped") || state.equals("missing"))) {
             // the stop half of a restart is done: now ask for it to run again
-            v = vps.updatePlacement(v.id(), new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(),
-                    p.desired(), false));
-            p = v.placement();
+            v = vps.updatePlacement(v.id(), p.wanting(p.desired(), false));
         }
         Observed o = Observed.of(runner, v, state, report.orElse(null), clock.instant());
         return vps.recordObserved(v.id(), o.status(), o.endpoint(), o.error());

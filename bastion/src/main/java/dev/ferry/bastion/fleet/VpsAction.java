@@ -50,11 +50,10 @@ public enum VpsAction {
         }
         Placement p = v.placement();
         return switch (this) {
-            case STOP -> new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(), DesiredState.STOPPED, false);
-            case PAUSE -> new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(), DesiredState.PAUSED, false);
-            case RESUME -> new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(), DesiredState.RUNNING, false);
-            case RESTART -> new Placement(p.image(), p.runner(), p.cpus(), p.memoryBytes(), DesiredState.RUNNING,
-                    v.status() != VpsStatus.STOPPED);
+            case STOP -> p.wanting(DesiredState.STOPPED, false);
+            case PAUSE -> p.wanting(DesiredState.PAUSED, false);
+            case RESUME -> p.wanting(DesiredState.RUNNING, false);
+            case RESTART -> p.wanting(DesiredState.RUNNING, v.status() != VpsStatus.STOPPED);
         };
     }
 

@@ -48,7 +48,7 @@ public final class DataDir {
         }
         // the registry and logs list every VPS, endpoint and key: owner only, as sshd insists for ~/.ssh
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(abs);
-        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+        if (openToOthers(mode)) {
             throw new IOException("data directory " + abs + " is open to others (" + PosixFilePermissions.toString(mode)
                     + "): chmod 700 " + abs + ", or use another directory");
         }
@@ -106,7 +106,7 @@ public final class DataDir {
             }
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+        if (openToOthers(mode)) {
             throw new IOException("permissions " + PosixFilePermissions.toString(mode) + " of " + file
                     + " are too open: the token must be readable by its owner only (chmod 600 " + file + ")");
         }
@@ -116,5 +116,9 @@ public final class DataDir {
                     + "restart the host to make a new one");
         }
         return token;
+    }
+
+    private static boolean openToOthers(Set<PosixFilePermission> mode) {
+        return mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.api.ApiServer;
 import dev.ferry.bastion.api.FleetRoutes;
 import dev.ferry.bastion.fleet.Fleet;
@@ -98,7 +99,7 @@ public final class Host implements AutoCloseable {
     public String apiUrl() {
         InetSocketAddress a = api.address();
         String host = a.getAddress().getHostAddress();
-        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        return "http://" + Endpoint.hostPort(host, a.getPort());
     }
 
     public Path dataDir() {

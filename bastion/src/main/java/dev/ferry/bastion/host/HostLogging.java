@@ -7,6 +7,7 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.builder.api.AppenderComponentBuilder;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
+import org.apache.logging.log4j.core.config.builder.api.RootLoggerComponentBuilder;
 import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 
 /** Logging of the Host: the console and a daily-rolled file in {@code DATA_DIR/logs/}. */
@@ -19,40 +20,39 @@ public final class HostLogging {
 
     /** (Re)configures Log4j2 for a Host whose logs go to {@code logDir}. */
     public static void init(Path logDir) {
-        ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
-        b.setConfigurationName("ferry-host");
-        b.setShutdownHook("disable"); // the Host's own shutdown hook logs its last lines, then stops Log4j
-        b.add(b.newAppender("console", "Console")
-                .addAttribute("target", ConsoleAppender.Target.SYSTEM_OUT)
-                .add(b.newLayout("PatternLayout").addAttribute("pattern", PATTERN)));
-        AppenderComponentBuilder file = b.newAppender("file", "RollingFile")
-                .addAttribute("fileName", logDir.resolve("ferry-host.log").toString())
-                .addAttribute("filePattern", logDir.resolve("ferry-host-%d{yyyy-MM-dd}.log.gz").toString())
-                .add(b.newLayout("PatternLayout").addAttribute("pattern", PATTERN))
-                .addComponent(b.newComponent("Policies")
-                        .addComponent(b.newComponent("TimeBasedTriggeringPolicy")))
-                .addComponent(b.newComponent("DefaultRolloverStrategy").addAttribute("max", 14));
-        b.add(file);
-        // MINA and H2 are chatty at INFO about internals users cannot act on
-        b.add(b.newLogger("org.apache.sshd", Level.WARN));
-        b.add(b.newLogger("org.h2", Level.WARN));
-        b.add(b.newLogger("org.apache.hc", Level.WARN));
-        b.add(b.newLogger("com.github.dockerjava", Level.WARN));
-        b.add(b.newRootLogger(Level.INFO).add(b.newAppenderRef("console")).add(b.newAppenderRef("file")));
-        Configurator.reconfigure(b.build());
+        configure("ferry-host", logDir);
     }
 
     /** Console-only logging, for a runner on its own. */
     public static void initConsoleOnly() {
+        configure("ferry-console", null);
+    }
+
+    /** The console always, a daily-rolled file in {@code logDir} when there is one. */
+    private static void configure(String name, Path logDir) {
         ConfigurationBuilder<BuiltConfiguration> b = ConfigurationBuilderFactory.newConfigurationBuilder();
-        b.setConfigurationName("ferry-console");
-        b.setShutdownHook("disable");
+        b.setConfigurationName(name);
+        b.setShutdownHook("disable"); // the process's own shutdown hook logs its last lines, then stops Log4j
         b.add(b.newAppender("console", "Console")
                 .addAttribute("target", ConsoleAppender.Target.SYSTEM_OUT)
                 .add(b.newLayout("PatternLayout").addAttribute("pattern", PATTERN)));
-        b.add(b.newLogger("org.apache", Level.WARN));
-        b.add(b.newLogger("com.github.dockerjava", Level.WARN));
-        b.add(b.newRootLogger(Level.INFO).add(b.newAppenderRef("console")));
+        RootLoggerComponentBuilder root = b.newRootLogger(Level.INFO).add(b.newAppenderRef("console"));
+        if (logDir != null) {
+            AppenderComponentBuilder file = b.newAppender("file", "RollingFile")
+                    .addAttribute("fileName", logDir.resolve("ferry-host.log").toString())
+                    .addAttribute("filePattern", logDir.resolve("ferry-host-%d{yyyy-MM-dd}.log.gz").toString())
+                    .add(b.newLayout("PatternLayout").addAttribute("pattern", PATTERN))
+                    .addComponent(b.newComponent("Policies")
+                            .addComponent(b.newComponent("TimeBasedTriggeringPolicy")))
+                    .addComponent(b.newComponent("DefaultRolloverStrategy").addAttribute("max", 14));
+            b.add(file);
+            root.add(b.newAppenderRef("file"));
+        }
+        // MINA, H2, HttpClient and docker-java are chatty at INFO about internals users cannot act on
+        for (String quiet : new String[] {"org.apache.sshd", "org.h2", "org.apache.hc", "com.github.dockerjava"}) {
+            b.add(b.newLogger(quiet, Level.WARN));
+        }
+        b.add(root);
         Configurator.reconfigure(b.build());
     }
 

@@ -19,8 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -95,8 +93,8 @@ public final class H2Registry implements VpsRegistry {
                 ps.setString(3, (p == null ? VpsStatus.RUNNING : VpsStatus.ASSIGNING).word());
                 ps.setString(4, v.endpoint() == null ? null : v.endpoint().host());
                 ps.setObject(5, v.endpoint() == null ? null : v.endpoint().port());
-                ps.setObject(6, utc(now));
-                ps.setObject(7, utc(now));
+                ps.setObject(6, Sql.utc(now));
+                ps.setObject(7, Sql.utc(now));
                 ps.setString(8, p == null ? null : p.image());
                 ps.setString(9, p == null ? null : p.runner());
                 ps.setObject(10, p == null ? null : p.cpus());
@@ -127,7 +125,7 @@ public final class H2Registry implements VpsRegistry {
                 ps.setString(3, k.type());
                 ps.setString(4, k.base64());
                 ps.setString(5, k.comment());
-                ps.setObject(6, utc(now));
+                ps.setObject(6, Sql.utc(now));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -286,7 +284,7 @@ public final class H2Registry implements VpsRegistry {
             try (PreparedStatement ps = c.prepareStatement(statement)) {
                 first.bind(ps);
                 int n = ps.getParameterMetaData().getParameterCount();
-                ps.setObject(n - 1, utc(clock.instant()));
+                ps.setObject(n - 1, Sql.utc(clock.instant()));
                 ps.setLong(n, id);
                 if (ps.executeUpdate() == 0) {
                     throw notFound(VpsRef.ofId(id));
@@ -338,13 +336,6 @@ public final class H2Registry implements VpsRegistry {
     }
 
     @Override
-    public List<Vps> findByKey(String fingerprint) {
-        return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.id IN "
-                + "(SELECT vps_id FROM vps_key WHERE fingerprint = ?) ORDER BY v.id",
-                ps -> ps.setString(1, fingerprint), H2Registry::vps);
-    }
-
-    @Override
     public void close() {
         pool.dispose();
     }
@@ -361,7 +352,7 @@ public final class H2Registry implements VpsRegistry {
                 rs.getObject("cpus", Double.class), rs.getObject("memory_bytes", Long.class),
                 DesiredState.fromWord(rs.getString("desired")), rs.getBoolean("restarting"));
         return new Vps(rs.getLong("id"), rs.getString("name"), VpsStatus.fromWord(rs.getString("status")),
-                endpoint, rs.getInt("key_count"), instant(rs, "created_at"), instant(rs, "updated_at"), placement,
+                endpoint, rs.getInt("key_count"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), placement,
                 rs.getString("last_error"));
     }
 
@@ -369,14 +360,6 @@ public final class H2Registry implements VpsRegistry {
         byte[] blob = Base64.getDecoder().decode(rs.getString("key_blob"));
         return new VpsKey(rs.getLong("vps_id"),
                 new SshPublicKey(rs.getString("key_type"), blob, rs.getString("comment")),
-                instant(rs, "added_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        return rs.getObject(column, OffsetDateTime.class).toInstant();
-    }
-
-    private static OffsetDateTime utc(Instant t) {
-        return t.atOffset(ZoneOffset.UTC);
+                Sql.instant(rs, "added_at"));
     }
 }

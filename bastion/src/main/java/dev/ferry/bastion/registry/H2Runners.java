@@ -6,8 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,8 +36,8 @@ final class H2Runners implements RunnerRegistry {
                 ps.setBoolean(5, dockerOk);
                 ps.setString(6, dockerError);
                 ps.setString(7, name);
-                ps.setObject(8, utc(at));
-                ps.setObject(9, utc(at));
+                ps.setObject(8, Sql.utc(at));
+                ps.setObject(9, Sql.utc(at));
                 ps.executeUpdate();
             }
             return null;
@@ -60,7 +58,7 @@ final class H2Runners implements RunnerRegistry {
                     + "online = TRUE, last_heartbeat = ? WHERE name = ?")) {
                 ps.setBoolean(1, dockerOk);
                 ps.setString(2, dockerError);
-                ps.setObject(3, utc(at));
+                ps.setObject(3, Sql.utc(at));
                 ps.setString(4, name);
                 ps.executeUpdate();
             }
@@ -91,7 +89,7 @@ final class H2Runners implements RunnerRegistry {
     public List<Runner> markSilentOffline(Instant cutoff) {
         return sql.transaction(c -> {
             List<Runner> silent = sql.query("SELECT " + COLUMNS + " FROM runner WHERE online AND last_heartbeat < ?",
-                    ps -> ps.setObject(1, utc(cutoff)), H2Runners::runner);
+                    ps -> ps.setObject(1, Sql.utc(cutoff)), H2Runners::runner);
             try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET online = FALSE WHERE name = ?")) {
                 for (Runner r : silent) {
                     ps.setString(1, r.name());
@@ -106,11 +104,7 @@ final class H2Runners implements RunnerRegistry {
     private static Runner runner(ResultSet rs) throws SQLException {
         return new Runner(rs.getString("name"), rs.getString("address"), rs.getInt("cpus"), rs.getLong("memory_bytes"),
                 rs.getBoolean("docker_ok"), rs.getString("docker_error"), rs.getBoolean("online"),
-                rs.getObject("registered_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("last_heartbeat", OffsetDateTime.class).toInstant());
-    }
-
-    private static OffsetDateTime utc(Instant t) {
-        return t.atOffset(ZoneOffset.UTC);
+                Sql.instant(rs, "registered_at"),
+                Sql.instant(rs, "last_heartbeat"));
     }
 }

@@ -69,9 +69,6 @@ public interface VpsRegistry extends AutoCloseable {
     /** Whether any VPS holds this key (the generic jump user's login); one indexed query. */
     boolean anyHoldsKey(String fingerprint);
 
-    /** Every VPS that holds this key, for the generic jump user. */
-    List<Vps> findByKey(String fingerprint);
-
     @Override
     void close();
 }

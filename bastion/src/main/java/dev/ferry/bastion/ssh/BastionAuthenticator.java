@@ -46,8 +46,8 @@ final class BastionAuthenticator implements PublickeyAuthenticator {
             log.error("{} key lookup failed; refusing the key", session.getAttribute(SessionInfo.TAG), e);
             return false;
         }
-        session.setAttribute(SessionInfo.KEYS_TRIED, session.getAttribute(SessionInfo.KEYS_TRIED) == null ? 1
-                : session.getAttribute(SessionInfo.KEYS_TRIED) + 1);
+        Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
+        session.setAttribute(SessionInfo.KEYS_TRIED, tried == null ? 1 : tried + 1);
         if (!ok && log.isDebugEnabled()) {
             log.debug("{} key {} not accepted for {}", session.getAttribute(SessionInfo.TAG), fingerprint,
                     login.get().describe());

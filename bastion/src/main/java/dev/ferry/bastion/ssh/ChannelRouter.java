@@ -58,7 +58,7 @@ final class ChannelRouter {
     private Channel directTcpip(Session session, SessionInfo info, Buffer buffer) throws SshChannelOpenException {
         String host = buffer.getString();
         int port = (int) Math.min(buffer.getUInt(), Integer.MAX_VALUE);
-        String requested = ForwardRules.printable(host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        String requested = ForwardRules.printable(Endpoint.hostPort(host, port));
         ForwardDecision decision = rules.decide(info.login(), info.fingerprint(), host, port);
         if (decision instanceof ForwardDecision.Refuse refuse) {
             log.info("{} forward {} refused: {}", info.context(), requested, refuse.reason());

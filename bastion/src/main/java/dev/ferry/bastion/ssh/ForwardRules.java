@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
@@ -38,7 +39,7 @@ public final class ForwardRules {
      * @param port        the port it asked for
      */
     public ForwardDecision decide(Login login, String fingerprint, String host, int port) {
-        String target = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        String target = Endpoint.hostPort(host, port);
         Optional<VpsRef> ref = targetVps(login, host);
         if (ref.isEmpty()) {
             if (isLoopback(host)) {
@@ -54,7 +55,8 @@ public final class ForwardRules {
             return new ForwardDecision.Refuse("vps-" + ref.get() + " is not a VPS your key can reach");
         }
         Vps v = vps.get();
-        if (login instanceof Login.ToVps picked && !registry.find(picked.ref()).map(p -> p.id() == v.id()).orElse(false)) {
+        if (login instanceof Login.ToVps picked && !picked.ref().equals(ref.get())
+                && !registry.find(picked.ref()).map(p -> p.id() == v.id()).orElse(false)) {
             // the user name bounds the session: vps-web reaches vps-web only
             return new ForwardDecision.Refuse("a session logged in as " + login.describe() + " reaches only that VPS; "
                     + "to reach several VPS with one key, jump as the generic user: ProxyJump jump@<bastion>");

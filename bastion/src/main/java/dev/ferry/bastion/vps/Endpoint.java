@@ -57,8 +57,13 @@ public record Endpoint(String host, int port) {
                 + "' is not HOST:PORT (for example 10.0.0.5:22 or [fd00::5]:22)");
     }
 
+    /** {@code host:port}, with an IPv6 literal in brackets: {@code [fd00::5]:22}. */
+    public static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
     @Override
     public String toString() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return hostPort(host, port);
     }
 }

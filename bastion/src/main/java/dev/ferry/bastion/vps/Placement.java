@@ -21,6 +21,11 @@ public record Placement(String image, String runner, Double cpus, Long memoryByt
         Objects.requireNonNull(desired, "desired");
     }
 
+    /** The same placement, wanting another state. */
+    public Placement wanting(DesiredState state, boolean restart) {
+        return new Placement(image, runner, cpus, memoryBytes, state, restart);
+    }
+
     /** What the runner is told now: during a restart, stopped until it reports the stop. */
     public DesiredState toldToRunner() {
         return restarting ? DesiredState.STOPPED : desired;

@@ -91,8 +91,13 @@ class H2RegistryTest {
     void findsEveryVpsHoldingAKey() {
         Vps a = registry.create(new NewVps("a", ENDPOINT, List.of(alice)));
         Vps b = registry.create(new NewVps("b", ENDPOINT, List.of(alice, bob)));
-        assertEquals(List.of(a.id(), b.id()), registry.findByKey(alice.fingerprint()).stream().map(Vps::id).toList());
-        assertEquals(List.of(b.id()), registry.findByKey(bob.fingerprint()).stream().map(Vps::id).toList());
+        assertTrue(registry.holdsKey(VpsRef.ofId(a.id()), alice.fingerprint()));
+        assertTrue(registry.holdsKey(VpsRef.parse("B"), alice.fingerprint()));
+        assertTrue(registry.holdsKey(VpsRef.ofId(b.id()), bob.fingerprint()));
+        assertFalse(registry.holdsKey(VpsRef.parse("a"), bob.fingerprint()));
+        assertFalse(registry.holdsKey(VpsRef.parse("nothere"), alice.fingerprint()));
+        assertTrue(registry.anyHoldsKey(bob.fingerprint()));
+        assertFalse(registry.anyHoldsKey(TestKeys.ed25519("nobody").fingerprint()));
         assertTrue(registry.hasKey(b.id(), bob.fingerprint()));
         assertFalse(registry.hasKey(a.id(), bob.fingerprint()));
     }
@@ -134,7 +139,7 @@ class H2RegistryTest {
         Vps v = registry.create(new NewVps(null, ENDPOINT, List.of(alice)));
         registry.remove(VpsRef.ofId(v.id()));
         assertTrue(registry.list().isEmpty());
-        assertTrue(registry.findByKey(alice.fingerprint()).isEmpty());
+        assertFalse(registry.anyHoldsKey(alice.fingerprint()));
     }
 
     @Test
