@@ -66,7 +66,9 @@ if ! docker info >/dev/null 2>&1; then
     fi
     echo "ferry test: starting dockerd (log: $CACHE/dockerd.log)" >&2
     mkdir -p "$CACHE"
-    nohup dockerd >"$CACHE/dockerd.log" 2>&1 &
+    # Detached (setsid, in a subshell that exits at once) so init adopts and reaps it: this script ends in
+    # `exec mvn`, and a JVM never reaps a child it did not start, which would leave a stopped dockerd a zombie.
+    ( setsid nohup dockerd >"$CACHE/dockerd.log" 2>&1 </dev/null & )
     for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
     docker info >/dev/null 2>&1 || { echo "ferry test: dockerd did not start; see $CACHE/dockerd.log" >&2; tail -20 "$CACHE/dockerd.log" >&2; exit 1; }
 fi
