@@ -6,16 +6,18 @@
 #                                 start-up step makes them, so every VPS has its own).
 #   ferry-test/entrypoint-only:1  the same with an ENTRYPOINT that never starts sshd (shared/seeds/000).
 #   ferry-test/no-sshd:1          the same without /usr/sbin/sshd: the runner must fail it with a message.
+#   ferry-test/exits-at-once:1    the same with a CMD that exits at once: Docker would restart it for ever,
+#                                 the runner must fail it with a message.
 #
 # Idempotent and cached: the debootstrap root fs is kept as a tarball under
 # ${XDG_CACHE_HOME:-$HOME/.cache}/ferry/rootfs/, keyed by a hash of what goes into it, and the images carry
-# a label with the hash of all inputs, so a second run with nothing changed only inspects three images.
+# a label with the hash of all inputs, so a second run with nothing changed only inspects the images.
 #
 # Environment:
 #   FERRY_DEBIAN_MIRROR     mirror for debootstrap (default http://deb.debian.org/debian)
 #   FERRY_DEBOOTSTRAP_ROOT  an existing root fs made with the same debootstrap command, used instead of
 #                           running debootstrap when the cache is empty (e.g. /tmp/dbs/root)
-#   FERRY_IMAGES_REBUILD=1  ignore the image labels and rebuild the three images (the cache is kept)
+#   FERRY_IMAGES_REBUILD=1  ignore the image labels and rebuild the images (the cache is kept)
 #
 # Needs: docker (a running engine), and debootstrap only when the root fs is not cached yet. Run as root.
 set -euo pipefail
@@ -30,7 +32,7 @@ rootfs_recipe=1
 # Bump when the way the images are made from the tarball changes (import changes, build steps).
 image_recipe=1
 label=dev.ferry.test-images.inputs
-images=(ferry-test/sshd:1 ferry-test/entrypoint-only:1 ferry-test/no-sshd:1)
+images=(ferry-test/sshd:1 ferry-test/entrypoint-only:1 ferry-test/no-sshd:1 ferry-test/exits-at-once:1)
 
 say() { printf 'build.sh: %s\n' "$*"; }
 die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -46,7 +48,8 @@ rootfs_key=$(printf 'suite=%s variant=%s include=%s arch=%s recipe=%s' \
   "$suite" "$variant" "$include" "$arch" "$rootfs_recipe" | sha256sum | cut -c1-16)
 inputs_key=$( {
   printf 'rootfs=%s image_recipe=%s\n' "$rootfs_key" "$image_recipe"
-  cat "$here/entrypoint-only/Dockerfile" "$here/entrypoint-only/entrypoint.sh" "$here/no-sshd/Dockerfile"
+  cat "$here/entrypoint-only/Dockerfile" "$here/entrypoint-only/entrypoint.sh" "$here/no-sshd/Dockerfile" \
+    "$here/exits-at-once/Dockerfile"
 } | sha256sum | cut -c1-16)
 
 image_key() { docker image inspect -f "{{ index .Config.Labels \"$label\" }}" "$1" 2>/dev/null || true; }
@@ -154,8 +157,15 @@ import_no_sshd() {
   reimport "$c" "$image"
 }
 
+import_exits_at_once() {
+  local image=$1 c
+  c=$(docker create ferry-test/sshd:1 /bin/true)
+  reimport "$c" "$image" --change 'CMD ["/bin/sh", "-c", "echo '"'"'app: no configuration, exiting'"'"' >&2; exit 3"]'
+}
+
 derive ferry-test/entrypoint-only:1 "$here/entrypoint-only" import_entrypoint_only
 derive ferry-test/no-sshd:1 "$here/no-sshd" import_no_sshd
+derive ferry-test/exits-at-once:1 "$here/exits-at-once" import_exits_at_once
 
 for image in "${images[@]}"; do
   [[ "$(image_key "$image")" == "$inputs_key" ]] || die "$image does not carry $label=$inputs_key after the build"

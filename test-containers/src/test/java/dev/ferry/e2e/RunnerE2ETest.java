@@ -1,6 +1,7 @@
 package dev.ferry.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -186,26 +187,46 @@ class RunnerE2ETest {
 
     @Test
     void anImageWithoutSshdFailsWithHowToFixItAndLeavesNothingRunning() throws Exception {
-        Processes.Result r = ferry("vps", "create", "--image", "ferry-test/no-sshd:1", "--name", "e2e-nosshd",
-                "--ssh-key", key + ".pub", "--wait", "--wait-timeout", "120");
-        assertNotEquals(0, r.exit(), r.toString());
-        Vps v = host.registry().get(VpsRef.parse("e2e-nosshd"));
-        assertEquals(VpsStatus.FAILED, v.status());
-        assertTrue(v.lastError().contains("openssh-server"), v.lastError());
-        assertTrue(r.err().contains("openssh-server"), r.toString());
-        Processes.Result running = Processes.run(List.of("docker", "ps", "-q", "--filter", "label=ferry.vps.id=" + v.id()),
-                null, 30);
-        assertEquals("", running.out().strip(), "nothing of a failed VPS may keep running");
+        Vps v = createFails("e2e-nosshd", "ferry-test/no-sshd:1", "openssh-server");
+        assertFalse(containerRuns(v), "nothing of a failed VPS may keep running");
+    }
+
+    @Test
+    void anImageWhoseCommandExitsAtOnceFailsInsteadOfRestartingForEver() throws Exception {
+        Vps v = createFails("e2e-exits", "ferry-test/exits-at-once:1", "keeps stopping right after it starts");
+        assertTrue(v.lastError().contains("exited with code 3"), v.lastError());
+        await("e2e-exits", x -> !containerRuns(v), 30, "Docker no longer restarting it");
+        assertEquals(VpsStatus.FAILED, host.registry().get(VpsRef.parse("e2e-exits")).status());
+        // ferry vps restart is another try: it runs the image again, and fails it again for the same reason
+        assertEquals(0, ferry("vps", "restart", "e2e-exits").exit());
+        await("e2e-exits", x -> x.status() != VpsStatus.FAILED, 60, "tried again after the restart");
+        Vps again = await("e2e-exits", is(VpsStatus.FAILED), 120, "failed again");
+        assertTrue(again.lastError().contains("keeps stopping right after it starts"), again.lastError());
     }
 
     @Test
     void aMissingImageFailsNamingIt() throws Exception {
-        Processes.Result r = ferry("vps", "create", "--image", "ferry-test/never-built:1", "--name", "e2e-noimage",
-                "--ssh-key", key + ".pub", "--wait", "--wait-timeout", "120");
+        createFails("e2e-noimage", "ferry-test/never-built:1", "ferry-test/never-built:1");
+    }
+
+    /** {@code vps create --wait} of an image that cannot run: the CLI and the registry both give the reason. */
+    private Vps createFails(String name, String image, String reason) throws Exception {
+        Processes.Result r = ferry("vps", "create", "--image", image, "--name", name, "--ssh-key", key + ".pub",
+                "--wait", "--wait-timeout", "120");
         assertNotEquals(0, r.exit(), r.toString());
-        Vps v = host.registry().get(VpsRef.parse("e2e-noimage"));
+        assertTrue(r.err().contains(reason), r.toString());
+        Vps v = host.registry().get(VpsRef.parse(name));
         assertEquals(VpsStatus.FAILED, v.status());
-        assertTrue(v.lastError().contains("ferry-test/never-built:1"), v.lastError());
+        assertTrue(v.lastError().contains(reason), v.lastError());
+        return v;
+    }
+
+    /** Whether Docker runs (or is about to restart) a container of the VPS. */
+    private static boolean containerRuns(Vps v) {
+        Processes.Result ps = Processes.run(List.of("docker", "ps", "-q", "--filter", "label=ferry.vps.id=" + v.id()),
+                null, 30);
+        assertEquals(0, ps.exit(), ps.toString());
+        return !ps.out().isBlank();
     }
 
     @Test

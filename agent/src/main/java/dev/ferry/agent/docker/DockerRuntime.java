@@ -124,12 +124,13 @@ public final class DockerRuntime implements ContainerRuntime {
         var state = r.getState();
         return new ManagedContainer(r.getId(), name, r.getConfig() == null ? null : r.getConfig().getImage(),
                 r.getConfig() == null ? Map.of() : r.getConfig().getLabels(),
-                state == null ? "unknown" : state.getStatus(), startedAt(state == null ? null : state.getStartedAt()),
-                ip, port);
+                state == null ? "unknown" : state.getStatus(), instant(state == null ? null : state.getStartedAt()),
+                instant(state == null ? null : state.getFinishedAt()),
+                state == null || state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(), ip, port);
     }
 
-    /** Docker says {@code 0001-01-01T00:00:00Z} for a container that never started. */
-    private static Instant startedAt(String s) {
+    /** Docker says {@code 0001-01-01T00:00:00Z} for a container that never started (or never ended). */
+    private static Instant instant(String s) {
         if (s == null || s.isBlank() || s.startsWith("0001-")) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.ferry.agent.docker;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -12,11 +13,14 @@ import java.util.Map;
  * @param labels    its labels
  * @param status    Docker's word: created, running, paused, restarting, removing, exited or dead
  * @param startedAt when Docker last started it, or null if never
+ * @param finishedAt when its command last ended, or null if never
+ * @param exitCode  the exit code of its command's last end, or null if it never ended
  * @param sshHostIp the host address its port 22/tcp is published on, or null when not published
  * @param sshPort   the host port its port 22/tcp is published on, or null when not published (e.g. stopped)
  */
 public record ManagedContainer(String id, String name, String image, Map<String, String> labels, String status,
-                               Instant startedAt, String sshHostIp, Integer sshPort) {
+                               Instant startedAt, Instant finishedAt, Integer exitCode, String sshHostIp,
+                               Integer sshPort) {
     public ManagedContainer {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
@@ -32,6 +36,19 @@ public record ManagedContainer(String id, String name, String image, Map<String,
 
     public boolean isPaused() {
         return "paused".equals(status);
+    }
+
+    /** @return true while Docker waits to start it again after its command ended (restart policy) */
+    public boolean isRestarting() {
+        return "restarting".equals(status);
+    }
+
+    /** @return how long its last run lasted, or null when it is still running or never ran */
+    public Duration lastRun() {
+        if (startedAt == null || finishedAt == null || finishedAt.isBefore(startedAt)) {
+            return null;
+        }
+        return Duration.between(startedAt, finishedAt);
     }
 
     /** @return true when the container is not running and not about to be (created, exited, dead) */

@@ -31,7 +31,8 @@ enum Action {
             return NONE; // a state this runner does not know: leave the container as it is
         }
         if (failure != null) {
-            return NONE; // reported as failed until the Host asks for something else
+            // Reported as failed until the Host asks for something else, and nothing of it left running.
+            return c != null && (c.isRunning() || c.isPaused() || c.isRestarting()) ? STOP : NONE;
         }
         if (c == null) {
             return CREATE;

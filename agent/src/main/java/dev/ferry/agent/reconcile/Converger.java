@@ -32,6 +32,12 @@ final class Converger {
     /** A missing image or a refused create is tried again after this long (someone may load the image). */
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
+    /** A run shorter than this that ends by itself is an exit "at once" (Docker resets its backoff after 10 s). */
+    static final Duration QUICK_EXIT = Duration.ofSeconds(10);
+    /** This many exits at once, each within {@link #QUICK_EXIT_WINDOW} of the last, fail the VPS. */
+    static final int QUICK_EXITS = 3;
+    static final Duration QUICK_EXIT_WINDOW = Duration.ofMinutes(5);
+
     private static final Logger log = LoggerFactory.getLogger(Converger.class);
 
     private final String runner;
@@ -64,13 +70,35 @@ final class Converger {
         if (f == null) {
             return null;
         }
-        boolean wantsUp = d.state() == DesiredState.RUNNING || d.state() == DesiredState.PAUSED;
-        if (!wantsUp || !f.image().equals(d.image())
+        if (!wantsUp(d) || !f.image().equals(d.image())
                 || (f.retryAt() != null && !clock.instant().isBefore(f.retryAt()))) {
             ledger.clearFailure(d.vpsId());
             return null;
         }
         return f;
+    }
+
+    /**
+     * Fails a VPS whose container keeps ending right after it starts, which Docker's restart policy would
+     * otherwise repeat for ever while the VPS waits in {@code assigning}. Only Docker's own restarts count
+     * (status {@code restarting}): a stop, by the runner or by hand, is not an exit of the image's command.
+     */
+    void noteExit(DesiredVps d, ManagedContainer c) {
+        Duration ran = c.lastRun();
+        if (!wantsUp(d) || !c.isRestarting() || ran == null || ran.compareTo(QUICK_EXIT) >= 0
+                || standingFailure(d) != null) {
+            return;
+        }
+        int n = ledger.quickExit(d.vpsId(), c.id(), c.startedAt(), c.finishedAt(), QUICK_EXIT_WINDOW);
+        log.debug("vps {}: container {} ended by itself after {} ms (exit code {})", d.vpsId(), c.name(),
+                ran.toMillis(), c.exitCode());
+        if (n >= QUICK_EXITS) {
+            fail(d, "the container of image " + d.image() + " keeps stopping right after it starts (its command "
+                    + "exited with code " + c.exitCode() + ", " + n + " times within " + QUICK_EXIT.toSeconds()
+                    + " s of starting): an image's own command must keep running, like a server or an init (one "
+                    + "with no command, or a bare shell, is kept alive by Ferry); fix the image, then restart the "
+                    + "VPS (ferry vps restart " + d.vpsId() + ")", null);
+        }
     }
 
     /** @return the next action on the snapshot {@code seen}; cheap, no Docker call */
@@ -240,6 +268,10 @@ final class Converger {
     private ManagedContainer fresh(ManagedContainer c) {
         return runtime.inspect(c.id()).orElseThrow(() -> new ContainerRuntimeException(
                 "container " + c.name() + " disappeared while it was being started"));
+    }
+
+    private static boolean wantsUp(DesiredVps d) {
+        return d.state() == DesiredState.RUNNING || d.state() == DesiredState.PAUSED;
     }
 
     /** The VPS's name when it has one, else {@code vps-<id>}: what a user sees in the prompt. */

@@ -1,8 +1,11 @@
 package dev.ferry.agent.reconcile;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,16 +34,23 @@ final class Ledger {
     record StepAttempts(String containerId, Instant startedAt, int count) {
     }
 
+    /** Runs of one container that ended by themselves soon after they started: start -> end. */
+    record QuickExits(String containerId, SortedMap<Instant, Instant> runs) {
+    }
+
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final Map<String, StepDone> steps = new ConcurrentHashMap<>();
     private final Map<String, StepAttempts> attempts = new ConcurrentHashMap<>();
+    private final Map<String, QuickExits> quickExits = new ConcurrentHashMap<>();
 
     Failure failure(String vpsId) {
         return failures.get(vpsId);
     }
 
+    /** Records the failure; the count of quick exits starts again from nothing for the next attempt. */
     void fail(String vpsId, Failure failure) {
         failures.put(vpsId, failure);
+        quickExits.remove(vpsId);
     }
 
     void clearFailure(String vpsId) {
@@ -64,10 +74,32 @@ final class Ledger {
                 : new StepAttempts(containerId, startedAt, 1)).count();
     }
 
+    /**
+     * Notes a run of the VPS's container that ended by itself soon after it started; runs of another
+     * container, and runs that ended more than {@code window} before this one, no longer count.
+     *
+     * @return how many such runs now count, this one included (the same run noted twice counts once)
+     */
+    int quickExit(String vpsId, String containerId, Instant startedAt, Instant finishedAt, Duration window) {
+        return quickExits.compute(vpsId, (k, q) -> {
+            SortedMap<Instant, Instant> runs = new TreeMap<>();
+            if (q != null && q.containerId().equals(containerId)) {
+                q.runs().forEach((start, end) -> {
+                    if (!end.isBefore(finishedAt.minus(window))) {
+                        runs.put(start, end);
+                    }
+                });
+            }
+            runs.put(startedAt, finishedAt);
+            return new QuickExits(containerId, runs);
+        }).runs().size();
+    }
+
     /** Drops everything about VPS that are neither desired nor have a container. */
     void retainOnly(Set<String> vpsIds) {
         failures.keySet().retainAll(vpsIds);
         steps.keySet().retainAll(vpsIds);
         attempts.keySet().retainAll(vpsIds);
+        quickExits.keySet().retainAll(vpsIds);
     }
 }

@@ -104,6 +104,10 @@ public final class Reconciler implements AutoCloseable {
                 continue; // labelled by hand, or by something else: not one of ours to manage
             }
             byVps.put(vpsId, c);
+            DesiredVps d = desired.get(vpsId);
+            if (d != null) {
+                converger.noteExit(d, c);
+            }
             if (adopted.add(c.id())) {
                 log.info("vps {}: found container {} ({}, port 22 on {}:{})", vpsId, c.name(), c.status(),
                         c.sshHostIp(), c.sshPort());

@@ -158,6 +158,55 @@ class ReconcilerTest {
     }
 
     @Test
+    void containerThatKeepsStoppingRightAfterItStartsFailsAndIsStopped() {
+        docker.images.put("crash:1", new ImageInfo(List.of(), List.of("sh", "-c", "exit 3")));
+        DesiredVps d = vps("120", "crash:1", DesiredState.RUNNING, KEY1);
+        beat(d);
+        assertNull(docker.box("ferry-vps-120").spec.cmd(), "the image's own command is kept");
+        for (int i = 1; i < Converger.QUICK_EXITS; i++) {
+            docker.exitAndRestarting("ferry-vps-120", 3, Duration.ofMillis(40));
+            assertEquals(ContainerState.STARTING, report("120").state(), "exit " + i + " is not yet a failure");
+            assertEquals(ContainerState.STARTING, report("120").state(), "the same exit seen twice counts once");
+            docker.restart("ferry-vps-120");
+        }
+        docker.exitAndRestarting("ferry-vps-120", 3, Duration.ofMillis(40));
+        ContainerReport r = report("120");
+        assertEquals(ContainerState.FAILED, r.state());
+        assertTrue(r.error().contains("crash:1") && r.error().contains("keeps stopping right after it starts")
+                && r.error().contains("exited with code 3") && r.error().contains("ferry vps restart 120"),
+                r.error());
+        reconciler.apply(List.of(d));
+        assertEquals("exited", docker.box("ferry-vps-120").status, "Docker no longer restarts it for ever");
+        beat(d);
+        assertEquals("exited", docker.box("ferry-vps-120").status, "not started again while the Host wants it");
+        assertEquals(ContainerState.FAILED, report("120").state());
+        // Stop, then start: another try, counted from nothing.
+        beat(vps("120", "crash:1", DesiredState.STOPPED));
+        beat(d);
+        assertEquals("running", docker.box("ferry-vps-120").status);
+        docker.exitAndRestarting("ferry-vps-120", 3, Duration.ofMillis(40));
+        assertEquals(ContainerState.STARTING, report("120").state());
+    }
+
+    @Test
+    void longRunsAndStopsAreNotExitsAtOnce() {
+        DesiredVps d = vps("121", "app:1", DesiredState.RUNNING, KEY1);
+        beat(d);
+        for (int i = 0; i < Converger.QUICK_EXITS + 1; i++) {
+            docker.exitAndRestarting("ferry-vps-121", 137, Converger.QUICK_EXIT.plusSeconds(1));
+            assertEquals(ContainerState.STARTING, report("121").state(), "a VPS that ran a while is restarted");
+            docker.restart("ferry-vps-121");
+        }
+        for (int i = 0; i < Converger.QUICK_EXITS + 1; i++) {
+            beat(vps("121", "app:1", DesiredState.STOPPED));
+            assertEquals("exited", docker.box("ferry-vps-121").status);
+            beat(d);
+        }
+        assertEquals("running", docker.box("ferry-vps-121").status);
+        assertEquals(ContainerState.STARTING, report("121").state());
+    }
+
+    @Test
     void missingImageFailsNamingItAndIsLookedForAgainLater() {
         DesiredVps d = vps("106", "nowhere/image:7", DesiredState.RUNNING);
         beat(d);

@@ -29,6 +29,8 @@ public final class FakeRuntime implements ContainerRuntime {
         public final ContainerSpec spec;
         public volatile String status = "created";
         public volatile Instant startedAt;
+        public volatile Instant finishedAt;
+        public volatile Integer exitCode;
         public volatile Integer port;
 
         Box(String id, ContainerSpec spec) {
@@ -37,8 +39,8 @@ public final class FakeRuntime implements ContainerRuntime {
         }
 
         ManagedContainer view() {
-            return new ManagedContainer(id, spec.name(), spec.image(), spec.labels(), status, startedAt,
-                    port == null ? null : spec.publishIp(), port);
+            return new ManagedContainer(id, spec.name(), spec.image(), spec.labels(), status, startedAt, finishedAt,
+                    exitCode, port == null ? null : spec.publishIp(), port);
         }
     }
 
@@ -66,6 +68,14 @@ public final class FakeRuntime implements ContainerRuntime {
         Box b = box(name);
         b.status = "running";
         b.startedAt = clock = clock.plusSeconds(1);
+    }
+
+    /** Simulates the container's command ending after {@code ran}, and Docker about to start it again. */
+    public void exitAndRestarting(String name, int code, Duration ran) {
+        Box b = box(name);
+        b.status = "restarting";
+        b.finishedAt = b.startedAt.plus(ran);
+        b.exitCode = code;
     }
 
     public Box box(String name) {
