@@ -8,6 +8,8 @@
 #   ferry-test/no-sshd:1          the same without /usr/sbin/sshd: the runner must fail it with a message.
 #   ferry-test/exits-at-once:1    the same with a CMD that exits at once: Docker would restart it for ever,
 #                                 the runner must fail it with a message.
+#   ferry-test/own-sshd:1         the same whose CMD is its own sshd (pid 1), allowing passwords, root locked.
+#   ferry-test/daemon-sshd:1      the same whose CMD starts its own sshd in the background, then sleeps.
 #
 # Idempotent and cached: the debootstrap root fs is kept as a tarball under
 # ${XDG_CACHE_HOME:-$HOME/.cache}/ferry/rootfs/, keyed by a hash of what goes into it, and the images carry
@@ -32,7 +34,8 @@ rootfs_recipe=1
 # Bump when the way the images are made from the tarball changes (import changes, build steps).
 image_recipe=1
 label=dev.ferry.test-images.inputs
-images=(ferry-test/sshd:1 ferry-test/entrypoint-only:1 ferry-test/no-sshd:1 ferry-test/exits-at-once:1)
+images=(ferry-test/sshd:1 ferry-test/entrypoint-only:1 ferry-test/no-sshd:1 ferry-test/exits-at-once:1
+  ferry-test/own-sshd:1 ferry-test/daemon-sshd:1)
 
 say() { printf 'build.sh: %s\n' "$*"; }
 die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -49,7 +52,8 @@ rootfs_key=$(printf 'suite=%s variant=%s include=%s arch=%s recipe=%s' \
 inputs_key=$( {
   printf 'rootfs=%s image_recipe=%s\n' "$rootfs_key" "$image_recipe"
   cat "$here/entrypoint-only/Dockerfile" "$here/entrypoint-only/entrypoint.sh" "$here/no-sshd/Dockerfile" \
-    "$here/exits-at-once/Dockerfile"
+    "$here/exits-at-once/Dockerfile" "$here/own-sshd/setup.sh" "$here/own-sshd/Dockerfile" \
+    "$here/own-sshd/Dockerfile.daemon"
 } | sha256sum | cut -c1-16)
 
 image_key() { docker image inspect -f "{{ index .Config.Labels \"$label\" }}" "$1" 2>/dev/null || true; }
@@ -116,13 +120,13 @@ fi
 # local). Where docker build is unavailable, the same result through docker export | docker import --change
 # (not docker commit: it would keep the helper container's command as the image's CMD).
 derive() {
-  local image=$1 dir=$2 fallback=$3
+  local image=$1 dir=$2 fallback=$3 dockerfile=${4:-Dockerfile}
   if up_to_date "$image"; then
     say "$image: up to date"
     return
   fi
-  say "$image: building from $dir"
-  if DOCKER_BUILDKIT=0 docker build --pull=false --label "$label=$inputs_key" -t "$image" "$dir" \
+  say "$image: building from $dir/$dockerfile"
+  if DOCKER_BUILDKIT=0 docker build --pull=false --label "$label=$inputs_key" -t "$image" -f "$dir/$dockerfile" "$dir" \
       >/tmp/ferry-build-$$.log 2>&1; then
     rm -f /tmp/ferry-build-$$.log
   else
@@ -163,9 +167,22 @@ import_exits_at_once() {
   reimport "$c" "$image" --change 'CMD ["/bin/sh", "-c", "echo '"'"'app: no configuration, exiting'"'"' >&2; exit 3"]'
 }
 
+# $3: the image's CMD as JSON
+import_own_sshd() {
+  local image=$1 dir=$2 cmd=$3 c
+  c=$(docker create ferry-test/sshd:1 /usr/local/sbin/image-setup.sh)
+  docker cp "$dir/setup.sh" "$c:/usr/local/sbin/image-setup.sh"
+  docker start -a "$c" >/dev/null
+  reimport "$c" "$image" --change "CMD $cmd"
+}
+import_own_sshd_pid1() { import_own_sshd "$1" "$2" '["/usr/sbin/sshd", "-D"]'; }
+import_own_sshd_daemon() { import_own_sshd "$1" "$2" '["/bin/sh", "-c", "/usr/sbin/sshd && exec sleep infinity"]'; }
+
 derive ferry-test/entrypoint-only:1 "$here/entrypoint-only" import_entrypoint_only
 derive ferry-test/no-sshd:1 "$here/no-sshd" import_no_sshd
 derive ferry-test/exits-at-once:1 "$here/exits-at-once" import_exits_at_once
+derive ferry-test/own-sshd:1 "$here/own-sshd" import_own_sshd_pid1
+derive ferry-test/daemon-sshd:1 "$here/own-sshd" import_own_sshd_daemon Dockerfile.daemon
 
 for image in "${images[@]}"; do
   [[ "$(image_key "$image")" == "$inputs_key" ]] || die "$image does not carry $label=$inputs_key after the build"

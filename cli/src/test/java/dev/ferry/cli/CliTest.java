@@ -236,6 +236,14 @@ class CliTest {
     }
 
     @Test
+    void aRunnerForARemoteHostMustSayWhereTheBastionReachesIt() {
+        CliTestSupport.Result r = CliTestSupport.run(Map.of("FERRY_HOME", home.resolve("nowhere").toString()), home,
+                "runner", "--name", "r1", "--host", "http://192.0.2.10:8000", "--token", "t");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.err().contains("must say where the bastion reaches its VPS: pass --advertise"), r.err());
+    }
+
+    @Test
     void actionsOnAnExternalVpsAreRefusedWithTheReason() {
         addVps("ext");
         CliTestSupport.Result r = ferry("vps", "pause", "ext");

@@ -186,6 +186,44 @@ class RunnerE2ETest {
     }
 
     @Test
+    void anImageWhoseCommandIsItsOwnSshdGetsFerrysSettings() throws Exception {
+        // pid 1 is the image's sshd, allowing passwords, with root locked: Ferry corrects its settings
+        Vps v = create("e2e-own", "ferry-test/own-sshd:1");
+        assertEquals("own", jump("e2e-own", "echo own").requireSuccess().out().strip());
+        assertOnlyKeysAccepted("e2e-own");
+        String started = startedAt(v);
+        assertEquals(0, ferry("vps", "restart", "e2e-own").exit());
+        await("e2e-own", x -> x.status() == VpsStatus.RUNNING && !startedAt(x).equals(started), 120,
+                "running again in a new start of its container");
+        assertOnlyKeysAccepted("e2e-own");
+        assertEquals("again", jump("e2e-own", "echo again").requireSuccess().out().strip());
+    }
+
+    @Test
+    void anImageThatStartsItsOwnSshdInTheBackgroundIsServedByFerrysSshd() throws Exception {
+        create("e2e-daemon", "ferry-test/daemon-sshd:1");
+        String listeners = jump("e2e-daemon", "for d in /proc/[0-9]*; do tr '\\0' ' ' < $d/cmdline; echo; done"
+                + " | grep '^sshd: .*\\[listener\\]'").requireSuccess().out().strip();
+        assertTrue(listeners.contains("-f /etc/ssh/ferry_sshd_config") && listeners.lines().count() == 1,
+                "only Ferry's sshd listens, the image's was stopped: " + listeners);
+        assertOnlyKeysAccepted("e2e-daemon");
+    }
+
+    /** When Docker last started the VPS's container. */
+    private static String startedAt(Vps v) {
+        return Processes.run(List.of("docker", "inspect", "-f", "{{.State.StartedAt}}", "ferry-vps-" + v.id()), null, 30)
+                .requireSuccess().out().strip();
+    }
+
+    /** The VPS's sshd offers public keys only (the client lists what the server would still accept). */
+    private void assertOnlyKeysAccepted(String name) {
+        Processes.Result r = ssh.ssh("-J", "vps-" + name + "@" + bastion, "-o", "PreferredAuthentications=none",
+                "root@vps-" + name, "true");
+        assertNotEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("root@vps-" + name + ": Permission denied (publickey)."), r.toString());
+    }
+
+    @Test
     void anImageWithoutSshdFailsWithHowToFixItAndLeavesNothingRunning() throws Exception {
         Vps v = createFails("e2e-nosshd", "ferry-test/no-sshd:1", "openssh-server");
         assertFalse(containerRuns(v), "nothing of a failed VPS may keep running");

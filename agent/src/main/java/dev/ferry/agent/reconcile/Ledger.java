@@ -66,6 +66,11 @@ final class Ledger {
         attempts.remove(vpsId);
     }
 
+    /** @return true when the step has failed since it last succeeded for this VPS */
+    boolean stepFailedBefore(String vpsId) {
+        return attempts.containsKey(vpsId);
+    }
+
     /** @return how many times the step has now failed for this start of this container */
     int stepFailed(String vpsId, String containerId, Instant startedAt) {
         return attempts.compute(vpsId, (k, a) -> a != null && a.containerId().equals(containerId)

@@ -138,12 +138,25 @@ public final class Reconciler implements AutoCloseable {
             return new ContainerReport(vpsId, c.id(), ContainerState.FAILED, c.sshPort(), false, f.error(), started);
         }
         ContainerState state = switch (c.status()) {
-            case "running" -> sshReady ? ContainerState.RUNNING : ContainerState.STARTING;
+            case "running" -> sshReady && stepNotBehind(vpsId, c) ? ContainerState.RUNNING : ContainerState.STARTING;
             case "paused" -> ContainerState.PAUSED;
             case "created", "restarting" -> ContainerState.STARTING;
             default -> ContainerState.STOPPED;
         };
         return new ContainerReport(vpsId, c.id(), state, c.sshPort(), state == ContainerState.RUNNING, null, started);
+    }
+
+    /**
+     * Whether the sshd that answers can be taken for Ferry's: the step has succeeded in this start of the
+     * container, or this agent has not seen it run yet (a container adopted after an agent restart, whose step
+     * runs again at once). An sshd answering while the step is pending or running may be the image's own.
+     */
+    private boolean stepNotBehind(String vpsId, ManagedContainer c) {
+        Ledger.StepDone done = ledger.stepDone(vpsId);
+        if (done == null) {
+            return !inFlight.contains(vpsId) && !ledger.stepFailedBefore(vpsId);
+        }
+        return done.containerId().equals(c.id()) && Objects.equals(done.startedAt(), c.startedAt());
     }
 
     /** A desired VPS without a container: failed, being created, to be created, or rightly absent (stopped). */

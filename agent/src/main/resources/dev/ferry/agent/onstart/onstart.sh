@@ -66,6 +66,15 @@ tmp="$ROOT_HOME/.ssh/authorized_keys.ferry-tmp"
 count=$(grep -c . "$ROOT_HOME/.ssh/authorized_keys" 2>/dev/null || echo 0)
 log "authorized keys for root: $count"
 
+# 4b. A locked root ('!' in /etc/shadow, as some images ship it) is refused even with a key by an sshd
+#     without PAM. '*' (no password at all) is not locked: keys work, passwords still cannot.
+if grep -q '^root:!' /etc/shadow 2>/dev/null; then
+  ( umask 077; sed 's/^root:![^:]*:/root:*:/' /etc/shadow >/etc/shadow.ferry-tmp ) \
+    && cat /etc/shadow.ferry-tmp >/etc/shadow && rm -f /etc/shadow.ferry-tmp \
+    || fail 5 "cannot unlock root in /etc/shadow (locked with '!', which sshd refuses even for key logins)"
+  log "root was locked ('!' in /etc/shadow): set to '*' (no password) so that key logins work"
+fi
+
 # 5. Ferry's own sshd config, separate from the image's: sshd_config.d is not read by every image's
 #    sshd_config, so sshd is started with -f instead.
 ca_line=
@@ -111,6 +120,53 @@ running_pid() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$CONFIG" || return 1
   echo "$pid"
 }
+# Starts Ferry's sshd and waits for its pid file; sets pid, or status, out and why for the error.
+start_sshd() {
+  rm -f "$PIDFILE"
+  out=$("$SSHD" -f "$CONFIG" -E "$SSHD_LOG" 2>&1)
+  status=$?
+  i=0
+  while [ $i -lt 20 ] && ! running_pid >/dev/null; do sleep 0.1; i=$((i + 1)); done
+  pid=$(running_pid) && return 0
+  why=$(tail -n 3 "$SSHD_LOG" 2>/dev/null | tr '\n' ' ')
+  return 1
+}
+# The listening sshd processes this step did not start, one pid per line. Those serving one connection
+# ("sshd: root@pts/0", or any sshd whose parent is an sshd) are left alone.
+foreign_sshd() {
+  for d in /proc/[0-9]*; do
+    exe=$(readlink "$d/exe" 2>/dev/null) || continue
+    case "$exe" in */sshd) ;; *) continue ;; esac
+    cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)
+    case "$cmd" in *"$CONFIG"*) continue ;; "sshd: "*"[listener]"*) ;; "sshd: "*) continue ;; esac
+    ppid=$(sed -n 's/^PPid:[[:space:]]*//p' "$d/status" 2>/dev/null)
+    case "$(readlink "/proc/$ppid/exe" 2>/dev/null)" in */sshd) continue ;; esac
+    echo "${d#/proc/}"
+  done
+}
+# Puts Ferry's settings at the top of the config file of the image's sshd running as pid 1 (in sshd_config
+# the first value of a keyword wins) and makes it reload; a block from an earlier run is replaced.
+take_over_pid1_sshd() {
+  file=/etc/ssh/sshd_config
+  prev=
+  for arg in $(tr '\0' '\n' </proc/1/cmdline 2>/dev/null); do
+    case "$arg" in -f?*) file=${arg#-f} ;; esac
+    [ "$prev" = -f ] && file=$arg
+    prev=$arg
+  done
+  [ -f "$file" ] || fail 4 "the image runs its own sshd as its command and its config $file is not there"
+  {
+    echo "# >>> Ferry: written by Ferry's start-up step at every start; the first value of a keyword wins"
+    grep -E '^(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PermitRootLogin|PubkeyAuthentication|AuthorizedKeysFile|UsePAM|TrustedUserCAKeys) ' "$CONFIG"
+    echo "# <<< Ferry"
+    sed '/^# >>> Ferry:/,/^# <<< Ferry/d' "$file"
+  } >"$file.ferry-new" || fail 5 "cannot write $file.ferry-new"
+  check=$("$SSHD" -t -f "$file.ferry-new" 2>&1) \
+    || { rm -f "$file.ferry-new"; fail 4 "the image's own sshd (its command) rejects Ferry's settings in $file: $check"; }
+  cat "$file.ferry-new" >"$file" && rm -f "$file.ferry-new" || fail 5 "cannot write $file"
+  kill -HUP 1 || fail 4 "cannot reload the image's own sshd (pid 1)"
+  log "the image's own sshd (pid 1, its command) holds port 22: Ferry's settings head $file and it reloaded"
+}
 if pid=$(running_pid); then
   if [ "$changed" = 1 ]; then
     kill -HUP "$pid" && log "sshd (pid $pid) reloaded for the new configuration"
@@ -118,16 +174,27 @@ if pid=$(running_pid); then
     log "sshd already runs (pid $pid)"
   fi
 else
-  rm -f "$PIDFILE"
-  out=$("$SSHD" -f "$CONFIG" -E "$SSHD_LOG" 2>&1)
-  status=$?
+  # Port 22 may be held by the image's own sshd, with the image's settings (passwords, perhaps).
+  took_over=0
+  for other in $(foreign_sshd); do
+    if [ "$other" = 1 ]; then
+      # The image's command is sshd: stopping it would stop the container, so it gets Ferry's settings.
+      take_over_pid1_sshd
+      took_over=1
+    else
+      log "stopping the image's own sshd (pid $other): Ferry's sshd serves port 22"
+      kill -TERM "$other" 2>/dev/null
+    fi
+  done
   i=0
-  while [ $i -lt 20 ] && ! running_pid >/dev/null; do sleep 0.1; i=$((i + 1)); done
-  if ! pid=$(running_pid); then
-    why=$(tail -n 3 "$SSHD_LOG" 2>/dev/null | tr '\n' ' ')
+  while [ $i -lt 20 ] && [ -n "$(foreign_sshd | grep -vx 1)" ]; do sleep 0.1; i=$((i + 1)); done
+  if start_sshd; then
+    log "sshd started (pid $pid) with $CONFIG"
+  elif [ "$took_over" = 1 ]; then
+    log "the image's own sshd (pid 1) serves port 22 with Ferry's settings"
+  else
     fail 4 "sshd did not start (exit $status): $out $why"
   fi
-  log "sshd started (pid $pid) with $CONFIG"
 fi
 log "start-up step done"
 exit 0

@@ -129,6 +129,22 @@ class ReconcilerTest {
     }
 
     @Test
+    void anSshdAnsweringBeforeTheStepOfThisStartIsNotReportedRunning() throws IOException {
+        DesiredVps d = vps("122", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        docker.box("ferry-vps-122").port = fakeSshd();
+        assertEquals(ContainerState.RUNNING, report("122").state());
+        docker.restart("ferry-vps-122"); // Docker restarted it: whatever answers now has not had Ferry's step
+        assertEquals(ContainerState.STARTING, report("122").state());
+        reconciler.apply(List.of(d));
+        assertEquals(ContainerState.RUNNING, report("122").state(), "the step ran again for this start");
+        docker.execAnswer = image -> new ExecResult(4, "sshd did not start");
+        docker.restart("ferry-vps-122");
+        beat(d);
+        assertEquals(ContainerState.STARTING, report("122").state(), "the step failed: the banner is not Ferry's");
+    }
+
+    @Test
     void keepsTheImagesOwnCommandUnlessItIsABareShell() {
         beat(vps("103", "app:1", DesiredState.RUNNING), vps("104", "shell:1", DesiredState.RUNNING));
         assertNull(docker.box("ferry-vps-103").spec.cmd());

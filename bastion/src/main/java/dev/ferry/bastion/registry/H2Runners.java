@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -90,14 +91,20 @@ final class H2Runners implements RunnerRegistry {
         return sql.transaction(c -> {
             List<Runner> silent = sql.query("SELECT " + COLUMNS + " FROM runner WHERE online AND last_heartbeat < ?",
                     ps -> ps.setObject(1, Sql.utc(cutoff)), H2Runners::runner);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET online = FALSE WHERE name = ?")) {
+            List<Runner> marked = new ArrayList<>();
+            // The condition again: a heartbeat that came in since the SELECT keeps its runner online.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE runner SET online = FALSE WHERE name = ? AND online AND last_heartbeat < ?")) {
                 for (Runner r : silent) {
                     ps.setString(1, r.name());
-                    ps.executeUpdate();
-                    log.warn("runner {} offline: no heartbeat since {}", r.name(), r.lastHeartbeat());
+                    ps.setObject(2, Sql.utc(cutoff));
+                    if (ps.executeUpdate() == 1) {
+                        marked.add(r);
+                        log.warn("runner {} offline: no heartbeat since {}", r.name(), r.lastHeartbeat());
+                    }
                 }
             }
-            return silent;
+            return marked;
         });
     }
 

@@ -30,7 +30,8 @@ public final class RunnerOptions {
     String name;
 
     @Option(names = "--advertise", paramLabel = "ADDR", description = "Address the bastion dials for this runner's "
-            + "VPS; their SSH ports are published on it only (default: [runner] advertise, else 127.0.0.1).")
+            + "VPS; their SSH ports are published on it only (default: [runner] advertise, else 127.0.0.1 when the Host is on "
+            + "this machine's loopback; required otherwise).")
     String advertise;
 
     @Option(names = "--docker-host", paramLabel = "URI", description = "Docker engine (default: [runner] docker_host, "
@@ -46,9 +47,32 @@ public final class RunnerOptions {
             throw FerryException.invalid("no runner token: pass --token with the Host's runner.token (in its data "
                     + "directory), or set [runner] token in config.toml");
         }
-        return new RunnerConfig(URI.create(url), tok, first(name, r.name(), machineName()),
-                first(advertise, r.advertise(), "127.0.0.1"), first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST),
-                Duration.ofSeconds(5));
+        URI hostUrl = URI.create(url);
+        String address = first(advertise, r.advertise(), null);
+        if (address == null) {
+            if (!isLoopback(hostUrl)) {
+                // 127.0.0.1 would make the bastion dial its own machine for this runner's VPS
+                throw FerryException.invalid("a runner on another machine than the Host (" + url + ") must say "
+                        + "where the bastion reaches its VPS: pass --advertise with this machine's address as the "
+                        + "Host sees it, or set [runner] advertise in config.toml");
+            }
+            address = "127.0.0.1";
+        }
+        return new RunnerConfig(hostUrl, tok, first(name, r.name(), machineName()), address,
+                first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST), Duration.ofSeconds(5));
+    }
+
+    /** Whether the Host URL names this machine's loopback (where 127.0.0.1 is the right default). */
+    private static boolean isLoopback(URI url) {
+        String h = url.getHost();
+        if (h == null) {
+            return false;
+        }
+        try {
+            return h.equalsIgnoreCase("localhost") || InetAddress.getByName(h).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String machineName() {
