@@ -174,6 +174,7 @@ public final class Runner implements AutoCloseable {
         try {
             RegisterAnswer a = host.register(new RegisterRequest(config.name(), config.advertise(), cpus, memory, docker));
             hostState(true, null);
+            reconciler.registry(a.registryId());
             Duration asked = Duration.ofSeconds(a.heartbeatSeconds());
             interval = a.heartbeatSeconds() > 0 && asked.compareTo(config.heartbeat()) < 0 ? asked : config.heartbeat();
             registered = true;

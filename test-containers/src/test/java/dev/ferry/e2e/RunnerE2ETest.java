@@ -243,6 +243,17 @@ class RunnerE2ETest {
     }
 
     @Test
+    void removingAVpsRemovesItsContainerWhichCarriesTheHostsRegistry() throws Exception {
+        Vps v = create("e2e-remove", SSHD_IMAGE);
+        Processes.Result labels = Processes.run(List.of("docker", "inspect", "-f",
+                "{{index .Config.Labels \"ferry.registry\"}}", "ferry-vps-" + v.id()), null, 30).requireSuccess();
+        assertEquals(host.fleet().runners().registryId(), labels.out().strip());
+        assertEquals(0, ferry("vps", "remove", "e2e-remove").exit());
+        awaitTrue(() -> Processes.run(List.of("docker", "inspect", "ferry-vps-" + v.id()), null, 30).exit() != 0, 60,
+                "the container removed");
+    }
+
+    @Test
     void aMissingImageFailsNamingIt() throws Exception {
         createFails("e2e-noimage", "ferry-test/never-built:1", "ferry-test/never-built:1");
     }

@@ -4,6 +4,8 @@ package dev.ferry.agent.host;
  * The Host's answer to a registration.
  *
  * @param heartbeatSeconds how often the Host wants heartbeats; 0 or absent leaves the runner's own setting
+ * @param registryId       the identity of the Host's registry: containers are labelled with it, and only
+ *                         containers of this registry that the Host no longer lists are removed
  */
-public record RegisterAnswer(int heartbeatSeconds) {
+public record RegisterAnswer(int heartbeatSeconds, String registryId) {
 }

@@ -48,6 +48,7 @@ final class Converger {
     private final Clock clock;
     private final Duration stopTimeout;
     private final Duration pullTimeout;
+    private volatile String registryId;
 
     Converger(String runner, String advertise, ContainerRuntime runtime, OnStartStep step, Ledger ledger,
               Clock clock, Duration stopTimeout, Duration pullTimeout) {
@@ -59,6 +60,11 @@ final class Converger {
         this.clock = clock;
         this.stopTimeout = stopTimeout;
         this.pullTimeout = pullTimeout;
+    }
+
+    /** The Host registry's identity, from the registration: new containers are labelled with it. */
+    void registry(String id) {
+        registryId = id;
     }
 
     /**
@@ -179,7 +185,7 @@ final class Converger {
         }
         String name = Labels.containerName(d.vpsId());
         ContainerSpec spec = new ContainerSpec(name, hostname(d), d.image(),
-                image.get().hasLongRunningCommand() ? null : KEEP_ALIVE, Labels.of(d.vpsId(), runner),
+                image.get().hasLongRunningCommand() ? null : KEEP_ALIVE, Labels.of(d.vpsId(), runner, registryId),
                 d.cpus() == null ? null : Math.round(d.cpus() * 1e9), d.memoryBytes(), publishIp);
         String id;
         try {

@@ -1,5 +1,6 @@
 package dev.ferry.agent.reconcile;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -11,6 +12,8 @@ public final class Labels {
     public static final String RUNNER = "ferry.runner";
     /** Marks every container Ferry manages. */
     public static final String MANAGED = "ferry.managed";
+    /** The identity of the Host registry that asked for the container. */
+    public static final String REGISTRY = "ferry.registry";
 
     /** VPS ids are snowflakes; anything usable in a container name is accepted for forward compatibility. */
     private static final Pattern VPS_ID_FORM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
@@ -23,9 +26,13 @@ public final class Labels {
         return "ferry-vps-" + vpsId;
     }
 
-    /** @return the labels of a container of VPS {@code vpsId} created by runner {@code runner} */
-    public static Map<String, String> of(String vpsId, String runner) {
-        return Map.of(VPS_ID, vpsId, RUNNER, runner, MANAGED, "true");
+    /** @return the labels of a container of VPS {@code vpsId} created by runner {@code runner} for a registry */
+    public static Map<String, String> of(String vpsId, String runner, String registryId) {
+        Map<String, String> labels = new HashMap<>(Map.of(VPS_ID, vpsId, RUNNER, runner, MANAGED, "true"));
+        if (registryId != null) {
+            labels.put(REGISTRY, registryId);
+        }
+        return Map.copyOf(labels);
     }
 
     /** @return the label filter that finds every container of runner {@code runner} */

@@ -56,6 +56,8 @@ public final class Reconciler implements AutoCloseable {
     private final Runnable onChange;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> adopted = ConcurrentHashMap.newKeySet();
+    private final Set<String> leftAlone = ConcurrentHashMap.newKeySet();
+    private volatile String registryId;
     private volatile Map<String, DesiredVps> desired = Map.of();
     private volatile Map<String, ManagedContainer> seen = Map.of();
 
@@ -81,6 +83,16 @@ public final class Reconciler implements AutoCloseable {
         this.ownedActions = actions == null ? Executors.newFixedThreadPool(4, daemon("ferry-runner-action")) : null;
         this.actions = actions == null ? ownedActions : actions;
         this.probes = Executors.newCachedThreadPool(daemon("ferry-runner-probe"));
+    }
+
+    /**
+     * The identity of the Host registry this runner serves (from its registration answer): new containers are
+     * labelled with it, and unlisted containers are removed only when they carry it. Null when the Host did
+     * not say: then nothing unlisted is removed.
+     */
+    public void registry(String id) {
+        registryId = id;
+        converger.registry(id);
     }
 
     /**
@@ -113,7 +125,9 @@ public final class Reconciler implements AutoCloseable {
                         c.sshHostIp(), c.sshPort());
             }
         }
-        adopted.retainAll(containers.stream().map(ManagedContainer::id).toList());
+        List<String> ids = containers.stream().map(ManagedContainer::id).toList();
+        adopted.retainAll(ids);
+        leftAlone.retainAll(ids);
         seen = Map.copyOf(byVps);
         Map<String, Boolean> ready = probeAll(byVps.values());
         List<ContainerReport> reports = new ArrayList<>();
@@ -227,12 +241,21 @@ public final class Reconciler implements AutoCloseable {
             }
         }
         for (var e : now.entrySet()) {
-            if (!want.containsKey(e.getKey())) {
-                ManagedContainer c = e.getValue();
+            ManagedContainer c = e.getValue();
+            if (want.containsKey(e.getKey())) {
+                continue;
+            }
+            String owner = c.label(Labels.REGISTRY);
+            if (registryId != null && registryId.equals(owner)) {
                 submit(e.getKey(), () -> {
                     converger.remove(c);
                     return true;
                 });
+            } else if (leftAlone.add(c.id())) {
+                // Another Host's (or a new, empty one's): removing it would lose a VPS that Host still has.
+                log.warn("vps {}: container {} is not listed by this Host and belongs to registry {}, not this "
+                        + "Host's {}: left alone (docker rm -f {} removes it)", e.getKey(), c.name(), owner,
+                        registryId, c.name());
             }
         }
         Set<String> keep = new HashSet<>(want.keySet());

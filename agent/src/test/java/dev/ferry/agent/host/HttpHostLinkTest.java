@@ -60,10 +60,12 @@ class HttpHostLinkTest {
 
     @Test
     void registerSendsSnakeCaseAndBearerToken() throws Exception {
-        answer = "{\"heartbeat_seconds\": 5, \"something_new\": [1]}";
+        answer = "{\"heartbeat_seconds\": 5, \"registry_id\": \"0c6a0b1e-5a3f-4b7e-9d2a-3f1e2d4c5b6a\", "
+                + "\"something_new\": [1]}";
         RegisterAnswer a = link("").register(new RegisterRequest("r1", "127.0.0.1", 2, 1024L,
                 DockerStatus.up("20.10.24")));
         assertEquals(5, a.heartbeatSeconds());
+        assertEquals("0c6a0b1e-5a3f-4b7e-9d2a-3f1e2d4c5b6a", a.registryId());
         JsonNode sent = HttpHostLink.json().readTree(requests.get("/api/v1/runners/register"));
         assertEquals("r1", sent.get("name").asText());
         assertEquals("127.0.0.1", sent.get("address").asText());

@@ -36,6 +36,7 @@ class ReconcilerTest {
     static final String KEY1 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKYpNUXh6XUJn0ifTzQit7l75EEoAHPjAfj/YcXu9CHN probe";
     static final String KEY2 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKs3j73g8Yv1F5heTq/NT2s+Rq47V3sWGPAiHeK9VfE9 second";
     static final String PLAIN = "ferry-test/plain:1";
+    static final String REGISTRY = "0c6a0b1e-5a3f-4b7e-9d2a-3f1e2d4c5b6a";
 
     private final FakeRuntime docker = new FakeRuntime();
     private final MutableClock clock = new MutableClock();
@@ -61,8 +62,13 @@ class ReconcilerTest {
 
     private Reconciler reconciler() {
         // Actions run on the calling thread: each apply() is done when it returns.
+        return reconciler(REGISTRY);
+    }
+
+    private Reconciler reconciler(String registryId) {
         Reconciler r = new Reconciler("r1", "127.0.0.1", docker, Runnable::run, null, clock, Duration.ofSeconds(1),
                 Duration.ofSeconds(1));
+        r.registry(registryId);
         reconcilers.add(r);
         return r;
     }
@@ -87,7 +93,8 @@ class ReconcilerTest {
         DesiredVps d = new DesiredVps("101", "web", PLAIN, 1.5, 1L << 30, DesiredState.RUNNING, List.of(KEY1));
         beat(d);
         FakeRuntime.Box box = docker.box("ferry-vps-101");
-        assertEquals(Map.of("ferry.vps.id", "101", "ferry.runner", "r1", "ferry.managed", "true"), box.spec.labels());
+        assertEquals(Map.of("ferry.vps.id", "101", "ferry.runner", "r1", "ferry.managed", "true",
+                "ferry.registry", REGISTRY), box.spec.labels());
         assertEquals("127.0.0.1", box.spec.publishIp());
         assertEquals(1_500_000_000L, box.spec.nanoCpus());
         assertEquals(1L << 30, box.spec.memoryBytes());
@@ -101,6 +108,26 @@ class ReconcilerTest {
         assertEquals(ContainerState.STARTING, r.state(), "no banner yet: not running");
         assertFalse(r.sshReady());
         assertEquals(box.port, r.sshPort());
+    }
+
+    @Test
+    void removesUnlistedContainersOfItsOwnRegistryOnly() {
+        beat(vps("130", PLAIN, DesiredState.RUNNING, KEY1), vps("131", PLAIN, DesiredState.RUNNING, KEY1));
+        // The runner now serves a new, empty Host (another data directory): nothing of the old one is removed.
+        reconciler = reconciler("9e1d7c55-0000-4000-8000-000000000000");
+        beat();
+        beat();
+        assertEquals(2, docker.containers.size(), "another registry's containers are left alone");
+        assertEquals("running", docker.box("ferry-vps-130").status);
+        // A Host that does not say which registry it is removes nothing either.
+        reconciler = reconciler(null);
+        beat();
+        assertEquals(2, docker.containers.size());
+        // Back to the Host that made them: the VPS it no longer lists goes, the one it lists stays.
+        reconciler = reconciler(REGISTRY);
+        beat(vps("131", PLAIN, DesiredState.RUNNING, KEY1));
+        assertNull(docker.box("ferry-vps-130"), "removed: its own Host no longer lists it");
+        assertEquals("running", docker.box("ferry-vps-131").status);
     }
 
     @Test

@@ -41,6 +41,9 @@ public final class FakeHost implements HostLink {
                 d.authorizedKeys()));
     }
 
+    /** The registry identity the fake Host answers registrations with. */
+    public volatile String registryId = "11111111-2222-3333-4444-555555555555";
+
     public void keys(String vpsId, List<String> keys) {
         DesiredVps d = desired.get(vpsId);
         desired.put(vpsId, new DesiredVps(vpsId, d.name(), d.image(), d.cpus(), d.memoryBytes(), d.state(), keys));
@@ -52,7 +55,7 @@ public final class FakeHost implements HostLink {
             throw new HostException("the Host at http://fake/ is not reachable (test)");
         }
         registrations.add(request);
-        return new RegisterAnswer(heartbeatSeconds);
+        return new RegisterAnswer(heartbeatSeconds, registryId);
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class Fleet {
         }
         RunnerProtocol.Docker d = docker(r.docker());
         runners.register(name, address, r.cpus(), r.memoryBytes(), d.ok(), d.error(), clock.instant());
-        return new RunnerProtocol.RegisterAnswer(HEARTBEAT_SECONDS);
+        return new RunnerProtocol.RegisterAnswer(HEARTBEAT_SECONDS, runners.registryId());
     }
 
     /** A runner that says nothing about Docker is taken as one whose Docker does not answer. */

@@ -19,8 +19,13 @@ public final class RunnerProtocol {
     public record Register(String name, String address, Integer cpus, Long memoryBytes, Docker docker) {
     }
 
-    /** The answer to a registration. */
-    public record RegisterAnswer(int heartbeatSeconds) {
+    /**
+     * The answer to a registration.
+     *
+     * @param registryId the Host registry's identity: the runner labels its containers with it and removes
+     *                   only containers of this registry that the Host no longer lists
+     */
+    public record RegisterAnswer(int heartbeatSeconds, String registryId) {
     }
 
     /**

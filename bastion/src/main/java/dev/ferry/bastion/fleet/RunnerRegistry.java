@@ -7,6 +7,12 @@ import java.util.Optional;
 /** The Host's record of runners. Thread-safe; every change is durable when the call returns. */
 public interface RunnerRegistry {
 
+    /**
+     * The registry's identity, made once with it: runners label their containers with it and remove only
+     * containers of this registry, so a runner pointed at another or a new Host removes nothing.
+     */
+    String registryId();
+
     /** Records a runner's registration (new, or the same name coming back), online. */
     Runner register(String name, String address, int cpus, long memoryBytes, boolean dockerOk, String dockerError,
                     Instant at);

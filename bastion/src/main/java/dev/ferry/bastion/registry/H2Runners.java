@@ -76,6 +76,11 @@ final class H2Runners implements RunnerRegistry {
     }
 
     @Override
+    public String registryId() {
+        return sql.query("SELECT registry_id FROM registry_info", ps -> { }, rs -> rs.getString(1)).get(0);
+    }
+
+    @Override
     public Optional<Runner> find(String name) {
         return sql.query("SELECT " + COLUMNS + " FROM runner WHERE name = ?", ps -> ps.setString(1, name),
                 H2Runners::runner).stream().findFirst();

@@ -21,7 +21,6 @@ import org.apache.sshd.common.util.threads.CloseableExecutorService;
 import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.forward.DirectTcpipFactory;
 import org.apache.sshd.server.global.CancelTcpipForwardHandler;
 import org.apache.sshd.common.global.KeepAliveHandler;
@@ -53,7 +52,7 @@ public final class Bastion implements AutoCloseable {
         sshd.setKeyPairProvider(new FileKeyPairProvider(settings.hostKeys()));
         Crypto.apply(sshd);
 
-        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        sshd.setUserAuthFactories(List.of(BlindKeyQuery.FACTORY));
         sshd.setPublickeyAuthenticator(new BastionAuthenticator(registry));
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setPasswordAuthenticator(null);

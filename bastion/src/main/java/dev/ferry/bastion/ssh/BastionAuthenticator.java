@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accepts a key for {@code vps-<ref>} when it is one of that VPS's stored keys, and for {@code jump}
- * when some VPS holds it. Runs on MINA's I/O thread for every offered key (twice for the accepted one:
- * query, then signed), so it does two indexed registry lookups and nothing else. Every refusal looks
- * the same to the client: "Permission denied (publickey)".
+ * when some VPS holds it. An unsigned query is answered yes for every supported key ({@link BlindKeyQuery}):
+ * the decision is made on the signed request only, with one indexed registry lookup on MINA's I/O thread.
+ * Every refusal looks the same to the client: "Permission denied (publickey)".
  */
 final class BastionAuthenticator implements PublickeyAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(BastionAuthenticator.class);
@@ -27,14 +27,20 @@ final class BastionAuthenticator implements PublickeyAuthenticator {
 
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
-        Optional<Login> login = Login.parse(username);
-        if (login.isEmpty()) {
-            return false;
-        }
         String fingerprint;
         try {
             fingerprint = SshPublicKey.of(key, "").fingerprint();
         } catch (KeyFormatException unsupported) {
+            return false;
+        }
+        if (BlindKeyQuery.isQuery(session)) {
+            return true; // decided when the client proves it holds the key
+        }
+        session.setAttribute(SessionInfo.USER_TRIED, dev.ferry.bastion.Text.printable(username, 80));
+        Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
+        session.setAttribute(SessionInfo.KEYS_TRIED, tried == null ? 1 : tried + 1);
+        Optional<Login> login = Login.parse(username);
+        if (login.isEmpty()) {
             return false;
         }
         boolean ok;
@@ -46,8 +52,6 @@ final class BastionAuthenticator implements PublickeyAuthenticator {
             log.error("{} key lookup failed; refusing the key", session.getAttribute(SessionInfo.TAG), e);
             return false;
         }
-        Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
-        session.setAttribute(SessionInfo.KEYS_TRIED, tried == null ? 1 : tried + 1);
         if (!ok && log.isDebugEnabled()) {
             log.debug("{} key {} not accepted for {}", session.getAttribute(SessionInfo.TAG), fingerprint,
                     login.get().describe());

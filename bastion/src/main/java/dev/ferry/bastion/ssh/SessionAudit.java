@@ -56,7 +56,7 @@ final class SessionAudit implements SessionListener {
             Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
             log.info("{} from {} closed without logging in (user '{}', {} key(s) refused)",
                     session.getAttribute(SessionInfo.TAG), client(session),
-                    dev.ferry.bastion.Text.printable(session.getUsername(), 80), tried == null ? 0 : tried);
+                    session.getAttribute(SessionInfo.USER_TRIED), tried == null ? 0 : tried);
         }
     }
 

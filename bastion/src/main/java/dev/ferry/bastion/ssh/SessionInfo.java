@@ -20,8 +20,10 @@ public record SessionInfo(String tag, String client, Login login, String user, S
     public static final AttributeKey<SessionInfo> KEY = new AttributeKey<>();
     /** Set when the session is created, before authentication. */
     static final AttributeKey<String> TAG = new AttributeKey<>();
-    /** How many keys the client offered, for the line logged when a session ends unauthenticated. */
+    /** How many keys the client proved and were refused, for the line logged when a session ends unauthenticated. */
     static final AttributeKey<Integer> KEYS_TRIED = new AttributeKey<>();
+    /** The user name of the last refused attempt, printable and cut short, for that same line. */
+    static final AttributeKey<String> USER_TRIED = new AttributeKey<>();
 
     static SessionInfo of(Session session) {
         return session.getAttribute(KEY);

@@ -3,6 +3,9 @@ package dev.ferry.bastion.ssh;
 import dev.ferry.bastion.vps.Vps;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.client.future.OpenFuture;
@@ -11,6 +14,7 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.forward.TcpipServerChannel;
 import org.slf4j.Logger;
@@ -24,6 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 final class VpsDialChannel extends TcpipServerChannel {
     private static final Logger log = LoggerFactory.getLogger(VpsDialChannel.class);
+    /** One daemon thread for every forward's first-byte deadline; the checks are instant. */
+    private static final ScheduledExecutorService SILENCE = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ferry-vps-silence");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Vps vps;
     private final SessionInfo session;
@@ -64,6 +74,21 @@ final class VpsDialChannel extends TcpipServerChannel {
         log.info("{} forward {} -> {} ({}) open after {} ms", session.context(), requested, vps.endpoint(),
                 vps.sshUser(), elapsedMillis());
         super.handleChannelOpenSuccess(f, ioSession);
+        // An sshd speaks first. A listener that accepts and stays silent (a hung sshd, a proxy in front of
+        // nothing) would hold the user for ever: it gets the connect timeout, as a dial does.
+        Duration wait = CoreModuleProperties.IO_CONNECT_TIMEOUT.getRequired(getSession());
+        SILENCE.schedule(() -> {
+            if (isOpen() && !isClosing() && bytesFromVps() == 0) {
+                log.warn("{} forward {} -> {} ({}): its sshd sent nothing within {} ms of the connect; closing",
+                        session.context(), requested, vps.endpoint(), vps.sshUser(), wait.toMillis());
+                close(false); // EOF, then close, as when the VPS hangs up: the client ends at once
+            }
+        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What went to the client: what it let us send minus what is still unused of its window. */
+    private long bytesFromVps() {
+        return Math.max(0, initialRemoteWindow + windowGranted.get() - getRemoteWindow().getSize());
     }
 
     @Override
@@ -72,7 +97,7 @@ final class VpsDialChannel extends TcpipServerChannel {
         String why = problem instanceof ConnectException && problem.getMessage() != null
                 && problem.getMessage().contains("time-out")
                 ? "no answer within " + ms + " ms"
-                : describe(problem) + " after " + ms + " ms";
+                : describe(problem, vps.endpoint().host()) + " after " + ms + " ms";
         String text = vps.sshUser() + ": cannot connect to its sshd at " + vps.endpoint() + " (" + why + ")"
                 + (vps.onRunner() ? "; runner " + vps.placement().runner() + " last reported it running at "
                         + vps.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : "");
@@ -81,10 +106,18 @@ final class VpsDialChannel extends TcpipServerChannel {
                 new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, text, problem));
     }
 
-    private static String describe(Throwable problem) {
+    /** The failure in words, never a class name: what a user can act on. */
+    private static String describe(Throwable problem, String host) {
+        if (problem instanceof java.nio.channels.UnresolvedAddressException
+                || problem instanceof java.net.UnknownHostException) {
+            return "the name " + host + " does not resolve";
+        }
+        if (problem instanceof java.net.NoRouteToHostException) {
+            return "no route to host";
+        }
         String m = problem.getMessage();
         if (m == null) {
-            return problem.getClass().getSimpleName();
+            return "connection failed";
         }
         return m.toLowerCase(java.util.Locale.ROOT).contains("refused") ? "connection refused" : m;
     }
@@ -108,11 +141,9 @@ final class VpsDialChannel extends TcpipServerChannel {
             super.preClose();
             return;
         }
-        // what went to the client is what it let us send minus what is still unused of its window
-        long fromVps = initialRemoteWindow + windowGranted.get() - getRemoteWindow().getSize();
         log.info("{} forward {} -> {} ({}) with key {} closed: {} bytes to the VPS, {} bytes from it, {} ms",
                 session.context(), requested, vps.endpoint(), vps.sshUser(), session.fingerprint(), toVps.get(),
-                Math.max(0, fromVps), elapsedMillis());
+                bytesFromVps(), elapsedMillis());
         super.preClose();
     }
 

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,6 +65,21 @@ class FleetTest {
 
     private static String told(RunnerProtocol.HeartbeatAnswer a) {
         return a.vps().get(0).state();
+    }
+
+    @Test
+    void registrationsNameTheRegistryWhichKeepsItsIdentityAcrossReopenButNotAcrossHosts() {
+        String id = fleet.register(new RunnerProtocol.Register("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).registryId();
+        assertTrue(id.matches("[0-9a-f-]{36}"), id);
+        registry.close();
+        registry = H2Registry.open(dir, new Snowflake(1), clock);
+        assertEquals(id, registry.runners().registryId(), "the same registry after a Host restart");
+        H2Registry other = H2Registry.open(dir.resolve("other"), new Snowflake(1), clock);
+        try {
+            assertNotEquals(id, other.runners().registryId(), "a new registry is another Host to the runners");
+        } finally {
+            other.close();
+        }
     }
 
     @Test

@@ -196,6 +196,38 @@ class BastionJumpTest {
     }
 
     @Test
+    void malformedAndForeignNamesAreRefusedEvenWithAKeyThatWorksForVpsWeb() {
+        for (String name : List.of("vps-nothere", "vps-db", "vps-", "vps-../x", "root", "vps-w\u00e9b",
+                "vps-web.", "vps-" + "a".repeat(200), "vps-" + "w".repeat(10_000))) {
+            Processes.Result r = alice.ssh("-l", name, "-p", Integer.toString(port), "127.0.0.1", "true");
+            String shown = name.length() > 60 ? name.substring(0, 60) + "..." : name;
+            assertEquals(255, r.exit(), shown + ": " + r.err());
+            // a logged-in session would be refused a shell ("prohibited"); ssh cuts its messages at 1 KiB
+            assertFalse(r.err().contains("prohibited"), shown + ": " + r.err());
+            String verdict = lastLine(r.err());
+            assertTrue(verdict.endsWith("Permission denied (publickey).")
+                    || (name.length() > 1000 && verdict.startsWith(name.substring(0, 500))), shown + ": " + r.err());
+        }
+    }
+
+    @Test
+    void aKeyQueryTellsNothingAboutWhichVpsHoldTheKey() throws Exception {
+        // only alice's public half, which anyone may have: ssh can merely ask whether the key would do
+        Path probe = dir.resolve("probe");
+        Files.createDirectories(probe);
+        Files.copy(Path.of(aliceKey + ".pub"), probe.resolve("k.pub"));
+        List<String> answers = new ArrayList<>();
+        for (String user : List.of("vps-web", "jump", "vps-db", "vps-nothere", "vps-../x")) {
+            Processes.Result r = alice.ssh("-v", "-o", "IdentityFile=" + probe.resolve("k"), "-o", "IdentitiesOnly=yes",
+                    "-o", "BatchMode=yes", "-p", Integer.toString(port), user + "@127.0.0.1", "true");
+            assertEquals(255, r.exit(), user + ": " + r);
+            answers.add(user + ": " + r.err().contains("Server accepts key"));
+        }
+        assertEquals(List.of("vps-web: true", "jump: true", "vps-db: true", "vps-nothere: true", "vps-../x: true"),
+                answers, "the same answer whether the VPS exists and holds the key or not");
+    }
+
+    @Test
     void namesNoOpenSshClientSendsAreRefusedEvenWithAGoodKey() throws Exception {
         java.security.KeyPair key = dev.ferry.keys.PrivateKeyFiles.read(aliceKey);
         try (org.apache.sshd.client.SshClient client = org.apache.sshd.client.SshClient.setUpDefaultClient()) {
@@ -320,19 +352,25 @@ class BastionJumpTest {
 
     @Test
     void neverDialsAnythingButARegisteredEndpoint() throws Exception {
-        try (ServerSocket canary = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket canary = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ServerSocket canary2 = new ServerSocket(canary.getLocalPort(), 50, InetAddress.getByName("127.0.0.2"));
+             ServerSocket canary6 = new ServerSocket(canary.getLocalPort(), 50, InetAddress.getByName("::1"))) {
             int p = canary.getLocalPort();
-            for (String target : List.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p, "vps-web:" + p,
-                    "127.0.0.2:" + p, "0.0.0.0:" + p)) {
-                Processes.Result r = stdio("vps-web", target);
-                assertEquals(255, r.exit(), target + ": " + r);
-                assertTrue(r.err().contains("administratively prohibited"), target + ": " + r);
+            for (String login : List.of("vps-web", "jump")) {
+                for (String target : List.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p, "vps-web:" + p,
+                        "127.0.0.2:" + p, "0.0.0.0:" + p, "vps-db:" + p)) {
+                    Processes.Result r = stdio(login, target);
+                    assertEquals(255, r.exit(), login + " " + target + ": " + r);
+                    assertTrue(r.err().contains("administratively prohibited"), login + " " + target + ": " + r);
+                }
             }
-            canary.setSoTimeout(500);
-            try (Socket s = canary.accept()) {
-                throw new AssertionError("the bastion dialed a port that is no VPS endpoint: " + s);
-            } catch (SocketTimeoutException expected) {
-                // nobody came: good
+            for (ServerSocket c : List.of(canary, canary2, canary6)) {
+                c.setSoTimeout(300);
+                try (Socket s = c.accept()) {
+                    throw new AssertionError("the bastion dialed a port that is no VPS endpoint: " + s);
+                } catch (SocketTimeoutException expected) {
+                    // nobody came: good
+                }
             }
         }
         // and the same canary does see a dial when it is a registered endpoint: the check above can fail
@@ -393,6 +431,32 @@ class BastionJumpTest {
     }
 
     @Test
+    void closesAForwardWhoseEndpointAcceptsButNeverSpeaks() throws Exception {
+        // the kernel completes the handshake from the backlog; nobody ever writes a banner
+        try (ServerSocket mute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Vps v = host.registry().create(new NewVps("mute", new Endpoint("127.0.0.1", mute.getLocalPort()),
+                    List.of(SshClientFixture.publicKey(aliceKey))));
+            long t0 = System.nanoTime();
+            Processes.Result r = alice.ssh("-J", "vps-mute@" + bastion, user() + "@vps-mute", "true");
+            long seconds = Duration.ofNanos(System.nanoTime() - t0).toSeconds();
+            String log = Files.readString(dir.resolve("host/logs/ferry-host.log"));
+            assertTrue(log.contains("(vps-" + v.id() + "): its sshd sent nothing within 2000 ms of the connect"),
+                    "logged why: " + log.lines().filter(l -> l.contains("vps-" + v.id())).toList());
+            assertEquals(255, r.exit(), r.toString());
+            assertTrue(seconds < 15, "took " + seconds + " s with a 2 s connect timeout");
+        }
+    }
+
+    @Test
+    void explainsAnEndpointWhoseNameDoesNotResolve() throws Exception {
+        Vps nowhere = host.registry().create(new NewVps("nowhere", new Endpoint("nonexistent.invalid", 22),
+                List.of(SshClientFixture.publicKey(aliceKey))));
+        Processes.Result r = alice.ssh("-J", "vps-nowhere@" + bastion, user() + "@vps-nowhere", "true");
+        assertRefused(r, "connect failed: vps-" + nowhere.id() + ": cannot connect to its sshd at nonexistent.invalid:22"
+                + " (the name nonexistent.invalid does not resolve after ");
+    }
+
+    @Test
     void explainsAnEndpointThatNeverAnswersAfterTheConnectTimeout() throws Exception {
         // a listener whose accept queue is full drops further SYNs: the connect hangs like a dead runner's
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -426,13 +490,17 @@ class BastionJumpTest {
     }
 
     @Test
-    void keepsAQuietSessionWhoseClientAnswersKeepalives() {
+    void keepsAQuietSessionWhoseClientAnswersKeepalives() throws Exception {
         // the bastion asks every second and gives up after three misses; this session is quiet for 5 s
         Processes.Result r = alice.ssh("-J", "vps-web@" + bastion, user() + "@vps-web", "sleep 5; echo still-here")
                 .requireSuccess();
         assertEquals("still-here", r.out().strip());
-        Processes.Result withClientKeepalive = alice.ssh("-o", "ServerAliveInterval=1", "-J", "vps-web@" + bastion,
-                user() + "@vps-web", "sleep 3; echo answered").requireSuccess();
+        // client keepalives to the bastion hop itself (ssh passes no -o to the ProxyJump child): with one
+        // unanswered request allowed, a bastion that did not answer would be dropped within 2 s
+        SshClientFixture keepalive = client("keepalive", List.of(aliceKey),
+                "Host 127.0.0.1\n    ServerAliveInterval 1\n    ServerAliveCountMax 1\n");
+        Processes.Result withClientKeepalive = keepalive.ssh("-J", "vps-web@" + bastion, user() + "@vps-web",
+                "sleep 4; echo answered").requireSuccess();
         assertEquals("answered", withClientKeepalive.out().strip());
     }
 
