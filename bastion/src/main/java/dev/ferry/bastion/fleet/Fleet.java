@@ -113,11 +113,16 @@ public final class Fleet {
 
     /** Applies {@code ferry vps stop|restart|pause|resume}. */
     public Vps act(VpsRef ref, VpsAction action) {
-        Vps v = vps.get(ref);
-        Placement next = action.apply(v);
-        Vps updated = vps.updatePlacement(v.id(), next);
-        log.info("vps {}: {} requested (was {})", v.id(), action.word(), v.status());
-        return updated;
+        while (true) {
+            Vps v = vps.get(ref);
+            Placement next = action.apply(v); // refuses what does not fit the VPS as it is now
+            Optional<Vps> updated = vps.replacePlacement(v.id(), v.placement(), next);
+            if (updated.isPresent()) {
+                log.info("vps {}: {} requested (was {})", v.id(), action.word(), v.status());
+                return updated.get();
+            }
+            // a heartbeat or another action changed it meanwhile: decide again on what it is now
+        }
     }
 
     /** A runner (re)registers. */
@@ -161,8 +166,11 @@ public final class Fleet {
         Placement p = v.placement();
         String state = report.map(RunnerProtocol.ContainerReport::state).orElse("missing");
         if (p.restarting() && (state.equals("stopped") || state.equals("missing"))) {
-            // the stop half of a restart is done: now ask for it to run again
-            v = vps.updatePlacement(v.id(), p.wanting(p.desired(), false));
+            // the stop half of a restart is done: now ask for it to run again, unless a user asked otherwise
+            // since this heartbeat read it (then their wish stands, and the next heartbeat looks again)
+            Vps current = v;
+            v = vps.replacePlacement(v.id(), p, p.wanting(p.desired(), false)).orElseGet(() -> vps.get(
+                    VpsRef.ofId(current.id())));
         }
         Observed o = Observed.of(runner, v, state, report.orElse(null), clock.instant());
         return vps.recordObserved(v.id(), o.status(), o.endpoint(), o.error());

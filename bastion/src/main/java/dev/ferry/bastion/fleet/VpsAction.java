@@ -44,9 +44,11 @@ public enum VpsAction {
             throw FerryException.conflict(v.label() + " is an external VPS (an sshd Ferry does not run): Ferry "
                     + "cannot " + word() + " it");
         }
-        if (!from.contains(v.status())) {
-            throw FerryException.conflict(v.label() + " is " + v.status() + "; only " + allowedFrom + " can be "
-                    + pastTense());
+        VpsStatus asked = pending(v);
+        if (!from.contains(asked == null ? v.status() : asked)) {
+            throw FerryException.conflict(v.label() + " is " + v.status()
+                    + (asked == null ? "" : " and already asked to be " + asked) + "; only " + allowedFrom
+                    + " can be " + pastTense());
         }
         Placement p = v.placement();
         return switch (this) {
@@ -55,6 +57,23 @@ public enum VpsAction {
             case RESUME -> p.wanting(DesiredState.RUNNING, false);
             case RESTART -> p.wanting(DesiredState.RUNNING, v.status() != VpsStatus.STOPPED);
         };
+    }
+
+    /**
+     * The status a VPS was asked to reach and has not reached yet (a pause, resume or stop between two
+     * heartbeats), or null: actions are checked against it, so a pause can be undone at once and a second
+     * stop is refused rather than repeated.
+     */
+    private static VpsStatus pending(Vps v) {
+        VpsStatus wanted = switch (v.placement().desired()) {
+            case PAUSED -> VpsStatus.PAUSED;
+            case STOPPED -> VpsStatus.STOPPED;
+            default -> null;
+        };
+        if (v.placement().desired() == DesiredState.RUNNING && v.status() == VpsStatus.PAUSED) {
+            wanted = VpsStatus.RUNNING;
+        }
+        return wanted == null || wanted == v.status() ? null : wanted;
     }
 
     private String pastTense() {

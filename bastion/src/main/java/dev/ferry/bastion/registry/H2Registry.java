@@ -243,13 +243,26 @@ public final class H2Registry implements VpsRegistry {
     }
 
     @Override
-    public Vps updatePlacement(long id, Placement placement) {
-        update(id, "UPDATE vps SET desired = ?, restarting = ?, runner_name = ?, updated_at = ? WHERE id = ?", ps -> {
-            ps.setString(1, placement.desired().word());
-            ps.setBoolean(2, placement.restarting());
-            ps.setString(3, placement.runner());
+    public Optional<Vps> replacePlacement(long id, Placement expected, Placement next) {
+        int changed = sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vps SET desired = ?, restarting = ?, runner_name = ?, "
+                    + "updated_at = ? WHERE id = ? AND desired = ? AND restarting = ? AND runner_name = ?")) {
+                ps.setString(1, next.desired().word());
+                ps.setBoolean(2, next.restarting());
+                ps.setString(3, next.runner());
+                ps.setObject(4, Sql.utc(clock.instant()));
+                ps.setLong(5, id);
+                ps.setString(6, expected.desired().word());
+                ps.setBoolean(7, expected.restarting());
+                ps.setString(8, expected.runner());
+                return ps.executeUpdate();
+            }
         });
-        return get(VpsRef.ofId(id));
+        if (changed == 0) {
+            get(VpsRef.ofId(id)); // not found: says so
+            return Optional.empty();
+        }
+        return Optional.of(get(VpsRef.ofId(id)));
     }
 
     @Override

@@ -54,8 +54,13 @@ public interface VpsRegistry extends AutoCloseable {
     /** Records a new lifecycle status; returns the VPS as it is now. */
     Vps updateStatus(VpsRef ref, VpsStatus status);
 
-    /** Changes what the Host wants of a runner-backed VPS (desired state, restart, runner). */
-    Vps updatePlacement(long id, Placement placement);
+    /**
+     * Changes what the Host wants of a runner-backed VPS (desired state, restart, runner), only if it still
+     * wants {@code expected}: a user's action and a heartbeat never overwrite each other.
+     *
+     * @return the VPS changed, or empty when its placement is no longer {@code expected}
+     */
+    Optional<Vps> replacePlacement(long id, Placement expected, Placement next);
 
     /** Records what a runner observed: status, published endpoint (or none) and the last error. */
     Vps recordObserved(long id, VpsStatus status, Endpoint endpoint, String lastError);

@@ -10,6 +10,7 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.registry.H2Registry;
 import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
@@ -127,6 +128,39 @@ class FleetTest {
         report(v, "stopped", null, false, null);
         FerryException stop = assertThrows(FerryException.class, () -> fleet.act(VpsRef.ofId(v.id()), VpsAction.STOP));
         assertTrue(stop.getMessage().contains("is stopped"), stop.getMessage());
+    }
+
+    @Test
+    void actionsBetweenTwoHeartbeatsSeeWhatWasAlreadyAsked() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        VpsRef ref = VpsRef.ofId(v.id());
+        fleet.act(ref, VpsAction.PAUSE);
+        FerryException again = assertThrows(FerryException.class, () -> fleet.act(ref, VpsAction.PAUSE));
+        assertTrue(again.getMessage().contains("is running and already asked to be paused; only a running VPS can "
+                + "be paused"), again.getMessage());
+        fleet.act(ref, VpsAction.RESUME); // undone before any runner saw it
+        assertEquals("running", told(report(v, "running", 32768, true, null)));
+        fleet.act(ref, VpsAction.STOP);
+        FerryException stop = assertThrows(FerryException.class, () -> fleet.act(ref, VpsAction.STOP));
+        assertTrue(stop.getMessage().contains("and already asked to be stopped"), stop.getMessage());
+        fleet.act(ref, VpsAction.RESTART);
+        assertEquals("stopped", told(report(v, "running", 32768, true, null)), "the restart stops it first");
+    }
+
+    @Test
+    void aHeartbeatFinishingARestartKeepsAStopAskedMeanwhile() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        VpsRef ref = VpsRef.ofId(v.id());
+        fleet.act(ref, VpsAction.RESTART);
+        Placement readByHeartbeat = now(v).placement();
+        fleet.act(ref, VpsAction.STOP);
+        // what the heartbeat would write back with what it read: refused, the stop stands
+        assertTrue(registry.replacePlacement(v.id(), readByHeartbeat, readByHeartbeat.wanting(
+                readByHeartbeat.desired(), false)).isEmpty());
+        assertEquals("stopped", told(report(v, "stopped", null, false, null)));
+        assertEquals(VpsStatus.STOPPED, now(v).status());
     }
 
     @Test
