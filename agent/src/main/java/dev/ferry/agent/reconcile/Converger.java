@@ -68,20 +68,21 @@ final class Converger {
     }
 
     /**
-     * Forgets a failure the Host has moved past: the VPS is no longer meant to run (a stop, then a start, is
-     * how a failed VPS is tried again), its image changed, or its retry time has come.
+     * The failure that keeps the runner from trying again, or null. A failure the Host has moved past is
+     * forgotten: the VPS is no longer meant to run (a stop, then a start, is how a failed VPS is tried again)
+     * or its image changed. One whose retry time has come stands no more, but is still reported until the
+     * new attempt creates the container, so the VPS does not flicker between failed and assigning.
      */
     Ledger.Failure standingFailure(DesiredVps d) {
         Ledger.Failure f = ledger.failure(d.vpsId());
         if (f == null) {
             return null;
         }
-        if (!wantsUp(d) || !f.image().equals(d.image())
-                || (f.retryAt() != null && !clock.instant().isBefore(f.retryAt()))) {
+        if (!wantsUp(d) || !f.image().equals(d.image())) {
             ledger.clearFailure(d.vpsId());
             return null;
         }
-        return f;
+        return f.retryAt() != null && !clock.instant().isBefore(f.retryAt()) ? null : f;
     }
 
     /**
@@ -197,6 +198,7 @@ final class Converger {
                     RETRY_AFTER);
             return;
         }
+        ledger.clearFailure(d.vpsId()); // a new attempt is under way
         log.info("vps {}: created container {} from {} ({}, port 22 on {})", d.vpsId(), name, d.image(),
                 spec.cmd() == null ? "image's command" : "kept alive by the runner", publishIp);
         try {

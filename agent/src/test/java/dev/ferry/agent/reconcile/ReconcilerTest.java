@@ -262,8 +262,10 @@ class ReconcilerTest {
         beat(d);
         assertTrue(docker.containers.isEmpty(), "too early to look again");
         clock.advance(Converger.RETRY_AFTER);
-        beat(d);
+        assertEquals(ContainerState.FAILED, report("106").state(), "still failed until the new attempt works");
+        reconciler.apply(List.of(d));
         assertEquals("running", docker.box("ferry-vps-106").status);
+        assertEquals(ContainerState.STARTING, report("106").state());
     }
 
     @Test
