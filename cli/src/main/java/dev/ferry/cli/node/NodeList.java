@@ -18,7 +18,7 @@ public final class NodeList extends ClientCommand {
             printJson(node);
             return;
         }
-        Table t = new Table("NAME", "ADDRESS", "STATUS", "LAST HEARTBEAT", "VPS", "CPUS", "MEMORY", "DOCKER");
+        Table t = new Table("NAME", "ADDRESS", "STATUS", "LAST HEARTBEAT", "VPS COUNT", "CPUS", "MEMORY", "DOCKER");
         for (JsonNode n : node.get("nodes")) {
             FleetRoutes.NodeView r = ApiClient.as(n, FleetRoutes.NodeView.class);
             t.row(r.name(), r.address(), r.status(), r.lastHeartbeat() + " (" + r.secondsSinceHeartbeat() + " s ago)",

@@ -17,11 +17,11 @@ public final class VpsList extends ClientCommand {
             printJson(node);
             return;
         }
-        Table t = new Table("ID", "NAME", "STATUS", "RUNNER", "SSH PORT", "ENDPOINT", "AGE");
+        Table t = new Table("ID", "NAME", "STATUS", "RUNNER", "SSH PORT", "ENDPOINT", "CREATED");
         for (JsonNode n : node.get("vps")) {
             VpsView v = ApiClient.as(n, VpsView.class);
             t.row(v.id(), dash(v.name()), v.status(), v.runner() == null ? "(external)" : v.runner(),
-                    v.sshPort() == null ? "-" : v.sshPort().toString(), dash(v.endpoint()), Table.age(v.createdAt()));
+                    v.sshPort() == null ? "-" : v.sshPort().toString(), dash(v.endpoint()), Table.age(v.createdAt()) + " ago");
         }
         t.print(out());
     }
