@@ -324,6 +324,8 @@ class RunnerE2ETest {
             await("e2e-lost", is(VpsStatus.LOST), 60, "lost after 30 s of runner silence");
             Processes.Result r = jump("e2e-lost", "true");
             assertTrue(r.err().contains("its runner " + runnerName + " is offline, last heartbeat"), r.toString());
+            Processes.Result status = ferry("vps", "status", "e2e-lost");
+            assertTrue(status.out().contains("runner:    " + runnerName + " (offline, last heartbeat "), status.toString());
         } finally {
             agent.destroyForcibly();
             runner = startRunner();

@@ -72,7 +72,18 @@ public final class VpsRoutes {
     }
 
     private VpsView detail(Vps v) {
-        return VpsView.of(v, registry.keys(VpsRef.ofId(v.id())).stream().map(KeyView::of).toList());
+        return VpsView.of(v, registry.keys(VpsRef.ofId(v.id())).stream().map(KeyView::of).toList(), runnerState(v));
+    }
+
+    /** "online, Docker ok", "online, Docker unreachable: ...", "offline, last heartbeat ..."; null if external. */
+    private String runnerState(Vps v) {
+        if (!v.onRunner()) {
+            return null;
+        }
+        return fleet.runners().find(v.placement().runner()).map(r -> !r.online()
+                ? "offline, " + r.lastHeard(java.time.Instant.now())
+                : r.dockerOk() ? "online, Docker ok" : "online, Docker unreachable: " + r.dockerError())
+                .orElse("not registered");
     }
 
     private static VpsRef ref(Request req) {

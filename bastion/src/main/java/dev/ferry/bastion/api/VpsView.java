@@ -7,16 +7,22 @@ import java.util.List;
 /**
  * A VPS in the control API's JSON. The id is a string: 19-digit numbers are more than JavaScript and
  * jq hold exactly. {@code runner} is {@code null} for an external VPS; {@code ssh_port} and
- * {@code endpoint} are {@code null} while a runner-backed VPS has no published port. {@code keys} is only
- * filled where the answer is about one VPS.
+ * {@code endpoint} are {@code null} while a runner-backed VPS has no published port. {@code keys} and
+ * {@code runner_state} (whether its runner and that runner's Docker answer) are only filled where the
+ * answer is about one VPS.
  */
-public record VpsView(String id, String name, String status, String runner, Integer sshPort, String endpoint,
-                      String image, String desired, Double cpus, Long memoryBytes, String lastError, String sshUser,
-                      int keyCount, String createdAt, String updatedAt, List<KeyView> keys) {
+public record VpsView(String id, String name, String status, String runner, String runnerState, Integer sshPort,
+                      String endpoint, String image, String desired, Double cpus, Long memoryBytes, String lastError,
+                      String sshUser, int keyCount, String createdAt, String updatedAt, List<KeyView> keys) {
 
     public static VpsView of(Vps v, List<KeyView> keys) {
+        return of(v, keys, null);
+    }
+
+    public static VpsView of(Vps v, List<KeyView> keys, String runnerState) {
         Placement p = v.placement();
         return new VpsView(Long.toString(v.id()), v.name(), v.status().word(), p == null ? null : p.runner(),
+                runnerState,
                 v.endpoint() == null ? null : v.endpoint().port(), v.endpoint() == null ? null : v.endpoint().toString(),
                 p == null ? null : p.image(), p == null ? null : p.desired().word(), p == null ? null : p.cpus(),
                 p == null ? null : p.memoryBytes(), v.lastError(), v.sshUser(), v.keyCount(), v.createdAt().toString(),

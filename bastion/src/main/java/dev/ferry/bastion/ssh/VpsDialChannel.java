@@ -99,8 +99,8 @@ final class VpsDialChannel extends TcpipServerChannel {
                 ? "no answer within " + ms + " ms"
                 : describe(problem, vps.endpoint().host()) + " after " + ms + " ms";
         String text = vps.sshUser() + ": cannot connect to its sshd at " + vps.endpoint() + " (" + why + ")"
-                + (vps.onRunner() ? "; runner " + vps.placement().runner() + " last reported it running at "
-                        + vps.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : "");
+                + (vps.onRunner() ? "; its runner " + vps.placement().runner() + " reports it running (status "
+                        + "last changed " + vps.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")" : "");
         log.warn("{} forward {} -> {} failed: {}", session.context(), requested, vps.endpoint(), why);
         super.handleChannelOpenFailure(f,
                 new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, text, problem));

@@ -33,7 +33,7 @@ public final class VpsStatus extends ClientCommand {
             out.println("error:     " + v.lastError());
         }
         if (v.runner() != null) {
-            out.println("runner:    " + v.runner());
+            out.println("runner:    " + v.runner() + (v.runnerState() == null ? "" : " (" + v.runnerState() + ")"));
             out.println("image:     " + v.image());
             out.println("limits:    " + (v.cpus() == null ? "no CPU limit" : v.cpus() + " CPUs") + ", "
                     + (v.memoryBytes() == null ? "no memory limit" : Sizes.human(v.memoryBytes())));
