@@ -35,6 +35,8 @@ public final class Fleet {
     private final RunnerRegistry runners;
     private final Clock clock;
 
+    private final Object placing = new Object();
+
     public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock) {
         this.vps = vps;
         this.runners = runners;
@@ -65,6 +67,13 @@ public final class Fleet {
 
     /** Places a new VPS on an online runner with room (or the named one) and records it. */
     public Vps create(CreateRequest req) {
+        // one placement at a time: two creates must not both take the last room on a runner
+        synchronized (placing) {
+            return placeAndCreate(req);
+        }
+    }
+
+    private Vps placeAndCreate(CreateRequest req) {
         Runner runner = place(req);
         Placement placement = new Placement(req.image(), runner.name(), req.cpus(), req.memoryBytes(),
                 dev.ferry.bastion.vps.DesiredState.RUNNING, false);

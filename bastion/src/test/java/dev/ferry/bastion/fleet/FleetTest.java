@@ -164,6 +164,36 @@ class FleetTest {
     }
 
     @Test
+    void concurrentCreatesNeverOvercommitARunner() throws Exception {
+        // r1 has 2 CPUs: ten creates of 1 CPU each at once, exactly two fit
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < 10; i++) {
+                String name = "c" + i;
+                results.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        create(name);
+                        return true;
+                    } catch (FerryException full) {
+                        return false;
+                    }
+                }));
+            }
+            go.countDown();
+            int created = 0;
+            for (var r : results) {
+                created += r.get() ? 1 : 0;
+            }
+            assertEquals(2, created);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void restartStopsThenRunsAgain() {
         Vps v = create("web");
         report(v, "running", 32768, true, null);
