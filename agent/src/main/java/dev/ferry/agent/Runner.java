@@ -11,6 +11,7 @@ import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HostLink;
 import dev.ferry.agent.host.HttpHostLink;
 import dev.ferry.agent.host.NotRegisteredException;
+import dev.ferry.agent.host.SupersededException;
 import dev.ferry.agent.host.RegisterAnswer;
 import dev.ferry.agent.host.RegisterRequest;
 import dev.ferry.agent.reconcile.Reconciler;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +47,8 @@ public final class Runner implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean registered;
     private volatile Duration interval;
+    private volatile String session;
+    private final CompletableFuture<String> superseded = new CompletableFuture<>();
     private Duration backoff = FIRST_BACKOFF;
     private Boolean hostOk;
     private Boolean dockerOk;
@@ -79,6 +83,14 @@ public final class Runner implements AutoCloseable {
     /** @return whether the Host has accepted this runner's registration (and not forgotten it since) */
     public boolean registered() {
         return registered;
+    }
+
+    /**
+     * @return completed with the Host's reason when another process registered under this runner's name and
+     *     this runner stopped its loop (it manages nothing any more); never completed otherwise
+     */
+    public CompletableFuture<String> superseded() {
+        return superseded;
     }
 
     /** @return the configuration it runs with */
@@ -142,8 +154,13 @@ public final class Runner implements AutoCloseable {
         dockerState(request.docker());
         HeartbeatAnswer answer;
         try {
-            answer = host.heartbeat(config.name(), request);
+            answer = host.heartbeat(config.name(), request.withSession(session));
             hostState(true, null);
+        } catch (SupersededException e) {
+            log.error("runner {}: {}", config.name(), e.getMessage());
+            closed = true; // the loop ends; the containers stay with the process registered since
+            superseded.complete(e.getMessage());
+            return Duration.ZERO;
         } catch (NotRegisteredException e) {
             log.info("runner {}: {}; registering again", config.name(), e.getMessage());
             registered = false;
@@ -175,6 +192,7 @@ public final class Runner implements AutoCloseable {
             RegisterAnswer a = host.register(new RegisterRequest(config.name(), config.advertise(), cpus, memory, docker));
             hostState(true, null);
             reconciler.registry(a.registryId());
+            session = a.session();
             Duration asked = Duration.ofSeconds(a.heartbeatSeconds());
             interval = a.heartbeatSeconds() > 0 && asked.compareTo(config.heartbeat()) < 0 ? asked : config.heartbeat();
             registered = true;

@@ -62,6 +62,23 @@ class RunnerTest {
     }
 
     @Test
+    void stopsWhenAnotherProcessRegistersUnderItsName() throws Exception {
+        FakeHost host = new FakeHost();
+        host.heartbeatSeconds = 1;
+        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            assertEquals(host.session, host.last().orElseThrow().session(), "heartbeats carry the registration");
+            // another runner process registers as r1
+            host.register(host.registrations.get(0));
+            String why = runner.superseded().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(why.contains("registered by another process"), why);
+            int beats = host.heartbeats.size();
+            Waits.sleep(2500);
+            assertEquals(beats, host.heartbeats.size(), "the superseded runner sends nothing more");
+        }
+    }
+
+    @Test
     void theHostsShorterIntervalWins() {
         FakeHost host = new FakeHost();
         host.heartbeatSeconds = 1;

@@ -32,6 +32,8 @@ public final class RunnerCommand implements Callable<Integer> {
         var config = options.config(env, file);
         HostLogging.initConsoleOnly();
         Runner runner = Runner.start(config);
+        // another process took this runner's name: this one manages nothing any more, so it ends
+        runner.superseded().thenRun(() -> System.exit(ExitCodes.CONFLICT));
         Foreground.runUntilSignal(runner::close);
         return ExitCodes.OK;
     }

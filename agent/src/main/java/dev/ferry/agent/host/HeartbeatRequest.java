@@ -8,9 +8,19 @@ import java.util.List;
  * @param docker     whether Docker answered; when it did not, {@code containers} is empty because the runner
  *                   cannot know them, not because there are none
  * @param containers every VPS container of this runner, plus failed/missing entries for VPS it could not create
+ * @param session    the session of this runner's registration (null before one)
  */
-public record HeartbeatRequest(DockerStatus docker, List<ContainerReport> containers) {
+public record HeartbeatRequest(DockerStatus docker, List<ContainerReport> containers, String session) {
     public HeartbeatRequest {
         containers = List.copyOf(containers);
+    }
+
+    public HeartbeatRequest(DockerStatus docker, List<ContainerReport> containers) {
+        this(docker, containers, null);
+    }
+
+    /** The same report, for the registration {@code id}. */
+    public HeartbeatRequest withSession(String id) {
+        return new HeartbeatRequest(docker, containers, id);
     }
 }

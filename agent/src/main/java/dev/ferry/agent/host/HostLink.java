@@ -17,6 +17,7 @@ public interface HostLink extends AutoCloseable {
      * Reports the runner's containers and learns the desired state of its VPS.
      *
      * @throws NotRegisteredException the Host does not know the runner: register again
+     * @throws SupersededException     another process registered under the runner's name since: stop
      * @throws HostException          the Host is unreachable or refused the heartbeat
      */
     HeartbeatAnswer heartbeat(String runnerName, HeartbeatRequest request) throws HostException;

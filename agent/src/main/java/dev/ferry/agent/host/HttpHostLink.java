@@ -69,6 +69,9 @@ public final class HttpHostLink implements HostLink {
             throw new NotRegisteredException("the Host at " + base + " does not know runner " + runnerName
                     + " (" + errorText(r) + ")");
         }
+        if (r.statusCode() == 409) {
+            throw new SupersededException(errorText(r));
+        }
         if (r.statusCode() != 200) {
             throw refused("heartbeat of runner " + runnerName, r);
         }

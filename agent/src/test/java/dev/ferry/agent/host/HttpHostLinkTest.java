@@ -117,6 +117,18 @@ class HttpHostLinkTest {
     }
 
     @Test
+    void conflictMeansAnotherProcessTookTheName() throws Exception {
+        status = 409;
+        answer = "{\"error\": \"runner 'r1' has been registered by another process since this one registered\"}";
+        HostException e = assertThrows(HostException.class, () -> link("").heartbeat("r1",
+                new HeartbeatRequest(DockerStatus.up("x"), List.of(), "s-1")));
+        assertInstanceOf(SupersededException.class, e);
+        assertTrue(e.getMessage().contains("registered by another process"), e.getMessage());
+        assertEquals("s-1", HttpHostLink.json().readTree(requests.get("/api/v1/runners/r1/heartbeat"))
+                .get("session").asText(), "the heartbeat names its registration");
+    }
+
+    @Test
     void refusedTokenSaysWhereTheRightOneIs() {
         status = 401;
         answer = "{\"error\": \"bad token\"}";

@@ -9,6 +9,7 @@ import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HostLink;
 import dev.ferry.agent.host.NotRegisteredException;
 import dev.ferry.agent.host.RegisterAnswer;
+import dev.ferry.agent.host.SupersededException;
 import dev.ferry.agent.host.RegisterRequest;
 
 import java.time.Duration;
@@ -41,6 +42,9 @@ public final class FakeHost implements HostLink {
                 d.authorizedKeys()));
     }
 
+    /** The session of the latest registration: heartbeats of an older one are refused, as the Host does. */
+    public volatile String session;
+
     /** The registry identity the fake Host answers registrations with. */
     public volatile String registryId = "11111111-2222-3333-4444-555555555555";
 
@@ -55,7 +59,8 @@ public final class FakeHost implements HostLink {
             throw new HostException("the Host at http://fake/ is not reachable (test)");
         }
         registrations.add(request);
-        return new RegisterAnswer(heartbeatSeconds, registryId);
+        session = "session-" + registrations.size();
+        return new RegisterAnswer(heartbeatSeconds, registryId, session);
     }
 
     @Override
@@ -66,6 +71,10 @@ public final class FakeHost implements HostLink {
         if (forgetRunner) {
             forgetRunner = false;
             throw new NotRegisteredException("the Host at http://fake/ does not know runner " + runnerName);
+        }
+        if (request.session() != null && !request.session().equals(session)) {
+            throw new SupersededException("runner '" + runnerName + "' has been registered by another process "
+                    + "since this one registered (test)");
         }
         heartbeats.add(request);
         return new HeartbeatAnswer(new ArrayList<>(desired.values()));

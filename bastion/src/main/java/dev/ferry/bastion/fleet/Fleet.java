@@ -142,8 +142,9 @@ public final class Fleet {
             throw FerryException.invalid("fields 'cpus' and 'memory_bytes' are required and must be positive");
         }
         RunnerProtocol.Docker d = docker(r.docker());
-        runners.register(name, address, r.cpus(), r.memoryBytes(), d.ok(), d.error(), clock.instant());
-        return new RunnerProtocol.RegisterAnswer(HEARTBEAT_SECONDS, runners.registryId());
+        String session = java.util.UUID.randomUUID().toString();
+        runners.register(name, address, r.cpus(), r.memoryBytes(), d.ok(), d.error(), session, clock.instant());
+        return new RunnerProtocol.RegisterAnswer(HEARTBEAT_SECONDS, runners.registryId(), session);
     }
 
     /** A runner that says nothing about Docker is taken as one whose Docker does not answer. */
@@ -154,7 +155,7 @@ public final class Fleet {
     /** A runner reports; the answer is what the Host wants of its VPS. */
     public RunnerProtocol.HeartbeatAnswer heartbeat(String name, RunnerProtocol.Heartbeat hb) {
         RunnerProtocol.Docker d = docker(hb.docker());
-        Runner runner = runners.heartbeat(name, d.ok(), d.error(), clock.instant()).orElseThrow(
+        Runner runner = runners.heartbeat(name, hb.session(), d.ok(), d.error(), clock.instant()).orElseThrow(
                 () -> FerryException.notFound("runner '" + name + "' is not registered; register first"));
         Map<Long, RunnerProtocol.ContainerReport> reports = hb.containers() == null ? Map.of()
                 : hb.containers().stream().filter(c -> c.vpsId() != null && c.vpsId().matches("[0-9]{1,19}"))

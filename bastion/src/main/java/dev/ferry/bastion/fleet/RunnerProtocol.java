@@ -24,8 +24,10 @@ public final class RunnerProtocol {
      *
      * @param registryId the Host registry's identity: the runner labels its containers with it and removes
      *                   only containers of this registry that the Host no longer lists
+     * @param session    this registration: heartbeats carry it, and one of an older registration of the same
+     *                   name is refused (409) so that the earlier process stops
      */
-    public record RegisterAnswer(int heartbeatSeconds, String registryId) {
+    public record RegisterAnswer(int heartbeatSeconds, String registryId, String session) {
     }
 
     /**
@@ -37,8 +39,15 @@ public final class RunnerProtocol {
                                   String error, String startedAt) {
     }
 
-    /** {@code POST /api/v1/runners/{name}/heartbeat}. */
-    public record Heartbeat(Docker docker, List<ContainerReport> containers) {
+    /**
+     * {@code POST /api/v1/runners/{name}/heartbeat}.
+     *
+     * @param session the session of the runner's registration, or null (not checked)
+     */
+    public record Heartbeat(Docker docker, List<ContainerReport> containers, String session) {
+        public Heartbeat(Docker docker, List<ContainerReport> containers) {
+            this(docker, containers, null);
+        }
     }
 
     /**

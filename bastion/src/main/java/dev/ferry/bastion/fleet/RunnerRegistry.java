@@ -13,12 +13,22 @@ public interface RunnerRegistry {
      */
     String registryId();
 
-    /** Records a runner's registration (new, or the same name coming back), online. */
+    /**
+     * Records a runner's registration (new, or the same name coming back), online.
+     *
+     * @param session identifies the registering process; the latest registration's is the one heartbeats must carry
+     */
     Runner register(String name, String address, int cpus, long memoryBytes, boolean dockerOk, String dockerError,
-                    Instant at);
+                    String session, Instant at);
 
-    /** Records a heartbeat; returns the runner, or empty when it is not registered. */
-    Optional<Runner> heartbeat(String name, boolean dockerOk, String dockerError, Instant at);
+    /**
+     * Records a heartbeat; returns the runner, or empty when it is not registered.
+     *
+     * @param session the session of the registration the heartbeat belongs to, or null when the runner does not
+     *                say (not checked)
+     * @throws dev.ferry.bastion.FerryException a conflict when another process registered under the name since
+     */
+    Optional<Runner> heartbeat(String name, String session, boolean dockerOk, String dockerError, Instant at);
 
     Optional<Runner> find(String name);
 

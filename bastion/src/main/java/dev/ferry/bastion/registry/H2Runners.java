@@ -1,5 +1,6 @@
 package dev.ferry.bastion.registry;
 
+import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import java.sql.PreparedStatement;
@@ -26,7 +27,7 @@ final class H2Runners implements RunnerRegistry {
 
     @Override
     public Runner register(String name, String address, int cpus, long memoryBytes, boolean dockerOk,
-                           String dockerError, Instant at) {
+                           String dockerError, String session, Instant at) {
         sql.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("MERGE INTO runner(" + COLUMNS + ") KEY(name) VALUES "
                     + "(?, ?, ?, ?, ?, ?, TRUE, COALESCE((SELECT registered_at FROM runner WHERE name = ?), ?), ?)")) {
@@ -41,6 +42,11 @@ final class H2Runners implements RunnerRegistry {
                 ps.setObject(9, Sql.utc(at));
                 ps.executeUpdate();
             }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET session = ? WHERE name = ?")) {
+                ps.setString(1, session);
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
             return null;
         });
         log.info("runner {} registered from {} ({} CPUs, {} MiB){}", name, address, cpus, memoryBytes >> 20,
@@ -49,10 +55,17 @@ final class H2Runners implements RunnerRegistry {
     }
 
     @Override
-    public Optional<Runner> heartbeat(String name, boolean dockerOk, String dockerError, Instant at) {
+    public Optional<Runner> heartbeat(String name, String session, boolean dockerOk, String dockerError, Instant at) {
         Optional<Runner> before = find(name);
         if (before.isEmpty()) {
             return before;
+        }
+        String current = sql.query("SELECT session FROM runner WHERE name = ?", ps -> ps.setString(1, name),
+                rs -> rs.getString(1)).stream().findFirst().orElse(null);
+        if (session != null && current != null && !current.equals(session)) {
+            throw FerryException.conflict("runner '" + name + "' has been registered by another process since this "
+                    + "one registered: two runner processes must not share a name, so this one stops (give each "
+                    + "machine its own --name)");
         }
         sql.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET docker_ok = ?, docker_error = ?, "

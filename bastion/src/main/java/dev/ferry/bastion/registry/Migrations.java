@@ -20,7 +20,8 @@ public final class Migrations {
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
     /** Script names under {@code db/migration/}, version = position + 1. Append only. */
-    static final List<String> SCRIPTS = List.of("V1__vps_and_keys.sql", "V2__runners.sql", "V3__registry_id.sql");
+    static final List<String> SCRIPTS = List.of("V1__vps_and_keys.sql", "V2__runners.sql", "V3__registry_id.sql",
+            "V4__runner_session.sql");
 
     private Migrations() {
     }

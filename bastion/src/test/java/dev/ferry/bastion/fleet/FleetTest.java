@@ -194,6 +194,20 @@ class FleetTest {
     }
 
     @Test
+    void aSecondProcessRegisteringTheSameNameSupersedesTheFirst() {
+        String first = fleet.register(new RunnerProtocol.Register("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
+        fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of(), first));
+        String second = fleet.register(new RunnerProtocol.Register("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
+        assertNotEquals(first, second);
+        FerryException e = assertThrows(FerryException.class,
+                () -> fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of(), first)));
+        assertEquals(FerryException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("has been registered by another process since this one registered"),
+                e.getMessage());
+        fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of(), second));
+    }
+
+    @Test
     void restartStopsThenRunsAgain() {
         Vps v = create("web");
         report(v, "running", 32768, true, null);
