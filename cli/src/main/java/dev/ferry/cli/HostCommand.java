@@ -29,11 +29,14 @@ public final class HostCommand implements Callable<Integer> {
     }
 
     /** Prepares logging and starts a Host, turning start-up failures into one sentence. */
-    static Host start(HostConfig config) throws IOException {
-        DataDir dir = DataDir.prepare(config.dataDir());
-        HostLogging.init(dir.logs());
+    static Host start(HostConfig config) {
         try {
+            DataDir dir = DataDir.prepare(config.dataDir());
+            HostLogging.init(dir.logs());
             return Host.start(config);
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.NotDirectoryException e) {
+            throw new FerryException(FerryException.Kind.UNAVAILABLE, "cannot start the host: the data directory "
+                    + config.dataDir() + " (or a part of its path) is a file, not a directory", e);
         } catch (IOException | IllegalStateException e) {
             throw new FerryException(FerryException.Kind.UNAVAILABLE, "cannot start the host: " + e.getMessage(), e);
         }

@@ -12,8 +12,10 @@ import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,7 +212,17 @@ class CliTest {
         Files.writeString(config, "[host]\nssh_port = 70000\n");
         CliTestSupport.Result range = ferry("host", "--config", config.toString());
         assertEquals(ExitCodes.USAGE, range.code(), range.toString());
-        assertTrue(range.err().contains("ssh_port must be between 0 and 65535, got 70000"), range.err());
+        assertTrue(range.err().contains("bad value for 'host.ssh_port': must be between 0 and 65535, got 70000"),
+                range.err());
+        CliTestSupport.Result overridden = ferry("host", "--config", config.toString(), "--ssh-port", "2222");
+        assertEquals(ExitCodes.USAGE, overridden.code(), "a wrong value in the file is wrong even under a flag");
+
+        for (String notAPort : List.of("22.7", "\"2222\"")) {
+            Files.writeString(config, "[host]\nssh_port = " + notAPort + "\n");
+            CliTestSupport.Result coerced = ferry("host", "--config", config.toString());
+            assertEquals(ExitCodes.USAGE, coerced.code(), notAPort + ": " + coerced);
+            assertTrue(coerced.err().contains("'host.ssh_port'"), coerced.err());
+        }
 
         Files.writeString(config, "[host]\napi_port = \"eighty\"\n");
         CliTestSupport.Result type = ferry("host", "--config", config.toString());
@@ -233,6 +245,35 @@ class CliTest {
                 "runner", "--name", "r1");
         assertEquals(ExitCodes.USAGE, r.code(), r.toString());
         assertTrue(r.err().contains("no runner token: pass --token"), r.err());
+    }
+
+    @Test
+    void theLocalTokenGoesToTheLocalHostOnlyNeverToAnotherUrl() throws Exception {
+        // FERRY_HOME is the local Host's data directory: its admin.token is readable here
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", ex -> {
+            seen.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            byte[] body = "{\"error\": \"missing or wrong API token\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(401, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        other.start();
+        try {
+            CliTestSupport.Result r = CliTestSupport.run(Map.of("FERRY_HOME", dataDir.toString(), "FERRY_HOST",
+                    "http://127.0.0.1:" + other.getAddress().getPort()), home, "vps", "list");
+            assertEquals(ExitCodes.UNAUTHORIZED, r.code(), r.toString());
+            assertEquals(List.of("null"), seen, "no token may go to another Host");
+        } finally {
+            other.stop(0);
+        }
+        // the same data directory, with the local Host's URL from its config: the local token is used
+        Files.writeString(dataDir.resolve("config.toml"), "[host]\napi_port = " + URI.create(host.apiUrl()).getPort()
+                + "\n");
+        CliTestSupport.Result local = CliTestSupport.run(Map.of("FERRY_HOME", dataDir.toString()), home, "vps", "list");
+        assertEquals(0, local.code(), local.toString());
     }
 
     @Test

@@ -73,9 +73,12 @@ public final class ApiServer implements AutoCloseable {
         } catch (FerryException e) {
             status = HttpStatus.of(e.kind());
             if (e.kind() == FerryException.Kind.INTERNAL) {
+                // its details (SQL, paths) are for the log, not for the client
                 log.error("{} {} failed", method, path, e);
+                send(ex, status, Map.of("error", "internal error; the Host log has the details"));
+            } else {
+                send(ex, status, Map.of("error", e.getMessage()));
             }
-            send(ex, status, Map.of("error", e.getMessage()));
         } catch (RuntimeException e) {
             status = 500;
             log.error("{} {} failed", method, path, e);

@@ -28,6 +28,9 @@ public final class Requests {
     }
 
     /** Parses the {@code keys} field: OpenSSH public key lines, errors naming the element. */
+    /** The registry's column for key comments (schema V1). */
+    static final int MAX_COMMENT = 1024;
+
     public static List<SshPublicKey> parseKeys(List<String> lines) {
         if (lines == null || lines.isEmpty()) {
             throw FerryException.invalid("field 'keys' is required: a list of OpenSSH public key lines");
@@ -38,11 +41,17 @@ public final class Requests {
             if (line == null) {
                 throw FerryException.invalid("keys[" + i + "]: is null; expected an OpenSSH public key line");
             }
+            SshPublicKey key;
             try {
-                keys.add(SshPublicKey.parse(line));
+                key = SshPublicKey.parse(line);
             } catch (KeyFormatException e) {
                 throw FerryException.invalid("keys[" + i + "]: " + e.getMessage());
             }
+            if (key.comment().length() > MAX_COMMENT) {
+                throw FerryException.invalid("keys[" + i + "]: the comment is " + key.comment().length()
+                        + " characters long; at most " + MAX_COMMENT + " are kept");
+            }
+            keys.add(key);
         }
         return keys;
     }

@@ -41,6 +41,7 @@ public final class Fleet {
         this.vps = vps;
         this.runners = runners;
         this.clock = clock;
+        runners.heardAllOnlineAt(clock.instant());
     }
 
     public RunnerRegistry runners() {

@@ -35,6 +35,12 @@ public interface RunnerRegistry {
     /** Every runner, by name. */
     List<Runner> list();
 
+    /**
+     * Counts every runner online now as heard at {@code at}: a Host that was down heard nobody, so after its
+     * start each runner gets the full silence limit to check in before its VPS are called lost.
+     */
+    void heardAllOnlineAt(Instant at);
+
     /** Marks online runners silent since before {@code cutoff} offline and returns them. */
     List<Runner> markSilentOffline(Instant cutoff);
 }

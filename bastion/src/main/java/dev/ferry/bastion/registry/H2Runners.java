@@ -9,25 +9,35 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The runner table of the H2 registry. */
+/**
+ * The runner table of the H2 registry. A heartbeat that changes nothing but its time is kept in memory:
+ * the row is written when the runner registers, comes back, goes offline (with its last heartbeat) or its
+ * Docker changes, so the file does not take a write every 5 s per runner.
+ */
 final class H2Runners implements RunnerRegistry {
     private static final Logger log = LoggerFactory.getLogger(H2Runners.class);
     private static final String COLUMNS = "name, address, cpus, memory_bytes, docker_ok, docker_error, online, "
             + "registered_at, last_heartbeat";
 
     private final Sql sql;
+    /** The latest heartbeat of each runner, when it is newer than the row's. */
+    private final Map<String, Instant> heard = new ConcurrentHashMap<>();
 
     H2Runners(Sql sql) {
         this.sql = sql;
     }
 
     @Override
-    public Runner register(String name, String address, int cpus, long memoryBytes, boolean dockerOk,
-                           String dockerError, String session, Instant at) {
+    public synchronized Runner register(String name, String address, int cpus, long memoryBytes, boolean dockerOk,
+                                        String dockerError, String session, Instant at) {
+        heard.remove(name);
         sql.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("MERGE INTO runner(" + COLUMNS + ") KEY(name) VALUES "
                     + "(?, ?, ?, ?, ?, ?, TRUE, COALESCE((SELECT registered_at FROM runner WHERE name = ?), ?), ?)")) {
@@ -55,7 +65,8 @@ final class H2Runners implements RunnerRegistry {
     }
 
     @Override
-    public Optional<Runner> heartbeat(String name, String session, boolean dockerOk, String dockerError, Instant at) {
+    public synchronized Optional<Runner> heartbeat(String name, String session, boolean dockerOk, String dockerError,
+                                                   Instant at) {
         Optional<Runner> before = find(name);
         if (before.isEmpty()) {
             return before;
@@ -66,6 +77,11 @@ final class H2Runners implements RunnerRegistry {
             throw FerryException.conflict("runner '" + name + "' has been registered by another process since this "
                     + "one registered: two runner processes must not share a name, so this one stops (give each "
                     + "machine its own --name)");
+        }
+        Runner was = before.get();
+        heard.put(name, at);
+        if (was.online() && was.dockerOk() == dockerOk && Objects.equals(was.dockerError(), dockerError)) {
+            return find(name); // only the time changed
         }
         sql.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET docker_ok = ?, docker_error = ?, "
@@ -78,7 +94,6 @@ final class H2Runners implements RunnerRegistry {
             }
             return null;
         });
-        Runner was = before.get();
         if (!was.online()) {
             log.info("runner {} is back online", name);
         }
@@ -96,26 +111,48 @@ final class H2Runners implements RunnerRegistry {
     @Override
     public Optional<Runner> find(String name) {
         return sql.query("SELECT " + COLUMNS + " FROM runner WHERE name = ?", ps -> ps.setString(1, name),
-                H2Runners::runner).stream().findFirst();
+                H2Runners::runner).stream().findFirst().map(this::withLatestHeartbeat);
     }
 
     @Override
     public List<Runner> list() {
-        return sql.query("SELECT " + COLUMNS + " FROM runner ORDER BY name", ps -> { }, H2Runners::runner);
+        return sql.query("SELECT " + COLUMNS + " FROM runner ORDER BY name", ps -> { }, H2Runners::runner).stream()
+                .map(this::withLatestHeartbeat).toList();
     }
 
     @Override
-    public List<Runner> markSilentOffline(Instant cutoff) {
+    public synchronized void heardAllOnlineAt(Instant at) {
+        for (Runner r : list()) {
+            if (r.online()) {
+                heard.merge(r.name(), at, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+    }
+
+    private Runner withLatestHeartbeat(Runner r) {
+        Instant latest = heard.get(r.name());
+        if (latest == null || !latest.isAfter(r.lastHeartbeat())) {
+            return r;
+        }
+        return new Runner(r.name(), r.address(), r.cpus(), r.memoryBytes(), r.dockerOk(), r.dockerError(), r.online(),
+                r.registeredAt(), latest);
+    }
+
+    @Override
+    public synchronized List<Runner> markSilentOffline(Instant cutoff) {
+        // heartbeats and this check are serialised (synchronized), so a runner that was just heard stays online
+        List<Runner> silent = list().stream().filter(Runner::online).filter(r -> r.lastHeartbeat().isBefore(cutoff))
+                .toList();
+        if (silent.isEmpty()) {
+            return silent;
+        }
         return sql.transaction(c -> {
-            List<Runner> silent = sql.query("SELECT " + COLUMNS + " FROM runner WHERE online AND last_heartbeat < ?",
-                    ps -> ps.setObject(1, Sql.utc(cutoff)), H2Runners::runner);
             List<Runner> marked = new ArrayList<>();
-            // The condition again: a heartbeat that came in since the SELECT keeps its runner online.
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE runner SET online = FALSE WHERE name = ? AND online AND last_heartbeat < ?")) {
+                    "UPDATE runner SET online = FALSE, last_heartbeat = ? WHERE name = ? AND online")) {
                 for (Runner r : silent) {
-                    ps.setString(1, r.name());
-                    ps.setObject(2, Sql.utc(cutoff));
+                    ps.setObject(1, Sql.utc(r.lastHeartbeat())); // the time kept in memory, for after a restart
+                    ps.setString(2, r.name());
                     if (ps.executeUpdate() == 1) {
                         marked.add(r);
                         log.warn("runner {} offline: no heartbeat since {}", r.name(), r.lastHeartbeat());

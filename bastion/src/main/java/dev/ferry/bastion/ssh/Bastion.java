@@ -37,6 +37,10 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
  */
 public final class Bastion implements AutoCloseable {
     private final SshServer server;
+    /** Connections not logged in yet, per client address and in all (OpenSSH's MaxStartups is 10:30:100). */
+    static final int PRE_AUTH_PER_SOURCE = 10;
+    static final int PRE_AUTH_TOTAL = 100;
+
     private final SessionAudit audit;
 
     private Bastion(SshServer server, SessionAudit audit) {
@@ -70,6 +74,7 @@ public final class Bastion implements AutoCloseable {
         sshd.setSessionDisconnectHandler(new ReadableTimeouts());
         SessionAudit audit = new SessionAudit();
         sshd.addSessionListener(audit);
+        sshd.addSessionListener(new PreAuthLimits(PRE_AUTH_PER_SOURCE, PRE_AUTH_TOTAL));
         sshd.setIoServiceFactoryFactory(new CachedResumePool());
 
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(sshd, settings.connectTimeout());

@@ -10,7 +10,7 @@ public record Endpoint(String host, int port) {
     private static final Pattern IPV6 = Pattern.compile("(?i)[0-9a-f:.]{2,45}");
 
     public Endpoint {
-        if (host == null || !(HOSTNAME.matcher(host).matches() || isIpv6(host))) {
+        if (host == null || !(HOSTNAME.matcher(host).matches() && !looksLikeBadIpv4(host) || isIpv6(host))) {
             throw FerryException.invalid("endpoint host '" + VpsRef.printable(host)
                     + "' is not a host name or IP address");
         }
@@ -49,7 +49,32 @@ public record Endpoint(String host, int port) {
     }
 
     private static boolean isIpv6(String host) {
-        return host.indexOf(':') >= 0 && IPV6.matcher(host).matches();
+        if (host.indexOf(':') < 0 || !IPV6.matcher(host).matches()) {
+            return false;
+        }
+        try {
+            java.net.InetAddress.getByName(host); // a literal with ':' is parsed, never looked up
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Digits and dots only, but not four numbers of 0 to 255: 999.999.999.999 is no address and no name. */
+    private static boolean looksLikeBadIpv4(String host) {
+        if (!host.matches("[0-9.]+")) {
+            return false;
+        }
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return true;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || Integer.parseInt(p) > 255) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static FerryException badEndpoint(String text) {

@@ -94,6 +94,12 @@ class ControlApiTest {
                 + "\", \"ssh-dss AAAAB3NzaC1kc3M= old\"]}", "keys[1]: unsupported key type 'ssh-dss'");
         assertBad("{\"endpoint\": \"127.0.0.1:22\", \"name\": \"9lives\", \"keys\": [\"" + alice.toOpenSsh() + "\"]}",
                 "name '9lives' is not valid");
+        String longComment = alice.toOpenSsh().split(" ")[0] + " " + alice.toOpenSsh().split(" ")[1] + " "
+                + "c".repeat(1500);
+        assertBad("{\"endpoint\": \"127.0.0.1:22\", \"keys\": [\"" + longComment + "\"]}",
+                "keys[0]: the comment is 1500 characters long; at most 1024 are kept");
+        assertBad("{\"endpoint\": \"127.0.0.1:22\", \"name\": 123, \"keys\": [\"" + alice.toOpenSsh() + "\"]}",
+                "'name'");
         assertEquals(0, vpsCount());
     }
 

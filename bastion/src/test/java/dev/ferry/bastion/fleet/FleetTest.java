@@ -234,6 +234,43 @@ class FleetTest {
     }
 
     @Test
+    void heartbeatsThatChangeNothingButTheirTimeAreNotWrittenToTheFile() throws Exception {
+        Path file = dir.resolve("registry.mv.db");
+        fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of()));
+        long before = java.nio.file.Files.size(file);
+        for (int i = 0; i < 200; i++) {
+            clock.advance(Duration.ofSeconds(5));
+            fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of()));
+        }
+        // every commit appends a chunk of several KiB: 200 written heartbeats would add megabytes
+        assertTrue(java.nio.file.Files.size(file) - before < 64 * 1024,
+                "grew by " + (java.nio.file.Files.size(file) - before) + " bytes");
+        assertEquals(clock.instant(), registry.runners().find("r1").orElseThrow().lastHeartbeat(),
+                "the latest heartbeat is still what the Host reports");
+    }
+
+    @Test
+    void afterAHostRestartRunnersGetTheFullSilenceLimitToCheckIn() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        clock.advance(Duration.ofSeconds(20));
+        fleet.checkSilence();
+        registry.close();
+        clock.advance(Duration.ofMinutes(5)); // the Host was down
+        registry = H2Registry.open(dir, new Snowflake(1), clock);
+        fleet = new Fleet(registry, registry.runners(), clock);
+        fleet.checkSilence();
+        assertTrue(registry.runners().find("r1").orElseThrow().online(), "not offline for the Host's own downtime");
+        assertEquals(VpsStatus.RUNNING, now(v).status());
+        clock.advance(Duration.ofSeconds(31));
+        fleet.checkSilence();
+        assertEquals(VpsStatus.LOST, now(v).status());
+        registry.close();
+        registry = H2Registry.open(dir, new Snowflake(1), clock);
+        assertEquals(false, registry.runners().find("r1").orElseThrow().online(), "offline is written down");
+    }
+
+    @Test
     void aRunnerWithoutDockerChangesNothingItCannotSee() {
         Vps v = create("web");
         report(v, "running", 32768, true, null);

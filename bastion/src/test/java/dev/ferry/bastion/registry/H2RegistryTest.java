@@ -170,4 +170,41 @@ class H2RegistryTest {
         }
         registry = openRegistry();
     }
+
+    @Test
+    void whatACallConfirmedSurvivesAKillInEveryRoundOfAnAgingFile() throws Exception {
+        // Writes made seconds after the registry opened, on a file that has been reopened several times:
+        // where H2 reuses free space, a commit there used to be lost by a kill in about one round of four.
+        registry.close();
+        Path data = dir.resolve("aging");
+        List<Long> confirmed = new java.util.ArrayList<>();
+        for (int round = 0; round < 6; round++) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                    KilledWriter.class.getName(), data.toString(), "6000").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("written (\\d+)").matcher(out);
+            assertTrue(m.find(), "round " + round + ": " + out);
+            confirmed.add(Long.parseLong(m.group(1)));
+        }
+        registry = H2Registry.open(data, new Snowflake(1), java.time.Clock.systemUTC());
+        for (long id : confirmed) {
+            assertTrue(registry.find(VpsRef.ofId(id)).isPresent(), "lost VPS " + id + " of " + confirmed);
+        }
+    }
+
+    @Test
+    void theFileIsCompactedAtEachOpen() throws Exception {
+        Vps v = registry.create(new NewVps("churn", ENDPOINT, List.of(alice)));
+        for (int i = 0; i < 100; i++) {
+            registry.updateStatus(VpsRef.ofId(v.id()), i % 2 == 0 ? VpsStatus.STOPPED : VpsStatus.RUNNING);
+        }
+        registry.close();
+        long grown = java.nio.file.Files.size(dir.resolve("registry.mv.db"));
+        registry = openRegistry();
+        long compacted = java.nio.file.Files.size(dir.resolve("registry.mv.db"));
+        assertTrue(compacted * 4 < grown, grown + " bytes after 100 changes, " + compacted + " after reopening");
+        assertEquals(VpsStatus.RUNNING, registry.get(VpsRef.ofId(v.id())).status());
+    }
 }

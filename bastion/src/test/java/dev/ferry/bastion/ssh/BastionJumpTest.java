@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
@@ -208,6 +209,43 @@ class BastionJumpTest {
             assertTrue(verdict.endsWith("Permission denied (publickey).")
                     || (name.length() > 1000 && verdict.startsWith(name.substring(0, 500))), shown + ": " + r.err());
         }
+    }
+
+    @Test
+    void closesConnectionsBeyondTheLimitOfThoseNotLoggedInFromOneAddress() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < Bastion.PRE_AUTH_PER_SOURCE; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                held.add(s);
+                s.setSoTimeout(5000);
+                assertTrue(banner(s).startsWith("SSH-2.0-"), "connection " + i + " is served");
+            }
+            try (Socket extra = new Socket("127.0.0.1", port)) {
+                extra.setSoTimeout(5000);
+                // one more is closed at once: reading ends at EOF (a connection left open would time out here)
+                extra.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            held.get(0).setSoTimeout(300);
+            assertThrows(SocketTimeoutException.class, () -> held.get(0).getInputStream().read(),
+                    "those within the limit stay open");
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+        Thread.sleep(1000); // the bastion notices the closes
+        assertEquals("in-again", alice.ssh("-J", "vps-web@" + bastion, user() + "@vps-web", "echo in-again")
+                .requireSuccess().out().strip(), "the slots are free again");
+    }
+
+    private static String banner(Socket s) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = s.getInputStream().read()) != -1 && c != '\n') {
+            b.append((char) c);
+        }
+        return b.toString().strip();
     }
 
     @Test

@@ -22,7 +22,8 @@ class EndpointTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "host", "host:", ":22", "host:0", "host:65536", "host:22x", "fd00::5:22",
-            "[fd00::5]22", "ho st:22", "host:-1", "[evil.example]:22"})
+            "[fd00::5]22", "ho st:22", "host:-1", "[evil.example]:22", "999.999.999.999:22", "1.2.3:22", "[::::]:22",
+            "[1:2:3:4:5:6:7:8:9]:22"})
     void refusesMalformedEndpoints(String text) {
         FerryException e = assertThrows(FerryException.class, () -> Endpoint.parse(text));
         assertTrue(e.getMessage().contains("endpoint"), e.getMessage());

@@ -15,7 +15,7 @@ public record HostTarget(String url, String token) {
     public static HostTarget resolve(String flagUrl, String flagToken, Env env, ConfigFile config) {
         String url = first(flagUrl, env.get("FERRY_HOST"), config.client().host(), config.localApiUrl());
         String token = first(flagToken, env.get("FERRY_TOKEN"), config.client().token(),
-                config.localToken(env, DataDir.ADMIN_TOKEN));
+                config.localTokenFor(url, env, DataDir.ADMIN_TOKEN));
         return new HostTarget(url.endsWith("/") ? url.substring(0, url.length() - 1) : url, token);
     }
 

@@ -45,6 +45,8 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
     private static final TomlMapper TOML = TomlMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // ssh_port = 22.7 is a mistake, not 22
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS) // nor "2222"
             .build();
 
     public static final ConfigFile EMPTY = new ConfigFile(null, null, null);
@@ -77,6 +79,23 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                               @JsonProperty("keepalive_interval_seconds") Integer keepaliveIntervalSeconds,
                               @JsonProperty("keepalive_max_missed") Integer keepaliveMaxMissed) {
         static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null);
+
+        /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
+        void check(String where) {
+            range(where, "ssh_port", sshPort, 0, 65535);
+            range(where, "api_port", apiPort, 0, 65535);
+            range(where, "instance_id", instanceId, 0, 1023);
+            range(where, "connect_timeout_seconds", connectTimeoutSeconds, 1, 300);
+            range(where, "keepalive_interval_seconds", keepaliveIntervalSeconds, 0, 3600);
+            range(where, "keepalive_max_missed", keepaliveMaxMissed, 1, 100);
+        }
+
+        private static void range(String where, String key, Integer value, int min, int max) {
+            if (value != null && (value < min || value > max)) {
+                throw new IllegalArgumentException(where + ": bad value for 'host." + key + "': must be between "
+                        + min + " and " + max + ", got " + value);
+            }
+        }
     }
 
     /** The {@code [client]} section: where the CLI finds the Host. */
@@ -96,14 +115,26 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
 
     /** The local Host's API: {@code http://127.0.0.1:<api_port>}. */
     public String localApiUrl() {
-        return "http://127.0.0.1:" + Settings.pick(null, host.apiPort(), HostConfig.DEFAULT_API_PORT);
+        String bind = host.apiBind();
+        String address = bind == null || bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")
+                ? "127.0.0.1" : bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+        return "http://" + address + ":" + Settings.pick(null, host.apiPort(), HostConfig.DEFAULT_API_PORT);
+    }
+
+    /**
+     * The local Host's token file, but only for the local Host's URL: a token of this machine's Host is never
+     * sent to another one.
+     */
+    public String localTokenFor(String url, Env env, String tokenFile) {
+        String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return u.equals(localApiUrl()) ? localToken(env, tokenFile) : null;
     }
 
     /**
      * A token file of the local Host ({@code admin.token}, {@code runner.token}) in its data directory,
      * or {@code null} when this user cannot read it.
      */
-    public String localToken(Env env, String tokenFile) {
+    private String localToken(Env env, String tokenFile) {
         Path dir = host.dataDir() != null ? Path.of(host.dataDir()) : env.ferryHome();
         Path file = dir.resolve(tokenFile);
         try {
@@ -135,7 +166,11 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
     static ConfigFile parse(String text, String where) {
         try {
             ConfigFile c = TOML.readValue(text, ConfigFile.class);
-            return c == null ? EMPTY : c;
+            if (c == null) {
+                return EMPTY;
+            }
+            c.host().check(where);
+            return c;
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(where + ": unknown key '" + Json.fieldPath(e) + "'");
         } catch (JsonMappingException e) {

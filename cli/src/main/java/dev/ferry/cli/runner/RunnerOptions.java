@@ -42,7 +42,7 @@ public final class RunnerOptions {
     public RunnerConfig config(Env env, ConfigFile file) {
         ConfigFile.RunnerSection r = file.runner();
         String url = first(host, r.host(), file.localApiUrl());
-        String tok = first(token, r.token(), file.localToken(env, DataDir.RUNNER_TOKEN));
+        String tok = first(token, r.token(), file.localTokenFor(url, env, DataDir.RUNNER_TOKEN));
         if (tok == null) {
             throw FerryException.invalid("no runner token: pass --token with the Host's runner.token (in its data "
                     + "directory), or set [runner] token in config.toml");

@@ -1,0 +1,72 @@
+package dev.ferry.bastion.ssh;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Caps connections that have not logged in yet, per client address and in all, as OpenSSH's MaxStartups
+ * does: a flood of unauthenticated connections (each costing a key exchange) is closed at once instead of
+ * starving real users. Logged-in sessions do not count.
+ */
+final class PreAuthLimits implements SessionListener {
+    private static final Logger log = LoggerFactory.getLogger(PreAuthLimits.class);
+    /** Set while a session counts against the limits. */
+    private static final AttributeKey<InetAddress> COUNTED = new AttributeKey<>();
+
+    private final int perSource;
+    private final int total;
+    private final Map<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
+    private final AtomicInteger all = new AtomicInteger();
+
+    PreAuthLimits(int perSource, int total) {
+        this.perSource = perSource;
+        this.total = total;
+    }
+
+    @Override
+    public void sessionCreated(Session session) {
+        if (!(session.getIoSession().getRemoteAddress() instanceof InetSocketAddress remote)) {
+            return;
+        }
+        InetAddress from = remote.getAddress();
+        int fromThere = bySource.merge(from, 1, Integer::sum);
+        int everywhere = all.incrementAndGet();
+        session.setAttribute(COUNTED, from);
+        if (fromThere > perSource || everywhere > total) {
+            log.warn("{} from {} closed: {} connections not logged in yet from there, {} in all (limits {}, {})",
+                    session.getAttribute(SessionInfo.TAG), from.getHostAddress(), fromThere, everywhere, perSource,
+                    total);
+            session.close(true);
+        }
+    }
+
+    @Override
+    public void sessionEvent(Session session, Event event) {
+        if (event == Event.Authenticated) {
+            release(session);
+        }
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        release(session);
+    }
+
+    /** Once per session: whichever of login and close comes first. */
+    private void release(Session session) {
+        InetAddress from = session.removeAttribute(COUNTED);
+        if (from == null) {
+            return;
+        }
+        all.decrementAndGet();
+        bySource.computeIfPresent(from, (a, n) -> n <= 1 ? null : n - 1);
+    }
+}
