@@ -56,8 +56,8 @@ FERRY_API="$(free_port)"
 FERRY_HOME="$WORK/ferry" "$ROOT/ferry" host --data-dir "$WORK/ferry" --bind 127.0.0.1 --ssh-port "$FERRY_SSH" \
     --api-port "$FERRY_API" > "$WORK/ferry.log" 2>&1 & PIDS+=($!)
 wait_port "$TARGET_PORT"; wait_port "$JUMP_PORT"; wait_port "$FERRY_SSH"; wait_port "$FERRY_API"
-FERRY_HOME="$WORK/ferry" "$ROOT/ferry" vps add --endpoint "127.0.0.1:$TARGET_PORT" --name bench \
-    --ssh-key "$WORK/keys/client.pub" --host "http://127.0.0.1:$FERRY_API" >/dev/null 2>&1
+FERRY_TOKEN="$(cat "$WORK/ferry/admin.token")" "$ROOT/ferry" vps add --endpoint "127.0.0.1:$TARGET_PORT" \
+    --name bench --ssh-key "$WORK/keys/client.pub" --host "http://127.0.0.1:$FERRY_API" >/dev/null 2>&1
 
 cat > "$WORK/ssh_config" <<CFG
 Host *
