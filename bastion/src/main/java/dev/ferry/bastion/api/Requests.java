@@ -27,10 +27,10 @@ public final class Requests {
     public record AddKeys(List<String> keys) {
     }
 
-    /** Parses the {@code keys} field: OpenSSH public key lines, errors naming the element. */
     /** The registry's column for key comments (schema V1). */
     static final int MAX_COMMENT = 1024;
 
+    /** Parses the {@code keys} field: OpenSSH public key lines, errors naming the element. */
     public static List<SshPublicKey> parseKeys(List<String> lines) {
         if (lines == null || lines.isEmpty()) {
             throw FerryException.invalid("field 'keys' is required: a list of OpenSSH public key lines");

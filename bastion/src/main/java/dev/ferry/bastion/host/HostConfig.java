@@ -2,6 +2,7 @@ package dev.ferry.bastion.host;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,14 +41,12 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
         Objects.requireNonNull(keepaliveInterval, "keepalive_interval_seconds");
         requireAddress("bind", bind);
         requireAddress("api_bind", apiBind);
-        requirePort("ssh_port", sshPort);
-        requirePort("api_port", apiPort);
-        if (instanceId < 0 || instanceId > 1023) {
-            throw new IllegalArgumentException("instance_id must be between 0 and 1023, got " + instanceId);
-        }
-        requireRange("connect_timeout_seconds", connectTimeout.toSeconds(), 1, 300);
-        requireRange("keepalive_interval_seconds", keepaliveInterval.toSeconds(), 0, 3600);
-        requireRange("keepalive_max_missed", keepaliveMaxMissed, 1, 100);
+        requireRange("ssh_port", sshPort);
+        requireRange("api_port", apiPort);
+        requireRange("instance_id", instanceId);
+        requireRange("connect_timeout_seconds", connectTimeout.toSeconds());
+        requireRange("keepalive_interval_seconds", keepaliveInterval.toSeconds());
+        requireRange("keepalive_max_missed", keepaliveMaxMissed);
         if (sshPort != 0 && sshPort == apiPort) {
             throw new IllegalArgumentException("ssh_port and api_port must differ, both are " + sshPort);
         }
@@ -66,14 +65,26 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
                 keepaliveInterval, keepaliveMaxMissed);
     }
 
-    private static void requireRange(String key, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ", got " + value);
-        }
+    /** The bounds of each numeric setting, by its config key: checked here, and on config files as read. */
+    private static final Map<String, long[]> RANGES = Map.of(
+            "ssh_port", new long[] {0, 65535},
+            "api_port", new long[] {0, 65535},
+            "instance_id", new long[] {0, 1023},
+            "connect_timeout_seconds", new long[] {1, 300},
+            "keepalive_interval_seconds", new long[] {0, 3600},
+            "keepalive_max_missed", new long[] {1, 100});
+
+    /** @return why {@code value} is out of the bounds of setting {@code key}, or null when it is within them */
+    public static String outOfRange(String key, long value) {
+        long[] r = RANGES.get(key);
+        return value < r[0] || value > r[1] ? "must be between " + r[0] + " and " + r[1] + ", got " + value : null;
     }
 
-    private static void requirePort(String key, int port) {
-        requireRange(key, port, 0, 65535);
+    private static void requireRange(String key, long value) {
+        String why = outOfRange(key, value);
+        if (why != null) {
+            throw new IllegalArgumentException(key + " " + why);
+        }
     }
 
     private static void requireAddress(String key, String address) {

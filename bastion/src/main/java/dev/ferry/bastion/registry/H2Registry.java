@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * reaches the file before the call returns ({@code WRITE_DELAY=0}), so a {@code kill -9} of the Host
  * loses nothing it has answered for. New data is always appended ({@code REUSE_SPACE=FALSE}): a commit
  * written into reused free space in the middle of the file was not found again after a kill (about one
- * kill in four on a file reopened a few times, H2 2.5); the file is compacted when the Host closes it.
+ * kill in four on a file reopened a few times, H2 2.5); the file is compacted each time it is opened.
  */
 public final class H2Registry implements VpsRegistry {
     private static final Logger log = LoggerFactory.getLogger(H2Registry.class);

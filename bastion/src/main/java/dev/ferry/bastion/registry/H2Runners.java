@@ -81,7 +81,7 @@ final class H2Runners implements RunnerRegistry {
         Runner was = before.get();
         heard.put(name, at);
         if (was.online() && was.dockerOk() == dockerOk && Objects.equals(was.dockerError(), dockerError)) {
-            return find(name); // only the time changed
+            return Optional.of(withLatestHeartbeat(was)); // only the time changed: nothing to write or read again
         }
         sql.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET docker_ok = ?, docker_error = ?, "

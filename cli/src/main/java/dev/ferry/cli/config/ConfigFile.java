@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.ferry.bastion.api.Json;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.cli.Env;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,18 +83,18 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
 
         /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
         void check(String where) {
-            range(where, "ssh_port", sshPort, 0, 65535);
-            range(where, "api_port", apiPort, 0, 65535);
-            range(where, "instance_id", instanceId, 0, 1023);
-            range(where, "connect_timeout_seconds", connectTimeoutSeconds, 1, 300);
-            range(where, "keepalive_interval_seconds", keepaliveIntervalSeconds, 0, 3600);
-            range(where, "keepalive_max_missed", keepaliveMaxMissed, 1, 100);
+            range(where, "ssh_port", sshPort);
+            range(where, "api_port", apiPort);
+            range(where, "instance_id", instanceId);
+            range(where, "connect_timeout_seconds", connectTimeoutSeconds);
+            range(where, "keepalive_interval_seconds", keepaliveIntervalSeconds);
+            range(where, "keepalive_max_missed", keepaliveMaxMissed);
         }
 
-        private static void range(String where, String key, Integer value, int min, int max) {
-            if (value != null && (value < min || value > max)) {
-                throw new IllegalArgumentException(where + ": bad value for 'host." + key + "': must be between "
-                        + min + " and " + max + ", got " + value);
+        private static void range(String where, String key, Integer value) {
+            String why = value == null ? null : HostConfig.outOfRange(key, value);
+            if (why != null) {
+                throw new IllegalArgumentException(where + ": bad value for 'host." + key + "': " + why);
             }
         }
     }
@@ -115,10 +116,9 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
 
     /** The local Host's API: {@code http://127.0.0.1:<api_port>}. */
     public String localApiUrl() {
-        String bind = host.apiBind();
-        String address = bind == null || bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")
-                ? "127.0.0.1" : bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
-        return "http://" + address + ":" + Settings.pick(null, host.apiPort(), HostConfig.DEFAULT_API_PORT);
+        String bind = host.apiBind() == null ? null : host.apiBind().replaceAll("^\\[|]$", "");
+        String address = bind == null || bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+        return "http://" + Endpoint.hostPort(address, Settings.pick(null, host.apiPort(), HostConfig.DEFAULT_API_PORT));
     }
 
     /**
