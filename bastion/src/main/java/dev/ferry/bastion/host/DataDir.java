@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,6 +30,8 @@ public final class DataDir {
     public static final String RUNNER_TOKEN = "runner.token";
     /** The bastion's host keys, in the order they are offered: ed25519 first, RSA for older clients. */
     public static final List<String> HOST_KEYS = List.of("host_keys/ssh_host_ed25519_key", "host_keys/ssh_host_rsa_key");
+    /** The user CA that signs the bastion's short-lived certificates for logins to VPS sshd (plain mode). */
+    public static final String USER_CA = "ca/user_ca_ed25519";
 
     private final Path root;
 
@@ -89,6 +92,21 @@ public final class DataDir {
                     key.getFileName());
         }
         return keys;
+    }
+
+    /**
+     * The user CA (ed25519, 0600), generated once. Every VPS sshd trusts its public key
+     * ({@code TrustedUserCAKeys}); the bastion signs each plain-mode login's certificate with it.
+     */
+    public KeyPair userCa() {
+        Path file = root.resolve(USER_CA);
+        if (!Files.exists(file)) {
+            PrivateKeyFiles.write(file, KeyPairs.generate(KeyType.ED25519), "ferry-user-ca");
+            log.info("generated user CA {}", file);
+        }
+        KeyPair ca = PrivateKeyFiles.read(file);
+        log.info("user CA {} ({})", SshPublicKey.of(ca.getPublic(), "").fingerprint(), file.getFileName());
+        return ca;
     }
 
     static String token(Path file) throws IOException {
