@@ -10,10 +10,12 @@ import dev.ferry.bastion.registry.H2Registry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
+import dev.ferry.bastion.ssh.RegistryRouting;
 import dev.ferry.bastion.vps.Snowflake;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -66,14 +68,15 @@ public final class Host implements AutoCloseable {
         String token = dir.adminToken();
         String runnerToken = dir.runnerToken();
         List<Path> hostKeys = dir.hostKeys();
+        KeyPair userCa = dir.userCa();
         Clock clock = Clock.systemUTC();
         H2Registry registry = H2Registry.open(dir.root(), new Snowflake(config.instanceId()), clock);
         Fleet fleet = new Fleet(registry, registry.runners(), clock);
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
-                    config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed()), registry,
-                    registry.runners());
+                    config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed()),
+                    new RegistryRouting(registry, registry.runners(), clock), userCa);
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw new IOException("cannot listen for SSH on " + config.bind() + ":" + config.sshPort() + ": "

@@ -1,8 +1,9 @@
 package dev.ferry.bastion.ssh;
 
-import dev.ferry.bastion.fleet.RunnerRegistry;
-import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.bastion.ssh.plain.UpstreamConnector;
 import java.io.IOException;
+import java.security.KeyPair;
+import java.time.Clock;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +33,8 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 
 /**
  * The bastion: an SSH server (Apache MINA SSHD, NIO2) that authenticates users against the keys stored
- * for the VPS their user name picks and forwards ProxyJump channels to that VPS's sshd. It never runs
- * a shell or command itself.
+ * for the VPS their user name picks, forwards ProxyJump channels to that VPS's sshd, and bridges plain
+ * logins into the container over an SSH connection of its own. It never runs a shell or command itself.
  */
 public final class Bastion implements AutoCloseable {
     private final SshServer server;
@@ -42,14 +43,19 @@ public final class Bastion implements AutoCloseable {
     static final int PRE_AUTH_TOTAL = 100;
 
     private final SessionAudit audit;
+    private final UpstreamConnector upstream;
 
-    private Bastion(SshServer server, SessionAudit audit) {
+    private Bastion(SshServer server, UpstreamConnector upstream, SessionAudit audit) {
         this.server = server;
+        this.upstream = upstream;
         this.audit = audit;
     }
 
-    public static Bastion start(BastionSettings settings, VpsRegistry registry, RunnerRegistry runners)
-            throws IOException {
+    /**
+     * @param routing the routing contract every login and channel is checked against
+     * @param userCa  the CA that signs plain mode's certificates for logins to VPS sshd
+     */
+    public static Bastion start(BastionSettings settings, Routing routing, KeyPair userCa) throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.bind());
         sshd.setPort(settings.port());
@@ -57,17 +63,20 @@ public final class Bastion implements AutoCloseable {
         Crypto.apply(sshd);
 
         sshd.setUserAuthFactories(List.of(BlindKeyQuery.FACTORY));
-        sshd.setPublickeyAuthenticator(new BastionAuthenticator(registry));
+        sshd.setPublickeyAuthenticator(new BastionAuthenticator(routing));
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setPasswordAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);
         sshd.setGSSAuthenticator(null);
 
-        ChannelRouter router = new ChannelRouter(new ForwardRules(registry, runners, java.time.Clock.systemUTC()));
+        ChannelRouter router = new ChannelRouter(routing);
+        UpstreamConnector upstream = UpstreamConnector.start(userCa, routing::recordHostKey, Clock.systemUTC(),
+                settings.connectTimeout(), settings.keepaliveInterval(), settings.keepaliveMaxMissed());
         // MINA insists on one factory; every channel open goes through the router first
         sshd.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
         sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
-                new ConnectionServiceFactory(router, settings.keepaliveInterval(), settings.keepaliveMaxMissed())));
+                new ConnectionServiceFactory(router, upstream, settings.keepaliveInterval(),
+                        settings.keepaliveMaxMissed())));
         sshd.setForwardingFilter(new DialFilter());
         sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, new NoMoreSessionsHandler(),
                 TcpipForwardHandler.INSTANCE, CancelTcpipForwardHandler.INSTANCE, OpenSshHostKeysHandler.INSTANCE));
@@ -91,9 +100,10 @@ public final class Bastion implements AutoCloseable {
             sshd.start();
         } catch (IOException | RuntimeException e) {
             sshd.stop(true); // its scheduler and I/O threads must not outlive a failed start
+            upstream.close();
             throw e;
         }
-        return new Bastion(sshd, audit);
+        return new Bastion(sshd, upstream, audit);
     }
 
     /** The address actually bound (the port is known only after start when 0 was asked). */
@@ -108,17 +118,24 @@ public final class Bastion implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.stop(true);
+        try {
+            server.stop(true);
+        } finally {
+            upstream.close();
+        }
     }
 
     /** Installs {@link BastionConnectionService} in place of MINA's own connection service. */
     private static final class ConnectionServiceFactory extends ServerConnectionServiceFactory {
         private final ChannelRouter router;
+        private final UpstreamConnector upstream;
         private final Duration keepaliveInterval;
         private final int keepaliveMaxMissed;
 
-        ConnectionServiceFactory(ChannelRouter router, Duration keepaliveInterval, int keepaliveMaxMissed) {
+        ConnectionServiceFactory(ChannelRouter router, UpstreamConnector upstream, Duration keepaliveInterval,
+                                 int keepaliveMaxMissed) {
             this.router = router;
+            this.upstream = upstream;
             this.keepaliveInterval = keepaliveInterval;
             this.keepaliveMaxMissed = keepaliveMaxMissed;
         }
@@ -126,7 +143,7 @@ public final class Bastion implements AutoCloseable {
         @Override
         public Service create(Session session) throws IOException {
             BastionConnectionService service = new BastionConnectionService((AbstractServerSession) session, router,
-                    keepaliveInterval, keepaliveMaxMissed);
+                    upstream, keepaliveInterval, keepaliveMaxMissed);
             service.addPortForwardingEventListenerManager(this);
             return service;
         }

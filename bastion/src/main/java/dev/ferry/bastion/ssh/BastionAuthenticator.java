@@ -1,6 +1,5 @@
 package dev.ferry.bastion.ssh;
 
-import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
 import java.security.PublicKey;
@@ -19,10 +18,10 @@ import org.slf4j.LoggerFactory;
 final class BastionAuthenticator implements PublickeyAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(BastionAuthenticator.class);
 
-    private final VpsRegistry registry;
+    private final Routing routing;
 
-    BastionAuthenticator(VpsRegistry registry) {
-        this.registry = registry;
+    BastionAuthenticator(Routing routing) {
+        this.routing = routing;
     }
 
     @Override
@@ -45,9 +44,7 @@ final class BastionAuthenticator implements PublickeyAuthenticator {
         }
         boolean ok;
         try {
-            // one indexed query either way, so the time taken tells nothing about which VPS exist
-            ok = login.get() instanceof Login.ToVps v ? registry.holdsKey(v.ref(), fingerprint)
-                    : registry.anyHoldsKey(fingerprint);
+            ok = routing.accepts(login.get(), fingerprint);
         } catch (RuntimeException e) {
             log.error("{} key lookup failed; refusing the key", session.getAttribute(SessionInfo.TAG), e);
             return false;

@@ -1,6 +1,10 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.ssh.plain.BridgedConnection;
+import dev.ferry.bastion.ssh.plain.ReplyOrder;
+import dev.ferry.bastion.ssh.plain.UpstreamConnector;
 import java.io.IOException;
+import java.util.Set;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +15,9 @@ import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.channel.LocalWindow;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.io.AbstractIoWriteFuture;
+import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.kex.KexState;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.session.AbstractServerSession;
@@ -28,16 +35,24 @@ final class BastionConnectionService extends ServerConnectionService {
     private static final Logger log = LoggerFactory.getLogger(BastionConnectionService.class);
     private static final String KEEPALIVE = "keepalive@openssh.com";
 
+    /** Global requests a plain-mode login's container handles: remote forwards and their cancels. */
+    static final Set<String> BRIDGED_REQUESTS = Set.of("tcpip-forward", "cancel-tcpip-forward",
+            "streamlocal-forward@openssh.com", "cancel-streamlocal-forward@openssh.com");
+
     private final ChannelRouter router;
+    private final UpstreamConnector connector;
+    private final ReplyOrder replies = new ReplyOrder(this::sendReply);
+    private volatile BridgedConnection bridge;
     private final Duration keepaliveInterval;
     private final int keepaliveMaxMissed;
     private final AtomicInteger missed = new AtomicInteger();
     private volatile ScheduledFuture<?> keepalive;
 
-    BastionConnectionService(AbstractServerSession session, ChannelRouter router, Duration keepaliveInterval,
-                             int keepaliveMaxMissed) throws SshException {
+    BastionConnectionService(AbstractServerSession session, ChannelRouter router, UpstreamConnector connector,
+                             Duration keepaliveInterval, int keepaliveMaxMissed) throws SshException {
         super(session);
         this.router = router;
+        this.connector = connector;
         this.keepaliveInterval = keepaliveInterval;
         this.keepaliveMaxMissed = keepaliveMaxMissed;
     }
@@ -57,8 +72,17 @@ final class BastionConnectionService extends ServerConnectionService {
         Channel channel;
         long channelId;
         try {
-            channel = router.route(getSession(), type, buffer);
+            ChannelRouter.Routed routed = router.route(getSession(), type, buffer);
             buffer.rpos(typeSpecific); // the channel reads its type-specific data again in doInit
+            if (routed.route() instanceof Route.Bridge bridge) {
+                byte[] typeData = new byte[buffer.available()];
+                buffer.getRawBytes(typeData);
+                bridge().openFromUser(bridge.upstream(), type, routed.what(), sender, remoteWindow, remotePacket,
+                        typeData);
+                return;
+            }
+            channel = new VpsDialChannel(((Route.Dial) routed.route()).vps(), SessionInfo.of(getSession()),
+                    routed.requested());
             channelId = registerChannel(channel);
         } catch (SshChannelOpenException refused) {
             sendChannelOpenFailure(buffer, sender, refused.getReasonCode(), refused.getMessage(), "");
@@ -93,6 +117,92 @@ final class BastionConnectionService extends ServerConnectionService {
                 getSession().exceptionCaught(e);
             }
         });
+    }
+
+    /** Messages for bridged channels go to the bridge; the rest to MINA's own channels. */
+    @Override
+    public void process(int cmd, Buffer buffer) throws Exception {
+        BridgedConnection b = bridge;
+        if (b != null && cmd >= SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION
+                && cmd <= SshConstants.SSH_MSG_CHANNEL_FAILURE) {
+            long recipient = buffer.rawUInt(buffer.rpos());
+            if (b.owns(recipient)) {
+                b.fromUser(cmd, buffer);
+                return;
+            }
+            if (!channels.containsKey(recipient)) {
+                // a late message for a bridged channel already closed on both sides
+                log.debug("{} message {} for closed channel {} dropped", context(), cmd, recipient);
+                return;
+            }
+        }
+        super.process(cmd, buffer);
+    }
+
+    /**
+     * A plain-mode login's remote forwards (-R) are made by the container's sshd; every other global request
+     * is answered here. Replies leave in the order of the requests either way ({@link ReplyOrder}).
+     */
+    @Override
+    protected IoWriteFuture globalRequest(Buffer buffer) throws Exception {
+        SessionInfo info = SessionInfo.of(getSession());
+        if (info == null || !(info.login() instanceof Login.ToVps)) {
+            return super.globalRequest(buffer);
+        }
+        int start = buffer.rpos();
+        String request = buffer.getString();
+        boolean wantReply = buffer.getBoolean();
+        if (!BRIDGED_REQUESTS.contains(request)) {
+            buffer.rpos(start);
+            return super.globalRequest(buffer);
+        }
+        ReplyOrder.Slot slot = wantReply ? replies.reserve() : null;
+        Route route = router.routing().inside(info.login(), info.fingerprint());
+        if (route instanceof Route.Bridge b) {
+            byte[] data = new byte[buffer.available()];
+            buffer.getRawBytes(data);
+            bridge().globalFromUser(b.upstream(), request, wantReply, data, replies, slot);
+        } else {
+            log.info("{} {} refused: {}", info.context(), request, ((Route.Refuse) route).reason());
+            if (wantReply) {
+                replies.complete(slot, false, null);
+            }
+        }
+        return AbstractIoWriteFuture.fulfilled(request, Boolean.TRUE);
+    }
+
+    @Override
+    protected IoWriteFuture sendGlobalResponse(Buffer buffer, String req, RequestHandler.Result result,
+                                               boolean wantReply) throws IOException {
+        if (bridge == null || !wantReply || result == RequestHandler.Result.Replied) {
+            return super.sendGlobalResponse(buffer, req, result, wantReply);
+        }
+        replies.complete(replies.reserve(), result == RequestHandler.Result.ReplySuccess, null);
+        return AbstractIoWriteFuture.fulfilled(req, Boolean.TRUE);
+    }
+
+    private void sendReply(ReplyOrder.Slot slot) {
+        try {
+            byte[] payload = slot.payload();
+            Buffer b = getSession().createBuffer(slot.success() ? SshConstants.SSH_MSG_REQUEST_SUCCESS
+                    : SshConstants.SSH_MSG_REQUEST_FAILURE, payload.length + 8);
+            b.putRawBytes(payload);
+            getSession().writePacket(b);
+        } catch (IOException e) {
+            getSession().exceptionCaught(e);
+        }
+    }
+
+    /** The plain-mode bridge of this connection, made at its first bridged channel or forward. */
+    private BridgedConnection bridge() {
+        synchronized (replies) {
+            if (bridge == null) {
+                SessionInfo info = SessionInfo.of(getSession());
+                bridge = new BridgedConnection(getSession(), this::getNextChannelId, connector, info.context(),
+                        info.fingerprint());
+            }
+            return bridge;
+        }
     }
 
     private void confirm(Channel c, long sender, long channelId) {
@@ -160,6 +270,10 @@ final class BastionConnectionService extends ServerConnectionService {
         ScheduledFuture<?> keepalive = this.keepalive;
         if (keepalive != null) {
             keepalive.cancel(false);
+        }
+        BridgedConnection b = bridge;
+        if (b != null) {
+            b.close();
         }
         super.preClose();
     }

@@ -10,6 +10,8 @@ import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.signature.BuiltinSignatures;
+import org.apache.sshd.client.ClientBuilder;
+import org.apache.sshd.client.SshClient;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 
@@ -19,7 +21,7 @@ import org.apache.sshd.server.SshServer;
  * times slower than AES-GCM on SunJCE), no SHA-1, no CBC, no compression (the inner SSH of a jump is
  * encrypted already). Strict KEX (Terrapin) is always on in MINA 2.20.
  */
-final class Crypto {
+public final class Crypto {
     static final List<BuiltinDHFactories> KEX = List.of(
             BuiltinDHFactories.mlkem768x25519,
             BuiltinDHFactories.sntrup761x25519_openssh,
@@ -42,17 +44,40 @@ final class Crypto {
     private Crypto() {
     }
 
+    /**
+     * The bastion's own client to a VPS's sshd (plain mode) also verifies host keys of every usual type and
+     * signs with an ed25519 certificate.
+     */
+    static final List<NamedFactory<Signature>> CLIENT_SIGNATURES = List.of(
+            BuiltinSignatures.ed25519, BuiltinSignatures.ed25519_cert, BuiltinSignatures.nistp256,
+            BuiltinSignatures.nistp384, BuiltinSignatures.nistp521, BuiltinSignatures.rsaSHA512,
+            BuiltinSignatures.rsaSHA256);
+
     static void apply(SshServer server) {
+        requireKex();
+        server.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false, KEX, ServerBuilder.DH2KEX));
+        server.setCipherFactories(CIPHERS);
+        server.setMacFactories(MACS);
+        server.setSignatureFactories(SIGNATURES);
+        server.setCompressionFactories(List.of(BuiltinCompressions.none));
+    }
+
+    /** The same choices for the bastion's client side (plain mode's connection to a VPS's sshd). */
+    public static void apply(SshClient client) {
+        requireKex();
+        client.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false, KEX, ClientBuilder.DH2KEX));
+        client.setCipherFactories(CIPHERS);
+        client.setMacFactories(MACS);
+        client.setSignatureFactories(CLIENT_SIGNATURES);
+        client.setCompressionFactories(List.of(BuiltinCompressions.none));
+    }
+
+    private static void requireKex() {
         for (BuiltinDHFactories k : KEX) {
             if (!k.isSupported()) {
                 throw new IllegalStateException("key exchange " + k.getName() + " is not available: "
                         + "Bouncy Castle (bcprov) must be on the class path");
             }
         }
-        server.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false, KEX, ServerBuilder.DH2KEX));
-        server.setCipherFactories(CIPHERS);
-        server.setMacFactories(MACS);
-        server.setSignatureFactories(SIGNATURES);
-        server.setCompressionFactories(List.of(BuiltinCompressions.none));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.vps.DialFailure;
 import dev.ferry.bastion.vps.Vps;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -97,29 +98,13 @@ final class VpsDialChannel extends TcpipServerChannel {
         String why = problem instanceof ConnectException && problem.getMessage() != null
                 && problem.getMessage().contains("time-out")
                 ? "no answer within " + ms + " ms"
-                : describe(problem, vps.endpoint().host()) + " after " + ms + " ms";
+                : DialFailure.describe(problem, vps.endpoint().host()) + " after " + ms + " ms";
         String text = vps.sshUser() + ": cannot connect to its sshd at " + vps.endpoint() + " (" + why + ")"
                 + (vps.onRunner() ? "; its runner " + vps.placement().runner() + " reports it running (status "
                         + "last changed " + vps.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")" : "");
         log.warn("{} forward {} -> {} failed: {}", session.context(), requested, vps.endpoint(), why);
         super.handleChannelOpenFailure(f,
                 new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, text, problem));
-    }
-
-    /** The failure in words, never a class name: what a user can act on. */
-    private static String describe(Throwable problem, String host) {
-        if (problem instanceof java.nio.channels.UnresolvedAddressException
-                || problem instanceof java.net.UnknownHostException) {
-            return "the name " + host + " does not resolve";
-        }
-        if (problem instanceof java.net.NoRouteToHostException) {
-            return "no route to host";
-        }
-        String m = problem.getMessage();
-        if (m == null) {
-            return "connection failed";
-        }
-        return m.toLowerCase(java.util.Locale.ROOT).contains("refused") ? "connection refused" : m;
     }
 
     @Override

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.Host;
-import dev.ferry.bastion.host.HostConfig;
-import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Vps;
@@ -39,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BastionJumpTest {
     private Path dir;
+    private BastionTestSupport support;
 
     private SshdFixture sshd;
     private Host host;
@@ -55,23 +54,19 @@ class BastionJumpTest {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        Path keys = dir.resolve("keys");
-        aliceKey = SshClientFixture.keygen(keys, "alice");
-        bobKey = SshClientFixture.keygen(keys, "bob");
-        malloryKey = SshClientFixture.keygen(keys, "mallory");
-        alice = client("alice", List.of(aliceKey), null);
-        SshPublicKey alicePub = SshClientFixture.publicKey(aliceKey);
-        SshPublicKey bobPub = SshClientFixture.publicKey(bobKey);
+        support = BastionTestSupport.start(dir);
+        host = support.host;
+        port = support.port;
+        bastion = support.bastion;
+        aliceKey = support.aliceKey;
+        bobKey = support.bobKey;
+        malloryKey = support.malloryKey;
+        alice = support.alice;
+        SshPublicKey alicePub = BastionTestSupport.pub(aliceKey);
+        SshPublicKey bobPub = BastionTestSupport.pub(bobKey);
+        // this VPS's sshd does not trust Ferry's user CA: it is reached with ProxyJump only
         sshd = SshdFixture.start(dir.resolve("vps"), List.of(alicePub, bobPub));
-
-        Path data = dir.resolve("host");
-        HostLogging.init(dev.ferry.bastion.host.DataDir.prepare(data).logs());
-        HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
-        config = new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(), config.apiPort(),
-                config.instanceId(), Duration.ofSeconds(2), Duration.ofSeconds(1), 3);
-        host = Host.start(config);
-        port = host.sshAddress().getPort();
-        bastion = "127.0.0.1:" + port;
+        support.closeLater(sshd);
         Endpoint endpoint = Endpoint.parse(sshd.endpoint());
         web = host.registry().create(new NewVps("web", endpoint, List.of(alicePub)));
         db = host.registry().create(new NewVps("db", endpoint, List.of(bobPub)));
@@ -82,11 +77,8 @@ class BastionJumpTest {
         for (AutoCloseable c : closeLater) {
             c.close();
         }
-        if (host != null) {
-            host.close();
-        }
-        if (sshd != null) {
-            sshd.close();
+        if (support != null) {
+            support.close();
         }
     }
 
@@ -95,13 +87,11 @@ class BastionJumpTest {
     }
 
     private SshClientFixture client(String name, List<Path> keys, String extraConfig) throws java.io.IOException {
-        return SshClientFixture.create(dir.resolve("clients").resolve(name), keys, extraConfig);
+        return support.client(name, keys, extraConfig);
     }
 
-    /** The last line ssh printed on stderr, where it puts its one-line verdicts. */
     private static String lastLine(String s) {
-        String[] lines = s.strip().split("\n");
-        return lines[lines.length - 1];
+        return BastionTestSupport.lastLine(s);
     }
 
     @Test
@@ -274,7 +264,7 @@ class BastionJumpTest {
             assertTrue(authenticates(client, "vps-web", key), "the same client and key must get in as vps-web");
             for (String name : List.of("vps-web\u0001", "vps-web\n", "vps-web\u0000", "vps-web\r\nroot",
                     "vps-w\u00e9b", "\u202evps-web", "vps-web ", "vps-" + "w".repeat(10_000))) {
-                assertFalse(authenticates(client, name, key), "accepted " + ForwardRules.printable(name));
+                assertFalse(authenticates(client, name, key), "accepted " + RegistryRouting.printable(name));
             }
         }
     }
@@ -376,16 +366,28 @@ class BastionJumpTest {
     }
 
     @Test
-    void refusesEverythingButPort22OfItsOwnVpsWithTheReason() {
+    void refusesOtherVpsAndPortsWithTheReason() {
         assertRefused(stdio("vps-web", "vps-db:22"), "administratively prohibited: vps-db is not a VPS your key can reach");
         assertRefused(stdio("vps-web", "vps-nothere:22"),
                 "administratively prohibited: vps-nothere is not a VPS your key can reach");
-        assertRefused(stdio("vps-web", "localhost:8888"), "administratively prohibited: vps-" + web.id()
+        assertRefused(stdio("vps-web", "vps-web:8888"), "administratively prohibited: vps-" + web.id()
                 + ": only port 22 (its sshd) is reachable through the bastion, not port 8888");
-        assertRefused(stdio("vps-web", "example.com:22"),
-                "administratively prohibited: example.com:22 is not a VPS");
         assertRefused(stdio("jump", "localhost:22"),
                 "administratively prohibited: the jump user has no VPS of its own");
+        assertRefused(stdio("jump", "example.com:22"),
+                "administratively prohibited: example.com:22 is not a VPS");
+    }
+
+    @Test
+    void otherForwardsOfAVpsLoginGoIntoTheVpsAndNeedItsTrust() {
+        // plain mode: localhost:8888 and example.com:22 are opened inside the VPS, whose sshd here does not
+        // trust Ferry's user CA; the user reads the one line that VPS's admin must add
+        for (String target : List.of("localhost:8888", "example.com:22")) {
+            assertRefused(stdio("vps-web", target), "administratively prohibited: vps-" + web.id() + "'s sshd "
+                    + "refused the bastion's certificate for user root: the user does not exist there, or its sshd "
+                    + "does not trust Ferry's user CA (it needs the line 'TrustedUserCAKeys "
+                    + "/etc/ssh/ferry_user_ca.pub' in its sshd_config, with the key printed by: ferry ca user-key)");
+        }
     }
 
     @Test
@@ -429,7 +431,7 @@ class BastionJumpTest {
     }
 
     @Test
-    void refusesRemoteForwardingAgentAndPlainSessions() {
+    void aVpsWhoseSshdDoesNotTrustTheCaGetsNoShellButTheLineItNeeds() {
         Processes.Result remote = alice.ssh("-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:22",
                 "-o", "SessionType=none", "-p", Integer.toString(port), "vps-web@127.0.0.1");
         assertEquals(255, remote.exit(), remote.toString());
@@ -437,9 +439,20 @@ class BastionJumpTest {
 
         Processes.Result shell = alice.ssh("-A", "-p", Integer.toString(port), "vps-web@127.0.0.1", "id");
         assertEquals(255, shell.exit(), shell.toString());
-        assertTrue(shell.err().contains("open failed: administratively prohibited: this bastion does not give "
-                + "shells yet"), shell.toString());
-        assertTrue(shell.err().contains("ssh -J vps-web@<bastion>:<port> root@vps-web"), shell.toString());
+        assertEquals("channel 0: open failed: administratively prohibited: vps-" + web.id() + "'s sshd refused "
+                + "the bastion's certificate for user root: the user does not exist there, or its sshd does not "
+                + "trust Ferry's user CA (it needs the line 'TrustedUserCAKeys /etc/ssh/ferry_user_ca.pub' in its "
+                + "sshd_config, with the key printed by: ferry ca user-key)", lastLine(shell.err()), shell.toString());
+        assertFalse(shell.out().contains("uid="), "nothing may run on the bastion");
+    }
+
+    @Test
+    void theJumpUserHasNoShellAndIsToldWhatToType() {
+        Processes.Result shell = alice.ssh("-p", Integer.toString(port), "jump@127.0.0.1", "id");
+        assertEquals(255, shell.exit(), shell.toString());
+        assertEquals("channel 0: open failed: administratively prohibited: the jump user only jumps: it has no "
+                + "shell or forwards of its own; log in to the VPS itself: ssh vps-<id>@<bastion>, or jump through: "
+                + "ssh -J jump@<bastion> root@vps-<id>", lastLine(shell.err()), shell.toString());
         assertFalse(shell.out().contains("uid="), "nothing may run on the bastion");
     }
 

@@ -34,19 +34,30 @@ public final class SshdFixture implements AutoCloseable {
 
     /** Starts sshd accepting these keys for the current user. */
     public static SshdFixture start(Path dir, List<SshPublicKey> authorized) throws Exception {
+        return start(dir, authorized, List.of(), 0);
+    }
+
+    /**
+     * Starts sshd accepting these keys, with extra sshd_config lines (e.g. {@code TrustedUserCAKeys}), on
+     * {@code port} (0: a free one). A host key already in {@code dir} is kept, as a restarted VPS keeps it.
+     */
+    public static SshdFixture start(Path dir, List<SshPublicKey> authorized, List<String> extraConfig, int port)
+            throws Exception {
         if (!Files.isExecutable(SSHD)) {
             throw new IllegalStateException(SSHD + " is missing: install openssh-server (./ferry test does)");
         }
         Files.createDirectories(dir);
         Path hostKeyFile = dir.resolve("ssh_host_ed25519_key");
-        Processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKeyFile.toString()),
-                null, 30).requireSuccess();
+        if (!Files.exists(hostKeyFile)) {
+            Processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKeyFile.toString()),
+                    null, 30).requireSuccess();
+        }
         Path authorizedKeys = dir.resolve("authorized_keys");
         Files.writeString(authorizedKeys, authorized.stream().map(SshPublicKey::toOpenSsh)
                 .collect(Collectors.joining("\n", "", "\n")));
-        int port = freePort();
+        port = port == 0 ? freePort() : port;
         Path config = dir.resolve("sshd_config");
-        Files.writeString(config, String.join("\n",
+        Files.writeString(config, String.join("\n", extraConfig) + "\n" + String.join("\n",
                 "Port " + port,
                 "ListenAddress 127.0.0.1",
                 "HostKey " + hostKeyFile,

@@ -1,0 +1,488 @@
+package dev.ferry.bastion.ssh.plain;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plain mode for one user connection: the bastion's own SSH connection to the container's sshd (one per
+ * user connection, made at the first channel or forward that needs it) and the channels relayed over it.
+ *
+ * <p>Channels are relayed message by message, as they come: every request with its exact bytes (pty modes,
+ * env, signals, x11, agent), the container's answer to each, data, EOF, exit-status after the data it
+ * follows, close. Only channel ids are rewritten. Window sizes pass through unchanged, so flow control runs
+ * end to end between the user's client and the container's sshd, and the bastion holds at most what the
+ * receiving side's window allows. Nothing here ever waits: every write is queued by MINA.
+ */
+public final class BridgedConnection {
+    private static final Logger log = LoggerFactory.getLogger(BridgedConnection.class);
+    /** Channel types the container may open towards the user: -R forwards, the agent, X11. */
+    static final Set<String> FROM_CONTAINER = Set.of("forwarded-tcpip", "forwarded-streamlocal@openssh.com",
+            "auth-agent@openssh.com", "x11");
+    /** Relayed channels one connection may hold at once (VS Code opens many, not thousands). */
+    static final int MAX_CHANNELS = 256;
+    private static final String KEEPALIVE = "keepalive@openssh.com";
+
+    /** Why a channel or forward could not be bridged: the SSH reason code and the user's sentence. */
+    public record Failure(int code, String text) {
+    }
+
+    /** Something waiting for the upstream connection. */
+    private interface Waiter {
+        void ready(ClientSession upstream) throws IOException;
+
+        void failed(Failure why);
+    }
+
+    private final Session user;
+    private final LongSupplier ids;
+    private final UpstreamConnector connector;
+    private final String context;
+    private final String fingerprint;
+    private final Map<Long, BridgedChannel> channels = new ConcurrentHashMap<>();
+    /** Who gets each reply to a global request sent upstream, in the order they were sent. */
+    private final Deque<BiConsumer<Boolean, byte[]>> upstreamReplies = new ArrayDeque<>();
+    private final AtomicInteger missedKeepalives = new AtomicInteger();
+
+    private final Object lock = new Object();
+    private ClientSession upstream;
+    private boolean connecting;
+    private boolean closed;
+    private final List<Waiter> waiting = new ArrayList<>();
+    private ScheduledFuture<?> keepalive;
+
+    /**
+     * @param user        the user's SSH session
+     * @param ids         channel ids of the user's connection, shared with the bastion's own channels
+     * @param context     the log prefix of the user's session
+     * @param fingerprint the user's key, named in the certificate's key id
+     */
+    public BridgedConnection(Session user, LongSupplier ids, UpstreamConnector connector, String context,
+                             String fingerprint) {
+        this.user = user;
+        this.ids = ids;
+        this.connector = connector;
+        this.context = context;
+        this.fingerprint = fingerprint;
+    }
+
+    /** Whether this id is a channel relayed here. */
+    public boolean owns(long id) {
+        return channels.containsKey(id);
+    }
+
+    /**
+     * The user opens a channel to be opened inside the container: session, direct-tcpip, direct-streamlocal.
+     *
+     * @param typeData the channel type's own data, passed on as it came
+     */
+    public void openFromUser(Upstream target, String type, String what, long userId, long window, long maxPacket,
+                             byte[] typeData) throws IOException {
+        if (channels.size() >= MAX_CHANNELS) {
+            openFailure(userId, new Failure(SshConstants.SSH_OPEN_RESOURCE_SHORTAGE, "too many channels open on "
+                    + "this connection (" + MAX_CHANNELS + "); close some and try again"));
+            return;
+        }
+        BridgedChannel c = new BridgedChannel(ids.getAsLong(), type, what, true);
+        c.userId = userId;
+        channels.put(c.local, c);
+        withUpstream(target, new Waiter() {
+            @Override
+            public void ready(ClientSession up) throws IOException {
+                Buffer out = up.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN, typeData.length + 64);
+                out.putString(type);
+                out.putUInt(c.local);
+                out.putUInt(window);
+                out.putUInt(maxPacket);
+                out.putRawBytes(typeData);
+                up.writePacket(out);
+            }
+
+            @Override
+            public void failed(Failure why) {
+                channels.remove(c.local);
+                log.info("{} {} refused: {}", context, what, why.text());
+                openFailure(userId, why);
+            }
+        });
+    }
+
+    /**
+     * The user asks for a forward the container must make (tcpip-forward, streamlocal-forward and their
+     * cancels); the container's answer, with its payload (the port it chose for port 0), goes back in order.
+     */
+    public void globalFromUser(Upstream target, String request, boolean wantReply, byte[] data,
+                               ReplyOrder replies, ReplyOrder.Slot slot) throws IOException {
+        withUpstream(target, new Waiter() {
+            @Override
+            public void ready(ClientSession up) throws IOException {
+                Buffer out = up.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, data.length + 64);
+                out.putString(request);
+                out.putBoolean(wantReply);
+                out.putRawBytes(data);
+                sendRequest(up, out, wantReply ? (ok, payload) -> {
+                    if (!ok) {
+                        log.info("{} {} refused by {}'s sshd", context, request, target.label());
+                    }
+                    replies.complete(slot, ok, payload);
+                } : null);
+            }
+
+            @Override
+            public void failed(Failure why) {
+                log.info("{} {} refused: {}", context, request, why.text());
+                if (wantReply) {
+                    replies.complete(slot, false, null);
+                }
+            }
+        });
+    }
+
+    /** A message from the user for a relayed channel; {@code buffer} is positioned at the recipient id. */
+    public void fromUser(int cmd, Buffer buffer) throws IOException {
+        BridgedChannel c = channels.get(buffer.getUInt());
+        ClientSession up = current();
+        if (c == null) {
+            return;
+        }
+        switch (cmd) {
+            case SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION -> {
+                c.userId = buffer.getUInt();
+                if (up == null) {
+                    send(user, SshConstants.SSH_MSG_CHANNEL_CLOSE, c.userId, null);
+                    return;
+                }
+                Buffer out = up.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION, buffer.available() + 16);
+                out.putUInt(c.upstreamId);
+                out.putUInt(c.local);
+                out.putRawBytes(buffer.array(), buffer.rpos(), buffer.available());
+                up.writePacket(out);
+                log.info("{} {} from the container open", context, c.what);
+            }
+            case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
+                channels.remove(c.local);
+                if (up != null) {
+                    send(up, cmd, c.upstreamId, buffer);
+                }
+            }
+            case SshConstants.SSH_MSG_CHANNEL_CLOSE -> {
+                boolean both = c.userClosed();
+                if (up != null && !c.isClosedByUpstream()) {
+                    send(up, cmd, c.upstreamId, buffer);
+                }
+                if (both) {
+                    forget(c);
+                }
+            }
+            default -> {
+                if (cmd == SshConstants.SSH_MSG_CHANNEL_DATA) {
+                    c.toVps.addAndGet(buffer.rawUInt(buffer.rpos()));
+                }
+                if (up != null && !c.isClosedByUpstream()) {
+                    send(up, cmd, c.upstreamId, buffer);
+                }
+            }
+        }
+    }
+
+    /** A message from the container for a relayed channel; {@code buffer} is positioned at the recipient id. */
+    void fromUpstream(int cmd, Buffer buffer) throws IOException {
+        BridgedChannel c = channels.get(buffer.getUInt());
+        if (c == null) {
+            return;
+        }
+        switch (cmd) {
+            case SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION -> {
+                c.upstreamId = buffer.getUInt();
+                Buffer out = user.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION, buffer.available() + 16);
+                out.putUInt(c.userId);
+                out.putUInt(c.local);
+                out.putRawBytes(buffer.array(), buffer.rpos(), buffer.available());
+                user.writePacket(out);
+                log.info("{} {} open", context, c.what);
+            }
+            case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
+                channels.remove(c.local);
+                int at = buffer.rpos();
+                long code = buffer.getUInt();
+                String why = buffer.getString();
+                buffer.rpos(at);
+                log.info("{} {} refused by the container's sshd (code {}): {}", context, c.what, code,
+                        dev.ferry.bastion.Text.printable(why, 200));
+                send(user, cmd, c.userId, buffer);
+            }
+            case SshConstants.SSH_MSG_CHANNEL_CLOSE -> {
+                boolean both = c.upstreamClosed();
+                if (c.userId != BridgedChannel.UNKNOWN) {
+                    send(user, cmd, c.userId, buffer);
+                }
+                if (both) {
+                    forget(c);
+                }
+            }
+            default -> {
+                if (cmd == SshConstants.SSH_MSG_CHANNEL_DATA) {
+                    c.fromVps.addAndGet(buffer.rawUInt(buffer.rpos()));
+                }
+                if (c.userId != BridgedChannel.UNKNOWN) {
+                    send(user, cmd, c.userId, buffer);
+                }
+            }
+        }
+    }
+
+    /** The container opens a channel towards the user: a -R connection, the agent, X11. */
+    void openFromUpstream(Buffer buffer) throws IOException {
+        String type = buffer.getString();
+        long sender = buffer.getUInt();
+        long window = buffer.getUInt();
+        long maxPacket = buffer.getUInt();
+        ClientSession up = current();
+        if (up == null) {
+            return;
+        }
+        if (!FROM_CONTAINER.contains(type) || channels.size() >= MAX_CHANNELS) {
+            String printable = dev.ferry.bastion.Text.printable(type, 60);
+            log.warn("{} the container opened a '{}' channel towards the user: refused", context, printable);
+            Buffer out = up.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE, 64);
+            out.putUInt(sender);
+            out.putUInt(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED);
+            out.putString("the bastion relays only forwarded-tcpip, agent and x11 channels to the user");
+            out.putString("");
+            up.writePacket(out);
+            return;
+        }
+        BridgedChannel c = new BridgedChannel(ids.getAsLong(), type, type, false);
+        c.upstreamId = sender;
+        channels.put(c.local, c);
+        Buffer out = user.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN, buffer.available() + 64);
+        out.putString(type);
+        out.putUInt(c.local);
+        out.putUInt(window);
+        out.putUInt(maxPacket);
+        out.putRawBytes(buffer.array(), buffer.rpos(), buffer.available());
+        user.writePacket(out);
+    }
+
+    /** The container answers a global request the bastion sent it (a user's forward or a keepalive). */
+    void replyFromUpstream(int cmd, Buffer buffer) {
+        BiConsumer<Boolean, byte[]> who;
+        synchronized (upstreamReplies) {
+            who = upstreamReplies.pollFirst();
+        }
+        if (who != null) {
+            byte[] payload = new byte[buffer.available()];
+            buffer.getRawBytes(payload);
+            who.accept(cmd == SshConstants.SSH_MSG_REQUEST_SUCCESS, payload);
+        }
+    }
+
+    /** The user's connection ends: the container's goes too, at once. */
+    public void close() {
+        ClientSession up;
+        List<Waiter> failed;
+        synchronized (lock) {
+            closed = true;
+            up = upstream;
+            upstream = null;
+            failed = new ArrayList<>(waiting);
+            waiting.clear();
+            stopKeepalive();
+        }
+        failed.forEach(w -> w.failed(new Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, "the connection is closing")));
+        if (up != null) {
+            up.close(true);
+        }
+    }
+
+    private ClientSession current() {
+        synchronized (lock) {
+            return upstream;
+        }
+    }
+
+    private void withUpstream(Upstream target, Waiter w) throws IOException {
+        boolean start = false;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            if (upstream != null) {
+                w.ready(upstream);
+                return;
+            }
+            waiting.add(w);
+            if (!connecting) {
+                connecting = true;
+                start = true;
+            }
+        }
+        if (start) {
+            connector.connect(target, this, context, fingerprint, this::upstreamReady, this::upstreamFailed);
+        }
+    }
+
+    private void upstreamReady(ClientSession up) {
+        synchronized (lock) {
+            connecting = false;
+            if (closed) {
+                up.close(true);
+                return;
+            }
+            upstream = up;
+            up.addCloseFutureListener(f -> upstreamGone(up));
+            for (Waiter w : waiting) {
+                try {
+                    w.ready(up);
+                } catch (IOException | RuntimeException e) {
+                    w.failed(new Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, "the bastion lost its connection to "
+                            + "the VPS while opening this channel; try again"));
+                }
+            }
+            waiting.clear();
+            startKeepalive(up);
+        }
+    }
+
+    private void upstreamFailed(Failure why) {
+        List<Waiter> failed;
+        synchronized (lock) {
+            connecting = false;
+            failed = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        failed.forEach(w -> w.failed(why));
+    }
+
+    /** The container's connection ended: every channel on it ends for the user too. */
+    private void upstreamGone(ClientSession up) {
+        synchronized (lock) {
+            if (upstream == up) {
+                upstream = null;
+                stopKeepalive();
+            }
+        }
+        List<BiConsumer<Boolean, byte[]>> unanswered;
+        synchronized (upstreamReplies) {
+            unanswered = new ArrayList<>(upstreamReplies);
+            upstreamReplies.clear();
+        }
+        unanswered.forEach(r -> r.accept(false, new byte[0]));
+        for (BridgedChannel c : channels.values()) {
+            if (c.userId == BridgedChannel.UNKNOWN) {
+                channels.remove(c.local); // opened by the container, not confirmed by the user yet
+            } else if (c.fromUser && c.upstreamId == BridgedChannel.UNKNOWN) {
+                channels.remove(c.local);
+                openFailure(c.userId, new Failure(SshConstants.SSH_OPEN_CONNECT_FAILED,
+                        "the connection to the VPS closed while this channel was opening"));
+            } else if (!c.isClosedByUpstream()) {
+                boolean both = c.upstreamClosed();
+                sendQuietly(SshConstants.SSH_MSG_CHANNEL_CLOSE, c.userId);
+                if (both) {
+                    forget(c);
+                }
+            }
+        }
+        if (user.isOpen()) {
+            log.info("{} the connection to the VPS's sshd closed", context);
+        }
+    }
+
+    private void startKeepalive(ClientSession up) {
+        long ms = connector.keepaliveInterval().toMillis();
+        if (ms <= 0) {
+            return;
+        }
+        missedKeepalives.set(0);
+        keepalive = user.getFactoryManager().getScheduledExecutorService().scheduleAtFixedRate(() -> {
+            try {
+                if (missedKeepalives.incrementAndGet() > connector.keepaliveMaxMissed()) {
+                    log.warn("{} the VPS's sshd did not answer {} keepalives {} ms apart: closing the bridge",
+                            context, connector.keepaliveMaxMissed(), ms);
+                    up.close(true);
+                    return;
+                }
+                Buffer b = up.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, 32);
+                b.putString(KEEPALIVE);
+                b.putBoolean(true);
+                sendRequest(up, b, (ok, payload) -> missedKeepalives.set(0));
+            } catch (IOException | RuntimeException e) {
+                // a housekeeping task must not die silently, nor take the session down on its own
+                log.warn("{} keepalive to the VPS failed: {}", context, e.toString());
+            }
+        }, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void stopKeepalive() {
+        if (keepalive != null) {
+            keepalive.cancel(false);
+            keepalive = null;
+        }
+    }
+
+    /** Sends a global request upstream; its reply goes to {@code onReply} (null: none wanted). */
+    private void sendRequest(ClientSession up, Buffer request, BiConsumer<Boolean, byte[]> onReply)
+            throws IOException {
+        // the reply's owner is queued in the order the requests leave: replies come back in that order
+        synchronized (upstreamReplies) {
+            if (onReply != null) {
+                upstreamReplies.addLast(onReply);
+            }
+            up.writePacket(request);
+        }
+    }
+
+    private void forget(BridgedChannel c) {
+        channels.remove(c.local);
+        log.info("{} {} closed: {} bytes to the VPS, {} bytes from it, {} ms", context, c.what, c.toVps.get(),
+                c.fromVps.get(), c.millis());
+    }
+
+    private void openFailure(long userId, Failure why) {
+        try {
+            Buffer out = user.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE, why.text().length() + 32);
+            out.putUInt(userId);
+            out.putUInt(why.code());
+            out.putString(why.text());
+            out.putString("");
+            user.writePacket(out);
+        } catch (IOException e) {
+            user.exceptionCaught(e);
+        }
+    }
+
+    private void sendQuietly(byte cmd, long recipient) {
+        try {
+            send(user, cmd, recipient, null);
+        } catch (IOException e) {
+            log.debug("{} could not tell the user: {}", context, e.toString());
+        }
+    }
+
+    /** Writes {@code cmd} for {@code recipient} with the rest of {@code rest} (from its read position), if any. */
+    private static void send(Session to, int cmd, long recipient, Buffer rest) throws IOException {
+        int len = rest == null ? 0 : rest.available();
+        Buffer out = to.createBuffer((byte) cmd, len + 8);
+        out.putUInt(recipient);
+        if (len > 0) {
+            out.putRawBytes(rest.array(), rest.rpos(), len);
+        }
+        to.writePacket(out);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.ferry.bastion.ssh;
+
+import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.host.DataDir;
+import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.keys.SshPublicKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Host (bastion, registry) on loopback ports with short timeouts, and the users of the bastion tests:
+ * alice, bob and mallory, each with an ed25519 key made by ssh-keygen. One per test class.
+ */
+final class BastionTestSupport implements AutoCloseable {
+    final Path dir;
+    final Host host;
+    final int port;
+    /** {@code 127.0.0.1:<port>}. */
+    final String bastion;
+    final Path aliceKey;
+    final Path bobKey;
+    final Path malloryKey;
+    final SshClientFixture alice;
+    private final List<AutoCloseable> closeLater = new ArrayList<>();
+
+    private BastionTestSupport(Path dir, Host host, Path aliceKey, Path bobKey, Path malloryKey) throws IOException {
+        this.dir = dir;
+        this.host = host;
+        this.port = host.sshAddress().getPort();
+        this.bastion = "127.0.0.1:" + port;
+        this.aliceKey = aliceKey;
+        this.bobKey = bobKey;
+        this.malloryKey = malloryKey;
+        this.alice = client("alice", List.of(aliceKey), null);
+    }
+
+    /** Keys for alice, bob and mallory, and a Host with a 2 s connect timeout and 1 s keepalives (3 missed). */
+    static BastionTestSupport start(Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+        Path alice = SshClientFixture.keygen(keys, "alice");
+        Path bob = SshClientFixture.keygen(keys, "bob");
+        Path mallory = SshClientFixture.keygen(keys, "mallory");
+        Path data = dir.resolve("host");
+        HostLogging.init(DataDir.prepare(data).logs());
+        HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
+        config = new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(), config.apiPort(),
+                config.instanceId(), Duration.ofSeconds(2), Duration.ofSeconds(1), 3);
+        return new BastionTestSupport(dir, Host.start(config), alice, bob, mallory);
+    }
+
+    /** A client with its own ssh_config offering these keys, in this order. */
+    SshClientFixture client(String name, List<Path> keys, String extraConfig) throws IOException {
+        return SshClientFixture.create(dir.resolve("clients").resolve(name), keys, extraConfig);
+    }
+
+    static SshPublicKey pub(Path key) throws IOException {
+        return SshClientFixture.publicKey(key);
+    }
+
+    /** The Host's user CA public key as an OpenSSH line, what a VPS's TrustedUserCAKeys file holds. */
+    String userCaLine() throws IOException {
+        return SshPublicKey.of(DataDir.prepare(dir.resolve("host")).userCa().getPublic(), "ferry-user-ca").toOpenSsh();
+    }
+
+    /** A CA file in {@code dir} for sshd's TrustedUserCAKeys. */
+    Path userCaFile(Path where) throws IOException {
+        Files.createDirectories(where);
+        return Files.writeString(where.resolve("ferry_user_ca.pub"), userCaLine() + "\n");
+    }
+
+    Path hostLog() {
+        return dir.resolve("host/logs/ferry-host.log");
+    }
+
+    String hostLogText() throws IOException {
+        return Files.readString(hostLog());
+    }
+
+    /** Waits until the Host's log holds {@code text} at least {@code times} times. */
+    void awaitLog(String text, int times, int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String log = hostLogText();
+            if (log.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("'" + text + "' not logged " + times + " times within " + seconds + " s:\n"
+                + hostLogText());
+    }
+
+    /** The last line ssh printed on stderr, where it puts its one-line verdicts. */
+    static String lastLine(String s) {
+        String[] lines = s.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    /** {@code ssh -p PORT args...} with this client's config. */
+    Processes.Result sshTo(SshClientFixture c, String user, String... command) {
+        List<String> args = new ArrayList<>(List.of("-p", Integer.toString(port), user + "@127.0.0.1"));
+        args.addAll(List.of(command));
+        return c.ssh(args.toArray(String[]::new));
+    }
+
+    void closeLater(AutoCloseable c) {
+        closeLater.add(c);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable c : closeLater) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // the rest must still close
+            }
+        }
+        host.close();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.ferry.bastion.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.ssh.plain.Upstream;
+import dev.ferry.bastion.registry.H2Registry;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Snowflake;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.keys.SshPublicKey;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistryRoutingTest {
+    @TempDir
+    Path dir;
+
+    private H2Registry registry;
+    private RegistryRouting rules;
+    private final SshPublicKey alice = TestKeys.ed25519("alice");
+    private final SshPublicKey bob = TestKeys.ed25519("bob");
+    private Vps web;
+    private Vps db;
+
+    @BeforeEach
+    void setUp() {
+        registry = H2Registry.open(dir, new Snowflake(1), Clock.systemUTC());
+        rules = new RegistryRouting(registry, registry.runners(), Clock.systemUTC());
+        web = registry.create(new NewVps("web", new Endpoint("127.0.0.1", 2201), List.of(alice)));
+        db = registry.create(new NewVps("db", new Endpoint("127.0.0.1", 2202), List.of(bob)));
+    }
+
+    @AfterEach
+    void tearDown() {
+        registry.close();
+    }
+
+    private Route decide(String user, SshPublicKey key, String host, int port) {
+        return rules.directTcpip(Login.parse(user).orElseThrow(), key.fingerprint(), host, port);
+    }
+
+    @Test
+    void dialsThePickedVpsByAnyOfItsNames() {
+        for (String host : List.of("vps-web", "VPS-WEB", "vps-" + web.id(), "localhost", "127.0.0.1", "::1")) {
+            Route d = decide("vps-web", alice, host, 22);
+            assertEquals(web.id(), assertInstanceOf(Route.Dial.class, d, host).vps().id(), host);
+        }
+    }
+
+    @Test
+    void jumpUserReachesOnlyVpsHoldingItsKey() {
+        assertInstanceOf(Route.Dial.class, decide("jump", alice, "vps-web", 22));
+        assertRefused(decide("jump", alice, "vps-db", 22), "vps-db is not a VPS your key can reach");
+        assertRefused(decide("jump", alice, "localhost", 22), "the jump user has no VPS of its own");
+    }
+
+    @Test
+    void refusesAnotherVpsTheKeyDoesNotBelongToLikeAnUnknownOne() {
+        Route other = decide("vps-web", alice, "vps-db", 22);
+        Route unknown = decide("vps-web", alice, "vps-nothere", 22);
+        assertRefused(other, "vps-db is not a VPS your key can reach");
+        assertRefused(unknown, "vps-nothere is not a VPS your key can reach");
+    }
+
+    @Test
+    void aVpsLoginReachesOnlyItsOwnVpsEvenWhenTheKeyOpensOthers() {
+        registry.addKeys(VpsRef.ofId(db.id()), List.of(alice));
+        assertRefused(decide("vps-web", alice, "vps-db", 22), "a session logged in as vps-web reaches only that VPS");
+        assertInstanceOf(Route.Dial.class, decide("jump", alice, "vps-db", 22));
+        assertInstanceOf(Route.Dial.class, decide("vps-db", alice, "localhost", 22));
+    }
+
+    @Test
+    void refusesOtherPortsOfVpsAndOtherHostsForTheJumpUser() {
+        assertRefused(decide("vps-web", alice, "vps-web", 8888), "not port 8888");
+        assertRefused(decide("jump", alice, "vps-web", 2201), "not port 2201");
+        assertRefused(decide("jump", alice, "example.com", 22), "example.com:22 is not a VPS");
+        assertRefused(decide("jump", alice, "10.0.0.1", 22), "10.0.0.1:22 is not a VPS");
+        assertRefused(decide("jump", alice, "evil\u001b[2J", 22), "evil?[2J:22 is not a VPS");
+        assertRefused(decide("jump", alice, "a\u202eb\u2028c", 22), "a?b?c:22 is not a VPS");
+        assertRefused(decide("jump", alice, "fd00::1", 22), "[fd00::1]:22 is not a VPS");
+        assertRefused(decide("jump", alice, "localhost", 8888), "the jump user has no VPS of its own");
+    }
+
+    @Test
+    void aVpsLoginOpensOtherTargetsInsideItsVps() {
+        for (String host : List.of("localhost", "127.0.0.1", "example.com", "10.0.0.1", "fd00::1")) {
+            Route r = decide("vps-web+deploy", alice, host, 8888);
+            Upstream up = assertInstanceOf(Route.Bridge.class, r, host).upstream();
+            assertEquals(web.id(), up.vpsId());
+            assertEquals("deploy", up.loginUser());
+            assertEquals(web.endpoint(), up.endpoint());
+        }
+        // port 22 of the VPS itself is the ProxyJump path, dialed by the bastion
+        assertInstanceOf(Route.Dial.class, decide("vps-web", alice, "localhost", 22));
+    }
+
+    @Test
+    void sessionsGoInsideTheLoginsVpsOnly() {
+        Upstream up = assertInstanceOf(Route.Bridge.class, rules.inside(Login.parse("vps-web").orElseThrow(),
+                alice.fingerprint())).upstream();
+        assertEquals("root", up.loginUser());
+        assertTrue(up.firstContact(), "an external VPS's host key is recorded on first contact");
+        assertRefused(rules.inside(Login.parse("jump").orElseThrow(), alice.fingerprint()), "the jump user only jumps");
+        assertRefused(rules.inside(Login.parse("vps-db").orElseThrow(), alice.fingerprint()),
+                "vps-db is not a VPS your key can reach");
+        registry.updateStatus(VpsRef.ofId(web.id()), dev.ferry.bastion.vps.VpsStatus.STOPPED);
+        assertRefused(rules.inside(Login.parse("vps-web").orElseThrow(), alice.fingerprint()),
+                "is stopped; start it with: ferry vps restart " + web.id());
+    }
+
+    @Test
+    void saysWhenTheVpsIsNotRunning() {
+        registry.updateStatus(VpsRef.ofId(web.id()), dev.ferry.bastion.vps.VpsStatus.PAUSED);
+        assertRefused(decide("vps-web", alice, "localhost", 22),
+                "vps-" + web.id() + " is paused; resume it with: ferry vps resume " + web.id());
+        assertTrue(registry.get(VpsRef.ofId(web.id())).status().word().equals("paused"));
+    }
+
+    private static void assertRefused(Route d, String expected) {
+        String reason = assertInstanceOf(Route.Refuse.class, d).reason();
+        assertTrue(reason.contains(expected), "'" + reason + "' should contain '" + expected + "'");
+    }
+}
