@@ -41,6 +41,8 @@ public final class Bastion implements AutoCloseable {
     /** Connections not logged in yet, per client address and in all (OpenSSH's MaxStartups is 10:30:100). */
     static final int PRE_AUTH_PER_SOURCE = 10;
     static final int PRE_AUTH_TOTAL = 100;
+    /** The software version the bastion announces: {@code SSH-2.0-OpenSSH-compatible Ferry}. */
+    static final String IDENTIFICATION = "OpenSSH-compatible Ferry";
 
     private final SessionAudit audit;
     private final UpstreamConnector upstream;
@@ -95,7 +97,9 @@ public final class Bastion implements AutoCloseable {
         CoreModuleProperties.SOCKET_KEEPALIVE.set(sshd, true);
         // VS Code opens many forwarding channels, but not thousands: bound what one connection can hold
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(sshd, 256);
-        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "Ferry");
+        // The OpenSSH client turns on its protocol extensions only for a server whose version starts with
+        // "OpenSSH" (compat.c): without eow@openssh.com, `ssh vps@bastion cmd | head` never ends in plain mode
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, IDENTIFICATION);
         try {
             sshd.start();
         } catch (IOException | RuntimeException e) {
