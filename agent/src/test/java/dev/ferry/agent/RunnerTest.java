@@ -2,12 +2,12 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.docker.DockerRuntime;
 import dev.ferry.agent.docker.ImageInfo;
-import dev.ferry.agent.host.ContainerState;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.HeartbeatRequest;
 import dev.ferry.agent.testing.FakeHost;
 import dev.ferry.agent.testing.FakeRuntime;
 import dev.ferry.agent.testing.Waits;
+import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.HeartbeatRequest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,8 +1,8 @@
 package dev.ferry.agent.reconcile;
 
 import dev.ferry.agent.docker.ManagedContainer;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.DesiredVps;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
 
 import java.util.Objects;
 

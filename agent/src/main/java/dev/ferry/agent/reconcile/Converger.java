@@ -6,9 +6,9 @@ import dev.ferry.agent.docker.ContainerSpec;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.docker.ManagedContainer;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.DesiredVps;
 import dev.ferry.agent.onstart.OnStartStep;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,12 +2,12 @@ package dev.ferry.agent.reconcile;
 
 import dev.ferry.agent.docker.ExecResult;
 import dev.ferry.agent.docker.ImageInfo;
-import dev.ferry.agent.host.ContainerReport;
-import dev.ferry.agent.host.ContainerState;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.DesiredVps;
-import dev.ferry.agent.host.HeartbeatRequest;
 import dev.ferry.agent.testing.FakeRuntime;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
+import dev.ferry.protocol.HeartbeatRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

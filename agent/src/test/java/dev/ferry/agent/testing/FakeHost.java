@@ -1,16 +1,16 @@
 package dev.ferry.agent.testing;
 
-import dev.ferry.agent.host.ContainerReport;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.DesiredVps;
-import dev.ferry.agent.host.HeartbeatAnswer;
-import dev.ferry.agent.host.HeartbeatRequest;
 import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HostLink;
 import dev.ferry.agent.host.NotRegisteredException;
-import dev.ferry.agent.host.RegisterAnswer;
 import dev.ferry.agent.host.SupersededException;
-import dev.ferry.agent.host.RegisterRequest;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
+import dev.ferry.protocol.HeartbeatAnswer;
+import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.protocol.RegisterAnswer;
+import dev.ferry.protocol.RegisterRequest;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.ferry.agent.host;
+package dev.ferry.protocol;
 
 /**
  * The Host's answer to a registration.

@@ -1,6 +1,7 @@
-package dev.ferry.agent.host;
+package dev.ferry.protocol;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The Host's answer to a heartbeat: the desired state of every VPS assigned to this runner. A VPS that is
@@ -10,6 +11,6 @@ import java.util.List;
  */
 public record HeartbeatAnswer(List<DesiredVps> vps) {
     public HeartbeatAnswer {
-        vps = vps == null ? List.of() : List.copyOf(vps);
+        vps = vps == null ? List.of() : vps.stream().filter(Objects::nonNull).toList();
     }
 }

@@ -1,11 +1,11 @@
-package dev.ferry.agent.host;
+package dev.ferry.protocol;
 
 /**
  * One VPS container as the runner sees it, in a heartbeat.
  *
  * @param vpsId       the VPS id (decimal snowflake, as a string)
  * @param containerId the Docker container id, null when there is no container
- * @param state       see {@link ContainerState}
+ * @param state       see {@link ContainerState}; absent reads as {@link ContainerState#UNKNOWN}
  * @param sshPort     the host port published for the container's port 22 on the advertised address, or null
  * @param sshReady    an SSH banner answered on advertised address : sshPort during this heartbeat
  * @param error       the sentence for the user when {@code state} is failed, else null
@@ -13,4 +13,7 @@ package dev.ferry.agent.host;
  */
 public record ContainerReport(String vpsId, String containerId, ContainerState state, Integer sshPort,
                               boolean sshReady, String error, String startedAt) {
+    public ContainerReport {
+        state = state == null ? ContainerState.UNKNOWN : state;
+    }
 }
