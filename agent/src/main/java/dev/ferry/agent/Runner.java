@@ -169,6 +169,7 @@ public final class Runner implements AutoCloseable {
             hostState(false, e.getMessage());
             return interval;
         }
+        reconciler.userCaKeys(answer.userCaKeys());
         if (request.docker().ok()) {
             reconciler.apply(answer.vps());
         }
@@ -192,6 +193,7 @@ public final class Runner implements AutoCloseable {
             RegisterAnswer a = host.register(new RegisterRequest(config.name(), config.advertise(), cpus, memory, docker));
             hostState(true, null);
             reconciler.registry(a.registryId());
+            reconciler.userCaKeys(a.userCaKeys());
             session = a.session();
             Duration asked = Duration.ofSeconds(a.heartbeatSeconds());
             interval = a.heartbeatSeconds() > 0 && asked.compareTo(config.heartbeat()) < 0 ? asked : config.heartbeat();

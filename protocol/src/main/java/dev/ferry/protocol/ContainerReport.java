@@ -10,9 +10,11 @@ package dev.ferry.protocol;
  * @param sshReady    an SSH banner answered on advertised address : sshPort during this heartbeat
  * @param error       the sentence for the user when {@code state} is failed, else null
  * @param startedAt   when Docker last started the container (ISO-8601 instant), or null
+ * @param hostKey     the container sshd's host public key as the start-up step read it ({@code type base64},
+ *                    no comment), or null when not known (yet); the bastion expects it in plain mode
  */
 public record ContainerReport(String vpsId, String containerId, ContainerState state, Integer sshPort,
-                              boolean sshReady, String error, String startedAt) {
+                              boolean sshReady, String error, String startedAt, String hostKey) {
     public ContainerReport {
         state = state == null ? ContainerState.UNKNOWN : state;
     }

@@ -1,5 +1,8 @@
 package dev.ferry.protocol;
 
+import java.util.List;
+import java.util.Objects;
+
 /**
  * The Host's answer to a registration.
  *
@@ -8,6 +11,12 @@ package dev.ferry.protocol;
  *                         containers of this registry that the Host no longer lists are removed
  * @param session          this registration: heartbeats carry it; the Host refuses those of an older
  *                         registration of the same name (another process registered since)
+ * @param userCaKeys       the Host's user CA public keys (OpenSSH lines): every VPS sshd trusts them for
+ *                         certificate logins ({@code TrustedUserCAKeys}), which is how the bastion logs in
+ *                         in plain mode; empty when the Host has none
  */
-public record RegisterAnswer(int heartbeatSeconds, String registryId, String session) {
+public record RegisterAnswer(int heartbeatSeconds, String registryId, String session, List<String> userCaKeys) {
+    public RegisterAnswer {
+        userCaKeys = userCaKeys == null ? List.of() : userCaKeys.stream().filter(Objects::nonNull).toList();
+    }
 }

@@ -94,7 +94,7 @@ class HttpHostLinkTest {
                  "next_version": true}""";
         HeartbeatAnswer a = link("/prefix/").heartbeat("r1", new HeartbeatRequest(DockerStatus.up("20.10.24"),
                 List.of(new ContainerReport("7530000000000000001", "abc", ContainerState.RUNNING, 32768, true, null,
-                        "2026-11-23T12:00:00Z"))));
+                        "2026-11-23T12:00:00Z", null))));
         DesiredVps d = a.vps().get(0);
         assertEquals("7530000000000000001", d.vpsId());
         assertEquals(1.5, d.cpus());

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.fleet;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.Text;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.NewVps;
@@ -9,6 +10,8 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.HostKeyLine;
+import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
@@ -43,14 +46,25 @@ public final class Fleet {
     private final VpsRegistry vps;
     private final RunnerRegistry runners;
     private final Clock clock;
+    private final List<String> userCaKeys;
 
     private final Object placing = new Object();
 
-    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock) {
+    /**
+     * @param userCaKeys the user CA public keys (OpenSSH lines) runners install in every VPS sshd as
+     *                   {@code TrustedUserCAKeys}, so that the bastion's certificates log in (plain mode)
+     */
+    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock, List<String> userCaKeys) {
         this.vps = vps;
         this.runners = runners;
         this.clock = clock;
+        this.userCaKeys = List.copyOf(userCaKeys);
         runners.heardAllOnlineAt(clock.instant());
+    }
+
+    /** A fleet whose runners are given no user CA: their VPS accept no certificate logins. */
+    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock) {
+        this(vps, runners, clock, List.of());
     }
 
     public RunnerRegistry runners() {
@@ -154,7 +168,7 @@ public final class Fleet {
         DockerStatus d = docker(r.docker());
         String session = UUID.randomUUID().toString();
         runners.register(name, address, r.cpus(), r.memoryBytes(), d.ok(), d.error(), session, clock.instant());
-        return new RegisterAnswer(HEARTBEAT_SECONDS, runners.registryId(), session);
+        return new RegisterAnswer(HEARTBEAT_SECONDS, runners.registryId(), session, userCaKeys);
     }
 
     /** A runner that says nothing about Docker is taken as one whose Docker does not answer. */
@@ -172,13 +186,30 @@ public final class Fleet {
                 .collect(Collectors.toMap(c -> Long.parseLong(c.vpsId()), Function.identity(), (a, b) -> a));
         List<DesiredVps> desired = new ArrayList<>();
         for (Vps v : vps.onRunner(runner.name())) {
+            ContainerReport report = reports.get(v.id());
+            if (report != null && report.hostKey() != null) {
+                recordHostKey(runner, v, report.hostKey());
+            }
             // without Docker the runner sees no containers: that means "unknown", not "gone"
-            Vps now = d.ok() ? observe(runner, v, Optional.ofNullable(reports.get(v.id()))) : v;
+            Vps now = d.ok() ? observe(runner, v, Optional.ofNullable(report)) : v;
             List<String> keys = vps.keys(VpsRef.ofId(v.id())).stream().map(VpsKey::key).map(SshPublicKey::toOpenSsh)
                     .toList();
             desired.add(RunnerWords.desired(now, keys));
         }
-        return new HeartbeatAnswer(desired);
+        return new HeartbeatAnswer(desired, userCaKeys);
+    }
+
+    /**
+     * Keeps the host key a runner reports for a VPS placed on it (only such VPS are looked at). The runner
+     * relays what a tenant's container printed: a value that is not one valid public key is dropped.
+     */
+    private void recordHostKey(Runner runner, Vps v, String reported) {
+        try {
+            vps.replaceHostKey(v.id(), HostKeyLine.normalize(reported));
+        } catch (KeyFormatException e) {
+            log.warn("vps {}: runner {} reported a host key that is not one ({} characters), not stored: {}", v.id(),
+                    runner.name(), reported.length(), Text.printable(e.getMessage(), 200));
+        }
     }
 
     private Vps observe(Runner runner, Vps v, Optional<ContainerReport> report) {

@@ -63,7 +63,7 @@ class FleetTest {
 
     private HeartbeatAnswer report(Vps v, String state, Integer port, boolean ready, String error) {
         return fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of(new ContainerReport(
-                Long.toString(v.id()), "c1", ContainerState.of(state), port, ready, error, null))));
+                Long.toString(v.id()), "c1", ContainerState.of(state), port, ready, error, null, null))));
     }
 
     private Vps now(Vps v) {
