@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.host.Host;
 import dev.ferry.keys.SshPublicKey;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,22 @@ class RunnerApiTest {
         assertEquals("running", d.get("state").asText());
         assertEquals(alice.toOpenSsh(), d.get("authorized_keys").get(0).asText());
         assertEquals("running", api.call("GET", "/api/v1/vps/" + id, null).body().get("status").asText());
+    }
+
+    @Test
+    void runnersLearnTheUserCaAndTheirReportedHostKeyIsStored() throws Exception {
+        String ca = Host.userCaLine(api.host.userCa());
+        ApiTestSupport.Reply reg = register();
+        assertEquals(ca, reg.body().get("user_ca_keys").get(0).asText());
+        String id = create();
+        SshPublicKey hostKey = TestKeys.ed25519("root@vps");
+        String report = report(id, "running", true).replace("}", ", \"host_key\": \"" + hostKey.toOpenSsh() + "\"}");
+        ApiTestSupport.Reply hb = heartbeat(reg.body().get("session").asText(), report);
+        assertEquals(200, hb.status(), hb.body().toString());
+        assertEquals(ca, hb.body().get("user_ca_keys").get(0).asText());
+        assertEquals(1, hb.body().get("user_ca_keys").size());
+        assertEquals(hostKey.type() + " " + hostKey.base64(),
+                api.call("GET", "/api/v1/vps/" + id, null).body().get("host_key").asText());
     }
 
     @Test

@@ -311,6 +311,55 @@ class FleetTest {
         assertEquals(FerryException.Kind.UNAVAILABLE, none.kind());
     }
 
+    private HeartbeatAnswer reportHostKey(String runner, Vps v, String hostKey) {
+        return fleet.heartbeat(runner, new HeartbeatRequest(DOCKER_OK, List.of(new ContainerReport(
+                Long.toString(v.id()), "c1", ContainerState.RUNNING, 32768, true, null, null, hostKey))));
+    }
+
+    @Test
+    void registrationsAndHeartbeatsCarryTheUserCaKeys() {
+        String ca = TestKeys.ed25519("ferry-user-ca").toOpenSsh();
+        fleet = new Fleet(registry, registry.runners(), clock, List.of(ca));
+        assertEquals(List.of(ca), fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK))
+                .userCaKeys());
+        create("web");
+        assertEquals(List.of(ca), fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of())).userCaKeys());
+    }
+
+    @Test
+    void keepsTheHostKeyItsRunnerReportsWithoutTheComment() {
+        Vps v = create("web");
+        SshPublicKey hostKey = TestKeys.ed25519("root@web");
+        String line = hostKey.type() + " " + hostKey.base64();
+        reportHostKey("r1", v, hostKey.toOpenSsh());
+        assertEquals(line, now(v).hostKey());
+        reportHostKey("r1", v, null);
+        assertEquals(line, now(v).hostKey(), "a report without a key (an agent just restarted) forgets nothing");
+        SshPublicKey remade = TestKeys.ed25519("root@web");
+        reportHostKey("r1", v, remade.toOpenSsh());
+        assertEquals(remade.type() + " " + remade.base64(), now(v).hostKey(), "a container made again has new keys");
+    }
+
+    @Test
+    void aHostKeyThatIsNotOneIsNotStoredAndTheHeartbeatGoesOn() {
+        Vps v = create("web");
+        HeartbeatAnswer a = reportHostKey("r1", v, "ssh-ed25519 bm90IGEga2V5 \u202e evil");
+        assertNull(now(v).hostKey());
+        assertEquals(VpsStatus.RUNNING, now(v).status(), "the rest of the report counts");
+        assertEquals(1, a.vps().size());
+        reportHostKey("r1", v, TestKeys.ed25519("x").toOpenSsh() + " " + "c".repeat(5000));
+        assertNull(now(v).hostKey(), "oversized");
+    }
+
+    @Test
+    void aRunnerCannotSetTheHostKeyOfAnotherRunnersVps() {
+        Vps v = create("web");
+        fleet.register(new RegisterRequest("r2", "127.0.0.2", 2, 8L << 30, DOCKER_OK));
+        reportHostKey("r2", v, TestKeys.ed25519("intruder").toOpenSsh());
+        assertNull(now(v).hostKey());
+        assertEquals(VpsStatus.ASSIGNING, now(v).status(), "nor anything else of it");
+    }
+
     @Test
     void aHeartbeatFromAnUnknownRunnerIsNotFound() {
         FerryException e = assertThrows(FerryException.class, () -> fleet.heartbeat("r2",
