@@ -4,17 +4,17 @@ import dev.ferry.agent.docker.ContainerRuntime;
 import dev.ferry.agent.docker.DockerRuntime;
 import dev.ferry.agent.docker.EngineInfo;
 import dev.ferry.agent.docker.EngineUnreachableException;
-import dev.ferry.agent.host.DockerStatus;
-import dev.ferry.agent.host.HeartbeatAnswer;
-import dev.ferry.agent.host.HeartbeatRequest;
 import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HostLink;
 import dev.ferry.agent.host.HttpHostLink;
 import dev.ferry.agent.host.NotRegisteredException;
 import dev.ferry.agent.host.SupersededException;
-import dev.ferry.agent.host.RegisterAnswer;
-import dev.ferry.agent.host.RegisterRequest;
 import dev.ferry.agent.reconcile.Reconciler;
+import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.HeartbeatAnswer;
+import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.protocol.RegisterAnswer;
+import dev.ferry.protocol.RegisterRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,6 +169,7 @@ public final class Runner implements AutoCloseable {
             hostState(false, e.getMessage());
             return interval;
         }
+        reconciler.userCaKeys(answer.userCaKeys());
         if (request.docker().ok()) {
             reconciler.apply(answer.vps());
         }
@@ -192,6 +193,7 @@ public final class Runner implements AutoCloseable {
             RegisterAnswer a = host.register(new RegisterRequest(config.name(), config.advertise(), cpus, memory, docker));
             hostState(true, null);
             reconciler.registry(a.registryId());
+            reconciler.userCaKeys(a.userCaKeys());
             session = a.session();
             Duration asked = Duration.ofSeconds(a.heartbeatSeconds());
             interval = a.heartbeatSeconds() > 0 && asked.compareTo(config.heartbeat()) < 0 ? asked : config.heartbeat();

@@ -3,12 +3,13 @@ package dev.ferry.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.agent.docker.DockerRuntime;
-import dev.ferry.agent.host.ContainerReport;
-import dev.ferry.agent.host.ContainerState;
-import dev.ferry.agent.host.DesiredState;
 import dev.ferry.agent.onstart.SshBanner;
 import dev.ferry.agent.testing.DockerTestSupport;
 import dev.ferry.agent.testing.FakeHost;
+import dev.ferry.keys.HostKeyLine;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DesiredState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,7 @@ import java.util.List;
 
 import static dev.ferry.agent.testing.DockerTestSupport.ENTRYPOINT_ONLY_IMAGE;
 import static dev.ferry.agent.testing.DockerTestSupport.NO_SSHD_IMAGE;
+import static dev.ferry.agent.testing.DockerTestSupport.OWN_SSHD_IMAGE;
 import static dev.ferry.agent.testing.DockerTestSupport.SSHD_IMAGE;
 import static dev.ferry.agent.testing.DockerTestSupport.docker;
 import static dev.ferry.agent.testing.DockerTestSupport.publicKey;
@@ -120,6 +122,49 @@ class RunnerDockerTest {
         assertTrue(log.contains("sshd started"), log);
         assertEquals("600", docker("exec", "ferry-vps-" + id, "stat", "-c", "%a", "/root/.ssh/authorized_keys")
                 .ok().out().strip());
+    }
+
+    @Test
+    void theUserCaIsTrustedAndTheContainersHostKeyIsReported() {
+        Path ca = DockerTestSupport.newKey(keys, "user-ca-" + runnerName);
+        Path certified = DockerTestSupport.newKey(keys, "certified-" + runnerName);
+        host.userCaKeys = List.of(publicKey(ca));
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+        ContainerReport r = awaitRunning(host, id);
+        String container = "ferry-vps-" + id;
+
+        assertEquals(publicKey(ca), docker("exec", container, "cat", "/etc/ssh/ferry_user_ca_keys.pub").ok().out()
+                .strip());
+        String config = docker("exec", container, "cat", "/etc/ssh/ferry_sshd_config").ok().out();
+        assertTrue(config.contains("\nTrustedUserCAKeys /etc/ssh/ferry_user_ca_keys.pub\n"), config);
+        assertNotEquals(0, ssh(certified, r.sshPort(), "true").code(), "its key alone is not authorized");
+        DockerTestSupport.certify(ca, certified);
+        assertEquals("cert root\n", ssh(certified, r.sshPort(), "echo cert $(id -un)").ok().out(),
+                "a certificate of the user CA logs in");
+
+        String file = docker("exec", container, "cat", "/etc/ssh/ssh_host_ed25519_key.pub").ok().out();
+        assertEquals(HostKeyLine.normalize(file), r.hostKey());
+        assertTrue(r.hostKey().startsWith("ssh-ed25519 ") && r.hostKey().split(" ").length == 2, r.hostKey());
+    }
+
+    @Test
+    void anImageRunningItsOwnSshdAsPid1TrustsTheUserCaToo() {
+        Path ca = DockerTestSupport.newKey(keys, "user-ca-own-" + runnerName);
+        Path certified = DockerTestSupport.newKey(keys, "certified-own-" + runnerName);
+        DockerTestSupport.certify(ca, certified);
+        host.userCaKeys = List.of(publicKey(ca));
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, OWN_SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+        ContainerReport r = awaitRunning(host, id);
+        String container = "ferry-vps-" + id;
+        String pid1 = docker("exec", container, "cat", "/proc/1/cmdline").ok().out();
+        assertTrue(pid1.contains("sshd"), "the image's sshd is pid 1: " + pid1);
+        String config = docker("exec", container, "cat", "/etc/ssh/sshd_config").ok().out();
+        assertTrue(config.contains("\nTrustedUserCAKeys /etc/ssh/ferry_user_ca_keys.pub\n"), config);
+        assertEquals("cert\n", ssh(certified, r.sshPort(), "echo cert").ok().out());
+        assertEquals(HostKeyLine.normalize(docker("exec", container, "cat", "/etc/ssh/ssh_host_ed25519_key.pub").ok()
+                .out()), r.hostKey());
     }
 
     @Test

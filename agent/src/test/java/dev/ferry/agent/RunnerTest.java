@@ -2,12 +2,12 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.docker.DockerRuntime;
 import dev.ferry.agent.docker.ImageInfo;
-import dev.ferry.agent.host.ContainerState;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.HeartbeatRequest;
 import dev.ferry.agent.testing.FakeHost;
 import dev.ferry.agent.testing.FakeRuntime;
 import dev.ferry.agent.testing.Waits;
+import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.HeartbeatRequest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -47,6 +47,25 @@ class RunnerTest {
             host.await("201", WAIT, "starting", r -> r.state() == ContainerState.STARTING && r.sshPort() != null);
         }
         assertEquals("running", docker.box("ferry-vps-201").status, "close() leaves containers running");
+    }
+
+    @Test
+    void theHostsUserCaKeysReachTheStepAndTheirChangeRunsItAgain() {
+        String ca1 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKYpNUXh6XUJn0ifTzQit7l75EEoAHPjAfj/YcXu9CHN ferry-user-ca";
+        String ca2 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKs3j73g8Yv1F5heTq/NT2s+Rq47V3sWGPAiHeK9VfE9 ferry-user-ca";
+        FakeHost host = new FakeHost();
+        host.userCaKeys = List.of(ca1);
+        FakeRuntime docker = new FakeRuntime();
+        docker.images.put("img:1", new ImageInfo(List.of(), List.of()));
+        host.want("202", "img:1", DesiredState.RUNNING, List.of());
+        try (Runner runner = Runner.start(config(null), host, docker)) {
+            Waits.until(WAIT, "the step ran", () -> !docker.execs.isEmpty());
+            assertEquals(ca1, docker.execs.get(0).get("FERRY_TRUSTED_USER_CA_KEYS"));
+            host.userCaKeys = List.of(ca2);
+            Waits.until(WAIT, "the step ran again for the new CA", () -> docker.execs.stream()
+                    .anyMatch(env -> ca2.equals(env.get("FERRY_TRUSTED_USER_CA_KEYS"))));
+            assertTrue(runner.registered());
+        }
     }
 
     @Test

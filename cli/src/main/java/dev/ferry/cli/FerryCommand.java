@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.cli.ca.CaCommand;
 import dev.ferry.cli.node.NodeCommand;
 import dev.ferry.cli.vps.VpsCommand;
 import picocli.CommandLine.Command;
@@ -7,7 +8,8 @@ import picocli.CommandLine.Command;
 /** {@code ferry}: the top-level command. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH jump server for container VPS fleets.",
-        subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, VpsCommand.class, NodeCommand.class})
+        subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, VpsCommand.class, NodeCommand.class,
+                CaCommand.class})
 public final class FerryCommand {
     private final Env env;
 

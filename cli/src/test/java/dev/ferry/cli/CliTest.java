@@ -93,6 +93,51 @@ class CliTest {
     }
 
     @Test
+    void addTakesTheHostKeyAndStatusShowsItsFingerprint() throws Exception {
+        SshPublicKey hostKey = SshPublicKey.of(KeyPairs.generate().getPublic(), "root@vps");
+        Path file = home.resolve("ssh_host_ed25519_key.pub");
+        PrivateKeyFiles.writePublic(file, hostKey);
+        CliTestSupport.Result add = ferry("vps", "add", "--endpoint", "127.0.0.1:2200", "--name", "ext",
+                "--ssh-key", aliceFile.toString(), "--host-key", file.toString());
+        assertEquals(0, add.code(), add.toString());
+        CliTestSupport.Result status = ferry("vps", "status", "ext");
+        assertTrue(status.out().contains("host key:  ssh-ed25519 " + hostKey.fingerprint()), status.out());
+        JsonNode json = Json.MAPPER.readTree(ferry("vps", "status", "ext", "--json").out());
+        assertEquals(hostKey.type() + " " + hostKey.base64(), json.get("host_key").asText());
+
+        SshPublicKey other = SshPublicKey.of(KeyPairs.generate().getPublic(), "root@other");
+        CliTestSupport.Result byString = ferry("vps", "add", "--endpoint", "127.0.0.1:2201", "--name", "ext2",
+                "--ssh-key", aliceFile.toString(), "--host-key-string", other.toOpenSsh());
+        assertEquals(0, byString.code(), byString.toString());
+        assertTrue(ferry("vps", "status", "ext2").out().contains(other.fingerprint()));
+        addVps("plain");
+        assertTrue(ferry("vps", "status", "plain").out().contains("host key:  - (recorded at the bastion's first"),
+                "an external VPS without one says how it gets one");
+    }
+
+    @Test
+    void aBadHostKeyIsNamedAndNothingIsRegistered() {
+        CliTestSupport.Result r = ferry("vps", "add", "--endpoint", "127.0.0.1:22", "--ssh-key", aliceFile.toString(),
+                "--host-key-string", "ssh-ed25519 bm90IGEga2V5");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertTrue(r.err().startsWith("ferry: --host-key-string: "), r.err());
+        CliTestSupport.Result both = ferry("vps", "add", "--endpoint", "127.0.0.1:22", "--ssh-key",
+                aliceFile.toString(), "--host-key-string", alice.toOpenSsh(), "--host-key", aliceFile.toString());
+        assertEquals(ExitCodes.USAGE, both.code(), both.toString());
+        assertTrue(ferry("vps", "list", "--json").out().contains("\"vps\" : [ ]"), "nothing was registered");
+    }
+
+    @Test
+    void caUserKeyPrintsTheHostsUserCaAsOneLine() throws Exception {
+        CliTestSupport.Result r = ferry("ca", "user-key");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(Host.userCaLine(host.userCa()) + "\n", r.out());
+        assertTrue(r.out().startsWith("ssh-ed25519 ") && r.out().strip().endsWith(" ferry-user-ca"), r.out());
+        JsonNode json = Json.MAPPER.readTree(ferry("ca", "user-key", "--json").out());
+        assertEquals(Host.userCaLine(host.userCa()), json.get("public_key").asText());
+    }
+
+    @Test
     void managesKeys() {
         String id = addVps("web");
         SshPublicKey bob = SshPublicKey.of(KeyPairs.generate().getPublic(), "bob");

@@ -1,5 +1,10 @@
 package dev.ferry.agent.host;
 
+import dev.ferry.protocol.HeartbeatAnswer;
+import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.protocol.RegisterAnswer;
+import dev.ferry.protocol.RegisterRequest;
+
 /**
  * The runner's side of the runner protocol: the two calls it makes to the Host. The real one is
  * {@link HttpHostLink}; tests of the reconcile logic use a hand-written fake.

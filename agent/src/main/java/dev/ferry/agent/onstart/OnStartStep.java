@@ -4,6 +4,7 @@ import dev.ferry.agent.docker.ContainerRuntime;
 import dev.ferry.agent.docker.ContainerRuntimeException;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ExecResult;
+import dev.ferry.keys.HostKeyLine;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
 import org.slf4j.Logger;
@@ -33,6 +34,8 @@ public final class OnStartStep {
     public static final String LOG_FILE = "/var/log/ferry-onstart.log";
     /** Ferry's sshd configuration inside the container. */
     public static final String SSHD_CONFIG = "/etc/ssh/ferry_sshd_config";
+    /** The script's line that carries sshd's host public key. */
+    public static final String HOST_KEY_MARKER = "ferry-host-key: ";
     /** Generating host keys takes a second or two; a VPS that needs longer is in trouble anyway. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -60,8 +63,14 @@ public final class OnStartStep {
     /**
      * @param outcome how it ended
      * @param message the sentence for the user when it did not end OK, else null
+     * @param hostKey the container sshd's host public key ({@code type base64}, checked) when it ended OK and
+     *                the container reported a valid one, else null
      */
-    public record Result(Outcome outcome, String message) {
+    public record Result(Outcome outcome, String message, String hostKey) {
+        /** A run that did not end OK. */
+        static Result failed(Outcome outcome, String message) {
+            return new Result(outcome, message, null);
+        }
     }
 
     /** @return the sentence a VPS's user reads when its image has no sshd */
@@ -96,17 +105,17 @@ public final class OnStartStep {
             throw e;
         } catch (ContainerRuntimeException e) {
             // Usually a container that exited at once, or an image without /bin/sh.
-            return new Result(Outcome.FAILED, "Ferry's start-up step could not run in the container ("
+            return Result.failed(Outcome.FAILED, "Ferry's start-up step could not run in the container ("
                     + e.getMessage() + "); it needs a running container with /bin/sh");
         }
         if (r.exitCode() == 0) {
             log.debug("vps {}: start-up step output:\n{}", vpsId, r.output());
-            return new Result(Outcome.OK, null);
+            return new Result(Outcome.OK, null, hostKey(vpsId, r.output()));
         }
         if (r.exitCode() == EXIT_NO_SSHD) {
-            return new Result(Outcome.NO_SSHD, noSshdMessage(image));
+            return Result.failed(Outcome.NO_SSHD, noSshdMessage(image));
         }
-        return new Result(Outcome.FAILED, "Ferry's start-up step failed in the container (exit " + r.exitCode()
+        return Result.failed(Outcome.FAILED, "Ferry's start-up step failed in the container (exit " + r.exitCode()
                 + "): " + lastError(r.output()) + " (details in " + LOG_FILE + " in the container)");
     }
 
@@ -124,6 +133,37 @@ public final class OnStartStep {
             }
         }
         return out;
+    }
+
+    /**
+     * The host key of the script's last marker line, checked and without its comment. The container is a
+     * tenant's and may print anything: what is not one bounded, valid public key is dropped and logged.
+     *
+     * @return {@code type base64}, or null when there is none or it is not a valid public key
+     */
+    static String hostKey(String vpsId, String output) {
+        String found = null;
+        for (String line : output.split("\n")) {
+            if (line.startsWith(HOST_KEY_MARKER)) {
+                found = line.substring(HOST_KEY_MARKER.length());
+            }
+        }
+        if (found == null) {
+            log.warn("vps {}: the start-up step reported no sshd host key", vpsId);
+            return null;
+        }
+        try {
+            return HostKeyLine.normalize(found);
+        } catch (KeyFormatException e) {
+            log.warn("vps {}: dropped the sshd host key the container reported ({} characters): {}", vpsId,
+                    found.length(), shorten(e.getMessage()));
+            return null;
+        }
+    }
+
+    private static String shorten(String s) {
+        String one = String.valueOf(s).replaceAll("[\\p{Cntrl}]", " ");
+        return one.length() <= 200 ? one : one.substring(0, 200) + "...";
     }
 
     /** The script prints {@code ... error: <sentence>} before it exits non-zero. */

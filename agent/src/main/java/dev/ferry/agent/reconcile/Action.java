@@ -1,9 +1,10 @@
 package dev.ferry.agent.reconcile;
 
 import dev.ferry.agent.docker.ManagedContainer;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.DesiredVps;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,8 +19,10 @@ enum Action {
      * @param c       the container now, or null when there is none
      * @param failure the VPS's standing failure, or null
      * @param step    the last successful start-up step in this VPS's container, or null
+     * @param userCaKeys the user CA keys the Host wants every VPS sshd to trust
      */
-    static Action plan(DesiredVps d, ManagedContainer c, Ledger.Failure failure, Ledger.StepDone step) {
+    static Action plan(DesiredVps d, ManagedContainer c, Ledger.Failure failure, Ledger.StepDone step,
+                       List<String> userCaKeys) {
         DesiredState want = d.state();
         if (want == DesiredState.REMOVED) {
             return c == null ? NONE : REMOVE;
@@ -45,7 +48,7 @@ enum Action {
         }
         if (c.isRunning()) {
             // The step goes first even for a VPS to be paused, so that it answers at once when resumed.
-            if (stepNeeded(d, c, step)) {
+            if (stepNeeded(d, c, step, userCaKeys)) {
                 return RUN_STEP;
             }
             return want == DesiredState.PAUSED ? PAUSE : NONE;
@@ -53,13 +56,16 @@ enum Action {
         return NONE; // restarting or removing: Docker is busy with it, look again next time
     }
 
-    /** The step runs once per start of the container (StartedAt), and again when the keys change. */
-    static boolean stepNeeded(DesiredVps d, ManagedContainer c, Ledger.StepDone step) {
+    /**
+     * The step runs once per start of the container (StartedAt), and again when the keys change: the VPS's
+     * authorized keys or the user CA keys (a new CA must reach sshd before the bastion signs with it).
+     */
+    static boolean stepNeeded(DesiredVps d, ManagedContainer c, Ledger.StepDone step, List<String> userCaKeys) {
         return step == null || !step.containerId().equals(c.id()) || !Objects.equals(step.startedAt(), c.startedAt())
-                || step.keysHash() != keysHash(d);
+                || step.keysHash() != keysHash(d, userCaKeys);
     }
 
-    static int keysHash(DesiredVps d) {
-        return d.authorizedKeys().hashCode();
+    static int keysHash(DesiredVps d, List<String> userCaKeys) {
+        return Objects.hash(d.authorizedKeys(), userCaKeys);
     }
 }

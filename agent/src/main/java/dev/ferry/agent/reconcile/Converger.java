@@ -6,9 +6,9 @@ import dev.ferry.agent.docker.ContainerSpec;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.docker.ManagedContainer;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.DesiredVps;
 import dev.ferry.agent.onstart.OnStartStep;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +49,7 @@ final class Converger {
     private final Duration stopTimeout;
     private final Duration pullTimeout;
     private volatile String registryId;
+    private volatile List<String> userCaKeys = List.of();
 
     Converger(String runner, String advertise, ContainerRuntime runtime, OnStartStep step, Ledger ledger,
               Clock clock, Duration stopTimeout, Duration pullTimeout) {
@@ -65,6 +66,14 @@ final class Converger {
     /** The Host registry's identity, from the registration: new containers are labelled with it. */
     void registry(String id) {
         registryId = id;
+    }
+
+    /**
+     * The user CA keys the Host wants every VPS sshd to trust (from its answers): a change runs the start-up
+     * step again in every running container.
+     */
+    void userCaKeys(List<String> keys) {
+        userCaKeys = List.copyOf(keys);
     }
 
     /**
@@ -110,7 +119,7 @@ final class Converger {
 
     /** @return the next action on the snapshot {@code seen}; cheap, no Docker call */
     Action plan(DesiredVps d, ManagedContainer seen) {
-        return Action.plan(d, seen, standingFailure(d), ledger.stepDone(d.vpsId()));
+        return Action.plan(d, seen, standingFailure(d), ledger.stepDone(d.vpsId()), userCaKeys);
     }
 
     /**
@@ -239,18 +248,24 @@ final class Converger {
 
     /** @return true when sshd now runs with the current keys */
     private boolean runStep(DesiredVps d, ManagedContainer c) {
-        OnStartStep.Result r = step.run(c.id(), d.vpsId(), d.image(), d.authorizedKeys(), List.of());
+        List<String> caKeys = userCaKeys;
+        OnStartStep.Result r = step.run(c.id(), d.vpsId(), d.image(), d.authorizedKeys(), caKeys);
         switch (r.outcome()) {
             case OK -> {
-                ledger.stepSucceeded(d.vpsId(), new Ledger.StepDone(c.id(), c.startedAt(), Action.keysHash(d)));
-                log.info("vps {}: start-up step done in {} ({} keys, started {})", d.vpsId(), c.name(),
-                        d.authorizedKeys().size(), c.startedAt());
+                ledger.stepSucceeded(d.vpsId(), new Ledger.StepDone(c.id(), c.startedAt(), Action.keysHash(d, caKeys),
+                        r.hostKey()));
+                log.info("vps {}: start-up step done in {} ({} keys, {} user CA keys, started {})", d.vpsId(),
+                        c.name(), d.authorizedKeys().size(), caKeys.size(), c.startedAt());
                 return true;
             }
             case NO_SSHD -> {
-                // Nothing is left running: the container is useless with this image.
-                fail(d, r.message(), null);
-                runtime.remove(c.id());
+                // Nothing is left running: the container is useless with this image. The failure is recorded
+                // once the removal has been tried, so that a VPS reported failed has no container left.
+                try {
+                    runtime.remove(c.id());
+                } finally {
+                    fail(d, r.message(), null);
+                }
                 return false;
             }
             default -> {

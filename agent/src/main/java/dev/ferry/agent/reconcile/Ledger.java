@@ -26,8 +26,13 @@ final class Ledger {
     record Failure(String error, String image, Instant retryAt) {
     }
 
-    /** The start-up step succeeded in this container for this start and these keys. */
-    record StepDone(String containerId, Instant startedAt, int keysHash) {
+    /**
+     * The start-up step succeeded in this container for this start and these keys.
+     *
+     * @param keysHash of the authorized keys and user CA keys it installed (see {@link Action#keysHash})
+     * @param hostKey  the container sshd's host key the step reported, checked, or null
+     */
+    record StepDone(String containerId, Instant startedAt, int keysHash, String hostKey) {
     }
 
     /** Failed start-up steps for one start of one container. */

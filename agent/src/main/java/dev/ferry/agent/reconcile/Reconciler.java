@@ -3,14 +3,14 @@ package dev.ferry.agent.reconcile;
 import dev.ferry.agent.docker.ContainerRuntime;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ManagedContainer;
-import dev.ferry.agent.host.ContainerReport;
-import dev.ferry.agent.host.ContainerState;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.DesiredVps;
-import dev.ferry.agent.host.DockerStatus;
-import dev.ferry.agent.host.HeartbeatRequest;
 import dev.ferry.agent.onstart.OnStartStep;
 import dev.ferry.agent.onstart.SshBanner;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
+import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.HeartbeatRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +96,14 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /**
+     * The user CA public keys (OpenSSH lines) the Host wants every VPS sshd to trust for certificate logins,
+     * from its latest answer. A change runs the start-up step again in the running containers.
+     */
+    public void userCaKeys(List<String> keys) {
+        converger.userCaKeys(keys);
+    }
+
+    /**
      * Looks at Docker now and builds the heartbeat. Never throws for Docker trouble: an engine that does not
      * answer is reported as such, with no containers, since none can be known.
      */
@@ -148,8 +156,10 @@ public final class Reconciler implements AutoCloseable {
     private ContainerReport report(String vpsId, ManagedContainer c, boolean sshReady) {
         Ledger.Failure f = ledger.failure(vpsId);
         String started = c.startedAt() == null ? null : c.startedAt().toString();
+        String hostKey = hostKey(vpsId, c);
         if (f != null) {
-            return new ContainerReport(vpsId, c.id(), ContainerState.FAILED, c.sshPort(), false, f.error(), started);
+            return new ContainerReport(vpsId, c.id(), ContainerState.FAILED, c.sshPort(), false, f.error(), started,
+                    hostKey);
         }
         ContainerState state = switch (c.status()) {
             case "running" -> sshReady && stepNotBehind(vpsId, c) ? ContainerState.RUNNING : ContainerState.STARTING;
@@ -157,7 +167,14 @@ public final class Reconciler implements AutoCloseable {
             case "created", "restarting" -> ContainerState.STARTING;
             default -> ContainerState.STOPPED;
         };
-        return new ContainerReport(vpsId, c.id(), state, c.sshPort(), state == ContainerState.RUNNING, null, started);
+        return new ContainerReport(vpsId, c.id(), state, c.sshPort(), state == ContainerState.RUNNING, null, started,
+                hostKey);
+    }
+
+    /** The host key the start-up step last reported in this container (it keeps its keys across restarts). */
+    private String hostKey(String vpsId, ManagedContainer c) {
+        Ledger.StepDone done = ledger.stepDone(vpsId);
+        return done != null && done.containerId().equals(c.id()) ? done.hostKey() : null;
     }
 
     /**
@@ -188,7 +205,7 @@ public final class Reconciler implements AutoCloseable {
         } else {
             return null;
         }
-        return new ContainerReport(d.vpsId(), null, state, null, false, f == null ? null : f.error(), null);
+        return new ContainerReport(d.vpsId(), null, state, null, false, f == null ? null : f.error(), null, null);
     }
 
     /** All checks at once, so the slowest VPS costs one timeout, not one each. */

@@ -9,6 +9,8 @@
 #   FERRY_VPS_ID                  for the log
 # Exit codes (the runner maps them to the VPS's error): 0 sshd runs with Ferry's config,
 #   3 the image has no sshd, 4 sshd did not start, 5 another step failed.
+# Output: on success, a last line "ferry-host-key: <line>" with sshd's host public key (ed25519, else ecdsa,
+#   else rsa), which the runner checks and reports so that the bastion knows what to expect.
 # POSIX sh only: images differ, and a minimal one has no bash, pgrep or awk.
 set -u
 umask 022
@@ -196,5 +198,12 @@ else
     fail 4 "sshd did not start (exit $status): $out $why"
   fi
 fi
+# 7. The host key the bastion is to expect. The runner parses and bounds it: nothing here is trusted.
+for type in ed25519 ecdsa rsa; do
+  if [ -s "/etc/ssh/ssh_host_${type}_key.pub" ]; then
+    printf 'ferry-host-key: %s\n' "$(sed -n 1p "/etc/ssh/ssh_host_${type}_key.pub")"
+    break
+  fi
+done
 log "start-up step done"
 exit 0

@@ -3,6 +3,15 @@ package dev.ferry.agent.host;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
+import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.HeartbeatAnswer;
+import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.protocol.RegisterAnswer;
+import dev.ferry.protocol.RegisterRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +94,7 @@ class HttpHostLinkTest {
                  "next_version": true}""";
         HeartbeatAnswer a = link("/prefix/").heartbeat("r1", new HeartbeatRequest(DockerStatus.up("20.10.24"),
                 List.of(new ContainerReport("7530000000000000001", "abc", ContainerState.RUNNING, 32768, true, null,
-                        "2026-11-23T12:00:00Z"))));
+                        "2026-11-23T12:00:00Z", null))));
         DesiredVps d = a.vps().get(0);
         assertEquals("7530000000000000001", d.vpsId());
         assertEquals(1.5, d.cpus());

@@ -2,12 +2,13 @@ package dev.ferry.agent.reconcile;
 
 import dev.ferry.agent.docker.ExecResult;
 import dev.ferry.agent.docker.ImageInfo;
-import dev.ferry.agent.host.ContainerReport;
-import dev.ferry.agent.host.ContainerState;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.DesiredVps;
-import dev.ferry.agent.host.HeartbeatRequest;
+import dev.ferry.agent.onstart.OnStartStep;
 import dev.ferry.agent.testing.FakeRuntime;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
+import dev.ferry.protocol.HeartbeatRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -281,6 +282,51 @@ class ReconcilerTest {
         beat(rekeyed);
         assertEquals(3, docker.execs.size());
         assertEquals(KEY1 + "\n" + KEY2, docker.execs.get(2).get("FERRY_AUTHORIZED_KEYS"));
+    }
+
+    @Test
+    void theUserCaKeysReachTheContainerAndAChangeRunsTheStepAgain() {
+        String ca = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKs3j73g8Yv1F5heTq/NT2s+Rq47V3sWGPAiHeK9VfE9 ferry-user-ca";
+        reconciler.userCaKeys(List.of(ca));
+        DesiredVps d = vps("120", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        assertEquals(1, docker.execs.size());
+        assertEquals(ca, docker.execs.get(0).get("FERRY_TRUSTED_USER_CA_KEYS"));
+        reconciler.userCaKeys(List.of(ca));
+        beat(d);
+        assertEquals(1, docker.execs.size(), "the same CA: no second run");
+        String rotated = KEY1.replace(" probe", " ferry-user-ca-2");
+        reconciler.userCaKeys(List.of(ca, rotated));
+        beat(d);
+        assertEquals(2, docker.execs.size(), "a new CA key must reach the running sshd");
+        assertEquals(ca + "\n" + rotated, docker.execs.get(1).get("FERRY_TRUSTED_USER_CA_KEYS"));
+    }
+
+    @Test
+    void reportsTheHostKeyTheStepReadWithoutItsComment() {
+        String hostKey = KEY2.replace(" second", "");
+        docker.execAnswer = image -> new ExecResult(0, "2026 [vps 121] sshd started\n"
+                + OnStartStep.HOST_KEY_MARKER + KEY2 + "\n2026 [vps 121] start-up step done\n");
+        beat(vps("121", PLAIN, DesiredState.RUNNING, KEY1));
+        assertEquals(hostKey, report("121").hostKey());
+        docker.restart("ferry-vps-121");
+        docker.execAnswer = image -> new ExecResult(0, "done\n");
+        assertEquals(hostKey, report("121").hostKey(), "the container keeps its host keys across restarts");
+    }
+
+    @Test
+    void aHostKeyThatIsNotOneIsDropped() {
+        docker.execAnswer = image -> new ExecResult(0, OnStartStep.HOST_KEY_MARKER + KEY2 + " " + "c".repeat(5000)
+                + "\n");
+        beat(vps("122", PLAIN, DesiredState.RUNNING, KEY1));
+        assertNull(report("122").hostKey(), "a valid key on an oversized line");
+        docker.execAnswer = image -> new ExecResult(0, OnStartStep.HOST_KEY_MARKER + "ssh-ed25519 bm90IGEga2V5\n");
+        beat(vps("123", PLAIN, DesiredState.RUNNING, KEY1));
+        assertNull(report("123").hostKey(), "not a key");
+        docker.execAnswer = image -> new ExecResult(0, "no marker at all\n");
+        beat(vps("124", PLAIN, DesiredState.RUNNING, KEY1));
+        assertNull(report("124").hostKey());
+        assertEquals(ContainerState.STARTING, report("124").state(), "a VPS without a known host key still runs");
     }
 
     @Test

@@ -20,6 +20,8 @@ public final class DockerTestSupport {
     public static final String SSHD_IMAGE = "ferry-test/sshd:1";
     public static final String ENTRYPOINT_ONLY_IMAGE = "ferry-test/entrypoint-only:1";
     public static final String NO_SSHD_IMAGE = "ferry-test/no-sshd:1";
+    /** An image whose command is its own sshd (pid 1): the start-up step takes over its config. */
+    public static final String OWN_SSHD_IMAGE = "ferry-test/own-sshd:1";
 
     private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() << 22);
     private static volatile boolean imagesReady;
@@ -98,6 +100,15 @@ public final class DockerTestSupport {
         Path key = dir.resolve(name);
         run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()), 30).ok();
         return key;
+    }
+
+    /**
+     * Signs {@code key}'s public key with {@code ca} as an OpenSSH user certificate for root, valid for five
+     * minutes, at {@code <key>-cert.pub}, where {@code ssh -i key} finds it.
+     */
+    public static void certify(Path ca, Path key) {
+        run(List.of("ssh-keygen", "-q", "-s", ca.toString(), "-I", "test-cert", "-n", "root", "-V", "-1m:+5m",
+                key + ".pub"), 30).ok();
     }
 
     public static String publicKey(Path key) {

@@ -1,16 +1,16 @@
 package dev.ferry.agent.testing;
 
-import dev.ferry.agent.host.ContainerReport;
-import dev.ferry.agent.host.DesiredState;
-import dev.ferry.agent.host.DesiredVps;
-import dev.ferry.agent.host.HeartbeatAnswer;
-import dev.ferry.agent.host.HeartbeatRequest;
 import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HostLink;
 import dev.ferry.agent.host.NotRegisteredException;
-import dev.ferry.agent.host.RegisterAnswer;
 import dev.ferry.agent.host.SupersededException;
-import dev.ferry.agent.host.RegisterRequest;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.DesiredVps;
+import dev.ferry.protocol.HeartbeatAnswer;
+import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.protocol.RegisterAnswer;
+import dev.ferry.protocol.RegisterRequest;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +31,8 @@ public final class FakeHost implements HostLink {
     /** When true, the next heartbeat answers "not registered" (as a Host that lost its state). */
     public volatile boolean forgetRunner;
     public volatile int heartbeatSeconds = 5;
+    /** The user CA keys the fake Host answers registrations and heartbeats with. */
+    public volatile List<String> userCaKeys = List.of();
 
     public void want(String vpsId, String image, DesiredState state, List<String> keys) {
         desired.put(vpsId, new DesiredVps(vpsId, null, image, null, null, state, keys));
@@ -60,7 +62,7 @@ public final class FakeHost implements HostLink {
         }
         registrations.add(request);
         session = "session-" + registrations.size();
-        return new RegisterAnswer(heartbeatSeconds, registryId, session);
+        return new RegisterAnswer(heartbeatSeconds, registryId, session, userCaKeys);
     }
 
     @Override
@@ -77,7 +79,7 @@ public final class FakeHost implements HostLink {
                     + "since this one registered (test)");
         }
         heartbeats.add(request);
-        return new HeartbeatAnswer(new ArrayList<>(desired.values()));
+        return new HeartbeatAnswer(new ArrayList<>(desired.values()), userCaKeys);
     }
 
     /** @return the latest heartbeat, if any */

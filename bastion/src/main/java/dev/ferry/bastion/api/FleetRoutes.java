@@ -2,8 +2,9 @@ package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.Runner;
-import dev.ferry.bastion.fleet.RunnerProtocol;
 import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.protocol.RegisterRequest;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +29,9 @@ public final class FleetRoutes {
     public Router register(Router router) {
         return router
                 .runnerRoute("POST", "/api/v1/runners/register", req -> Router.Response.ok(
-                        fleet.register(Json.read(req.body(), RunnerProtocol.Register.class))))
+                        fleet.register(Json.read(req.body(), RegisterRequest.class))))
                 .runnerRoute("POST", "/api/v1/runners/{name}/heartbeat", req -> Router.Response.ok(
-                        fleet.heartbeat(req.param(0), Json.read(req.body(), RunnerProtocol.Heartbeat.class))))
+                        fleet.heartbeat(req.param(0), Json.read(req.body(), HeartbeatRequest.class))))
                 .route("GET", "/api/v1/nodes", req -> Router.Response.ok(Map.of("nodes", nodes())));
     }
 

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.keys.HostKeyLine;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
 import java.util.ArrayList;
@@ -12,14 +13,20 @@ public final class Requests {
     }
 
     /**
-     * {@code POST /api/v1/vps}: with {@code endpoint}, register an external VPS; with {@code image},
-     * create one on a runner ({@code runner}, {@code cpus}, {@code memory_bytes} optional).
+     * {@code POST /api/v1/vps}: with {@code endpoint}, register an external VPS ({@code host_key}, its sshd's
+     * host public key, optional); with {@code image}, create one on a runner ({@code runner}, {@code cpus},
+     * {@code memory_bytes} optional).
      */
     public record CreateVps(String name, String endpoint, List<String> keys, String image, String runner, Double cpus,
-                            Long memoryBytes) {
-        /** An external VPS. */
+                            Long memoryBytes, String hostKey) {
+        /** An external VPS whose host key the bastion records at first contact. */
         public CreateVps(String name, String endpoint, List<String> keys) {
-            this(name, endpoint, keys, null, null, null, null);
+            this(name, endpoint, keys, null);
+        }
+
+        /** An external VPS with its sshd's host public key line (or null). */
+        public CreateVps(String name, String endpoint, List<String> keys, String hostKey) {
+            this(name, endpoint, keys, null, null, null, null, hostKey);
         }
     }
 
@@ -54,6 +61,22 @@ public final class Requests {
             keys.add(key);
         }
         return keys;
+    }
+
+    /**
+     * Parses the {@code host_key} field: one OpenSSH public key line, kept as {@code type base64}.
+     *
+     * @return null when the field is absent
+     */
+    public static String parseHostKey(String line) {
+        if (line == null) {
+            return null;
+        }
+        try {
+            return HostKeyLine.normalize(line);
+        } catch (KeyFormatException e) {
+            throw FerryException.invalid("field 'host_key': " + e.getMessage());
+        }
     }
 
     /** A required string field. */

@@ -53,6 +53,10 @@ public final class VpsRoutes {
             throw FerryException.invalid("give either 'endpoint' (an external sshd) or 'image' (a VPS on a runner)");
         }
         if (body.image() != null) {
+            if (body.hostKey() != null) {
+                throw FerryException.invalid("'host_key' goes with 'endpoint': a runner reports the host key of "
+                        + "the VPS it runs");
+            }
             return Response.created(detail(fleet.create(new Fleet.CreateRequest(body.name(), body.image(),
                     Requests.parseKeys(body.keys()), body.runner(), body.cpus(), body.memoryBytes()))));
         }
@@ -60,7 +64,8 @@ public final class VpsRoutes {
             throw FerryException.invalid("'runner', 'cpus' and 'memory_bytes' go with 'image', not with 'endpoint'");
         }
         Endpoint endpoint = Endpoint.parse(body.endpoint());
-        NewVps vps = new NewVps(body.name(), endpoint, Requests.parseKeys(body.keys()));
+        NewVps vps = new NewVps(body.name(), endpoint, Requests.parseKeys(body.keys()), null,
+                Requests.parseHostKey(body.hostKey()));
         return Response.created(detail(registry.create(vps)));
     }
 

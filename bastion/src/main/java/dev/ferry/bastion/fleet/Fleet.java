@@ -1,15 +1,26 @@
 package dev.ferry.bastion.fleet;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.Text;
 import dev.ferry.bastion.registry.VpsRegistry;
-import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.HostKeyLine;
+import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DesiredVps;
+import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.HeartbeatAnswer;
+import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.protocol.RegisterAnswer;
+import dev.ferry.protocol.RegisterRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -34,14 +46,25 @@ public final class Fleet {
     private final VpsRegistry vps;
     private final RunnerRegistry runners;
     private final Clock clock;
+    private final List<String> userCaKeys;
 
     private final Object placing = new Object();
 
-    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock) {
+    /**
+     * @param userCaKeys the user CA public keys (OpenSSH lines) runners install in every VPS sshd as
+     *                   {@code TrustedUserCAKeys}, so that the bastion's certificates log in (plain mode)
+     */
+    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock, List<String> userCaKeys) {
         this.vps = vps;
         this.runners = runners;
         this.clock = clock;
+        this.userCaKeys = List.copyOf(userCaKeys);
         runners.heardAllOnlineAt(clock.instant());
+    }
+
+    /** A fleet whose runners are given no user CA: their VPS accept no certificate logins. */
+    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock) {
+        this(vps, runners, clock, List.of());
     }
 
     public RunnerRegistry runners() {
@@ -77,7 +100,7 @@ public final class Fleet {
     private Vps placeAndCreate(CreateRequest req) {
         Runner runner = place(req);
         Placement placement = new Placement(req.image(), runner.name(), req.cpus(), req.memoryBytes(),
-                dev.ferry.bastion.vps.DesiredState.RUNNING, false);
+                DesiredState.RUNNING, false);
         Vps created = vps.create(new NewVps(req.name(), null, req.keys(), placement));
         log.info("vps {} placed on runner {} (image {})", created.id(), runner.name(), req.image());
         return created;
@@ -136,47 +159,63 @@ public final class Fleet {
     }
 
     /** A runner (re)registers. */
-    public RunnerProtocol.RegisterAnswer register(RunnerProtocol.Register r) {
+    public RegisterAnswer register(RegisterRequest r) {
         String name = RunnerNames.valid(r.name());
         String address = RunnerNames.validAddress(r.address());
         if (r.cpus() == null || r.cpus() < 1 || r.memoryBytes() == null || r.memoryBytes() < 1) {
             throw FerryException.invalid("fields 'cpus' and 'memory_bytes' are required and must be positive");
         }
-        RunnerProtocol.Docker d = docker(r.docker());
-        String session = java.util.UUID.randomUUID().toString();
+        DockerStatus d = docker(r.docker());
+        String session = UUID.randomUUID().toString();
         runners.register(name, address, r.cpus(), r.memoryBytes(), d.ok(), d.error(), session, clock.instant());
-        return new RunnerProtocol.RegisterAnswer(HEARTBEAT_SECONDS, runners.registryId(), session);
+        return new RegisterAnswer(HEARTBEAT_SECONDS, runners.registryId(), session, userCaKeys);
     }
 
     /** A runner that says nothing about Docker is taken as one whose Docker does not answer. */
-    private static RunnerProtocol.Docker docker(RunnerProtocol.Docker reported) {
-        return reported != null ? reported : new RunnerProtocol.Docker(false, "not reported by the runner", null);
+    private static DockerStatus docker(DockerStatus reported) {
+        return reported != null ? reported : DockerStatus.down("not reported by the runner");
     }
 
     /** A runner reports; the answer is what the Host wants of its VPS. */
-    public RunnerProtocol.HeartbeatAnswer heartbeat(String name, RunnerProtocol.Heartbeat hb) {
-        RunnerProtocol.Docker d = docker(hb.docker());
+    public HeartbeatAnswer heartbeat(String name, HeartbeatRequest hb) {
+        DockerStatus d = docker(hb.docker());
         Runner runner = runners.heartbeat(name, hb.session(), d.ok(), d.error(), clock.instant()).orElseThrow(
                 () -> FerryException.notFound("runner '" + name + "' is not registered; register first"));
-        Map<Long, RunnerProtocol.ContainerReport> reports = hb.containers() == null ? Map.of()
-                : hb.containers().stream().filter(c -> c.vpsId() != null && c.vpsId().matches("[0-9]{1,19}"))
-                        .collect(Collectors.toMap(c -> Long.parseLong(c.vpsId()), Function.identity(), (a, b) -> a));
-        List<RunnerProtocol.DesiredVps> desired = new ArrayList<>();
+        Map<Long, ContainerReport> reports = hb.containers().stream()
+                .filter(c -> c.vpsId() != null && c.vpsId().matches("[0-9]{1,19}"))
+                .collect(Collectors.toMap(c -> Long.parseLong(c.vpsId()), Function.identity(), (a, b) -> a));
+        List<DesiredVps> desired = new ArrayList<>();
         for (Vps v : vps.onRunner(runner.name())) {
+            ContainerReport report = reports.get(v.id());
+            if (report != null && report.hostKey() != null) {
+                recordHostKey(runner, v, report.hostKey());
+            }
             // without Docker the runner sees no containers: that means "unknown", not "gone"
-            Vps now = d.ok() ? observe(runner, v, Optional.ofNullable(reports.get(v.id()))) : v;
-            Placement p = now.placement();
-            desired.add(new RunnerProtocol.DesiredVps(Long.toString(v.id()), v.name(), p.image(), p.cpus(),
-                    p.memoryBytes(), p.toldToRunner().word(),
-                    vps.keys(VpsRef.ofId(v.id())).stream().map(VpsKey::key).map(SshPublicKey::toOpenSsh).toList()));
+            Vps now = d.ok() ? observe(runner, v, Optional.ofNullable(report)) : v;
+            List<String> keys = vps.keys(VpsRef.ofId(v.id())).stream().map(VpsKey::key).map(SshPublicKey::toOpenSsh)
+                    .toList();
+            desired.add(RunnerWords.desired(now, keys));
         }
-        return new RunnerProtocol.HeartbeatAnswer(desired);
+        return new HeartbeatAnswer(desired, userCaKeys);
     }
 
-    private Vps observe(Runner runner, Vps v, Optional<RunnerProtocol.ContainerReport> report) {
+    /**
+     * Keeps the host key a runner reports for a VPS placed on it (only such VPS are looked at). The runner
+     * relays what a tenant's container printed: a value that is not one valid public key is dropped.
+     */
+    private void recordHostKey(Runner runner, Vps v, String reported) {
+        try {
+            vps.replaceHostKey(v.id(), HostKeyLine.normalize(reported));
+        } catch (KeyFormatException e) {
+            log.warn("vps {}: runner {} reported a host key that is not one ({} characters), not stored: {}", v.id(),
+                    runner.name(), reported.length(), Text.printable(e.getMessage(), 200));
+        }
+    }
+
+    private Vps observe(Runner runner, Vps v, Optional<ContainerReport> report) {
         Placement p = v.placement();
-        String state = report.map(RunnerProtocol.ContainerReport::state).orElse("missing");
-        if (p.restarting() && (state.equals("stopped") || state.equals("missing"))) {
+        ContainerState state = report.map(ContainerReport::state).orElse(ContainerState.MISSING);
+        if (p.restarting() && (state == ContainerState.STOPPED || state == ContainerState.MISSING)) {
             // the stop half of a restart is done: now ask for it to run again, unless a user asked otherwise
             // since this heartbeat read it (then their wish stands, and the next heartbeat looks again)
             Vps current = v;
@@ -185,34 +224,6 @@ public final class Fleet {
         }
         Observed o = Observed.of(runner, v, state, report.orElse(null), clock.instant());
         return vps.recordObserved(v.id(), o.status(), o.endpoint(), o.error());
-    }
-
-    /** What one report means for one VPS. */
-    private record Observed(VpsStatus status, Endpoint endpoint, String error) {
-        static Observed of(Runner runner, Vps v, String state, RunnerProtocol.ContainerReport r, Instant now) {
-            Placement p = v.placement();
-            Endpoint published = r != null && r.sshPort() != null ? new Endpoint(runner.address(), r.sshPort()) : null;
-            return switch (state) {
-                case "failed" -> new Observed(VpsStatus.FAILED, null,
-                        r.error() == null ? "the runner reported a failure without a reason" : r.error());
-                case "running" -> {
-                    if (Boolean.TRUE.equals(r.sshReady()) && published != null) {
-                        yield new Observed(p.restarting() ? VpsStatus.ASSIGNING : VpsStatus.RUNNING, published, null);
-                    }
-                    if (v.status() == VpsStatus.RUNNING) {
-                        yield new Observed(VpsStatus.RUNNING, published, "its sshd did not answer on " + published
-                                + " at the runner's last check (" + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                                + ")");
-                    }
-                    yield new Observed(VpsStatus.ASSIGNING, published, null);
-                }
-                case "paused" -> new Observed(VpsStatus.PAUSED, published, null);
-                case "stopped", "missing" -> p.toldToRunner() == dev.ferry.bastion.vps.DesiredState.STOPPED
-                        ? new Observed(VpsStatus.STOPPED, null, null)
-                        : new Observed(VpsStatus.ASSIGNING, null, null);
-                default -> new Observed(VpsStatus.ASSIGNING, published, null);
-            };
-        }
     }
 
     /** Marks runners silent for 30 s offline and their active VPS lost. Called every few seconds. */

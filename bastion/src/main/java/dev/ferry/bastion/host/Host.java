@@ -1,7 +1,7 @@
 package dev.ferry.bastion.host;
 
-import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.api.ApiServer;
+import dev.ferry.bastion.api.CaRoutes;
 import dev.ferry.bastion.api.FleetRoutes;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.api.Router;
@@ -11,7 +11,9 @@ import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
 import dev.ferry.bastion.ssh.RegistryRouting;
+import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Snowflake;
+import dev.ferry.keys.SshPublicKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -28,15 +30,20 @@ import org.slf4j.LoggerFactory;
 public final class Host implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Host.class);
 
+    /** The comment of the user CA's public key line, as runners and admins of external VPS see it. */
+    public static final String USER_CA_COMMENT = "ferry-user-ca";
+
     private final DataDir dataDir;
+    private final KeyPair userCa;
     private final VpsRegistry registry;
     private final Fleet fleet;
     private final Bastion bastion;
     private final ApiServer api;
     private final ScheduledExecutorService watchdog;
 
-    private Host(DataDir dataDir, VpsRegistry registry, Fleet fleet, Bastion bastion, ApiServer api) {
+    private Host(DataDir dataDir, KeyPair userCa, VpsRegistry registry, Fleet fleet, Bastion bastion, ApiServer api) {
         this.dataDir = dataDir;
+        this.userCa = userCa;
         this.registry = registry;
         this.fleet = fleet;
         this.bastion = bastion;
@@ -69,9 +76,10 @@ public final class Host implements AutoCloseable {
         String runnerToken = dir.runnerToken();
         List<Path> hostKeys = dir.hostKeys();
         KeyPair userCa = dir.userCa();
+        String userCaLine = userCaLine(userCa);
         Clock clock = Clock.systemUTC();
         H2Registry registry = H2Registry.open(dir.root(), new Snowflake(config.instanceId()), clock);
-        Fleet fleet = new Fleet(registry, registry.runners(), clock);
+        Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine));
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
@@ -83,11 +91,11 @@ public final class Host implements AutoCloseable {
                     + e.getMessage(), e);
         }
         try {
-            Router router = new FleetRoutes(fleet, registry, clock).register(
-                    new VpsRoutes(registry, fleet).register(new Router()));
+            Router router = new CaRoutes(userCaLine).register(new FleetRoutes(fleet, registry, clock).register(
+                    new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()), token,
                     runnerToken, router);
-            Host host = new Host(dir, registry, fleet, bastion, api);
+            Host host = new Host(dir, userCa, registry, fleet, bastion, api);
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {
@@ -96,6 +104,19 @@ public final class Host implements AutoCloseable {
             throw new IOException("cannot listen for the control API on " + config.apiBind() + ":"
                     + config.apiPort() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The user CA's public key as one OpenSSH line, {@code ssh-ed25519 AAAA... ferry-user-ca}. */
+    public static String userCaLine(KeyPair userCa) {
+        return SshPublicKey.of(userCa.getPublic(), USER_CA_COMMENT).toOpenSsh();
+    }
+
+    /**
+     * The Host's user CA (ed25519, from the data directory): the bastion signs plain mode's short-lived user
+     * certificates with it, and every VPS sshd trusts its public key. The private key never leaves the Host.
+     */
+    public KeyPair userCa() {
+        return userCa;
     }
 
     /** The control API's base URL, e.g. {@code http://127.0.0.1:8000}. */

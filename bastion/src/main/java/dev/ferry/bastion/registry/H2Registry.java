@@ -11,6 +11,7 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.HostKeyLine;
 import dev.ferry.keys.SshPublicKey;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,7 +39,7 @@ public final class H2Registry implements VpsRegistry {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String VPS_COLUMNS = "v.id, v.name, v.status, v.endpoint_host, v.endpoint_port, "
             + "v.created_at, v.updated_at, v.image, v.runner_name, v.cpus, v.memory_bytes, v.desired, v.restarting, "
-            + "v.last_error, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
+            + "v.last_error, v.host_key, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
 
     private final JdbcConnectionPool pool;
     private final Snowflake ids;
@@ -113,8 +114,8 @@ public final class H2Registry implements VpsRegistry {
         Instant now = clock.instant();
         sql.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO vps(id, name, status, endpoint_host, "
-                    + "endpoint_port, created_at, updated_at, image, runner_name, cpus, memory_bytes, desired) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "endpoint_port, created_at, updated_at, image, runner_name, cpus, memory_bytes, desired, host_key) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 Placement p = v.placement();
                 ps.setLong(1, id);
                 ps.setString(2, v.name());
@@ -128,6 +129,7 @@ public final class H2Registry implements VpsRegistry {
                 ps.setObject(10, p == null ? null : p.cpus());
                 ps.setObject(11, p == null ? null : p.memoryBytes());
                 ps.setString(12, p == null ? null : p.desired().word());
+                ps.setString(13, v.hostKey());
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -314,6 +316,43 @@ public final class H2Registry implements VpsRegistry {
     }
 
     @Override
+    public boolean recordHostKey(long id, String hostKey) {
+        String line = HostKeyLine.normalize(hostKey);
+        int changed = sql.transaction(c -> {
+            // updated_at is left alone: it tells when the VPS's status last changed
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE vps SET host_key = ? WHERE id = ? AND host_key IS NULL")) {
+                ps.setString(1, line);
+                ps.setLong(2, id);
+                return ps.executeUpdate();
+            }
+        });
+        if (changed == 0) {
+            get(VpsRef.ofId(id)); // not found: says so
+            return false;
+        }
+        log.info("vps {}: host key {} recorded", id, SshPublicKey.parse(line).fingerprint());
+        return true;
+    }
+
+    @Override
+    public void replaceHostKey(long id, String hostKey) {
+        String line = HostKeyLine.normalize(hostKey);
+        int changed = sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vps SET host_key = ? "
+                    + "WHERE id = ? AND (host_key IS NULL OR host_key <> ?)")) {
+                ps.setString(1, line);
+                ps.setLong(2, id);
+                ps.setString(3, line);
+                return ps.executeUpdate();
+            }
+        });
+        if (changed > 0) {
+            log.info("vps {}: host key now {}", id, SshPublicKey.parse(line).fingerprint());
+        }
+    }
+
+    @Override
     public List<Vps> onRunner(String runner) {
         return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.runner_name = ? ORDER BY v.id",
                 ps -> ps.setString(1, runner), H2Registry::vps);
@@ -394,7 +433,7 @@ public final class H2Registry implements VpsRegistry {
                 DesiredState.fromWord(rs.getString("desired")), rs.getBoolean("restarting"));
         return new Vps(rs.getLong("id"), rs.getString("name"), VpsStatus.fromWord(rs.getString("status")),
                 endpoint, rs.getInt("key_count"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), placement,
-                rs.getString("last_error"));
+                rs.getString("last_error"), rs.getString("host_key"));
     }
 
     private static VpsKey key(ResultSet rs) throws SQLException {

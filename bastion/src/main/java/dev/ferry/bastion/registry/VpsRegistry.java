@@ -65,6 +65,25 @@ public interface VpsRegistry extends AutoCloseable {
     /** Records what a runner observed: status, published endpoint (or none) and the last error. */
     Vps recordObserved(long id, VpsStatus status, Endpoint endpoint, String lastError);
 
+    /**
+     * Records the host key of a VPS whose key is not known yet: an external VPS at the bastion's first
+     * contact (trust on first use). A key already stored is never replaced here.
+     *
+     * @param hostKey an OpenSSH public key line; stored as {@code type base64}, without comment
+     * @return whether it was stored (false: the VPS already had a host key)
+     * @throws dev.ferry.keys.KeyFormatException when {@code hostKey} is not a valid public key line
+     */
+    boolean recordHostKey(long id, String hostKey);
+
+    /**
+     * Stores the host key a runner reports for a VPS placed on it, replacing the one before: a container made
+     * again has new host keys, and the runner is the authority on its own containers.
+     *
+     * @param hostKey an OpenSSH public key line; stored as {@code type base64}, without comment
+     * @throws dev.ferry.keys.KeyFormatException when {@code hostKey} is not a valid public key line
+     */
+    void replaceHostKey(long id, String hostKey);
+
     /** The VPS assigned to a runner. */
     List<Vps> onRunner(String runner);
 

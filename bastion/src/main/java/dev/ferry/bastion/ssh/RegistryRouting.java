@@ -11,8 +11,6 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.time.temporal.ChronoUnit;
 import dev.ferry.bastion.ssh.plain.Upstream;
 
@@ -31,8 +29,6 @@ public final class RegistryRouting implements Routing {
     private final VpsRegistry registry;
     private final RunnerRegistry runners;
     private final Clock clock;
-    // interim: host keys live in the registry once the runner protocol carries them
-    private final Map<Long, String> firstContact = new ConcurrentHashMap<>();
 
     public RegistryRouting(VpsRegistry registry, RunnerRegistry runners, Clock clock) {
         this.registry = registry;
@@ -71,17 +67,13 @@ public final class RegistryRouting implements Routing {
         if (down.isPresent()) {
             return new Route.Refuse(down.get());
         }
-        return new Route.Bridge(new Upstream(v.id(), v.sshUser(), v.endpoint(), picked.vpsUser(), hostKey(v),
+        return new Route.Bridge(new Upstream(v.id(), v.sshUser(), v.endpoint(), picked.vpsUser(), v.hostKey(),
                 !v.onRunner(), runnerNote(v)));
     }
 
     @Override
     public boolean recordHostKey(long vpsId, String hostKey) {
-        return firstContact.putIfAbsent(vpsId, hostKey) == null;
-    }
-
-    private String hostKey(Vps v) {
-        return firstContact.get(v.id());
+        return registry.recordHostKey(vpsId, hostKey);
     }
 
     /** What the runner last said, for messages about a container that does not answer. */

@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param keyCount  how many public keys are stored for it
  * @param placement how a runner runs it; {@code null} for an external VPS (an sshd Ferry does not run)
  * @param lastError the last problem reported for it, a sentence for the user; {@code null} when none
+ * @param hostKey   its sshd's host public key, an OpenSSH line {@code type base64} without comment, checked
+ *                  before it was stored; {@code null} while unknown (reported by its runner, or for an external
+ *                  VPS given at registration or recorded at the bastion's first contact)
  */
 public record Vps(long id, String name, VpsStatus status, Endpoint endpoint, int keyCount,
-                  Instant createdAt, Instant updatedAt, Placement placement, String lastError) {
+                  Instant createdAt, Instant updatedAt, Placement placement, String lastError, String hostKey) {
     public Vps {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");

@@ -21,11 +21,13 @@ final class ApiTestSupport implements AutoCloseable {
 
     final Host host;
     final String token;
+    final String runnerToken;
     private final HttpClient http = HttpClient.newHttpClient();
 
     ApiTestSupport(Path dir) throws IOException {
         host = Host.start(HostConfig.defaults(dir).withListeners("127.0.0.1", 0, "127.0.0.1", 0));
         token = Files.readString(dir.resolve("admin.token")).strip();
+        runnerToken = Files.readString(dir.resolve("runner.token")).strip();
     }
 
     Reply call(String method, String path, String body) throws Exception {

@@ -156,6 +156,43 @@ class ControlApiTest {
     }
 
     @Test
+    void anExternalVpsMayBeRegisteredWithItsHostKey() throws Exception {
+        SshPublicKey hostKey = TestKeys.ed25519("root@vps");
+        ApiTestSupport.Reply r = api.call("POST", "/api/v1/vps", "{\"endpoint\": \"127.0.0.1:2200\", \"keys\": [\""
+                + alice.toOpenSsh() + "\"], \"host_key\": \"" + hostKey.toOpenSsh() + "\"}");
+        assertEquals(201, r.status(), r.body().toString());
+        String line = hostKey.type() + " " + hostKey.base64();
+        assertEquals(line, r.body().get("host_key").asText(), "kept without its comment");
+        String id = r.body().get("id").asText();
+        assertEquals(line, api.call("GET", "/api/v1/vps/" + id, null).body().get("host_key").asText());
+        assertTrue(api.call("POST", "/api/v1/vps", createBody(null, bob)).body().get("host_key").isNull(),
+                "unknown until the bastion's first contact");
+    }
+
+    @Test
+    void aMalformedHostKeyIsRefusedNamingTheField() throws Exception {
+        assertBad("{\"endpoint\": \"127.0.0.1:22\", \"keys\": [\"" + alice.toOpenSsh()
+                + "\"], \"host_key\": \"ssh-ed25519 bm90IGEga2V5\"}", "field 'host_key'");
+        assertBad("{\"endpoint\": \"127.0.0.1:22\", \"keys\": [\"" + alice.toOpenSsh()
+                + "\"], \"host_key\": \"" + bob.toOpenSsh() + " " + "c".repeat(5000) + "\"}", "field 'host_key'");
+        assertBad("{\"image\": \"img:1\", \"keys\": [\"" + alice.toOpenSsh()
+                + "\"], \"host_key\": \"" + bob.toOpenSsh() + "\"}", "'host_key' goes with 'endpoint'");
+        assertEquals(0, vpsCount());
+    }
+
+    @Test
+    void theUserCaPublicKeyIsGivenToTheAdminOnly() throws Exception {
+        ApiTestSupport.Reply r = api.call("GET", "/api/v1/ca/user-key", null);
+        assertEquals(200, r.status(), r.body().toString());
+        SshPublicKey ca = SshPublicKey.parse(r.body().get("public_key").asText());
+        assertTrue(ca.sameKey(SshPublicKey.of(api.host.userCa().getPublic(), null)), "the Host's user CA");
+        assertEquals("ssh-ed25519", ca.type());
+        assertEquals("ferry-user-ca", ca.comment());
+        assertEquals(401, api.call("GET", "/api/v1/ca/user-key", null, null).status());
+        assertEquals(401, api.call("GET", "/api/v1/ca/user-key", null, api.runnerToken).status());
+    }
+
+    @Test
     void wrongMethodAndUnknownPathAreAnswered() throws Exception {
         ApiTestSupport.Reply r = api.call("PUT", "/api/v1/vps", "{}");
         assertEquals(405, r.status());

@@ -16,6 +16,12 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.HeartbeatAnswer;
+import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.protocol.RegisterRequest;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The Host's side of the runner protocol, with the H2 registry and a clock the test moves. */
 class FleetTest {
-    private static final RunnerProtocol.Docker DOCKER_OK = new RunnerProtocol.Docker(true, null, "20.10");
+    private static final DockerStatus DOCKER_OK = new DockerStatus(true, null, "20.10");
 
     @TempDir
     Path dir;
@@ -43,7 +49,7 @@ class FleetTest {
     void open() {
         registry = H2Registry.open(dir, new Snowflake(1), clock);
         fleet = new Fleet(registry, registry.runners(), clock);
-        fleet.register(new RunnerProtocol.Register("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK));
+        fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK));
     }
 
     @AfterEach
@@ -55,22 +61,22 @@ class FleetTest {
         return fleet.create(new Fleet.CreateRequest(name, "ferry-test/sshd:1", List.of(alice), null, 1.0, 1L << 30));
     }
 
-    private RunnerProtocol.HeartbeatAnswer report(Vps v, String state, Integer port, boolean ready, String error) {
-        return fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of(new RunnerProtocol.ContainerReport(
-                Long.toString(v.id()), "c1", state, port, ready, error, null))));
+    private HeartbeatAnswer report(Vps v, String state, Integer port, boolean ready, String error) {
+        return fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of(new ContainerReport(
+                Long.toString(v.id()), "c1", ContainerState.of(state), port, ready, error, null, null))));
     }
 
     private Vps now(Vps v) {
         return registry.get(VpsRef.ofId(v.id()));
     }
 
-    private static String told(RunnerProtocol.HeartbeatAnswer a) {
-        return a.vps().get(0).state();
+    private static String told(HeartbeatAnswer a) {
+        return a.vps().get(0).state().word();
     }
 
     @Test
     void registrationsNameTheRegistryWhichKeepsItsIdentityAcrossReopenButNotAcrossHosts() {
-        String id = fleet.register(new RunnerProtocol.Register("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).registryId();
+        String id = fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).registryId();
         assertTrue(id.matches("[0-9a-f-]{36}"), id);
         registry.close();
         registry = H2Registry.open(dir, new Snowflake(1), clock);
@@ -88,7 +94,7 @@ class FleetTest {
         Vps v = create("web");
         assertEquals(VpsStatus.ASSIGNING, v.status());
         assertEquals("r1", v.placement().runner());
-        RunnerProtocol.HeartbeatAnswer answer = fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of()));
+        HeartbeatAnswer answer = fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of()));
         assertEquals("running", told(answer));
         assertEquals(List.of(alice.toOpenSsh()), answer.vps().get(0).authorizedKeys());
         assertEquals(VpsStatus.ASSIGNING, now(v).status());
@@ -195,16 +201,16 @@ class FleetTest {
 
     @Test
     void aSecondProcessRegisteringTheSameNameSupersedesTheFirst() {
-        String first = fleet.register(new RunnerProtocol.Register("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
-        fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of(), first));
-        String second = fleet.register(new RunnerProtocol.Register("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
+        String first = fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
+        fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of(), first));
+        String second = fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
         assertNotEquals(first, second);
         FerryException e = assertThrows(FerryException.class,
-                () -> fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of(), first)));
+                () -> fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of(), first)));
         assertEquals(FerryException.Kind.CONFLICT, e.kind());
         assertTrue(e.getMessage().contains("has been registered by another process since this one registered"),
                 e.getMessage());
-        fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of(), second));
+        fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of(), second));
     }
 
     @Test
@@ -236,11 +242,11 @@ class FleetTest {
     @Test
     void heartbeatsThatChangeNothingButTheirTimeAreNotWrittenToTheFile() throws Exception {
         Path file = dir.resolve("registry.mv.db");
-        fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of()));
+        fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of()));
         long before = java.nio.file.Files.size(file);
         for (int i = 0; i < 200; i++) {
             clock.advance(Duration.ofSeconds(5));
-            fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(DOCKER_OK, List.of()));
+            fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of()));
         }
         // every commit appends a chunk of several KiB: 200 written heartbeats would add megabytes
         assertTrue(java.nio.file.Files.size(file) - before < 64 * 1024,
@@ -274,7 +280,7 @@ class FleetTest {
     void aRunnerWithoutDockerChangesNothingItCannotSee() {
         Vps v = create("web");
         report(v, "running", 32768, true, null);
-        fleet.heartbeat("r1", new RunnerProtocol.Heartbeat(new RunnerProtocol.Docker(false,
+        fleet.heartbeat("r1", new HeartbeatRequest(new DockerStatus(false,
                 "cannot reach Docker at unix:///var/run/docker.sock", null), List.of()));
         assertEquals(VpsStatus.RUNNING, now(v).status());
         assertEquals(false, registry.runners().find("r1").orElseThrow().dockerOk());
@@ -305,10 +311,59 @@ class FleetTest {
         assertEquals(FerryException.Kind.UNAVAILABLE, none.kind());
     }
 
+    private HeartbeatAnswer reportHostKey(String runner, Vps v, String hostKey) {
+        return fleet.heartbeat(runner, new HeartbeatRequest(DOCKER_OK, List.of(new ContainerReport(
+                Long.toString(v.id()), "c1", ContainerState.RUNNING, 32768, true, null, null, hostKey))));
+    }
+
+    @Test
+    void registrationsAndHeartbeatsCarryTheUserCaKeys() {
+        String ca = TestKeys.ed25519("ferry-user-ca").toOpenSsh();
+        fleet = new Fleet(registry, registry.runners(), clock, List.of(ca));
+        assertEquals(List.of(ca), fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK))
+                .userCaKeys());
+        create("web");
+        assertEquals(List.of(ca), fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of())).userCaKeys());
+    }
+
+    @Test
+    void keepsTheHostKeyItsRunnerReportsWithoutTheComment() {
+        Vps v = create("web");
+        SshPublicKey hostKey = TestKeys.ed25519("root@web");
+        String line = hostKey.type() + " " + hostKey.base64();
+        reportHostKey("r1", v, hostKey.toOpenSsh());
+        assertEquals(line, now(v).hostKey());
+        reportHostKey("r1", v, null);
+        assertEquals(line, now(v).hostKey(), "a report without a key (an agent just restarted) forgets nothing");
+        SshPublicKey remade = TestKeys.ed25519("root@web");
+        reportHostKey("r1", v, remade.toOpenSsh());
+        assertEquals(remade.type() + " " + remade.base64(), now(v).hostKey(), "a container made again has new keys");
+    }
+
+    @Test
+    void aHostKeyThatIsNotOneIsNotStoredAndTheHeartbeatGoesOn() {
+        Vps v = create("web");
+        HeartbeatAnswer a = reportHostKey("r1", v, "ssh-ed25519 bm90IGEga2V5 \u202e evil");
+        assertNull(now(v).hostKey());
+        assertEquals(VpsStatus.RUNNING, now(v).status(), "the rest of the report counts");
+        assertEquals(1, a.vps().size());
+        reportHostKey("r1", v, TestKeys.ed25519("x").toOpenSsh() + " " + "c".repeat(5000));
+        assertNull(now(v).hostKey(), "oversized");
+    }
+
+    @Test
+    void aRunnerCannotSetTheHostKeyOfAnotherRunnersVps() {
+        Vps v = create("web");
+        fleet.register(new RegisterRequest("r2", "127.0.0.2", 2, 8L << 30, DOCKER_OK));
+        reportHostKey("r2", v, TestKeys.ed25519("intruder").toOpenSsh());
+        assertNull(now(v).hostKey());
+        assertEquals(VpsStatus.ASSIGNING, now(v).status(), "nor anything else of it");
+    }
+
     @Test
     void aHeartbeatFromAnUnknownRunnerIsNotFound() {
         FerryException e = assertThrows(FerryException.class, () -> fleet.heartbeat("r2",
-                new RunnerProtocol.Heartbeat(DOCKER_OK, List.of())));
+                new HeartbeatRequest(DOCKER_OK, List.of())));
         assertEquals(FerryException.Kind.NOT_FOUND, e.kind());
     }
 

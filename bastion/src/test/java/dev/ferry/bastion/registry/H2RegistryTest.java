@@ -2,6 +2,7 @@ package dev.ferry.bastion.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -140,6 +142,51 @@ class H2RegistryTest {
         registry.remove(VpsRef.ofId(v.id()));
         assertTrue(registry.list().isEmpty());
         assertFalse(registry.anyHoldsKey(alice.fingerprint()));
+    }
+
+    @Test
+    void aHostKeyGivenAtRegistrationIsKeptWithoutItsCommentAcrossReopen() {
+        SshPublicKey hostKey = TestKeys.ed25519("root@vps");
+        Vps v = registry.create(new NewVps("ext", ENDPOINT, List.of(alice), null, hostKey.toOpenSsh()));
+        String line = hostKey.type() + " " + hostKey.base64();
+        assertEquals(line, v.hostKey());
+        registry.close();
+        registry = openRegistry();
+        assertEquals(line, registry.get(VpsRef.ofId(v.id())).hostKey());
+        assertNull(registry.create(new NewVps("other", ENDPOINT, List.of(bob))).hostKey());
+    }
+
+    @Test
+    void recordHostKeySetsOnlyAKeyNotKnownYet() {
+        Vps v = registry.create(new NewVps("ext", ENDPOINT, List.of(alice)));
+        SshPublicKey first = TestKeys.ed25519("first");
+        SshPublicKey second = TestKeys.ed25519("second");
+        assertTrue(registry.recordHostKey(v.id(), first.toOpenSsh()));
+        assertFalse(registry.recordHostKey(v.id(), second.toOpenSsh()), "first contact is recorded once");
+        assertEquals(first.type() + " " + first.base64(), registry.get(VpsRef.ofId(v.id())).hostKey());
+        assertEquals(v.updatedAt(), registry.get(VpsRef.ofId(v.id())).updatedAt(), "not a status change");
+        registry.replaceHostKey(v.id(), second.toOpenSsh());
+        assertEquals(second.type() + " " + second.base64(), registry.get(VpsRef.ofId(v.id())).hostKey());
+        assertThrows(KeyFormatException.class, () -> registry.recordHostKey(v.id(), "ssh-ed25519 bm90"));
+        FerryException unknown = assertThrows(FerryException.class,
+                () -> registry.recordHostKey(1234567890123456789L, first.toOpenSsh()));
+        assertEquals(FerryException.Kind.NOT_FOUND, unknown.kind());
+    }
+
+    @Test
+    void aRegistryOfSchemaV4GainsAnEmptyHostKeyColumn() throws Exception {
+        Vps v = registry.create(new NewVps("old", ENDPOINT, List.of(alice)));
+        registry.close();
+        String url = "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url, "ferry", ""); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE vps DROP COLUMN host_key");
+            st.execute("DELETE FROM ferry_schema WHERE version = 5");
+        }
+        registry = openRegistry();
+        Vps after = registry.get(VpsRef.ofId(v.id()));
+        assertEquals("old", after.name());
+        assertNull(after.hostKey());
+        assertTrue(registry.recordHostKey(v.id(), bob.toOpenSsh()));
     }
 
     @Test

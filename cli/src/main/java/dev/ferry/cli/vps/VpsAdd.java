@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.api.Requests;
 import dev.ferry.bastion.api.VpsView;
 import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.HostKeyOptions;
 import dev.ferry.cli.KeyOptions;
 import dev.ferry.cli.client.ApiClient;
 import picocli.CommandLine.ArgGroup;
@@ -25,9 +26,13 @@ public final class VpsAdd extends ClientCommand {
     @ArgGroup(exclusive = false, multiplicity = "1")
     KeyOptions keys;
 
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    HostKeyOptions hostKey;
+
     @Override
     protected void run(ApiClient api) {
-        JsonNode node = api.post("/api/v1/vps", new Requests.CreateVps(name, endpoint, keys.lines()));
+        JsonNode node = api.post("/api/v1/vps", new Requests.CreateVps(name, endpoint, keys.lines(),
+                hostKey == null ? null : hostKey.line()));
         if (json()) {
             printJson(node);
             return;

@@ -73,7 +73,7 @@ public final class VpsCreate extends ClientCommand {
         try {
             node = api.post("/api/v1/vps", new Requests.CreateVps(name, null,
                     generated != null ? java.util.List.of(generated.publicLine()) : keys.given.lines(), image, runner,
-                    cpus, memoryBytes));
+                    cpus, memoryBytes, null));
         } catch (RuntimeException e) {
             if (generated != null) {
                 generated.discard();

@@ -6,6 +6,8 @@ import dev.ferry.bastion.api.VpsView;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Sizes;
 import dev.ferry.cli.client.ApiClient;
+import dev.ferry.keys.KeyFormatException;
+import dev.ferry.keys.SshPublicKey;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -40,11 +42,26 @@ public final class VpsStatus extends ClientCommand {
         }
         out.println("endpoint:  " + (v.endpoint() == null ? "- (no SSH port published yet)" : v.endpoint()));
         out.println("ssh user:  " + v.sshUser());
+        out.println("host key:  " + hostKey(v));
         out.println("created:   " + v.createdAt());
         out.println("updated:   " + v.updatedAt());
         out.println("keys:      " + v.keyCount());
         for (KeyView k : v.keys()) {
             out.println("  " + k.fingerprint() + "  " + k.type() + "  " + k.comment());
+        }
+    }
+
+    /** Type and fingerprint, as {@code ssh-keygen -lf} names a key; the full line is in {@code --json}. */
+    private static String hostKey(VpsView v) {
+        if (v.hostKey() == null) {
+            return v.runner() != null ? "- (its runner reports it once the VPS has started)"
+                    : "- (recorded at the bastion's first connection, or given with ferry vps add --host-key)";
+        }
+        try {
+            SshPublicKey k = SshPublicKey.parse(v.hostKey());
+            return k.type() + " " + k.fingerprint();
+        } catch (KeyFormatException e) {
+            return "unreadable (" + e.getMessage() + ")";
         }
     }
 }

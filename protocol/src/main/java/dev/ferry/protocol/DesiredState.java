@@ -1,15 +1,17 @@
-package dev.ferry.agent.host;
+package dev.ferry.protocol;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Locale;
-
-/** What the Host wants of a VPS container (protocol v1 words). */
+/** What the Host wants of a VPS container. */
 public enum DesiredState {
+    /** Running, with sshd answering. */
     RUNNING,
+    /** Frozen ({@code docker pause}), after its start-up step ran. */
     PAUSED,
+    /** Stopped; the container is kept. */
     STOPPED,
+    /** Removed, as if the VPS were not listed. */
     REMOVED,
     /** A word this runner does not know (a newer Host): the container is left as it is. */
     UNKNOWN;
@@ -17,19 +19,12 @@ public enum DesiredState {
     /** Lenient on purpose: a newer Host's word must not make the whole answer unreadable. */
     @JsonCreator
     public static DesiredState of(String word) {
-        if (word == null) {
-            return UNKNOWN;
-        }
-        try {
-            return valueOf(word.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return UNKNOWN;
-        }
+        return Words.parse(DesiredState.class, word, UNKNOWN);
     }
 
     /** @return the protocol word, e.g. {@code running} */
     @JsonValue
     public String word() {
-        return name().toLowerCase(Locale.ROOT);
+        return Words.word(this);
     }
 }

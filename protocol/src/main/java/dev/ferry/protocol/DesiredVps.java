@@ -1,6 +1,7 @@
-package dev.ferry.agent.host;
+package dev.ferry.protocol;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the Host wants of one VPS assigned to this runner (one entry of a heartbeat answer).
@@ -17,6 +18,6 @@ public record DesiredVps(String vpsId, String name, String image, Double cpus, L
                          DesiredState state, List<String> authorizedKeys) {
     public DesiredVps {
         state = state == null ? DesiredState.UNKNOWN : state;
-        authorizedKeys = authorizedKeys == null ? List.of() : List.copyOf(authorizedKeys);
+        authorizedKeys = authorizedKeys == null ? List.of() : authorizedKeys.stream().filter(Objects::nonNull).toList();
     }
 }

@@ -1,4 +1,4 @@
-package dev.ferry.agent.host;
+package dev.ferry.protocol;
 
 /**
  * {@code POST /api/v1/runners/register}.
@@ -7,7 +7,7 @@ package dev.ferry.agent.host;
  * @param address     the advertised address the bastion dials (IP literal or host name)
  * @param cpus        CPUs of the machine (from Docker when it answers)
  * @param memoryBytes memory of the machine in bytes
- * @param docker      whether Docker answers
+ * @param docker      whether Docker answers; null is taken as an engine that does not
  */
 public record RegisterRequest(String name, String address, Integer cpus, Long memoryBytes, DockerStatus docker) {
 }

@@ -1,4 +1,4 @@
-package dev.ferry.agent.host;
+package dev.ferry.protocol;
 
 /**
  * Whether the runner's Docker engine answers, as sent in registrations and heartbeats.

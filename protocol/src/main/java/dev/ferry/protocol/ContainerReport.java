@@ -1,16 +1,21 @@
-package dev.ferry.agent.host;
+package dev.ferry.protocol;
 
 /**
  * One VPS container as the runner sees it, in a heartbeat.
  *
  * @param vpsId       the VPS id (decimal snowflake, as a string)
  * @param containerId the Docker container id, null when there is no container
- * @param state       see {@link ContainerState}
+ * @param state       see {@link ContainerState}; absent reads as {@link ContainerState#UNKNOWN}
  * @param sshPort     the host port published for the container's port 22 on the advertised address, or null
  * @param sshReady    an SSH banner answered on advertised address : sshPort during this heartbeat
  * @param error       the sentence for the user when {@code state} is failed, else null
  * @param startedAt   when Docker last started the container (ISO-8601 instant), or null
+ * @param hostKey     the container sshd's host public key as the start-up step read it ({@code type base64},
+ *                    no comment), or null when not known (yet); the bastion expects it in plain mode
  */
 public record ContainerReport(String vpsId, String containerId, ContainerState state, Integer sshPort,
-                              boolean sshReady, String error, String startedAt) {
+                              boolean sshReady, String error, String startedAt, String hostKey) {
+    public ContainerReport {
+        state = state == null ? ContainerState.UNKNOWN : state;
+    }
 }
