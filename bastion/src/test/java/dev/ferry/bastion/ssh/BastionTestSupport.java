@@ -102,9 +102,15 @@ final class BastionTestSupport implements AutoCloseable {
         return lines[lines.length - 1];
     }
 
-    /** {@code ssh -p PORT args...} with this client's config. */
+    /** {@code ssh -p PORT user@127.0.0.1 command...} with this client's config. */
     Processes.Result sshTo(SshClientFixture c, String user, String... command) {
-        List<String> args = new ArrayList<>(List.of("-p", Integer.toString(port), user + "@127.0.0.1"));
+        return sshTo(c, List.of(), user, command);
+    }
+
+    /** {@code ssh options... -p PORT user@127.0.0.1 command...}: options before the destination, as ssh needs. */
+    Processes.Result sshTo(SshClientFixture c, List<String> options, String user, String... command) {
+        List<String> args = new ArrayList<>(options);
+        args.addAll(List.of("-p", Integer.toString(port), user + "@127.0.0.1"));
         args.addAll(List.of(command));
         return c.ssh(args.toArray(String[]::new));
     }
