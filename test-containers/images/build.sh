@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Ferry's VPS test images on the local Docker engine, without any registry:
 #
-#   ferry-test/sshd:1             Debian bookworm (debootstrap minbase) + openssh-server; no CMD, no
+#   ferry-test/sshd:1             Debian bookworm (debootstrap minbase) + openssh-server and busybox (a
+#                                 small HTTP server for the VS Code test); no CMD, no
 #                                 ENTRYPOINT (the runner keeps it alive) and no host keys (the runner's
 #                                 start-up step makes them, so every VPS has its own).
 #   ferry-test/entrypoint-only:1  the same with an ENTRYPOINT that never starts sshd (shared/seeds/000).
@@ -27,7 +28,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 suite=bookworm
 variant=minbase
-include=openssh-server
+include=openssh-server,busybox
 mirror=${FERRY_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Bump when the way the root fs tarball is made changes (excludes, post-processing).
 rootfs_recipe=1

@@ -48,106 +48,50 @@ class RunnerE2ETest {
     private static final String SSHD_IMAGE = "ferry-test/sshd:1";
 
     private Path dir;
+    private E2eFleet fleet;
     private Host host;
-    private Runner runner;
     private String runnerName;
     private Path key;
     private SshClientFixture ssh;
-    private Map<String, String> cliEnv;
     private String bastion;
 
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        Processes.Result info = Processes.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), null, 60);
-        assertEquals(0, info.exit(), "a Docker engine must run for these tests (./ferry test starts one): " + info);
-        Processes.run(List.of("bash", Path.of("images/build.sh").toAbsolutePath().toString()), null, 900)
-                .requireSuccess();
-
-        Path data = dir.resolve("host");
-        HostLogging.init(dev.ferry.bastion.host.DataDir.prepare(data).logs());
-        HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
-        host = Host.start(new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(),
-                config.apiPort(), config.instanceId(), Duration.ofSeconds(3), config.keepaliveInterval(),
-                config.keepaliveMaxMissed()));
-        bastion = "127.0.0.1:" + host.sshAddress().getPort();
-        runnerName = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        runner = startRunner();
-        key = SshClientFixture.keygen(dir.resolve("keys"), "user");
-        ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
-        cliEnv = Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN",
-                Files.readString(data.resolve("admin.token")).strip());
-        awaitTrue(() -> host.fleet().runners().find(runnerName).isPresent(), 30, "the runner registers");
-    }
-
-    private Runner startRunner() throws Exception {
-        String token = Files.readString(dir.resolve("host/runner.token")).strip();
-        return Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
-                "unix:///var/run/docker.sock", Duration.ofSeconds(1)));
+        fleet = E2eFleet.start(dir);
+        host = fleet.host;
+        bastion = fleet.bastion;
+        runnerName = fleet.runnerName;
+        key = fleet.key;
+        ssh = fleet.ssh;
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (runner != null) {
-            runner.close();
-        }
-        if (host != null) {
-            host.close();
-        }
-        Processes.Result ids = Processes.run(List.of("docker", "ps", "-aq", "--filter", "label=ferry.runner=" + runnerName),
-                null, 60);
-        for (String id : ids.out().split("\\s+")) {
-            if (!id.isBlank()) {
-                Processes.run(List.of("docker", "rm", "-f", id), null, 60);
-            }
+        if (fleet != null) {
+            fleet.close();
         }
     }
 
-    /** {@code ferry ...} in this JVM against the test Host. */
     private Processes.Result ferry(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cmd = Main.commandLine(new Env(cliEnv, dir));
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute(args);
-        return new Processes.Result(List.of(args), code, out.toString(), err.toString());
+        return fleet.ferry(args);
     }
 
     private Vps create(String name, String image) {
-        Processes.Result r = ferry("vps", "create", "--image", image, "--name", name, "--ssh-key", key + ".pub",
-                "--wait", "--wait-timeout", "120");
-        assertEquals(0, r.exit(), r.toString());
-        return host.registry().get(VpsRef.parse(name));
+        return fleet.create(name, image);
     }
 
     private Processes.Result jump(String name, String command) {
-        return ssh.ssh("-J", "vps-" + name + "@" + bastion, "root@vps-" + name, command);
+        return fleet.jump(name, command);
     }
 
     private Vps await(String name, Predicate<Vps> condition, int seconds, String what) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        Vps v = host.registry().get(VpsRef.parse(name));
-        while (!condition.test(v)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " within " + seconds + " s; it is " + v.status() + " ("
-                        + v.lastError() + ")");
-            }
-            Thread.sleep(250);
-            v = host.registry().get(VpsRef.parse(name));
-        }
-        return v;
+        return fleet.await(name, condition, seconds, what);
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition, int seconds, String what)
             throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected: " + what + " within " + seconds + " s");
-            }
-            Thread.sleep(250);
-        }
+        E2eFleet.awaitTrue(condition, seconds, what);
     }
 
     private static Predicate<Vps> is(VpsStatus status) {
@@ -306,8 +250,7 @@ class RunnerE2ETest {
     @Test
     void aKilledRunnerProcessMakesItsVpsLostAndItsReturnBringsThemBack() throws Exception {
         Vps before = create("e2e-lost", SSHD_IMAGE);
-        runner.close();
-        runner = null;
+        fleet.stopRunner();
         // the same runner as its own process (ferry runner), which adopts the container, then kill -9 it
         Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
@@ -328,7 +271,7 @@ class RunnerE2ETest {
             assertTrue(status.out().contains("runner:    " + runnerName + " (offline, last heartbeat "), status.toString());
         } finally {
             agent.destroyForcibly();
-            runner = startRunner();
+            fleet.startRunner();
         }
         Vps after = await("e2e-lost", is(VpsStatus.RUNNING), 60, "running again once the runner is back");
         assertEquals(before.endpoint(), after.endpoint(), "the re-adopted container keeps its port");

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.api;
 
+
 import dev.ferry.bastion.FerryException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

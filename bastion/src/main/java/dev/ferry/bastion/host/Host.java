@@ -10,7 +10,7 @@ import dev.ferry.bastion.registry.H2Registry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
-import dev.ferry.bastion.ssh.RegistryRouting;
+import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.keys.SshPublicKey;

@@ -1,6 +1,10 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.ssh.auth.BastionAuthenticator;
+import dev.ferry.bastion.ssh.auth.BlindKeyQuery;
+import dev.ferry.bastion.ssh.jump.DialFilter;
 import dev.ferry.bastion.ssh.plain.UpstreamConnector;
+import dev.ferry.bastion.ssh.route.Routing;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.time.Clock;

@@ -1,6 +1,11 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.ssh.plain.UpstreamConnector;
+
+import dev.ferry.bastion.ssh.jump.VpsDialChannel;
 import dev.ferry.bastion.ssh.plain.BridgedConnection;
+import dev.ferry.bastion.ssh.route.Login;
+import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.ssh.plain.ReplyOrder;
 import dev.ferry.bastion.ssh.plain.UpstreamConnector;
 import java.io.IOException;

@@ -1,9 +1,13 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.ssh.route.RegistryRouting;
+import dev.ferry.bastion.ssh.route.Route;
+import dev.ferry.bastion.ssh.route.Routing;
+import dev.ferry.bastion.ssh.jump.DialFilter;
+
 import dev.ferry.bastion.vps.Endpoint;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.Session;
@@ -22,9 +26,6 @@ final class ChannelRouter {
     static final String SESSION = "session";
     static final String DIRECT_TCPIP = "direct-tcpip";
     static final String DIRECT_STREAMLOCAL = "direct-streamlocal@openssh.com";
-
-    /** Endpoints this session's routing has approved; the forwarding filter allows only these. */
-    static final AttributeKey<Set<Endpoint>> APPROVED = new AttributeKey<>();
 
     /**
      * A channel the routing allowed.
@@ -80,7 +81,7 @@ final class ChannelRouter {
         String requested = RegistryRouting.printable(Endpoint.hostPort(host, port));
         Route route = routing.directTcpip(info.login(), info.fingerprint(), host, port);
         if (route instanceof Route.Dial dial) {
-            session.computeAttributeIfAbsent(APPROVED, k -> ConcurrentHashMap.newKeySet()).add(dial.vps().endpoint());
+            session.computeAttributeIfAbsent(DialFilter.APPROVED, k -> ConcurrentHashMap.newKeySet()).add(dial.vps().endpoint());
         }
         return allowed(info, route, route instanceof Route.Bridge ? "forward to " + requested + " inside the VPS"
                 : "forward " + requested, requested);

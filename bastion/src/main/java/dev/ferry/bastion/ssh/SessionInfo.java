@@ -1,5 +1,7 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.ssh.route.Login;
+
 import java.time.Instant;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
@@ -19,13 +21,13 @@ public record SessionInfo(String tag, String client, Login login, String user, S
     /** Set on the session when authentication succeeds. */
     public static final AttributeKey<SessionInfo> KEY = new AttributeKey<>();
     /** Set when the session is created, before authentication. */
-    static final AttributeKey<String> TAG = new AttributeKey<>();
+    public static final AttributeKey<String> TAG = new AttributeKey<>();
     /** How many keys the client proved and were refused, for the line logged when a session ends unauthenticated. */
-    static final AttributeKey<Integer> KEYS_TRIED = new AttributeKey<>();
+    public static final AttributeKey<Integer> KEYS_TRIED = new AttributeKey<>();
     /** The user name of the last refused attempt, printable and cut short, for that same line. */
-    static final AttributeKey<String> USER_TRIED = new AttributeKey<>();
+    public static final AttributeKey<String> USER_TRIED = new AttributeKey<>();
 
-    static SessionInfo of(Session session) {
+    public static SessionInfo of(Session session) {
         return session.getAttribute(KEY);
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
@@ -384,8 +385,9 @@ class BastionJumpTest {
         // trust Ferry's user CA; the user reads the one line that VPS's admin must add
         for (String target : List.of("localhost:8888", "example.com:22")) {
             assertRefused(stdio("vps-web", target), "administratively prohibited: vps-" + web.id() + "'s sshd "
-                    + "refused the bastion's certificate for user root: the user does not exist there, or its sshd "
-                    + "does not trust Ferry's user CA (it needs the line 'TrustedUserCAKeys "
+                    + "refused the bastion's certificate for user root: the user does not exist there, its account is "
+                    + "locked (a '!' password, which sshd without PAM refuses even for keys: usermod -p '*' root), or "
+                    + "its sshd does not trust Ferry's user CA (it needs the line 'TrustedUserCAKeys "
                     + "/etc/ssh/ferry_user_ca.pub' in its sshd_config, with the key printed by: ferry ca user-key)");
         }
     }
@@ -440,8 +442,9 @@ class BastionJumpTest {
         Processes.Result shell = alice.ssh("-A", "-p", Integer.toString(port), "vps-web@127.0.0.1", "id");
         assertEquals(255, shell.exit(), shell.toString());
         assertEquals("channel 0: open failed: administratively prohibited: vps-" + web.id() + "'s sshd refused "
-                + "the bastion's certificate for user root: the user does not exist there, or its sshd does not "
-                + "trust Ferry's user CA (it needs the line 'TrustedUserCAKeys /etc/ssh/ferry_user_ca.pub' in its "
+                + "the bastion's certificate for user root: the user does not exist there, its account is locked (a "
+                + "'!' password, which sshd without PAM refuses even for keys: usermod -p '*' root), or its sshd does "
+                + "not trust Ferry's user CA (it needs the line 'TrustedUserCAKeys /etc/ssh/ferry_user_ca.pub' in its "
                 + "sshd_config, with the key printed by: ferry ca user-key)", lastLine(shell.err()), shell.toString());
         assertFalse(shell.out().contains("uid="), "nothing may run on the bastion");
     }

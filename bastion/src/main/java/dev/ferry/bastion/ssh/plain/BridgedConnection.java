@@ -1,5 +1,7 @@
 package dev.ferry.bastion.ssh.plain;
 
+import dev.ferry.bastion.ssh.route.Upstream;
+
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.ferry.bastion.ssh.plain;
 
+import dev.ferry.bastion.ssh.route.Upstream;
+
 import dev.ferry.bastion.ssh.Crypto;
 import dev.ferry.bastion.vps.DialFailure;
 import dev.ferry.keys.KeyFormatException;
@@ -173,8 +175,9 @@ public final class UpstreamConnector implements AutoCloseable {
         if (m.contains("No more authentication methods")) {
             return new BridgedConnection.Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, t.label()
                     + "'s sshd refused the bastion's certificate for user " + t.loginUser() + ": the user does not "
-                    + "exist there, or its sshd does not trust Ferry's user CA (it needs the line '" + CA_LINE
-                    + "' in its sshd_config, with the key printed by: ferry ca user-key)");
+                    + "exist there, its account is locked (a '!' password, which sshd without PAM refuses even for "
+                    + "keys: usermod -p '*' " + t.loginUser() + "), or its sshd does not trust Ferry's user CA (it "
+                    + "needs the line '" + CA_LINE + "' in its sshd_config, with the key printed by: ferry ca user-key)");
         }
         if (m.toLowerCase(java.util.Locale.ROOT).contains("timeout") || m.contains("timed out")) {
             String note = t.runnerNote().isEmpty() ? "" : "; " + t.runnerNote();

@@ -1,7 +1,9 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.jump;
+
 
 import dev.ferry.bastion.vps.Endpoint;
 import java.util.Set;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.forward.ForwardingFilter;
@@ -11,14 +13,17 @@ import org.apache.sshd.server.forward.TcpForwardingFilter;
  * Defence in depth under {@link ChannelRouter}: MINA's forwarding code may dial only an endpoint the
  * routing approved for this session, and nothing listens, forwards agents or X11 on the bastion.
  */
-final class DialFilter implements ForwardingFilter {
+public final class DialFilter implements ForwardingFilter {
+    /** Endpoints this session's routing has approved; the forwarding filter allows only these. */
+    public static final AttributeKey<Set<Endpoint>> APPROVED = new AttributeKey<>();
+
 
     @Override
     public boolean canConnect(TcpForwardingFilter.Type type, SshdSocketAddress address, Session session) {
         if (type != TcpForwardingFilter.Type.Direct) {
             return false;
         }
-        Set<Endpoint> approved = session.getAttribute(ChannelRouter.APPROVED);
+        Set<Endpoint> approved = session.getAttribute(APPROVED);
         return approved != null && approved.stream().anyMatch(e -> e.host().equals(address.getHostName())
                 && e.port() == address.getPort());
     }

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh.plain;
+package dev.ferry.bastion.ssh.route;
 
 import dev.ferry.bastion.vps.Endpoint;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.route;
 
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.fleet.Runner;
@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.time.temporal.ChronoUnit;
-import dev.ferry.bastion.ssh.plain.Upstream;
+import dev.ferry.bastion.ssh.route.Upstream;
 
 /**
  * The routing contract over the registry and the fleet (DESIGN.md, Forwarding rules). A direct-tcpip
@@ -149,7 +149,7 @@ public final class RegistryRouting implements Routing {
     }
 
     /** Requested host names come from the client: nothing unprintable into messages or logs. */
-    static String printable(String s) {
+    public static String printable(String s) {
         return dev.ferry.bastion.Text.printable(s, 100);
     }
 }

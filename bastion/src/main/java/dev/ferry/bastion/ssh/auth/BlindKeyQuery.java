@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.auth;
 
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -12,11 +12,11 @@ import org.apache.sshd.server.session.ServerSession;
  * public key (they are public) could learn which VPS names exist and hold it, before proving anything
  * (DESIGN, Authentication). The cost: a client signs once per key it offers, as it would after a yes.
  */
-final class BlindKeyQuery extends UserAuthPublicKey {
+public final class BlindKeyQuery extends UserAuthPublicKey {
     /** Set for the duration of each public-key request: true when it carries no signature. */
     static final AttributeKey<Boolean> QUERY = new AttributeKey<>();
 
-    static final UserAuthPublicKeyFactory FACTORY = new UserAuthPublicKeyFactory() {
+    public static final UserAuthPublicKeyFactory FACTORY = new UserAuthPublicKeyFactory() {
         @Override
         public UserAuthPublicKey createUserAuth(ServerSession session) {
             return new BlindKeyQuery();

@@ -1,11 +1,10 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.route;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
-import dev.ferry.bastion.ssh.plain.Upstream;
 import dev.ferry.bastion.registry.H2Registry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.route;
 
 import dev.ferry.bastion.vps.Vps;
 

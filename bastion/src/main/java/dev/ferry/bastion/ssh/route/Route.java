@@ -1,6 +1,6 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.route;
 
-import dev.ferry.bastion.ssh.plain.Upstream;
+import dev.ferry.bastion.ssh.route.Upstream;
 import dev.ferry.bastion.vps.Vps;
 
 /**

@@ -1,4 +1,8 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.auth;
+
+import dev.ferry.bastion.ssh.SessionInfo;
+import dev.ferry.bastion.ssh.route.Login;
+import dev.ferry.bastion.ssh.route.Routing;
 
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
@@ -15,12 +19,12 @@ import org.slf4j.LoggerFactory;
  * the decision is made on the signed request only, with one indexed registry lookup on MINA's I/O thread.
  * Every refusal looks the same to the client: "Permission denied (publickey)".
  */
-final class BastionAuthenticator implements PublickeyAuthenticator {
+public final class BastionAuthenticator implements PublickeyAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(BastionAuthenticator.class);
 
     private final Routing routing;
 
-    BastionAuthenticator(Routing routing) {
+    public BastionAuthenticator(Routing routing) {
         this.routing = routing;
     }
 

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.route;
 
 /**
  * The one contract between the SSH layer and what it serves: asked once per login and once per channel or

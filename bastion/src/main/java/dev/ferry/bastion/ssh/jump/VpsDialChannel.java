@@ -1,4 +1,6 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.jump;
+
+import dev.ferry.bastion.ssh.SessionInfo;
 
 import dev.ferry.bastion.vps.DialFailure;
 import dev.ferry.bastion.vps.Vps;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * dial nothing else. MINA's {@link TcpipServerChannel} does the connect and the flow-controlled pump;
  * this class adds the user-facing failure text and the audit line with bytes each way.
  */
-final class VpsDialChannel extends TcpipServerChannel {
+public final class VpsDialChannel extends TcpipServerChannel {
     private static final Logger log = LoggerFactory.getLogger(VpsDialChannel.class);
     /** One daemon thread for every forward's first-byte deadline; the checks are instant. */
     private static final ScheduledExecutorService SILENCE = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,7 +48,7 @@ final class VpsDialChannel extends TcpipServerChannel {
     private volatile long initialRemoteWindow;
     private volatile long startNanos;
 
-    VpsDialChannel(Vps vps, SessionInfo session, String requested) {
+    public VpsDialChannel(Vps vps, SessionInfo session, String requested) {
         super(TcpForwardingFilter.Type.Direct, null);
         this.vps = vps;
         this.session = session;

@@ -1,0 +1,160 @@
+package dev.ferry.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ferry.agent.Runner;
+import dev.ferry.agent.RunnerConfig;
+import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.host.DataDir;
+import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.bastion.ssh.SshClientFixture;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.cli.Env;
+import dev.ferry.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/**
+ * A Host and one runner on the real Docker engine, the CLI in this JVM and a stock OpenSSH client with
+ * its own key: what each end-to-end test class starts once. Needs Docker and the test images
+ * ({@code images/build.sh}); {@code ./ferry test} provides both. Nothing here skips silently.
+ */
+final class E2eFleet implements AutoCloseable {
+    final Path dir;
+    final Host host;
+    final String runnerName;
+    final Path key;
+    final SshClientFixture ssh;
+    /** {@code 127.0.0.1:<bastion port>}. */
+    final String bastion;
+    final int port;
+    private final Map<String, String> cliEnv;
+    private Runner runner;
+
+    private E2eFleet(Path dir, Host host, String runnerName, Path key, SshClientFixture ssh) throws Exception {
+        this.dir = dir;
+        this.host = host;
+        this.runnerName = runnerName;
+        this.key = key;
+        this.ssh = ssh;
+        this.port = host.sshAddress().getPort();
+        this.bastion = "127.0.0.1:" + port;
+        this.cliEnv = Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN",
+                Files.readString(dir.resolve("host/admin.token")).strip());
+    }
+
+    /** Builds the test images when needed, starts a Host (3 s connect timeout) and a runner named e2e-*. */
+    static E2eFleet start(Path dir) throws Exception {
+        Processes.Result info = Processes.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), null, 60);
+        assertEquals(0, info.exit(), "a Docker engine must run for these tests (./ferry test starts one): " + info);
+        Processes.run(List.of("bash", Path.of("images/build.sh").toAbsolutePath().toString()), null, 900)
+                .requireSuccess();
+        Path data = dir.resolve("host");
+        HostLogging.init(DataDir.prepare(data).logs());
+        HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
+        Host host = Host.start(new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(),
+                config.apiPort(), config.instanceId(), Duration.ofSeconds(3), config.keepaliveInterval(),
+                config.keepaliveMaxMissed()));
+        Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
+        SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
+        E2eFleet fleet = new E2eFleet(dir, host, "e2e-" + UUID.randomUUID().toString().substring(0, 8), key, ssh);
+        fleet.startRunner();
+        awaitTrue(() -> host.fleet().runners().find(fleet.runnerName).isPresent(), 30, "the runner registers");
+        return fleet;
+    }
+
+    /** Starts the runner (again) in this JVM. */
+    void startRunner() throws Exception {
+        String token = Files.readString(dir.resolve("host/runner.token")).strip();
+        runner = Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
+                "unix:///var/run/docker.sock", Duration.ofSeconds(1)));
+    }
+
+    /** Stops the runner of this JVM (its containers keep running). */
+    void stopRunner() throws Exception {
+        if (runner != null) {
+            runner.close();
+            runner = null;
+        }
+    }
+
+    /** {@code ferry ...} in this JVM against the test Host. */
+    Processes.Result ferry(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cmd = Main.commandLine(new Env(cliEnv, dir));
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Processes.Result(List.of(args), code, out.toString(), err.toString());
+    }
+
+    /** {@code ferry vps create --image IMAGE --name NAME --ssh-key KEY --wait}, which must succeed. */
+    Vps create(String name, String image) {
+        Processes.Result r = ferry("vps", "create", "--image", image, "--name", name, "--ssh-key", key + ".pub",
+                "--wait", "--wait-timeout", "120");
+        assertEquals(0, r.exit(), r.toString());
+        return host.registry().get(VpsRef.parse(name));
+    }
+
+    /** {@code ssh -J vps-NAME@bastion root@vps-NAME command}. */
+    Processes.Result jump(String name, String command) {
+        return ssh.ssh("-J", "vps-" + name + "@" + bastion, "root@vps-" + name, command);
+    }
+
+    /** {@code ssh -p PORT vps-NAME@127.0.0.1 command}: plain mode. */
+    Processes.Result plain(String user, String... command) {
+        List<String> args = new java.util.ArrayList<>(List.of("-p", Integer.toString(port), user + "@127.0.0.1"));
+        args.addAll(List.of(command));
+        return ssh.ssh(args.toArray(String[]::new));
+    }
+
+    Vps await(String name, Predicate<Vps> condition, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        Vps v = host.registry().get(VpsRef.parse(name));
+        while (!condition.test(v)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " within " + seconds + " s; it is " + v.status() + " ("
+                        + v.lastError() + ")");
+            }
+            Thread.sleep(250);
+            v = host.registry().get(VpsRef.parse(name));
+        }
+        return v;
+    }
+
+    static void awaitTrue(BooleanSupplier condition, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected: " + what + " within " + seconds + " s");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopRunner();
+        host.close();
+        Processes.Result ids = Processes.run(List.of("docker", "ps", "-aq", "--filter", "label=ferry.runner="
+                + runnerName), null, 60);
+        for (String id : ids.out().split("\\s+")) {
+            if (!id.isBlank()) {
+                Processes.run(List.of("docker", "rm", "-f", id), null, 60);
+            }
+        }
+    }
+}
