@@ -29,6 +29,12 @@ final class Background implements AutoCloseable {
         return new Background(new ProcessBuilder(command).start());
     }
 
+    /** Kills it at once (SIGKILL), as a client that vanishes. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     boolean alive() {
         return process.isAlive();
     }

@@ -118,6 +118,16 @@ public final class SshdFixture implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** Connections this sshd serves now: its listener forks one child per connection. */
+    public long connections() {
+        return process.toHandle().children().count();
+    }
+
+    /** Ends every connection this sshd serves, as a VPS that hangs up would. */
+    public void dropConnections() {
+        process.toHandle().children().forEach(ProcessHandle::destroy);
+    }
+
     public SshPublicKey hostKey() {
         return hostKey;
     }

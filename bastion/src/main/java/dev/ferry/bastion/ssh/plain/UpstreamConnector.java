@@ -53,10 +53,13 @@ public final class UpstreamConnector implements AutoCloseable {
     /** Set by the host key check when it refuses: the sentence for the user. */
     private static final AttributeKey<String> HOST_KEY_PROBLEM = new AttributeKey<>();
 
-    /** Records a host key seen on the first contact with an external VPS; false when one was already set. */
+    /**
+     * Records a host key seen on the first contact with an external VPS and returns the key recorded now (an
+     * earlier connection's, when one came first), or null when the VPS is gone.
+     */
     @FunctionalInterface
     public interface HostKeyBook {
-        boolean recordFirst(long vpsId, String hostKey);
+        String recordFirst(long vpsId, String hostKey);
     }
 
     private final SshClient client;
@@ -208,13 +211,14 @@ public final class UpstreamConnector implements AutoCloseable {
             }
             String expected = t.hostKey();
             if (expected == null && t.firstContact()) {
-                if (book.recordFirst(t.vpsId(), presented)) {
-                    log.info("{}: recorded its sshd's host key {} on first contact", t.label(),
-                            fingerprint(presented));
-                    return true;
+                expected = book.recordFirst(t.vpsId(), presented);
+                if (expected == null) {
+                    return refuse(session, t.label() + " was removed meanwhile");
                 }
-                return refuse(session, t.label() + "'s host key was recorded by another connection meanwhile; "
-                        + "try again");
+                if (expected.equals(presented)) {
+                    log.info("{}: its sshd's host key is {} (recorded on first contact)", t.label(),
+                            fingerprint(presented));
+                }
             }
             if (expected == null) {
                 return refuse(session, t.label() + ": its runner has not reported the container's host key yet, so "

@@ -1,18 +1,17 @@
 package dev.ferry.bastion.ssh.route;
 
-import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.time.temporal.ChronoUnit;
-import dev.ferry.bastion.ssh.route.Upstream;
 
 /**
  * The routing contract over the registry and the fleet (DESIGN.md, Forwarding rules). A direct-tcpip
@@ -72,8 +71,11 @@ public final class RegistryRouting implements Routing {
     }
 
     @Override
-    public boolean recordHostKey(long vpsId, String hostKey) {
-        return registry.recordHostKey(vpsId, hostKey);
+    public String recordHostKey(long vpsId, String hostKey) {
+        if (registry.recordHostKey(vpsId, hostKey)) {
+            return hostKey;
+        }
+        return registry.find(VpsRef.ofId(vpsId)).map(Vps::hostKey).orElse(null);
     }
 
     /** What the runner last said, for messages about a container that does not answer. */

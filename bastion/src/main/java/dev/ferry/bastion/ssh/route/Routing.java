@@ -17,9 +17,10 @@ public interface Routing {
     Route inside(Login login, String fingerprint);
 
     /**
-     * Records the host key an external VPS's sshd showed on first contact.
+     * Records the host key an external VPS's sshd showed on first contact, unless one is recorded already.
      *
-     * @return false when a key was recorded for it already
+     * @return the key recorded for it now: this one, or the one another connection recorded first; null when
+     *         the VPS is gone
      */
-    boolean recordHostKey(long vpsId, String hostKey);
+    String recordHostKey(long vpsId, String hostKey);
 }

@@ -1,0 +1,157 @@
+package dev.ferry.bastion.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.keys.PrivateKeyFiles;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.LongSupplier;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plain mode's connections live and die together: the user vanishing ends the bastion's connection to the
+ * VPS, the VPS hanging up ends the user's, and a thousand sessions leave no thread, socket or process behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PlainModeLifecycleTest {
+    private BastionTestSupport t;
+    private SshdFixture sshd;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        t = BastionTestSupport.start(dir);
+        Path ca = t.userCaFile(dir.resolve("vps"));
+        sshd = SshdFixture.start(dir.resolve("vps"), List.of(), List.of("TrustedUserCAKeys " + ca,
+                "MaxStartups 200", "MaxSessions 100"), 0);
+        t.closeLater(sshd);
+        t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
+                List.of(BastionTestSupport.pub(t.aliceKey))));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    private Background sleeper() throws Exception {
+        Background ssh = Background.start(List.of("ssh", "-F", t.alice.config().toString(), "-p",
+                Integer.toString(t.port), "vps-web@127.0.0.1", "echo started; sleep 600"));
+        ssh.awaitStdout("started", 30);
+        return ssh;
+    }
+
+    @Test
+    void theUserVanishingEndsTheConnectionToTheVps() throws Exception {
+        long before = sshd.connections();
+        try (Background ssh = sleeper()) {
+            assertEquals(before + 1, sshd.connections(), "one upstream connection for the user's");
+            ssh.kill();
+            await(() -> sshd.connections() - before, 0, 10, "the VPS's sshd connection to end");
+        }
+    }
+
+    @Test
+    void theVpsHangingUpEndsTheUsersSession() throws Exception {
+        try (Background ssh = sleeper()) {
+            long start = System.nanoTime();
+            sshd.dropConnections();
+            await(() -> ssh.alive() ? 1 : 0, 0, 10, "the user's ssh to end");
+            assertTrue(System.nanoTime() - start < 10_000_000_000L);
+        }
+    }
+
+    @Test
+    void aThousandSessionsLeaveNothingBehind() throws Exception {
+        KeyPair alice = PrivateKeyFiles.read(t.aliceKey);
+        try (SshClient client = SshClient.setUpDefaultClient()) {
+            client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            client.start();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                run(client, alice, pool, 20, 1); // warm up: pools and caches reach their size
+                await(sshd::connections, 0, 10, "warm-up connections to end");
+                int threads = Thread.activeCount();
+                long files = openFiles();
+                run(client, alice, pool, 50, 20);
+                await(sshd::connections, 0, 15, "every upstream connection to end");
+                await(() -> Math.max(0, Thread.activeCount() - threads - 8), 0, 10, "threads back to "
+                        + threads + " (now " + Thread.activeCount() + ")");
+                await(() -> Math.max(0, openFiles() - files - 16), 0, 10, "open files back to " + files);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** {@code connections} connections, each running {@code sessions} commands one after another. */
+    private void run(SshClient client, KeyPair key, ExecutorService pool, int connections, int sessions)
+            throws Exception {
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            int n = c;
+            done.add(pool.submit(() -> {
+                try (ClientSession s = client.connect("vps-web", "127.0.0.1", t.port)
+                        .verify(Duration.ofSeconds(20)).getSession()) {
+                    s.addPublicKeyIdentity(key);
+                    s.auth().verify(Duration.ofSeconds(20));
+                    for (int i = 0; i < sessions; i++) {
+                        try (ChannelExec exec = s.createExecChannel("echo " + n + "-" + i)) {
+                            ByteArrayOutputStream out = new ByteArrayOutputStream();
+                            exec.setOut(out);
+                            exec.open().verify(Duration.ofSeconds(20));
+                            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(20));
+                            assertEquals(n + "-" + i + "\n", out.toString(StandardCharsets.UTF_8));
+                            assertEquals(0, exec.getExitStatus());
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+    }
+
+    private static long openFiles() {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void await(LongSupplier value, long expected, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (value.getAsLong() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited " + seconds + " s in vain for " + what + ": " + value.getAsLong());
+            }
+            Thread.sleep(100);
+        }
+    }
+}
