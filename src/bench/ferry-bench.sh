@@ -37,10 +37,12 @@ PARALLEL=8 # logins under way at once: the bastion drops more than 10 not logged
 WORK="$(mktemp -d /tmp/ferry-bench.XXXXXX)"
 PIDS=()
 HOLDER=""
+HOLD_PIDS=()
 cleanup() {
     exec 7>&- 2>/dev/null || true
-    if [[ -n "$HOLDER" ]]; then kill "$HOLDER" 2>/dev/null || true; wait "$HOLDER" 2>/dev/null || true; fi
     local i
+    if [[ -n "$HOLDER" ]]; then kill "$HOLDER" 2>/dev/null || true; wait "$HOLDER" 2>/dev/null || true; fi
+    for i in "${HOLD_PIDS[@]}"; do kill "$i" 2>/dev/null || true; done
     for (( i = ${#PIDS[@]} - 1; i >= 0; i-- )); do kill "${PIDS[i]}" 2>/dev/null || true; done
     for i in "${PIDS[@]}"; do wait "$i" 2>/dev/null || true; done
     if [[ -n "${FERRY_BENCH_LOGS:-}" ]]; then
@@ -213,7 +215,6 @@ import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
@@ -245,7 +246,7 @@ public final class SessionHold {
             SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(a[6]), in, null).forEach(keys::add);
         }
         SshClient client = SshClient.setUpDefaultClient();
-        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.setServerKeyVerifier((session, remote, key) -> true); // loopback test sshd, fresh keys
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
         client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(keys));
         client.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
@@ -333,41 +334,68 @@ thread_groups() { # thread names of the Host, digits dropped, counted
 ferry_conns() { ss -Htn state established "( sport = :$FERRY_SSH )" | wc -l; }
 holds() { pgrep -fc "^[^ ]*sh -c read -r _ # $1\$" || true; }
 
+HOLDER_KIND="${FERRY_BENCH_HOLDER:-java}" # java: one MINA client holds them all; ssh: one OpenSSH client each
+open_with_java() { # mode tag log
+    java -XX:+UseSerialGC -Xmx1g -cp "$ROOT/cli/target/lib/*" "$WORK/SessionHold.java" \
+        "$1" "$SESSIONS" "$PARALLEL" "$FERRY_SSH" vps-bench "$USER_NAME" "$WORK/keys/client" "read -r _ # $2" \
+        < "$WORK/hold.fifo" > "$3" 2>&1 7>&- &
+    HOLDER=$!
+    local waited=0
+    until grep -q '^ready' "$3"; do
+        kill -0 "$HOLDER" 2>/dev/null || { cat "$3" >&2; echo "the session holder died" >&2; exit 1; }
+        sleep 1; waited=$((waited + 1))
+        if (( waited % 30 == 0 )); then log "  $(holds "$2") sessions running in the target so far"; fi
+    done
+    grep -q "^ready $SESSIONS failed 0" "$3" || { cat "$3" >&2; echo "not every session opened" >&2; exit 1; }
+}
+open_with_ssh() { # mode tag log: PARALLEL ssh clients at a time, each batch running in the target before the next
+    local launched=0 n i p
+    while (( launched < SESSIONS )); do
+        n=$(( SESSIONS - launched < PARALLEL ? SESSIONS - launched : PARALLEL ))
+        for (( i = 0; i < n; i++ )); do
+            if [[ "$1" == plain ]]; then
+                ssh -F "$WORK/ssh_config" -o ControlMaster=no -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "read -r _ # $2" \
+                    < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- &
+            else
+                ssh -F "$WORK/ssh_config" -o ControlMaster=no -J "vps-bench@127.0.0.1:$FERRY_SSH" "$USER_NAME@vps-bench" \
+                    "read -r _ # $2" < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- &
+            fi
+            HOLD_PIDS+=($!)
+        done
+        launched=$(( launched + n ))
+        for (( i = 0; i < 600; i++ )); do (( $(holds "$2") >= launched )) && break; sleep 0.1; done
+        for p in "${HOLD_PIDS[@]}"; do kill -0 "$p" 2>/dev/null || { cat "$3" >&2; echo "an ssh client ended early" >&2; exit 1; }; done
+        if (( launched % 100 == 0 )); then log "  $(holds "$2") sessions running in the target so far"; fi
+    done
+}
+
 declare -A MEM_BEFORE MEM_WITH HOLD_SECS
 hold_sessions() { # mode: opens SESSIONS sessions, measures the Host with them, closes them
-    local mode="$1" tag="ferry-bench-hold-$$-$1" start out="$WORK/hold-$1.out"
+    local mode="$1" tag="ferry-bench-hold-$$-$1" start out="$WORK/hold-$1.log" p
     log "memory: $mode: baseline..."
     MEM_BEFORE[$mode]="$(host_state)"
     thread_groups > "$WORK/threads-$mode-before"
-    log "memory: $mode: opening $SESSIONS sessions, $PARALLEL at a time..."
+    log "memory: $mode: opening $SESSIONS sessions with $HOLDER_KIND clients, $PARALLEL logins at a time..."
     rm -f "$WORK/hold.fifo"; mkfifo "$WORK/hold.fifo"
+    exec 7<> "$WORK/hold.fifo" # the clients' standard input: closing it ends every session
     start=$(now_ns)
-    java -XX:+UseSerialGC -Xmx1g -Dlog4j2.level=WARN -cp "$ROOT/cli/target/lib/*" "$WORK/SessionHold.java" \
-        "$mode" "$SESSIONS" "$PARALLEL" "$FERRY_SSH" vps-bench "$USER_NAME" "$WORK/keys/client" "read -r _ # $tag" \
-        < "$WORK/hold.fifo" > "$out" 2>&1 &
-    HOLDER=$!
-    exec 7> "$WORK/hold.fifo"
-    local waited=0
-    until grep -q '^ready' "$out"; do
-        kill -0 "$HOLDER" 2>/dev/null || { cat "$out" >&2; echo "the session holder died" >&2; exit 1; }
-        sleep 1; waited=$((waited + 1))
-        (( waited % 30 == 0 )) && log "  $(grep -c . "$out") lines, $(holds "$tag") sessions running in the target so far"
-    done
-    grep -q "^ready $SESSIONS failed 0" "$out" || { cat "$out" >&2; echo "not every session opened" >&2; exit 1; }
-    for _ in $(seq 60); do [[ "$(holds "$tag")" -ge "$SESSIONS" ]] && break; sleep 1; done
+    "open_with_$HOLDER_KIND" "$mode" "$tag" "$out"
+    for _ in $(seq 60); do [[ "$(holds "$tag")" -eq "$SESSIONS" ]] && break; sleep 1; done
     HOLD_SECS[$mode]="$(awk -v ns="$(( $(now_ns) - start ))" 'BEGIN {printf "%.0f", ns / 1e9}')"
     log "memory: $mode: $(holds "$tag") sessions running in the target, $(ferry_conns) connections to Ferry; measuring..."
     [[ "$(holds "$tag")" -eq "$SESSIONS" ]] || { echo "only $(holds "$tag") of $SESSIONS sessions run in the target" >&2; exit 1; }
     MEM_WITH[$mode]="$(host_state)"
     thread_groups > "$WORK/threads-$mode-with"
     exec 7>&-
-    wait "$HOLDER" || true
-    HOLDER=""
+    if [[ -n "$HOLDER" ]]; then wait "$HOLDER" || true; HOLDER=""; fi
+    for p in "${HOLD_PIDS[@]}"; do wait "$p" || true; done
+    HOLD_PIDS=()
     for _ in $(seq 120); do [[ "$(ferry_conns)" -eq 0 && "$(holds "$tag")" -eq 0 ]] && break; sleep 1; done
     log "memory: $mode: closed ($(ferry_conns) connections to Ferry, $(holds "$tag") sessions left in the target)"
 }
 
 if (( SESSIONS > 0 )); then
+    [[ "$HOLDER_KIND" == java || "$HOLDER_KIND" == ssh ]] || { echo "FERRY_BENCH_HOLDER is java or ssh" >&2; exit 2; }
     holder_java > "$WORK/SessionHold.java"
     hold_sessions plain
     hold_sessions jump
@@ -398,7 +426,7 @@ r="$(ratio "$(sumed fjump_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio ssh -J Fer
 r="$(ratio "$(sumed plain_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio Ferry plain / ssh -J OpenSSH (median):  $r (target <= 1.30: $(verdict "$r" '<=' 1.30))"
 if (( SESSIONS > 0 )); then
     echo
-    echo "Host JVM with $SESSIONS concurrent idle sessions (heap used after jcmd GC.run, VmRSS; KiB)"
+    echo "Host JVM with $SESSIONS concurrent idle sessions, $HOLDER_KIND clients (heap used after jcmd GC.run, VmRSS; KiB)"
     printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s\n' mode "heap 0" "heap $SESSIONS" "heap/sess" "RSS 0" "RSS $SESSIONS" "RSS/sess" threads "open s"
     for m in plain jump; do
         read -r h0 r0 t0 <<<"${MEM_BEFORE[$m]}"; read -r h1 r1 t1 <<<"${MEM_WITH[$m]}"
