@@ -11,7 +11,8 @@
 # 2. set-up: `ssh ... true` (direct, -J Ferry, -J OpenSSH, Ferry plain), median and p95 in ms.
 # 3. the Host JVM's memory per session: SESSIONS concurrent idle sessions (an exec of `read`) in plain mode,
 #    then through ProxyJump, held by one small Java client (MINA SSHD, from the build's jars) instead of
-#    hundreds of ssh processes; heap used after `jcmd GC.run`, RSS and threads, before and with them.
+#    hundreds of ssh processes (FERRY_BENCH_HOLDER=ssh: one OpenSSH client each, as a cross-check);
+#    heap used after `jcmd GC.run`, RSS and threads, before and with them.
 # Plus which key exchange and cipher each hop negotiated (ssh -v, and the target sshd's debug log for the
 # bastion's own hop in plain mode). Only loopback addresses; every process started here is stopped on exit.
 # FERRY_BENCH_LOGS=DIR keeps the Host's and the sshd's logs there.
@@ -87,6 +88,8 @@ MaxStartups 100:30:200
 CFG
 }
 
+# The target runs commands with SHLVL=1 in their environment, so the user's bash skips ~/.bashrc (Debian's
+# bash reads it for commands started by sshd when SHLVL is unset): set-up times are SSH's, not the rc files'.
 # the Host first: the target sshd trusts its user CA (read by sshd at each login)
 FERRY_SSH="$(free_port)"
 FERRY_API="$(free_port)"
@@ -98,13 +101,13 @@ HOST_PID=$!
 TARGET_PORT="$(free_port)"
 echo "$CLIENT_PUB" > "$WORK/target_keys"
 { sshd_config "$TARGET_PORT" "$WORK/keys/target_host" "$WORK/target_keys"
-  echo "TrustedUserCAKeys $WORK/user_ca.pub"; } > "$WORK/target_config"
+  echo "TrustedUserCAKeys $WORK/user_ca.pub"; echo "SetEnv SHLVL=1"; } > "$WORK/target_config"
 /usr/sbin/sshd -D -e -f "$WORK/target_config" 2>"$WORK/target.log" & PIDS+=($!)
 
 # the same target once more, logging at DEBUG1, only to see what the bastion's own hop negotiates
 PROBE_PORT="$(free_port)"
 { sshd_config "$PROBE_PORT" "$WORK/keys/target_host" "$WORK/target_keys"
-  echo "TrustedUserCAKeys $WORK/user_ca.pub"; echo "LogLevel DEBUG1"; } > "$WORK/probe_config"
+  echo "TrustedUserCAKeys $WORK/user_ca.pub"; echo "SetEnv SHLVL=1"; echo "LogLevel DEBUG1"; } > "$WORK/probe_config"
 /usr/sbin/sshd -D -e -f "$WORK/probe_config" 2>"$WORK/probe.log" & PIDS+=($!)
 
 JUMP_PORT="$(free_port)"
