@@ -1,0 +1,456 @@
+#!/usr/bin/env bash
+# Benchmark: Ferry (ProxyJump and plain mode) against OpenSSH's own sshd as a jump host (restricted with
+# permitopen to the same target) and against a direct ssh, all in front of the same target sshd, in one run.
+#
+#   src/bench/ferry-bench.sh [size per throughput round: GiB, or NNNM for MiB; default 1]
+#                            [throughput rounds, default 3] [set-up runs, default 30] [sessions, default 500; 0 skips]
+#
+# 1. throughput: SIZE of zeros through `ssh ... 'cat >/dev/null'` (direct, ssh -J Ferry, ssh -J OpenSSH,
+#    Ferry plain mode) and through `sftp -b` (put of a SIZE file to /dev/null: direct, -J OpenSSH, Ferry plain);
+#    median MiB/s of the rounds.
+# 2. set-up: `ssh ... true` (direct, -J Ferry, -J OpenSSH, Ferry plain), median and p95 in ms.
+# 3. the Host JVM's memory per session: SESSIONS concurrent idle sessions (an exec of `read`) in plain mode,
+#    then through ProxyJump, held by one small Java client (MINA SSHD, from the build's jars) instead of
+#    hundreds of ssh processes (FERRY_BENCH_HOLDER=ssh: one OpenSSH client each, as a cross-check);
+#    heap used after `jcmd GC.run`, RSS and threads, before and with them.
+# Plus which key exchange and cipher each hop negotiated (ssh -v, and the target sshd's debug log for the
+# bastion's own hop in plain mode). Only loopback addresses; every process started here is stopped on exit.
+# FERRY_BENCH_LOGS=DIR keeps the Host's and the sshd's logs there.
+set -euo pipefail
+shopt -s inherit_errexit
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+SIZE="${1:-1}"
+ROUNDS="${2:-3}"
+SETUPS="${3:-30}"
+SESSIONS="${4:-500}"
+case "$SIZE" in
+    *[Mm]) MIB="${SIZE%[Mm]}" ;;
+    *[Gg]) MIB=$(( ${SIZE%[Gg]} * 1024 )) ;;
+    *) MIB=$(( SIZE * 1024 )) ;;
+esac
+[[ "$MIB" =~ ^[1-9][0-9]*$ && "$ROUNDS" =~ ^[1-9][0-9]*$ && "$SETUPS" =~ ^[1-9][0-9]*$ && "$SESSIONS" =~ ^[0-9]+$ ]] || {
+    sed -n '5,6p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+if (( MIB % 1024 == 0 )); then SIZE_LABEL="$((MIB / 1024)) GiB"; else SIZE_LABEL="$MIB MiB"; fi
+COMMAND_LINE="src/bench/ferry-bench.sh $*"
+PARALLEL=8 # logins under way at once: the bastion drops more than 10 not logged in from one address
+
+WORK="$(mktemp -d /tmp/ferry-bench.XXXXXX)"
+PIDS=()
+HOLDER=""
+HOLD_PIDS=()
+cleanup() {
+    exec 7>&- 2>/dev/null || true
+    local i
+    if [[ -n "$HOLDER" ]]; then kill "$HOLDER" 2>/dev/null || true; wait "$HOLDER" 2>/dev/null || true; fi
+    for i in "${HOLD_PIDS[@]}"; do kill "$i" 2>/dev/null || true; done
+    for (( i = ${#PIDS[@]} - 1; i >= 0; i-- )); do kill "${PIDS[i]}" 2>/dev/null || true; done
+    for i in "${PIDS[@]}"; do wait "$i" 2>/dev/null || true; done
+    if [[ -n "${FERRY_BENCH_LOGS:-}" ]]; then
+        mkdir -p "$FERRY_BENCH_LOGS"
+        cp -r "$WORK"/*.log "$WORK/ferry/logs" "$FERRY_BENCH_LOGS/" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+load_now() { cut -d' ' -f1-3 /proc/loadavg; }
+LOAD_START="$(load_now)"
+
+USER_NAME="$(id -un)"
+# plain mode logs in as root unless the user name says otherwise
+if [[ "$USER_NAME" == root ]]; then PLAIN_USER=vps-bench; else PLAIN_USER="vps-bench+$USER_NAME"; fi
+mkdir -p /run/sshd "$WORK/keys"
+ssh-keygen -q -t ed25519 -N '' -C bench -f "$WORK/keys/client"
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/keys/target_host"
+ssh-keygen -q -t ed25519 -N '' -f "$WORK/keys/jump_host"
+CLIENT_PUB="$(cat "$WORK/keys/client.pub")"
+
+sshd_config() { # port hostkey authorized_keys
+    cat <<CFG
+Port $1
+ListenAddress 127.0.0.1
+HostKey $2
+AuthorizedKeysFile $3
+PidFile none
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+AllowTcpForwarding yes
+Subsystem sftp /usr/lib/openssh/sftp-server
+MaxStartups 100:30:200
+CFG
+}
+
+# The target runs commands with SHLVL=1 in their environment, so the user's bash skips ~/.bashrc (Debian's
+# bash reads it for commands started by sshd when SHLVL is unset): set-up times are SSH's, not the rc files'.
+# the Host first: the target sshd trusts its user CA (read by sshd at each login)
+FERRY_SSH="$(free_port)"
+FERRY_API="$(free_port)"
+"$ROOT/ferry" --version >/dev/null # build first, outside the timing
+FERRY_HOME="$WORK/ferry" "$ROOT/ferry" host --data-dir "$WORK/ferry" --bind 127.0.0.1 --ssh-port "$FERRY_SSH" \
+    --api-port "$FERRY_API" > "$WORK/ferry.log" 2>&1 & PIDS+=($!)
+HOST_PID=$!
+
+TARGET_PORT="$(free_port)"
+echo "$CLIENT_PUB" > "$WORK/target_keys"
+{ sshd_config "$TARGET_PORT" "$WORK/keys/target_host" "$WORK/target_keys"
+  echo "TrustedUserCAKeys $WORK/user_ca.pub"; echo "SetEnv SHLVL=1"; } > "$WORK/target_config"
+/usr/sbin/sshd -D -e -f "$WORK/target_config" 2>"$WORK/target.log" & PIDS+=($!)
+
+# the same target once more, logging at DEBUG1, only to see what the bastion's own hop negotiates
+PROBE_PORT="$(free_port)"
+{ sshd_config "$PROBE_PORT" "$WORK/keys/target_host" "$WORK/target_keys"
+  echo "TrustedUserCAKeys $WORK/user_ca.pub"; echo "SetEnv SHLVL=1"; echo "LogLevel DEBUG1"; } > "$WORK/probe_config"
+/usr/sbin/sshd -D -e -f "$WORK/probe_config" 2>"$WORK/probe.log" & PIDS+=($!)
+
+JUMP_PORT="$(free_port)"
+echo "restrict,port-forwarding,permitopen=\"127.0.0.1:$TARGET_PORT\" $CLIENT_PUB" > "$WORK/jump_keys"
+sshd_config "$JUMP_PORT" "$WORK/keys/jump_host" "$WORK/jump_keys" > "$WORK/jump_config"
+/usr/sbin/sshd -D -e -f "$WORK/jump_config" 2>"$WORK/jump.log" & PIDS+=($!)
+
+wait_port "$TARGET_PORT"; wait_port "$PROBE_PORT"; wait_port "$JUMP_PORT"; wait_port "$FERRY_SSH"; wait_port "$FERRY_API"
+[[ "$(cat "/proc/$HOST_PID/comm")" == java ]] || { echo "the Host's pid $HOST_PID is not its JVM" >&2; exit 1; }
+ssh-keygen -y -f "$WORK/ferry/ca/user_ca_ed25519" > "$WORK/user_ca.pub"
+for vps in "bench:$TARGET_PORT" "bench-probe:$PROBE_PORT"; do
+    FERRY_TOKEN="$(cat "$WORK/ferry/admin.token")" "$ROOT/ferry" vps add --endpoint "127.0.0.1:${vps#*:}" \
+        --name "${vps%%:*}" --ssh-key "$WORK/keys/client.pub" --host "http://127.0.0.1:$FERRY_API" \
+        >> "$WORK/vps-add.log" 2>&1 || { cat "$WORK/vps-add.log" >&2; exit 1; }
+done
+
+cat > "$WORK/ssh_config" <<CFG
+Host *
+    IdentityFile $WORK/keys/client
+    IdentitiesOnly yes
+    IdentityAgent none
+    BatchMode yes
+    StrictHostKeyChecking no
+    UserKnownHostsFile /dev/null
+    LogLevel ERROR
+CFG
+
+X=() # extra options for the next call (ssh -v)
+direct_ssh()  { ssh -F "$WORK/ssh_config" "${X[@]}" -p "$TARGET_PORT" "$USER_NAME@127.0.0.1" "$@"; }
+fjump_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -J "vps-bench@127.0.0.1:$FERRY_SSH" "$USER_NAME@vps-bench" "$@"; }
+ojump_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -J "$USER_NAME@127.0.0.1:$JUMP_PORT" -p "$TARGET_PORT" "$USER_NAME@127.0.0.1" "$@"; }
+plain_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "$@"; }
+direct_sftp() { sftp -q -F "$WORK/ssh_config" -P "$TARGET_PORT" -b "$WORK/put.batch" "$USER_NAME@127.0.0.1" >/dev/null; }
+ojump_sftp()  { sftp -q -F "$WORK/ssh_config" -J "$USER_NAME@127.0.0.1:$JUMP_PORT" -P "$TARGET_PORT" -b "$WORK/put.batch" "$USER_NAME@127.0.0.1" >/dev/null; }
+plain_sftp()  { sftp -q -F "$WORK/ssh_config" -P "$FERRY_SSH" -b "$WORK/put.batch" "$PLAIN_USER@127.0.0.1" >/dev/null; }
+SSH_WAYS=(direct_ssh fjump_ssh ojump_ssh plain_ssh)
+SFTP_WAYS=(direct_sftp ojump_sftp plain_sftp)
+declare -A NAME=(
+    [direct_ssh]="ssh direct" [fjump_ssh]="ssh -J Ferry" [ojump_ssh]="ssh -J OpenSSH sshd" [plain_ssh]="ssh Ferry plain"
+    [direct_sftp]="sftp direct" [ojump_sftp]="sftp -J OpenSSH sshd" [plain_sftp]="sftp Ferry plain")
+
+truncate -s "${MIB}M" "$WORK/payload" # sparse: reads as zeros without touching the disk
+echo "put $WORK/payload /dev/null" > "$WORK/put.batch"
+
+now_ns() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+p95() { sort -n | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); if (i<1) i=1; if (i>NR) i=NR; print a[i]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
+verdict() { awk -v r="$1" -v op="$2" -v t="$3" 'BEGIN {ok = (op == ">=") ? r >= t : r <= t; printf "%s", ok ? "met" : "MISSED"}'; }
+
+throughput() { # way -> MiB/s of one round
+    local start end
+    start=$(now_ns)
+    case "$1" in
+        *_sftp) "$1" ;;
+        *) head -c "$((MIB * 1024 * 1024))" /dev/zero | "$1" 'cat > /dev/null' ;;
+    esac
+    end=$(now_ns)
+    awk -v m="$MIB" -v ns="$((end - start))" 'BEGIN {printf "%.1f\n", m / (ns / 1e9)}'
+}
+
+setup_ms() { # way -> ms of one `true`
+    local start end
+    start=$(now_ns); "$1" true; end=$(now_ns)
+    awk -v ns="$((end - start))" 'BEGIN {printf "%.1f\n", ns / 1e6}'
+}
+
+# --- which algorithms each hop negotiates (ssh -v prints the jump hop first, then the end-to-end hop) ---
+kex_lines() { awk '/kex: algorithm:/ {k=$4} /kex: client->server cipher:/ {print "kex " k ", cipher " $5 ", MAC " $7}' | sed 's/ \[preauth\]//'; }
+hops() { local out; out="$(kex_lines)"; paste -sd '|' <<<"$out" | sed 's/|/ ; /g'; }
+X=(-v)
+ALG_DIRECT="$(direct_ssh true 2>&1 | hops)"
+ALG_FJUMP="$(fjump_ssh true 2>&1 | hops)"
+ALG_OJUMP="$(ojump_ssh true 2>&1 | hops)"
+ALG_PLAIN="$(plain_ssh true 2>&1 | hops)"
+ssh -F "$WORK/ssh_config" -p "$FERRY_SSH" "vps-bench-probe@127.0.0.1" true 2>/dev/null # its debug lines reach stderr
+ALG_UPSTREAM="$(hops < "$WORK/probe.log")"
+X=()
+
+log "warming up (JIT)..."
+for _ in 1 2 3 4 5; do for w in "${SSH_WAYS[@]}"; do "$w" true; done; done
+head -c $((256 * 1024 * 1024)) /dev/zero | fjump_ssh 'cat > /dev/null'
+head -c $((256 * 1024 * 1024)) /dev/zero | plain_ssh 'cat > /dev/null'
+
+declare -A TP SU
+for r in $(seq "$ROUNDS"); do
+    line="round $r/$ROUNDS:"
+    for w in "${SSH_WAYS[@]}" "${SFTP_WAYS[@]}"; do
+        v="$(throughput "$w")"; TP[$w]+="$v "; line+=" ${NAME[$w]} $v;"
+    done
+    log "$line MiB/s"
+done
+log "set-up: ${#SSH_WAYS[@]} x $SETUPS runs..."
+for _ in $(seq "$SETUPS"); do for w in "${SSH_WAYS[@]}"; do SU[$w]+="$(setup_ms "$w") "; done; done
+LOAD_AFTER_SPEED="$(load_now)"
+
+# --- memory per session ---
+holder_java() {
+    cat <<'JAVA'
+import java.io.*;
+import java.nio.file.*;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.sshd.client.ClientBuilder;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.compression.BuiltinCompressions;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
+import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
+
+/**
+ * Holds COUNT concurrent idle sessions through Ferry. plain: a connection to Ferry as VPS with an exec of
+ * COMMAND (plain mode). jump: a connection to Ferry as VPS, a direct-tcpip channel to VPS:22 (what ssh -J
+ * opens; here via a local forward) and through it a login as USER to the VPS's sshd with an exec of
+ * COMMAND. At most PARALLEL logins are under way at once. Offers what OpenSSH 9.2 gets from Ferry
+ * (sntrup761x25519, aes128-ctr, hmac-sha2-256-etm). Prints "ready OPEN failed FAILED", holds the sessions
+ * until its standard input ends, closes them and prints "closed".
+ */
+public final class SessionHold {
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    public static void main(String[] a) throws Exception {
+        String mode = a[0], vps = a[4], user = a[5], command = a[7];
+        int count = Integer.parseInt(a[1]), parallel = Integer.parseInt(a[2]), port = Integer.parseInt(a[3]);
+        List<KeyPair> keys = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(Path.of(a[6]))) {
+            SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(a[6]), in, null).forEach(keys::add);
+        }
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier((session, remote, key) -> true); // loopback test sshd, fresh keys
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        client.setKeyIdentityProvider(KeyIdentityProvider.wrapKeyPairs(keys));
+        client.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
+        client.setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
+                List.of(BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.curve25519), ClientBuilder.DH2KEX));
+        client.setCipherFactories(List.of(BuiltinCiphers.aes128ctr, BuiltinCiphers.aes128gcm));
+        client.setMacFactories(List.of(BuiltinMacs.hmacsha256etm));
+        client.setCompressionFactories(List.of(BuiltinCompressions.none));
+        client.start();
+        List<ClientSession> held = Collections.synchronizedList(new ArrayList<>());
+        Thread closer = new Thread(() -> close(held, client));
+        Runtime.getRuntime().addShutdownHook(closer);
+
+        AtomicInteger open = new AtomicInteger(), failed = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tasks.add(pool.submit(() -> {
+                try {
+                    ClientSession s = login(client, vps, new SshdSocketAddress("127.0.0.1", port));
+                    held.add(s);
+                    if (mode.equals("jump")) {
+                        SshdSocketAddress local = s.createLocalPortForwardingTracker(
+                                new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(vps, 22)).getBoundAddress();
+                        s = login(client, user, local);
+                        held.add(s);
+                    }
+                    ChannelExec exec = s.createExecChannel(command);
+                    exec.setOut(OutputStream.nullOutputStream());
+                    exec.setErr(OutputStream.nullOutputStream());
+                    exec.open().verify(TIMEOUT);
+                    int n = open.incrementAndGet();
+                    if (n % 100 == 0) System.out.println("open " + n);
+                } catch (Exception e) {
+                    if (failed.incrementAndGet() <= 5) System.out.println("failure: " + e);
+                }
+            }));
+        }
+        for (Future<?> t : tasks) t.get();
+        pool.shutdown();
+        System.out.println("ready " + open.get() + " failed " + failed.get());
+        while (System.in.read() >= 0) { /* hold until the caller closes our standard input */ }
+        Runtime.getRuntime().removeShutdownHook(closer);
+        close(held, client);
+        System.out.println("closed");
+    }
+
+    static ClientSession login(SshClient client, String user, SshdSocketAddress to) throws IOException {
+        ClientSession s = client.connect(user, to.toInetSocketAddress(), null, null).verify(TIMEOUT).getSession();
+        try {
+            s.auth().verify(TIMEOUT);
+        } catch (IOException | RuntimeException e) {
+            s.close(true);
+            throw e;
+        }
+        return s;
+    }
+
+    static void close(List<ClientSession> held, SshClient client) {
+        synchronized (held) {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                try {
+                    held.get(i).close(false).await(TIMEOUT);
+                } catch (IOException e) {
+                    // closing anyway
+                }
+            }
+            held.clear();
+        }
+        client.stop();
+    }
+}
+JAVA
+}
+
+host_state() { # -> "heap_KiB rss_KiB threads" of the Host JVM after a forced GC
+    jcmd "$HOST_PID" GC.run >/dev/null; sleep 1; jcmd "$HOST_PID" GC.run >/dev/null; sleep 1
+    local heap
+    heap="$(jcmd "$HOST_PID" GC.heap_info | awk '/total .*used/ {for (i = 1; i < NF; i++) if ($i == "used") {v = $(i+1); sub(/K.*/, "", v); print v; exit}}')"
+    echo "$heap $(awk '/^VmRSS/ {print $2}' "/proc/$HOST_PID/status") $(awk '/^Threads/ {print $2}' "/proc/$HOST_PID/status")"
+}
+thread_groups() { # thread names of the Host, digits dropped, counted
+    jcmd "$HOST_PID" Thread.print | sed -n 's/^"\([^"]*\)".*/\1/p' | sed 's/[0-9]\+/N/g; s/ /_/g' | sort | uniq -c | sort -rn
+}
+ferry_conns() { ss -Htn state established "( sport = :$FERRY_SSH )" | wc -l; }
+holds() { pgrep -fc "^[^ ]*sh -c read -r _ # $1\$" || true; }
+
+HOLDER_KIND="${FERRY_BENCH_HOLDER:-java}" # java: one MINA client holds them all; ssh: one OpenSSH client each
+open_with_java() { # mode tag log
+    java -XX:+UseSerialGC -Xmx1g -cp "$ROOT/cli/target/lib/*" "$WORK/SessionHold.java" \
+        "$1" "$SESSIONS" "$PARALLEL" "$FERRY_SSH" vps-bench "$USER_NAME" "$WORK/keys/client" "read -r _ # $2" \
+        < "$WORK/hold.fifo" > "$3" 2>&1 7>&- &
+    HOLDER=$!
+    local waited=0
+    until grep -q '^ready' "$3"; do
+        kill -0 "$HOLDER" 2>/dev/null || { cat "$3" >&2; echo "the session holder died" >&2; exit 1; }
+        sleep 1; waited=$((waited + 1))
+        if (( waited % 30 == 0 )); then log "  $(holds "$2") sessions running in the target so far"; fi
+    done
+    grep -q "^ready $SESSIONS failed 0" "$3" || { cat "$3" >&2; echo "not every session opened" >&2; exit 1; }
+}
+open_with_ssh() { # mode tag log: PARALLEL ssh clients at a time, each batch running in the target before the next
+    local launched=0 n i p
+    while (( launched < SESSIONS )); do
+        n=$(( SESSIONS - launched < PARALLEL ? SESSIONS - launched : PARALLEL ))
+        for (( i = 0; i < n; i++ )); do
+            if [[ "$1" == plain ]]; then
+                ssh -F "$WORK/ssh_config" -o ControlMaster=no -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "read -r _ # $2" \
+                    < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- &
+            else
+                ssh -F "$WORK/ssh_config" -o ControlMaster=no -J "vps-bench@127.0.0.1:$FERRY_SSH" "$USER_NAME@vps-bench" \
+                    "read -r _ # $2" < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- &
+            fi
+            HOLD_PIDS+=($!)
+        done
+        launched=$(( launched + n ))
+        for (( i = 0; i < 600; i++ )); do (( $(holds "$2") >= launched )) && break; sleep 0.1; done
+        for p in "${HOLD_PIDS[@]}"; do kill -0 "$p" 2>/dev/null || { cat "$3" >&2; echo "an ssh client ended early" >&2; exit 1; }; done
+        if (( launched % 100 == 0 )); then log "  $(holds "$2") sessions running in the target so far"; fi
+    done
+}
+
+declare -A MEM_BEFORE MEM_WITH HOLD_SECS
+hold_sessions() { # mode: opens SESSIONS sessions, measures the Host with them, closes them
+    local mode="$1" tag="ferry-bench-hold-$$-$1" start out="$WORK/hold-$1.log" p
+    log "memory: $mode: baseline..."
+    MEM_BEFORE[$mode]="$(host_state)"
+    thread_groups > "$WORK/threads-$mode-before"
+    log "memory: $mode: opening $SESSIONS sessions with $HOLDER_KIND clients, $PARALLEL logins at a time..."
+    rm -f "$WORK/hold.fifo"; mkfifo "$WORK/hold.fifo"
+    exec 7<> "$WORK/hold.fifo" # the clients' standard input: closing it ends every session
+    start=$(now_ns)
+    "open_with_$HOLDER_KIND" "$mode" "$tag" "$out"
+    for _ in $(seq 60); do [[ "$(holds "$tag")" -eq "$SESSIONS" ]] && break; sleep 1; done
+    HOLD_SECS[$mode]="$(awk -v ns="$(( $(now_ns) - start ))" 'BEGIN {printf "%.0f", ns / 1e9}')"
+    log "memory: $mode: $(holds "$tag") sessions running in the target, $(ferry_conns) connections to Ferry; measuring..."
+    [[ "$(holds "$tag")" -eq "$SESSIONS" ]] || { echo "only $(holds "$tag") of $SESSIONS sessions run in the target" >&2; exit 1; }
+    MEM_WITH[$mode]="$(host_state)"
+    thread_groups > "$WORK/threads-$mode-with"
+    exec 7>&-
+    if [[ -n "$HOLDER" ]]; then wait "$HOLDER" || true; HOLDER=""; fi
+    for p in "${HOLD_PIDS[@]}"; do wait "$p" || true; done
+    HOLD_PIDS=()
+    for _ in $(seq 120); do [[ "$(ferry_conns)" -eq 0 && "$(holds "$tag")" -eq 0 ]] && break; sleep 1; done
+    log "memory: $mode: closed ($(ferry_conns) connections to Ferry, $(holds "$tag") sessions left in the target)"
+}
+
+if (( SESSIONS > 0 )); then
+    [[ "$HOLDER_KIND" == java || "$HOLDER_KIND" == ssh ]] || { echo "FERRY_BENCH_HOLDER is java or ssh" >&2; exit 2; }
+    holder_java > "$WORK/SessionHold.java"
+    hold_sessions plain
+    hold_sessions jump
+fi
+LOAD_END="$(load_now)"
+
+# --- the figures ---
+med() { tr ' ' '\n' <<<"${TP[$1]}" | grep . | median; }
+sumed() { tr ' ' '\n' <<<"${SU[$1]}" | grep . | median; }
+sup95() { tr ' ' '\n' <<<"${SU[$1]}" | grep . | p95; }
+per_session() { awk -v a="$1" -v b="$2" -v n="$SESSIONS" 'BEGIN {printf "%.1f", (b - a) / n}'; }
+CPU="$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+{
+echo "=== Ferry benchmark: $(date -u +%Y-%m-%dT%H:%MZ) ==="
+echo "machine:  $(nproc) cores, $CPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(java -version 2>&1 | head -1), $(ssh -V 2>&1 | cut -d, -f1)"
+echo "command:  $COMMAND_LINE"
+echo "load:     at start $LOAD_START; after throughput/set-up $LOAD_AFTER_SPEED; at end $LOAD_END (1/5/15 min)"
+echo
+echo "throughput, $SIZE_LABEL x $ROUNDS, median MiB/s (rounds)"
+for w in "${SSH_WAYS[@]}" "${SFTP_WAYS[@]}"; do printf '  %-22s %8s   (%s)\n' "${NAME[$w]}" "$(med "$w")" "${TP[$w]% }"; done
+r="$(ratio "$(med fjump_ssh)" "$(med ojump_ssh)")"; echo "  ratio ssh -J Ferry / ssh -J OpenSSH:        $r (target >= 0.90: $(verdict "$r" '>=' 0.90))"
+r="$(ratio "$(med plain_ssh)" "$(med ojump_ssh)")"; echo "  ratio Ferry plain / ssh -J OpenSSH:        $r (target >= 0.90: $(verdict "$r" '>=' 0.90))"
+r="$(ratio "$(med plain_sftp)" "$(med ojump_sftp)")"; echo "  ratio sftp Ferry plain / sftp -J OpenSSH:  $r"
+echo
+echo "set-up, ssh ... true x $SETUPS, ms: median, p95"
+for w in "${SSH_WAYS[@]}"; do printf '  %-22s %8s %8s\n' "${NAME[$w]}" "$(sumed "$w")" "$(sup95 "$w")"; done
+r="$(ratio "$(sumed fjump_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio ssh -J Ferry / ssh -J OpenSSH (median): $r (target <= 1.20: $(verdict "$r" '<=' 1.20))"
+r="$(ratio "$(sumed plain_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio Ferry plain / ssh -J OpenSSH (median):  $r (target <= 1.30: $(verdict "$r" '<=' 1.30))"
+if (( SESSIONS > 0 )); then
+    echo
+    echo "Host JVM with $SESSIONS concurrent idle sessions, $HOLDER_KIND clients (heap used after jcmd GC.run, VmRSS; KiB)"
+    printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s\n' mode "heap 0" "heap $SESSIONS" "heap/sess" "RSS 0" "RSS $SESSIONS" "RSS/sess" threads "open s"
+    for m in plain jump; do
+        read -r h0 r0 t0 <<<"${MEM_BEFORE[$m]}"; read -r h1 r1 t1 <<<"${MEM_WITH[$m]}"
+        printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s\n' "$([[ $m == jump ]] && echo ProxyJump || echo plain)" \
+            "$h0" "$h1" "$(per_session "$h0" "$h1")" "$r0" "$r1" "$(per_session "$r0" "$r1")" "$t0->$t1" "${HOLD_SECS[$m]}"
+    done
+    for m in plain jump; do
+        grown="$(awk 'NR == FNR {b[$2] = $1; next} {w[$2] = $1}
+            END {for (k in w) if (w[k] != b[k]) printf "%s %d->%d; ", k, b[k], w[k]; for (k in b) if (!(k in w)) printf "%s %d->0; ", k, b[k]}' \
+            "$WORK/threads-$m-before" "$WORK/threads-$m-with")"
+        if [[ -n "$grown" ]]; then echo "  threads that changed ($m): $grown"; fi
+    done
+fi
+echo
+echo "negotiated (kex, cipher, MAC per hop; stock client defaults):"
+echo "  ssh direct           client->target: $ALG_DIRECT"
+echo "  ssh -J Ferry         client->Ferry ; client->target: $ALG_FJUMP"
+echo "  ssh -J OpenSSH sshd  client->sshd ; client->target: $ALG_OJUMP"
+echo "  Ferry plain          client->Ferry: $ALG_PLAIN"
+echo "                       Ferry->target: $ALG_UPSTREAM"
+echo
+echo "Host log: $(grep -c ' WARN ' "$WORK/ferry/logs/ferry-host.log" || true) WARN, $(grep -c ' ERROR ' "$WORK/ferry/logs/ferry-host.log" || true) ERROR lines"
+grep -E ' (WARN|ERROR) ' "$WORK/ferry/logs/ferry-host.log" | sed -E 's/[0-9]{3,}/N/g' | cut -c1-300 | sort | uniq -c | sort -rn | head -10 | sed 's/^/  /' || true
+}
