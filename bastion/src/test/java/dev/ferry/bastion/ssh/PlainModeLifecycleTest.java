@@ -67,10 +67,13 @@ class PlainModeLifecycleTest {
     @Test
     void theUserVanishingEndsTheConnectionToTheVps() throws Exception {
         long before = sshd.connections();
+        int audited = t.hostLogText().split("session closed: ", -1).length - 1;
         try (Background ssh = sleeper()) {
             assertEquals(before + 1, sshd.connections(), "one upstream connection for the user's");
             ssh.kill();
             await(() -> sshd.connections() - before, 0, 10, "the VPS's sshd connection to end");
+            // a vanished user sends no close, and its session still gets its audit line
+            t.awaitLog("session closed: ", audited + 1, 10);
         }
     }
 

@@ -311,6 +311,8 @@ public final class BridgedConnection {
         if (up != null) {
             up.close(true);
         }
+        // a user who vanishes sends no close: each channel's audit line is written here
+        channels.values().forEach(this::forget);
     }
 
     private ClientSession current() {
@@ -451,7 +453,9 @@ public final class BridgedConnection {
     }
 
     private void forget(BridgedChannel c) {
-        channels.remove(c.local);
+        if (channels.remove(c.local) == null) {
+            return; // already forgotten (both closes came while the connection closed)
+        }
         log.info("{} {} closed: {} bytes to the VPS, {} bytes from it, {} ms", context, c.what, c.toVps.get(),
                 c.fromVps.get(), c.millis());
     }
