@@ -1,16 +1,14 @@
 package dev.ferry.bastion.ssh;
 
-import dev.ferry.bastion.ssh.plain.UpstreamConnector;
-
 import dev.ferry.bastion.ssh.jump.VpsDialChannel;
 import dev.ferry.bastion.ssh.plain.BridgedConnection;
-import dev.ferry.bastion.ssh.route.Login;
-import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.ssh.plain.ReplyOrder;
 import dev.ferry.bastion.ssh.plain.UpstreamConnector;
+import dev.ferry.bastion.ssh.route.Login;
+import dev.ferry.bastion.ssh.route.Route;
 import java.io.IOException;
-import java.util.Set;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,8 +17,8 @@ import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelListener;
 import org.apache.sshd.common.channel.LocalWindow;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.AbstractIoWriteFuture;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.kex.KexState;

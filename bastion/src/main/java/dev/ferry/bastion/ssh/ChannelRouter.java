@@ -1,10 +1,9 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.ssh.jump.DialFilter;
 import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.ssh.route.Routing;
-import dev.ferry.bastion.ssh.jump.DialFilter;
-
 import dev.ferry.bastion.vps.Endpoint;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

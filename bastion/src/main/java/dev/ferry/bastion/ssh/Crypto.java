@@ -1,17 +1,17 @@
 package dev.ferry.bastion.ssh;
 
 import java.util.List;
-import org.apache.sshd.common.cipher.Cipher;
-import org.apache.sshd.common.mac.Mac;
-import org.apache.sshd.common.signature.Signature;
+import org.apache.sshd.client.ClientBuilder;
+import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.mac.Mac;
 import org.apache.sshd.common.signature.BuiltinSignatures;
-import org.apache.sshd.client.ClientBuilder;
-import org.apache.sshd.client.SshClient;
+import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
 

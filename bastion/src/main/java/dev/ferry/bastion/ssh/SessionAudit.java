@@ -1,7 +1,6 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.ssh.route.Login;
-
 import dev.ferry.keys.SshPublicKey;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

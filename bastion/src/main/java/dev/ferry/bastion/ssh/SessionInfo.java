@@ -1,7 +1,6 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.ssh.route.Login;
-
 import java.time.Instant;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;

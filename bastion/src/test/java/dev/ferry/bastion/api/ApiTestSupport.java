@@ -1,6 +1,5 @@
 package dev.ferry.bastion.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** A Host on loopback ports in this JVM and a real HTTP client against its control API. */
 final class ApiTestSupport implements AutoCloseable {

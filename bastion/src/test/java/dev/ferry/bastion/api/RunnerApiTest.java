@@ -3,11 +3,11 @@ package dev.ferry.bastion.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.keys.SshPublicKey;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
-import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Vps;

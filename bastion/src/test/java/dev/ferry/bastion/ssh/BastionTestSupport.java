@@ -5,6 +5,7 @@ import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
 
 /**
  * A Host (bastion, registry) on loopback ports with short timeouts, and the users of the bastion tests:
@@ -113,6 +117,22 @@ final class BastionTestSupport implements AutoCloseable {
         args.addAll(List.of("-p", Integer.toString(port), user + "@127.0.0.1"));
         args.addAll(List.of(command));
         return c.ssh(args.toArray(String[]::new));
+    }
+
+    /** A MINA client, started, that accepts any host key: for what the OpenSSH client cannot show. */
+    static SshClient minaClient() {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.start();
+        return client;
+    }
+
+    /** Logs in to the bastion as {@code user} with the private key file {@code key}. */
+    ClientSession login(SshClient client, String user, Path key) throws IOException {
+        ClientSession s = client.connect(user, "127.0.0.1", port).verify(Duration.ofSeconds(20)).getSession();
+        s.addPublicKeyIdentity(PrivateKeyFiles.read(key));
+        s.auth().verify(Duration.ofSeconds(20));
+        return s;
     }
 
     void closeLater(AutoCloseable c) {

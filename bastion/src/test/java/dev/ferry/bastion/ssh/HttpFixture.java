@@ -1,12 +1,12 @@
 package dev.ferry.bastion.ssh;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import com.sun.net.httpserver.HttpServer;
 
 /** A small HTTP server on a loopback port answering every request with one text: a service inside a VPS. */
 final class HttpFixture implements AutoCloseable {

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
-import dev.ferry.keys.PrivateKeyFiles;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -22,7 +20,6 @@ import java.util.function.LongSupplier;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,17 +86,14 @@ class PlainModeLifecycleTest {
 
     @Test
     void aThousandSessionsLeaveNothingBehind() throws Exception {
-        KeyPair alice = PrivateKeyFiles.read(t.aliceKey);
-        try (SshClient client = SshClient.setUpDefaultClient()) {
-            client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-            client.start();
+        try (SshClient client = BastionTestSupport.minaClient()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
-                run(client, alice, pool, 20, 1); // warm up: pools and caches reach their size
+                run(client, pool, 20, 1); // warm up: pools and caches reach their size
                 await(sshd::connections, 0, 10, "warm-up connections to end");
                 int threads = Thread.activeCount();
                 long files = openFiles();
-                run(client, alice, pool, 50, 20);
+                run(client, pool, 50, 20);
                 await(sshd::connections, 0, 15, "every upstream connection to end");
                 await(() -> Math.max(0, Thread.activeCount() - threads - 8), 0, 10, "threads back to "
                         + threads + " (now " + Thread.activeCount() + ")");
@@ -111,16 +105,13 @@ class PlainModeLifecycleTest {
     }
 
     /** {@code connections} connections, each running {@code sessions} commands one after another. */
-    private void run(SshClient client, KeyPair key, ExecutorService pool, int connections, int sessions)
+    private void run(SshClient client, ExecutorService pool, int connections, int sessions)
             throws Exception {
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             int n = c;
             done.add(pool.submit(() -> {
-                try (ClientSession s = client.connect("vps-web", "127.0.0.1", t.port)
-                        .verify(Duration.ofSeconds(20)).getSession()) {
-                    s.addPublicKeyIdentity(key);
-                    s.auth().verify(Duration.ofSeconds(20));
+                try (ClientSession s = t.login(client, "vps-web", t.aliceKey)) {
                     for (int i = 0; i < sessions; i++) {
                         try (ChannelExec exec = s.createExecChannel("echo " + n + "-" + i)) {
                             ByteArrayOutputStream out = new ByteArrayOutputStream();

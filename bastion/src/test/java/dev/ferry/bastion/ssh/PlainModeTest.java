@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -119,13 +118,8 @@ class PlainModeTest {
 
     @Test
     void aProcessKilledByASignalEndsWithExitSignal() throws Exception {
-        try (SshClient client = SshClient.setUpDefaultClient()) {
-            client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-            client.start();
-            try (ClientSession s = client.connect("vps-web", "127.0.0.1", t.port).verify(Duration.ofSeconds(10))
-                    .getSession()) {
-                s.addPublicKeyIdentity(PrivateKeyFiles.read(t.aliceKey));
-                s.auth().verify(Duration.ofSeconds(10));
+        try (SshClient client = BastionTestSupport.minaClient()) {
+            try (ClientSession s = t.login(client, "vps-web", t.aliceKey)) {
                 try (ChannelExec exec = s.createExecChannel("echo before; kill -TERM $$")) {
                     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
                     exec.setOut(out);
@@ -368,13 +362,8 @@ class PlainModeTest {
 
     @Test
     void globalRepliesKeepTheOrderOfTheRequests() throws Exception {
-        try (SshClient client = SshClient.setUpDefaultClient()) {
-            client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-            client.start();
-            try (ClientSession s = client.connect("vps-web", "127.0.0.1", t.port).verify(Duration.ofSeconds(10))
-                    .getSession()) {
-                s.addPublicKeyIdentity(PrivateKeyFiles.read(t.aliceKey));
-                s.auth().verify(Duration.ofSeconds(10));
+        try (SshClient client = BastionTestSupport.minaClient()) {
+            try (ClientSession s = t.login(client, "vps-web", t.aliceKey)) {
                 Buffer forward = s.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, 64);
                 forward.putString("tcpip-forward");
                 forward.putBoolean(true);

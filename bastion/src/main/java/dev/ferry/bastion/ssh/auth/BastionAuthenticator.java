@@ -1,9 +1,9 @@
 package dev.ferry.bastion.ssh.auth;
 
+import dev.ferry.bastion.Text;
 import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.bastion.ssh.route.Routing;
-
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
 import java.security.PublicKey;
@@ -39,7 +39,7 @@ public final class BastionAuthenticator implements PublickeyAuthenticator {
         if (BlindKeyQuery.isQuery(session)) {
             return true; // decided when the client proves it holds the key
         }
-        session.setAttribute(SessionInfo.USER_TRIED, dev.ferry.bastion.Text.printable(username, 80));
+        session.setAttribute(SessionInfo.USER_TRIED, Text.printable(username, 80));
         Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
         session.setAttribute(SessionInfo.KEYS_TRIED, tried == null ? 1 : tried + 1);
         Optional<Login> login = Login.parse(username);

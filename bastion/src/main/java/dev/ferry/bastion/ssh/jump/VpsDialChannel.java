@@ -1,15 +1,16 @@
 package dev.ferry.bastion.ssh.jump;
 
 import dev.ferry.bastion.ssh.SessionInfo;
-
 import dev.ferry.bastion.vps.DialFailure;
 import dev.ferry.bastion.vps.Vps;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
@@ -44,7 +45,7 @@ public final class VpsDialChannel extends TcpipServerChannel {
     private final AtomicLong toVps = new AtomicLong();
     private final AtomicLong windowGranted = new AtomicLong();
     private volatile boolean opened;
-    private final java.util.concurrent.atomic.AtomicBoolean closeLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closeLogged = new AtomicBoolean();
     private volatile long initialRemoteWindow;
     private volatile long startNanos;
 
@@ -103,7 +104,7 @@ public final class VpsDialChannel extends TcpipServerChannel {
                 : DialFailure.describe(problem, vps.endpoint().host()) + " after " + ms + " ms";
         String text = vps.sshUser() + ": cannot connect to its sshd at " + vps.endpoint() + " (" + why + ")"
                 + (vps.onRunner() ? "; its runner " + vps.placement().runner() + " reports it running (status "
-                        + "last changed " + vps.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")" : "");
+                        + "last changed " + vps.updatedAt().truncatedTo(ChronoUnit.SECONDS) + ")" : "");
         log.warn("{} forward {} -> {} failed: {}", session.context(), requested, vps.endpoint(), why);
         super.handleChannelOpenFailure(f,
                 new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, text, problem));

@@ -1,7 +1,7 @@
 package dev.ferry.bastion.ssh.plain;
 
+import dev.ferry.bastion.Text;
 import dev.ferry.bastion.ssh.route.Upstream;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -170,11 +170,7 @@ public final class BridgedConnection {
                     send(user, SshConstants.SSH_MSG_CHANNEL_CLOSE, c.userId, null);
                     return;
                 }
-                Buffer out = up.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION, buffer.available() + 16);
-                out.putUInt(c.upstreamId);
-                out.putUInt(c.local);
-                out.putRawBytes(buffer.array(), buffer.rpos(), buffer.available());
-                up.writePacket(out);
+                confirm(up, c.upstreamId, c.local, buffer);
                 log.info("{} {} from the container open", context, c.what);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
@@ -212,11 +208,7 @@ public final class BridgedConnection {
         switch (cmd) {
             case SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION -> {
                 c.upstreamId = buffer.getUInt();
-                Buffer out = user.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION, buffer.available() + 16);
-                out.putUInt(c.userId);
-                out.putUInt(c.local);
-                out.putRawBytes(buffer.array(), buffer.rpos(), buffer.available());
-                user.writePacket(out);
+                confirm(user, c.userId, c.local, buffer);
                 log.info("{} {} open", context, c.what);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
@@ -226,7 +218,7 @@ public final class BridgedConnection {
                 String why = buffer.getString();
                 buffer.rpos(at);
                 log.info("{} {} refused by the container's sshd (code {}): {}", context, c.what, code,
-                        dev.ferry.bastion.Text.printable(why, 200));
+                        Text.printable(why, 200));
                 send(user, cmd, c.userId, buffer);
             }
             case SshConstants.SSH_MSG_CHANNEL_CLOSE -> {
@@ -260,7 +252,7 @@ public final class BridgedConnection {
             return;
         }
         if (!FROM_CONTAINER.contains(type) || channels.size() >= MAX_CHANNELS) {
-            String printable = dev.ferry.bastion.Text.printable(type, 60);
+            String printable = Text.printable(type, 60);
             log.warn("{} the container opened a '{}' channel towards the user: refused", context, printable);
             Buffer out = up.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE, 64);
             out.putUInt(sender);
@@ -479,6 +471,15 @@ public final class BridgedConnection {
         } catch (IOException e) {
             log.debug("{} could not tell the user: {}", context, e.toString());
         }
+    }
+
+    /** Passes an open confirmation on: the peer's id, the bastion's, then window and packet size as they came. */
+    private static void confirm(Session to, long recipient, long local, Buffer rest) throws IOException {
+        Buffer out = to.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION, rest.available() + 16);
+        out.putUInt(recipient);
+        out.putUInt(local);
+        out.putRawBytes(rest.array(), rest.rpos(), rest.available());
+        to.writePacket(out);
     }
 
     /** Writes {@code cmd} for {@code recipient} with the rest of {@code rest} (from its read position), if any. */

@@ -1,8 +1,8 @@
 package dev.ferry.bastion.ssh.plain;
 
-import dev.ferry.bastion.ssh.route.Upstream;
-
+import dev.ferry.bastion.Text;
 import dev.ferry.bastion.ssh.Crypto;
+import dev.ferry.bastion.ssh.route.Upstream;
 import dev.ferry.bastion.vps.DialFailure;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
@@ -14,6 +14,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,8 +26,8 @@ import org.apache.sshd.client.global.OpenSshHostKeysHandler;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
-import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -182,7 +183,7 @@ public final class UpstreamConnector implements AutoCloseable {
                     + "keys: usermod -p '*' " + t.loginUser() + "), or its sshd does not trust Ferry's user CA (it "
                     + "needs the line '" + CA_LINE + "' in its sshd_config, with the key printed by: ferry ca user-key)");
         }
-        if (m.toLowerCase(java.util.Locale.ROOT).contains("timeout") || m.contains("timed out")) {
+        if (m.toLowerCase(Locale.ROOT).contains("timeout") || m.contains("timed out")) {
             String note = t.runnerNote().isEmpty() ? "" : "; " + t.runnerNote();
             return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label() + ": its sshd at "
                     + t.endpoint() + " accepted the connection but did not complete an SSH login within "
@@ -190,7 +191,7 @@ public final class UpstreamConnector implements AutoCloseable {
         }
         return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label()
                 + ": the SSH login to its sshd at " + t.endpoint() + " failed after " + millisSince(start) + " ms ("
-                + dev.ferry.bastion.Text.printable(m.isEmpty() ? "connection closed" : m, 200) + ")");
+                + Text.printable(m.isEmpty() ? "connection closed" : m, 200) + ")");
     }
 
     private static long millisSince(long start) {

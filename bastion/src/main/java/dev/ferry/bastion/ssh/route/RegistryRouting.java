@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh.route;
 
+import dev.ferry.bastion.Text;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
@@ -152,6 +153,6 @@ public final class RegistryRouting implements Routing {
 
     /** Requested host names come from the client: nothing unprintable into messages or logs. */
     public static String printable(String s) {
-        return dev.ferry.bastion.Text.printable(s, 100);
+        return Text.printable(s, 100);
     }
 }

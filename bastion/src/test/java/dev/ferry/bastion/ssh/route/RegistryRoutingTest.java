@@ -14,7 +14,6 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
 import java.nio.file.Path;
 import java.time.Clock;
-
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
