@@ -17,6 +17,10 @@ command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
+# plain mode's X11 forwarding test: a virtual display, an X client, and xauth for sshd
+command -v Xvfb >/dev/null || missing+=(xvfb)
+command -v xdpyinfo >/dev/null || missing+=(x11-utils)
+command -v xauth >/dev/null || missing+=(xauth)
 
 if (( ${#missing[@]} )); then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

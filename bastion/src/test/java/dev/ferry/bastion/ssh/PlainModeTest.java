@@ -57,7 +57,7 @@ class PlainModeTest {
         t = BastionTestSupport.start(dir);
         Path ca = t.userCaFile(dir.resolve("vps"));
         sshd = SshdFixture.start(dir.resolve("vps"), List.of(), List.of("TrustedUserCAKeys " + ca,
-                "AcceptEnv FERRY_*", "MaxStartups 100", "MaxSessions 100"), 0);
+                "AcceptEnv FERRY_*", "MaxStartups 100", "MaxSessions 100", "X11Forwarding yes"), 0);
         t.closeLater(sshd);
         web = t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
                 List.of(BastionTestSupport.pub(t.aliceKey))));
@@ -261,6 +261,20 @@ class PlainModeTest {
             long start = System.nanoTime();
             alice(forward, "true").requireSuccess();
             assertTrue(System.nanoTime() - start < 5_000_000_000L, "ssh -A host true must return at once");
+        }
+    }
+
+    @Test
+    void forwardsX11() throws Exception {
+        Path socket = Path.of("/tmp/.X11-unix/X77");
+        try (Background x = Background.start(List.of("Xvfb", ":77", "-nolisten", "tcp"))) {
+            x.awaitFile(socket);
+            // the VPS's X client reaches the user's display through an x11 channel the container opens
+            Processes.Result r = Processes.run(List.of("env", "DISPLAY=:77", "ssh", "-F", t.alice.config().toString(),
+                    "-Y", "-p", Integer.toString(t.port), "vps-web@127.0.0.1",
+                    "echo display=$DISPLAY; xdpyinfo | grep -m1 'name of display'"), null, 60);
+            assertTrue(r.out().contains("display=localhost:"), r.toString());
+            assertTrue(r.out().contains("name of display:    localhost:"), r.toString());
         }
     }
 
