@@ -133,6 +133,62 @@ class PlainModeTest {
     }
 
     @Test
+    void eachRequestGetsTheVpsAnswerAndSignalsReachTheProcess() throws Exception {
+        ensureUser(PLAIN_USER); // sshd signals only privilege-separated sessions: not root's
+        try (SshClient client = BastionTestSupport.minaClient();
+             ClientSession s = t.login(client, "vps-web+" + PLAIN_USER, t.aliceKey)) {
+            java.util.concurrent.BlockingQueue<Boolean> answers = new java.util.concurrent.LinkedBlockingQueue<>();
+            ChannelExec exec = new ChannelExec("sleep 30; echo finished", null, java.util.Map.of()) {
+                @Override
+                public void handleSuccess() {
+                    answers.add(true);
+                }
+
+                @Override
+                public void handleFailure() {
+                    answers.add(false);
+                }
+            };
+            s.getService(org.apache.sshd.common.session.ConnectionService.class).registerChannel(exec);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            exec.setOut(out);
+            exec.open().verify(Duration.ofSeconds(10));
+            answers.clear(); // the exec request's own answer, if MINA asked for one
+            // sshd refuses break without a tty and a signal it does not know, and accepts TERM: each answer
+            // comes back as the VPS gave it, not a blanket yes
+            Buffer brk = s.createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 32);
+            brk.putUInt(exec.getRecipient());
+            brk.putString("break");
+            brk.putBoolean(true);
+            brk.putUInt(100);
+            s.writePacket(brk);
+            assertEquals(Boolean.FALSE, answers.poll(10, java.util.concurrent.TimeUnit.SECONDS), "break without a tty");
+            request(s, exec, "signal", true, "NO-SUCH-SIGNAL");
+            assertEquals(Boolean.FALSE, answers.poll(10, java.util.concurrent.TimeUnit.SECONDS), "an unknown signal");
+            long start = System.nanoTime();
+            request(s, exec, "signal", true, "TERM");
+            assertEquals(Boolean.TRUE, answers.poll(10, java.util.concurrent.TimeUnit.SECONDS), "signal TERM");
+            exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(20));
+            assertEquals("TERM", exec.getExitSignal());
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "the signal ended the process, not its sleep");
+            assertEquals("", out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A channel request with string arguments, as the OpenSSH client sends them. */
+    private static void request(ClientSession s, ChannelExec channel, String name, boolean wantReply, String... args)
+            throws java.io.IOException {
+        Buffer b = s.createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST, 64);
+        b.putUInt(channel.getRecipient());
+        b.putString(name);
+        b.putBoolean(wantReply);
+        for (String a : args) {
+            b.putString(a);
+        }
+        s.writePacket(b);
+    }
+
+    @Test
     void stdinSentRightAfterExecArrivesWhole() throws Exception {
         byte[] data = new byte[1 << 20];
         new SecureRandom().nextBytes(data);
@@ -223,6 +279,38 @@ class PlainModeTest {
             assertEquals("hello from inside the VPS", curl("http://127.0.0.1:" + l + "/"));
             assertEquals("hello from inside the VPS", curl("--socks5-hostname", "127.0.0.1:" + d,
                     "http://localhost:" + http.port() + "/"));
+        }
+    }
+
+    @Test
+    void forwardsToAUnixSocketInsideTheVps() throws Exception {
+        // direct-streamlocal@openssh.com, as VS Code's remoteServerListenOnSocket uses it
+        Path socket = dir.resolve("inside.sock");
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+            Thread answer = new Thread(() -> {
+                while (server.isOpen()) {
+                    try (java.nio.channels.SocketChannel c = server.accept()) {
+                        c.write(java.nio.ByteBuffer.wrap("hello over a socket\n".getBytes(StandardCharsets.UTF_8)));
+                    } catch (java.io.IOException closed) {
+                        return; // the test fails on what it did not read
+                    }
+                }
+            });
+            answer.setDaemon(true);
+            answer.start();
+            int l = SshdFixture.freePort();
+            try (Background ssh = Background.start(List.of("ssh", "-F", t.alice.config().toString(), "-N",
+                    "-o", "ExitOnForwardFailure=yes", "-L", l + ":" + socket, "-p", Integer.toString(t.port),
+                    "vps-web@127.0.0.1"))) {
+                ssh.awaitPort(l);
+                try (java.net.Socket c = new java.net.Socket("127.0.0.1", l)) {
+                    c.setSoTimeout(10_000);
+                    assertEquals("hello over a socket\n", new String(c.getInputStream().readAllBytes(),
+                            StandardCharsets.UTF_8));
+                }
+            }
         }
     }
 
