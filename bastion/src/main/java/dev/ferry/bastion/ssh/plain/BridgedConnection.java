@@ -166,7 +166,9 @@ public final class BridgedConnection {
         switch (cmd) {
             case SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION -> {
                 c.userId = buffer.getUInt();
-                if (up == null) {
+                if (up == null || c.isClosedByUpstream()) {
+                    // the container's connection ended while the user was confirming: close it for the user
+                    c.upstreamClosed();
                     send(user, SshConstants.SSH_MSG_CHANNEL_CLOSE, c.userId, null);
                     return;
                 }
@@ -382,7 +384,7 @@ public final class BridgedConnection {
         unanswered.forEach(r -> r.accept(false, new byte[0]));
         for (BridgedChannel c : channels.values()) {
             if (c.userId == BridgedChannel.UNKNOWN) {
-                channels.remove(c.local); // opened by the container, not confirmed by the user yet
+                c.upstreamClosed(); // opened by the container: closed for the user once it confirms
             } else if (c.fromUser && c.upstreamId == BridgedChannel.UNKNOWN) {
                 channels.remove(c.local);
                 openFailure(c.userId, new Failure(SshConstants.SSH_OPEN_CONNECT_FAILED,
