@@ -41,6 +41,8 @@ public final class VpsAdd extends ClientCommand {
         out().println(v.id());
         spec.commandLine().getErr().println("registered " + v.sshUser()
                 + (v.name() == null ? "" : " (" + v.name() + ")") + " -> " + v.endpoint()
-                + "; connect with: ssh -J " + v.sshUser() + "@<bastion>:<port> root@" + v.sshUser());
+                + "; connect with: ssh -p <port> " + v.sshUser() + "@<bastion> (once its sshd trusts the user CA "
+                + "that 'ferry ca user-key' prints), or: ssh -J " + v.sshUser() + "@<bastion>:<port> root@"
+                + v.sshUser());
     }
 }

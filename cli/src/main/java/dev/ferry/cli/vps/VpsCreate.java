@@ -94,8 +94,9 @@ public final class VpsCreate extends ClientCommand {
         err.println("created " + v.sshUser() + (v.name() == null ? "" : " (" + v.name() + ")") + " on runner "
                 + v.runner() + ", status " + v.status()
                 + (keyFile == null ? "" : "; private key written to " + keyFile));
-        err.println("connect with: ssh " + (keyFile == null ? "" : "-i " + keyFile + " ") + "-J " + v.sshUser()
-                + "@<bastion>:<port> root@" + v.sshUser());
+        // plain mode is one hop, so -i works on the command line (a ProxyJump hop would not get it)
+        err.println("connect with: ssh " + (keyFile == null ? "" : "-i " + keyFile + " ") + "-p <port> "
+                + v.sshUser() + "@<bastion>");
         if ("failed".equals(v.status())) {
             throw new FerryException(FerryException.Kind.INTERNAL, v.sshUser() + " failed: " + v.lastError());
         }
