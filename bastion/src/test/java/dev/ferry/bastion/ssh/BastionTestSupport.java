@@ -46,6 +46,11 @@ final class BastionTestSupport implements AutoCloseable {
 
     /** Keys for alice, bob and mallory, and a Host with a 2 s connect timeout and 1 s keepalives (3 missed). */
     static BastionTestSupport start(Path dir) throws Exception {
+        return start(dir, Duration.ofSeconds(1));
+    }
+
+    /** The same with keepalives this far apart (3 missed end a connection). */
+    static BastionTestSupport start(Path dir, Duration keepalive) throws Exception {
         Path keys = dir.resolve("keys");
         Path alice = SshClientFixture.keygen(keys, "alice");
         Path bob = SshClientFixture.keygen(keys, "bob");
@@ -54,7 +59,7 @@ final class BastionTestSupport implements AutoCloseable {
         HostLogging.init(DataDir.prepare(data).logs());
         HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
         config = new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(), config.apiPort(),
-                config.instanceId(), Duration.ofSeconds(2), Duration.ofSeconds(1), 3);
+                config.instanceId(), Duration.ofSeconds(2), keepalive, 3);
         return new BastionTestSupport(dir, Host.start(config), alice, bob, mallory);
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import java.io.ByteArrayOutputStream;
@@ -38,13 +39,20 @@ class PlainModeLifecycleTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        t = BastionTestSupport.start(dir);
+        // keepalives 10 s apart: a stopped VPS stays connected long enough to be flooded (aUserWhoIgnores...)
+        t = BastionTestSupport.start(dir, Duration.ofSeconds(10));
         Path ca = t.userCaFile(dir.resolve("vps"));
         sshd = SshdFixture.start(dir.resolve("vps"), List.of(), List.of("TrustedUserCAKeys " + ca,
                 "MaxStartups 200", "MaxSessions 100"), 0);
         t.closeLater(sshd);
         t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
                 List.of(BastionTestSupport.pub(t.aliceKey))));
+    }
+
+    /** Each test starts with no connection left from another. */
+    @org.junit.jupiter.api.BeforeEach
+    void noConnectionsLeft() throws Exception {
+        await(sshd::connections, 0, 30, "connections of earlier tests to end");
     }
 
     @AfterAll
@@ -82,6 +90,54 @@ class PlainModeLifecycleTest {
             await(() -> ssh.alive() ? 1 : 0, 0, 10, "the user's ssh to end");
             assertTrue(System.nanoTime() - start < 10_000_000_000L);
         }
+    }
+
+    @Test
+    void aConnectionWithOnlyAForwardEndsWhenTheVpsHangsUp() throws Exception {
+        // no session channel: only the bastion's disconnect can tell the user that its -R forward is gone
+        try (Background ssh = Background.start(List.of("ssh", "-F", t.alice.config().toString(), "-N",
+                "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:1", "-p", Integer.toString(t.port),
+                "vps-web@127.0.0.1"))) {
+            ssh.awaitStderr(java.util.regex.Pattern.compile("Allocated port \\d+"), 30);
+            sshd.dropConnections();
+            await(() -> ssh.alive() ? 1 : 0, 0, 10, "the user's ssh to end");
+        }
+    }
+
+    @Test
+    void aUserWhoIgnoresTheWindowCannotFillTheHostsMemory() throws Exception {
+        // the VPS stops reading (its sshd is stopped) while the user floods data past its window
+        Process flood = new ProcessBuilder("java", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                WindowIgnoringClient.class.getName(), Integer.toString(t.port), "vps-web", t.aliceKey.toString(),
+                "400").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<ProcessHandle> stopped = new ArrayList<>();
+        try {
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(flood.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("opened", out.readLine());
+            long before = usedHeapAfterGc();
+            sshd.connectionProcesses().forEach(p -> {
+                stopped.add(p);
+                Processes.run(List.of("kill", "-STOP", Long.toString(p.pid())), null, 10);
+            });
+            flood.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+            flood.getOutputStream().flush();
+            Thread.sleep(10_000); // long enough to send 400 MB on loopback many times over
+            long during = usedHeapAfterGc();
+            assertTrue(during - before < 64L << 20, "the Host's heap grew by " + ((during - before) >> 20)
+                    + " MiB while the VPS did not read");
+        } finally {
+            flood.destroyForcibly();
+            stopped.forEach(p -> Processes.run(List.of("kill", "-CONT", Long.toString(p.pid())), null, 10));
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     @Test

@@ -123,6 +123,11 @@ public final class SshdFixture implements AutoCloseable {
         return process.toHandle().children().count();
     }
 
+    /** The processes serving its connections (the listener's children and theirs). */
+    public java.util.stream.Stream<ProcessHandle> connectionProcesses() {
+        return process.toHandle().descendants();
+    }
+
     /** Ends every connection this sshd serves, as a VPS that hangs up would. */
     public void dropConnections() {
         process.toHandle().children().forEach(ProcessHandle::destroy);

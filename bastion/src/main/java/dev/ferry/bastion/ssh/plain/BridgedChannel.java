@@ -22,6 +22,7 @@ final class BridgedChannel {
     volatile long upstreamId = UNKNOWN;
     private boolean closedByUser;
     private boolean closedByUpstream;
+    private boolean lost;
     final AtomicLong toVps = new AtomicLong();
     final AtomicLong fromVps = new AtomicLong();
     private final long startNanos = System.nanoTime();
@@ -47,6 +48,15 @@ final class BridgedChannel {
 
     synchronized boolean isClosedByUpstream() {
         return closedByUpstream;
+    }
+
+    /** The bastion's connection to the container ended: nothing more goes there for this channel. */
+    synchronized void lose() {
+        lost = true;
+    }
+
+    synchronized boolean isLost() {
+        return lost;
     }
 
     long millis() {

@@ -39,6 +39,8 @@ public final class BridgedConnection {
             "auth-agent@openssh.com", "x11");
     /** Relayed channels one connection may hold at once (VS Code opens many, not thousands). */
     static final int MAX_CHANNELS = 256;
+    /** Forwards one connection may have waiting for the container's answer at once. */
+    static final int MAX_PENDING_REQUESTS = 64;
     private static final String KEEPALIVE = "keepalive@openssh.com";
 
     /** Why a channel or forward could not be bridged: the SSH reason code and the user's sentence. */
@@ -61,6 +63,12 @@ public final class BridgedConnection {
     /** Who gets each reply to a global request sent upstream, in the order they were sent. */
     private final Deque<BiConsumer<Boolean, byte[]>> upstreamReplies = new ArrayDeque<>();
     private final AtomicInteger missedKeepalives = new AtomicInteger();
+    private final AtomicInteger pendingRequests = new AtomicInteger();
+
+    /** Writes to the container, counted against reading the user. */
+    private final Backpressure toContainer;
+    /** Writes to the user, counted against reading the container. */
+    private final Backpressure toUser;
 
     private final Object lock = new Object();
     private ClientSession upstream;
@@ -82,6 +90,11 @@ public final class BridgedConnection {
         this.connector = connector;
         this.context = context;
         this.fingerprint = fingerprint;
+        this.toContainer = new Backpressure(user::getIoSession);
+        this.toUser = new Backpressure(() -> {
+            ClientSession up = current();
+            return up == null ? null : up.getIoSession();
+        });
     }
 
     /** Whether this id is a channel relayed here. */
@@ -113,7 +126,7 @@ public final class BridgedConnection {
                 out.putUInt(window);
                 out.putUInt(maxPacket);
                 out.putRawBytes(typeData);
-                up.writePacket(out);
+                write(up, out);
             }
 
             @Override
@@ -131,6 +144,15 @@ public final class BridgedConnection {
      */
     public void globalFromUser(Upstream target, String request, boolean wantReply, byte[] data,
                                ReplyOrder replies, ReplyOrder.Slot slot) throws IOException {
+        if (pendingRequests.incrementAndGet() > MAX_PENDING_REQUESTS) {
+            pendingRequests.decrementAndGet();
+            log.warn("{} {} refused: {} forwards already wait for the container's answer", context, request,
+                    MAX_PENDING_REQUESTS);
+            if (wantReply) {
+                replies.complete(slot, false, null);
+            }
+            return;
+        }
         withUpstream(target, new Waiter() {
             @Override
             public void ready(ClientSession up) throws IOException {
@@ -138,7 +160,11 @@ public final class BridgedConnection {
                 out.putString(request);
                 out.putBoolean(wantReply);
                 out.putRawBytes(data);
+                if (!wantReply) {
+                    pendingRequests.decrementAndGet();
+                }
                 sendRequest(up, out, wantReply ? (ok, payload) -> {
+                    pendingRequests.decrementAndGet();
                     if (!ok) {
                         log.info("{} {} refused by {}'s sshd", context, request, target.label());
                     }
@@ -148,6 +174,7 @@ public final class BridgedConnection {
 
             @Override
             public void failed(Failure why) {
+                pendingRequests.decrementAndGet();
                 log.info("{} {} refused: {}", context, request, why.text());
                 if (wantReply) {
                     replies.complete(slot, false, null);
@@ -165,8 +192,11 @@ public final class BridgedConnection {
         }
         switch (cmd) {
             case SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION -> {
+                if (!awaitingUser(c, cmd)) {
+                    return;
+                }
                 c.userId = buffer.getUInt();
-                if (up == null || c.isClosedByUpstream()) {
+                if (up == null || c.isLost()) {
                     // the container's connection ended while the user was confirming: close it for the user
                     c.upstreamClosed();
                     send(user, SshConstants.SSH_MSG_CHANNEL_CLOSE, c.userId, null);
@@ -176,14 +206,18 @@ public final class BridgedConnection {
                 log.info("{} {} from the container open", context, c.what);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
+                if (!awaitingUser(c, cmd)) {
+                    return;
+                }
                 channels.remove(c.local);
-                if (up != null) {
+                if (up != null && !c.isLost()) {
                     send(up, cmd, c.upstreamId, buffer);
                 }
             }
             case SshConstants.SSH_MSG_CHANNEL_CLOSE -> {
                 boolean both = c.userClosed();
-                if (up != null && !c.isClosedByUpstream()) {
+                // also when the container closed first: its sshd frees the channel only on this reply
+                if (up != null && !c.isLost()) {
                     send(up, cmd, c.upstreamId, buffer);
                 }
                 if (both) {
@@ -209,11 +243,17 @@ public final class BridgedConnection {
         }
         switch (cmd) {
             case SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION -> {
+                if (!awaitingContainer(c, cmd)) {
+                    return;
+                }
                 c.upstreamId = buffer.getUInt();
                 confirm(user, c.userId, c.local, buffer);
                 log.info("{} {} open", context, c.what);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
+                if (!awaitingContainer(c, cmd)) {
+                    return;
+                }
                 channels.remove(c.local);
                 int at = buffer.rpos();
                 long code = buffer.getUInt();
@@ -236,11 +276,30 @@ public final class BridgedConnection {
                 if (cmd == SshConstants.SSH_MSG_CHANNEL_DATA) {
                     c.fromVps.addAndGet(buffer.rawUInt(buffer.rpos()));
                 }
-                if (c.userId != BridgedChannel.UNKNOWN) {
+                if (c.userId != BridgedChannel.UNKNOWN && c.upstreamId != BridgedChannel.UNKNOWN) {
                     send(user, cmd, c.userId, buffer);
                 }
             }
         }
+    }
+
+    /** Only a channel the container opened, not yet answered by the user, takes the user's answer. */
+    private boolean awaitingUser(BridgedChannel c, int cmd) {
+        if (c.fromUser || c.userId != BridgedChannel.UNKNOWN) {
+            log.warn("{} the user's client sent message {} for {} that it may not send: dropped", context, cmd,
+                    c.what);
+            return false;
+        }
+        return true;
+    }
+
+    /** Only a channel the user opened, not yet answered by the container, takes the container's answer. */
+    private boolean awaitingContainer(BridgedChannel c, int cmd) {
+        if (!c.fromUser || c.upstreamId != BridgedChannel.UNKNOWN) {
+            log.warn("{} the container sent message {} for {} that it may not send: dropped", context, cmd, c.what);
+            return false;
+        }
+        return true;
     }
 
     /** The container opens a channel towards the user: a -R connection, the agent, X11. */
@@ -261,7 +320,7 @@ public final class BridgedConnection {
             out.putUInt(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED);
             out.putString("the bastion relays only forwarded-tcpip, agent and x11 channels to the user");
             out.putString("");
-            up.writePacket(out);
+            write(up, out);
             return;
         }
         BridgedChannel c = new BridgedChannel(ids.getAsLong(), type, type, false);
@@ -273,7 +332,7 @@ public final class BridgedConnection {
         out.putUInt(window);
         out.putUInt(maxPacket);
         out.putRawBytes(buffer.array(), buffer.rpos(), buffer.available());
-        user.writePacket(out);
+        write(user, out);
     }
 
     /** The container answers a global request the bastion sent it (a user's forward or a keepalive). */
@@ -322,7 +381,13 @@ public final class BridgedConnection {
                 return;
             }
             if (upstream != null) {
-                w.ready(upstream);
+                try {
+                    w.ready(upstream);
+                } catch (IOException | RuntimeException e) {
+                    // the container's connection is going away; its close will reach the user
+                    w.failed(new Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, "the bastion lost its connection "
+                            + "to the VPS while opening this channel; try again"));
+                }
                 return;
             }
             waiting.add(w);
@@ -383,6 +448,7 @@ public final class BridgedConnection {
         }
         unanswered.forEach(r -> r.accept(false, new byte[0]));
         for (BridgedChannel c : channels.values()) {
+            c.lose();
             if (c.userId == BridgedChannel.UNKNOWN) {
                 c.upstreamClosed(); // opened by the container: closed for the user once it confirms
             } else if (c.fromUser && c.upstreamId == BridgedChannel.UNKNOWN) {
@@ -397,8 +463,15 @@ public final class BridgedConnection {
                 }
             }
         }
-        if (user.isOpen()) {
-            log.info("{} the connection to the VPS's sshd closed", context);
+        if (user.isOpen() && !user.isClosing()) {
+            // as a direct connection would: its forwards, agent socket and sessions are gone with it
+            log.info("{} the connection to the VPS's sshd closed: disconnecting the user", context);
+            try {
+                user.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: the connection to the VPS's "
+                        + "sshd closed");
+            } catch (IOException | RuntimeException e) {
+                user.close(true);
+            }
         }
     }
 
@@ -442,7 +515,7 @@ public final class BridgedConnection {
             if (onReply != null) {
                 upstreamReplies.addLast(onReply);
             }
-            up.writePacket(request);
+            write(up, request);
         }
     }
 
@@ -461,7 +534,7 @@ public final class BridgedConnection {
             out.putUInt(why.code());
             out.putString(why.text());
             out.putString("");
-            user.writePacket(out);
+            write(user, out);
         } catch (IOException e) {
             user.exceptionCaught(e);
         }
@@ -476,22 +549,27 @@ public final class BridgedConnection {
     }
 
     /** Passes an open confirmation on: the peer's id, the bastion's, then window and packet size as they came. */
-    private static void confirm(Session to, long recipient, long local, Buffer rest) throws IOException {
+    private void confirm(Session to, long recipient, long local, Buffer rest) throws IOException {
         Buffer out = to.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_CONFIRMATION, rest.available() + 16);
         out.putUInt(recipient);
         out.putUInt(local);
         out.putRawBytes(rest.array(), rest.rpos(), rest.available());
-        to.writePacket(out);
+        write(to, out);
     }
 
     /** Writes {@code cmd} for {@code recipient} with the rest of {@code rest} (from its read position), if any. */
-    private static void send(Session to, int cmd, long recipient, Buffer rest) throws IOException {
+    private void send(Session to, int cmd, long recipient, Buffer rest) throws IOException {
         int len = rest == null ? 0 : rest.available();
         Buffer out = to.createBuffer((byte) cmd, len + 8);
         out.putUInt(recipient);
         if (len > 0) {
             out.putRawBytes(rest.array(), rest.rpos(), len);
         }
-        to.writePacket(out);
+        write(to, out);
+    }
+
+    /** Every packet the bridge sends, so that what waits for a slow or stopped reader stays bounded. */
+    private void write(Session to, Buffer packet) throws IOException {
+        (to == user ? toUser : toContainer).write(to, packet);
     }
 }
