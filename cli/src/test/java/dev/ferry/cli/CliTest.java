@@ -116,6 +116,21 @@ class CliTest {
     }
 
     @Test
+    void hostKeyReplacesTheKeyAnExternalVpsPresents() throws Exception {
+        SshPublicKey first = SshPublicKey.of(KeyPairs.generate().getPublic(), "root@vps");
+        assertEquals(0, ferry("vps", "add", "--endpoint", "127.0.0.1:2202", "--name", "rekeyed", "--ssh-key",
+                aliceFile.toString(), "--host-key-string", first.toOpenSsh()).code());
+        SshPublicKey next = SshPublicKey.of(KeyPairs.generate().getPublic(), "root@vps");
+        CliTestSupport.Result r = ferry("vps", "host-key", "rekeyed", "--host-key-string", next.toOpenSsh());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("is now " + next.fingerprint()), r.out());
+        assertTrue(ferry("vps", "status", "rekeyed").out().contains(next.fingerprint()));
+        CliTestSupport.Result bad = ferry("vps", "host-key", "rekeyed", "--host-key-string", "ssh-ed25519 bm90");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
+        assertTrue(ferry("vps", "status", "rekeyed").out().contains(next.fingerprint()), "a bad key changes nothing");
+    }
+
+    @Test
     void aBadHostKeyIsNamedAndNothingIsRegistered() {
         CliTestSupport.Result r = ferry("vps", "add", "--endpoint", "127.0.0.1:22", "--ssh-key", aliceFile.toString(),
                 "--host-key-string", "ssh-ed25519 bm90IGEga2V5");

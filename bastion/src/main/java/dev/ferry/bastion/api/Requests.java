@@ -34,6 +34,10 @@ public final class Requests {
     public record AddKeys(List<String> keys) {
     }
 
+    /** {@code PUT /api/v1/vps/{ref}/host-key}: the host key an external VPS's sshd now presents. */
+    public record SetHostKey(String hostKey) {
+    }
+
     /** The registry's column for key comments (schema V1). */
     static final int MAX_COMMENT = 1024;
 

@@ -37,6 +37,7 @@ public final class VpsRoutes {
                 .route("GET", VPS + "/{ref}/keys", req -> Response.ok(Map.of("keys",
                         registry.keys(ref(req)).stream().map(KeyView::of).toList())))
                 .route("POST", VPS + "/{ref}/keys", this::addKeys)
+                .route("PUT", VPS + "/{ref}/host-key", this::setHostKey)
                 .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", req -> Response.ok(Map.of("removed",
                         KeyView.of(registry.removeKey(ref(req), req.param(1))))))
                 .route("POST", VPS + "/{ref}/{action}", req -> Response.ok(detail(
@@ -74,6 +75,21 @@ public final class VpsRoutes {
         Requests.AddKeys body = Json.read(req.body(), Requests.AddKeys.class);
         return Response.created(Map.of("added", registry.addKeys(ref, Requests.parseKeys(body.keys()))
                 .stream().map(KeyView::of).toList()));
+    }
+
+    /** An external VPS's sshd got new host keys on purpose: the bastion expects the new one from now on. */
+    private Response setHostKey(Request req) {
+        Vps v = registry.get(ref(req));
+        Requests.SetHostKey body = Json.read(req.body(), Requests.SetHostKey.class);
+        if (body.hostKey() == null) {
+            throw FerryException.invalid("give 'host_key': the public key its sshd presents");
+        }
+        if (v.onRunner()) {
+            throw FerryException.invalid(v.sshUser() + " runs on runner " + v.placement().runner() + ", which reports "
+                    + "its host key itself");
+        }
+        registry.replaceHostKey(v.id(), Requests.parseHostKey(body.hostKey()));
+        return Response.ok(detail(registry.get(VpsRef.ofId(v.id()))));
     }
 
     private VpsView detail(Vps v) {

@@ -460,6 +460,11 @@ class PlainModeTest {
                     + "prohibited: vps-" + moving.id() + "'s sshd presented a host key (" + forged.hostKey()
                     .fingerprint() + ") that is not the one recorded for it"), r.toString());
             assertTrue(t.hostLogText().contains("possible interception"), "the Host logs it");
+            assertTrue(r.err().contains("if its host keys were changed on purpose, record the new one: ferry vps "
+                    + "host-key " + moving.id() + " --host-key FILE"), r.toString());
+            // what that command records: from then on the new key is the one expected
+            t.host.registry().replaceHostKey(moving.id(), forged.hostKey().type() + " " + forged.hostKey().base64());
+            t.sshTo(t.alice, "vps-moving", "true").requireSuccess();
         }
     }
 

@@ -36,6 +36,10 @@ public final class ApiClient {
         return send("POST", path, body);
     }
 
+    public JsonNode put(String path, Object body) {
+        return send("PUT", path, body);
+    }
+
     public JsonNode delete(String path) {
         return send("DELETE", path, null);
     }

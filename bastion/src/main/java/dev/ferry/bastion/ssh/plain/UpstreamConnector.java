@@ -233,8 +233,11 @@ public final class UpstreamConnector implements AutoCloseable {
                     + "interception)", t.label(), t.endpoint(), fingerprint(presented), fingerprint(expected));
             return refuse(session, t.label() + "'s sshd presented a host key (" + fingerprint(presented)
                     + ") that is not the one recorded for it (" + fingerprint(expected) + "): the bastion refuses "
-                    + "to log in, as this may be an interception; if its host keys were changed on purpose, an "
-                    + "admin must record the new key (see: ferry vps status " + t.vpsId() + ")");
+                    + "to log in, as this may be an interception; " + (t.firstContact()
+                    ? "if its host keys were changed on purpose, record the new one: ferry vps host-key " + t.vpsId()
+                            + " --host-key FILE"
+                    : "its runner reports the key of a recreated container within a heartbeat; if this persists, "
+                            + "see: ferry vps status " + t.vpsId()));
         }
 
         private boolean refuse(ClientSession session, String why) {
