@@ -11,6 +11,7 @@ import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
 import dev.ferry.bastion.ssh.route.RegistryRouting;
+import dev.ferry.bastion.vps.DialGuard;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.keys.SshPublicKey;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -80,11 +82,12 @@ public final class Host implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         H2Registry registry = H2Registry.open(dir.root(), new Snowflake(config.instanceId()), clock);
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine));
+        DialGuard guard = new DialGuard();
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
                     config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed()),
-                    new RegistryRouting(registry, registry.runners(), clock), userCa);
+                    new RegistryRouting(registry, registry.runners(), clock), userCa, guard);
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw new IOException("cannot listen for SSH on " + config.bind() + ":" + config.sshPort() + ": "
@@ -95,6 +98,7 @@ public final class Host implements AutoCloseable {
                     new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()), token,
                     runnerToken, router);
+            guard.ownPorts(Set.of(bastion.address().getPort(), api.address().getPort()));
             Host host = new Host(dir, userCa, registry, fleet, bastion, api);
             log.info("{}", host.readyLine());
             return host;

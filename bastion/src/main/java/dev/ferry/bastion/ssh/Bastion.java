@@ -5,6 +5,7 @@ import dev.ferry.bastion.ssh.auth.BlindKeyQuery;
 import dev.ferry.bastion.ssh.jump.DialFilter;
 import dev.ferry.bastion.ssh.plain.UpstreamConnector;
 import dev.ferry.bastion.ssh.route.Routing;
+import dev.ferry.bastion.vps.DialGuard;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.KeyPair;
@@ -61,7 +62,8 @@ public final class Bastion implements AutoCloseable {
      * @param routing the routing contract every login and channel is checked against
      * @param userCa  the CA that signs plain mode's certificates for logins to VPS sshd
      */
-    public static Bastion start(BastionSettings settings, Routing routing, KeyPair userCa) throws IOException {
+    public static Bastion start(BastionSettings settings, Routing routing, KeyPair userCa, DialGuard guard)
+            throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.bind());
         sshd.setPort(settings.port());
@@ -76,12 +78,12 @@ public final class Bastion implements AutoCloseable {
         sshd.setGSSAuthenticator(null);
 
         ChannelRouter router = new ChannelRouter(routing);
-        UpstreamConnector upstream = UpstreamConnector.start(userCa, routing::recordHostKey, Clock.systemUTC(),
+        UpstreamConnector upstream = UpstreamConnector.start(userCa, routing::recordHostKey, guard, Clock.systemUTC(),
                 settings.connectTimeout(), settings.keepaliveInterval(), settings.keepaliveMaxMissed());
         // MINA insists on one factory; every channel open goes through the router first
         sshd.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
         sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
-                new ConnectionServiceFactory(router, upstream, settings.keepaliveInterval(),
+                new ConnectionServiceFactory(router, upstream, guard, settings.keepaliveInterval(),
                         settings.keepaliveMaxMissed())));
         sshd.setForwardingFilter(new DialFilter());
         sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, new NoMoreSessionsHandler(),
@@ -137,13 +139,15 @@ public final class Bastion implements AutoCloseable {
     private static final class ConnectionServiceFactory extends ServerConnectionServiceFactory {
         private final ChannelRouter router;
         private final UpstreamConnector upstream;
+        private final DialGuard guard;
         private final Duration keepaliveInterval;
         private final int keepaliveMaxMissed;
 
-        ConnectionServiceFactory(ChannelRouter router, UpstreamConnector upstream, Duration keepaliveInterval,
-                                 int keepaliveMaxMissed) {
+        ConnectionServiceFactory(ChannelRouter router, UpstreamConnector upstream, DialGuard guard,
+                                 Duration keepaliveInterval, int keepaliveMaxMissed) {
             this.router = router;
             this.upstream = upstream;
+            this.guard = guard;
             this.keepaliveInterval = keepaliveInterval;
             this.keepaliveMaxMissed = keepaliveMaxMissed;
         }
@@ -151,7 +155,7 @@ public final class Bastion implements AutoCloseable {
         @Override
         public Service create(Session session) throws IOException {
             BastionConnectionService service = new BastionConnectionService((AbstractServerSession) session, router,
-                    upstream, keepaliveInterval, keepaliveMaxMissed);
+                    upstream, guard, keepaliveInterval, keepaliveMaxMissed);
             service.addPortForwardingEventListenerManager(this);
             return service;
         }

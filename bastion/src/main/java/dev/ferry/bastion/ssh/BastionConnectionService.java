@@ -6,6 +6,7 @@ import dev.ferry.bastion.ssh.plain.ReplyOrder;
 import dev.ferry.bastion.ssh.plain.UpstreamConnector;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.bastion.ssh.route.Route;
+import dev.ferry.bastion.vps.DialGuard;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
@@ -44,6 +45,7 @@ final class BastionConnectionService extends ServerConnectionService {
 
     private final ChannelRouter router;
     private final UpstreamConnector connector;
+    private final DialGuard guard;
     private final ReplyOrder replies = new ReplyOrder(this::sendReply);
     private volatile BridgedConnection bridge;
     private final Duration keepaliveInterval;
@@ -52,10 +54,12 @@ final class BastionConnectionService extends ServerConnectionService {
     private volatile ScheduledFuture<?> keepalive;
 
     BastionConnectionService(AbstractServerSession session, ChannelRouter router, UpstreamConnector connector,
-                             Duration keepaliveInterval, int keepaliveMaxMissed) throws SshException {
+                             DialGuard guard, Duration keepaliveInterval, int keepaliveMaxMissed)
+            throws SshException {
         super(session);
         this.router = router;
         this.connector = connector;
+        this.guard = guard;
         this.keepaliveInterval = keepaliveInterval;
         this.keepaliveMaxMissed = keepaliveMaxMissed;
     }
@@ -85,7 +89,7 @@ final class BastionConnectionService extends ServerConnectionService {
                 return;
             }
             channel = new VpsDialChannel(((Route.Dial) routed.route()).vps(), SessionInfo.of(getSession()),
-                    routed.requested());
+                    routed.requested(), guard);
             channelId = registerChannel(channel);
         } catch (SshChannelOpenException refused) {
             sendChannelOpenFailure(buffer, sender, refused.getReasonCode(), refused.getMessage(), "");

@@ -2,8 +2,13 @@ package dev.ferry.bastion.ssh.jump;
 
 import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.vps.DialFailure;
+import dev.ferry.bastion.vps.DialGuard;
+import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Vps;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -12,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
@@ -42,6 +48,7 @@ public final class VpsDialChannel extends TcpipServerChannel {
     private final Vps vps;
     private final SessionInfo session;
     private final String requested;
+    private final DialGuard guard;
     private final AtomicLong toVps = new AtomicLong();
     private final AtomicLong windowGranted = new AtomicLong();
     private volatile boolean opened;
@@ -49,11 +56,12 @@ public final class VpsDialChannel extends TcpipServerChannel {
     private volatile long initialRemoteWindow;
     private volatile long startNanos;
 
-    public VpsDialChannel(Vps vps, SessionInfo session, String requested) {
+    public VpsDialChannel(Vps vps, SessionInfo session, String requested, DialGuard guard) {
         super(TcpForwardingFilter.Type.Direct, null);
         this.vps = vps;
         this.session = session;
         this.requested = requested;
+        this.guard = guard;
     }
 
     @Override
@@ -63,8 +71,25 @@ public final class VpsDialChannel extends TcpipServerChannel {
         buffer.getUInt();
         String originatorHost = buffer.getString();
         long originatorPort = buffer.getUInt();
+        InetAddress address;
+        try {
+            // resolved and checked here, and dialed as that address: DNS cannot move the endpoint in between
+            address = guard.resolve(vps.endpoint());
+        } catch (DialGuard.Refused refused) {
+            log.warn("{} forward {} -> {} refused: {}", session.context(), requested, vps.endpoint(),
+                    refused.getMessage());
+            return failed(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, vps.sshUser() + ": "
+                    + refused.getMessage());
+        } catch (UnknownHostException e) {
+            return failed(SshConstants.SSH_OPEN_CONNECT_FAILED, vps.sshUser() + ": cannot connect to its sshd at "
+                    + vps.endpoint() + " (" + DialFailure.describe(e, vps.endpoint().host()) + " after "
+                    + elapsedMillis() + " ms)");
+        }
+        String literal = address.getHostAddress();
+        getSession().computeAttributeIfAbsent(DialFilter.APPROVED, k -> ConcurrentHashMap.newKeySet())
+                .add(new Endpoint(literal, vps.endpoint().port()));
         Buffer rewritten = new ByteArrayBuffer();
-        rewritten.putString(vps.endpoint().host());
+        rewritten.putString(literal);
         rewritten.putUInt(vps.endpoint().port());
         rewritten.putString(originatorHost);
         rewritten.putUInt(originatorPort);
@@ -88,6 +113,12 @@ public final class VpsDialChannel extends TcpipServerChannel {
                 close(false); // EOF, then close, as when the VPS hangs up: the client ends at once
             }
         }, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private OpenFuture failed(int code, String text) {
+        OpenFuture f = new DefaultOpenFuture(this, futureLock);
+        f.setException(new SshChannelOpenException(getChannelId(), code, text));
+        return f;
     }
 
     /** What went to the client: what it let us send minus what is still unused of its window. */

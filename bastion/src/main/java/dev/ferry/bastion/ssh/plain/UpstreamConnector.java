@@ -4,10 +4,13 @@ import dev.ferry.bastion.Text;
 import dev.ferry.bastion.ssh.Crypto;
 import dev.ferry.bastion.ssh.route.Upstream;
 import dev.ferry.bastion.vps.DialFailure;
+import dev.ferry.bastion.vps.DialGuard;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.keys.UserCertificates;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -66,16 +69,18 @@ public final class UpstreamConnector implements AutoCloseable {
     private final SshClient client;
     private final KeyPair ca;
     private final HostKeyBook book;
+    private final DialGuard guard;
     private final Clock clock;
     private final Duration connectTimeout;
     private final Duration keepaliveInterval;
     private final int keepaliveMaxMissed;
 
-    private UpstreamConnector(SshClient client, KeyPair ca, HostKeyBook book, Clock clock, Duration connectTimeout,
-                              Duration keepaliveInterval, int keepaliveMaxMissed) {
+    private UpstreamConnector(SshClient client, KeyPair ca, HostKeyBook book, DialGuard guard, Clock clock,
+                              Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed) {
         this.client = client;
         this.ca = ca;
         this.book = book;
+        this.guard = guard;
         this.clock = clock;
         this.connectTimeout = connectTimeout;
         this.keepaliveInterval = keepaliveInterval;
@@ -86,8 +91,9 @@ public final class UpstreamConnector implements AutoCloseable {
      * @param connectTimeout how long a VPS's sshd gets to accept the TCP connection, and again to finish
      *                       the SSH login
      */
-    public static UpstreamConnector start(KeyPair ca, HostKeyBook book, Clock clock, Duration connectTimeout,
-                                          Duration keepaliveInterval, int keepaliveMaxMissed) {
+    public static UpstreamConnector start(KeyPair ca, HostKeyBook book, DialGuard guard, Clock clock,
+                                          Duration connectTimeout, Duration keepaliveInterval,
+                                          int keepaliveMaxMissed) {
         SshClient client = SshClient.setUpDefaultClient();
         Crypto.apply(client);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
@@ -95,7 +101,7 @@ public final class UpstreamConnector implements AutoCloseable {
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setServiceFactories(List.of(ClientUserAuthServiceFactory.INSTANCE, new UpstreamService.Factory()));
         client.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, OpenSshHostKeysHandler.INSTANCE));
-        UpstreamConnector connector = new UpstreamConnector(client, ca, book, clock, connectTimeout,
+        UpstreamConnector connector = new UpstreamConnector(client, ca, book, guard, clock, connectTimeout,
                 keepaliveInterval, keepaliveMaxMissed);
         client.setServerKeyVerifier(connector.new HostKeyCheck());
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
@@ -127,8 +133,16 @@ public final class UpstreamConnector implements AutoCloseable {
         AttributeRepository attributes = AttributeRepository.ofAttributesMap(Map.of(BRIDGE, bridge, TARGET, target));
         ConnectFuture connecting;
         try {
-            connecting = client.connect(target.loginUser(), target.endpoint().host(), target.endpoint().port(),
+            // resolved and checked here, and dialed as that address: DNS cannot move the endpoint in between
+            InetAddress address = guard.resolve(target.endpoint());
+            connecting = client.connect(target.loginUser(), new InetSocketAddress(address, target.endpoint().port()),
                     attributes);
+        } catch (DialGuard.Refused refused) {
+            log.warn("{} bridge to {} at {} refused: {}", context, target.label(), target.endpoint(),
+                    refused.getMessage());
+            failed.accept(new BridgedConnection.Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                    target.label() + ": " + refused.getMessage()));
+            return;
         } catch (IOException | RuntimeException e) {
             failed.accept(cannotConnect(target, e, start));
             return;

@@ -1,0 +1,82 @@
+package dev.ferry.bastion.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Vps;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Endpoints the bastion never dials, whoever registered them, checked on the resolved address where the dial
+ * happens, through ProxyJump and plain mode alike: the Host's own SSH and API ports (also under a name),
+ * unspecified, link-local (cloud metadata) and multicast addresses.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NeverDialedTest {
+    private BastionTestSupport t;
+    private int apiPort;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        t = BastionTestSupport.start(dir);
+        apiPort = URI.create(t.host.apiUrl()).getPort();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    private Vps register(String name, String host, int port) throws Exception {
+        return t.host.registry().create(new NewVps(name, new Endpoint(host, port),
+                List.of(BastionTestSupport.pub(t.aliceKey))));
+    }
+
+    /** Both ways in must be refused with this reason, and the bastion must not have dialed its own SSH port. */
+    private void assertNeverDialed(Vps v, String reason) {
+        long accepted = t.host.bastionSessions();
+        String name = v.name();
+        Processes.Result jump = t.alice.ssh("-J", "vps-" + name + "@" + t.bastion, "root@vps-" + name, "true");
+        assertEquals(255, jump.exit(), jump.toString());
+        assertTrue(jump.err().contains("open failed: administratively prohibited: " + v.sshUser() + ": its endpoint "
+                + reason + ", which the bastion never dials"), jump.toString());
+        Processes.Result plain = t.sshTo(t.alice, "vps-" + name, "true");
+        assertEquals(255, plain.exit(), plain.toString());
+        assertTrue(plain.err().contains("open failed: administratively prohibited: " + v.sshUser() + ": its endpoint "
+                + reason + ", which the bastion never dials"), plain.toString());
+        // each ssh made one connection to the bastion; a dial of its own SSH port would have made more
+        assertEquals(accepted + 2, t.host.bastionSessions(), "the bastion dialed its own SSH port");
+    }
+
+    @Test
+    void theHostsOwnPorts() throws Exception {
+        assertNeverDialed(register("own-ssh", "127.0.0.1", t.port), "127.0.0.1:" + t.port
+                + " is the Host's own SSH or API port");
+        assertNeverDialed(register("own-api", "127.0.0.1", apiPort), "127.0.0.1:" + apiPort
+                + " is the Host's own SSH or API port");
+        assertNeverDialed(register("own-by-name", "localhost", t.port), "localhost:" + t.port
+                + " resolves to 127.0.0.1, which is the Host's own SSH or API port");
+    }
+
+    @Test
+    void unspecifiedLinkLocalAndMulticastAddresses() throws Exception {
+        assertNeverDialed(register("metadata", "169.254.169.254", 22),
+                "169.254.169.254:22 is a link-local address (where cloud metadata services answer)");
+        assertNeverDialed(register("any", "0.0.0.0", 22), "0.0.0.0:22 is an unspecified address");
+        assertNeverDialed(register("multicast", "224.0.0.1", 22), "224.0.0.1:22 is a multicast address");
+        assertNeverDialed(register("mapped", "::ffff:169.254.169.254", 22), "[::ffff:169.254.169.254]:22 resolves "
+                + "to 169.254.169.254, which is a link-local address (where cloud metadata services answer)");
+    }
+}
