@@ -1,5 +1,7 @@
 package dev.ferry.bastion;
 
+import dev.ferry.protocol.ReportText;
+
 /** Client-supplied text made safe for messages and logs. */
 public final class Text {
     private Text() {
@@ -10,18 +12,6 @@ public final class Text {
      * paragraph separator characters shown as '?', so nothing a client sends can reorder or break lines.
      */
     public static String printable(String s, int max) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(max).forEach(c -> b.appendCodePoint(safe(c) ? c : '?'));
-        return s.codePointCount(0, s.length()) > max ? b + "..." : b.toString();
-    }
-
-    private static boolean safe(int c) {
-        int type = Character.getType(c);
-        return !Character.isISOControl(c) && type != Character.FORMAT && type != Character.LINE_SEPARATOR
-                && type != Character.PARAGRAPH_SEPARATOR && type != Character.UNASSIGNED
-                && type != Character.PRIVATE_USE && type != Character.SURROGATE;
+        return ReportText.printable(s, max);
     }
 }

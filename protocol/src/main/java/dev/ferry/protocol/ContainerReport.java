@@ -8,7 +8,8 @@ package dev.ferry.protocol;
  * @param state       see {@link ContainerState}; absent reads as {@link ContainerState#UNKNOWN}
  * @param sshPort     the host port published for the container's port 22 on the advertised address, or null
  * @param sshReady    an SSH banner answered on advertised address : sshPort during this heartbeat
- * @param error       the sentence for the user when {@code state} is failed, else null
+ * @param error       the sentence for the user when {@code state} is failed, else null; bounded and made
+ *                    printable ({@link ReportText})
  * @param startedAt   when Docker last started the container (ISO-8601 instant), or null
  * @param hostKey     the container sshd's host public key as the start-up step read it ({@code type base64},
  *                    no comment), or null when not known (yet); the bastion expects it in plain mode
@@ -17,5 +18,6 @@ public record ContainerReport(String vpsId, String containerId, ContainerState s
                               boolean sshReady, String error, String startedAt, String hostKey) {
     public ContainerReport {
         state = state == null ? ContainerState.UNKNOWN : state;
+        error = ReportText.bounded(error); // the container's own output: any length, any bytes
     }
 }

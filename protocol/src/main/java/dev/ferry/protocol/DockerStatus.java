@@ -8,6 +8,10 @@ package dev.ferry.protocol;
  * @param version the engine's version when it answered, else null
  */
 public record DockerStatus(boolean ok, String error, String version) {
+    public DockerStatus {
+        error = ReportText.bounded(error);
+        version = version == null ? null : ReportText.printable(version, 64);
+    }
 
     /** @return the status of an engine that answered with {@code version} */
     public static DockerStatus up(String version) {

@@ -99,6 +99,22 @@ class RunnerApiTest {
     }
 
     @Test
+    void aTenantsEndlessErrorWithEscapesIsBoundedAndMadePrintable() throws Exception {
+        // the start-up step's output is the container's: 10 KiB with terminal escapes once broke every heartbeat
+        String session = register().body().get("session").asText();
+        String id = create();
+        String error = "\\u001b[2J\\u001b]0;owned\\u0007" + "x".repeat(10_240);
+        ApiTestSupport.Reply hb = heartbeat(session, report(id, "failed", false).replace("\"error\": null",
+                "\"error\": \"" + error + "\""));
+        assertEquals(200, hb.status(), hb.body().toString());
+        String stored = api.call("GET", "/api/v1/vps/" + id, null).body().get("last_error").asText();
+        assertEquals("failed", api.call("GET", "/api/v1/vps/" + id, null).body().get("status").asText());
+        assertTrue(stored.length() <= 1003, "bounded: " + stored.length());
+        assertTrue(stored.startsWith("?[2J?]0;owned?xxx"), stored.substring(0, 20));
+        assertTrue(stored.chars().noneMatch(Character::isISOControl), "no control characters");
+    }
+
+    @Test
     void malformedReportsAreRefusedNamingTheField() throws Exception {
         String session = register().body().get("session").asText();
         ApiTestSupport.Reply r = heartbeat(session, "{\"vps_id\": \"1\", \"ssh_port\": \"many\"}");
