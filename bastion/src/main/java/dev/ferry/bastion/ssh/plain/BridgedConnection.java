@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Channels are relayed message by message, as they come: every request with its exact bytes (pty modes,
  * env, signals, x11, agent), the container's answer to each, data, EOF, exit-status after the data it
  * follows, close. Only channel ids are rewritten. Window sizes pass through unchanged, so flow control runs
- * end to end between the user's client and the container's sshd, and the bastion holds at most what the
- * receiving side's window allows. Nothing here ever waits: every write is queued by MINA.
+ * end to end between the user's client and the container's sshd. A peer that ignores its window (the tenant
+ * controls both ends) is held back by {@link Backpressure}: what waits for the other side stays bounded.
+ * Nothing here ever waits: every write is queued by MINA.
  */
 public final class BridgedConnection {
     private static final Logger log = LoggerFactory.getLogger(BridgedConnection.class);
