@@ -7,6 +7,7 @@ import dev.ferry.agent.docker.ExecResult;
 import dev.ferry.keys.HostKeyLine;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.protocol.ReportText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,14 +157,9 @@ public final class OnStartStep {
             return HostKeyLine.normalize(found);
         } catch (KeyFormatException e) {
             log.warn("vps {}: dropped the sshd host key the container reported ({} characters): {}", vpsId,
-                    found.length(), shorten(e.getMessage()));
+                    found.length(), ReportText.printable(e.getMessage(), 200));
             return null;
         }
-    }
-
-    private static String shorten(String s) {
-        String one = String.valueOf(s).replaceAll("[\\p{Cntrl}]", " ");
-        return one.length() <= 200 ? one : one.substring(0, 200) + "...";
     }
 
     /** The script prints {@code ... error: <sentence>} before it exits non-zero. */

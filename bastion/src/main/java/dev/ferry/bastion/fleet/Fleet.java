@@ -205,7 +205,10 @@ public final class Fleet {
      */
     private void recordHostKey(Runner runner, Vps v, String reported) {
         try {
-            vps.replaceHostKey(v.id(), HostKeyLine.normalize(reported));
+            String line = HostKeyLine.normalize(reported);
+            if (!line.equals(v.hostKey())) { // every heartbeat repeats it: the registry is asked only on a change
+                vps.replaceHostKey(v.id(), line);
+            }
         } catch (KeyFormatException e) {
             log.warn("vps {}: runner {} reported a host key that is not one ({} characters), not stored: {}", v.id(),
                     runner.name(), reported.length(), Text.printable(e.getMessage(), 200));

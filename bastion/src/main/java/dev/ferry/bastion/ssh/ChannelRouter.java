@@ -1,12 +1,9 @@
 package dev.ferry.bastion.ssh;
 
-import dev.ferry.bastion.ssh.jump.DialFilter;
 import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.ssh.route.Routing;
 import dev.ferry.bastion.vps.Endpoint;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.Session;
@@ -57,7 +54,7 @@ final class ChannelRouter {
         }
         switch (type) {
             case DIRECT_TCPIP:
-                return directTcpip(session, info, buffer);
+                return directTcpip(info, buffer);
             case SESSION:
                 if (Boolean.TRUE.equals(session.getAttribute(NoMoreSessionsHandler.NO_MORE_SESSIONS))) {
                     throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
@@ -74,14 +71,11 @@ final class ChannelRouter {
         }
     }
 
-    private Routed directTcpip(Session session, SessionInfo info, Buffer buffer) throws SshChannelOpenException {
+    private Routed directTcpip(SessionInfo info, Buffer buffer) throws SshChannelOpenException {
         String host = buffer.getString();
         int port = (int) Math.min(buffer.getUInt(), Integer.MAX_VALUE);
         String requested = RegistryRouting.printable(Endpoint.hostPort(host, port));
         Route route = routing.directTcpip(info.login(), info.fingerprint(), host, port);
-        if (route instanceof Route.Dial dial) {
-            session.computeAttributeIfAbsent(DialFilter.APPROVED, k -> ConcurrentHashMap.newKeySet()).add(dial.vps().endpoint());
-        }
         return allowed(info, route, route instanceof Route.Bridge ? "forward to " + requested + " inside the VPS"
                 : "forward " + requested, requested);
     }

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.vps;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -36,6 +37,12 @@ public record Vps(long id, String name, VpsStatus status, Endpoint endpoint, int
     /** How messages name it: {@code vps-<id>} plus the name when it has one. */
     public String label() {
         return name == null ? sshUser() : sshUser() + " (" + name + ")";
+    }
+
+    /** What its runner last said, for messages about an sshd that does not answer; empty for an external VPS. */
+    public String runnerNote() {
+        return onRunner() ? "its runner " + placement.runner() + " reports it running (status last changed "
+                + updatedAt.truncatedTo(ChronoUnit.SECONDS) + ")" : "";
     }
 
     /** Whether a runner runs it (as opposed to an external sshd). */

@@ -10,11 +10,11 @@ import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 
 /**
- * Defence in depth under {@link ChannelRouter}: MINA's forwarding code may dial only an endpoint the
- * routing approved for this session, and nothing listens, forwards agents or X11 on the bastion.
+ * Defence in depth under {@link VpsDialChannel}: MINA's forwarding code may dial only an address a channel
+ * of this session resolved and checked, and nothing listens, forwards agents or X11 on the bastion.
  */
 public final class DialFilter implements ForwardingFilter {
-    /** Endpoints this session's routing has approved; the forwarding filter allows only these. */
+    /** The addresses this session's dials resolved and checked ({@link VpsDialChannel}); only these are allowed. */
     public static final AttributeKey<Set<Endpoint>> APPROVED = new AttributeKey<>();
 
 

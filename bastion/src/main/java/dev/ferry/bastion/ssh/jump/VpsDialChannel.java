@@ -11,7 +11,6 @@ import java.net.UnknownHostException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -134,8 +133,7 @@ public final class VpsDialChannel extends TcpipServerChannel {
                 ? "no answer within " + ms + " ms"
                 : DialFailure.describe(problem, vps.endpoint().host()) + " after " + ms + " ms";
         String text = vps.sshUser() + ": cannot connect to its sshd at " + vps.endpoint() + " (" + why + ")"
-                + (vps.onRunner() ? "; its runner " + vps.placement().runner() + " reports it running (status "
-                        + "last changed " + vps.updatedAt().truncatedTo(ChronoUnit.SECONDS) + ")" : "");
+                + (vps.onRunner() ? "; " + vps.runnerNote() : "");
         log.warn("{} forward {} -> {} failed: {}", session.context(), requested, vps.endpoint(), why);
         super.handleChannelOpenFailure(f,
                 new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, text, problem));

@@ -111,8 +111,8 @@ public final class BridgedConnection {
     public void openFromUser(Upstream target, String type, String what, long userId, long window, long maxPacket,
                              byte[] typeData) throws IOException {
         if (channels.size() >= MAX_CHANNELS) {
-            openFailure(userId, new Failure(SshConstants.SSH_OPEN_RESOURCE_SHORTAGE, "too many channels open on "
-                    + "this connection (" + MAX_CHANNELS + "); close some and try again"));
+            openFailure(user, userId, new Failure(SshConstants.SSH_OPEN_RESOURCE_SHORTAGE, "too many channels open "
+                    + "on this connection (" + MAX_CHANNELS + "); close some and try again"));
             return;
         }
         BridgedChannel c = new BridgedChannel(ids.getAsLong(), type, what, true);
@@ -121,20 +121,14 @@ public final class BridgedConnection {
         withUpstream(target, new Waiter() {
             @Override
             public void ready(ClientSession up) throws IOException {
-                Buffer out = up.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN, typeData.length + 64);
-                out.putString(type);
-                out.putUInt(c.local);
-                out.putUInt(window);
-                out.putUInt(maxPacket);
-                out.putRawBytes(typeData);
-                write(up, out);
+                open(up, type, c.local, window, maxPacket, typeData, 0, typeData.length);
             }
 
             @Override
             public void failed(Failure why) {
                 channels.remove(c.local);
                 log.info("{} {} refused: {}", context, what, why.text());
-                openFailure(userId, why);
+                openFailure(user, userId, why);
             }
         });
     }
@@ -316,24 +310,14 @@ public final class BridgedConnection {
         if (!FROM_CONTAINER.contains(type) || channels.size() >= MAX_CHANNELS) {
             String printable = Text.printable(type, 60);
             log.warn("{} the container opened a '{}' channel towards the user: refused", context, printable);
-            Buffer out = up.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE, 64);
-            out.putUInt(sender);
-            out.putUInt(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED);
-            out.putString("the bastion relays only forwarded-tcpip, agent and x11 channels to the user");
-            out.putString("");
-            write(up, out);
+            openFailure(up, sender, new Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                    "the bastion relays only forwarded-tcpip, agent and x11 channels to the user"));
             return;
         }
         BridgedChannel c = new BridgedChannel(ids.getAsLong(), type, type, false);
         c.upstreamId = sender;
         channels.put(c.local, c);
-        Buffer out = user.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN, buffer.available() + 64);
-        out.putString(type);
-        out.putUInt(c.local);
-        out.putUInt(window);
-        out.putUInt(maxPacket);
-        out.putRawBytes(buffer.array(), buffer.rpos(), buffer.available());
-        write(user, out);
+        open(user, type, c.local, window, maxPacket, buffer.array(), buffer.rpos(), buffer.available());
     }
 
     /** The container answers a global request the bastion sent it (a user's forward or a keepalive). */
@@ -454,7 +438,7 @@ public final class BridgedConnection {
                 c.upstreamClosed(); // opened by the container: closed for the user once it confirms
             } else if (c.fromUser && c.upstreamId == BridgedChannel.UNKNOWN) {
                 channels.remove(c.local);
-                openFailure(c.userId, new Failure(SshConstants.SSH_OPEN_CONNECT_FAILED,
+                openFailure(user, c.userId, new Failure(SshConstants.SSH_OPEN_CONNECT_FAILED,
                         "the connection to the VPS closed while this channel was opening"));
             } else if (!c.isClosedByUpstream()) {
                 boolean both = c.upstreamClosed();
@@ -528,16 +512,29 @@ public final class BridgedConnection {
                 c.fromVps.get(), c.millis());
     }
 
-    private void openFailure(long userId, Failure why) {
+    /** Opens a channel on {@code to} under the bastion's id, with the type's own data as it came. */
+    private void open(Session to, String type, long local, long window, long maxPacket, byte[] data, int off,
+                      int len) throws IOException {
+        Buffer out = to.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN, len + 64);
+        out.putString(type);
+        out.putUInt(local);
+        out.putUInt(window);
+        out.putUInt(maxPacket);
+        out.putRawBytes(data, off, len);
+        write(to, out);
+    }
+
+    /** Refuses the channel {@code to}'s side opened as {@code recipient}, with the reason its client shows. */
+    private void openFailure(Session to, long recipient, Failure why) {
         try {
-            Buffer out = user.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE, why.text().length() + 32);
-            out.putUInt(userId);
+            Buffer out = to.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE, why.text().length() + 32);
+            out.putUInt(recipient);
             out.putUInt(why.code());
             out.putString(why.text());
             out.putString("");
-            write(user, out);
+            write(to, out);
         } catch (IOException e) {
-            user.exceptionCaught(e);
+            to.exceptionCaught(e);
         }
     }
 

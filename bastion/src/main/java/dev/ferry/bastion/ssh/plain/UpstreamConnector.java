@@ -178,10 +178,9 @@ public final class UpstreamConnector implements AutoCloseable {
     }
 
     private static BridgedConnection.Failure cannotConnect(Upstream t, Throwable problem, long start) {
-        String note = t.runnerNote().isEmpty() ? "" : "; " + t.runnerNote();
         return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label()
                 + ": cannot connect to its sshd at " + t.endpoint() + " (" + DialFailure.describe(problem,
-                t.endpoint().host()) + " after " + millisSince(start) + " ms)" + note);
+                t.endpoint().host()) + " after " + millisSince(start) + " ms)" + note(t));
     }
 
     private BridgedConnection.Failure loginFailed(Upstream t, ClientSession session, Throwable problem, long start) {
@@ -198,14 +197,18 @@ public final class UpstreamConnector implements AutoCloseable {
                     + "needs the line '" + CA_LINE + "' in its sshd_config, with the key printed by: ferry ca user-key)");
         }
         if (m.toLowerCase(Locale.ROOT).contains("timeout") || m.contains("timed out")) {
-            String note = t.runnerNote().isEmpty() ? "" : "; " + t.runnerNote();
-            return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label() + ": its sshd at "
+                return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label() + ": its sshd at "
                     + t.endpoint() + " accepted the connection but did not complete an SSH login within "
-                    + millisSince(start) + " ms" + note);
+                    + millisSince(start) + " ms" + note(t));
         }
         return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label()
                 + ": the SSH login to its sshd at " + t.endpoint() + " failed after " + millisSince(start) + " ms ("
                 + Text.printable(m.isEmpty() ? "connection closed" : m, 200) + ")");
+    }
+
+    /** What the runner last said, after a "; ", or nothing for an external VPS. */
+    private static String note(Upstream t) {
+        return t.runnerNote().isEmpty() ? "" : "; " + t.runnerNote();
     }
 
     private static long millisSince(long start) {

@@ -9,7 +9,6 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -68,7 +67,7 @@ public final class RegistryRouting implements Routing {
             return new Route.Refuse(down.get());
         }
         return new Route.Bridge(new Upstream(v.id(), v.sshUser(), v.endpoint(), picked.vpsUser(), v.hostKey(),
-                !v.onRunner(), runnerNote(v)));
+                !v.onRunner(), v.runnerNote()));
     }
 
     @Override
@@ -79,11 +78,6 @@ public final class RegistryRouting implements Routing {
         return registry.find(VpsRef.ofId(vpsId)).map(Vps::hostKey).orElse(null);
     }
 
-    /** What the runner last said, for messages about a container that does not answer. */
-    private static String runnerNote(Vps v) {
-        return v.onRunner() ? "its runner " + v.placement().runner() + " reports it running (status last changed "
-                + v.updatedAt().truncatedTo(ChronoUnit.SECONDS) + ")" : "";
-    }
 
     /**
      * @param login       what the session's user name asked for
