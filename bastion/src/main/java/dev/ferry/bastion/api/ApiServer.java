@@ -2,13 +2,9 @@ package dev.ferry.bastion.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.ferry.bastion.FerryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control API: HTTP/JSON on the API port, bearer-token authenticated. Every answer is JSON; every
- * error is {@code {"error": "<sentence>"}} with the status its {@link FerryException.Kind} maps to.
+ * The control API's HTTP transport: reads a request, has {@link ApiHandler} answer it, writes the answer.
  * Requests are logged without their headers: the token never reaches a log line.
  */
 public final class ApiServer implements AutoCloseable {
@@ -27,22 +22,16 @@ public final class ApiServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Router router;
-    private final byte[] adminToken;
-    private final byte[] runnerToken;
+    private final ApiHandler handler;
 
-    private ApiServer(HttpServer server, ExecutorService executor, Router router, String adminToken,
-                      String runnerToken) {
+    private ApiServer(HttpServer server, ExecutorService executor, ApiHandler handler) {
         this.server = server;
         this.executor = executor;
-        this.router = router;
-        this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
-        this.runnerToken = runnerToken.getBytes(StandardCharsets.UTF_8);
+        this.handler = handler;
     }
 
-    /** Binds and starts serving {@code router}'s routes. */
-    public static ApiServer start(InetSocketAddress address, String adminToken, String runnerToken, Router router)
-            throws IOException {
+    /** Binds and starts serving what {@code handler} answers. */
+    public static ApiServer start(InetSocketAddress address, ApiHandler handler) throws IOException {
         HttpServer server = HttpServer.create(address, 64);
         AtomicInteger n = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
@@ -50,7 +39,7 @@ public final class ApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ApiServer api = new ApiServer(server, executor, router, adminToken, runnerToken);
+        ApiServer api = new ApiServer(server, executor, handler);
         server.setExecutor(executor);
         server.createContext("/", api::handle);
         server.start();
@@ -65,71 +54,35 @@ public final class ApiServer implements AutoCloseable {
         long start = System.nanoTime();
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
-        int status;
+        ApiHandler.Answer answer;
         try {
-            Router.Response response = dispatch(ex, method, path);
-            status = response.status();
-            send(ex, status, response.body());
-        } catch (FerryException e) {
-            status = HttpStatus.of(e.kind());
-            if (e.kind() == FerryException.Kind.INTERNAL) {
-                // its details (SQL, paths) are for the log, not for the client
-                log.error("{} {} failed", method, path, e);
-                send(ex, status, Map.of("error", "internal error; the Host log has the details"));
-            } else {
-                send(ex, status, Map.of("error", e.getMessage()));
-            }
-        } catch (RuntimeException e) {
-            status = 500;
-            log.error("{} {} failed", method, path, e);
-            send(ex, status, Map.of("error", "internal error; the Host log has the details"));
+            byte[] body = readBody(ex);
+            answer = body == null ? ApiHandler.error(413, "the request body is larger than " + MAX_BODY + " bytes", null)
+                    : handler.handle(method, path, ex.getRequestHeaders().getFirst("Authorization"),
+                            ex.getRemoteAddress().getAddress(), body);
+            send(ex, answer);
         } finally {
             ex.close();
         }
-        log.info("api {} {} -> {} in {} ms from {}", method, path, status,
+        log.info("api {} {} -> {} in {} ms from {}", method, path, answer.status(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), ex.getRemoteAddress().getAddress());
     }
 
-    private Router.Response dispatch(HttpExchange ex, String method, String path) throws IOException {
-        Router.Match match = router.match(method, path);
-        String header = ex.getRequestHeaders().getFirst("Authorization");
-        if (match.realm() == Router.Realm.ADMIN && !authorized(header, adminToken)) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ferry\"");
-            throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong API token: send "
-                    + "'Authorization: Bearer <token>' with the token from the Host's admin.token");
-        }
-        if (match.realm() == Router.Realm.RUNNER && !authorized(header, runnerToken)) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"ferry-runner\"");
-            throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong runner token: start "
-                    + "the runner with --token set to the Host's runner.token");
-        }
-        return match.handle(readBody(ex));
-    }
-
-    private static boolean authorized(String header, byte[] token) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token);
-    }
-
+    /** The body, or null when it is larger than {@link #MAX_BODY}. */
     private static byte[] readBody(HttpExchange ex) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw new FerryException(FerryException.Kind.INVALID,
-                        "the request body is larger than " + MAX_BODY + " bytes");
-            }
-            return body;
+            return body.length > MAX_BODY ? null : body;
         }
     }
 
-    private static void send(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = Json.write(body);
+    private static void send(HttpExchange ex, ApiHandler.Answer answer) throws IOException {
+        if (answer.authenticate() != null) {
+            ex.getResponseHeaders().set("WWW-Authenticate", answer.authenticate());
+        }
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
+        ex.sendResponseHeaders(answer.status(), answer.json().length);
+        ex.getResponseBody().write(answer.json());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.api.ApiHandler;
 import dev.ferry.bastion.api.ApiServer;
 import dev.ferry.bastion.api.CaRoutes;
 import dev.ferry.bastion.api.FleetRoutes;
@@ -96,8 +97,8 @@ public final class Host implements AutoCloseable {
         try {
             Router router = new CaRoutes(userCaLine).register(new FleetRoutes(fleet, registry, clock).register(
                     new VpsRoutes(registry, fleet).register(new Router())));
-            ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()), token,
-                    runnerToken, router);
+            ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
+                    new ApiHandler(router, token, runnerToken));
             guard.ownPorts(Set.of(bastion.address().getPort(), api.address().getPort()));
             Host host = new Host(dir, userCa, registry, fleet, bastion, api);
             log.info("{}", host.readyLine());
