@@ -8,9 +8,13 @@ import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HostLink;
 import dev.ferry.agent.host.HttpHostLink;
 import dev.ferry.agent.host.NotRegisteredException;
+import dev.ferry.agent.host.RefusedException;
+import dev.ferry.agent.host.RunnerCredential;
 import dev.ferry.agent.host.SupersededException;
 import dev.ferry.agent.reconcile.Reconciler;
 import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.EnrollAnswer;
+import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
@@ -18,9 +22,12 @@ import dev.ferry.protocol.RegisterRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +56,8 @@ public final class Runner implements AutoCloseable {
     private volatile Duration interval;
     private volatile String session;
     private final CompletableFuture<String> superseded = new CompletableFuture<>();
+    private final CompletableFuture<String> refused = new CompletableFuture<>();
+    private volatile String credential;
     private Duration backoff = FIRST_BACKOFF;
     private Boolean hostOk;
     private Boolean dockerOk;
@@ -65,7 +74,7 @@ public final class Runner implements AutoCloseable {
 
     /** Starts a runner on the Docker engine and Host of {@code config}. */
     public static Runner start(RunnerConfig config) {
-        return start(config, new HttpHostLink(config.hostUrl(), config.token()), DockerRuntime.connect(config.dockerHost()));
+        return start(config, new HttpHostLink(config.hostUrl()), DockerRuntime.connect(config.dockerHost()));
     }
 
     /**
@@ -91,6 +100,14 @@ public final class Runner implements AutoCloseable {
      */
     public CompletableFuture<String> superseded() {
         return superseded;
+    }
+
+    /**
+     * @return completed with the Host's reason when the Host refused this runner for good (its credential is
+     *     unknown, or its enrollment was refused) and the runner stopped its loop; never completed otherwise
+     */
+    public CompletableFuture<String> refused() {
+        return refused;
     }
 
     /** @return the configuration it runs with */
@@ -142,6 +159,17 @@ public final class Runner implements AutoCloseable {
 
     /** @return how long to wait before the next tick */
     private Duration tick() {
+        try {
+            return beat();
+        } catch (RefusedException e) {
+            log.error("runner {}: {}; it stops", config.name(), e.getMessage());
+            closed = true; // trying again changes nothing: an admin has to act
+            refused.complete(e.getMessage());
+            return Duration.ZERO;
+        }
+    }
+
+    private Duration beat() throws RefusedException {
         if (!registered) {
             if (!register()) {
                 Duration wait = backoff;
@@ -154,7 +182,7 @@ public final class Runner implements AutoCloseable {
         dockerState(request.docker());
         HeartbeatAnswer answer;
         try {
-            answer = host.heartbeat(config.name(), request.withSession(session));
+            answer = host.heartbeat(credential, config.name(), request.withSession(session));
             hostState(true, null);
         } catch (SupersededException e) {
             log.error("runner {}: {}", config.name(), e.getMessage());
@@ -165,6 +193,8 @@ public final class Runner implements AutoCloseable {
             log.info("runner {}: {}; registering again", config.name(), e.getMessage());
             registered = false;
             return Duration.ZERO;
+        } catch (RefusedException e) {
+            throw e;
         } catch (HostException e) {
             hostState(false, e.getMessage());
             return interval;
@@ -176,7 +206,7 @@ public final class Runner implements AutoCloseable {
         return interval;
     }
 
-    private boolean register() {
+    private boolean register() throws RefusedException {
         DockerStatus docker;
         int cpus = Runtime.getRuntime().availableProcessors();
         long memory = machineMemory();
@@ -190,7 +220,11 @@ public final class Runner implements AutoCloseable {
         }
         dockerState(docker);
         try {
-            RegisterAnswer a = host.register(new RegisterRequest(config.name(), config.advertise(), cpus, memory, docker));
+            if (credential == null) {
+                credential = credential();
+            }
+            RegisterAnswer a = host.register(credential, new RegisterRequest(config.name(), config.advertise(), cpus,
+                    memory, docker));
             hostState(true, null);
             reconciler.registry(a.registryId());
             reconciler.userCaKeys(a.userCaKeys());
@@ -201,10 +235,44 @@ public final class Runner implements AutoCloseable {
             log.info("runner {} registered with the Host at {} (heartbeat every {} ms)", config.name(),
                     config.hostUrl(), interval.toMillis());
             return true;
+        } catch (RefusedException e) {
+            throw e;
         } catch (HostException e) {
             hostState(false, e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * The credential in the configured file, or a new one from enrolling with the join token (then stored there).
+     */
+    private String credential() throws HostException {
+        Path file = config.credentialFile();
+        try {
+            Optional<String> kept = RunnerCredential.read(file);
+            if (kept.isPresent()) {
+                return kept.get();
+            }
+        } catch (IOException e) {
+            throw new RefusedException(e.getMessage());
+        }
+        if (config.joinToken() == null) {
+            throw new RefusedException("runner " + config.name() + " has no credential at " + file + " and no join "
+                    + "token to enroll with: pass --token-file with the Host's runner.token or a one-time token "
+                    + "from: ferry node token");
+        }
+        EnrollAnswer enrolled = host.enroll(config.joinToken(), new EnrollRequest(config.name(), config.advertise(),
+                config.ports().min(), config.ports().max()));
+        try {
+            RunnerCredential.write(file, enrolled.credential());
+        } catch (IOException e) {
+            throw new RefusedException("runner " + config.name() + " enrolled but cannot keep its credential at "
+                    + file + " (" + e.getMessage() + "): fix the path, then an admin removes the runner (ferry node "
+                    + "remove " + config.name() + ") so that it can enroll again");
+        }
+        log.info("runner {} enrolled with the Host at {}: address {}, ports {}; its credential is in {}", config.name(),
+                config.hostUrl(), config.advertise(), config.ports(), file);
+        return enrolled.credential();
     }
 
     /** One log line per change, not per attempt: a Host down for an hour is one line, and one when it is back. */

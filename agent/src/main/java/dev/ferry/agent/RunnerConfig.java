@@ -3,6 +3,7 @@ package dev.ferry.agent;
 import dev.ferry.agent.docker.DockerRuntime;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -10,7 +11,9 @@ import java.util.regex.Pattern;
  * The configuration of a runner ({@code ferry runner}), checked once here: every error names the option.
  *
  * @param hostUrl    {@code --host}: the Host's control API, {@code http://} or {@code https://}
- * @param token      {@code --token}: the runner token (the Host's {@code runner.token}); prints as {@code <secret>}
+ * @param joinToken  {@code --token-file}: a join token (the Host's {@code runner.token}, or a one-time token from
+ *                   {@code ferry node token}), used once to enroll when there is no credential yet; may be null;
+ *                   prints as {@code <secret>}
  * @param name       {@code --name}: the runner's name, {@code [a-z][a-z0-9-]{0,62}}; VPS containers carry it
  * @param advertise  {@code --advertise}: the IP literal or host name the bastion dials to reach this runner's
  *                   VPS; their port 22 is published on this address only
@@ -18,9 +21,13 @@ import java.util.regex.Pattern;
  *                   null means {@value DockerRuntime#DEFAULT_DOCKER_HOST}
  * @param heartbeat  how often to heartbeat; null means {@link #DEFAULT_HEARTBEAT}. The Host's register answer
  *                   may ask for a shorter interval, never a longer one
+ * @param credentialFile {@code --credential-file}: where this runner keeps the credential it received at enrollment
+ *                   (0600); every call to the Host proves it
+ * @param ports      {@code --port-range}: the host ports VPS sshds are published on; null means this machine's
+ *                   ephemeral range, which Docker picks from
  */
-public record RunnerConfig(URI hostUrl, String token, String name, String advertise, String dockerHost,
-                           Duration heartbeat) {
+public record RunnerConfig(URI hostUrl, String joinToken, String name, String advertise, String dockerHost,
+                           Duration heartbeat, Path credentialFile, PortRange ports) {
     /** The protocol's heartbeat interval. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
 
@@ -38,12 +45,13 @@ public record RunnerConfig(URI hostUrl, String token, String name, String advert
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || hostUrl.getHost() == null) {
             throw new IllegalArgumentException("--host must be an http:// or https:// URL with a host, not " + hostUrl);
         }
-        if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("--token is required: the runner token from runner.token in the Host's data directory");
-        }
-        if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        if (joinToken != null && (joinToken.isEmpty() || !joinToken.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
             throw new IllegalArgumentException("--token must be printable ASCII without spaces (check for a trailing newline)");
         }
+        if (credentialFile == null) {
+            throw new IllegalArgumentException("--credential-file is required: where the runner keeps its credential");
+        }
+        ports = ports == null ? PortRange.ephemeral() : ports;
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("--name must match [a-z][a-z0-9-]{0,62} (lower-case letter first, then "
                     + "lower-case letters, digits and '-', at most 63 characters), not " + quote(name));
@@ -92,7 +100,8 @@ public record RunnerConfig(URI hostUrl, String token, String name, String advert
 
     @Override
     public String toString() {
-        return "RunnerConfig[hostUrl=" + hostUrl + ", token=<secret>, name=" + name + ", advertise=" + advertise
-                + ", dockerHost=" + dockerHost + ", heartbeat=" + heartbeat + "]";
+        return "RunnerConfig[hostUrl=" + hostUrl + ", joinToken=" + (joinToken == null ? "none" : "<secret>") + ", name="
+                + name + ", advertise=" + advertise + ", dockerHost=" + dockerHost + ", heartbeat=" + heartbeat
+                + ", credentialFile=" + credentialFile + ", ports=" + ports + "]";
     }
 }

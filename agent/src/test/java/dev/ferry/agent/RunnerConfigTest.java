@@ -3,8 +3,10 @@ package dev.ferry.agent;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +16,7 @@ class RunnerConfigTest {
     private static final URI HOST = URI.create("http://127.0.0.1:8022");
 
     private static RunnerConfig config(URI host, String token, String name, String advertise, String docker) {
-        return new RunnerConfig(host, token, name, advertise, docker, null);
+        return new RunnerConfig(host, token, name, advertise, docker, null, Path.of("/tmp/r1.credential"), null);
     }
 
     private static void rejected(String option, Runnable r) {
@@ -27,13 +29,24 @@ class RunnerConfigTest {
         RunnerConfig c = config(HOST, "t0ken", "r1", "127.0.0.1", null);
         assertEquals("unix:///var/run/docker.sock", c.dockerHost());
         assertEquals(Duration.ofSeconds(5), c.heartbeat());
+        String[] kernel = assertDoesNotThrow(() -> java.nio.file.Files.readAllLines(
+                Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip().split("\\s+"));
+        assertEquals(kernel[0] + "-" + kernel[1], PortRange.ephemeral().toString(), "this machine's range, from /proc");
+    }
+
+    @Test
+    void portRangesAreCheckedAndParsed() {
+        assertEquals(new PortRange(40000, 40999), PortRange.parse("40000-40999"));
+        rejected("--port-range", () -> PortRange.parse("40000"));
+        rejected("--port-range", () -> PortRange.parse("41000-40000"));
+        rejected("--port-range", () -> PortRange.parse("22-2222"));
     }
 
     @Test
     void tokenPrintsAsSecret() {
         RunnerConfig c = config(HOST, "very-secret-token", "r1", "127.0.0.1", null);
         assertFalse(c.toString().contains("very-secret-token"), c.toString());
-        assertTrue(c.toString().contains("token=<secret>"), c.toString());
+        assertTrue(c.toString().contains("joinToken=<secret>"), c.toString());
     }
 
     @Test

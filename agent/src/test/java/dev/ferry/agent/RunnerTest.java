@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,9 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RunnerTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static RunnerConfig config(String dockerHost) {
-        return new RunnerConfig(URI.create("http://127.0.0.1:1"), "secret", "r1", "127.0.0.1", dockerHost,
-                Duration.ofMillis(200));
+    @TempDir
+    Path dir;
+
+    private RunnerConfig config(String dockerHost) {
+        return config(dockerHost, Duration.ofMillis(200));
+    }
+
+    private RunnerConfig config(String dockerHost, Duration heartbeat) {
+        return new RunnerConfig(URI.create("http://127.0.0.1:1"), "secret", "r1", "127.0.0.1", dockerHost, heartbeat,
+                dir.resolve("runner/r1.credential"), null);
     }
 
     @Test
@@ -88,7 +97,7 @@ class RunnerTest {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
             assertEquals(host.session, host.last().orElseThrow().session(), "heartbeats carry the registration");
             // another runner process registers as r1
-            host.register(host.registrations.get(0));
+            host.register(host.credential, host.registrations.get(0));
             String why = runner.superseded().get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(why.contains("registered by another process"), why);
             int beats = host.heartbeats.size();
@@ -101,8 +110,7 @@ class RunnerTest {
     void theHostsShorterIntervalWins() {
         FakeHost host = new FakeHost();
         host.heartbeatSeconds = 1;
-        RunnerConfig slow = new RunnerConfig(URI.create("http://127.0.0.1:1"), "secret", "r1", "127.0.0.1", null,
-                Duration.ofSeconds(30));
+        RunnerConfig slow = config(null, Duration.ofSeconds(30));
         try (Runner runner = Runner.start(slow, host, new FakeRuntime())) {
             Waits.until(Duration.ofSeconds(5), "three heartbeats at the Host's pace", () -> host.heartbeats.size() >= 3);
             assertTrue(runner.registered());
@@ -136,6 +144,57 @@ class RunnerTest {
             Waits.until(WAIT, "a heartbeat with Docker", () -> host.last().map(h -> h.docker().ok()).orElse(false));
             assertEquals("20.10.99-fake", host.last().orElseThrow().docker().version());
             assertTrue(runner.registered());
+        }
+    }
+
+    @Test
+    void enrollsOnceKeepsItsCredentialPrivateAndUsesItFromThenOn() throws Exception {
+        FakeHost host = new FakeHost();
+        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+        }
+        Path file = dir.resolve("runner/r1.credential");
+        assertEquals(1, host.enrollments.size());
+        assertEquals("r1", host.enrollments.get(0).name());
+        assertEquals(host.credential, java.nio.file.Files.readString(file).strip());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)));
+        RunnerConfig noToken = new RunnerConfig(URI.create("http://127.0.0.1:1"), null, "r1", "127.0.0.1", null,
+                Duration.ofMillis(200), file, null);
+        int beats = host.heartbeats.size();
+        try (Runner runner = Runner.start(noToken, host, new FakeRuntime())) {
+            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() > beats);
+        }
+        assertEquals(1, host.enrollments.size(), "the stored credential is used, not a second enrollment");
+    }
+
+    @Test
+    void aCredentialTheHostNoLongerKnowsStopsTheRunner() throws Exception {
+        FakeHost host = new FakeHost();
+        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            host.credential = "ferry-runner.after-ferry-node-remove";
+            String why = runner.refused().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(why.contains("does not know this credential"), why);
+            int beats = host.heartbeats.size();
+            Waits.sleep(1000);
+            assertEquals(beats, host.heartbeats.size(), "a refused runner sends nothing more");
+        }
+    }
+
+    @Test
+    void aCredentialFileOthersCanReadIsRefused() throws Exception {
+        Path file = dir.resolve("runner/r1.credential");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, "ferry-runner.fake-credential\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(
+                "rw-r--r--"));
+        FakeHost host = new FakeHost();
+        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+            String why = runner.refused().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("the runner credential " + file + " is readable by others (rw-r--r--): whoever reads it "
+                    + "speaks for this runner; fix it with: chmod 600 " + file, why);
+            assertEquals(0, host.registrations.size());
         }
     }
 }

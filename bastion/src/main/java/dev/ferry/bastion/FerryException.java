@@ -17,6 +17,8 @@ public class FerryException extends RuntimeException {
         CONFLICT,
         /** No credentials or wrong credentials. */
         UNAUTHORIZED,
+        /** Credentials that are right, for something else than what they ask (another runner's name). */
+        FORBIDDEN,
         /** Something Ferry needs is not there right now (host unreachable, registry busy). */
         UNAVAILABLE,
         /** A bug or an unexpected failure; details are in the log, not in the message. */
@@ -49,5 +51,9 @@ public class FerryException extends RuntimeException {
 
     public static FerryException conflict(String message) {
         return new FerryException(Kind.CONFLICT, message);
+    }
+
+    public static FerryException forbidden(String message) {
+        return new FerryException(Kind.FORBIDDEN, message);
     }
 }

@@ -24,13 +24,21 @@ public abstract class ClientCommand implements Callable<Integer> {
     /** Runs the command against the API. */
     protected abstract void run(ApiClient api);
 
+    private HostTarget target;
+
     @Override
     public final Integer call() {
         Env env = env();
         ConfigFile config = ConfigFile.load(options.config, env);
-        run(new ApiClient(HostTarget.resolve(options.host, options.token, env, config)));
+        target = HostTarget.resolve(options.host, options.token, env, config);
+        run(new ApiClient(target));
         out().flush();
         return ExitCodes.OK;
+    }
+
+    /** The URL of the Host this command talks to. */
+    protected String hostUrl() {
+        return target.url();
     }
 
     protected Env env() {

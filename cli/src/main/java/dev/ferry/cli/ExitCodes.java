@@ -24,7 +24,7 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
             case NOT_FOUND -> NOT_FOUND;
             case CONFLICT -> CONFLICT;
             case UNAVAILABLE -> UNAVAILABLE;
-            case UNAUTHORIZED -> UNAUTHORIZED;
+            case UNAUTHORIZED, FORBIDDEN -> UNAUTHORIZED;
             case INTERNAL -> FAILURE;
         };
     }

@@ -34,6 +34,8 @@ public final class RunnerCommand implements Callable<Integer> {
         Runner runner = Runner.start(config);
         // another process took this runner's name: this one manages nothing any more, so it ends
         runner.superseded().thenRun(() -> System.exit(ExitCodes.CONFLICT));
+        // the Host refused it for good (removed, or its name taken): an admin has to act
+        runner.refused().thenRun(() -> System.exit(ExitCodes.UNAUTHORIZED));
         Foreground.runUntilSignal(runner::close);
         return ExitCodes.OK;
     }

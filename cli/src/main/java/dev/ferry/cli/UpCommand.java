@@ -46,7 +46,8 @@ public final class UpCommand implements Callable<Integer> {
             String token = DataDir.prepare(config.dataDir()).runnerToken();
             // the runner publishes VPS ports on loopback only: the bastion on this machine is the way in
             runner = Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
-                    dockerHost, Duration.ofSeconds(5)));
+                    dockerHost, Duration.ofSeconds(5), config.dataDir().resolve("runner").resolve(runnerName
+                    + ".credential"), null));
         } catch (RuntimeException e) {
             host.close();
             throw e;

@@ -300,11 +300,14 @@ class CliTest {
     }
 
     @Test
-    void runnerWithoutATokenSaysWhereToFindIt() {
-        CliTestSupport.Result r = CliTestSupport.run(Map.of("FERRY_HOME", home.resolve("nowhere").toString()), home,
+    void runnerWithoutACredentialOrAJoinTokenSaysWhereToFindOne() {
+        Path nowhere = home.resolve("nowhere");
+        CliTestSupport.Result r = CliTestSupport.run(Map.of("FERRY_HOME", nowhere.toString()), home,
                 "runner", "--name", "r1");
         assertEquals(ExitCodes.USAGE, r.code(), r.toString());
-        assertTrue(r.err().contains("no runner token: pass --token"), r.err());
+        assertEquals("ferry: runner r1 has no credential yet (" + nowhere.resolve("runner/r1.credential") + ") and no "
+                + "join token to enroll with: pass --token with the Host's runner.token or a one-time token from "
+                + "'ferry node token' (on the Host), or set [runner] token in config.toml", r.err().strip());
     }
 
     @Test
@@ -334,6 +337,41 @@ class CliTest {
                 + "\n");
         CliTestSupport.Result local = CliTestSupport.run(Map.of("FERRY_HOME", dataDir.toString()), home, "vps", "list");
         assertEquals(0, local.code(), local.toString());
+    }
+
+    @Test
+    void aOneTimeJoinTokenEnrollsOneRunnerWhichTheAdminCanRemove() throws Exception {
+        CliTestSupport.Result t = ferry("node", "token", "--ttl", "600");
+        assertEquals(0, t.code(), t.toString());
+        String[] lines = t.out().split("\n");
+        String token = lines[0];
+        assertTrue(token.startsWith("ferry-join."), t.out());
+        assertTrue(lines[1].startsWith("# one-time join token, valid until "), t.out());
+        assertTrue(t.out().contains("ferry runner --host " + host.apiUrl() + " --name NAME --advertise ADDRESS "
+                + "--token-file join.token"), t.out());
+        var http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, Integer> enroll = name -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(URI.create(host.apiUrl() + "/api/v1/runners/enroll"))
+                        .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"name\": \"" + name + "\", \"address\": \"127.0.0.7\", \"port_min\": 32768, "
+                                        + "\"port_max\": 60999}")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertEquals(200, enroll.apply("r7"));
+        assertEquals(401, enroll.apply("r8"), "used up");
+        CliTestSupport.Result list = ferry("node", "list");
+        assertTrue(list.out().contains("r7") && list.out().contains("127.0.0.7"), list.out());
+
+        CliTestSupport.Result removed = ferry("node", "remove", "r7");
+        assertEquals(0, removed.code(), removed.toString());
+        assertEquals("removed runner r7: its credential no longer works", removed.out().strip());
+        CliTestSupport.Result again = ferry("node", "remove", "r7");
+        assertEquals(ExitCodes.NOT_FOUND, again.code(), again.toString());
+        assertEquals("ferry: no runner 'r7' is enrolled (see: ferry node list)", again.err().strip());
     }
 
     @Test

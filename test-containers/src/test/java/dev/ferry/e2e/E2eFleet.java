@@ -71,7 +71,8 @@ final class E2eFleet implements AutoCloseable {
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         E2eFleet fleet = new E2eFleet(dir, host, "e2e-" + UUID.randomUUID().toString().substring(0, 8), key, ssh);
         fleet.startRunner();
-        awaitTrue(() -> host.fleet().runners().find(fleet.runnerName).isPresent(), 30, "the runner registers");
+        awaitTrue(() -> host.fleet().runners().find(fleet.runnerName).filter(r -> r.online()).isPresent(), 30,
+                "the runner enrolls and registers");
         return fleet;
     }
 
@@ -79,7 +80,8 @@ final class E2eFleet implements AutoCloseable {
     void startRunner() throws Exception {
         String token = Files.readString(dir.resolve("host/runner.token")).strip();
         runner = Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
-                "unix:///var/run/docker.sock", Duration.ofSeconds(1)));
+                "unix:///var/run/docker.sock", Duration.ofSeconds(1), dir.resolve("runner/" + runnerName + ".credential"),
+                null));
     }
 
     /** Stops the runner of this JVM (its containers keep running). */

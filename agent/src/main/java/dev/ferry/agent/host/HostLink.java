@@ -1,5 +1,7 @@
 package dev.ferry.agent.host;
 
+import dev.ferry.protocol.EnrollAnswer;
+import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
@@ -12,20 +14,31 @@ import dev.ferry.protocol.RegisterRequest;
 public interface HostLink extends AutoCloseable {
 
     /**
-     * Registers (or re-registers) this runner.
+     * Enrolls this runner with a join token: once, to receive its own credential.
      *
-     * @throws HostException the Host is unreachable or refused the registration
+     * @throws RefusedException the Host refused the join token or the enrollment (the name is taken)
+     * @throws HostException    the Host is unreachable
      */
-    RegisterAnswer register(RegisterRequest request) throws HostException;
+    EnrollAnswer enroll(String joinToken, EnrollRequest request) throws HostException;
+
+    /**
+     * Registers (or re-registers) this runner's process.
+     *
+     * @param credential the runner's own credential
+     * @throws RefusedException the Host does not accept the credential (removed runner, another Host)
+     * @throws HostException    the Host is unreachable or refused the registration
+     */
+    RegisterAnswer register(String credential, RegisterRequest request) throws HostException;
 
     /**
      * Reports the runner's containers and learns the desired state of its VPS.
      *
-     * @throws NotRegisteredException the Host does not know the runner: register again
+     * @throws NotRegisteredException the Host does not know the runner's process: register again
      * @throws SupersededException     another process registered under the runner's name since: stop
+     * @throws RefusedException        the Host does not accept the credential any more: stop
      * @throws HostException          the Host is unreachable or refused the heartbeat
      */
-    HeartbeatAnswer heartbeat(String runnerName, HeartbeatRequest request) throws HostException;
+    HeartbeatAnswer heartbeat(String credential, String runnerName, HeartbeatRequest request) throws HostException;
 
     /** Releases connections; the default does nothing. */
     @Override

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.ferry.protocol.EnrollAnswer;
+import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
@@ -20,8 +22,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * {@link HostLink} over HTTP/JSON ({@code java.net.http} + Jackson): snake_case names, bearer token, unknown
- * fields in answers ignored so that a newer Host can add fields without breaking older runners.
+ * {@link HostLink} over HTTP/JSON ({@code java.net.http} + Jackson): snake_case names, the join token or the
+ * runner's credential as bearer token, unknown fields in answers ignored so that a newer Host can add fields
+ * without breaking older runners.
  */
 public final class HttpHostLink implements HostLink {
     /** Connect and whole-request timeout: a hung Host must not hold the runner's loop for long. */
@@ -32,22 +35,17 @@ public final class HttpHostLink implements HostLink {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final URI base;
-    private final String token;
     private final Duration timeout;
     private final HttpClient http;
 
-    /**
-     * @param hostUrl the Host's control API, e.g. {@code http://host:8022}; a path prefix is kept
-     * @param token   the runner token (the Host's {@code runner.token})
-     */
-    public HttpHostLink(URI hostUrl, String token) {
-        this(hostUrl, token, DEFAULT_TIMEOUT);
+    /** @param hostUrl the Host's control API, e.g. {@code http://host:8022}; a path prefix is kept */
+    public HttpHostLink(URI hostUrl) {
+        this(hostUrl, DEFAULT_TIMEOUT);
     }
 
-    public HttpHostLink(URI hostUrl, String token, Duration timeout) {
+    public HttpHostLink(URI hostUrl, Duration timeout) {
         String s = Objects.requireNonNull(hostUrl, "hostUrl").toString();
         this.base = URI.create(s.endsWith("/") ? s : s + "/");
-        this.token = Objects.requireNonNull(token, "token");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
@@ -58,8 +56,21 @@ public final class HttpHostLink implements HostLink {
     }
 
     @Override
-    public RegisterAnswer register(RegisterRequest request) throws HostException {
-        HttpResponse<String> r = post("api/v1/runners/register", request);
+    public EnrollAnswer enroll(String joinToken, EnrollRequest request) throws HostException {
+        HttpResponse<String> r = post("api/v1/runners/enroll", request, joinToken);
+        if (r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() == 409) {
+            throw new RefusedException("the Host at " + base + " refused to enroll runner " + request.name() + ": "
+                    + errorText(r));
+        }
+        if (r.statusCode() != 200) {
+            throw refused("enrollment of runner " + request.name(), r);
+        }
+        return read(r, EnrollAnswer.class);
+    }
+
+    @Override
+    public RegisterAnswer register(String credential, RegisterRequest request) throws HostException {
+        HttpResponse<String> r = post("api/v1/runners/register", request, credential);
         if (r.statusCode() != 200) {
             throw refused("registration of runner " + request.name(), r);
         }
@@ -67,8 +78,9 @@ public final class HttpHostLink implements HostLink {
     }
 
     @Override
-    public HeartbeatAnswer heartbeat(String runnerName, HeartbeatRequest request) throws HostException {
-        HttpResponse<String> r = post("api/v1/runners/" + runnerName + "/heartbeat", request);
+    public HeartbeatAnswer heartbeat(String credential, String runnerName, HeartbeatRequest request)
+            throws HostException {
+        HttpResponse<String> r = post("api/v1/runners/" + runnerName + "/heartbeat", request, credential);
         if (r.statusCode() == 404) {
             throw new NotRegisteredException("the Host at " + base + " does not know runner " + runnerName
                     + " (" + errorText(r) + ")");
@@ -82,7 +94,7 @@ public final class HttpHostLink implements HostLink {
         return read(r, HeartbeatAnswer.class);
     }
 
-    private HttpResponse<String> post(String path, Object body) throws HostException {
+    private HttpResponse<String> post(String path, Object body, String token) throws HostException {
         URI uri = base.resolve(path);
         HttpRequest request;
         try {
@@ -117,8 +129,8 @@ public final class HttpHostLink implements HostLink {
 
     private HostException refused(String what, HttpResponse<String> r) {
         if (r.statusCode() == 401 || r.statusCode() == 403) {
-            return new HostException("the Host at " + base + " refused the runner token for the " + what
-                    + " (HTTP " + r.statusCode() + "): use the token in runner.token of the Host's data directory");
+            return new RefusedException("the Host at " + base + " refused the " + what + " (HTTP " + r.statusCode()
+                    + "): " + errorText(r));
         }
         return new HostException("the Host at " + base + " refused the " + what + " (HTTP " + r.statusCode()
                 + ": " + errorText(r) + ")");
@@ -148,6 +160,6 @@ public final class HttpHostLink implements HostLink {
 
     @Override
     public String toString() {
-        return "HttpHostLink[" + base + ", token=<secret>]";
+        return "HttpHostLink[" + base + "]";
     }
 }

@@ -8,6 +8,8 @@ import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
 import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.EnrollAnswer;
+import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
@@ -63,7 +65,7 @@ class HttpHostLinkTest {
     }
 
     private HttpHostLink link(String prefix) {
-        return new HttpHostLink(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + prefix), "tok-123",
+        return new HttpHostLink(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + prefix),
                 Duration.ofSeconds(2));
     }
 
@@ -71,7 +73,7 @@ class HttpHostLinkTest {
     void registerSendsSnakeCaseAndBearerToken() throws Exception {
         answer = "{\"heartbeat_seconds\": 5, \"registry_id\": \"0c6a0b1e-5a3f-4b7e-9d2a-3f1e2d4c5b6a\", "
                 + "\"something_new\": [1]}";
-        RegisterAnswer a = link("").register(new RegisterRequest("r1", "127.0.0.1", 2, 1024L,
+        RegisterAnswer a = link("").register("tok-123", new RegisterRequest("r1", "127.0.0.1", 2, 1024L,
                 DockerStatus.up("20.10.24")));
         assertEquals(5, a.heartbeatSeconds());
         assertEquals("0c6a0b1e-5a3f-4b7e-9d2a-3f1e2d4c5b6a", a.registryId());
@@ -92,7 +94,7 @@ class HttpHostLinkTest {
                   "future_field": {"a": 1}},
                   {"vps_id": "2", "image": "i", "state": "hibernating"}],
                  "next_version": true}""";
-        HeartbeatAnswer a = link("/prefix/").heartbeat("r1", new HeartbeatRequest(DockerStatus.up("20.10.24"),
+        HeartbeatAnswer a = link("/prefix/").heartbeat("tok-123", "r1", new HeartbeatRequest(DockerStatus.up("20.10.24"),
                 List.of(new ContainerReport("7530000000000000001", "abc", ContainerState.RUNNING, 32768, true, null,
                         "2026-11-23T12:00:00Z", null))));
         DesiredVps d = a.vps().get(0);
@@ -119,7 +121,7 @@ class HttpHostLinkTest {
     void notFoundMeansRegisterAgain() {
         status = 404;
         answer = "{\"error\": \"unknown runner r1\"}";
-        HostException e = assertThrows(HostException.class, () -> link("").heartbeat("r1",
+        HostException e = assertThrows(HostException.class, () -> link("").heartbeat("tok-123", "r1",
                 new HeartbeatRequest(DockerStatus.up("x"), List.of())));
         assertInstanceOf(NotRegisteredException.class, e);
         assertTrue(e.getMessage().contains("unknown runner r1"), e.getMessage());
@@ -129,7 +131,7 @@ class HttpHostLinkTest {
     void conflictMeansAnotherProcessTookTheName() throws Exception {
         status = 409;
         answer = "{\"error\": \"runner 'r1' has been registered by another process since this one registered\"}";
-        HostException e = assertThrows(HostException.class, () -> link("").heartbeat("r1",
+        HostException e = assertThrows(HostException.class, () -> link("").heartbeat("tok-123", "r1",
                 new HeartbeatRequest(DockerStatus.up("x"), List.of(), "s-1")));
         assertInstanceOf(SupersededException.class, e);
         assertTrue(e.getMessage().contains("registered by another process"), e.getMessage());
@@ -138,20 +140,42 @@ class HttpHostLinkTest {
     }
 
     @Test
-    void refusedTokenSaysWhereTheRightOneIs() {
+    void aRefusedCredentialStopsTheRunnerWithTheHostsSentence() {
         status = 401;
-        answer = "{\"error\": \"bad token\"}";
-        HostException e = assertThrows(HostException.class, () -> link("").register(
+        answer = "{\"error\": \"missing or unknown runner credential\"}";
+        HostException e = assertThrows(HostException.class, () -> link("").register("tok-123",
                 new RegisterRequest("r1", "127.0.0.1", 1, 1L, DockerStatus.up("x"))));
-        assertTrue(e.getMessage().contains("runner.token"), e.getMessage());
+        assertInstanceOf(RefusedException.class, e);
+        assertTrue(e.getMessage().endsWith("refused the registration of runner r1 (HTTP 401): missing or unknown "
+                + "runner credential"), e.getMessage());
         assertFalse(e.getMessage().contains("tok-123"), e.getMessage());
+    }
+
+    @Test
+    void enrollmentSendsTheJoinTokenAndATakenNameIsRefusedForGood() throws Exception {
+        answer = "{\"name\": \"r1\", \"credential\": \"ferry-runner.abc\"}";
+        EnrollAnswer a = link("").enroll("join-1", new EnrollRequest("r1", "10.0.0.7", 32768, 60999));
+        assertEquals("ferry-runner.abc", a.credential());
+        assertEquals("Bearer join-1", auth.get("/api/v1/runners/enroll"));
+        JsonNode sent = HttpHostLink.json().readTree(requests.get("/api/v1/runners/enroll"));
+        assertEquals(32768, sent.get("port_min").asInt());
+        assertEquals(60999, sent.get("port_max").asInt());
+        assertFalse(a.toString().contains("abc"), "the credential prints as a secret");
+
+        status = 409;
+        answer = "{\"error\": \"runner 'r1' is enrolled already, with another credential\"}";
+        HostException e = assertThrows(HostException.class, () -> link("").enroll("join-1",
+                new EnrollRequest("r1", "10.0.0.7", 32768, 60999)));
+        assertInstanceOf(RefusedException.class, e);
+        assertTrue(e.getMessage().endsWith("refused to enroll runner r1: runner 'r1' is enrolled already, with another "
+                + "credential"), e.getMessage());
     }
 
     @Test
     void serverErrorCarriesTheHostsSentence() {
         status = 500;
         answer = "{\"error\": \"registry is read-only\"}";
-        HostException e = assertThrows(HostException.class, () -> link("").register(
+        HostException e = assertThrows(HostException.class, () -> link("").register("tok-123",
                 new RegisterRequest("r1", "127.0.0.1", 1, 1L, DockerStatus.up("x"))));
         assertTrue(e.getMessage().contains("HTTP 500: registry is read-only"), e.getMessage());
     }
@@ -162,8 +186,8 @@ class HttpHostLinkTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        HttpHostLink link = new HttpHostLink(URI.create("http://127.0.0.1:" + port), "tok-123", Duration.ofSeconds(1));
-        HostException e = assertThrows(HostException.class, () -> link.register(
+        HttpHostLink link = new HttpHostLink(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(1));
+        HostException e = assertThrows(HostException.class, () -> link.register("tok-123",
                 new RegisterRequest("r1", "127.0.0.1", 1, 1L, DockerStatus.up("x"))));
         assertTrue(e.getMessage().contains("127.0.0.1:" + port) && e.getMessage().contains("not reachable"),
                 e.getMessage());

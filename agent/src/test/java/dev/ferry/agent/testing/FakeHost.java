@@ -3,10 +3,13 @@ package dev.ferry.agent.testing;
 import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HostLink;
 import dev.ferry.agent.host.NotRegisteredException;
+import dev.ferry.agent.host.RefusedException;
 import dev.ferry.agent.host.SupersededException;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
+import dev.ferry.protocol.EnrollAnswer;
+import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
@@ -55,21 +58,43 @@ public final class FakeHost implements HostLink {
         desired.put(vpsId, new DesiredVps(vpsId, d.name(), d.image(), d.cpus(), d.memoryBytes(), d.state(), keys));
     }
 
+    /** Enrollments, and the credential the fake Host gives out and then requires. */
+    public final List<EnrollRequest> enrollments = new CopyOnWriteArrayList<>();
+    public volatile String credential = "ferry-runner.fake-credential";
+
     @Override
-    public RegisterAnswer register(RegisterRequest request) throws HostException {
+    public EnrollAnswer enroll(String joinToken, EnrollRequest request) throws HostException {
         if (down) {
             throw new HostException("the Host at http://fake/ is not reachable (test)");
         }
+        enrollments.add(request);
+        return new EnrollAnswer(request.name(), credential);
+    }
+
+    private void requireCredential(String given) throws RefusedException {
+        if (!credential.equals(given)) {
+            throw new RefusedException("the Host at http://fake/ does not know this credential (test)");
+        }
+    }
+
+    @Override
+    public RegisterAnswer register(String credential, RegisterRequest request) throws HostException {
+        if (down) {
+            throw new HostException("the Host at http://fake/ is not reachable (test)");
+        }
+        requireCredential(credential);
         registrations.add(request);
         session = "session-" + registrations.size();
         return new RegisterAnswer(heartbeatSeconds, registryId, session, userCaKeys);
     }
 
     @Override
-    public HeartbeatAnswer heartbeat(String runnerName, HeartbeatRequest request) throws HostException {
+    public HeartbeatAnswer heartbeat(String credential, String runnerName, HeartbeatRequest request)
+            throws HostException {
         if (down) {
             throw new HostException("the Host at http://fake/ is not reachable (test)");
         }
+        requireCredential(credential);
         if (forgetRunner) {
             forgetRunner = false;
             throw new NotRegisteredException("the Host at http://fake/ does not know runner " + runnerName);

@@ -1,10 +1,12 @@
 package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.fleet.RunnerTrust;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +25,13 @@ public final class ApiHandler {
 
     private final Router router;
     private final byte[] adminToken;
-    private final byte[] runnerToken;
+    private final RunnerTrust trust;
 
-    public ApiHandler(Router router, String adminToken, String runnerToken) {
+    /** @param trust who speaks for which runner: credentials and join tokens */
+    public ApiHandler(Router router, String adminToken, RunnerTrust trust) {
         this.router = router;
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
-        this.runnerToken = runnerToken.getBytes(StandardCharsets.UTF_8);
+        this.trust = trust;
     }
 
     /**
@@ -64,24 +67,43 @@ public final class ApiHandler {
     private Router.Response dispatch(String method, String path, String header, InetAddress from, byte[] body,
                                      String[] authenticate) {
         Router.Match match = router.match(method, path);
-        if (match.realm() == Router.Realm.ADMIN && !authorized(header, adminToken)) {
-            authenticate[0] = "Bearer realm=\"ferry\"";
-            throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong API token: send "
-                    + "'Authorization: Bearer <token>' with the token from the Host's admin.token");
-        }
-        if (match.realm() == Router.Realm.RUNNER && !authorized(header, runnerToken)) {
-            authenticate[0] = "Bearer realm=\"ferry-runner\"";
-            throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong runner token: start "
-                    + "the runner with --token set to the Host's runner.token");
-        }
-        return match.handle(body);
+        String bearer = bearer(header);
+        return switch (match.realm()) {
+            case OPEN -> match.handle(body, null, from);
+            case ADMIN -> {
+                if (bearer == null || !MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8), adminToken)) {
+                    authenticate[0] = "Bearer realm=\"ferry\"";
+                    throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong API token: send "
+                            + "'Authorization: Bearer <token>' with the token from the Host's admin.token");
+                }
+                yield match.handle(body, null, from);
+            }
+            case RUNNER -> {
+                Optional<String> runner = bearer == null ? Optional.empty() : trust.runnerOf(bearer);
+                if (runner.isEmpty()) {
+                    authenticate[0] = "Bearer realm=\"ferry-runner\"";
+                    throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or unknown runner credential: "
+                            + "a runner enrolls once with a join token and then uses the credential it was given; "
+                            + "a runner removed with 'ferry node remove' enrolls again");
+                }
+                yield match.handle(body, runner.get(), from);
+            }
+            case JOIN -> {
+                if (bearer == null || !trust.isJoinToken(bearer)) {
+                    authenticate[0] = "Bearer realm=\"ferry-join\"";
+                    throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing, wrong, used or expired join "
+                            + "token: enroll with the Host's runner.token, or a one-time token from: ferry node token");
+                }
+                yield match.handle(body, bearer, from);
+            }
+        };
     }
 
-    private static boolean authorized(String header, byte[] token) {
+    private static String bearer(String header) {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+            return null;
         }
-        byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token);
+        String token = header.substring(7).strip();
+        return token.isEmpty() ? null : token;
     }
 }

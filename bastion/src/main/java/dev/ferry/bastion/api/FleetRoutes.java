@@ -1,38 +1,78 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.Runner;
+import dev.ferry.bastion.fleet.RunnerTrust;
 import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The runner endpoints (runner token) and {@code GET /api/v1/nodes} (admin token). */
+/**
+ * The runner endpoints (enrollment with a join token, then each runner's own credential) and the admin's
+ * {@code /api/v1/nodes} (list, one-time join tokens, removal).
+ */
 public final class FleetRoutes {
     private final Fleet fleet;
+    private final RunnerTrust trust;
     private final VpsRegistry registry;
     private final Clock clock;
 
-    public FleetRoutes(Fleet fleet, VpsRegistry registry, Clock clock) {
+    public FleetRoutes(Fleet fleet, RunnerTrust trust, VpsRegistry registry, Clock clock) {
         this.fleet = fleet;
+        this.trust = trust;
         this.registry = registry;
         this.clock = clock;
     }
 
+    /** {@code POST /api/v1/nodes/tokens}: how long the one-time join token lasts. */
+    public record TokenRequest(Long ttlSeconds) {
+    }
+
+    /** A one-time join token, shown once. */
+    public record TokenView(String token, String expiresAt) {
+        @Override
+        public String toString() {
+            return "TokenView[token=<secret>, expiresAt=" + expiresAt + "]";
+        }
+    }
+
     /** A runner in {@code ferry node list}. */
     public record NodeView(String name, String address, String status, String lastHeartbeat, long secondsSinceHeartbeat,
-                           int vpsCount, int cpus, long memoryBytes, boolean dockerOk, String dockerError) {
+                           int vpsCount, int cpus, long memoryBytes, boolean dockerOk, String dockerError, String ports,
+                           boolean onHostMachine) {
     }
 
     public Router register(Router router) {
         return router
+                .joinRoute("POST", "/api/v1/runners/enroll", req -> Router.Response.ok(
+                        trust.enroll(req.caller(), Json.read(req.body(), EnrollRequest.class), req.from())))
                 .runnerRoute("POST", "/api/v1/runners/register", req -> Router.Response.ok(
-                        fleet.register(Json.read(req.body(), RegisterRequest.class))))
+                        fleet.register(req.caller(), Json.read(req.body(), RegisterRequest.class))))
                 .runnerRoute("POST", "/api/v1/runners/{name}/heartbeat", req -> Router.Response.ok(
-                        fleet.heartbeat(req.param(0), Json.read(req.body(), HeartbeatRequest.class))))
-                .route("GET", "/api/v1/nodes", req -> Router.Response.ok(Map.of("nodes", nodes())));
+                        fleet.heartbeat(req.caller(), req.param(0), Json.read(req.body(), HeartbeatRequest.class))))
+                .route("GET", "/api/v1/nodes", req -> Router.Response.ok(Map.of("nodes", nodes())))
+                .route("POST", "/api/v1/nodes/tokens", req -> Router.Response.created(joinToken(req.body())))
+                .route("DELETE", "/api/v1/nodes/{name}", req -> Router.Response.ok(remove(req.param(0))));
+    }
+
+    private TokenView joinToken(byte[] body) {
+        TokenRequest r = body.length == 0 ? new TokenRequest(null) : Json.read(body, TokenRequest.class);
+        Duration ttl = r.ttlSeconds() == null ? RunnerTrust.DEFAULT_JOIN_TTL : Duration.ofSeconds(r.ttlSeconds());
+        RunnerTrust.JoinToken t = trust.newJoinToken(ttl);
+        return new TokenView(t.token(), t.expires().toString());
+    }
+
+    private Map<String, Object> remove(String name) {
+        if (!fleet.runners().remove(name)) {
+            throw FerryException.notFound("no runner '" + name + "' is enrolled (see: ferry node list)");
+        }
+        return Map.of("removed", name, "vps_placed", registry.onRunner(name).size());
     }
 
     private List<NodeView> nodes() {
@@ -42,6 +82,7 @@ public final class FleetRoutes {
     private NodeView view(Runner r) {
         long ago = Math.max(0, java.time.Duration.between(r.lastHeartbeat(), clock.instant()).toSeconds());
         return new NodeView(r.name(), r.address(), r.statusWord(), r.lastHeartbeat().toString(), ago,
-                registry.onRunner(r.name()).size(), r.cpus(), r.memoryBytes(), r.dockerOk(), r.dockerError());
+                registry.onRunner(r.name()).size(), r.cpus(), r.memoryBytes(), r.dockerOk(), r.dockerError(),
+                r.enrollment().portRange(), r.enrollment().onHostMachine());
     }
 }

@@ -11,6 +11,7 @@ public final class HttpStatus {
         return switch (kind) {
             case INVALID -> 400;
             case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case UNAVAILABLE -> 503;
@@ -21,7 +22,8 @@ public final class HttpStatus {
     public static Kind kindOf(int status) {
         return switch (status) {
             case 400, 405, 413, 415 -> Kind.INVALID;
-            case 401, 403 -> Kind.UNAUTHORIZED;
+            case 401 -> Kind.UNAUTHORIZED;
+            case 403 -> Kind.FORBIDDEN;
             case 404 -> Kind.NOT_FOUND;
             case 409 -> Kind.CONFLICT;
             case 502, 503, 504 -> Kind.UNAVAILABLE;

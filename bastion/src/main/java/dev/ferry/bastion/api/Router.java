@@ -3,6 +3,7 @@ package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.FerryException;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,14 @@ public final class Router {
         }
     }
 
-    /** A request as a handler sees it. */
-    public record Request(List<String> params, byte[] body) {
+    /**
+     * A request as a handler sees it.
+     *
+     * @param caller who the request proved to be: the runner's name on runner routes, the join token on the join
+     *               route, null elsewhere
+     * @param from   the address it came from
+     */
+    public record Request(List<String> params, byte[] body, String caller, InetAddress from) {
         public String param(int i) {
             return params.get(i);
         }
@@ -38,13 +45,15 @@ public final class Router {
         Response handle(Request request);
     }
 
-    /** Who may call a route: nobody needs a token, the admin token, or the runner token. */
-    public enum Realm { OPEN, ADMIN, RUNNER }
+    /**
+     * Who may call a route: anybody, the admin token, a runner's own credential, or a join token (enrollment).
+     */
+    public enum Realm { OPEN, ADMIN, RUNNER, JOIN }
 
     /** A route found for a request, or the error it gets. */
     public record Match(Realm realm, Handler handler, List<String> params) {
-        Response handle(byte[] body) {
-            return handler.handle(new Request(params, body));
+        Response handle(byte[] body, String caller, InetAddress from) {
+            return handler.handle(new Request(params, body, caller, from));
         }
     }
 
@@ -59,9 +68,15 @@ public final class Router {
         return this;
     }
 
-    /** Adds a route for the runner token. */
+    /** Adds a route for runners, each with its own credential. */
     public Router runnerRoute(String method, String pattern, Handler handler) {
         routes.add(new Route(method, split(pattern), Realm.RUNNER, handler));
+        return this;
+    }
+
+    /** Adds a route for a join token (a runner enrolling). */
+    public Router joinRoute(String method, String pattern, Handler handler) {
+        routes.add(new Route(method, split(pattern), Realm.JOIN, handler));
         return this;
     }
 

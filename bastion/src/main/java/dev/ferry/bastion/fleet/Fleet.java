@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -158,17 +159,41 @@ public final class Fleet {
         }
     }
 
-    /** A runner (re)registers. */
-    public RegisterAnswer register(RegisterRequest r) {
-        String name = RunnerNames.valid(r.name());
+    /**
+     * An enrolled runner's process starts (or comes back).
+     *
+     * @param caller the runner whose credential the call proved
+     */
+    public RegisterAnswer register(String caller, RegisterRequest r) {
+        String name = sameRunner(caller, r.name());
+        Runner enrolled = runners.find(name).orElseThrow(() -> FerryException.notFound("runner '" + name
+                + "' is not enrolled; enroll it first"));
         String address = RunnerNames.validAddress(r.address());
+        if (!address.equalsIgnoreCase(enrolled.address())) {
+            log.warn("runner {} registered advertising {}, but it enrolled with {}: refused", name, address,
+                    enrolled.address());
+            throw FerryException.forbidden("runner " + name + " enrolled with the address " + enrolled.address()
+                    + " and now advertises " + address + ": a runner's address is fixed at enrollment; to change it, "
+                    + "an admin removes the runner (ferry node remove " + name + ") and it enrolls again");
+        }
         if (r.cpus() == null || r.cpus() < 1 || r.memoryBytes() == null || r.memoryBytes() < 1) {
             throw FerryException.invalid("fields 'cpus' and 'memory_bytes' are required and must be positive");
         }
         DockerStatus d = docker(r.docker());
         String session = UUID.randomUUID().toString();
-        runners.register(name, address, r.cpus(), r.memoryBytes(), d.ok(), d.error(), session, clock.instant());
+        runners.register(name, r.cpus(), r.memoryBytes(), d.ok(), d.error(), session, clock.instant());
         return new RegisterAnswer(HEARTBEAT_SECONDS, runners.registryId(), session, userCaKeys);
+    }
+
+    /** A credential speaks for its own runner only. */
+    private static String sameRunner(String caller, String named) {
+        String name = RunnerNames.valid(named);
+        if (!name.equals(caller)) {
+            log.warn("runner {}'s credential was used to speak for runner {}: refused", caller, name);
+            throw FerryException.forbidden("this credential belongs to runner " + caller + ", not to " + name
+                    + ": a runner speaks for itself only");
+        }
+        return name;
     }
 
     /** A runner that says nothing about Docker is taken as one whose Docker does not answer. */
@@ -176,27 +201,57 @@ public final class Fleet {
         return reported != null ? reported : DockerStatus.down("not reported by the runner");
     }
 
-    /** A runner reports; the answer is what the Host wants of its VPS. */
-    public HeartbeatAnswer heartbeat(String name, HeartbeatRequest hb) {
+    /**
+     * A runner reports; the answer is what the Host wants of its VPS, and only of its own.
+     *
+     * @param caller the runner whose credential the call proved
+     */
+    public HeartbeatAnswer heartbeat(String caller, String name, HeartbeatRequest hb) {
+        sameRunner(caller, name);
         DockerStatus d = docker(hb.docker());
-        Runner runner = runners.heartbeat(name, hb.session(), d.ok(), d.error(), clock.instant()).orElseThrow(
-                () -> FerryException.notFound("runner '" + name + "' is not registered; register first"));
+        Runner runner = runners.heartbeat(caller, hb.session(), d.ok(), d.error(), clock.instant()).orElseThrow(
+                () -> FerryException.notFound("runner '" + caller + "' is not registered; register first"));
         Map<Long, ContainerReport> reports = hb.containers().stream()
                 .filter(c -> c.vpsId() != null && c.vpsId().matches("[0-9]{1,19}"))
                 .collect(Collectors.toMap(c -> Long.parseLong(c.vpsId()), Function.identity(), (a, b) -> a));
+        List<Vps> own = vps.onRunner(runner.name());
+        refuseForeign(runner, reports, own);
         List<DesiredVps> desired = new ArrayList<>();
-        for (Vps v : vps.onRunner(runner.name())) {
-            ContainerReport report = reports.get(v.id());
-            if (report != null && report.hostKey() != null) {
-                recordHostKey(runner, v, report.hostKey());
+        for (Vps v : own) {
+            try {
+                desired.add(report(runner, v, reports.get(v.id()), d.ok()));
+            } catch (RuntimeException e) {
+                // one VPS's trouble is its own: the others are still reported and answered
+                log.error("runner {}: the report on vps {} could not be handled", runner.name(), v.id(), e);
+                desired.add(RunnerWords.desired(v, keysOf(v)));
             }
-            // without Docker the runner sees no containers: that means "unknown", not "gone"
-            Vps now = d.ok() ? observe(runner, v, Optional.ofNullable(report)) : v;
-            List<String> keys = vps.keys(VpsRef.ofId(v.id())).stream().map(VpsKey::key).map(SshPublicKey::toOpenSsh)
-                    .toList();
-            desired.add(RunnerWords.desired(now, keys));
         }
         return new HeartbeatAnswer(desired, userCaKeys);
+    }
+
+    /** Reports about VPS placed on other runners change nothing; they are logged, as a runner never sends them. */
+    private void refuseForeign(Runner runner, Map<Long, ContainerReport> reports, List<Vps> own) {
+        Set<Long> ownIds = own.stream().map(Vps::id).collect(Collectors.toSet());
+        for (Long id : reports.keySet()) {
+            if (!ownIds.contains(id)) {
+                vps.find(VpsRef.ofId(id)).filter(v -> v.onRunner()).ifPresent(v -> log.warn("runner {} reported on "
+                        + "vps {}, which is placed on runner {}: refused, nothing changed", runner.name(), id,
+                        v.placement().runner()));
+            }
+        }
+    }
+
+    private DesiredVps report(Runner runner, Vps v, ContainerReport report, boolean dockerOk) {
+        if (report != null && report.hostKey() != null) {
+            recordHostKey(runner, v, report.hostKey());
+        }
+        // without Docker the runner sees no containers: that means "unknown", not "gone"
+        Vps now = dockerOk ? observe(runner, v, Optional.ofNullable(report)) : v;
+        return RunnerWords.desired(now, keysOf(v));
+    }
+
+    private List<String> keysOf(Vps v) {
+        return vps.keys(VpsRef.ofId(v.id())).stream().map(VpsKey::key).map(SshPublicKey::toOpenSsh).toList();
     }
 
     /**
@@ -226,6 +281,9 @@ public final class Fleet {
                     VpsRef.ofId(current.id())));
         }
         Observed o = Observed.of(runner, v, state, report.orElse(null), clock.instant());
+        if (o.status() == VpsStatus.FAILED && !Objects.equals(o.error(), v.lastError())) {
+            log.warn("vps {}: {}", v.id(), o.error());
+        }
         return vps.recordObserved(v.id(), o.status(), o.endpoint(), o.error());
     }
 

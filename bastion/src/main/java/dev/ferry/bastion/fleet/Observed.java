@@ -25,6 +25,9 @@ record Observed(VpsStatus status, Endpoint endpoint, String error) {
      */
     static Observed of(Runner runner, Vps v, ContainerState state, ContainerReport r, Instant now) {
         Placement p = v.placement();
+        if (r != null && r.sshPort() != null && !runner.enrollment().publishesOn(r.sshPort())) {
+            return new Observed(VpsStatus.FAILED, null, outOfRange(runner, r.sshPort()));
+        }
         Endpoint published = r != null && r.sshPort() != null ? new Endpoint(runner.address(), r.sshPort()) : null;
         return switch (state) {
             case FAILED -> new Observed(VpsStatus.FAILED, null,
@@ -46,5 +49,12 @@ record Observed(VpsStatus status, Endpoint endpoint, String error) {
             // starting, or a word of a newer runner: still being set up
             case STARTING, UNKNOWN -> new Observed(VpsStatus.ASSIGNING, published, null);
         };
+    }
+
+    /** A published port outside the runner's enrolled range is never dialed. */
+    static String outOfRange(Runner runner, int port) {
+        return "its runner " + runner.name() + " reported its sshd on port " + port + ", outside the ports the runner "
+                + "enrolled with (" + runner.enrollment().portRange() + "): not used; see the runner's configuration "
+                + "(--port-range)";
     }
 }

@@ -7,6 +7,7 @@ import dev.ferry.bastion.api.FleetRoutes;
 import dev.ferry.bastion.api.Router;
 import dev.ferry.bastion.api.VpsRoutes;
 import dev.ferry.bastion.fleet.Fleet;
+import dev.ferry.bastion.fleet.RunnerTrust;
 import dev.ferry.bastion.registry.H2Registry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.ssh.Bastion;
@@ -95,10 +96,11 @@ public final class Host implements AutoCloseable {
                     + e.getMessage(), e);
         }
         try {
-            Router router = new CaRoutes(userCaLine).register(new FleetRoutes(fleet, registry, clock).register(
+            RunnerTrust trust = new RunnerTrust(registry.runners(), runnerToken, clock);
+            Router router = new CaRoutes(userCaLine).register(new FleetRoutes(fleet, trust, registry, clock).register(
                     new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
-                    new ApiHandler(router, token, runnerToken));
+                    new ApiHandler(router, token, trust));
             guard.ownPorts(Set.of(bastion.address().getPort(), api.address().getPort()));
             Host host = new Host(dir, userCa, registry, fleet, bastion, api);
             log.info("{}", host.readyLine());

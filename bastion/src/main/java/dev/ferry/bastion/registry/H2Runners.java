@@ -25,6 +25,7 @@ final class H2Runners implements RunnerRegistry {
     private static final Logger log = LoggerFactory.getLogger(H2Runners.class);
     private static final String COLUMNS = "name, address, cpus, memory_bytes, docker_ok, docker_error, online, "
             + "registered_at, last_heartbeat";
+    private static final String SELECTED = COLUMNS + ", on_host_machine, port_min, port_max";
 
     private final Sql sql;
     /** The latest heartbeat of each runner, when it is newer than the row's. */
@@ -35,33 +36,129 @@ final class H2Runners implements RunnerRegistry {
     }
 
     @Override
-    public synchronized Runner register(String name, String address, int cpus, long memoryBytes, boolean dockerOk,
-                                        String dockerError, String session, Instant at) {
+    public synchronized Runner enroll(String name, String address, Runner.Enrollment enrollment, String credentialHash,
+                                      Instant at) {
         heard.remove(name);
         sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO runner(" + COLUMNS + ") KEY(name) VALUES "
-                    + "(?, ?, ?, ?, ?, ?, TRUE, COALESCE((SELECT registered_at FROM runner WHERE name = ?), ?), ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT credential_hash FROM runner WHERE name = ? FOR UPDATE")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        throw FerryException.conflict("runner '" + name + "' is enrolled already, with another "
+                                + "credential; to replace its machine, an admin removes it first: ferry node remove "
+                                + name + ", then the new machine enrolls");
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO runner(" + COLUMNS + ", credential_hash, "
+                    + "on_host_machine, port_min, port_max) KEY(name) VALUES (?, ?, 0, 0, FALSE, NULL, FALSE, ?, ?, ?, ?, "
+                    + "?, ?)")) {
                 ps.setString(1, name);
                 ps.setString(2, address);
-                ps.setInt(3, cpus);
-                ps.setLong(4, memoryBytes);
-                ps.setBoolean(5, dockerOk);
-                ps.setString(6, dockerError);
-                ps.setString(7, name);
-                ps.setObject(8, Sql.utc(at));
-                ps.setObject(9, Sql.utc(at));
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET session = ? WHERE name = ?")) {
-                ps.setString(1, session);
-                ps.setString(2, name);
+                ps.setObject(3, Sql.utc(at));
+                ps.setObject(4, Sql.utc(at));
+                ps.setString(5, credentialHash);
+                ps.setBoolean(6, enrollment.onHostMachine());
+                ps.setInt(7, enrollment.portMin());
+                ps.setInt(8, enrollment.portMax());
                 ps.executeUpdate();
             }
             return null;
         });
-        log.info("runner {} registered from {} ({} CPUs, {} MiB){}", name, address, cpus, memoryBytes >> 20,
-                dockerOk ? "" : "; docker: " + dockerError);
+        log.info("runner {} enrolled: address {}, ports {}{}", name, address, enrollment.portRange(),
+                enrollment.onHostMachine() ? ", on the Host's machine" : "");
         return find(name).orElseThrow();
+    }
+
+    @Override
+    public boolean isEnrolled(String name) {
+        return !sql.query("SELECT 1 FROM runner WHERE name = ? AND credential_hash IS NOT NULL",
+                ps -> ps.setString(1, name), rs -> 1).isEmpty();
+    }
+
+    @Override
+    public boolean hasJoinToken(String tokenHash, Instant now) {
+        return !sql.query("SELECT 1 FROM join_token WHERE token_hash = ? AND expires_at > ?", ps -> {
+            ps.setString(1, tokenHash);
+            ps.setObject(2, Sql.utc(now));
+        }, rs -> 1).isEmpty();
+    }
+
+    @Override
+    public Optional<String> nameOfCredential(String credentialHash) {
+        return sql.query("SELECT name FROM runner WHERE credential_hash = ?", ps -> ps.setString(1, credentialHash),
+                rs -> rs.getString(1)).stream().findFirst();
+    }
+
+    @Override
+    public synchronized boolean remove(String name) {
+        heard.remove(name);
+        boolean removed = sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM runner WHERE name = ?")) {
+                ps.setString(1, name);
+                return ps.executeUpdate() == 1;
+            }
+        });
+        if (removed) {
+            log.info("runner {} removed: its credential is no longer accepted", name);
+        }
+        return removed;
+    }
+
+    @Override
+    public void addJoinToken(String tokenHash, Instant at, Instant expires) {
+        sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM join_token WHERE expires_at < ?")) {
+                ps.setObject(1, Sql.utc(at));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO join_token(token_hash, created_at, expires_at) VALUES (?, ?, ?)")) {
+                ps.setString(1, tokenHash);
+                ps.setObject(2, Sql.utc(at));
+                ps.setObject(3, Sql.utc(expires));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean takeJoinToken(String tokenHash, Instant now) {
+        return sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM join_token WHERE token_hash = ? AND expires_at > ?")) {
+                ps.setString(1, tokenHash);
+                ps.setObject(2, Sql.utc(now));
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public synchronized Runner register(String name, int cpus, long memoryBytes, boolean dockerOk, String dockerError,
+                                        String session, Instant at) {
+        heard.remove(name);
+        int updated = sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET cpus = ?, memory_bytes = ?, docker_ok = ?, "
+                    + "docker_error = ?, online = TRUE, last_heartbeat = ?, session = ? WHERE name = ?")) {
+                ps.setInt(1, cpus);
+                ps.setLong(2, memoryBytes);
+                ps.setBoolean(3, dockerOk);
+                ps.setString(4, dockerError);
+                ps.setObject(5, Sql.utc(at));
+                ps.setString(6, session);
+                ps.setString(7, name);
+                return ps.executeUpdate();
+            }
+        });
+        if (updated == 0) {
+            throw FerryException.notFound("runner '" + name + "' is not enrolled; enroll it first");
+        }
+        Runner r = find(name).orElseThrow();
+        log.info("runner {} registered from {} ({} CPUs, {} MiB){}", name, r.address(), cpus, memoryBytes >> 20,
+                dockerOk ? "" : "; docker: " + dockerError);
+        return r;
     }
 
     @Override
@@ -71,9 +168,12 @@ final class H2Runners implements RunnerRegistry {
         if (before.isEmpty()) {
             return before;
         }
-        String current = sql.query("SELECT session FROM runner WHERE name = ?", ps -> ps.setString(1, name),
-                rs -> rs.getString(1)).stream().findFirst().orElse(null);
-        if (session != null && current != null && !current.equals(session)) {
+        String current = sql.query("SELECT COALESCE(session, '') FROM runner WHERE name = ?",
+                ps -> ps.setString(1, name), rs -> rs.getString(1)).stream().findFirst().orElse("");
+        if (current.isEmpty()) {
+            return Optional.empty(); // enrolled, but its process has not registered yet
+        }
+        if (session != null && !current.equals(session)) {
             throw FerryException.conflict("runner '" + name + "' has been registered by another process since this "
                     + "one registered: two runner processes must not share a name, so this one stops (give each "
                     + "machine its own --name)");
@@ -110,13 +210,13 @@ final class H2Runners implements RunnerRegistry {
 
     @Override
     public Optional<Runner> find(String name) {
-        return sql.query("SELECT " + COLUMNS + " FROM runner WHERE name = ?", ps -> ps.setString(1, name),
+        return sql.query("SELECT " + SELECTED + " FROM runner WHERE name = ?", ps -> ps.setString(1, name),
                 H2Runners::runner).stream().findFirst().map(this::withLatestHeartbeat);
     }
 
     @Override
     public List<Runner> list() {
-        return sql.query("SELECT " + COLUMNS + " FROM runner ORDER BY name", ps -> { }, H2Runners::runner).stream()
+        return sql.query("SELECT " + SELECTED + " FROM runner ORDER BY name", ps -> { }, H2Runners::runner).stream()
                 .map(this::withLatestHeartbeat).toList();
     }
 
@@ -134,8 +234,7 @@ final class H2Runners implements RunnerRegistry {
         if (latest == null || !latest.isAfter(r.lastHeartbeat())) {
             return r;
         }
-        return new Runner(r.name(), r.address(), r.cpus(), r.memoryBytes(), r.dockerOk(), r.dockerError(), r.online(),
-                r.registeredAt(), latest);
+        return r.heardAt(latest);
     }
 
     @Override
@@ -166,7 +265,7 @@ final class H2Runners implements RunnerRegistry {
     private static Runner runner(ResultSet rs) throws SQLException {
         return new Runner(rs.getString("name"), rs.getString("address"), rs.getInt("cpus"), rs.getLong("memory_bytes"),
                 rs.getBoolean("docker_ok"), rs.getString("docker_error"), rs.getBoolean("online"),
-                Sql.instant(rs, "registered_at"),
-                Sql.instant(rs, "last_heartbeat"));
+                Sql.instant(rs, "registered_at"), Sql.instant(rs, "last_heartbeat"),
+                new Runner.Enrollment(rs.getBoolean("on_host_machine"), rs.getInt("port_min"), rs.getInt("port_max")));
     }
 }

@@ -88,7 +88,7 @@ final class BastionConnectionService extends ServerConnectionService {
                         typeData);
                 return;
             }
-            channel = new VpsDialChannel(((Route.Dial) routed.route()).vps(), SessionInfo.of(getSession()),
+            channel = new VpsDialChannel((Route.Dial) routed.route(), SessionInfo.of(getSession()),
                     routed.requested(), guard);
             channelId = registerChannel(channel);
         } catch (SshChannelOpenException refused) {

@@ -60,6 +60,11 @@ public record Endpoint(String host, int port) {
         }
     }
 
+    /** Whether the host is an IP literal (then it is parsed, never looked up). */
+    public boolean isIpLiteral() {
+        return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+    }
+
     /** Digits and dots only, but not four numbers of 0 to 255: 999.999.999.999 is no address and no name. */
     private static boolean looksLikeBadIpv4(String host) {
         if (!host.matches("[0-9.]+")) {

@@ -30,6 +30,16 @@ final class ApiTestSupport implements AutoCloseable {
         runnerToken = Files.readString(dir.resolve("runner.token")).strip();
     }
 
+    /** Enrolls a runner with the Host's runner.token (from loopback: this machine) and returns its credential. */
+    String enroll(String name, String address) throws Exception {
+        Reply r = call("POST", "/api/v1/runners/enroll", "{\"name\": \"" + name + "\", \"address\": \"" + address
+                + "\", \"port_min\": 32768, \"port_max\": 60999}", runnerToken);
+        if (r.status() != 200) {
+            throw new AssertionError("enrollment of " + name + " failed: " + r.body());
+        }
+        return r.body().get("credential").asText();
+    }
+
     Reply call(String method, String path, String body) throws Exception {
         return call(method, path, body, token);
     }

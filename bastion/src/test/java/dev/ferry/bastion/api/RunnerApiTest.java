@@ -19,11 +19,13 @@ class RunnerApiTest {
     Path dir;
 
     private ApiTestSupport api;
+    private String credential;
     private final SshPublicKey alice = TestKeys.ed25519("alice");
 
     @BeforeEach
     void start() throws Exception {
         api = new ApiTestSupport(dir);
+        credential = api.enroll("r1", "127.0.0.1");
     }
 
     @AfterEach
@@ -32,14 +34,24 @@ class RunnerApiTest {
     }
 
     private ApiTestSupport.Reply register() throws Exception {
-        return api.call("POST", "/api/v1/runners/register", "{\"name\": \"r1\", \"address\": \"127.0.0.1\", "
-                + "\"cpus\": 2, \"memory_bytes\": 8589934592, \"docker\": {\"ok\": true, \"error\": null, "
-                + "\"version\": \"28.2\"}}", api.runnerToken);
+        return register("r1", "127.0.0.1", credential);
+    }
+
+    private ApiTestSupport.Reply register(String name, String address, String withToken) throws Exception {
+        return api.call("POST", "/api/v1/runners/register", "{\"name\": \"" + name + "\", \"address\": \"" + address
+                + "\", \"cpus\": 2, \"memory_bytes\": 8589934592, \"docker\": {\"ok\": true, \"error\": null, "
+                + "\"version\": \"28.2\"}}", withToken);
     }
 
     private ApiTestSupport.Reply heartbeat(String session, String containers) throws Exception {
-        return api.call("POST", "/api/v1/runners/r1/heartbeat", "{\"docker\": {\"ok\": true, \"version\": \"28.2\"}, "
-                + "\"session\": \"" + session + "\", \"containers\": [" + containers + "]}", api.runnerToken);
+        return heartbeat("r1", session, containers, credential);
+    }
+
+    private ApiTestSupport.Reply heartbeat(String name, String session, String containers, String withToken)
+            throws Exception {
+        return api.call("POST", "/api/v1/runners/" + name + "/heartbeat", "{\"docker\": {\"ok\": true, "
+                + "\"version\": \"28.2\"}, \"session\": \"" + session + "\", \"containers\": [" + containers + "]}",
+                withToken);
     }
 
     private String create() throws Exception {
@@ -120,5 +132,77 @@ class RunnerApiTest {
         ApiTestSupport.Reply r = heartbeat(session, "{\"vps_id\": \"1\", \"ssh_port\": \"many\"}");
         assertEquals(400, r.status(), r.body().toString());
         assertTrue(r.error().contains("ssh_port"), r.error());
+    }
+
+    @Test
+    void theSharedRunnerTokenOnlyEnrolls() throws Exception {
+        ApiTestSupport.Reply reg = register("r1", "127.0.0.1", api.runnerToken);
+        assertEquals(401, reg.status(), "a join token is no runner's credential");
+        assertEquals("missing or unknown runner credential: a runner enrolls once with a join token and then uses "
+                + "the credential it was given; a runner removed with 'ferry node remove' enrolls again", reg.error());
+        String session = register().body().get("session").asText();
+        assertEquals(401, heartbeat("r1", session, "", api.runnerToken).status());
+        assertEquals(401, heartbeat("r1", session, "", null).status());
+        assertEquals(401, heartbeat("r1", session, "", "ferry-runner.forged").status());
+        assertEquals(200, heartbeat(session, "").status());
+    }
+
+    @Test
+    void aRunnerNameCannotBeTakenOverWithTheJoinToken() throws Exception {
+        String session = register().body().get("session").asText();
+        ApiTestSupport.Reply again = api.call("POST", "/api/v1/runners/enroll", "{\"name\": \"r1\", \"address\": "
+                + "\"127.0.0.66\", \"port_min\": 1, \"port_max\": 65535}", api.runnerToken);
+        assertEquals(409, again.status(), again.body().toString());
+        assertEquals(200, heartbeat(session, "").status(), "the real runner goes on, not evicted");
+        JsonNode node = api.call("GET", "/api/v1/nodes", null).body().get("nodes").get(0);
+        assertEquals("127.0.0.1", node.get("address").asText());
+        assertEquals("32768-60999", node.get("ports").asText());
+    }
+
+    @Test
+    void aCredentialSpeaksForItsOwnRunnerOnlyAndHearsOnlyOfItsOwnVps() throws Exception {
+        String session = register().body().get("session").asText();
+        String other = api.enroll("r2", "127.0.0.2");
+        String otherSession = register("r2", "127.0.0.2", other).body().get("session").asText();
+        String mine = create();
+        ApiTestSupport.Reply theirs = api.call("POST", "/api/v1/vps", "{\"image\": \"ferry-test/sshd:1\", \"runner\": "
+                + "\"r2\", \"keys\": [\"" + alice.toOpenSsh() + "\"]}");
+        String theirsId = theirs.body().get("id").asText();
+        assertEquals(200, heartbeat(session, report(mine, "running", true)).status());
+
+        ApiTestSupport.Reply asOther = heartbeat("r2", session, report(theirsId, "running", true), credential);
+        assertEquals(403, asOther.status(), asOther.body().toString());
+        assertEquals("this credential belongs to runner r1, not to r2: a runner speaks for itself only", asOther.error());
+        assertEquals(403, register("r2", "127.0.0.2", credential).status());
+        // a report on r2's VPS inside r1's own heartbeat changes nothing of it
+        ApiTestSupport.Reply mixed = heartbeat(session, report(mine, "running", true) + ","
+                + report(theirsId, "running", true));
+        assertEquals(200, mixed.status(), mixed.body().toString());
+        assertEquals("assigning", api.call("GET", "/api/v1/vps/" + theirsId, null).body().get("status").asText());
+        assertEquals(1, mixed.body().get("vps").size(), "only its own VPS: " + mixed.body());
+        assertEquals(mine, mixed.body().get("vps").get(0).get("vps_id").asText());
+        assertEquals(200, heartbeat("r2", otherSession, "", other).status());
+    }
+
+    @Test
+    void oneTimeJoinTokensAndRemovalAreTheAdminsWay() throws Exception {
+        ApiTestSupport.Reply token = api.call("POST", "/api/v1/nodes/tokens", "{\"ttl_seconds\": 600}");
+        assertEquals(201, token.status(), token.body().toString());
+        String join = token.body().get("token").asText();
+        String enroll = "{\"name\": \"r2\", \"address\": \"127.0.0.2\", \"port_min\": 32768, \"port_max\": 60999}";
+        assertEquals(200, api.call("POST", "/api/v1/runners/enroll", enroll, join).status());
+        ApiTestSupport.Reply used = api.call("POST", "/api/v1/runners/enroll", enroll.replace("r2", "r3"), join);
+        assertEquals(401, used.status(), "one time only");
+        assertEquals("missing, wrong, used or expired join token: enroll with the Host's runner.token, or a one-time "
+                + "token from: ferry node token", used.error());
+        assertEquals(401, api.call("POST", "/api/v1/nodes/tokens", "{}", join).status(), "admins make tokens");
+
+        assertEquals(200, register().status());
+        ApiTestSupport.Reply removed = api.call("DELETE", "/api/v1/nodes/r1", null);
+        assertEquals(200, removed.status(), removed.body().toString());
+        assertEquals(401, register().status(), "its credential is gone with it");
+        assertEquals(404, api.call("DELETE", "/api/v1/nodes/r1", null).status());
+        String fresh = api.enroll("r1", "127.0.0.9");
+        assertEquals(200, register("r1", "127.0.0.9", fresh).status(), "the replacement machine enrolls");
     }
 }

@@ -19,9 +19,11 @@ import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterRequest;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,12 +46,23 @@ class FleetTest {
     private H2Registry registry;
     private Fleet fleet;
     private final SshPublicKey alice = TestKeys.ed25519("alice");
+    private static final String JOIN = "join-token-for-fleet-tests";
+    private RunnerTrust trust;
+
+    /** Enrolls a runner from this machine, publishing on Docker's usual ports. */
+    private String enroll(String name, String address) {
+        return trust.enroll(JOIN, new EnrollRequest(name, address, 32768, 60999), InetAddress.getLoopbackAddress())
+                .credential();
+    }
 
     @BeforeEach
     void open() {
         registry = H2Registry.open(dir, new Snowflake(1), clock);
         fleet = new Fleet(registry, registry.runners(), clock);
-        fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK));
+        trust = new RunnerTrust(registry.runners(), JOIN, clock);
+        enroll("r1", "127.0.0.1");
+        enroll("r2", "127.0.0.2");
+        fleet.register("r1", new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK));
     }
 
     @AfterEach
@@ -62,7 +75,7 @@ class FleetTest {
     }
 
     private HeartbeatAnswer report(Vps v, String state, Integer port, boolean ready, String error) {
-        return fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of(new ContainerReport(
+        return fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of(new ContainerReport(
                 Long.toString(v.id()), "c1", ContainerState.of(state), port, ready, error, null, null))));
     }
 
@@ -76,7 +89,7 @@ class FleetTest {
 
     @Test
     void registrationsNameTheRegistryWhichKeepsItsIdentityAcrossReopenButNotAcrossHosts() {
-        String id = fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).registryId();
+        String id = fleet.register("r1", new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).registryId();
         assertTrue(id.matches("[0-9a-f-]{36}"), id);
         registry.close();
         registry = H2Registry.open(dir, new Snowflake(1), clock);
@@ -94,7 +107,7 @@ class FleetTest {
         Vps v = create("web");
         assertEquals(VpsStatus.ASSIGNING, v.status());
         assertEquals("r1", v.placement().runner());
-        HeartbeatAnswer answer = fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of()));
+        HeartbeatAnswer answer = fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of()));
         assertEquals("running", told(answer));
         assertEquals(List.of(alice.toOpenSsh()), answer.vps().get(0).authorizedKeys());
         assertEquals(VpsStatus.ASSIGNING, now(v).status());
@@ -201,16 +214,16 @@ class FleetTest {
 
     @Test
     void aSecondProcessRegisteringTheSameNameSupersedesTheFirst() {
-        String first = fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
-        fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of(), first));
-        String second = fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
+        String first = fleet.register("r1", new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
+        fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of(), first));
+        String second = fleet.register("r1", new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).session();
         assertNotEquals(first, second);
         FerryException e = assertThrows(FerryException.class,
-                () -> fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of(), first)));
+                () -> fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of(), first)));
         assertEquals(FerryException.Kind.CONFLICT, e.kind());
         assertTrue(e.getMessage().contains("has been registered by another process since this one registered"),
                 e.getMessage());
-        fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of(), second));
+        fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of(), second));
     }
 
     @Test
@@ -242,11 +255,11 @@ class FleetTest {
     @Test
     void heartbeatsThatChangeNothingButTheirTimeAreNotWrittenToTheFile() throws Exception {
         Path file = dir.resolve("registry.mv.db");
-        fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of()));
+        fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of()));
         long before = java.nio.file.Files.size(file);
         for (int i = 0; i < 200; i++) {
             clock.advance(Duration.ofSeconds(5));
-            fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of()));
+            fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of()));
         }
         // every commit appends a chunk of several KiB: 200 written heartbeats would add megabytes
         assertTrue(java.nio.file.Files.size(file) - before < 64 * 1024,
@@ -280,7 +293,7 @@ class FleetTest {
     void aRunnerWithoutDockerChangesNothingItCannotSee() {
         Vps v = create("web");
         report(v, "running", 32768, true, null);
-        fleet.heartbeat("r1", new HeartbeatRequest(new DockerStatus(false,
+        fleet.heartbeat("r1", "r1", new HeartbeatRequest(new DockerStatus(false,
                 "cannot reach Docker at unix:///var/run/docker.sock", null), List.of()));
         assertEquals(VpsStatus.RUNNING, now(v).status());
         assertEquals(false, registry.runners().find("r1").orElseThrow().dockerOk());
@@ -312,7 +325,7 @@ class FleetTest {
     }
 
     private HeartbeatAnswer reportHostKey(String runner, Vps v, String hostKey) {
-        return fleet.heartbeat(runner, new HeartbeatRequest(DOCKER_OK, List.of(new ContainerReport(
+        return fleet.heartbeat(runner, runner, new HeartbeatRequest(DOCKER_OK, List.of(new ContainerReport(
                 Long.toString(v.id()), "c1", ContainerState.RUNNING, 32768, true, null, null, hostKey))));
     }
 
@@ -320,10 +333,10 @@ class FleetTest {
     void registrationsAndHeartbeatsCarryTheUserCaKeys() {
         String ca = TestKeys.ed25519("ferry-user-ca").toOpenSsh();
         fleet = new Fleet(registry, registry.runners(), clock, List.of(ca));
-        assertEquals(List.of(ca), fleet.register(new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK))
+        assertEquals(List.of(ca), fleet.register("r1", new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK))
                 .userCaKeys());
         create("web");
-        assertEquals(List.of(ca), fleet.heartbeat("r1", new HeartbeatRequest(DOCKER_OK, List.of())).userCaKeys());
+        assertEquals(List.of(ca), fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of())).userCaKeys());
     }
 
     @Test
@@ -354,17 +367,99 @@ class FleetTest {
     @Test
     void aRunnerCannotSetTheHostKeyOfAnotherRunnersVps() {
         Vps v = create("web");
-        fleet.register(new RegisterRequest("r2", "127.0.0.2", 2, 8L << 30, DOCKER_OK));
+        fleet.register("r2", new RegisterRequest("r2", "127.0.0.2", 2, 8L << 30, DOCKER_OK));
         reportHostKey("r2", v, TestKeys.ed25519("intruder").toOpenSsh());
         assertNull(now(v).hostKey());
         assertEquals(VpsStatus.ASSIGNING, now(v).status(), "nor anything else of it");
     }
 
     @Test
-    void aHeartbeatFromAnUnknownRunnerIsNotFound() {
-        FerryException e = assertThrows(FerryException.class, () -> fleet.heartbeat("r2",
+    void aHeartbeatFromARunnerThatNeverRegisteredIsNotFound() {
+        FerryException e = assertThrows(FerryException.class, () -> fleet.heartbeat("r2", "r2",
                 new HeartbeatRequest(DOCKER_OK, List.of())));
         assertEquals(FerryException.Kind.NOT_FOUND, e.kind());
+    }
+
+    @Test
+    void aCredentialSpeaksForItsOwnRunnerOnly() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        FerryException hb = assertThrows(FerryException.class, () -> fleet.heartbeat("r2", "r1",
+                new HeartbeatRequest(DOCKER_OK, List.of())));
+        assertEquals(FerryException.Kind.FORBIDDEN, hb.kind());
+        assertEquals("this credential belongs to runner r2, not to r1: a runner speaks for itself only", hb.getMessage());
+        FerryException reg = assertThrows(FerryException.class, () -> fleet.register("r2",
+                new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)));
+        assertEquals(FerryException.Kind.FORBIDDEN, reg.kind());
+        assertEquals(VpsStatus.RUNNING, now(v).status());
+        assertTrue(registry.runners().find("r1").orElseThrow().online(), "r1 keeps its registration");
+    }
+
+    @Test
+    void anEnrolledNameCannotBeTakenOverUntilAnAdminRemovesIt() {
+        FerryException e = assertThrows(FerryException.class, () -> enroll("r1", "127.0.0.9"));
+        assertEquals(FerryException.Kind.CONFLICT, e.kind());
+        assertEquals("runner 'r1' is enrolled already, with another credential; to replace its machine, an admin "
+                + "removes it first: ferry node remove r1, then the new machine enrolls", e.getMessage());
+        assertEquals("127.0.0.1", registry.runners().find("r1").orElseThrow().address(), "nothing of it changed");
+        assertTrue(registry.runners().remove("r1"));
+        String credential = enroll("r1", "127.0.0.9");
+        assertEquals("r1", trust.runnerOf(credential).orElseThrow());
+    }
+
+    @Test
+    void theAdvertisedAddressIsFixedAtEnrollment() {
+        FerryException e = assertThrows(FerryException.class, () -> fleet.register("r1",
+                new RegisterRequest("r1", "10.9.9.9", 2, 8L << 30, DOCKER_OK)));
+        assertEquals(FerryException.Kind.FORBIDDEN, e.kind());
+        assertEquals("runner r1 enrolled with the address 127.0.0.1 and now advertises 10.9.9.9: a runner's address is "
+                + "fixed at enrollment; to change it, an admin removes the runner (ferry node remove r1) and it "
+                + "enrolls again", e.getMessage());
+        assertEquals("127.0.0.1", registry.runners().find("r1").orElseThrow().address());
+    }
+
+    @Test
+    void aRunnerOnAnotherMachineCannotAdvertiseLoopback() throws Exception {
+        InetAddress elsewhere = InetAddress.getByName("192.0.2.7");
+        for (String address : List.of("127.0.0.1", "localhost", "::1", "127.3.4.5")) {
+            FerryException e = assertThrows(FerryException.class, () -> trust.enroll(JOIN,
+                    new EnrollRequest("r3", address, 32768, 60999), elsewhere), address);
+            assertEquals(FerryException.Kind.FORBIDDEN, e.kind());
+            assertTrue(e.getMessage().startsWith("runner r3 advertises " + address + ", an address of the Host's own "
+                    + "machine, but enrolls from 192.0.2.7, another machine"), e.getMessage());
+        }
+        assertTrue(registry.runners().find("r3").isEmpty());
+        trust.enroll(JOIN, new EnrollRequest("r3", "192.0.2.7", 32768, 60999), elsewhere);
+        assertTrue(!registry.runners().find("r3").orElseThrow().enrollment().onHostMachine());
+        assertTrue(registry.runners().find("r1").orElseThrow().enrollment().onHostMachine());
+    }
+
+    @Test
+    void aOneTimeJoinTokenEnrollsOnceAndExpires() {
+        RunnerTrust.JoinToken once = trust.newJoinToken(Duration.ofMinutes(10));
+        assertTrue(trust.isJoinToken(once.token()));
+        trust.enroll(once.token(), new EnrollRequest("r3", "127.0.0.3", 32768, 60999), InetAddress.getLoopbackAddress());
+        assertTrue(!trust.isJoinToken(once.token()), "used");
+        FerryException used = assertThrows(FerryException.class, () -> trust.enroll(once.token(),
+                new EnrollRequest("r4", "127.0.0.4", 32768, 60999), InetAddress.getLoopbackAddress()));
+        assertEquals(FerryException.Kind.UNAUTHORIZED, used.kind());
+        RunnerTrust.JoinToken later = trust.newJoinToken(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(11));
+        assertTrue(!trust.isJoinToken(later.token()), "expired");
+        assertTrue(trust.isJoinToken(JOIN), "the Host's runner.token does not wear out");
+        assertTrue(!trust.isJoinToken("ferry-join.guessed"));
+    }
+
+    @Test
+    void aPortOutsideTheEnrolledRangeIsNeverAnEndpoint() {
+        Vps v = create("web");
+        report(v, "running", 8000, true, null);
+        assertEquals(VpsStatus.FAILED, now(v).status());
+        assertNull(now(v).endpoint());
+        assertEquals("its runner r1 reported its sshd on port 8000, outside the ports the runner enrolled with "
+                + "(32768-60999): not used; see the runner's configuration (--port-range)", now(v).lastError());
+        report(v, "running", 32768, true, null);
+        assertEquals(new Endpoint("127.0.0.1", 32768), now(v).endpoint(), "a port in range is used again");
     }
 
     /** A clock tests move by hand. */

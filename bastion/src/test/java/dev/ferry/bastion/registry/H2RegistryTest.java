@@ -179,6 +179,7 @@ class H2RegistryTest {
         registry.close();
         String url = "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath();
         try (Connection c = DriverManager.getConnection(url, "ferry", ""); Statement st = c.createStatement()) {
+            undoV6(st);
             st.execute("ALTER TABLE vps DROP COLUMN host_key");
             st.execute("DELETE FROM ferry_schema WHERE version = 5");
         }
@@ -187,6 +188,36 @@ class H2RegistryTest {
         assertEquals("old", after.name());
         assertNull(after.hostKey());
         assertTrue(registry.recordHostKey(v.id(), bob.toOpenSsh()));
+    }
+
+    /** Takes a registry back to schema version 5, as a Ferry from before enrollment left it. */
+    private static void undoV6(Statement st) throws java.sql.SQLException {
+        st.execute("DROP TABLE join_token");
+        st.execute("DROP INDEX runner_by_credential");
+        for (String column : List.of("credential_hash", "on_host_machine", "port_min", "port_max")) {
+            st.execute("ALTER TABLE runner DROP COLUMN " + column);
+        }
+        st.execute("DELETE FROM ferry_schema WHERE version = 6");
+    }
+
+    @Test
+    void aRunnerOfSchemaV5IsEnrolledByTheFirstRunnerThatAsks() throws Exception {
+        registry.runners().enroll("r1", "10.0.0.7", new dev.ferry.bastion.fleet.Runner.Enrollment(false, 32768, 60999),
+                "a".repeat(64), java.time.Instant.now());
+        registry.close();
+        String url = "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url, "ferry", ""); Statement st = c.createStatement()) {
+            undoV6(st);
+        }
+        registry = openRegistry();
+        var r1 = registry.runners().find("r1").orElseThrow();
+        assertEquals("10.0.0.7", r1.address());
+        assertFalse(registry.runners().isEnrolled("r1"), "no credential: the next enrollment binds the name");
+        assertFalse(r1.enrollment().onHostMachine(), "never taken for the Host's machine");
+        assertEquals("1-65535", r1.enrollment().portRange());
+        registry.runners().enroll("r1", "10.0.0.7", new dev.ferry.bastion.fleet.Runner.Enrollment(false, 32768, 60999),
+                "b".repeat(64), java.time.Instant.now());
+        assertEquals("r1", registry.runners().nameOfCredential("b".repeat(64)).orElseThrow());
     }
 
     @Test

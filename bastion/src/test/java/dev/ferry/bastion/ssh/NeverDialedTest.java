@@ -1,13 +1,24 @@
 package dev.ferry.bastion.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.fleet.Runner;
+import dev.ferry.bastion.fleet.RunnerRegistry;
+import dev.ferry.bastion.vps.DesiredState;
+import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +69,26 @@ class NeverDialedTest {
                 + reason + ", which the bastion never dials"), plain.toString());
         // each ssh made one connection to the bastion; a dial of its own SSH port would have made more
         assertEquals(accepted + 2, t.host.bastionSessions(), "the bastion dialed its own SSH port");
+    }
+
+    @Test
+    void aRunnerOnAnotherMachineNeverMakesTheBastionDialItsOwnMachine() throws Exception {
+        // a runner enrolled from elsewhere whose advertised name resolves to the Host's loopback now (DNS moved
+        // after its enrollment): its VPS's endpoint names a live listener here, which must never be dialed
+        try (ServerSocket canary = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            canary.setSoTimeout(500);
+            RunnerRegistry runners = t.host.fleet().runners();
+            runners.enroll("far", "localhost", new Runner.Enrollment(false, 1024, 65535), "0".repeat(64), Instant.now());
+            runners.register("far", 2, 1L << 30, true, null, "s-far", Instant.now());
+            Vps v = t.host.registry().create(new NewVps("far-vps", null, List.of(BastionTestSupport.pub(t.aliceKey)),
+                    new Placement("img", "far", null, null, DesiredState.RUNNING, false)));
+            t.host.registry().recordObserved(v.id(), VpsStatus.RUNNING, new Endpoint("localhost", canary.getLocalPort()),
+                    null);
+            assertNeverDialed(t.host.registry().get(VpsRef.ofId(v.id())), "localhost:" + canary.getLocalPort()
+                    + " resolves to 127.0.0.1, which is on the Host's own machine (loopback, or one of its addresses) "
+                    + "while its runner enrolled from another");
+            assertThrows(SocketTimeoutException.class, canary::accept, "the canary was dialed");
+        }
     }
 
     @Test

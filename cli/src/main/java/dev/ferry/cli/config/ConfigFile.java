@@ -36,10 +36,12 @@ import java.nio.file.Path;
  *
  * [runner]
  * host = "http://bastion.example:8000"
- * token = "..."                 # the Host's runner.token
+ * token = "..."                 # a join token (runner.token, or from ferry node token), used once
  * name = "r1"
  * advertise = "10.0.0.5"
  * docker_host = "unix:///var/run/docker.sock"
+ * credential_file = "/root/.ferry/runner/r1.credential"
+ * port_range = "32768-60999"
  * </pre>
  */
 public record ConfigFile(HostSection host, ClientSection client, RunnerSection runner) {
@@ -60,13 +62,16 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
 
     /** The {@code [runner]} section: settings of {@code ferry runner}; every key optional. */
     public record RunnerSection(String host, String token, String name, String advertise,
-                                @JsonProperty("docker_host") String dockerHost) {
-        static final RunnerSection EMPTY = new RunnerSection(null, null, null, null, null);
+                                @JsonProperty("docker_host") String dockerHost,
+                                @JsonProperty("credential_file") String credentialFile,
+                                @JsonProperty("port_range") String portRange) {
+        static final RunnerSection EMPTY = new RunnerSection(null, null, null, null, null, null, null);
 
         @Override
         public String toString() {
             return "RunnerSection[host=" + host + ", token=" + (token == null ? null : "<secret>") + ", name=" + name
-                    + ", advertise=" + advertise + ", docker_host=" + dockerHost + "]";
+                    + ", advertise=" + advertise + ", docker_host=" + dockerHost + ", credential_file="
+                    + credentialFile + ", port_range=" + portRange + "]";
         }
     }
 

@@ -3,7 +3,7 @@ package dev.ferry.cli.node;
 import picocli.CommandLine.Command;
 
 /** {@code ferry node}: the runners. */
-@Command(name = "node", mixinStandardHelpOptions = true, description = "Inspect runner machines.",
-        subcommands = {NodeList.class})
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Runner machines: list, enroll, remove.",
+        subcommands = {NodeList.class, NodeToken.class, NodeRemove.class})
 public final class NodeCommand {
 }

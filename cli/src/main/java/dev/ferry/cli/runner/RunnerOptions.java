@@ -1,5 +1,6 @@
 package dev.ferry.cli.runner;
 
+import dev.ferry.agent.PortRange;
 import dev.ferry.agent.RunnerConfig;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.host.DataDir;
@@ -9,6 +10,8 @@ import static dev.ferry.cli.config.Settings.first;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -21,9 +24,19 @@ public final class RunnerOptions {
             + "else http://127.0.0.1:8000).")
     String host;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "The Host's runner.token (default: [runner] token, "
-            + "else the local data directory's runner.token).")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "A join token, used once to enroll: the Host's "
+            + "runner.token or one from 'ferry node token' (default: [runner] token, else the local data directory's "
+            + "runner.token).")
     String token;
+
+    @Option(names = "--credential-file", paramLabel = "FILE", description = "Where the runner keeps the credential it "
+            + "receives when it enrolls (default: [runner] credential_file, else $FERRY_HOME/runner/NAME.credential).")
+    Path credentialFile;
+
+    @Option(names = "--port-range", paramLabel = "LOW-HIGH", description = "Host ports VPS sshds are published on, "
+            + "fixed at enrollment (default: [runner] port_range, else this machine's ephemeral range, as Docker "
+            + "picks them).")
+    String portRange;
 
     @Option(names = "--name", paramLabel = "NAME", description = "This runner's name (default: [runner] name, else "
             + "this machine's host name).")
@@ -42,10 +55,14 @@ public final class RunnerOptions {
     public RunnerConfig config(Env env, ConfigFile file) {
         ConfigFile.RunnerSection r = file.runner();
         String url = first(host, r.host(), file.localApiUrl());
+        String runnerName = first(name, r.name(), machineName());
+        Path credential = credentialFile != null ? credentialFile : r.credentialFile() != null
+                ? Path.of(r.credentialFile()) : env.ferryHome().resolve("runner").resolve(runnerName + ".credential");
         String tok = first(token, r.token(), file.localTokenFor(url, env, DataDir.RUNNER_TOKEN));
-        if (tok == null) {
-            throw FerryException.invalid("no runner token: pass --token with the Host's runner.token (in its data "
-                    + "directory), or set [runner] token in config.toml");
+        if (tok == null && !Files.exists(credential)) {
+            throw FerryException.invalid("runner " + runnerName + " has no credential yet (" + credential + ") and no "
+                    + "join token to enroll with: pass --token with the Host's runner.token or a one-time token from "
+                    + "'ferry node token' (on the Host), or set [runner] token in config.toml");
         }
         URI hostUrl = URI.create(url);
         String address = first(advertise, r.advertise(), null);
@@ -58,8 +75,14 @@ public final class RunnerOptions {
             }
             address = "127.0.0.1";
         }
-        return new RunnerConfig(hostUrl, tok, first(name, r.name(), machineName()), address,
-                first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST), Duration.ofSeconds(5));
+        String ports = first(portRange, r.portRange());
+        try {
+            return new RunnerConfig(hostUrl, tok, runnerName, address,
+                    first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST), Duration.ofSeconds(5), credential,
+                    ports == null ? null : PortRange.parse(ports));
+        } catch (IllegalArgumentException e) {
+            throw FerryException.invalid(e.getMessage());
+        }
     }
 
     /** Whether the Host URL names this machine's loopback (where 127.0.0.1 is the right default). */

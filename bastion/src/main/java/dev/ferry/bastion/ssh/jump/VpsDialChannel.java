@@ -1,16 +1,18 @@
 package dev.ferry.bastion.ssh.jump;
 
 import dev.ferry.bastion.ssh.SessionInfo;
+import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.vps.DialFailure;
 import dev.ferry.bastion.vps.DialGuard;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Vps;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,7 @@ public final class VpsDialChannel extends TcpipServerChannel {
     });
 
     private final Vps vps;
+    private final boolean hostMachine;
     private final SessionInfo session;
     private final String requested;
     private final DialGuard guard;
@@ -55,9 +58,10 @@ public final class VpsDialChannel extends TcpipServerChannel {
     private volatile long initialRemoteWindow;
     private volatile long startNanos;
 
-    public VpsDialChannel(Vps vps, SessionInfo session, String requested, DialGuard guard) {
+    public VpsDialChannel(Route.Dial dial, SessionInfo session, String requested, DialGuard guard) {
         super(TcpForwardingFilter.Type.Direct, null);
-        this.vps = vps;
+        this.vps = dial.vps();
+        this.hostMachine = dial.hostMachine();
         this.session = session;
         this.requested = requested;
         this.guard = guard;
@@ -70,18 +74,42 @@ public final class VpsDialChannel extends TcpipServerChannel {
         buffer.getUInt();
         String originatorHost = buffer.getString();
         long originatorPort = buffer.getUInt();
+        // resolved and checked here, and dialed as that address: DNS cannot move the endpoint in between; a name
+        // is looked up on the guard's threads, never on this I/O thread
+        CompletableFuture<InetAddress> resolving = guard.resolveAsync(vps.endpoint(), hostMachine);
+        if (resolving.isDone()) {
+            return dial(resolving, originatorHost, originatorPort);
+        }
+        OpenFuture f = new DefaultOpenFuture(this, futureLock);
+        resolving.whenComplete((a, e) -> {
+            OpenFuture dialing = isOpen() && !isClosing() ? dial(resolving, originatorHost, originatorPort)
+                    : failed(SshConstants.SSH_OPEN_CONNECT_FAILED, vps.sshUser() + ": the channel closed meanwhile");
+            dialing.addListener(d -> {
+                if (d.isOpened()) {
+                    f.setOpened();
+                } else {
+                    f.setException(d.getException());
+                }
+            });
+        });
+        return f;
+    }
+
+    /** Dials the address {@code resolved} holds, or fails the open with the guard's reason. */
+    private OpenFuture dial(CompletableFuture<InetAddress> resolved, String originatorHost, long originatorPort) {
         InetAddress address;
         try {
-            // resolved and checked here, and dialed as that address: DNS cannot move the endpoint in between
-            address = guard.resolve(vps.endpoint());
-        } catch (DialGuard.Refused refused) {
-            log.warn("{} forward {} -> {} refused: {}", session.context(), requested, vps.endpoint(),
-                    refused.getMessage());
-            return failed(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, vps.sshUser() + ": "
-                    + refused.getMessage());
-        } catch (UnknownHostException e) {
+            address = resolved.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable why = DialGuard.cause(e);
+            if (why instanceof DialGuard.Refused refused) {
+                log.warn("{} forward {} -> {} refused: {}", session.context(), requested, vps.endpoint(),
+                        refused.getMessage());
+                return failed(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, vps.sshUser() + ": "
+                        + refused.getMessage());
+            }
             return failed(SshConstants.SSH_OPEN_CONNECT_FAILED, vps.sshUser() + ": cannot connect to its sshd at "
-                    + vps.endpoint() + " (" + DialFailure.describe(e, vps.endpoint().host()) + " after "
+                    + vps.endpoint() + " (" + DialFailure.describe(why, vps.endpoint().host()) + " after "
                     + elapsedMillis() + " ms)");
         }
         String literal = address.getHostAddress();

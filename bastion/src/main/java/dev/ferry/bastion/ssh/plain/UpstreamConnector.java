@@ -123,7 +123,8 @@ public final class UpstreamConnector implements AutoCloseable {
     }
 
     /**
-     * Connects and logs in; exactly one of {@code ready} and {@code failed} is called, on a MINA thread.
+     * Connects and logs in; exactly one of {@code ready} and {@code failed} is called, on a MINA thread (or the
+     * guard's lookup thread when a name does not resolve or may not be dialed).
      */
     void connect(Upstream target, BridgedConnection bridge, String context, String fingerprint,
                  Consumer<ClientSession> ready, Consumer<BridgedConnection.Failure> failed) {
@@ -131,22 +132,35 @@ public final class UpstreamConnector implements AutoCloseable {
         String keyId = "ferry " + target.label() + " user " + target.loginUser() + " key " + fingerprint;
         KeyPair identity = UserCertificates.issue(ca, target.loginUser(), keyId, clock.instant(), BACKDATE, VALIDITY);
         AttributeRepository attributes = AttributeRepository.ofAttributesMap(Map.of(BRIDGE, bridge, TARGET, target));
-        ConnectFuture connecting;
-        try {
-            // resolved and checked here, and dialed as that address: DNS cannot move the endpoint in between
-            InetAddress address = guard.resolve(target.endpoint());
-            connecting = client.connect(target.loginUser(), new InetSocketAddress(address, target.endpoint().port()),
-                    attributes);
-        } catch (DialGuard.Refused refused) {
-            log.warn("{} bridge to {} at {} refused: {}", context, target.label(), target.endpoint(),
-                    refused.getMessage());
-            failed.accept(new BridgedConnection.Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
-                    target.label() + ": " + refused.getMessage()));
-            return;
-        } catch (IOException | RuntimeException e) {
-            failed.accept(cannotConnect(target, e, start));
-            return;
-        }
+        // resolved and checked here, and dialed as that address: DNS cannot move the endpoint in between; a name is
+        // looked up on the guard's threads, never on an I/O thread
+        guard.resolveAsync(target.endpoint(), target.hostMachine()).whenComplete((address, problem) -> {
+            if (problem != null) {
+                Throwable why = DialGuard.cause(problem);
+                if (why instanceof DialGuard.Refused refused) {
+                    log.warn("{} bridge to {} at {} refused: {}", context, target.label(), target.endpoint(),
+                            refused.getMessage());
+                    failed.accept(new BridgedConnection.Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                            target.label() + ": " + refused.getMessage()));
+                } else {
+                    failed.accept(cannotConnect(target, why, start));
+                }
+                return;
+            }
+            ConnectFuture connecting;
+            try {
+                connecting = client.connect(target.loginUser(), new InetSocketAddress(address,
+                        target.endpoint().port()), attributes);
+            } catch (IOException | RuntimeException e) {
+                failed.accept(cannotConnect(target, e, start));
+                return;
+            }
+            login(connecting, target, identity, context, start, ready, failed);
+        });
+    }
+
+    private void login(ConnectFuture connecting, Upstream target, KeyPair identity, String context, long start,
+                       Consumer<ClientSession> ready, Consumer<BridgedConnection.Failure> failed) {
         connecting.addListener(cf -> {
             if (!cf.isConnected()) {
                 BridgedConnection.Failure why = cannotConnect(target, cf.getException(), start);

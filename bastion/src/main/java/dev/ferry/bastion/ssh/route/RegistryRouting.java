@@ -67,7 +67,7 @@ public final class RegistryRouting implements Routing {
             return new Route.Refuse(down.get());
         }
         return new Route.Bridge(new Upstream(v.id(), v.sshUser(), v.endpoint(), picked.vpsUser(), v.hostKey(),
-                !v.onRunner(), v.runnerNote()));
+                !v.onRunner(), v.runnerNote(), mayBeOnHostMachine(v)));
     }
 
     @Override
@@ -114,7 +114,13 @@ public final class RegistryRouting implements Routing {
                     + "VPS itself (ssh -J ... -L ...)");
         }
         Optional<String> down = unreachable(v);
-        return down.isPresent() ? new Route.Refuse(down.get()) : new Route.Dial(v);
+        return down.isPresent() ? new Route.Refuse(down.get()) : new Route.Dial(v, mayBeOnHostMachine(v));
+    }
+
+    /** An admin registered its endpoint, or its runner enrolled from the Host's own machine. */
+    private boolean mayBeOnHostMachine(Vps v) {
+        return !v.onRunner() || runners.find(v.placement().runner()).map(r -> r.enrollment().onHostMachine())
+                .orElse(false);
     }
 
     /** Why a VPS cannot be reached now (runner offline, not running, no port yet), if it cannot. */

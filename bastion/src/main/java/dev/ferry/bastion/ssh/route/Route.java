@@ -9,8 +9,12 @@ import dev.ferry.bastion.vps.Vps;
  */
 public sealed interface Route permits Route.Dial, Route.Bridge, Route.Refuse {
 
-    /** Connect to this VPS's registered sshd endpoint: the ProxyJump path, the only thing the bastion dials. */
-    record Dial(Vps vps) implements Route {
+    /**
+     * Connect to this VPS's registered sshd endpoint: the ProxyJump path, the only thing the bastion dials.
+     *
+     * @param hostMachine whether its endpoint may be on the Host's own machine (see {@link Upstream#hostMachine()})
+     */
+    record Dial(Vps vps, boolean hostMachine) implements Route {
     }
 
     /** Open it inside the container, over the bastion's own SSH connection to its sshd (plain mode). */

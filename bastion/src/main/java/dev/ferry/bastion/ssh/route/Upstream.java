@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param firstContact whether a missing host key may be recorded on this first contact (an external VPS);
  *                     a runner-backed VPS must have its key reported by the runner first
  * @param runnerNote   what the runner last said about the container, for "not answering" messages; may be empty
+ * @param hostMachine  whether its endpoint may be on the Host's own machine: an admin registered it, or its runner
+ *                     enrolled from the Host's machine; a runner elsewhere never makes the bastion dial the Host
  */
 public record Upstream(long vpsId, String label, Endpoint endpoint, String loginUser, String hostKey,
-                       boolean firstContact, String runnerNote) {
+                       boolean firstContact, String runnerNote, boolean hostMachine) {
     public Upstream {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(endpoint, "endpoint");

@@ -1,0 +1,63 @@
+package dev.ferry.agent.host;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The credential a runner received at enrollment, kept in one file on the runner's machine: readable by its owner
+ * only (a file others can read is refused), written whole or not at all.
+ */
+public final class RunnerCredential {
+    private RunnerCredential() {
+    }
+
+    /**
+     * @return the credential in {@code file}, or empty when there is none yet
+     * @throws IOException when it cannot be read, is open to others, or holds no credential
+     */
+    public static Optional<String> read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
+        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            throw new IOException("the runner credential " + file + " is readable by others ("
+                    + PosixFilePermissions.toString(mode) + "): whoever reads it speaks for this runner; fix it with: "
+                    + "chmod 600 " + file);
+        }
+        String credential = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        if (credential.isEmpty() || !credential.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IOException("the runner credential " + file + " holds no credential; if the Host no longer "
+                    + "knows this runner, delete the file and enroll again with a join token");
+        }
+        return Optional.of(credential);
+    }
+
+    /** Writes {@code credential} to {@code file} (0600, its directory 0700 when made here), replacing it whole. */
+    public static void write(Path file, String credential) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        Path temp = Files.createTempFile(dir, ".credential", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(temp, credential + "\n", StandardCharsets.US_ASCII);
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
