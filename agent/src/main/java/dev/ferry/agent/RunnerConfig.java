@@ -1,5 +1,6 @@
 package dev.ferry.agent;
 
+import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.DockerRuntime;
 
 import java.net.URI;
@@ -18,9 +19,11 @@ import java.util.regex.Pattern;
  *                   null means {@value DockerRuntime#DEFAULT_DOCKER_HOST}
  * @param heartbeat  how often to heartbeat; null means {@link #DEFAULT_HEARTBEAT}. The Host's register answer
  *                   may ask for a shorter interval, never a longer one
+ * @param containers how VPS containers are confined (capabilities, pids and default limits, start-up step
+ *                   time limit); null means {@link ContainerPolicy#DEFAULTS}
  */
 public record RunnerConfig(URI hostUrl, String token, String name, String advertise, String dockerHost,
-                           Duration heartbeat) {
+                           Duration heartbeat, ContainerPolicy containers) {
     /** The protocol's heartbeat interval. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
 
@@ -64,6 +67,7 @@ public record RunnerConfig(URI hostUrl, String token, String name, String advert
         if (heartbeat.toMillis() < 100 || heartbeat.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("the heartbeat interval must be between 100 ms and 1 minute, not " + heartbeat);
         }
+        containers = containers == null ? ContainerPolicy.DEFAULTS : containers;
     }
 
     /** No DNS here: a host name is checked for its form only, an IPv6 literal by the JDK's literal parser. */
@@ -93,6 +97,6 @@ public record RunnerConfig(URI hostUrl, String token, String name, String advert
     @Override
     public String toString() {
         return "RunnerConfig[hostUrl=" + hostUrl + ", token=<secret>, name=" + name + ", advertise=" + advertise
-                + ", dockerHost=" + dockerHost + ", heartbeat=" + heartbeat + "]";
+                + ", dockerHost=" + dockerHost + ", heartbeat=" + heartbeat + ", containers=" + containers + "]";
     }
 }

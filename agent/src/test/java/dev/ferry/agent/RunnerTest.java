@@ -24,7 +24,7 @@ class RunnerTest {
 
     private static RunnerConfig config(String dockerHost) {
         return new RunnerConfig(URI.create("http://127.0.0.1:1"), "secret", "r1", "127.0.0.1", dockerHost,
-                Duration.ofMillis(200));
+                Duration.ofMillis(200), null);
     }
 
     @Test
@@ -102,7 +102,7 @@ class RunnerTest {
         FakeHost host = new FakeHost();
         host.heartbeatSeconds = 1;
         RunnerConfig slow = new RunnerConfig(URI.create("http://127.0.0.1:1"), "secret", "r1", "127.0.0.1", null,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), null);
         try (Runner runner = Runner.start(slow, host, new FakeRuntime())) {
             Waits.until(Duration.ofSeconds(5), "three heartbeats at the Host's pace", () -> host.heartbeats.size() >= 3);
             assertTrue(runner.registered());

@@ -43,7 +43,7 @@ class DockerRuntimeTest {
     private static ContainerSpec spec(String vpsId, String image, List<String> cmd) {
         return new ContainerSpec("ferry-vps-" + vpsId, "vps-" + vpsId, image, cmd,
                 Map.of("ferry.vps.id", vpsId, "ferry.runner", runner, "ferry.managed", "true"),
-                500_000_000L, 256L << 20, "127.0.0.1");
+                500_000_000L, 256L << 20, "127.0.0.1", ContainerPolicy.DEFAULTS);
     }
 
     @Test

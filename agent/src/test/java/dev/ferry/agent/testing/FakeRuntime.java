@@ -1,5 +1,6 @@
 package dev.ferry.agent.testing;
 
+import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.ContainerRuntime;
 import dev.ferry.agent.docker.ContainerRuntimeException;
 import dev.ferry.agent.docker.ContainerSpec;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +34,7 @@ public final class FakeRuntime implements ContainerRuntime {
         public volatile Instant finishedAt;
         public volatile Integer exitCode;
         public volatile Integer port;
+        public volatile Set<String> networks = Set.of(ContainerPolicy.NETWORK);
 
         Box(String id, ContainerSpec spec) {
             this.id = id;
@@ -40,7 +43,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
         ManagedContainer view() {
             return new ManagedContainer(id, spec.name(), spec.image(), spec.labels(), status, startedAt, finishedAt,
-                    exitCode, port == null ? null : spec.publishIp(), port);
+                    exitCode, port == null ? null : spec.publishIp(), port, networks);
         }
     }
 
@@ -172,6 +175,12 @@ public final class FakeRuntime implements ContainerRuntime {
     public void unpause(String id) {
         check("unpause " + id);
         box(id).status = "running";
+    }
+
+    @Override
+    public void moveToNetwork(String id, String network) {
+        check("move " + id + " to " + network);
+        box(id).networks = Set.of(network);
     }
 
     @Override

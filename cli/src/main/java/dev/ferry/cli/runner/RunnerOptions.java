@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options of {@code ferry runner}, over config.toml {@code [runner]}, over defaults. */
@@ -38,6 +39,9 @@ public final class RunnerOptions {
             + "else " + DEFAULT_DOCKER_HOST + ").")
     String dockerHost;
 
+    @Mixin
+    ContainerOptions containers;
+
     /** The runner configuration these options describe. */
     public RunnerConfig config(Env env, ConfigFile file) {
         ConfigFile.RunnerSection r = file.runner();
@@ -59,7 +63,8 @@ public final class RunnerOptions {
             address = "127.0.0.1";
         }
         return new RunnerConfig(hostUrl, tok, first(name, r.name(), machineName()), address,
-                first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST), Duration.ofSeconds(5));
+                first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST), Duration.ofSeconds(5),
+                containers.policy(r.containers()));
     }
 
     /** Whether the Host URL names this machine's loopback (where 127.0.0.1 is the right default). */
