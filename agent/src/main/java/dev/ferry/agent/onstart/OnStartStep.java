@@ -57,6 +57,8 @@ public final class OnStartStep {
         OK,
         /** The image has no sshd: the VPS cannot work with this image. */
         NO_SSHD,
+        /** It did not end within its time limit and was abandoned: trying again would only hang again. */
+        HUNG,
         /** Something else failed; running the step again may help. */
         FAILED
     }
@@ -106,7 +108,7 @@ public final class OnStartStep {
             throw e;
         } catch (ExecTimeoutException e) {
             // The container is the tenant's: its sshd, ssh-keygen or /bin/sh may hang, by accident or on purpose.
-            return Result.failed(Outcome.FAILED, "Ferry's start-up step did not end within " + seconds(timeout)
+            return Result.failed(Outcome.HUNG, "Ferry's start-up step did not end within " + seconds(timeout)
                     + " s in the container and was abandoned: something in the image hangs (its sshd, ssh-keygen "
                     + "or /bin/sh); see " + LOG_FILE + " in the container (the runner's step time limit is "
                     + "--step-timeout)");

@@ -304,6 +304,13 @@ final class Converger {
                 }
                 return false;
             }
+            case HUNG -> {
+                // Another try would hold a step thread for another whole time limit: the user restarts it.
+                fail(d, r.message() + "; fix the image, then restart the VPS (ferry vps restart " + d.vpsId() + ")",
+                        null);
+                runtime.stop(c.id(), stopTimeout);
+                return false;
+            }
             default -> {
                 int n = ledger.stepFailed(d.vpsId(), c.id(), c.startedAt());
                 if (n >= STEP_TRIES) {

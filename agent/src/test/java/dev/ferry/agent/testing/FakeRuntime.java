@@ -7,6 +7,7 @@ import dev.ferry.agent.docker.ContainerSpec;
 import dev.ferry.agent.docker.EngineInfo;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ExecResult;
+import dev.ferry.agent.docker.ExecTimeoutException;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.docker.ManagedContainer;
 
@@ -53,6 +54,10 @@ public final class FakeRuntime implements ContainerRuntime {
     public final List<Map<String, String>> execs = new CopyOnWriteArrayList<>();
     /** What an exec answers, by image. */
     public volatile Function<String, ExecResult> execAnswer = image -> new ExecResult(0, "ok");
+    /** Images whose exec hangs: it is abandoned at its time limit, as {@link ContainerRuntime#exec} promises. */
+    public final Set<String> hangingExecs = ConcurrentHashMap.newKeySet();
+    /** Containers whose exec is hanging now. */
+    public final Set<String> hungNow = ConcurrentHashMap.newKeySet();
     public volatile boolean reachable = true;
     public final List<String> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
@@ -197,6 +202,18 @@ public final class FakeRuntime implements ContainerRuntime {
         check("exec " + id);
         Box b = box(id);
         execs.add(Map.copyOf(env));
+        if (hangingExecs.contains(b.spec.image())) {
+            hungNow.add(id);
+            try {
+                Thread.sleep(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                hungNow.remove(id);
+            }
+            throw new ExecTimeoutException("the command in container " + id + " did not end within "
+                    + timeout.toMillis() + " ms and was abandoned");
+        }
         return execAnswer.apply(b.spec.image());
     }
 
