@@ -106,6 +106,20 @@ class DockerRuntimeTest {
     }
 
     @Test
+    void aCommandThatHangsIsAbandonedAtItsTimeLimit() {
+        String id = runtime.create(spec(DockerTestSupport.newVpsId(), SSHD_IMAGE, KEEP_ALIVE));
+        runtime.start(id);
+        long t0 = System.nanoTime();
+        ExecTimeoutException e = assertThrows(ExecTimeoutException.class, () -> runtime.exec(id,
+                List.of("/bin/sh", "-c", "echo started; sleep 60"), Map.of(), Duration.ofSeconds(1)));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "abandoned after " + took.toMillis() + " ms");
+        assertTrue(e.getMessage().contains("did not end within 1000 ms and was abandoned"), e.getMessage());
+        assertEquals(0, runtime.exec(id, List.of("true"), Map.of(), Duration.ofSeconds(10)).exitCode(),
+                "the next command runs");
+    }
+
+    @Test
     void pauseUnpauseStopStartRemoveAreIdempotent() {
         String id = runtime.create(spec(DockerTestSupport.newVpsId(), SSHD_IMAGE, KEEP_ALIVE));
         runtime.start(id);
