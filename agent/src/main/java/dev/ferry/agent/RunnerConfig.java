@@ -1,5 +1,6 @@
 package dev.ferry.agent;
 
+import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.DockerRuntime;
 
 import java.net.URI;
@@ -25,9 +26,11 @@ import java.util.regex.Pattern;
  *                   (0600); every call to the Host proves it
  * @param ports      {@code --port-range}: the host ports VPS sshds are published on; null means this machine's
  *                   ephemeral range, which Docker picks from
+ * @param containers how VPS containers are confined (capabilities, pids and default limits, start-up step
+ *                   time limit); null means {@link ContainerPolicy#DEFAULTS}
  */
 public record RunnerConfig(URI hostUrl, String joinToken, String name, String advertise, String dockerHost,
-                           Duration heartbeat, Path credentialFile, PortRange ports) {
+                           Duration heartbeat, Path credentialFile, PortRange ports, ContainerPolicy containers) {
     /** The protocol's heartbeat interval. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
 
@@ -72,6 +75,7 @@ public record RunnerConfig(URI hostUrl, String joinToken, String name, String ad
         if (heartbeat.toMillis() < 100 || heartbeat.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("the heartbeat interval must be between 100 ms and 1 minute, not " + heartbeat);
         }
+        containers = containers == null ? ContainerPolicy.DEFAULTS : containers;
     }
 
     /** No DNS here: a host name is checked for its form only, an IPv6 literal by the JDK's literal parser. */
@@ -102,6 +106,6 @@ public record RunnerConfig(URI hostUrl, String joinToken, String name, String ad
     public String toString() {
         return "RunnerConfig[hostUrl=" + hostUrl + ", joinToken=" + (joinToken == null ? "none" : "<secret>") + ", name="
                 + name + ", advertise=" + advertise + ", dockerHost=" + dockerHost + ", heartbeat=" + heartbeat
-                + ", credentialFile=" + credentialFile + ", ports=" + ports + "]";
+                + ", credentialFile=" + credentialFile + ", ports=" + ports + ", containers=" + containers + "]";
     }
 }

@@ -16,7 +16,7 @@ class RunnerConfigTest {
     private static final URI HOST = URI.create("http://127.0.0.1:8022");
 
     private static RunnerConfig config(URI host, String token, String name, String advertise, String docker) {
-        return new RunnerConfig(host, token, name, advertise, docker, null, Path.of("/tmp/r1.credential"), null);
+        return new RunnerConfig(host, token, name, advertise, docker, null, Path.of("/tmp/r1.credential"), null, null);
     }
 
     private static void rejected(String option, Runnable r) {

@@ -79,7 +79,7 @@ class RunnerDockerTest {
 
     private Runner start(FakeHost h) {
         RunnerConfig config = new RunnerConfig(URI.create("http://127.0.0.1:1"), "test-token", runnerName,
-                "127.0.0.1", null, Duration.ofMillis(300), keys.resolve(runnerName + ".credential"), null);
+                "127.0.0.1", null, Duration.ofMillis(300), keys.resolve(runnerName + ".credential"), null, null);
         Runner r = Runner.start(config, h, DockerRuntime.connect(null));
         runners.add(r);
         return r;

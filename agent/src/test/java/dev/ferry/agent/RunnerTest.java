@@ -33,7 +33,7 @@ class RunnerTest {
 
     private RunnerConfig config(String dockerHost, Duration heartbeat) {
         return new RunnerConfig(URI.create("http://127.0.0.1:1"), "secret", "r1", "127.0.0.1", dockerHost, heartbeat,
-                dir.resolve("runner/r1.credential"), null);
+                dir.resolve("runner/r1.credential"), null, null);
     }
 
     @Test
@@ -160,7 +160,7 @@ class RunnerTest {
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 java.nio.file.Files.getPosixFilePermissions(file)));
         RunnerConfig noToken = new RunnerConfig(URI.create("http://127.0.0.1:1"), null, "r1", "127.0.0.1", null,
-                Duration.ofMillis(200), file, null);
+                Duration.ofMillis(200), file, null, null);
         int beats = host.heartbeats.size();
         try (Runner runner = Runner.start(noToken, host, new FakeRuntime())) {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() > beats);

@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.agent.Runner;
 import dev.ferry.agent.RunnerConfig;
+import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
@@ -47,7 +48,7 @@ public final class UpCommand implements Callable<Integer> {
             // the runner publishes VPS ports on loopback only: the bastion on this machine is the way in
             runner = Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
                     dockerHost, Duration.ofSeconds(5), config.dataDir().resolve("runner").resolve(runnerName
-                    + ".credential"), null));
+                    + ".credential"), null, ContainerPolicy.DEFAULTS));
         } catch (RuntimeException e) {
             host.close();
             throw e;

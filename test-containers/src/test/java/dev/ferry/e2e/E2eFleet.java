@@ -81,7 +81,7 @@ final class E2eFleet implements AutoCloseable {
         String token = Files.readString(dir.resolve("host/runner.token")).strip();
         runner = Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
                 "unix:///var/run/docker.sock", Duration.ofSeconds(1), dir.resolve("runner/" + runnerName + ".credential"),
-                null));
+                null, null));
     }
 
     /** Stops the runner of this JVM (its containers keep running). */

@@ -18,6 +18,7 @@ final class Completion<T> implements ResultCallback<T> {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Closeable stream;
     private volatile Throwable error;
+    private volatile boolean closed;
 
     Completion(Consumer<T> onItem) {
         this.onItem = onItem;
@@ -26,6 +27,9 @@ final class Completion<T> implements ResultCallback<T> {
     @Override
     public void onStart(Closeable stream) {
         this.stream = stream;
+        if (closed) {
+            close(); // abandoned while it waited for a connection: do not let it run on unread
+        }
     }
 
     @Override
@@ -66,6 +70,7 @@ final class Completion<T> implements ResultCallback<T> {
 
     @Override
     public void close() {
+        closed = true;
         done.countDown();
         Closeable s = stream;
         if (s != null) {

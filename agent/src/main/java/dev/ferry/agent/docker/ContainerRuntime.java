@@ -47,14 +47,22 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Unpausing a running container is no error. */
     void unpause(String id);
 
+    /**
+     * Attaches the container, which must not be running, to {@code network} and detaches it from every other
+     * network, so that it starts on that network only.
+     */
+    void moveToNetwork(String id, String network);
+
     /** Removes the container, running or not, with its anonymous volumes. A missing container is no error. */
     void remove(String id);
 
     /**
-     * Runs a command in the running container as root and waits for it.
+     * Runs a command in the running container as root and waits for it, on connections to the engine of its
+     * own, so that commands that hang never hold the connections other calls need.
      *
      * @param env     extra environment of the command
-     * @param timeout how long to wait for it to end
+     * @param timeout how long to wait for it to end; a command still running then is abandoned (it may go on
+     *                in the container) and an {@link ExecTimeoutException} says so
      */
     ExecResult exec(String id, List<String> cmd, Map<String, String> env, Duration timeout);
 

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * A VPS container to create. Port 22/tcp is always published on {@code publishIp} only, with a host port
- * Docker picks, and the restart policy is {@code unless-stopped}: those are not options.
+ * Docker picks, the restart policy is {@code unless-stopped}, and the container joins
+ * {@link ContainerPolicy#NETWORK}: those are not options.
  *
  * @param name        the container name ({@code ferry-vps-<id>})
  * @param hostname    the container's host name
@@ -16,13 +17,15 @@ import java.util.Objects;
  * @param nanoCpus    CPU limit in units of 10^-9 CPUs, or null for none
  * @param memoryBytes memory limit, or null for none
  * @param publishIp   the IP address port 22 is published on (the runner's advertised address)
+ * @param policy      capabilities, pids limit and privileges of the container
  */
 public record ContainerSpec(String name, String hostname, String image, List<String> cmd, Map<String, String> labels,
-                            Long nanoCpus, Long memoryBytes, String publishIp) {
+                            Long nanoCpus, Long memoryBytes, String publishIp, ContainerPolicy policy) {
     public ContainerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(publishIp, "publishIp");
+        Objects.requireNonNull(policy, "policy");
         cmd = cmd == null ? null : List.copyOf(cmd);
         labels = Map.copyOf(labels);
     }

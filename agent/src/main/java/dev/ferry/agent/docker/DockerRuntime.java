@@ -3,13 +3,20 @@ package dev.ferry.agent.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse.ContainerState;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetworkSettings;
+import com.github.dockerjava.api.model.ContainerPort;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.Ports;
@@ -18,6 +25,8 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +36,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,13 +52,19 @@ public final class DockerRuntime implements ContainerRuntime {
     /** The start-up step's output is for error messages and logs: keep what fits in a sentence or two. */
     private static final int MAX_EXEC_OUTPUT = 8192;
     private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** Docker's bridge option that, set to false, drops traffic between containers of the network. */
+    static final String ICC_OPTION = "com.docker.network.bridge.enable_icc";
+    private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
 
     private final String dockerHost;
     private final DockerClient client;
+    /** Pulls and execs: streams a tenant's container or a registry may keep open until their time limit. */
+    private final DockerClient streams;
 
-    private DockerRuntime(String dockerHost, DockerClient client) {
+    private DockerRuntime(String dockerHost, DockerClient client, DockerClient streams) {
         this.dockerHost = dockerHost;
         this.client = client;
+        this.streams = streams;
     }
 
     /**
@@ -59,7 +76,12 @@ public final class DockerRuntime implements ContainerRuntime {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host)
                 .build();
-        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        return new DockerRuntime(host, DockerClientImpl.getInstance(config, http(config)),
+                DockerClientImpl.getInstance(config, http(config)));
+    }
+
+    private static ApacheDockerHttpClient http(DockerClientConfig config) {
+        return new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(32)
@@ -67,7 +89,6 @@ public final class DockerRuntime implements ContainerRuntime {
                 // Long enough for a stop with its timeout; pulls and execs stream data well within it.
                 .responseTimeout(Duration.ofMinutes(2))
                 .build();
-        return new DockerRuntime(host, DockerClientImpl.getInstance(config, http));
     }
 
     @Override
@@ -90,14 +111,39 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public List<ManagedContainer> list(Map<String, String> labels) {
-        List<String> ids = call("list containers", () -> client.listContainersCmd()
-                .withShowAll(true).withLabelFilter(labels).exec()).stream().map(c -> c.getId()).toList();
-        // The list lacks StartedAt and the published address: inspect each; one removed meanwhile is skipped.
+        List<Container> listed = call("list containers", () -> client.listContainersCmd()
+                .withShowAll(true).withLabelFilter(labels).exec());
+        // The list lacks StartedAt and the exit code: inspect each; one removed meanwhile is skipped, and one
+        // whose inspect fails is still seen, as the list shows it, so it cannot hide the others.
         List<ManagedContainer> out = new ArrayList<>();
-        for (String id : ids) {
-            inspect(id).ifPresent(out::add);
+        for (Container c : listed) {
+            try {
+                inspect(c.getId()).ifPresent(out::add);
+            } catch (EngineUnreachableException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                log.warn("container {}: {}; reporting it as the container list shows it", c.getId(), e.getMessage());
+                out.add(summary(c));
+            }
         }
         return out;
+    }
+
+    private static ManagedContainer summary(Container c) {
+        String ip = null;
+        Integer port = null;
+        for (ContainerPort p : c.getPorts() == null ? new ContainerPort[0] : c.getPorts()) {
+            if (Objects.equals(p.getPrivatePort(), 22) && p.getPublicPort() != null) {
+                ip = p.getIp();
+                port = p.getPublicPort();
+            }
+        }
+        String[] names = c.getNames();
+        String name = names == null || names.length == 0 ? null : names[0].replaceFirst("^/", "");
+        ContainerNetworkSettings net = c.getNetworkSettings();
+        return new ManagedContainer(c.getId(), name, c.getImage(), c.getLabels(),
+                c.getState() == null ? "unknown" : c.getState(), null, null, null, ip, port,
+                net == null || net.getNetworks() == null ? Set.of() : net.getNetworks().keySet());
     }
 
     @Override
@@ -121,12 +167,14 @@ public final class DockerRuntime implements ContainerRuntime {
             port = Integer.valueOf(bindings[0].getHostPortSpec());
         }
         String name = r.getName() == null ? null : r.getName().replaceFirst("^/", "");
-        var state = r.getState();
+        ContainerState state = r.getState();
+        var networks = r.getNetworkSettings() == null ? null : r.getNetworkSettings().getNetworks();
         return new ManagedContainer(r.getId(), name, r.getConfig() == null ? null : r.getConfig().getImage(),
                 r.getConfig() == null ? Map.of() : r.getConfig().getLabels(),
                 state == null ? "unknown" : state.getStatus(), instant(state == null ? null : state.getStartedAt()),
                 instant(state == null ? null : state.getFinishedAt()),
-                state == null || state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(), ip, port);
+                state == null || state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(), ip, port,
+                networks == null ? Set.of() : networks.keySet());
     }
 
     /** Docker says {@code 0001-01-01T00:00:00Z} for a container that never started (or never ended). */
@@ -167,7 +215,7 @@ public final class DockerRuntime implements ContainerRuntime {
                 }
             });
             try {
-                client.pullImageCmd(image).exec(pull);
+                streams.pullImageCmd(image).exec(pull);
                 if (!pull.await(timeout.toMillis())) {
                     throw new ContainerRuntimeException("pulling image " + image + " did not finish within " + timeout);
                 }
@@ -183,12 +231,18 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public String create(ContainerSpec spec) {
+        ContainerPolicy policy = spec.policy();
         // HostIp pins the published port to the advertised address; an empty HostPort lets Docker pick one.
         HostConfig host = HostConfig.newHostConfig()
                 .withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishIp()), SSH))
                 .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
                 .withNanoCPUs(spec.nanoCpus())
-                .withMemory(spec.memoryBytes());
+                .withMemory(spec.memoryBytes())
+                .withNetworkMode(vpsNetwork())
+                .withCapDrop(Capability.ALL)
+                .withCapAdd(policy.capabilities().stream().map(Capability::valueOf).toArray(Capability[]::new))
+                .withSecurityOpts(policy.newPrivileges() ? List.of() : List.of("no-new-privileges"))
+                .withPidsLimit(policy.pidsLimit());
         return call("create container " + spec.name() + " from image " + spec.image(), () -> {
             var cmd = client.createContainerCmd(spec.image())
                     .withName(spec.name())
@@ -233,6 +287,55 @@ public final class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void moveToNetwork(String id, String network) {
+        String target = ContainerPolicy.NETWORK.equals(network) ? vpsNetwork() : network;
+        ManagedContainer c = inspect(id).orElseThrow(() -> new ContainerRuntimeException("cannot move container "
+                + id + " to network " + network + ": it no longer exists"));
+        if (!c.networks().contains(target)) {
+            run("attach container " + c.name() + " to network " + target,
+                    () -> client.connectToNetworkCmd().withContainerId(id).withNetworkId(target).exec());
+        }
+        for (String other : c.networks()) {
+            if (!other.equals(target)) {
+                run("detach container " + c.name() + " from network " + other,
+                        () -> client.disconnectFromNetworkCmd().withContainerId(id).withNetworkId(other).exec());
+            }
+        }
+    }
+
+    /**
+     * The VPS network, created when missing. One that exists but lets its containers reach each other is
+     * refused: someone made it by hand, and using it would undo the isolation it stands for.
+     */
+    private String vpsNetwork() {
+        String name = ContainerPolicy.NETWORK;
+        Network network;
+        try {
+            network = call("inspect network " + name, () -> client.inspectNetworkCmd().withNetworkId(name).exec());
+        } catch (NotFound e) {
+            try {
+                run("create network " + name, () -> client.createNetworkCmd().withName(name).withDriver("bridge")
+                        .withOptions(Map.of(ICC_OPTION, "false"))
+                        .withLabels(Map.of("ferry.managed", "true")).exec());
+                log.info("created Docker network {} for VPS containers (bridge, no traffic between containers)", name);
+            } catch (ContainerRuntimeException raced) {
+                if (!(raced.getCause() instanceof ConflictException)) {
+                    throw raced;
+                }
+                // another runner on this engine made it meanwhile: checked below like any existing one
+            }
+            network = call("inspect network " + name, () -> client.inspectNetworkCmd().withNetworkId(name).exec());
+        }
+        Map<String, String> options = network.getOptions() == null ? Map.of() : network.getOptions();
+        if (!"bridge".equals(network.getDriver()) || !"false".equals(options.get(ICC_OPTION))) {
+            throw new ContainerRuntimeException("Docker network " + name + " exists but is not a bridge with "
+                    + ICC_OPTION + "=false, so VPS on it could reach each other's sshd: remove it (docker network "
+                    + "rm " + name + ") and the runner makes it again");
+        }
+        return name;
+    }
+
+    @Override
     public void remove(String id) {
         try {
             run("remove container " + id,
@@ -259,10 +362,10 @@ public final class DockerRuntime implements ContainerRuntime {
                 }
             });
             try {
-                client.execStartCmd(execId).exec(exec);
+                streams.execStartCmd(execId).exec(exec);
                 if (!exec.await(timeout.toMillis())) {
-                    throw new ContainerRuntimeException("the command in container " + id
-                            + " did not end within " + timeout);
+                    throw new ExecTimeoutException("the command in container " + id + " did not end within "
+                            + timeout.toMillis() + " ms and was abandoned");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -278,10 +381,12 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void close() {
-        try {
-            client.close();
-        } catch (IOException e) {
-            // nothing left to release
+        for (DockerClient c : List.of(client, streams)) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // nothing left to release
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.agent.docker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A container as Docker shows it now.
@@ -17,12 +18,22 @@ import java.util.Map;
  * @param exitCode  the exit code of its command's last end, or null if it never ended
  * @param sshHostIp the host address its port 22/tcp is published on, or null when not published
  * @param sshPort   the host port its port 22/tcp is published on, or null when not published (e.g. stopped)
+ * @param networks  the names of the networks it is attached to
  */
 public record ManagedContainer(String id, String name, String image, Map<String, String> labels, String status,
                                Instant startedAt, Instant finishedAt, Integer exitCode, String sshHostIp,
-                               Integer sshPort) {
+                               Integer sshPort, Set<String> networks) {
     public ManagedContainer {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        networks = networks == null ? Set.of() : Set.copyOf(networks);
+    }
+
+    /**
+     * @return whether it is on the VPS network only; not so a container made by a runner before VPS had their
+     *     own network (on Docker's default bridge, and with Docker's default capabilities)
+     */
+    public boolean onVpsNetworkOnly() {
+        return networks.equals(Set.of(ContainerPolicy.NETWORK));
     }
 
     /** @return the value of label {@code key}, or null */

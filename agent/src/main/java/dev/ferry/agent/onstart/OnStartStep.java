@@ -4,6 +4,7 @@ import dev.ferry.agent.docker.ContainerRuntime;
 import dev.ferry.agent.docker.ContainerRuntimeException;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ExecResult;
+import dev.ferry.agent.docker.ExecTimeoutException;
 import dev.ferry.keys.HostKeyLine;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,15 +39,13 @@ public final class OnStartStep {
     public static final String SSHD_CONFIG = "/etc/ssh/ferry_sshd_config";
     /** The script's line that carries sshd's host public key. */
     public static final String HOST_KEY_MARKER = "ferry-host-key: ";
-    /** Generating host keys takes a second or two; a VPS that needs longer is in trouble anyway. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
-
     private static final Logger log = LoggerFactory.getLogger(OnStartStep.class);
     private static final String SCRIPT = load("onstart.sh");
 
     private final ContainerRuntime runtime;
     private final Duration timeout;
 
+    /** @param timeout how long the step may run in a container before it is abandoned */
     public OnStartStep(ContainerRuntime runtime, Duration timeout) {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -57,6 +57,8 @@ public final class OnStartStep {
         OK,
         /** The image has no sshd: the VPS cannot work with this image. */
         NO_SSHD,
+        /** It did not end within its time limit and was abandoned: trying again would only hang again. */
+        HUNG,
         /** Something else failed; running the step again may help. */
         FAILED
     }
@@ -104,6 +106,12 @@ public final class OnStartStep {
             r = runtime.exec(containerId, List.of("/bin/sh", "-c", SCRIPT, "ferry-onstart"), env, timeout);
         } catch (EngineUnreachableException e) {
             throw e;
+        } catch (ExecTimeoutException e) {
+            // The container is the tenant's: its sshd, ssh-keygen or /bin/sh may hang, by accident or on purpose.
+            return Result.failed(Outcome.HUNG, "Ferry's start-up step did not end within " + seconds(timeout)
+                    + " s in the container and was abandoned: something in the image hangs (its sshd, ssh-keygen "
+                    + "or /bin/sh); see " + LOG_FILE + " in the container (the runner's step time limit is "
+                    + "--step-timeout)");
         } catch (ContainerRuntimeException e) {
             // Usually a container that exited at once, or an image without /bin/sh.
             return Result.failed(Outcome.FAILED, "Ferry's start-up step could not run in the container ("
@@ -160,6 +168,10 @@ public final class OnStartStep {
                     found.length(), ReportText.printable(e.getMessage(), 200));
             return null;
         }
+    }
+
+    private static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     /** The script prints {@code ... error: <sentence>} before it exits non-zero. */

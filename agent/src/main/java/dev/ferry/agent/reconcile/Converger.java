@@ -1,5 +1,6 @@
 package dev.ferry.agent.reconcile;
 
+import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.ContainerRuntime;
 import dev.ferry.agent.docker.ContainerRuntimeException;
 import dev.ferry.agent.docker.ContainerSpec;
@@ -22,6 +23,8 @@ import java.util.Optional;
 /**
  * Does the {@link Action}s for one VPS at a time on the runner's worker threads. Every decision is made
  * again on a fresh inspect before acting, because the snapshot it was planned on may be a few seconds old.
+ * The start-up step is not run by an action but handed back as a {@link PendingStep}: it runs in the
+ * tenant's container, which may make it hang until its time limit, so it runs on threads of its own.
  */
 final class Converger {
     /** The command that keeps a container alive when its image has none; TERM ends it at once. */
@@ -42,6 +45,7 @@ final class Converger {
 
     private final String runner;
     private final String advertise;
+    private final ContainerPolicy policy;
     private final ContainerRuntime runtime;
     private final OnStartStep step;
     private final Ledger ledger;
@@ -51,10 +55,25 @@ final class Converger {
     private volatile String registryId;
     private volatile List<String> userCaKeys = List.of();
 
-    Converger(String runner, String advertise, ContainerRuntime runtime, OnStartStep step, Ledger ledger,
-              Clock clock, Duration stopTimeout, Duration pullTimeout) {
+    /** What an action did: whether it changed something, and the start-up step it leaves to run, if any. */
+    record Outcome(boolean changed, PendingStep step) {
+        static final Outcome UNCHANGED = new Outcome(false, null);
+        static final Outcome CHANGED = new Outcome(true, null);
+
+        static Outcome step(DesiredVps d, ManagedContainer c, boolean pauseAfter) {
+            return new Outcome(true, new PendingStep(d, c, pauseAfter));
+        }
+    }
+
+    /** The start-up step to run in container {@code c}, then a pause when {@code pauseAfter}. */
+    record PendingStep(DesiredVps d, ManagedContainer c, boolean pauseAfter) {
+    }
+
+    Converger(String runner, String advertise, ContainerPolicy policy, ContainerRuntime runtime, OnStartStep step,
+              Ledger ledger, Clock clock, Duration stopTimeout, Duration pullTimeout) {
         this.runner = runner;
         this.advertise = advertise;
+        this.policy = policy;
         this.runtime = runtime;
         this.step = step;
         this.ledger = ledger;
@@ -126,28 +145,33 @@ final class Converger {
      * Brings the container one step closer to {@code d}.
      *
      * @param seen the container in the last snapshot, or null
-     * @return true when it changed something (worth an early heartbeat)
+     * @return whether it changed something (worth an early heartbeat), and the start-up step left to run
      */
-    boolean converge(DesiredVps d, ManagedContainer seen) {
+    Outcome converge(DesiredVps d, ManagedContainer seen) {
         if (plan(d, seen) == Action.NONE) {
-            return false;
+            return Outcome.UNCHANGED;
         }
         ManagedContainer c = runtime.inspect(Labels.containerName(d.vpsId())).orElse(null);
         Action a = plan(d, c);
         switch (a) {
             case NONE -> {
-                return false;
+                return Outcome.UNCHANGED;
             }
-            case CREATE -> create(d);
+            case CREATE -> {
+                return create(d);
+            }
             case START -> {
+                if (!c.onVpsNetworkOnly()) {
+                    log.info("vps {}: moving container {} from network(s) {} to {} before it starts", d.vpsId(),
+                            c.name(), c.networks(), ContainerPolicy.NETWORK);
+                    runtime.moveToNetwork(c.id(), ContainerPolicy.NETWORK);
+                }
                 log.info("vps {}: starting container {}", d.vpsId(), c.name());
                 runtime.start(c.id());
-                runStep(d, fresh(c));
+                return Outcome.step(d, fresh(c), false);
             }
             case RUN_STEP -> {
-                if (runStep(d, c) && d.state() == DesiredState.PAUSED) {
-                    pause(d, c);
-                }
+                return Outcome.step(d, c, d.state() == DesiredState.PAUSED);
             }
             case PAUSE -> pause(d, c);
             case UNPAUSE -> {
@@ -157,6 +181,18 @@ final class Converger {
             case STOP -> stop(c);
             case REMOVE -> remove(c);
             default -> throw new IllegalStateException("unplanned action " + a);
+        }
+        return Outcome.CHANGED;
+    }
+
+    /**
+     * Runs a start-up step an action left, and pauses the container after it when asked and it succeeded.
+     *
+     * @return true (the step changed what the heartbeat reports, whatever its outcome)
+     */
+    boolean runStep(PendingStep s) {
+        if (runStep(s.d(), s.c()) && s.pauseAfter()) {
+            pause(s.d(), s.c());
         }
         return true;
     }
@@ -180,10 +216,10 @@ final class Converger {
         runtime.pause(c.id());
     }
 
-    private void create(DesiredVps d) {
+    private Outcome create(DesiredVps d) {
         Optional<ImageInfo> image = imageOrPull(d);
         if (image.isEmpty()) {
-            return;
+            return Outcome.CHANGED;
         }
         String publishIp;
         try {
@@ -191,12 +227,12 @@ final class Converger {
         } catch (UnknownHostException e) {
             fail(d, "the runner's advertised address " + advertise + " does not resolve, so port 22 cannot be "
                     + "published on it: fix --advertise", RETRY_AFTER);
-            return;
+            return Outcome.CHANGED;
         }
         String name = Labels.containerName(d.vpsId());
         ContainerSpec spec = new ContainerSpec(name, hostname(d), d.image(),
                 image.get().hasLongRunningCommand() ? null : KEEP_ALIVE, Labels.of(d.vpsId(), runner, registryId),
-                d.cpus() == null ? null : Math.round(d.cpus() * 1e9), d.memoryBytes(), publishIp);
+                policy.nanoCpus(d.cpus()), policy.memoryBytes(d.memoryBytes()), publishIp, policy);
         String id;
         try {
             id = runtime.create(spec);
@@ -205,7 +241,7 @@ final class Converger {
         } catch (ContainerRuntimeException e) {
             fail(d, "the runner could not create the container for image " + d.image() + ": " + e.getMessage(),
                     RETRY_AFTER);
-            return;
+            return Outcome.CHANGED;
         }
         ledger.clearFailure(d.vpsId()); // a new attempt is under way
         log.info("vps {}: created container {} from {} ({}, port 22 on {})", d.vpsId(), name, d.image(),
@@ -217,9 +253,9 @@ final class Converger {
         } catch (ContainerRuntimeException e) {
             runtime.remove(id); // a container that cannot start would only hold the name
             fail(d, "the container of image " + d.image() + " could not start: " + e.getMessage(), RETRY_AFTER);
-            return;
+            return Outcome.CHANGED;
         }
-        runtime.inspect(id).ifPresent(c -> runStep(d, c));
+        return runtime.inspect(id).map(c -> Outcome.step(d, c, false)).orElse(Outcome.CHANGED);
     }
 
     private Optional<ImageInfo> imageOrPull(DesiredVps d) {
@@ -266,6 +302,13 @@ final class Converger {
                 } finally {
                     fail(d, r.message(), null);
                 }
+                return false;
+            }
+            case HUNG -> {
+                // Another try would hold a step thread for another whole time limit: the user restarts it.
+                fail(d, r.message() + "; fix the image, then restart the VPS (ferry vps restart " + d.vpsId() + ")",
+                        null);
+                runtime.stop(c.id(), stopTimeout);
                 return false;
             }
             default -> {

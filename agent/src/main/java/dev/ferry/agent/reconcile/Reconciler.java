@@ -1,5 +1,6 @@
 package dev.ferry.agent.reconcile;
 
+import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.ContainerRuntime;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ManagedContainer;
@@ -11,6 +12,7 @@ import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
 import dev.ferry.protocol.DockerStatus;
 import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.protocol.ReportText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,20 +26,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The runner's view of its VPS containers: {@link #observe()} builds a heartbeat from what Docker shows (and
  * whether each sshd answers), {@link #apply(List)} makes Docker converge on the Host's answer. Containers are
  * found by label, never remembered, so containers left by an earlier agent are adopted as they are, with
  * their ports. Actions run on worker threads, one at a time per VPS, so a slow one never delays the
- * heartbeats; {@code onChange} is called after an action so that the loop can report it early.
+ * heartbeats; {@code onChange} is called after an action so that the loop can report it early. The start-up
+ * step, which a tenant's container can make hang until its time limit, runs on threads of its own (one per
+ * VPS whose step runs), so a hung one never keeps the action threads from other VPS.
  */
 public final class Reconciler implements AutoCloseable {
     /** Connect and banner timeout of the sshd check; each VPS is checked at most once per heartbeat. */
@@ -51,7 +59,9 @@ public final class Reconciler implements AutoCloseable {
     private final Converger converger;
     private final Ledger ledger = new Ledger();
     private final Executor actions;
+    private final Executor steps;
     private final ExecutorService ownedActions;
+    private final ExecutorService ownedSteps;
     private final ExecutorService probes;
     private final Runnable onChange;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -64,24 +74,30 @@ public final class Reconciler implements AutoCloseable {
     /**
      * @param runner    this runner's name (label {@code ferry.runner})
      * @param advertise the address sshd is checked on and port 22 is published on
-     * @param actions   where actions run; null for the reconciler's own small pool
+     * @param policy    how containers are made (limits, capabilities) and how long the start-up step may run
+     * @param actions   where actions and start-up steps run; null for the reconciler's own pools
      * @param onChange  called after an action changed something; may be null
      */
-    public Reconciler(String runner, String advertise, ContainerRuntime runtime, Executor actions, Runnable onChange) {
-        this(runner, advertise, runtime, actions, onChange, Clock.systemUTC(), Duration.ofSeconds(10),
+    public Reconciler(String runner, String advertise, ContainerPolicy policy, ContainerRuntime runtime,
+                      Executor actions, Runnable onChange) {
+        this(runner, advertise, policy, runtime, actions, onChange, Clock.systemUTC(), Duration.ofSeconds(10),
                 Duration.ofMinutes(10));
     }
 
-    Reconciler(String runner, String advertise, ContainerRuntime runtime, Executor actions, Runnable onChange,
-               Clock clock, Duration stopTimeout, Duration pullTimeout) {
+    Reconciler(String runner, String advertise, ContainerPolicy policy, ContainerRuntime runtime, Executor actions,
+               Runnable onChange, Clock clock, Duration stopTimeout, Duration pullTimeout) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.advertise = Objects.requireNonNull(advertise, "advertise");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.onChange = onChange == null ? () -> { } : onChange;
-        this.converger = new Converger(runner, advertise, runtime, new OnStartStep(runtime, OnStartStep.DEFAULT_TIMEOUT),
-                ledger, clock, stopTimeout, pullTimeout);
+        this.converger = new Converger(runner, advertise, policy, runtime, new OnStartStep(runtime,
+                policy.stepTimeout()), ledger, clock, stopTimeout, pullTimeout);
         this.ownedActions = actions == null ? Executors.newFixedThreadPool(4, daemon("ferry-runner-action")) : null;
         this.actions = actions == null ? ownedActions : actions;
+        // Unbounded on purpose: at most one step per VPS runs (see submit), each ends within its time limit,
+        // and execs have their own engine connections (ContainerRuntime.exec).
+        this.ownedSteps = actions == null ? Executors.newCachedThreadPool(daemon("ferry-runner-step")) : null;
+        this.steps = actions == null ? ownedSteps : actions;
         this.probes = Executors.newCachedThreadPool(daemon("ferry-runner-probe"));
     }
 
@@ -124,14 +140,16 @@ public final class Reconciler implements AutoCloseable {
                 continue; // labelled by hand, or by something else: not one of ours to manage
             }
             byVps.put(vpsId, c);
-            DesiredVps d = desired.get(vpsId);
-            if (d != null) {
-                converger.noteExit(d, c);
-            }
-            if (adopted.add(c.id())) {
-                log.info("vps {}: found container {} ({}, port 22 on {}:{})", vpsId, c.name(), c.status(),
-                        c.sshHostIp(), c.sshPort());
-            }
+            onItsOwn(vpsId, "look at its container", () -> {
+                DesiredVps d = desired.get(vpsId);
+                if (d != null) {
+                    converger.noteExit(d, c);
+                }
+                if (adopted.add(c.id())) {
+                    found(vpsId, c);
+                }
+                return null;
+            });
         }
         List<String> ids = containers.stream().map(ManagedContainer::id).toList();
         adopted.retainAll(ids);
@@ -140,17 +158,49 @@ public final class Reconciler implements AutoCloseable {
         Map<String, Boolean> ready = probeAll(byVps.values());
         List<ContainerReport> reports = new ArrayList<>();
         for (var e : byVps.entrySet()) {
-            reports.add(report(e.getKey(), e.getValue(), ready.getOrDefault(e.getKey(), false)));
+            reports.add(onItsOwn(e.getKey(), "report on its container",
+                    () -> report(e.getKey(), e.getValue(), ready.getOrDefault(e.getKey(), false))));
         }
         for (DesiredVps d : desired.values()) {
             if (!byVps.containsKey(d.vpsId())) {
-                ContainerReport r = reportAbsent(d);
+                ContainerReport r = onItsOwn(d.vpsId(), "report on it", () -> reportAbsent(d));
                 if (r != null) {
                     reports.add(r);
                 }
             }
         }
         return new HeartbeatRequest(DockerStatus.up(version), reports);
+    }
+
+    /**
+     * One VPS's part of the heartbeat: whatever goes wrong with it is logged and reported as
+     * {@link ContainerState#UNKNOWN} for this VPS (the Host keeps it as it was being set up, rather than
+     * take it for gone), never for the others. Docker not answering is not one VPS's trouble and goes up.
+     */
+    private static ContainerReport onItsOwn(String vpsId, String what, Supplier<ContainerReport> part) {
+        try {
+            return part.get();
+        } catch (EngineUnreachableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("vps {}: the runner could not {} for this heartbeat ({}); the other VPS are reported", vpsId,
+                    what, ReportText.printable(String.valueOf(e.getMessage()), 300));
+            log.debug("vps {}: report failed", vpsId, e);
+            return new ContainerReport(vpsId, null, ContainerState.UNKNOWN, null, false, null, null, null);
+        }
+    }
+
+    private void found(String vpsId, ManagedContainer c) {
+        log.info("vps {}: found container {} ({}, port 22 on {}:{})", vpsId, c.name(), c.status(), c.sshHostIp(),
+                c.sshPort());
+        if (!c.onVpsNetworkOnly()) {
+            // Re-made, it would lose its tenant's files; moved while it runs, its sessions would drop.
+            log.warn("vps {}: container {} was made by an earlier runner: it is on network(s) {}, where other "
+                    + "containers can reach its sshd, and has Docker's default capabilities; it keeps running as it "
+                    + "is, moves to network {} at its next start by the runner (ferry vps stop, then start), and "
+                    + "gets the reduced capabilities only when it is made again", vpsId, c.name(), c.networks(),
+                    ContainerPolicy.NETWORK);
+        }
     }
 
     private ContainerReport report(String vpsId, ManagedContainer c, boolean sshReady) {
@@ -266,7 +316,7 @@ public final class Reconciler implements AutoCloseable {
             if (registryId != null && registryId.equals(owner)) {
                 submit(e.getKey(), () -> {
                     converger.remove(c);
-                    return true;
+                    return Converger.Outcome.CHANGED;
                 });
             } else if (leftAlone.add(c.id())) {
                 // Another Host's (or a new, empty one's): removing it would lose a VPS that Host still has.
@@ -280,31 +330,49 @@ public final class Reconciler implements AutoCloseable {
         ledger.retainOnly(keep);
     }
 
-    /** One action per VPS at a time: a VPS whose last action still runs is looked at again next time. */
-    private void submit(String vpsId, java.util.concurrent.Callable<Boolean> action) {
+    /**
+     * One action per VPS at a time: a VPS whose last action (or the start-up step it left) still runs is looked
+     * at again next time. The step goes on to the step threads and the VPS stays in flight until it ends.
+     */
+    private void submit(String vpsId, Callable<Converger.Outcome> action) {
         if (!inFlight.add(vpsId)) {
             return;
         }
         try {
             actions.execute(() -> {
-                boolean changed = false;
-                try {
-                    changed = action.call();
-                } catch (Throwable t) {
-                    // The VPS stays as it is and is looked at again on the next heartbeat.
-                    log.warn("vps {}: {}", vpsId, String.valueOf(t.getMessage()));
-                    log.debug("vps {}: action failed", vpsId, t);
-                    changed = true;
-                } finally {
-                    inFlight.remove(vpsId);
+                Converger.Outcome o = attempt(vpsId, "action", action);
+                if (o.step() == null) {
+                    done(vpsId, o.changed());
+                    return;
                 }
-                if (changed) {
-                    onChange.run();
+                try {
+                    steps.execute(() -> done(vpsId, attempt(vpsId, "start-up step",
+                            () -> new Converger.Outcome(converger.runStep(o.step()), null)).changed()));
+                } catch (RejectedExecutionException e) {
+                    done(vpsId, true); // closing: the step runs again after the next start of the runner
                 }
             });
         } catch (RuntimeException e) {
             inFlight.remove(vpsId);
             throw e;
+        }
+    }
+
+    /** The VPS stays as it is after a failure and is looked at again on the next heartbeat. */
+    private static Converger.Outcome attempt(String vpsId, String what, Callable<Converger.Outcome> work) {
+        try {
+            return work.call();
+        } catch (Throwable t) {
+            log.warn("vps {}: {}", vpsId, String.valueOf(t.getMessage()));
+            log.debug("vps {}: {} failed", vpsId, what, t);
+            return Converger.Outcome.CHANGED;
+        }
+    }
+
+    private void done(String vpsId, boolean changed) {
+        inFlight.remove(vpsId);
+        if (changed) {
+            onChange.run();
         }
     }
 
@@ -318,19 +386,24 @@ public final class Reconciler implements AutoCloseable {
     public void close() {
         probes.shutdownNow();
         if (ownedActions != null) {
-            ownedActions.shutdown();
-            try {
-                if (!ownedActions.awaitTermination(5, TimeUnit.SECONDS)) {
-                    ownedActions.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ownedActions.shutdownNow();
-            }
+            shutdown(ownedActions);
+            shutdown(ownedSteps);
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+    private static void shutdown(ExecutorService pool) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pool.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

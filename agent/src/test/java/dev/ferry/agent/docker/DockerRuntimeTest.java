@@ -43,7 +43,7 @@ class DockerRuntimeTest {
     private static ContainerSpec spec(String vpsId, String image, List<String> cmd) {
         return new ContainerSpec("ferry-vps-" + vpsId, "vps-" + vpsId, image, cmd,
                 Map.of("ferry.vps.id", vpsId, "ferry.runner", runner, "ferry.managed", "true"),
-                500_000_000L, 256L << 20, "127.0.0.1");
+                500_000_000L, 256L << 20, "127.0.0.1", ContainerPolicy.DEFAULTS);
     }
 
     @Test
@@ -103,6 +103,20 @@ class DockerRuntimeTest {
         assertEquals(7, r.exitCode());
         assertTrue(r.output().contains("0\n") && r.output().contains("hello\nworld") && r.output().contains("oops"),
                 r.output());
+    }
+
+    @Test
+    void aCommandThatHangsIsAbandonedAtItsTimeLimit() {
+        String id = runtime.create(spec(DockerTestSupport.newVpsId(), SSHD_IMAGE, KEEP_ALIVE));
+        runtime.start(id);
+        long t0 = System.nanoTime();
+        ExecTimeoutException e = assertThrows(ExecTimeoutException.class, () -> runtime.exec(id,
+                List.of("/bin/sh", "-c", "echo started; sleep 60"), Map.of(), Duration.ofSeconds(1)));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "abandoned after " + took.toMillis() + " ms");
+        assertTrue(e.getMessage().contains("did not end within 1000 ms and was abandoned"), e.getMessage());
+        assertEquals(0, runtime.exec(id, List.of("true"), Map.of(), Duration.ofSeconds(10)).exitCode(),
+                "the next command runs");
     }
 
     @Test

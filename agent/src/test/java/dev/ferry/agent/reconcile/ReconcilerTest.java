@@ -1,5 +1,6 @@
 package dev.ferry.agent.reconcile;
 
+import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.ExecResult;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.onstart.OnStartStep;
@@ -67,8 +68,8 @@ class ReconcilerTest {
     }
 
     private Reconciler reconciler(String registryId) {
-        Reconciler r = new Reconciler("r1", "127.0.0.1", docker, Runnable::run, null, clock, Duration.ofSeconds(1),
-                Duration.ofSeconds(1));
+        Reconciler r = new Reconciler("r1", "127.0.0.1", ContainerPolicy.DEFAULTS, docker, Runnable::run, null, clock,
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
         r.registry(registryId);
         reconcilers.add(r);
         return r;
@@ -366,7 +367,7 @@ class ReconcilerTest {
 
     @Test
     void leavesOtherRunnersContainersAlone() {
-        Reconciler other = new Reconciler("r2", "127.0.0.1", docker, Runnable::run, null);
+        Reconciler other = new Reconciler("r2", "127.0.0.1", ContainerPolicy.DEFAULTS, docker, Runnable::run, null);
         reconcilers.add(other);
         other.apply(List.of(vps("111", PLAIN, DesiredState.RUNNING)));
         beat();

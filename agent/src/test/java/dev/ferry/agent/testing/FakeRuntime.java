@@ -1,11 +1,13 @@
 package dev.ferry.agent.testing;
 
+import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.ContainerRuntime;
 import dev.ferry.agent.docker.ContainerRuntimeException;
 import dev.ferry.agent.docker.ContainerSpec;
 import dev.ferry.agent.docker.EngineInfo;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ExecResult;
+import dev.ferry.agent.docker.ExecTimeoutException;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.docker.ManagedContainer;
 
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +35,7 @@ public final class FakeRuntime implements ContainerRuntime {
         public volatile Instant finishedAt;
         public volatile Integer exitCode;
         public volatile Integer port;
+        public volatile Set<String> networks = Set.of(ContainerPolicy.NETWORK);
 
         Box(String id, ContainerSpec spec) {
             this.id = id;
@@ -40,7 +44,7 @@ public final class FakeRuntime implements ContainerRuntime {
 
         ManagedContainer view() {
             return new ManagedContainer(id, spec.name(), spec.image(), spec.labels(), status, startedAt, finishedAt,
-                    exitCode, port == null ? null : spec.publishIp(), port);
+                    exitCode, port == null ? null : spec.publishIp(), port, networks);
         }
     }
 
@@ -50,6 +54,10 @@ public final class FakeRuntime implements ContainerRuntime {
     public final List<Map<String, String>> execs = new CopyOnWriteArrayList<>();
     /** What an exec answers, by image. */
     public volatile Function<String, ExecResult> execAnswer = image -> new ExecResult(0, "ok");
+    /** Images whose exec hangs: it is abandoned at its time limit, as {@link ContainerRuntime#exec} promises. */
+    public final Set<String> hangingExecs = ConcurrentHashMap.newKeySet();
+    /** Containers whose exec is hanging now. */
+    public final Set<String> hungNow = ConcurrentHashMap.newKeySet();
     public volatile boolean reachable = true;
     public final List<String> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
@@ -175,6 +183,12 @@ public final class FakeRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void moveToNetwork(String id, String network) {
+        check("move " + id + " to " + network);
+        box(id).networks = Set.of(network);
+    }
+
+    @Override
     public void remove(String id) {
         check("remove " + id);
         Box b = box(id);
@@ -188,6 +202,18 @@ public final class FakeRuntime implements ContainerRuntime {
         check("exec " + id);
         Box b = box(id);
         execs.add(Map.copyOf(env));
+        if (hangingExecs.contains(b.spec.image())) {
+            hungNow.add(id);
+            try {
+                Thread.sleep(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                hungNow.remove(id);
+            }
+            throw new ExecTimeoutException("the command in container " + id + " did not end within "
+                    + timeout.toMillis() + " ms and was abandoned");
+        }
         return execAnswer.apply(b.spec.image());
     }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code config.toml}: one section per role. Unknown keys and values of the wrong type are refused
@@ -42,6 +43,14 @@ import java.nio.file.Path;
  * docker_host = "unix:///var/run/docker.sock"
  * credential_file = "/root/.ferry/runner/r1.credential"
  * port_range = "32768-60999"
+ *
+ * [runner.containers]           # how VPS containers are confined; see ContainerPolicy
+ * cap_add = ["NET_RAW"]
+ * pids_limit = 2048
+ * default_cpus = 2.0
+ * default_memory = "2G"
+ * allow_new_privileges = false
+ * step_timeout_seconds = 60
  * </pre>
  */
 public record ConfigFile(HostSection host, ClientSection client, RunnerSection runner) {
@@ -64,15 +73,29 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
     public record RunnerSection(String host, String token, String name, String advertise,
                                 @JsonProperty("docker_host") String dockerHost,
                                 @JsonProperty("credential_file") String credentialFile,
-                                @JsonProperty("port_range") String portRange) {
-        static final RunnerSection EMPTY = new RunnerSection(null, null, null, null, null, null, null);
+                                @JsonProperty("port_range") String portRange, ContainersSection containers) {
+        static final RunnerSection EMPTY = new RunnerSection(null, null, null, null, null, null, null, null);
+
+        public RunnerSection {
+            containers = containers == null ? ContainersSection.EMPTY : containers;
+        }
 
         @Override
         public String toString() {
             return "RunnerSection[host=" + host + ", token=" + (token == null ? null : "<secret>") + ", name=" + name
                     + ", advertise=" + advertise + ", docker_host=" + dockerHost + ", credential_file="
-                    + credentialFile + ", port_range=" + portRange + "]";
+                    + credentialFile + ", port_range=" + portRange + ", containers=" + containers + "]";
         }
+    }
+
+    /** The {@code [runner.containers]} section: how VPS containers are confined; every key optional. */
+    public record ContainersSection(@JsonProperty("cap_add") List<String> capAdd,
+                                    @JsonProperty("pids_limit") Long pidsLimit,
+                                    @JsonProperty("default_cpus") Double defaultCpus,
+                                    @JsonProperty("default_memory") String defaultMemory,
+                                    @JsonProperty("allow_new_privileges") Boolean allowNewPrivileges,
+                                    @JsonProperty("step_timeout_seconds") Integer stepTimeoutSeconds) {
+        static final ContainersSection EMPTY = new ContainersSection(null, null, null, null, null, null);
     }
 
     /** The {@code [host]} section: settings of {@code ferry host}; every key optional. */

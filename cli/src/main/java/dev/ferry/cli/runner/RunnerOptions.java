@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options of {@code ferry runner}, over config.toml {@code [runner]}, over defaults. */
@@ -51,6 +52,9 @@ public final class RunnerOptions {
             + "else " + DEFAULT_DOCKER_HOST + ").")
     String dockerHost;
 
+    @Mixin
+    ContainerOptions containers;
+
     /** The runner configuration these options describe. */
     public RunnerConfig config(Env env, ConfigFile file) {
         ConfigFile.RunnerSection r = file.runner();
@@ -79,7 +83,7 @@ public final class RunnerOptions {
         try {
             return new RunnerConfig(hostUrl, tok, runnerName, address,
                     first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST), Duration.ofSeconds(5), credential,
-                    ports == null ? null : PortRange.parse(ports));
+                    ports == null ? null : PortRange.parse(ports), containers.policy(r.containers()));
         } catch (IllegalArgumentException e) {
             throw FerryException.invalid(e.getMessage());
         }
