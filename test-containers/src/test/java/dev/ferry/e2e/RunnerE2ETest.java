@@ -256,7 +256,8 @@ class RunnerE2ETest {
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 Main.class.getName(), "runner", "--host", host.apiUrl(), "--token",
                 Files.readString(dir.resolve("host/runner.token")).strip(), "--name", runnerName, "--advertise",
-                "127.0.0.1").redirectErrorStream(true).redirectOutput(dir.resolve("runner-process.log").toFile()).start();
+                "127.0.0.1", "--credential-file", dir.resolve("runner/" + runnerName + ".credential").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("runner-process.log").toFile()).start();
         try {
             long heardBefore = host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli();
             awaitTrue(() -> host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli()
