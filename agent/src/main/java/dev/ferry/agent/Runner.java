@@ -67,8 +67,8 @@ public final class Runner implements AutoCloseable {
         this.host = Objects.requireNonNull(host, "host");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.interval = config.heartbeat();
-        this.reconciler = new Reconciler(config.name(), config.advertise(), config.containers(), runtime, null,
-                wake::release);
+        this.reconciler = new Reconciler(config.name(), config.advertise(), config.ports(), config.containers(), runtime,
+                null, wake::release);
         this.thread = new Thread(this::loop, "ferry-runner-" + config.name());
         this.thread.setDaemon(true);
     }

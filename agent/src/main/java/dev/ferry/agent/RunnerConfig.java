@@ -2,6 +2,7 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.DockerRuntime;
+import dev.ferry.agent.docker.PortRange;
 
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.ferry.agent;
 
+import dev.ferry.agent.docker.PortRange;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

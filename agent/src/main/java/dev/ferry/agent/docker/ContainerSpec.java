@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param nanoCpus    CPU limit in units of 10^-9 CPUs, or null for none
  * @param memoryBytes memory limit, or null for none
  * @param publishIp   the IP address port 22 is published on (the runner's advertised address)
+ * @param publishPorts the host ports Docker picks the published port from (the runner's enrolled range); null
+ *                    for Docker's own choice
  * @param policy      capabilities, pids limit and privileges of the container
  */
 public record ContainerSpec(String name, String hostname, String image, List<String> cmd, Map<String, String> labels,
-                            Long nanoCpus, Long memoryBytes, String publishIp, ContainerPolicy policy) {
+                            Long nanoCpus, Long memoryBytes, String publishIp, PortRange publishPorts,
+                            ContainerPolicy policy) {
     public ContainerSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");

@@ -232,9 +232,10 @@ public final class DockerRuntime implements ContainerRuntime {
     @Override
     public String create(ContainerSpec spec) {
         ContainerPolicy policy = spec.policy();
-        // HostIp pins the published port to the advertised address; an empty HostPort lets Docker pick one.
+        // HostIp pins the published port to the advertised address; Docker picks a free one of the range.
         HostConfig host = HostConfig.newHostConfig()
-                .withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishIp()), SSH))
+                .withPortBindings(new PortBinding(new Ports.Binding(spec.publishIp(),
+                        spec.publishPorts() == null ? null : spec.publishPorts().toString()), SSH))
                 .withRestartPolicy(RestartPolicy.unlessStoppedRestart())
                 .withNanoCPUs(spec.nanoCpus())
                 .withMemory(spec.memoryBytes())

@@ -7,6 +7,7 @@ import dev.ferry.agent.docker.ContainerSpec;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.docker.ManagedContainer;
+import dev.ferry.agent.docker.PortRange;
 import dev.ferry.agent.onstart.OnStartStep;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
@@ -45,6 +46,7 @@ final class Converger {
 
     private final String runner;
     private final String advertise;
+    private final PortRange ports;
     private final ContainerPolicy policy;
     private final ContainerRuntime runtime;
     private final OnStartStep step;
@@ -69,10 +71,11 @@ final class Converger {
     record PendingStep(DesiredVps d, ManagedContainer c, boolean pauseAfter) {
     }
 
-    Converger(String runner, String advertise, ContainerPolicy policy, ContainerRuntime runtime, OnStartStep step,
-              Ledger ledger, Clock clock, Duration stopTimeout, Duration pullTimeout) {
+    Converger(String runner, String advertise, PortRange ports, ContainerPolicy policy, ContainerRuntime runtime,
+              OnStartStep step, Ledger ledger, Clock clock, Duration stopTimeout, Duration pullTimeout) {
         this.runner = runner;
         this.advertise = advertise;
+        this.ports = ports;
         this.policy = policy;
         this.runtime = runtime;
         this.step = step;
@@ -232,7 +235,7 @@ final class Converger {
         String name = Labels.containerName(d.vpsId());
         ContainerSpec spec = new ContainerSpec(name, hostname(d), d.image(),
                 image.get().hasLongRunningCommand() ? null : KEEP_ALIVE, Labels.of(d.vpsId(), runner, registryId),
-                policy.nanoCpus(d.cpus()), policy.memoryBytes(d.memoryBytes()), publishIp, policy);
+                policy.nanoCpus(d.cpus()), policy.memoryBytes(d.memoryBytes()), publishIp, ports, policy);
         String id;
         try {
             id = runtime.create(spec);

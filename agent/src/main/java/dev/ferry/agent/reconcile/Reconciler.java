@@ -4,6 +4,7 @@ import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.ContainerRuntime;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ManagedContainer;
+import dev.ferry.agent.docker.PortRange;
 import dev.ferry.agent.onstart.OnStartStep;
 import dev.ferry.agent.onstart.SshBanner;
 import dev.ferry.protocol.ContainerReport;
@@ -74,23 +75,24 @@ public final class Reconciler implements AutoCloseable {
     /**
      * @param runner    this runner's name (label {@code ferry.runner})
      * @param advertise the address sshd is checked on and port 22 is published on
+     * @param ports     the host ports port 22 is published on (the enrolled range); null for Docker's choice
      * @param policy    how containers are made (limits, capabilities) and how long the start-up step may run
      * @param actions   where actions and start-up steps run; null for the reconciler's own pools
      * @param onChange  called after an action changed something; may be null
      */
-    public Reconciler(String runner, String advertise, ContainerPolicy policy, ContainerRuntime runtime,
-                      Executor actions, Runnable onChange) {
-        this(runner, advertise, policy, runtime, actions, onChange, Clock.systemUTC(), Duration.ofSeconds(10),
+    public Reconciler(String runner, String advertise, PortRange ports, ContainerPolicy policy,
+                      ContainerRuntime runtime, Executor actions, Runnable onChange) {
+        this(runner, advertise, ports, policy, runtime, actions, onChange, Clock.systemUTC(), Duration.ofSeconds(10),
                 Duration.ofMinutes(10));
     }
 
-    Reconciler(String runner, String advertise, ContainerPolicy policy, ContainerRuntime runtime, Executor actions,
-               Runnable onChange, Clock clock, Duration stopTimeout, Duration pullTimeout) {
+    Reconciler(String runner, String advertise, PortRange ports, ContainerPolicy policy, ContainerRuntime runtime,
+               Executor actions, Runnable onChange, Clock clock, Duration stopTimeout, Duration pullTimeout) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.advertise = Objects.requireNonNull(advertise, "advertise");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.onChange = onChange == null ? () -> { } : onChange;
-        this.converger = new Converger(runner, advertise, policy, runtime, new OnStartStep(runtime,
+        this.converger = new Converger(runner, advertise, ports, policy, runtime, new OnStartStep(runtime,
                 policy.stepTimeout()), ledger, clock, stopTimeout, pullTimeout);
         this.ownedActions = actions == null ? Executors.newFixedThreadPool(4, daemon("ferry-runner-action")) : null;
         this.actions = actions == null ? ownedActions : actions;

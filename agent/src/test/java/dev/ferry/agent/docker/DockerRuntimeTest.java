@@ -41,9 +41,13 @@ class DockerRuntimeTest {
     }
 
     private static ContainerSpec spec(String vpsId, String image, List<String> cmd) {
+        return spec(vpsId, image, cmd, null);
+    }
+
+    private static ContainerSpec spec(String vpsId, String image, List<String> cmd, PortRange ports) {
         return new ContainerSpec("ferry-vps-" + vpsId, "vps-" + vpsId, image, cmd,
                 Map.of("ferry.vps.id", vpsId, "ferry.runner", runner, "ferry.managed", "true"),
-                500_000_000L, 256L << 20, "127.0.0.1", ContainerPolicy.DEFAULTS);
+                500_000_000L, 256L << 20, "127.0.0.1", ports, ContainerPolicy.DEFAULTS);
     }
 
     @Test
@@ -92,6 +96,15 @@ class DockerRuntimeTest {
         assertEquals(500_000_000L, inspect.at("/HostConfig/NanoCpus").asLong());
         assertEquals(256L << 20, inspect.at("/HostConfig/Memory").asLong());
         assertEquals("vps-" + vpsId, inspect.at("/Config/Hostname").asText());
+    }
+
+    @Test
+    void publishesWithinTheEnrolledPortRange() {
+        PortRange range = new PortRange(47300, 47399);
+        String id = runtime.create(spec(DockerTestSupport.newVpsId(), SSHD_IMAGE, KEEP_ALIVE, range));
+        runtime.start(id);
+        int port = runtime.inspect(id).orElseThrow().sshPort();
+        assertTrue(port >= 47300 && port <= 47399, "published on " + port);
     }
 
     @Test

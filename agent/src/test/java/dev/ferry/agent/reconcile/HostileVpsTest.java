@@ -43,7 +43,7 @@ class HostileVpsTest {
         docker.images.put(PLAIN, new ImageInfo(List.of(), List.of()));
         docker.images.put(HANGS, new ImageInfo(List.of(), List.of()));
         ContainerPolicy policy = new ContainerPolicy(null, null, null, null, false, STEP_LIMIT);
-        Reconciler r = new Reconciler("r1", "127.0.0.1", policy, docker, null, onChange);
+        Reconciler r = new Reconciler("r1", "127.0.0.1", null, policy, docker, null, onChange);
         r.registry("0c6a0b1e-5a3f-4b7e-9d2a-3f1e2d4c5b6a");
         reconcilers.add(r);
         return r;

@@ -68,7 +68,7 @@ class ReconcilerTest {
     }
 
     private Reconciler reconciler(String registryId) {
-        Reconciler r = new Reconciler("r1", "127.0.0.1", ContainerPolicy.DEFAULTS, docker, Runnable::run, null, clock,
+        Reconciler r = new Reconciler("r1", "127.0.0.1", null, ContainerPolicy.DEFAULTS, docker, Runnable::run, null, clock,
                 Duration.ofSeconds(1), Duration.ofSeconds(1));
         r.registry(registryId);
         reconcilers.add(r);
@@ -367,7 +367,7 @@ class ReconcilerTest {
 
     @Test
     void leavesOtherRunnersContainersAlone() {
-        Reconciler other = new Reconciler("r2", "127.0.0.1", ContainerPolicy.DEFAULTS, docker, Runnable::run, null);
+        Reconciler other = new Reconciler("r2", "127.0.0.1", null, ContainerPolicy.DEFAULTS, docker, Runnable::run, null);
         reconcilers.add(other);
         other.apply(List.of(vps("111", PLAIN, DesiredState.RUNNING)));
         beat();

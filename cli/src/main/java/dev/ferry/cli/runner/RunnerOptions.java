@@ -1,6 +1,6 @@
 package dev.ferry.cli.runner;
 
-import dev.ferry.agent.PortRange;
+import dev.ferry.agent.docker.PortRange;
 import dev.ferry.agent.RunnerConfig;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.host.DataDir;

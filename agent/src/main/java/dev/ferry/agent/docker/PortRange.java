@@ -1,4 +1,4 @@
-package dev.ferry.agent;
+package dev.ferry.agent.docker;
 
 import java.io.IOException;
 import java.io.InputStream;
