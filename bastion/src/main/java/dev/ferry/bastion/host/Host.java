@@ -1,6 +1,7 @@
 package dev.ferry.bastion.host;
 
 import dev.ferry.bastion.api.ApiHandler;
+import dev.ferry.bastion.api.ApiLimits;
 import dev.ferry.bastion.api.ApiServer;
 import dev.ferry.bastion.api.CaRoutes;
 import dev.ferry.bastion.api.FleetRoutes;
@@ -74,6 +75,11 @@ public final class Host implements AutoCloseable {
 
     /** Prepares the data directory and starts serving. Closes what it opened when a step fails. */
     public static Host start(HostConfig config) throws IOException {
+        return start(config, ApiLimits.DEFAULTS);
+    }
+
+    /** {@link #start(HostConfig)} with other limits on the control API's clients (tests). */
+    public static Host start(HostConfig config, ApiLimits apiLimits) throws IOException {
         DataDir dir = DataDir.prepare(config.dataDir());
         String token = dir.adminToken();
         String runnerToken = dir.runnerToken();
@@ -98,7 +104,7 @@ public final class Host implements AutoCloseable {
             Router router = new CaRoutes(userCaLine).register(new FleetRoutes(fleet, registry, clock).register(
                     new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
-                    new ApiHandler(router, token, runnerToken));
+                    new ApiHandler(router, token, runnerToken), apiLimits, null);
             guard.ownPorts(Set.of(bastion.address().getPort(), api.address().getPort()));
             Host host = new Host(dir, userCa, registry, fleet, bastion, api);
             log.info("{}", host.readyLine());
