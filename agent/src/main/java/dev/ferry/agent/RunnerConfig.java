@@ -1,6 +1,8 @@
 package dev.ferry.agent;
 
 import dev.ferry.agent.docker.DockerRuntime;
+import dev.ferry.agent.host.HttpHostLink;
+import dev.ferry.keys.tls.TlsPin;
 
 import java.net.URI;
 import java.time.Duration;
@@ -18,9 +20,11 @@ import java.util.regex.Pattern;
  *                   null means {@value DockerRuntime#DEFAULT_DOCKER_HOST}
  * @param heartbeat  how often to heartbeat; null means {@link #DEFAULT_HEARTBEAT}. The Host's register answer
  *                   may ask for a shorter interval, never a longer one
+ * @param hostPin    {@code --host-fingerprint}: the Host's TLS key, required for an {@code https} Host URL (the
+ *                   runner trusts that key and nothing else), refused for {@code http}
  */
 public record RunnerConfig(URI hostUrl, String token, String name, String advertise, String dockerHost,
-                           Duration heartbeat) {
+                           Duration heartbeat, TlsPin hostPin) {
     /** The protocol's heartbeat interval. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
 
@@ -60,10 +64,21 @@ public record RunnerConfig(URI hostUrl, String token, String name, String advert
             throw new IllegalArgumentException("--docker-host must be unix:///path/to/docker.sock or tcp://host:port, not "
                     + quote(dockerHost));
         }
+        if (hostPin != null && !scheme.equals("https")) {
+            throw new IllegalArgumentException("--host-fingerprint pins a Host that speaks TLS: use https:// in --host, "
+                    + "not " + hostUrl);
+        }
+        TlsPin.clientContext(hostUrl, hostPin, HttpHostLink.HOW_TO_PIN);
         heartbeat = heartbeat == null ? DEFAULT_HEARTBEAT : heartbeat;
         if (heartbeat.toMillis() < 100 || heartbeat.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("the heartbeat interval must be between 100 ms and 1 minute, not " + heartbeat);
         }
+    }
+
+    /** A runner of a plain HTTP Host (loopback). */
+    public RunnerConfig(URI hostUrl, String token, String name, String advertise, String dockerHost,
+                        Duration heartbeat) {
+        this(hostUrl, token, name, advertise, dockerHost, heartbeat, null);
     }
 
     /** No DNS here: a host name is checked for its form only, an IPv6 literal by the JDK's literal parser. */
@@ -93,6 +108,6 @@ public record RunnerConfig(URI hostUrl, String token, String name, String advert
     @Override
     public String toString() {
         return "RunnerConfig[hostUrl=" + hostUrl + ", token=<secret>, name=" + name + ", advertise=" + advertise
-                + ", dockerHost=" + dockerHost + ", heartbeat=" + heartbeat + "]";
+                + ", dockerHost=" + dockerHost + ", heartbeat=" + heartbeat + ", hostPin=" + hostPin + "]";
     }
 }

@@ -28,7 +28,8 @@ public abstract class ClientCommand implements Callable<Integer> {
     public final Integer call() {
         Env env = env();
         ConfigFile config = ConfigFile.load(options.config, env);
-        run(new ApiClient(HostTarget.resolve(options.host, options.token, env, config)));
+        run(new ApiClient(HostTarget.resolve(new HostTarget.Flags(options.host, options.token, options.tokenFile,
+                options.hostFingerprint), env, config)));
         out().flush();
         return ExitCodes.OK;
     }

@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -247,6 +248,7 @@ class CliTest {
         Path config = home.resolve("client.toml");
         Files.writeString(config, "[client]\nhost = \"" + host.apiUrl() + "\"\ntoken = \"" + env.get("FERRY_TOKEN")
                 + "\"\n");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
         CliTestSupport.Result r = CliTestSupport.run(Map.of(), home, "vps", "list", "--config", config.toString());
         assertEquals(0, r.code(), r.toString());
     }

@@ -17,6 +17,7 @@ import dev.ferry.bastion.vps.DialGuard;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.keys.tls.TlsPin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -43,10 +44,15 @@ public final class Host implements AutoCloseable {
     private final Fleet fleet;
     private final Bastion bastion;
     private final ApiServer api;
+    private final TlsPin apiPin;
+    private final boolean apiTls;
     private final ScheduledExecutorService watchdog;
 
-    private Host(DataDir dataDir, KeyPair userCa, VpsRegistry registry, Fleet fleet, Bastion bastion, ApiServer api) {
+    private Host(DataDir dataDir, KeyPair userCa, VpsRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
+                 TlsPin apiPin, boolean apiTls) {
         this.dataDir = dataDir;
+        this.apiPin = apiPin;
+        this.apiTls = apiTls;
         this.userCa = userCa;
         this.registry = registry;
         this.fleet = fleet;
@@ -85,6 +91,8 @@ public final class Host implements AutoCloseable {
         String runnerToken = dir.runnerToken();
         List<Path> hostKeys = dir.hostKeys();
         KeyPair userCa = dir.userCa();
+        ApiTls tls = dir.apiTls();
+        boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
         Clock clock = Clock.systemUTC();
         H2Registry registry = H2Registry.open(dir.root(), new Snowflake(config.instanceId()), clock);
@@ -104,9 +112,9 @@ public final class Host implements AutoCloseable {
             Router router = new CaRoutes(userCaLine).register(new FleetRoutes(fleet, registry, clock).register(
                     new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
-                    new ApiHandler(router, token, runnerToken), apiLimits, null);
+                    new ApiHandler(router, token, runnerToken), apiLimits, speaksTls ? tls.serverContext() : null);
             guard.ownPorts(Set.of(bastion.address().getPort(), api.address().getPort()));
-            Host host = new Host(dir, userCa, registry, fleet, bastion, api);
+            Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls);
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {
@@ -130,11 +138,19 @@ public final class Host implements AutoCloseable {
         return userCa;
     }
 
-    /** The control API's base URL, e.g. {@code http://127.0.0.1:8000}. */
+    /** The control API's base URL, e.g. {@code http://127.0.0.1:8000}, or {@code https://} when it speaks TLS. */
     public String apiUrl() {
         InetSocketAddress a = api.address();
         String host = a.getAddress().getHostAddress();
-        return "http://" + Endpoint.hostPort(host, a.getPort());
+        return (apiTls ? "https://" : "http://") + Endpoint.hostPort(host, a.getPort());
+    }
+
+    /**
+     * The fingerprint clients pin ({@code --host-fingerprint}): the Host's TLS key, kept in its data directory,
+     * the same whether the API speaks TLS now or not.
+     */
+    public TlsPin apiFingerprint() {
+        return apiPin;
     }
 
     public Path dataDir() {
@@ -159,7 +175,7 @@ public final class Host implements AutoCloseable {
     public String readyLine() {
         InetSocketAddress ssh = sshAddress();
         return "ferry host ready: ssh " + ssh.getHostString() + ":" + ssh.getPort() + ", api " + apiUrl()
-                + ", data " + dataDir.root();
+                + (apiTls ? " (TLS key " + apiPin + ")" : "") + ", data " + dataDir.root();
     }
 
     @Override

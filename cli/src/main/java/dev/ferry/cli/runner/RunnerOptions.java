@@ -5,10 +5,14 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.host.DataDir;
 import dev.ferry.cli.Env;
 import dev.ferry.cli.config.ConfigFile;
+import dev.ferry.cli.config.TokenFile;
+import dev.ferry.keys.tls.TlsPin;
 import static dev.ferry.cli.config.Settings.first;
+import static dev.ferry.cli.config.Settings.firstOf;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -21,9 +25,17 @@ public final class RunnerOptions {
             + "else http://127.0.0.1:8000).")
     String host;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "The Host's runner.token (default: [runner] token, "
-            + "else the local data directory's runner.token).")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "The Host's runner.token. A token on the command "
+            + "line shows in the process list: prefer --token-file.")
     String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the Host's runner.token, readable "
+            + "by its owner only (default: [runner] token_file or token, else the local data directory's runner.token).")
+    Path tokenFile;
+
+    @Option(names = "--host-fingerprint", paramLabel = "sha256:...", description = "The Host's TLS key, required for an "
+            + "https:// Host (default: [runner] host_fingerprint): 'ferry host' prints it at start.")
+    String hostFingerprint;
 
     @Option(names = "--name", paramLabel = "NAME", description = "This runner's name (default: [runner] name, else "
             + "this machine's host name).")
@@ -42,11 +54,14 @@ public final class RunnerOptions {
     public RunnerConfig config(Env env, ConfigFile file) {
         ConfigFile.RunnerSection r = file.runner();
         String url = first(host, r.host(), file.localApiUrl());
-        String tok = first(token, r.token(), file.localTokenFor(url, env, DataDir.RUNNER_TOKEN));
+        String tok = firstOf(() -> token, () -> TokenFile.read(tokenFile, "--token-file"), r::token,
+                () -> TokenFile.read(r.tokenFile(), "[runner] token_file"),
+                () -> file.localTokenFor(url, env, DataDir.RUNNER_TOKEN));
         if (tok == null) {
-            throw FerryException.invalid("no runner token: pass --token with the Host's runner.token (in its data "
-                    + "directory), or set [runner] token in config.toml");
+            throw FerryException.invalid("no runner token: pass --token-file with a copy of the Host's runner.token "
+                    + "(in its data directory, 0600), or set [runner] token_file in config.toml");
         }
+        String pin = first(hostFingerprint, r.hostFingerprint());
         URI hostUrl = URI.create(url);
         String address = first(advertise, r.advertise(), null);
         if (address == null) {
@@ -59,7 +74,8 @@ public final class RunnerOptions {
             address = "127.0.0.1";
         }
         return new RunnerConfig(hostUrl, tok, first(name, r.name(), machineName()), address,
-                first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST), Duration.ofSeconds(5));
+                first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST), Duration.ofSeconds(5),
+                pin == null ? null : TlsPin.parse(pin));
     }
 
     /** Whether the Host URL names this machine's loopback (where 127.0.0.1 is the right default). */
