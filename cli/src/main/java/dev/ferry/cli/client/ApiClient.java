@@ -108,7 +108,7 @@ public final class ApiClient {
         String error = node != null && node.hasNonNull("error") ? node.get("error").asText() : "HTTP " + status;
         if (status == 401) {
             error += target.token() == null
-                    ? " (no token found: pass --token or set FERRY_TOKEN; the data directory's admin.token is sent "
+                    ? " (no token found: pass --token-file or set FERRY_TOKEN_FILE; the data directory's admin.token is sent "
                     + "only to the local Host's own URL, from its config)"
                     : " (the token given was refused)";
         }
