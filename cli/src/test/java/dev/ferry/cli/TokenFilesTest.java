@@ -70,8 +70,9 @@ class TokenFilesTest {
     @Test
     void aRunnerTokenFileOthersMayReadIsRefusedNamingTheFix() throws Exception {
         Path f = file("runner.token", "some-runner-token-0123456789\n", "rw-r-----");
+        // an advertised address checked after the token: were the token accepted, the runner still would not start
         CliTestSupport.Result r = CliTestSupport.run(Map.of(), home, "runner", "--name", "r1",
-                "--host", host.apiUrl(), "--token-file", f.toString());
+                "--host", host.apiUrl(), "--token-file", f.toString(), "--advertise", "not an address");
         assertEquals(ExitCodes.USAGE, r.code(), r.toString());
         assertTrue(r.err().contains("permissions rw-r----- of " + f + " are too open: a token file must be "
                 + "readable by its owner only (chmod 600 " + f + ")"), r.err());
