@@ -75,7 +75,8 @@ public final class Runner implements AutoCloseable {
 
     /** Starts a runner on the Docker engine and Host of {@code config}. */
     public static Runner start(RunnerConfig config) {
-        return start(config, new HttpHostLink(config.hostUrl()), DockerRuntime.connect(config.dockerHost()));
+        return start(config, new HttpHostLink(config.hostUrl(), HttpHostLink.DEFAULT_TIMEOUT, config.hostPin()),
+                DockerRuntime.connect(config.dockerHost()));
     }
 
     /**

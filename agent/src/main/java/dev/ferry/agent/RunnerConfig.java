@@ -3,6 +3,8 @@ package dev.ferry.agent;
 import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.DockerRuntime;
 import dev.ferry.agent.docker.PortRange;
+import dev.ferry.agent.host.HttpHostLink;
+import dev.ferry.keys.tls.TlsPin;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -29,9 +31,12 @@ import java.util.regex.Pattern;
  *                   ephemeral range, which Docker picks from
  * @param containers how VPS containers are confined (capabilities, pids and default limits, start-up step
  *                   time limit); null means {@link ContainerPolicy#DEFAULTS}
+ * @param hostPin    {@code --host-fingerprint}: the Host's TLS key, required for an {@code https} Host URL (the
+ *                   runner trusts that key and nothing else), refused for {@code http}
  */
 public record RunnerConfig(URI hostUrl, String joinToken, String name, String advertise, String dockerHost,
-                           Duration heartbeat, Path credentialFile, PortRange ports, ContainerPolicy containers) {
+                           Duration heartbeat, Path credentialFile, PortRange ports, ContainerPolicy containers,
+                           TlsPin hostPin) {
     /** The protocol's heartbeat interval. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
 
@@ -72,11 +77,22 @@ public record RunnerConfig(URI hostUrl, String joinToken, String name, String ad
             throw new IllegalArgumentException("--docker-host must be unix:///path/to/docker.sock or tcp://host:port, not "
                     + quote(dockerHost));
         }
+        if (hostPin != null && !scheme.equals("https")) {
+            throw new IllegalArgumentException("--host-fingerprint pins a Host that speaks TLS: use https:// in --host, "
+                    + "not " + hostUrl);
+        }
+        TlsPin.clientContext(hostUrl, hostPin, HttpHostLink.HOW_TO_PIN);
         heartbeat = heartbeat == null ? DEFAULT_HEARTBEAT : heartbeat;
         if (heartbeat.toMillis() < 100 || heartbeat.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("the heartbeat interval must be between 100 ms and 1 minute, not " + heartbeat);
         }
         containers = containers == null ? ContainerPolicy.DEFAULTS : containers;
+    }
+
+    /** A runner of a plain-HTTP Host (on loopback): no TLS key to pin. */
+    public RunnerConfig(URI hostUrl, String joinToken, String name, String advertise, String dockerHost,
+                        Duration heartbeat, Path credentialFile, PortRange ports, ContainerPolicy containers) {
+        this(hostUrl, joinToken, name, advertise, dockerHost, heartbeat, credentialFile, ports, containers, null);
     }
 
     /** No DNS here: a host name is checked for its form only, an IPv6 literal by the JDK's literal parser. */
@@ -107,6 +123,6 @@ public record RunnerConfig(URI hostUrl, String joinToken, String name, String ad
     public String toString() {
         return "RunnerConfig[hostUrl=" + hostUrl + ", joinToken=" + (joinToken == null ? "none" : "<secret>") + ", name="
                 + name + ", advertise=" + advertise + ", dockerHost=" + dockerHost + ", heartbeat=" + heartbeat
-                + ", credentialFile=" + credentialFile + ", ports=" + ports + ", containers=" + containers + "]";
+                + ", credentialFile=" + credentialFile + ", ports=" + ports + ", containers=" + containers + ", hostPin=" + hostPin + "]";
     }
 }

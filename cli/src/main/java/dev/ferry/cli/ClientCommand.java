@@ -30,7 +30,8 @@ public abstract class ClientCommand implements Callable<Integer> {
     public final Integer call() {
         Env env = env();
         ConfigFile config = ConfigFile.load(options.config, env);
-        target = HostTarget.resolve(options.host, options.token, env, config);
+        target = HostTarget.resolve(new HostTarget.Flags(options.host, options.token, options.tokenFile,
+                options.hostFingerprint), env, config);
         run(new ApiClient(target));
         out().flush();
         return ExitCodes.OK;

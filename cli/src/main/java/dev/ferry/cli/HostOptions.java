@@ -26,6 +26,10 @@ public final class HostOptions {
             description = "Address of the control API (default: 127.0.0.1).")
     String apiBind;
 
+    @Option(names = "--api-tls", description = "Speak TLS on the control API even on a loopback address (default: "
+            + "[host] api_tls; beyond loopback it always does).")
+    boolean apiTls;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Config file (default: $FERRY_HOME/config.toml or ~/.ferry/config.toml).")
     Path configFile;
@@ -48,6 +52,7 @@ public final class HostOptions {
                 Duration.ofSeconds(pick(null, h.connectTimeoutSeconds(), HostConfig.DEFAULT_CONNECT_TIMEOUT_SECONDS)),
                 Duration.ofSeconds(pick(null, h.keepaliveIntervalSeconds(),
                         HostConfig.DEFAULT_KEEPALIVE_INTERVAL_SECONDS)),
-                pick(null, h.keepaliveMaxMissed(), HostConfig.DEFAULT_KEEPALIVE_MAX_MISSED));
+                pick(null, h.keepaliveMaxMissed(), HostConfig.DEFAULT_KEEPALIVE_MAX_MISSED),
+                apiTls || Boolean.TRUE.equals(h.apiTls()));
     }
 }

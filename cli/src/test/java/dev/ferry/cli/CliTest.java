@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -247,6 +248,7 @@ class CliTest {
         Path config = home.resolve("client.toml");
         Files.writeString(config, "[client]\nhost = \"" + host.apiUrl() + "\"\ntoken = \"" + env.get("FERRY_TOKEN")
                 + "\"\n");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
         CliTestSupport.Result r = CliTestSupport.run(Map.of(), home, "vps", "list", "--config", config.toString());
         assertEquals(0, r.code(), r.toString());
     }
@@ -306,8 +308,8 @@ class CliTest {
                 "runner", "--name", "r1");
         assertEquals(ExitCodes.USAGE, r.code(), r.toString());
         assertEquals("ferry: runner r1 has no credential yet (" + nowhere.resolve("runner/r1.credential") + ") and no "
-                + "join token to enroll with: pass --token with the Host's runner.token or a one-time token from "
-                + "'ferry node token' (on the Host), or set [runner] token in config.toml", r.err().strip());
+                + "join token to enroll with: pass --token-file with the Host's runner.token or a one-time token "
+                + "from 'ferry node token' (on the Host), or set [runner] token_file in config.toml", r.err().strip());
     }
 
     @Test

@@ -52,7 +52,8 @@ final class E2eFleet implements AutoCloseable {
         this.port = host.sshAddress().getPort();
         this.bastion = "127.0.0.1:" + port;
         this.cliEnv = Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN",
-                Files.readString(dir.resolve("host/admin.token")).strip());
+                Files.readString(dir.resolve("host/admin.token")).strip(), "FERRY_HOST_FINGERPRINT",
+                host.apiFingerprint().toString());
     }
 
     /** Builds the test images when needed, starts a Host (3 s connect timeout) and a runner named e2e-*. */
@@ -64,9 +65,10 @@ final class E2eFleet implements AutoCloseable {
         Path data = dir.resolve("host");
         HostLogging.init(DataDir.prepare(data).logs());
         HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
+        // the control API over TLS, as beyond loopback: the runner and the CLI pin its key
         Host host = Host.start(new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(),
                 config.apiPort(), config.instanceId(), Duration.ofSeconds(3), config.keepaliveInterval(),
-                config.keepaliveMaxMissed()));
+                config.keepaliveMaxMissed()).withApiTls(true));
         Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         E2eFleet fleet = new E2eFleet(dir, host, "e2e-" + UUID.randomUUID().toString().substring(0, 8), key, ssh);
@@ -81,7 +83,7 @@ final class E2eFleet implements AutoCloseable {
         String token = Files.readString(dir.resolve("host/runner.token")).strip();
         runner = Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
                 "unix:///var/run/docker.sock", Duration.ofSeconds(1), dir.resolve("runner/" + runnerName + ".credential"),
-                null, null));
+                null, null, host.apiFingerprint()));
     }
 
     /** Stops the runner of this JVM (its containers keep running). */

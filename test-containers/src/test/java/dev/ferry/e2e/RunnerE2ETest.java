@@ -254,9 +254,9 @@ class RunnerE2ETest {
         // the same runner as its own process (ferry runner), which adopts the container, then kill -9 it
         Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                Main.class.getName(), "runner", "--host", host.apiUrl(), "--token",
-                Files.readString(dir.resolve("host/runner.token")).strip(), "--name", runnerName, "--advertise",
-                "127.0.0.1", "--credential-file", dir.resolve("runner/" + runnerName + ".credential").toString())
+                Main.class.getName(), "runner", "--host", host.apiUrl(), "--host-fingerprint",
+                host.apiFingerprint().toString(), "--name", runnerName, "--advertise", "127.0.0.1",
+                "--credential-file", dir.resolve("runner/" + runnerName + ".credential").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("runner-process.log").toFile()).start();
         try {
             long heardBefore = host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli();

@@ -11,6 +11,8 @@ import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
 import dev.ferry.protocol.RegisterRequest;
+import dev.ferry.keys.tls.PinMismatchException;
+import dev.ferry.keys.tls.TlsPin;
 
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@link HostLink} over HTTP/JSON ({@code java.net.http} + Jackson): snake_case names, the join token or the
@@ -29,6 +32,8 @@ import java.util.Objects;
 public final class HttpHostLink implements HostLink {
     /** Connect and whole-request timeout: a hung Host must not hold the runner's loop for long. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Where a user gives the Host's TLS key to a runner. */
+    public static final String HOW_TO_PIN = "pass --host-fingerprint or set [runner] host_fingerprint";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -44,10 +49,21 @@ public final class HttpHostLink implements HostLink {
     }
 
     public HttpHostLink(URI hostUrl, Duration timeout) {
+        this(hostUrl, timeout, null);
+    }
+
+    /**
+     * @param pin the Host's TLS key fingerprint; required for an {@code https} URL, whose Host is trusted by
+     *            that key alone
+     */
+    public HttpHostLink(URI hostUrl, Duration timeout, TlsPin pin) {
         String s = Objects.requireNonNull(hostUrl, "hostUrl").toString();
         this.base = URI.create(s.endsWith("/") ? s : s + "/");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+        TlsPin.clientContext(hostUrl, pin, HOW_TO_PIN)
+                .ifPresent(b::sslContext);
+        this.http = b.build();
     }
 
     /** @return the mapper with the protocol's conventions, for tests and tools */
@@ -111,6 +127,10 @@ public final class HttpHostLink implements HostLink {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
+            Optional<PinMismatchException> mismatch = TlsPin.mismatchIn(e);
+            if (mismatch.isPresent()) {
+                throw new HostException(mismatch.get().sentence(base.toString()), e);
+            }
             throw new HostException("the Host at " + base + " is not reachable (" + describe(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

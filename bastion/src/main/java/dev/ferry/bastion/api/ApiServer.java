@@ -1,93 +1,120 @@
 package dev.ferry.bastion.api;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.nio.channels.ServerSocketChannel;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.DetectorConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The control API's HTTP transport: reads a request, has {@link ApiHandler} answer it, writes the answer.
- * Requests are logged without their headers: the token never reaches a log line.
+ * The control API's HTTP transport (Jetty, core handlers): limits what one client may hold ({@link ApiLimits}),
+ * speaks TLS when given a context, and has {@link ApiHandler} answer what gets through.
  */
 public final class ApiServer implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
-    private static final int MAX_BODY = 1 << 20;
+    private static final long IDLE_WORKER_MILLIS = 60_000;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final ApiHandler handler;
+    private final Server server;
+    private final ServerConnector connector;
+    private final HeadDeadline deadline;
 
-    private ApiServer(HttpServer server, ExecutorService executor, ApiHandler handler) {
+    private ApiServer(Server server, ServerConnector connector, HeadDeadline deadline) {
         this.server = server;
-        this.executor = executor;
-        this.handler = handler;
+        this.connector = connector;
+        this.deadline = deadline;
     }
 
-    /** Binds and starts serving what {@code handler} answers. */
+    /** Binds plain HTTP with the default limits (loopback). */
     public static ApiServer start(InetSocketAddress address, ApiHandler handler) throws IOException {
-        HttpServer server = HttpServer.create(address, 64);
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "ferry-api-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        ApiServer api = new ApiServer(server, executor, handler);
-        server.setExecutor(executor);
-        server.createContext("/", api::handle);
-        server.start();
-        return api;
+        return start(address, handler, ApiLimits.DEFAULTS, null);
+    }
+
+    /**
+     * Binds and starts serving what {@code handler} answers.
+     *
+     * @param tls the Host's TLS identity, or null for plain HTTP; with it, a plain request is answered with a
+     *            sentence saying to use https, and never reaches {@code handler}
+     */
+    public static ApiServer start(InetSocketAddress address, ApiHandler handler, ApiLimits limits, SSLContext tls)
+            throws IOException {
+        QueuedThreadPool workers = new QueuedThreadPool(limits.workers(), Math.min(4, limits.workers()),
+                (int) IDLE_WORKER_MILLIS, new BlockingArrayQueue<>(limits.queuedTasks()));
+        workers.setName("ferry-api");
+        workers.setDaemon(true);
+        Server server = new Server(workers);
+        server.setErrorHandler(new JsonErrors(limits));
+        ServerConnector connector = connector(server, limits, tls);
+        connector.setHost(address.getHostString());
+        connector.setPort(address.getPort());
+        connector.addBean(new ConnectionCaps(limits.maxConnections(), limits.maxPerSource()));
+        server.addConnector(connector);
+        HeadDeadline deadline = new HeadDeadline(limits.headTime(), connector::getConnectedEndPoints);
+        String plainRefusal = tls == null ? null : "this Host's API speaks TLS only: use https:// instead of "
+                + "http:// in the Host URL, with --host-fingerprint set to the key 'ferry host' prints at start";
+        server.setHandler(new ApiRequests(handler, limits, deadline, workers, plainRefusal));
+        try {
+            server.start();
+        } catch (Exception e) {
+            deadline.close();
+            stop(server);
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        return new ApiServer(server, connector, deadline);
+    }
+
+    private static ServerConnector connector(Server server, ApiLimits limits, SSLContext tls) {
+        HttpConfiguration config = new HttpConfiguration();
+        config.setRequestHeaderSize(limits.maxHeaderBytes());
+        config.setIdleTimeout(limits.idleTimeout().toMillis());
+        config.setSendServerVersion(false);
+        config.setSendXPoweredBy(false);
+        // key fingerprints travel as path segments with an encoded '/': the Router decodes segments itself
+        config.setUriCompliance(UriCompliance.LEGACY);
+        HttpConnectionFactory http = new HttpConnectionFactory(config);
+        ServerConnector connector;
+        if (tls == null) {
+            connector = new ServerConnector(server, 1, 1, http);
+        } else {
+            SslContextFactory.Server context = new SslContextFactory.Server();
+            context.setSslContext(tls);
+            // clients pin the key, not a name: a request for any host name is for this Host
+            config.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+            SslConnectionFactory ssl = new SslConnectionFactory(context, http.getProtocol());
+            // the detector hands plain HTTP to the same factory, where ApiRequests answers it with a sentence
+            connector = new ServerConnector(server, 1, 1, new DetectorConnectionFactory(ssl), http);
+        }
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        return connector;
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
-        long start = System.nanoTime();
-        String method = ex.getRequestMethod();
-        String path = ex.getRequestURI().getRawPath();
-        ApiHandler.Answer answer;
         try {
-            byte[] body = readBody(ex);
-            answer = body == null ? ApiHandler.error(413, "the request body is larger than " + MAX_BODY + " bytes", null)
-                    : handler.handle(method, path, ex.getRequestHeaders().getFirst("Authorization"),
-                            ex.getRemoteAddress().getAddress(), body);
-            send(ex, answer);
-        } finally {
-            ex.close();
-        }
-        log.info("api {} {} -> {} in {} ms from {}", method, path, answer.status(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), ex.getRemoteAddress().getAddress());
-    }
-
-    /** The body, or null when it is larger than {@link #MAX_BODY}. */
-    private static byte[] readBody(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY + 1);
-            return body.length > MAX_BODY ? null : body;
+            return (InetSocketAddress) ((ServerSocketChannel) connector.getTransport()).getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("the API's listening socket is closed", e);
         }
     }
 
-    private static void send(HttpExchange ex, ApiHandler.Answer answer) throws IOException {
-        if (answer.authenticate() != null) {
-            ex.getResponseHeaders().set("WWW-Authenticate", answer.authenticate());
+    private static void stop(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // stopping after a failed start: the failure that matters is the start's
         }
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(answer.status(), answer.json().length);
-        ex.getResponseBody().write(answer.json());
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        deadline.close();
+        stop(server);
     }
 }

@@ -22,20 +22,23 @@ public final class FleetRoutes {
     private final RunnerTrust trust;
     private final VpsRegistry registry;
     private final Clock clock;
+    private final String apiFingerprint;
 
-    public FleetRoutes(Fleet fleet, RunnerTrust trust, VpsRegistry registry, Clock clock) {
+    /** @param apiFingerprint the API's TLS key as runners pin it ({@code sha256:...}), or null without TLS */
+    public FleetRoutes(Fleet fleet, RunnerTrust trust, VpsRegistry registry, Clock clock, String apiFingerprint) {
         this.fleet = fleet;
         this.trust = trust;
         this.registry = registry;
         this.clock = clock;
+        this.apiFingerprint = apiFingerprint;
     }
 
     /** {@code POST /api/v1/nodes/tokens}: how long the one-time join token lasts. */
     public record TokenRequest(Long ttlSeconds) {
     }
 
-    /** A one-time join token, shown once. */
-    public record TokenView(String token, String expiresAt) {
+    /** A one-time join token, shown once, with the TLS key the runner is to pin (null without TLS). */
+    public record TokenView(String token, String expiresAt, String hostFingerprint) {
         @Override
         public String toString() {
             return "TokenView[token=<secret>, expiresAt=" + expiresAt + "]";
@@ -65,7 +68,7 @@ public final class FleetRoutes {
         TokenRequest r = body.length == 0 ? new TokenRequest(null) : Json.read(body, TokenRequest.class);
         Duration ttl = r.ttlSeconds() == null ? RunnerTrust.DEFAULT_JOIN_TTL : Duration.ofSeconds(r.ttlSeconds());
         RunnerTrust.JoinToken t = trust.newJoinToken(ttl);
-        return new TokenView(t.token(), t.expires().toString());
+        return new TokenView(t.token(), t.expires().toString(), apiFingerprint);
     }
 
     private Map<String, Object> remove(String name) {

@@ -21,12 +21,12 @@ public final class HttpStatus {
 
     public static Kind kindOf(int status) {
         return switch (status) {
-            case 400, 405, 413, 415 -> Kind.INVALID;
+            case 400, 405, 413, 414, 415, 431 -> Kind.INVALID;
             case 401 -> Kind.UNAUTHORIZED;
             case 403 -> Kind.FORBIDDEN;
             case 404 -> Kind.NOT_FOUND;
             case 409 -> Kind.CONFLICT;
-            case 502, 503, 504 -> Kind.UNAVAILABLE;
+            case 408, 502, 503, 504 -> Kind.UNAVAILABLE;
             default -> Kind.INTERNAL;
         };
     }

@@ -3,6 +3,7 @@ package dev.ferry.bastion.host;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.KeyType;
 import dev.ferry.keys.PrivateKeyFiles;
+import dev.ferry.keys.SecretFiles;
 import dev.ferry.keys.SshPublicKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +110,11 @@ public final class DataDir {
         return ca;
     }
 
+    /** The control API's TLS key and certificate ({@code tls/}, 0600), made on first use. */
+    public ApiTls apiTls() throws IOException {
+        return ApiTls.in(root);
+    }
+
     static String token(Path file) throws IOException {
         if (!Files.exists(file)) {
             byte[] random = new byte[32];
@@ -123,17 +129,21 @@ public final class DataDir {
                 // another process made it first: read theirs below
             }
         }
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-        if (openToOthers(mode)) {
-            throw new IOException("permissions " + PosixFilePermissions.toString(mode) + " of " + file
-                    + " are too open: the token must be readable by its owner only (chmod 600 " + file + ")");
-        }
+        requireOwnerOnly(file, "the token");
         String token = Files.readString(file, StandardCharsets.US_ASCII).strip();
         if (token.length() < 16) {
             throw new IOException(file + " holds no usable token (under 16 characters); delete it and "
                     + "restart the host to make a new one");
         }
         return token;
+    }
+
+    /** Refuses a secret file that others than its owner may read, naming the fix. */
+    static void requireOwnerOnly(Path file, String what) throws IOException {
+        String why = SecretFiles.tooOpen(file, what);
+        if (why != null) {
+            throw new IOException(why);
+        }
     }
 
     private static boolean openToOthers(Set<PosixFilePermission> mode) {

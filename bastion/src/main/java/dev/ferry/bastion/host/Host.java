@@ -1,6 +1,7 @@
 package dev.ferry.bastion.host;
 
 import dev.ferry.bastion.api.ApiHandler;
+import dev.ferry.bastion.api.ApiLimits;
 import dev.ferry.bastion.api.ApiServer;
 import dev.ferry.bastion.api.CaRoutes;
 import dev.ferry.bastion.api.FleetRoutes;
@@ -17,6 +18,7 @@ import dev.ferry.bastion.vps.DialGuard;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.keys.tls.TlsPin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -43,10 +45,15 @@ public final class Host implements AutoCloseable {
     private final Fleet fleet;
     private final Bastion bastion;
     private final ApiServer api;
+    private final TlsPin apiPin;
+    private final boolean apiTls;
     private final ScheduledExecutorService watchdog;
 
-    private Host(DataDir dataDir, KeyPair userCa, VpsRegistry registry, Fleet fleet, Bastion bastion, ApiServer api) {
+    private Host(DataDir dataDir, KeyPair userCa, VpsRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
+                 TlsPin apiPin, boolean apiTls) {
         this.dataDir = dataDir;
+        this.apiPin = apiPin;
+        this.apiTls = apiTls;
         this.userCa = userCa;
         this.registry = registry;
         this.fleet = fleet;
@@ -75,11 +82,18 @@ public final class Host implements AutoCloseable {
 
     /** Prepares the data directory and starts serving. Closes what it opened when a step fails. */
     public static Host start(HostConfig config) throws IOException {
+        return start(config, ApiLimits.DEFAULTS);
+    }
+
+    /** {@link #start(HostConfig)} with other limits on the control API's clients (tests). */
+    public static Host start(HostConfig config, ApiLimits apiLimits) throws IOException {
         DataDir dir = DataDir.prepare(config.dataDir());
         String token = dir.adminToken();
         String runnerToken = dir.runnerToken();
         List<Path> hostKeys = dir.hostKeys();
         KeyPair userCa = dir.userCa();
+        ApiTls tls = dir.apiTls();
+        boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
         Clock clock = Clock.systemUTC();
         H2Registry registry = H2Registry.open(dir.root(), new Snowflake(config.instanceId()), clock);
@@ -97,12 +111,13 @@ public final class Host implements AutoCloseable {
         }
         try {
             RunnerTrust trust = new RunnerTrust(registry.runners(), runnerToken, clock);
-            Router router = new CaRoutes(userCaLine).register(new FleetRoutes(fleet, trust, registry, clock).register(
+            Router router = new CaRoutes(userCaLine).register(new FleetRoutes(fleet, trust, registry, clock,
+                    speaksTls ? tls.pin().toString() : null).register(
                     new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
-                    new ApiHandler(router, token, trust));
+                    new ApiHandler(router, token, trust), apiLimits, speaksTls ? tls.serverContext() : null);
             guard.ownPorts(Set.of(bastion.address().getPort(), api.address().getPort()));
-            Host host = new Host(dir, userCa, registry, fleet, bastion, api);
+            Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls);
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {
@@ -126,11 +141,19 @@ public final class Host implements AutoCloseable {
         return userCa;
     }
 
-    /** The control API's base URL, e.g. {@code http://127.0.0.1:8000}. */
+    /** The control API's base URL, e.g. {@code http://127.0.0.1:8000}, or {@code https://} when it speaks TLS. */
     public String apiUrl() {
         InetSocketAddress a = api.address();
         String host = a.getAddress().getHostAddress();
-        return "http://" + Endpoint.hostPort(host, a.getPort());
+        return (apiTls ? "https://" : "http://") + Endpoint.hostPort(host, a.getPort());
+    }
+
+    /**
+     * The fingerprint clients pin ({@code --host-fingerprint}): the Host's TLS key, kept in its data directory,
+     * the same whether the API speaks TLS now or not.
+     */
+    public TlsPin apiFingerprint() {
+        return apiPin;
     }
 
     public Path dataDir() {
@@ -155,7 +178,7 @@ public final class Host implements AutoCloseable {
     public String readyLine() {
         InetSocketAddress ssh = sshAddress();
         return "ferry host ready: ssh " + ssh.getHostString() + ":" + ssh.getPort() + ", api " + apiUrl()
-                + ", data " + dataDir.root();
+                + (apiTls ? " (TLS key " + apiPin + ")" : "") + ", data " + dataDir.root();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.ferry.bastion.host;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,9 +25,12 @@ import java.util.Objects;
  *                   whether it is still there, like sshd's ClientAliveInterval (0: never); default 15
  * @param keepaliveMaxMissed {@code keepalive_max_missed}: unanswered keepalives before the session is
  *                   closed, like ClientAliveCountMax (1..100); default 3
+ * @param apiTls     {@code api_tls}: the control API speaks TLS (with the key in {@code tls/} of the data
+ *                   directory) even on a loopback address; beyond loopback it always does. Default false
  */
 public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
-                         Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed) {
+                         Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed,
+                         boolean apiTls) {
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final String DEFAULT_API_BIND = "127.0.0.1";
     public static final int DEFAULT_SSH_PORT = 2222;
@@ -52,6 +57,40 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
         }
     }
 
+    /** Settings without {@code api_tls} (TLS beyond loopback only). */
+    public HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
+                      Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed) {
+        this(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout, keepaliveInterval,
+                keepaliveMaxMissed, false);
+    }
+
+    /**
+     * Whether the control API speaks TLS: always beyond loopback, where the bearer token must not cross a
+     * network in the clear, and on loopback when {@code api_tls} says so. A name is resolved to decide.
+     */
+    public boolean apiSpeaksTls() {
+        return speaksTls(apiBind, apiTls);
+    }
+
+    /** {@link #apiSpeaksTls()} for an {@code api_bind} and {@code api_tls}, as clients of a local Host ask it. */
+    public static boolean speaksTls(String apiBind, boolean apiTls) {
+        if (apiTls) {
+            return true;
+        }
+        try {
+            return !InetAddress.getByName(apiBind).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            // the API cannot bind it either; that failure names the address
+            return true;
+        }
+    }
+
+    /** This configuration with the control API on TLS even on loopback (or not). */
+    public HostConfig withApiTls(boolean apiTls) {
+        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
+                keepaliveInterval, keepaliveMaxMissed, apiTls);
+    }
+
     /** The defaults for a data directory. */
     public static HostConfig defaults(Path dataDir) {
         return new HostConfig(dataDir, DEFAULT_BIND, DEFAULT_SSH_PORT, DEFAULT_API_BIND, DEFAULT_API_PORT,
@@ -62,7 +101,7 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration listening elsewhere. */
     public HostConfig withListeners(String bind, int sshPort, String apiBind, int apiPort) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed);
+                keepaliveInterval, keepaliveMaxMissed, apiTls);
     }
 
     /** The bounds of each numeric setting, by its config key: checked here, and on config files as read. */

@@ -3,6 +3,7 @@ package dev.ferry.bastion.api;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +26,11 @@ final class ApiTestSupport implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     ApiTestSupport(Path dir) throws IOException {
-        host = Host.start(HostConfig.defaults(dir).withListeners("127.0.0.1", 0, "127.0.0.1", 0));
+        this(dir, ApiLimits.DEFAULTS);
+    }
+
+    ApiTestSupport(Path dir, ApiLimits limits) throws IOException {
+        host = Host.start(HostConfig.defaults(dir).withListeners("127.0.0.1", 0, "127.0.0.1", 0), limits);
         token = Files.readString(dir.resolve("admin.token")).strip();
         runnerToken = Files.readString(dir.resolve("runner.token")).strip();
     }
@@ -52,6 +57,12 @@ final class ApiTestSupport implements AutoCloseable {
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), Json.MAPPER.readTree(r.body()));
+    }
+
+    /** The API's listening address, for raw connections. */
+    InetSocketAddress apiAddress() {
+        URI u = URI.create(host.apiUrl());
+        return new InetSocketAddress(u.getHost(), u.getPort());
     }
 
     @Override

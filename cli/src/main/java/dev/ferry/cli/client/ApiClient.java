@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.api.HttpStatus;
 import dev.ferry.bastion.api.Json;
+import dev.ferry.keys.tls.PinMismatchException;
+import dev.ferry.keys.tls.TlsPin;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The control API seen from the CLI. Failures become {@link FerryException}s with sentences. */
 public final class ApiClient {
@@ -23,9 +26,15 @@ public final class ApiClient {
     private final HostTarget target;
     private final HttpClient http;
 
+    /** Where a user gives the Host's TLS key to the CLI. */
+    public static final String HOW_TO_PIN = "pass --host-fingerprint, set FERRY_HOST_FINGERPRINT or [client] "
+            + "host_fingerprint in config.toml,";
+
     public ApiClient(HostTarget target) {
         this.target = target;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        TlsPin.clientContext(uri(""), target.pin(), HOW_TO_PIN).ifPresent(b::sslContext);
+        this.http = b.build();
     }
 
     public JsonNode get(String path) {
@@ -72,6 +81,10 @@ public final class ApiClient {
         } catch (ConnectException e) {
             throw unreachable("connection refused");
         } catch (IOException e) {
+            Optional<PinMismatchException> mismatch = TlsPin.mismatchIn(e);
+            if (mismatch.isPresent()) {
+                throw new FerryException(FerryException.Kind.UNAVAILABLE, mismatch.get().sentence(target.url()));
+            }
             throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -95,7 +108,7 @@ public final class ApiClient {
         String error = node != null && node.hasNonNull("error") ? node.get("error").asText() : "HTTP " + status;
         if (status == 401) {
             error += target.token() == null
-                    ? " (no token found: pass --token or set FERRY_TOKEN; the data directory's admin.token is sent "
+                    ? " (no token found: pass --token-file or set FERRY_TOKEN_FILE; the data directory's admin.token is sent "
                     + "only to the local Host's own URL, from its config)"
                     : " (the token given was refused)";
         }

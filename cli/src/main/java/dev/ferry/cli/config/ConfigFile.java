@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.ferry.bastion.api.Json;
+import dev.ferry.bastion.host.ApiTls;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.cli.Env;
+import dev.ferry.keys.SecretFiles;
+import dev.ferry.keys.tls.TlsPin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,14 +33,17 @@ import java.util.List;
  * connect_timeout_seconds = 10
  * keepalive_interval_seconds = 15
  * keepalive_max_missed = 3
+ * api_tls = false               # TLS on loopback too (beyond loopback the API always speaks TLS)
  *
  * [client]
- * host = "http://bastion.example:8000"
- * token = "..."
+ * host = "https://bastion.example:8000"
+ * host_fingerprint = "sha256:..." # the TLS key 'ferry host' prints at start
+ * token_file = "/home/me/.ferry/admin.token"  # 0600; or token = "..." in a config file that is 0600
  *
  * [runner]
- * host = "http://bastion.example:8000"
- * token = "..."                 # a join token (runner.token, or from ferry node token), used once
+ * host = "https://bastion.example:8000"
+ * host_fingerprint = "sha256:..."
+ * token_file = "/etc/ferry/join.token"         # a join token (runner.token, or from ferry node token), 0600
  * name = "r1"
  * advertise = "10.0.0.5"
  * docker_host = "unix:///var/run/docker.sock"
@@ -70,11 +76,13 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
     }
 
     /** The {@code [runner]} section: settings of {@code ferry runner}; every key optional. */
-    public record RunnerSection(String host, String token, String name, String advertise,
-                                @JsonProperty("docker_host") String dockerHost,
+    public record RunnerSection(String host, String token, @JsonProperty("token_file") String tokenFile,
+                                @JsonProperty("host_fingerprint") String hostFingerprint, String name,
+                                String advertise, @JsonProperty("docker_host") String dockerHost,
                                 @JsonProperty("credential_file") String credentialFile,
                                 @JsonProperty("port_range") String portRange, ContainersSection containers) {
-        static final RunnerSection EMPTY = new RunnerSection(null, null, null, null, null, null, null, null);
+        static final RunnerSection EMPTY = new RunnerSection(null, null, null, null, null, null, null, null, null,
+                null);
 
         public RunnerSection {
             containers = containers == null ? ContainersSection.EMPTY : containers;
@@ -82,7 +90,8 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
 
         @Override
         public String toString() {
-            return "RunnerSection[host=" + host + ", token=" + (token == null ? null : "<secret>") + ", name=" + name
+            return "RunnerSection[host=" + host + ", token=" + (token == null ? null : "<secret>") + ", token_file="
+                    + tokenFile + ", host_fingerprint=" + hostFingerprint + ", name=" + name
                     + ", advertise=" + advertise + ", docker_host=" + dockerHost + ", credential_file="
                     + credentialFile + ", port_range=" + portRange + ", containers=" + containers + "]";
         }
@@ -106,8 +115,9 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                               @JsonProperty("instance_id") Integer instanceId,
                               @JsonProperty("connect_timeout_seconds") Integer connectTimeoutSeconds,
                               @JsonProperty("keepalive_interval_seconds") Integer keepaliveIntervalSeconds,
-                              @JsonProperty("keepalive_max_missed") Integer keepaliveMaxMissed) {
-        static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null);
+                              @JsonProperty("keepalive_max_missed") Integer keepaliveMaxMissed,
+                              @JsonProperty("api_tls") Boolean apiTls) {
+        static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null, null);
 
         /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
         void check(String where) {
@@ -128,12 +138,14 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
     }
 
     /** The {@code [client]} section: where the CLI finds the Host. */
-    public record ClientSection(String host, String token) {
-        static final ClientSection EMPTY = new ClientSection(null, null);
+    public record ClientSection(String host, String token, @JsonProperty("token_file") String tokenFile,
+                                @JsonProperty("host_fingerprint") String hostFingerprint) {
+        static final ClientSection EMPTY = new ClientSection(null, null, null, null);
 
         @Override
         public String toString() {
-            return "ClientSection[host=" + host + ", token=" + (token == null ? null : "<secret>") + "]";
+            return "ClientSection[host=" + host + ", token=" + (token == null ? null : "<secret>") + ", token_file="
+                    + tokenFile + ", host_fingerprint=" + hostFingerprint + "]";
         }
     }
 
@@ -142,11 +154,27 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
         return explicit != null ? read(explicit, true) : read(env.defaultConfigFile(), false);
     }
 
-    /** The local Host's API: {@code http://127.0.0.1:<api_port>}. */
+    /** The local Host's API: {@code http://127.0.0.1:<api_port>}, {@code https://} where it speaks TLS. */
     public String localApiUrl() {
         String bind = host.apiBind() == null ? null : host.apiBind().replaceAll("^\\[|]$", "");
         String address = bind == null || bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
-        return "http://" + Endpoint.hostPort(address, Settings.pick(null, host.apiPort(), HostConfig.DEFAULT_API_PORT));
+        boolean tls = HostConfig.speaksTls(bind == null ? HostConfig.DEFAULT_API_BIND : bind,
+                Boolean.TRUE.equals(host.apiTls()));
+        return (tls ? "https://" : "http://")
+                + Endpoint.hostPort(address, Settings.pick(null, host.apiPort(), HostConfig.DEFAULT_API_PORT));
+    }
+
+    /**
+     * The local Host's TLS key fingerprint, for the local Host's https URL only, or null when this user cannot
+     * read it.
+     */
+    public TlsPin localPinFor(String url, Env env) {
+        String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return u.startsWith("https://") && u.equals(localApiUrl()) ? ApiTls.readPin(localDataDir(env)) : null;
+    }
+
+    private Path localDataDir(Env env) {
+        return host.dataDir() != null ? Path.of(host.dataDir()) : env.ferryHome();
     }
 
     /**
@@ -163,8 +191,7 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
      * or {@code null} when this user cannot read it.
      */
     private String localToken(Env env, String tokenFile) {
-        Path dir = host.dataDir() != null ? Path.of(host.dataDir()) : env.ferryHome();
-        Path file = dir.resolve(tokenFile);
+        Path file = localDataDir(env).resolve(tokenFile);
         try {
             return Files.isReadable(file) ? Files.readString(file).strip() : null;
         } catch (IOException e) {
@@ -188,7 +215,25 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
         }
-        return parse(text, file.toString());
+        ConfigFile config = parse(text, file.toString());
+        config.requirePrivateIfTokens(file);
+        return config;
+    }
+
+    /** A config file that holds a token is a secret file: refused when others may read it. */
+    private void requirePrivateIfTokens(Path file) {
+        if (client.token() == null && runner.token() == null) {
+            return;
+        }
+        try {
+            String why = SecretFiles.tooOpen(file, "a config file that holds a token");
+            if (why != null) {
+                throw new IllegalArgumentException(why + "; or keep the token in a file of its own (token_file)");
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot check the permissions of config file " + file + ": "
+                    + e.getMessage());
+        }
     }
 
     static ConfigFile parse(String text, String where) {

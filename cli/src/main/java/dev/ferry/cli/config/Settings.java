@@ -1,5 +1,7 @@
 package dev.ferry.cli.config;
 
+import java.util.function.Supplier;
+
 /** The one precedence rule of every setting: flag, then environment or config file, then default. */
 public final class Settings {
     private Settings() {
@@ -10,6 +12,18 @@ public final class Settings {
         for (String v : values) {
             if (v != null && !v.isBlank()) {
                 return v.strip();
+            }
+        }
+        return null;
+    }
+
+    /** {@link #first(String...)} asking each source only when the ones before it gave nothing. */
+    @SafeVarargs
+    public static String firstOf(Supplier<String>... sources) {
+        for (Supplier<String> source : sources) {
+            String v = first(source.get());
+            if (v != null) {
+                return v;
             }
         }
         return null;

@@ -26,7 +26,9 @@ public final class NodeToken extends ClientCommand {
         out().println("# one-time join token, valid until " + node.get("expires_at").asText() + ". On the runner "
                 + "machine, put it in a file only you can read and start the runner with it once:");
         out().println("#   umask 077; cat > join.token    # paste the token, then Ctrl-D");
-        out().println("#   ferry runner --host " + hostUrl() + " --name NAME --advertise ADDRESS --token-file join.token");
+        JsonNode pin = node.path("host_fingerprint");
+        out().println("#   ferry runner --host " + hostUrl() + (pin.isTextual() ? " --host-fingerprint " + pin.asText() : "")
+                + " --name NAME --advertise ADDRESS --token-file join.token");
         out().println("# the runner keeps its own credential from then on; the token is then used up");
     }
 }

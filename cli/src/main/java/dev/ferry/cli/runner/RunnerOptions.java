@@ -6,7 +6,10 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.host.DataDir;
 import dev.ferry.cli.Env;
 import dev.ferry.cli.config.ConfigFile;
+import dev.ferry.cli.config.TokenFile;
+import dev.ferry.keys.tls.TlsPin;
 import static dev.ferry.cli.config.Settings.first;
+import static dev.ferry.cli.config.Settings.firstOf;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -26,9 +29,17 @@ public final class RunnerOptions {
     String host;
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "A join token, used once to enroll: the Host's "
-            + "runner.token or one from 'ferry node token' (default: [runner] token, else the local data directory's "
-            + "runner.token).")
+            + "runner.token or one from 'ferry node token'. A token on the command line shows in the process list: "
+            + "prefer --token-file.")
     String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding a join token, readable by its "
+            + "owner only (default: [runner] token_file or token, else the local data directory's runner.token).")
+    Path tokenFile;
+
+    @Option(names = "--host-fingerprint", paramLabel = "sha256:...", description = "The Host's TLS key, required for an "
+            + "https:// Host (default: [runner] host_fingerprint): 'ferry host' prints it at start.")
+    String hostFingerprint;
 
     @Option(names = "--credential-file", paramLabel = "FILE", description = "Where the runner keeps the credential it "
             + "receives when it enrolls (default: [runner] credential_file, else $FERRY_HOME/runner/NAME.credential).")
@@ -62,12 +73,15 @@ public final class RunnerOptions {
         String runnerName = first(name, r.name(), machineName());
         Path credential = credentialFile != null ? credentialFile : r.credentialFile() != null
                 ? Path.of(r.credentialFile()) : env.ferryHome().resolve("runner").resolve(runnerName + ".credential");
-        String tok = first(token, r.token(), file.localTokenFor(url, env, DataDir.RUNNER_TOKEN));
+        String tok = firstOf(() -> token, () -> TokenFile.read(tokenFile, "--token-file"), r::token,
+                () -> TokenFile.read(r.tokenFile(), "[runner] token_file"),
+                () -> file.localTokenFor(url, env, DataDir.RUNNER_TOKEN));
         if (tok == null && !Files.exists(credential)) {
             throw FerryException.invalid("runner " + runnerName + " has no credential yet (" + credential + ") and no "
-                    + "join token to enroll with: pass --token with the Host's runner.token or a one-time token from "
-                    + "'ferry node token' (on the Host), or set [runner] token in config.toml");
+                    + "join token to enroll with: pass --token-file with the Host's runner.token or a one-time token "
+                    + "from 'ferry node token' (on the Host), or set [runner] token_file in config.toml");
         }
+        String pin = first(hostFingerprint, r.hostFingerprint());
         URI hostUrl = URI.create(url);
         String address = first(advertise, r.advertise(), null);
         if (address == null) {
@@ -83,7 +97,8 @@ public final class RunnerOptions {
         try {
             return new RunnerConfig(hostUrl, tok, runnerName, address,
                     first(dockerHost, r.dockerHost(), DEFAULT_DOCKER_HOST), Duration.ofSeconds(5), credential,
-                    ports == null ? null : PortRange.parse(ports), containers.policy(r.containers()));
+                    ports == null ? null : PortRange.parse(ports), containers.policy(r.containers()),
+                    pin == null ? null : TlsPin.parse(pin));
         } catch (IllegalArgumentException e) {
             throw FerryException.invalid(e.getMessage());
         }

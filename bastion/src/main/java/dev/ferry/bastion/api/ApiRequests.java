@@ -1,0 +1,140 @@
+package dev.ferry.bastion.api;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jetty's side of the control API: takes method, raw path, Authorization header, caller and body from a
+ * request, has {@link ApiHandler} answer, writes the answer. The body is read without holding a thread, within
+ * the body time, so a client that drips it holds a connection for a while but never a worker.
+ * Requests are logged without their headers: the token never reaches a log line.
+ */
+final class ApiRequests extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(ApiRequests.class);
+
+    private final ApiHandler handler;
+    private final ApiLimits limits;
+    private final HeadDeadline deadline;
+    private final Executor workers;
+    /** Set when the API speaks TLS: a plain request that reached it anyway is refused with this sentence. */
+    private final String plainRefusal;
+
+    ApiRequests(ApiHandler handler, ApiLimits limits, HeadDeadline deadline, Executor workers, String plainRefusal) {
+        super(InvocationType.BLOCKING);
+        this.handler = handler;
+        this.limits = limits;
+        this.deadline = deadline;
+        this.workers = workers;
+        this.plainRefusal = plainRefusal;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long start = System.nanoTime();
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        deadline.handling(endPoint);
+        Exchange exchange = new Exchange(request, response, callback, endPoint, start);
+        if (plainRefusal != null && !request.isSecure()) {
+            exchange.answer(ApiHandler.error(400, plainRefusal, null), true);
+        } else if (request.getLength() > limits.maxBodyBytes()) {
+            exchange.answer(tooLarge(), true);
+        } else {
+            Content.Source.asByteArrayAsync(request, limits.maxBodyBytes())
+                    .orTimeout(limits.bodyTime().toMillis(), TimeUnit.MILLISECONDS)
+                    // the handler may block on the registry: never on the thread that delivered the last bytes
+                    .whenCompleteAsync(exchange::bodyRead, workers);
+        }
+        return true;
+    }
+
+    private ApiHandler.Answer tooLarge() {
+        return ApiHandler.error(413, "the request body is larger than " + limits.maxBodyBytes() + " bytes", null);
+    }
+
+    /** One request on its way to its answer. */
+    private final class Exchange {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final EndPoint endPoint;
+        private final long start;
+
+        Exchange(Request request, Response response, Callback callback, EndPoint endPoint, long start) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.endPoint = endPoint;
+            this.start = start;
+        }
+
+        void bodyRead(byte[] body, Throwable failure) {
+            if (failure == null) {
+                answer(handler.handle(request.getMethod(), request.getHttpURI().getPath(),
+                        request.getHeaders().get(HttpHeader.AUTHORIZATION), caller(request), body), false);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof TimeoutException) {
+                answer(ApiHandler.error(408, "the request body did not arrive within "
+                        + seconds(limits.bodyTime()) + "; the connection is closed", null), true);
+            } else if (cause instanceof IllegalStateException) {
+                // how asByteArrayAsync reports more than its maximum (Jetty 12.1), as a chunked body may bring:
+                // ApiTransportTest.aChunkedBodyOverTheLimitIsAnswered413 notices if that changes
+                answer(tooLarge(), true);
+            } else {
+                log.debug("api request body failed: {}", cause.toString());
+                answer(ApiHandler.error(400, "the request body could not be read: " + cause.getMessage(), null),
+                        true);
+            }
+        }
+
+        /** Writes the answer; {@code close} ends the connection after it (its unread body is not worth reading). */
+        void answer(ApiHandler.Answer answer, boolean close) {
+            response.setStatus(answer.status());
+            if (answer.authenticate() != null) {
+                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, answer.authenticate());
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            if (close) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+            response.write(true, ByteBuffer.wrap(answer.json()), Callback.from(() -> {
+                deadline.answered(endPoint);
+                callback.succeeded();
+            }, callback::failed));
+            log.info("api {} {} -> {} in {} ms from {}", request.getMethod(), request.getHttpURI().getPath(),
+                    answer.status(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+                    Request.getRemoteAddr(request));
+        }
+    }
+
+    /** The caller's address; the API listens on TCP only, so there always is one (never a made-up loopback). */
+    static InetAddress caller(Request request) {
+        if (request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress a) {
+            return a.getAddress();
+        }
+        throw new IllegalStateException("an API request without a TCP peer: "
+                + request.getConnectionMetaData().getRemoteSocketAddress());
+    }
+
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}

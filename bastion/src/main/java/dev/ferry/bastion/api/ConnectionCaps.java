@@ -1,0 +1,100 @@
+package dev.ferry.bastion.api;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.jetty.io.SelectorManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Caps the API's open connections, in all and per source address (IPv6 by its /64, which one client holds as
+ * easily as one address). A connection over a cap is closed as it is accepted, before a byte is read: Jetty's
+ * own limit stops accepting instead, which leaves the extra clients waiting in the backlog for a long time.
+ */
+final class ConnectionCaps implements SelectorManager.AcceptListener {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionCaps.class);
+
+    private final int maxConnections;
+    private final int maxPerSource;
+    /** The source of every connection counted, so each is counted down exactly once. */
+    private final Map<SelectableChannel, String> open = new HashMap<>();
+    private final Map<String, Integer> perSource = new HashMap<>();
+
+    ConnectionCaps(int maxConnections, int maxPerSource) {
+        this.maxConnections = maxConnections;
+        this.maxPerSource = maxPerSource;
+    }
+
+    @Override
+    public void onAccepting(SelectableChannel channel) {
+        String source = source(channel);
+        String refusal;
+        synchronized (this) {
+            refusal = open.size() >= maxConnections ? maxConnections + " connections are open in all"
+                    : perSource.getOrDefault(source, 0) >= maxPerSource ? maxPerSource + " connections are open from "
+                    + source : null;
+            if (refusal == null) {
+                open.put(channel, source);
+                perSource.merge(source, 1, Integer::sum);
+            }
+        }
+        if (refusal != null) {
+            log.warn("api connection from {} refused: {}", source, refusal);
+            close(channel);
+        }
+    }
+
+    @Override
+    public void onAcceptFailed(SelectableChannel channel, Throwable cause) {
+        onClosed(channel);
+    }
+
+    @Override
+    public void onClosed(SelectableChannel channel) {
+        synchronized (this) {
+            String source = open.remove(channel);
+            if (source != null) {
+                perSource.computeIfPresent(source, (s, n) -> n == 1 ? null : n - 1);
+            }
+        }
+    }
+
+    /** The address a cap counts by: IPv4 as is, IPv6 by its first 64 bits. */
+    static String sourceOf(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] b = address.getAddress();
+            StringBuilder s = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                s.append(Integer.toHexString((b[i] & 0xff) << 8 | b[i + 1] & 0xff)).append(':');
+            }
+            return s.append(":/64").toString();
+        }
+        return address.getHostAddress();
+    }
+
+    private static String source(SelectableChannel channel) {
+        try {
+            if (channel instanceof SocketChannel socket
+                    && socket.getRemoteAddress() instanceof InetSocketAddress remote) {
+                return sourceOf(remote.getAddress());
+            }
+        } catch (IOException e) {
+            // already closed: it counts as one unknown source until Jetty reports it closed
+        }
+        return "an unknown address";
+    }
+
+    private static void close(SelectableChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("closing a refused api connection failed: {}", e.toString());
+        }
+    }
+}
