@@ -11,9 +11,10 @@ import dev.ferry.agent.host.NotRegisteredException;
 import dev.ferry.agent.host.RefusedException;
 import dev.ferry.agent.host.RunnerCredential;
 import dev.ferry.agent.host.SupersededException;
+import dev.ferry.agent.host.UnknownCredentialException;
 import dev.ferry.agent.reconcile.Reconciler;
 import dev.ferry.protocol.DockerStatus;
-import dev.ferry.protocol.EnrollAnswer;
+import dev.ferry.protocol.Credentials;
 import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
@@ -195,6 +196,10 @@ public final class Runner implements AutoCloseable {
             log.info("runner {}: {}; registering again", config.name(), e.getMessage());
             registered = false;
             return Duration.ZERO;
+        } catch (UnknownCredentialException e) {
+            log.warn("runner {}: {}; registering again", config.name(), e.getMessage());
+            registered = false; // the registration says whether it can enroll again
+            return Duration.ZERO;
         } catch (RefusedException e) {
             throw e;
         } catch (HostException e) {
@@ -221,12 +226,19 @@ public final class Runner implements AutoCloseable {
             docker = DockerStatus.down(e.getMessage());
         }
         dockerState(docker);
+        RegisterRequest request = new RegisterRequest(config.name(), config.advertise(), cpus, memory, docker);
         try {
             if (credential == null) {
-                credential = credential();
+                credential = keptOrEnrolled();
             }
-            RegisterAnswer a = host.register(credential, new RegisterRequest(config.name(), config.advertise(), cpus,
-                    memory, docker));
+            RegisterAnswer a;
+            try {
+                a = host.register(credential, request);
+            } catch (UnknownCredentialException e) {
+                // removed, another Host, or an enrollment that never arrived: enroll again, with a new credential
+                credential = enrollAgain(e);
+                a = host.register(credential, request);
+            }
             hostState(true, null);
             reconciler.registry(a.registryId());
             reconciler.userCaKeys(a.userCaKeys());
@@ -245,10 +257,8 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    /**
-     * The credential in the configured file, or a new one from enrolling with the join token (then stored there).
-     */
-    private String credential() throws HostException {
+    /** The credential kept in the configured file, or a new one, enrolled with the join token. */
+    private String keptOrEnrolled() throws HostException {
         Path file = config.credentialFile();
         try {
             Optional<String> kept = RunnerCredential.read(file);
@@ -263,18 +273,37 @@ public final class Runner implements AutoCloseable {
                     + "token to enroll with: pass --token-file with the Host's runner.token or a one-time token "
                     + "from: ferry node token");
         }
-        EnrollAnswer enrolled = host.enroll(config.joinToken(), new EnrollRequest(config.name(), config.advertise(),
-                config.ports().min(), config.ports().max()));
-        try {
-            RunnerCredential.write(file, enrolled.credential());
-        } catch (IOException e) {
-            throw new RefusedException("runner " + config.name() + " enrolled but cannot keep its credential at "
-                    + file + " (" + e.getMessage() + "): fix the path, then an admin removes the runner (ferry node "
-                    + "remove " + config.name() + ") so that it can enroll again");
+        return enroll();
+    }
+
+    private String enrollAgain(UnknownCredentialException refused) throws HostException {
+        if (config.joinToken() == null) {
+            throw new RefusedException(refused.getMessage() + "; to enroll this runner again (its credential in "
+                    + config.credentialFile() + " is no longer known), start it with --token-file holding a join "
+                    + "token: the Host's runner.token, or one from: ferry node token");
         }
+        log.warn("runner {}: {}; enrolling again with a new credential", config.name(), refused.getMessage());
+        return enroll();
+    }
+
+    /**
+     * Makes a new credential, keeps it (0600) before anything is sent, and enrolls its digest: an answer lost on the
+     * way leaves a credential the Host knows, which the next registration proves.
+     */
+    private String enroll() throws HostException {
+        Path file = config.credentialFile();
+        String made = Credentials.create();
+        try {
+            RunnerCredential.write(file, made);
+        } catch (IOException e) {
+            throw new RefusedException("runner " + config.name() + " cannot keep its credential at " + file + " ("
+                    + e.getMessage() + "): fix --credential-file");
+        }
+        host.enroll(config.joinToken(), new EnrollRequest(config.name(), config.advertise(), config.ports().min(),
+                config.ports().max(), Credentials.digest(made)));
         log.info("runner {} enrolled with the Host at {}: address {}, ports {}; its credential is in {}", config.name(),
                 config.hostUrl(), config.advertise(), config.ports(), file);
-        return enrolled.credential();
+        return made;
     }
 
     /** One log line per change, not per attempt: a Host down for an hour is one line, and one when it is back. */

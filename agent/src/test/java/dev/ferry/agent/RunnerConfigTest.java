@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +34,20 @@ class RunnerConfigTest {
         String[] kernel = assertDoesNotThrow(() -> java.nio.file.Files.readAllLines(
                 Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip().split("\\s+"));
         assertEquals(kernel[0] + "-" + kernel[1], PortRange.ephemeral().toString(), "this machine's range, from /proc");
+    }
+
+    @Test
+    void plainHttpToAnotherMachineIsRefusedBeforeAnyTokenIsSent() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config(
+                URI.create("http://10.0.0.5:8000"), "t0ken", "r1", "10.0.0.7", null));
+        assertEquals("http://10.0.0.5:8000 is plain HTTP to another machine, which would send the token unencrypted; "
+                + "a Host reachable from elsewhere speaks TLS: use https://10.0.0.5:8000 and pass --host-fingerprint "
+                + "or set [runner] host_fingerprint with the 'TLS key sha256:...' that 'ferry host' prints at start",
+                e.getMessage());
+        for (String local : List.of("http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]:8000",
+                "http://127.0.0.2:8000")) {
+            assertEquals(local, config(URI.create(local), "t0ken", "r1", "127.0.0.1", null).hostUrl().toString());
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import dev.ferry.protocol.Credentials;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +98,8 @@ class RunnerTest {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
             assertEquals(host.session, host.last().orElseThrow().session(), "heartbeats carry the registration");
             // another runner process registers as r1
-            host.register(host.credential, host.registrations.get(0));
+            host.register(java.nio.file.Files.readString(dir.resolve("runner/r1.credential")).strip(),
+                    host.registrations.get(0));
             String why = runner.superseded().get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(why.contains("registered by another process"), why);
             int beats = host.heartbeats.size();
@@ -156,7 +158,9 @@ class RunnerTest {
         Path file = dir.resolve("runner/r1.credential");
         assertEquals(1, host.enrollments.size());
         assertEquals("r1", host.enrollments.get(0).name());
-        assertEquals(host.credential, java.nio.file.Files.readString(file).strip());
+        String kept = java.nio.file.Files.readString(file).strip();
+        assertTrue(kept.startsWith("ferry-runner."), "the runner made its own credential");
+        assertEquals(Credentials.digest(kept), host.credentialDigest, "the Host learned only its digest");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 java.nio.file.Files.getPosixFilePermissions(file)));
         RunnerConfig noToken = new RunnerConfig(URI.create("http://127.0.0.1:1"), null, "r1", "127.0.0.1", null,
@@ -169,16 +173,45 @@ class RunnerTest {
     }
 
     @Test
-    void aCredentialTheHostNoLongerKnowsStopsTheRunner() throws Exception {
+    void aRemovedRunnerWithAJoinTokenEnrollsAgainWithANewCredential() throws Exception {
         FakeHost host = new FakeHost();
         try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
-            host.credential = "ferry-runner.after-ferry-node-remove";
-            String why = runner.refused().get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertTrue(why.contains("does not know this credential"), why);
+            String first = host.credentialDigest;
+            host.forgetCredential(); // ferry node remove r1
+            Waits.until(WAIT, "a second enrollment", () -> host.enrollments.size() == 2);
             int beats = host.heartbeats.size();
-            Waits.sleep(1000);
-            assertEquals(beats, host.heartbeats.size(), "a refused runner sends nothing more");
+            Waits.until(WAIT, "heartbeats again", () -> host.heartbeats.size() > beats);
+            assertFalse(first.equals(host.credentialDigest), "a removed credential is never used again");
+            assertFalse(runner.refused().isDone());
+        }
+    }
+
+    @Test
+    void aRemovedRunnerWithoutAJoinTokenStopsNamingItsCredentialFile() throws Exception {
+        FakeHost host = new FakeHost();
+        try (Runner first = Runner.start(config(null), host, new FakeRuntime())) {
+            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+        }
+        host.forgetCredential();
+        Path file = dir.resolve("runner/r1.credential");
+        RunnerConfig noToken = new RunnerConfig(URI.create("http://127.0.0.1:1"), null, "r1", "127.0.0.1", null,
+                Duration.ofMillis(200), file, null, null);
+        try (Runner runner = Runner.start(noToken, host, new FakeRuntime())) {
+            String why = runner.refused().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(why.endsWith("does not know this credential (test); to enroll this runner again (its "
+                    + "credential in " + file + " is no longer known), start it with --token-file holding a join "
+                    + "token: the Host's runner.token, or one from: ferry node token"), why);
+        }
+    }
+
+    @Test
+    void anEnrollmentWhoseAnswerIsLostIsProvedByTheKeptCredential() throws Exception {
+        FakeHost host = new FakeHost();
+        host.loseNextEnrollAnswer = true;
+        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            assertEquals(1, host.enrollments.size(), "the kept credential registered: no second enrollment");
         }
     }
 

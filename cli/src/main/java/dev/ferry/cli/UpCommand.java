@@ -48,7 +48,8 @@ public final class UpCommand implements Callable<Integer> {
             // the runner publishes VPS ports on loopback only: the bastion on this machine is the way in
             runner = Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
                     dockerHost, Duration.ofSeconds(5), config.dataDir().resolve("runner").resolve(runnerName
-                    + ".credential"), null, ContainerPolicy.DEFAULTS));
+                    + ".credential"), null, ContainerPolicy.DEFAULTS,
+                    host.apiUrl().startsWith("https:") ? host.apiFingerprint() : null));
         } catch (RuntimeException e) {
             host.close();
             throw e;

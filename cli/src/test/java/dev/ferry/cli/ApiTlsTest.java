@@ -13,6 +13,7 @@ import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.tls.TlsPin;
 import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.Credentials;
 import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
@@ -82,7 +83,8 @@ class ApiTlsTest {
     @Test
     void aRunnerWithTheRightPinEnrollsRegistersAndHeartbeats() throws Exception {
         HttpHostLink link = runner(host.apiFingerprint());
-        String credential = link.enroll(runnerToken, new EnrollRequest("r1", "127.0.0.1", 32768, 60999)).credential();
+        String credential = Credentials.create();
+        link.enroll(runnerToken, new EnrollRequest("r1", "127.0.0.1", 32768, 60999, Credentials.digest(credential)));
         RegisterAnswer reg = link.register(credential, new RegisterRequest("r1", "127.0.0.1", 2, 1024L,
                 DockerStatus.up("28.2")));
         HeartbeatAnswer hb = link.heartbeat(credential, "r1", new HeartbeatRequest(DockerStatus.up("28.2"), List.of(),
@@ -93,7 +95,7 @@ class ApiTlsTest {
     @Test
     void aRunnerRefusesAHostWithAnotherKey() {
         HostException e = assertThrows(HostException.class, () -> runner(WRONG).enroll(runnerToken,
-                new EnrollRequest("r1", "127.0.0.1", 32768, 60999)));
+                new EnrollRequest("r1", "127.0.0.1", 32768, 60999, Credentials.digest("x"))));
         assertTrue(e.getMessage().contains("presented TLS key " + host.apiFingerprint() + ", which is not the pinned "
                 + WRONG + ": someone may be intercepting the connection"), e.getMessage());
     }
@@ -117,7 +119,7 @@ class ApiTlsTest {
     void aJoinTokenComesWithTheKeyToPin() {
         CliTestSupport.Result r = ferry(host.apiFingerprint().toString(), "node", "token");
         assertEquals(0, r.code(), r.toString());
-        assertTrue(r.out().contains("ferry runner --host " + host.apiUrl() + " --host-fingerprint "
+        assertTrue(r.out().contains("ferry runner --host https://HOST:PORT --host-fingerprint "
                 + host.apiFingerprint() + " --name NAME --advertise ADDRESS --token-file join.token"), r.out());
     }
 

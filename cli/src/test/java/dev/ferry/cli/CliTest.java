@@ -349,15 +349,18 @@ class CliTest {
         String token = lines[0];
         assertTrue(token.startsWith("ferry-join."), t.out());
         assertTrue(lines[1].startsWith("# one-time join token, valid until "), t.out());
-        assertTrue(t.out().contains("ferry runner --host " + host.apiUrl() + " --name NAME --advertise ADDRESS "
-                + "--token-file join.token"), t.out());
+        assertTrue(t.out().contains("ferry runner --host https://HOST:PORT --host-fingerprint sha256:... --name NAME "
+                + "--advertise ADDRESS --token-file join.token"), t.out());
+        assertTrue(t.out().contains("a runner on another machine uses the address it reaches the Host's API by"),
+                t.out());
         var http = java.net.http.HttpClient.newHttpClient();
         java.util.function.Function<String, Integer> enroll = name -> {
             try {
                 return http.send(java.net.http.HttpRequest.newBuilder(URI.create(host.apiUrl() + "/api/v1/runners/enroll"))
                         .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                                 "{\"name\": \"" + name + "\", \"address\": \"127.0.0.7\", \"port_min\": 32768, "
-                                        + "\"port_max\": 60999}")).build(),
+                                        + "\"port_max\": 60999, \"credential_sha256\": \""
+                                        + dev.ferry.protocol.Credentials.digest(name) + "\"}")).build(),
                         java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (Exception e) {
                 throw new AssertionError(e);
@@ -374,6 +377,17 @@ class CliTest {
         CliTestSupport.Result again = ferry("node", "remove", "r7");
         assertEquals(ExitCodes.NOT_FOUND, again.code(), again.toString());
         assertEquals("ferry: no runner 'r7' is enrolled (see: ferry node list)", again.err().strip());
+    }
+
+    @Test
+    void theCliNeverSendsATokenInClearToAnotherMachine() {
+        CliTestSupport.Result r = CliTestSupport.run(Map.of("FERRY_TOKEN", "some-admin-token"), home, "vps", "list",
+                "--host", "http://192.0.2.10:8000");
+        assertEquals(ExitCodes.USAGE, r.code(), r.toString());
+        assertEquals("ferry: http://192.0.2.10:8000 is plain HTTP to another machine, which would send the token "
+                + "unencrypted; a Host reachable from elsewhere speaks TLS: use https://192.0.2.10:8000 and pass "
+                + "--host-fingerprint, set FERRY_HOST_FINGERPRINT or [client] host_fingerprint in config.toml, with "
+                + "the 'TLS key sha256:...' that 'ferry host' prints at start", r.err().strip());
     }
 
     @Test

@@ -47,10 +47,16 @@ class HostProcessTest {
     }
 
     private Process spawn(Path dataDir) throws IOException {
+        return spawn(dataDir, "host");
+    }
+
+    private Process spawn(Path dataDir, String... command) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, Main.class.getName(), "host", "--data-dir", dataDir.toString(),
-                "--ssh-port", "0", "--api-port", "0");
+        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, Main.class.getName()));
+        args.addAll(List.of(command));
+        args.addAll(List.of("--data-dir", dataDir.toString(), "--ssh-port", "0", "--api-port", "0"));
+        ProcessBuilder pb = new ProcessBuilder(args);
         pb.environment().put("FERRY_HOME", dataDir.toString());
         pb.redirectErrorStream(true);
         Process p = pb.start();
@@ -73,6 +79,26 @@ class HostProcessTest {
             }
         }
         throw new AssertionError("no ready line from ferry host; it printed:\n" + String.join("\n", output));
+    }
+
+    @Test
+    void upWithItsApiOverTlsEnrollsItsRunnerPinningItsOwnKey() throws Exception {
+        Path data = dir.resolve("up");
+        Process p = spawn(data, "up", "--api-tls");
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        List<String> output = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String line;
+        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+            output.add(line);
+            if (line.contains("runner local registered with the Host at https://")) {
+                drain(out);
+                assertTrue(Files.exists(data.resolve("runner/local.credential")));
+                return;
+            }
+        }
+        throw new AssertionError("ferry up --api-tls did not register its runner; it printed:\n"
+                + String.join("\n", output));
     }
 
     private static void drain(BufferedReader out) {

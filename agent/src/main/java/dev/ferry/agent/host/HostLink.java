@@ -14,7 +14,8 @@ import dev.ferry.protocol.RegisterRequest;
 public interface HostLink extends AutoCloseable {
 
     /**
-     * Enrolls this runner with a join token: once, to receive its own credential.
+     * Enrolls this runner with a join token: once, binding its name to the credential whose digest the request
+     * carries.
      *
      * @throws RefusedException the Host refused the join token or the enrollment (the name is taken)
      * @throws HostException    the Host is unreachable
@@ -25,7 +26,8 @@ public interface HostLink extends AutoCloseable {
      * Registers (or re-registers) this runner's process.
      *
      * @param credential the runner's own credential
-     * @throws RefusedException the Host does not accept the credential (removed runner, another Host)
+     * @throws UnknownCredentialException the Host does not know the credential (removed runner, another Host)
+     * @throws RefusedException the Host refuses the registration (another runner's name, another address)
      * @throws HostException    the Host is unreachable or refused the registration
      */
     RegisterAnswer register(String credential, RegisterRequest request) throws HostException;
@@ -35,7 +37,8 @@ public interface HostLink extends AutoCloseable {
      *
      * @throws NotRegisteredException the Host does not know the runner's process: register again
      * @throws SupersededException     another process registered under the runner's name since: stop
-     * @throws RefusedException        the Host does not accept the credential any more: stop
+     * @throws UnknownCredentialException the Host does not know the credential any more
+     * @throws RefusedException        the Host refuses the heartbeat for good
      * @throws HostException          the Host is unreachable or refused the heartbeat
      */
     HeartbeatAnswer heartbeat(String credential, String runnerName, HeartbeatRequest request) throws HostException;

@@ -74,7 +74,7 @@ public final class HttpHostLink implements HostLink {
     @Override
     public EnrollAnswer enroll(String joinToken, EnrollRequest request) throws HostException {
         HttpResponse<String> r = post("api/v1/runners/enroll", request, joinToken);
-        if (r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() == 409) {
+        if (r.statusCode() == 400 || r.statusCode() == 401 || r.statusCode() == 403 || r.statusCode() == 409) {
             throw new RefusedException("the Host at " + base + " refused to enroll runner " + request.name() + ": "
                     + errorText(r));
         }
@@ -148,7 +148,11 @@ public final class HttpHostLink implements HostLink {
     }
 
     private HostException refused(String what, HttpResponse<String> r) {
-        if (r.statusCode() == 401 || r.statusCode() == 403) {
+        if (r.statusCode() == 401) {
+            return new UnknownCredentialException("the Host at " + base + " refused the " + what + " (HTTP 401): "
+                    + errorText(r));
+        }
+        if (r.statusCode() == 403) {
             return new RefusedException("the Host at " + base + " refused the " + what + " (HTTP " + r.statusCode()
                     + "): " + errorText(r));
         }

@@ -5,7 +5,7 @@ package dev.ferry.agent.host;
  * Host), or its enrollment was refused (the name is taken, the join token is wrong). Trying again changes nothing,
  * so the runner stops and says why.
  */
-public final class RefusedException extends HostException {
+public class RefusedException extends HostException {
     private static final long serialVersionUID = 1L;
 
     public RefusedException(String message) {

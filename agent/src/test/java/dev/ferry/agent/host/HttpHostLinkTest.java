@@ -8,6 +8,7 @@ import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
 import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.Credentials;
 import dev.ferry.protocol.EnrollAnswer;
 import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
@@ -145,7 +146,7 @@ class HttpHostLinkTest {
         answer = "{\"error\": \"missing or unknown runner credential\"}";
         HostException e = assertThrows(HostException.class, () -> link("").register("tok-123",
                 new RegisterRequest("r1", "127.0.0.1", 1, 1L, DockerStatus.up("x"))));
-        assertInstanceOf(RefusedException.class, e);
+        assertInstanceOf(UnknownCredentialException.class, e);
         assertTrue(e.getMessage().endsWith("refused the registration of runner r1 (HTTP 401): missing or unknown "
                 + "runner credential"), e.getMessage());
         assertFalse(e.getMessage().contains("tok-123"), e.getMessage());
@@ -153,19 +154,20 @@ class HttpHostLinkTest {
 
     @Test
     void enrollmentSendsTheJoinTokenAndATakenNameIsRefusedForGood() throws Exception {
-        answer = "{\"name\": \"r1\", \"credential\": \"ferry-runner.abc\"}";
-        EnrollAnswer a = link("").enroll("join-1", new EnrollRequest("r1", "10.0.0.7", 32768, 60999));
-        assertEquals("ferry-runner.abc", a.credential());
+        answer = "{\"name\": \"r1\"}";
+        String digest = Credentials.digest("ferry-runner.abc");
+        EnrollAnswer a = link("").enroll("join-1", new EnrollRequest("r1", "10.0.0.7", 32768, 60999, digest));
+        assertEquals("r1", a.name());
         assertEquals("Bearer join-1", auth.get("/api/v1/runners/enroll"));
         JsonNode sent = HttpHostLink.json().readTree(requests.get("/api/v1/runners/enroll"));
         assertEquals(32768, sent.get("port_min").asInt());
         assertEquals(60999, sent.get("port_max").asInt());
-        assertFalse(a.toString().contains("abc"), "the credential prints as a secret");
+        assertEquals(digest, sent.get("credential_sha256").asText(), "only the digest goes to the Host");
 
         status = 409;
         answer = "{\"error\": \"runner 'r1' is enrolled already, with another credential\"}";
         HostException e = assertThrows(HostException.class, () -> link("").enroll("join-1",
-                new EnrollRequest("r1", "10.0.0.7", 32768, 60999)));
+                new EnrollRequest("r1", "10.0.0.7", 32768, 60999, digest)));
         assertInstanceOf(RefusedException.class, e);
         assertTrue(e.getMessage().endsWith("refused to enroll runner r1: runner 'r1' is enrolled already, with another "
                 + "credential"), e.getMessage());

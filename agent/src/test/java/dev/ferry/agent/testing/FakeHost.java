@@ -3,10 +3,11 @@ package dev.ferry.agent.testing;
 import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HostLink;
 import dev.ferry.agent.host.NotRegisteredException;
-import dev.ferry.agent.host.RefusedException;
+import dev.ferry.agent.host.UnknownCredentialException;
 import dev.ferry.agent.host.SupersededException;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.DesiredState;
+import dev.ferry.protocol.Credentials;
 import dev.ferry.protocol.DesiredVps;
 import dev.ferry.protocol.EnrollAnswer;
 import dev.ferry.protocol.EnrollRequest;
@@ -58,9 +59,11 @@ public final class FakeHost implements HostLink {
         desired.put(vpsId, new DesiredVps(vpsId, d.name(), d.image(), d.cpus(), d.memoryBytes(), d.state(), keys));
     }
 
-    /** Enrollments, and the credential the fake Host gives out and then requires. */
+    /** Enrollments, and the digest of the credential the fake Host then requires (null: none yet). */
     public final List<EnrollRequest> enrollments = new CopyOnWriteArrayList<>();
-    public volatile String credential = "ferry-runner.fake-credential";
+    public volatile String credentialDigest;
+    /** When true, the next enrollment is made but its answer is lost. */
+    public volatile boolean loseNextEnrollAnswer;
 
     @Override
     public EnrollAnswer enroll(String joinToken, EnrollRequest request) throws HostException {
@@ -68,12 +71,22 @@ public final class FakeHost implements HostLink {
             throw new HostException("the Host at http://fake/ is not reachable (test)");
         }
         enrollments.add(request);
-        return new EnrollAnswer(request.name(), credential);
+        credentialDigest = request.credentialSha256();
+        if (loseNextEnrollAnswer) {
+            loseNextEnrollAnswer = false; // enrolled, but the answer never comes back
+            throw new HostException("the Host at http://fake/ did not answer (test)");
+        }
+        return new EnrollAnswer(request.name());
     }
 
-    private void requireCredential(String given) throws RefusedException {
-        if (!credential.equals(given)) {
-            throw new RefusedException("the Host at http://fake/ does not know this credential (test)");
+    /** As {@code ferry node remove} makes the Host forget the runner's credential. */
+    public void forgetCredential() {
+        credentialDigest = null;
+    }
+
+    private void requireCredential(String given) throws UnknownCredentialException {
+        if (credentialDigest == null || !credentialDigest.equals(Credentials.digest(given))) {
+            throw new UnknownCredentialException("the Host at http://fake/ does not know this credential (test)");
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param bodyTime         from the end of the head to the body's last byte; answered 408 and closed after
  *                         it. Default 20 s
  * @param idleTimeout      a connection that sends nothing at all for this long is closed. Default 30 s
- * @param maxConnections   open connections in all; one more is closed at once. Default 256
+ * @param maxConnections   open connections in all; one more is closed at once. Default 4096: idle connections
+ *                         cost Jetty no thread, and 128 sources (or /64s) at their cap must not lock runners out
  * @param maxPerSource     open connections from one address (IPv6: one /64); one more is closed at once.
  *                         Default 32
  * @param workers          threads that parse requests and run the API's handlers (Jetty's selector and
@@ -26,7 +27,7 @@ import java.util.Objects;
 public record ApiLimits(int maxHeaderBytes, int maxBodyBytes, Duration headTime, Duration bodyTime,
                         Duration idleTimeout, int maxConnections, int maxPerSource, int workers, int queuedTasks) {
     public static final ApiLimits DEFAULTS = new ApiLimits(8 * 1024, 1 << 20, Duration.ofSeconds(10),
-            Duration.ofSeconds(20), Duration.ofSeconds(30), 256, 32, 16, 256);
+            Duration.ofSeconds(20), Duration.ofSeconds(30), 4096, 32, 16, 256);
 
     public ApiLimits {
         Objects.requireNonNull(headTime, "headTime");

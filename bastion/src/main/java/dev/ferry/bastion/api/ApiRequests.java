@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
@@ -58,7 +59,14 @@ final class ApiRequests extends Handler.Abstract {
             Content.Source.asByteArrayAsync(request, limits.maxBodyBytes())
                     .orTimeout(limits.bodyTime().toMillis(), TimeUnit.MILLISECONDS)
                     // the handler may block on the registry: never on the thread that delivered the last bytes
-                    .whenCompleteAsync(exchange::bodyRead, workers);
+                    .whenComplete((body, failure) -> {
+                        try {
+                            workers.execute(() -> exchange.bodyRead(body, failure));
+                        } catch (RejectedExecutionException busy) {
+                            exchange.answer(ApiHandler.error(503, "the Host has too many requests waiting; try "
+                                    + "again in a moment", null), true);
+                        }
+                    });
         }
         return true;
     }

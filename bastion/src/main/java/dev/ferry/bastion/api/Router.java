@@ -37,6 +37,11 @@ public final class Router {
         public String param(int i) {
             return params.get(i);
         }
+
+        @Override
+        public String toString() {
+            return "Request[params=" + params + ", body=" + body.length + " bytes, caller=<secret>, from=" + from + "]";
+        }
     }
 
     /** Handles one route. */

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.fleet;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.protocol.Credentials;
 import dev.ferry.protocol.EnrollAnswer;
 import dev.ferry.protocol.EnrollRequest;
 import java.net.InetAddress;
@@ -9,27 +10,24 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Who speaks for which runner (DESIGN.md, Trust between the parts). A runner enrolls once with a join token (the
- * Host's {@code runner.token}, or a one-time token from {@code ferry node token}) and receives a credential of its
- * own, bound to its name; its advertised address and port range are fixed then. Every later call proves that
- * credential. The Host keeps only SHA-256 digests of credentials and one-time tokens (they are random, 256 and 192
- * bits, so a plain digest suffices).
+ * Host's {@code runner.token}, or a one-time token from {@code ferry node token}), binding its name to a credential
+ * of its own that it made and keeps; its advertised address and port range are fixed then. Every later call proves
+ * that credential. The Host keeps only SHA-256 digests of credentials and one-time tokens (they are random, 256 and
+ * 192 bits, so a plain digest suffices).
  */
 public final class RunnerTrust {
     private static final Logger log = LoggerFactory.getLogger(RunnerTrust.class);
-    private static final String CREDENTIAL_PREFIX = "ferry-runner.";
     private static final String JOIN_PREFIX = "ferry-join.";
     /** How long a one-time join token lasts unless asked otherwise. */
     public static final Duration DEFAULT_JOIN_TTL = Duration.ofHours(1);
@@ -66,7 +64,7 @@ public final class RunnerTrust {
 
     /** The runner whose credential this is. */
     public Optional<String> runnerOf(String credential) {
-        return credential.startsWith(CREDENTIAL_PREFIX) ? runners.nameOfCredential(digest(credential)) : Optional.empty();
+        return Credentials.looksLikeOne(credential) ? runners.nameOfCredential(digest(credential)) : Optional.empty();
     }
 
     /** Makes a one-time join token ({@code ferry node token}). */
@@ -91,9 +89,17 @@ public final class RunnerTrust {
     public EnrollAnswer enroll(String joinToken, EnrollRequest r, InetAddress from) {
         String name = RunnerNames.valid(r.name());
         String address = RunnerNames.validAddress(r.address());
+        if (!Credentials.isDigest(r.credentialSha256())) {
+            throw FerryException.invalid("field 'credential_sha256' is required: the SHA-256 of the runner's own "
+                    + "credential, 64 hex digits");
+        }
         if (r.portMin() == null || r.portMax() == null) {
             throw FerryException.invalid("fields 'port_min' and 'port_max' are required: the host ports the runner "
                     + "publishes VPS sshds on");
+        }
+        if (r.portMin() < 1024) {
+            throw FerryException.invalid("a runner publishes VPS sshds on unprivileged ports (1024 and up), not from "
+                    + r.portMin());
         }
         Runner.Enrollment enrollment;
         try {
@@ -108,6 +114,10 @@ public final class RunnerTrust {
                     + "(--advertise)");
         }
         synchronized (enrolling) {
+            if (runners.nameOfCredential(r.credentialSha256()).filter(name::equals).isPresent()) {
+                // the same runner again, whose answer was lost: nothing changes, no token is used up
+                return new EnrollAnswer(name);
+            }
             if (runners.isEnrolled(name)) {
                 throw FerryException.conflict("runner '" + name + "' is enrolled already, with another credential; "
                         + "to replace its machine, an admin removes it first: ferry node remove " + name
@@ -118,11 +128,10 @@ public final class RunnerTrust {
                 throw new FerryException(FerryException.Kind.UNAUTHORIZED, "the join token was used or expired "
                         + "meanwhile; make a new one with: ferry node token");
             }
-            String credential = CREDENTIAL_PREFIX + randomText(32);
-            runners.enroll(name, address, enrollment, digest(credential), clock.instant());
+            runners.enroll(name, address, enrollment, r.credentialSha256(), clock.instant());
             log.info("runner {} enrolled from {} with {} join token", name, from.getHostAddress(),
                     shared ? "the shared" : "a one-time");
-            return new EnrollAnswer(name, credential);
+            return new EnrollAnswer(name);
         }
     }
 
@@ -158,12 +167,7 @@ public final class RunnerTrust {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static String digest(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+    private static String digest(String secret) {
+        return Credentials.digest(secret);
     }
 }

@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -116,7 +117,7 @@ public final class Host implements AutoCloseable {
                     new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
                     new ApiHandler(router, token, trust), apiLimits, speaksTls ? tls.serverContext() : null);
-            guard.ownPorts(Set.of(bastion.address().getPort(), api.address().getPort()));
+            guard.ownPorts(new HashSet<>(List.of(bastion.address().getPort(), api.address().getPort())));
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls);
             log.info("{}", host.readyLine());
             return host;

@@ -127,7 +127,9 @@ public final class DialGuard {
             return Optional.of("a multicast address");
         }
         boolean own = a.isLoopbackAddress() || isOwnAddress(a);
-        if (ownPorts.contains(port) && own) {
+        // an address not on an interface may still be the Host's (a cloud's 1:1 NAT): a runner elsewhere never
+        // gets the Host's own ports, whatever the address
+        if (ownPorts.contains(port) && (own || !hostMachine)) {
             return Optional.of("the Host's own SSH or API port");
         }
         if (own && !hostMachine) {

@@ -2,6 +2,7 @@ package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.protocol.Credentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,12 +38,18 @@ final class ApiTestSupport implements AutoCloseable {
 
     /** Enrolls a runner with the Host's runner.token (from loopback: this machine) and returns its credential. */
     String enroll(String name, String address) throws Exception {
-        Reply r = call("POST", "/api/v1/runners/enroll", "{\"name\": \"" + name + "\", \"address\": \"" + address
-                + "\", \"port_min\": 32768, \"port_max\": 60999}", runnerToken);
+        String credential = Credentials.create();
+        Reply r = call("POST", "/api/v1/runners/enroll", enrollBody(name, address, credential), runnerToken);
         if (r.status() != 200) {
             throw new AssertionError("enrollment of " + name + " failed: " + r.body());
         }
-        return r.body().get("credential").asText();
+        return credential;
+    }
+
+    /** The JSON of an enrollment as a runner sends it. */
+    static String enrollBody(String name, String address, String credential) {
+        return "{\"name\": \"" + name + "\", \"address\": \"" + address + "\", \"port_min\": 32768, "
+                + "\"port_max\": 60999, \"credential_sha256\": \"" + Credentials.digest(credential) + "\"}";
     }
 
     Reply call(String method, String path, String body) throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.protocol.Credentials;
 import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -150,8 +151,8 @@ class RunnerApiTest {
     @Test
     void aRunnerNameCannotBeTakenOverWithTheJoinToken() throws Exception {
         String session = register().body().get("session").asText();
-        ApiTestSupport.Reply again = api.call("POST", "/api/v1/runners/enroll", "{\"name\": \"r1\", \"address\": "
-                + "\"127.0.0.66\", \"port_min\": 1, \"port_max\": 65535}", api.runnerToken);
+        ApiTestSupport.Reply again = api.call("POST", "/api/v1/runners/enroll", ApiTestSupport.enrollBody("r1",
+                "127.0.0.66", Credentials.create()), api.runnerToken);
         assertEquals(409, again.status(), again.body().toString());
         assertEquals(200, heartbeat(session, "").status(), "the real runner goes on, not evicted");
         JsonNode node = api.call("GET", "/api/v1/nodes", null).body().get("nodes").get(0);
@@ -189,9 +190,11 @@ class RunnerApiTest {
         ApiTestSupport.Reply token = api.call("POST", "/api/v1/nodes/tokens", "{\"ttl_seconds\": 600}");
         assertEquals(201, token.status(), token.body().toString());
         String join = token.body().get("token").asText();
-        String enroll = "{\"name\": \"r2\", \"address\": \"127.0.0.2\", \"port_min\": 32768, \"port_max\": 60999}";
+        String r2 = Credentials.create();
+        String enroll = ApiTestSupport.enrollBody("r2", "127.0.0.2", r2);
         assertEquals(200, api.call("POST", "/api/v1/runners/enroll", enroll, join).status());
-        ApiTestSupport.Reply used = api.call("POST", "/api/v1/runners/enroll", enroll.replace("r2", "r3"), join);
+        ApiTestSupport.Reply used = api.call("POST", "/api/v1/runners/enroll", ApiTestSupport.enrollBody("r3",
+                "127.0.0.3", Credentials.create()), join);
         assertEquals(401, used.status(), "one time only");
         assertEquals("missing, wrong, used or expired join token: enroll with the Host's runner.token, or a one-time "
                 + "token from: ferry node token", used.error());

@@ -18,6 +18,7 @@ import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.Credentials;
 import dev.ferry.protocol.DockerStatus;
 import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
@@ -51,8 +52,13 @@ class FleetTest {
 
     /** Enrolls a runner from this machine, publishing on Docker's usual ports. */
     private String enroll(String name, String address) {
-        return trust.enroll(JOIN, new EnrollRequest(name, address, 32768, 60999), InetAddress.getLoopbackAddress())
-                .credential();
+        String credential = Credentials.create();
+        trust.enroll(JOIN, request(name, address, credential), InetAddress.getLoopbackAddress());
+        return credential;
+    }
+
+    private static EnrollRequest request(String name, String address, String credential) {
+        return new EnrollRequest(name, address, 32768, 60999, Credentials.digest(credential));
     }
 
     @BeforeEach
@@ -423,13 +429,13 @@ class FleetTest {
         InetAddress elsewhere = InetAddress.getByName("192.0.2.7");
         for (String address : List.of("127.0.0.1", "localhost", "::1", "127.3.4.5")) {
             FerryException e = assertThrows(FerryException.class, () -> trust.enroll(JOIN,
-                    new EnrollRequest("r3", address, 32768, 60999), elsewhere), address);
+                    request("r3", address, Credentials.create()), elsewhere), address);
             assertEquals(FerryException.Kind.FORBIDDEN, e.kind());
             assertTrue(e.getMessage().startsWith("runner r3 advertises " + address + ", an address of the Host's own "
                     + "machine, but enrolls from 192.0.2.7, another machine"), e.getMessage());
         }
         assertTrue(registry.runners().find("r3").isEmpty());
-        trust.enroll(JOIN, new EnrollRequest("r3", "192.0.2.7", 32768, 60999), elsewhere);
+        trust.enroll(JOIN, request("r3", "192.0.2.7", Credentials.create()), elsewhere);
         assertTrue(!registry.runners().find("r3").orElseThrow().enrollment().onHostMachine());
         assertTrue(registry.runners().find("r1").orElseThrow().enrollment().onHostMachine());
     }
@@ -438,16 +444,61 @@ class FleetTest {
     void aOneTimeJoinTokenEnrollsOnceAndExpires() {
         RunnerTrust.JoinToken once = trust.newJoinToken(Duration.ofMinutes(10));
         assertTrue(trust.isJoinToken(once.token()));
-        trust.enroll(once.token(), new EnrollRequest("r3", "127.0.0.3", 32768, 60999), InetAddress.getLoopbackAddress());
+        trust.enroll(once.token(), request("r3", "127.0.0.3", Credentials.create()), InetAddress.getLoopbackAddress());
         assertTrue(!trust.isJoinToken(once.token()), "used");
         FerryException used = assertThrows(FerryException.class, () -> trust.enroll(once.token(),
-                new EnrollRequest("r4", "127.0.0.4", 32768, 60999), InetAddress.getLoopbackAddress()));
+                request("r4", "127.0.0.4", Credentials.create()), InetAddress.getLoopbackAddress()));
         assertEquals(FerryException.Kind.UNAUTHORIZED, used.kind());
         RunnerTrust.JoinToken later = trust.newJoinToken(Duration.ofMinutes(10));
         clock.advance(Duration.ofMinutes(11));
         assertTrue(!trust.isJoinToken(later.token()), "expired");
         assertTrue(trust.isJoinToken(JOIN), "the Host's runner.token does not wear out");
         assertTrue(!trust.isJoinToken("ferry-join.guessed"));
+    }
+
+    @Test
+    void anEnrollmentRepeatedWithTheSameCredentialSucceedsAgainAndChangesNothing() {
+        String credential = Credentials.create();
+        trust.enroll(JOIN, request("r3", "127.0.0.3", credential), InetAddress.getLoopbackAddress());
+        // its answer was lost: the runner asks again with the same credential
+        assertEquals("r3", trust.enroll(JOIN, request("r3", "127.0.0.3", credential),
+                InetAddress.getLoopbackAddress()).name());
+        assertEquals("r3", trust.runnerOf(credential).orElseThrow());
+        FerryException other = assertThrows(FerryException.class, () -> trust.enroll(JOIN, request("r3", "127.0.0.3",
+                Credentials.create()), InetAddress.getLoopbackAddress()));
+        assertEquals(FerryException.Kind.CONFLICT, other.kind(), "another credential is still refused");
+        FerryException noDigest = assertThrows(FerryException.class, () -> trust.enroll(JOIN,
+                new EnrollRequest("r5", "127.0.0.5", 32768, 60999, "not-a-digest"), InetAddress.getLoopbackAddress()));
+        assertEquals(FerryException.Kind.INVALID, noDigest.kind());
+        FerryException privileged = assertThrows(FerryException.class, () -> trust.enroll(JOIN,
+                new EnrollRequest("r5", "127.0.0.5", 22, 60999, Credentials.digest("x")),
+                InetAddress.getLoopbackAddress()));
+        assertEquals(FerryException.Kind.INVALID, privileged.kind(), "no range over privileged ports");
+    }
+
+    @Test
+    void aOneTimeTokenUsedByTwoRunnersAtOnceEnrollsOne() throws Exception {
+        RunnerTrust.JoinToken once = trust.newJoinToken(Duration.ofMinutes(10));
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Boolean>> tries = two.invokeAll(List.of("r6", "r7").stream()
+                    .map(name -> (java.util.concurrent.Callable<Boolean>) () -> {
+                        try {
+                            trust.enroll(once.token(), request(name, "127.0.0.6", Credentials.create()),
+                                    InetAddress.getLoopbackAddress());
+                            return true;
+                        } catch (FerryException e) {
+                            return false;
+                        }
+                    }).toList());
+            long enrolled = 0;
+            for (var t : tries) {
+                enrolled += t.get() ? 1 : 0;
+            }
+            assertEquals(1, enrolled, "one token, one runner");
+        } finally {
+            two.shutdownNow();
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ferry.cli.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
+import java.net.URI;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,8 +28,14 @@ public final class NodeToken extends ClientCommand {
                 + "machine, put it in a file only you can read and start the runner with it once:");
         out().println("#   umask 077; cat > join.token    # paste the token, then Ctrl-D");
         JsonNode pin = node.path("host_fingerprint");
-        out().println("#   ferry runner --host " + hostUrl() + (pin.isTextual() ? " --host-fingerprint " + pin.asText() : "")
+        boolean local = URI.create(hostUrl()).getHost().matches("127\\..*|localhost|\\[?::1]?");
+        out().println("#   ferry runner --host " + (local ? "https://HOST:PORT" : hostUrl())
+                + (pin.isTextual() ? " --host-fingerprint " + pin.asText() : " --host-fingerprint sha256:...")
                 + " --name NAME --advertise ADDRESS --token-file join.token");
+        if (local) {
+            out().println("# (this CLI reached the Host on loopback: a runner on another machine uses the address "
+                    + "it reaches the Host's API by, bound beyond loopback with api_bind, where it speaks TLS)");
+        }
         out().println("# the runner keeps its own credential from then on; the token is then used up");
     }
 }

@@ -62,6 +62,13 @@ public record TlsPin(String fingerprint) {
      */
     public static Optional<SSLContext> clientContext(URI url, TlsPin pin, String howToPin) {
         if (!"https".equalsIgnoreCase(url.getScheme())) {
+            if (!isLoopback(url.getHost())) {
+                // the Host speaks plain HTTP on loopback only: elsewhere the token would cross the network in clear
+                throw new IllegalArgumentException(url + " is plain HTTP to another machine, which would send the "
+                        + "token unencrypted; a Host reachable from elsewhere speaks TLS: use https://" + url.getHost()
+                        + (url.getPort() > 0 ? ":" + url.getPort() : "") + " and " + howToPin + " with the 'TLS key "
+                        + "sha256:...' that 'ferry host' prints at start");
+            }
             return Optional.empty();
         }
         if (pin == null) {
@@ -80,6 +87,25 @@ public record TlsPin(String fingerprint) {
             }
         }
         return Optional.empty();
+    }
+
+    /** A loopback literal or {@code localhost}: names are not looked up here. */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+            return false; // a name: not looked up, so not taken for loopback
+        }
+        try {
+            return java.net.InetAddress.getByName(h).isLoopbackAddress(); // a literal is parsed, never looked up
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String quote(String s) {
