@@ -235,7 +235,9 @@ public final class Runner implements AutoCloseable {
             try {
                 a = host.register(credential, request);
             } catch (UnknownCredentialException e) {
-                // removed, another Host, or an enrollment that never arrived: enroll again, with a new credential
+                // removed, another Host, or an enrollment that never arrived: enroll again, with a new credential.
+                // Should that answer be lost too, the next try proves what the file holds by then
+                credential = null;
                 credential = enrollAgain(e);
                 a = host.register(credential, request);
             }

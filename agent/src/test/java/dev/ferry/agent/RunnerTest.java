@@ -188,6 +188,21 @@ class RunnerTest {
     }
 
     @Test
+    void aReEnrollmentWhoseAnswerIsLostIsProvedByTheKeptCredential() throws Exception {
+        FakeHost host = new FakeHost();
+        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            host.loseNextEnrollAnswer = true;
+            host.forgetCredential();
+            Waits.until(WAIT, "a second enrollment", () -> host.enrollments.size() == 2);
+            int beats = host.heartbeats.size();
+            Waits.until(WAIT, "heartbeats again", () -> host.heartbeats.size() > beats);
+            assertEquals(2, host.enrollments.size(), "the kept credential registered: no third enrollment");
+            assertFalse(runner.refused().isDone());
+        }
+    }
+
+    @Test
     void aRemovedRunnerWithoutAJoinTokenStopsNamingItsCredentialFile() throws Exception {
         FakeHost host = new FakeHost();
         try (Runner first = Runner.start(config(null), host, new FakeRuntime())) {

@@ -3,6 +3,7 @@ package dev.ferry.agent.testing;
 import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HostLink;
 import dev.ferry.agent.host.NotRegisteredException;
+import dev.ferry.agent.host.RefusedException;
 import dev.ferry.agent.host.UnknownCredentialException;
 import dev.ferry.agent.host.SupersededException;
 import dev.ferry.protocol.ContainerReport;
@@ -69,6 +70,10 @@ public final class FakeHost implements HostLink {
     public EnrollAnswer enroll(String joinToken, EnrollRequest request) throws HostException {
         if (down) {
             throw new HostException("the Host at http://fake/ is not reachable (test)");
+        }
+        if (credentialDigest != null && !credentialDigest.equals(request.credentialSha256())) {
+            throw new RefusedException("the Host at http://fake/ refused to enroll runner " + request.name()
+                    + ": it is enrolled already, with another credential (test)");
         }
         enrollments.add(request);
         credentialDigest = request.credentialSha256();
