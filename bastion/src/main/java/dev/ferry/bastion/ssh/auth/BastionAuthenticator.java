@@ -1,6 +1,5 @@
 package dev.ferry.bastion.ssh.auth;
 
-import dev.ferry.bastion.Text;
 import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.bastion.ssh.route.Routing;
@@ -16,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Accepts a key for {@code vps-<ref>} when it is one of that VPS's stored keys, and for {@code jump}
  * when some VPS holds it. An unsigned query is answered yes for every supported key ({@link BlindKeyQuery}):
- * the decision is made on the signed request only, with one indexed registry lookup on MINA's I/O thread.
+ * the decision is made on the signed request only, once its signature holds, with one indexed registry lookup on
+ * MINA's I/O thread.
  * Every refusal looks the same to the client: "Permission denied (publickey)".
  */
 public final class BastionAuthenticator implements PublickeyAuthenticator {
@@ -39,9 +39,6 @@ public final class BastionAuthenticator implements PublickeyAuthenticator {
         if (BlindKeyQuery.isQuery(session)) {
             return true; // decided when the client proves it holds the key
         }
-        session.setAttribute(SessionInfo.USER_TRIED, Text.printable(username, 80));
-        Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
-        session.setAttribute(SessionInfo.KEYS_TRIED, tried == null ? 1 : tried + 1);
         Optional<Login> login = Login.parse(username);
         if (login.isEmpty()) {
             return false;
