@@ -29,6 +29,32 @@ public final class Processes {
     private Processes() {
     }
 
+    /**
+     * Runs {@code n} programs at once ({@code run.apply(i)} for each i) and returns those that failed or did not
+     * print {@code i}: the programs are expected to {@code echo} their number.
+     */
+    public static List<String> inParallelEchoingTheirNumber(int n, java.util.function.IntFunction<Result> run)
+            throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<Result>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int number = i;
+                runs.add(pool.submit(() -> run.apply(number)));
+            }
+            List<String> failed = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Result r = runs.get(i).get();
+                if (r.exit() != 0 || !r.out().strip().equals(Integer.toString(i))) {
+                    failed.add(i + ": " + r);
+                }
+            }
+            return failed;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     public static Result run(List<String> command, byte[] stdin, int timeoutSeconds) {
         return run(command, stdin, timeoutSeconds, null);
     }

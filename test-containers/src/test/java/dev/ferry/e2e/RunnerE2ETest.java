@@ -110,6 +110,15 @@ class RunnerE2ETest {
     }
 
     @Test
+    void fiftyColdParallelJumpsIntoOneContainerAllLogIn() throws Exception {
+        // Ansible's forks: every connection reaches the container's sshd from the runner's one address, where
+        // OpenSSH's default MaxStartups (10:30:100) dropped most of them; the start-up step raises it
+        create("e2e-fifty", SSHD_IMAGE);
+        List<String> failed = Processes.inParallelEchoingTheirNumber(50, i -> jump("e2e-fifty", "echo " + i));
+        assertEquals(List.of(), failed, failed.size() + " of 50 parallel jumps failed");
+    }
+
+    @Test
     void generatesAKeyPairAndKeepsOnlyThePublicHalf() throws Exception {
         Path out = dir.resolve("generated/vps-key");
         Processes.Result r = ferry("vps", "create", "--image", SSHD_IMAGE, "--name", "e2e-gen", "--gen-ssh-key",

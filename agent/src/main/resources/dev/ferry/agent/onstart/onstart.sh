@@ -99,6 +99,8 @@ UsePAM no
 Subsystem sftp internal-sftp
 AllowTcpForwarding yes
 X11Forwarding no
+# every connection comes through the bastion, from one address: 50 parallel logins (Ansible's forks) must pass
+MaxStartups 100:30:200
 $ca_line
 CONF
 }
@@ -159,7 +161,7 @@ take_over_pid1_sshd() {
   [ -f "$file" ] || fail 4 "the image runs its own sshd as its command and its config $file is not there"
   {
     echo "# >>> Ferry: written by Ferry's start-up step at every start; the first value of a keyword wins"
-    grep -E '^(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PermitRootLogin|PubkeyAuthentication|AuthorizedKeysFile|UsePAM|TrustedUserCAKeys) ' "$CONFIG"
+    grep -E '^(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PermitRootLogin|PubkeyAuthentication|AuthorizedKeysFile|UsePAM|TrustedUserCAKeys|MaxStartups) ' "$CONFIG"
     echo "# <<< Ferry"
     sed '/^# >>> Ferry:/,/^# <<< Ferry/d' "$file"
   } >"$file.ferry-new" || fail 5 "cannot write $file.ferry-new"

@@ -43,9 +43,12 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
  */
 public final class Bastion implements AutoCloseable {
     private final SshServer server;
-    /** Connections not logged in yet, per client address and in all (OpenSSH's MaxStartups is 10:30:100). */
-    static final int PRE_AUTH_PER_SOURCE = 10;
-    static final int PRE_AUTH_TOTAL = 100;
+    /**
+     * Connections not logged in yet, per client address and in all, as MaxStartups start:rate:full (OpenSSH's
+     * default is 10:30:100 in all): 50 honest parallel logins from one address stay below the start.
+     */
+    static final PreAuthLimits.Startups PRE_AUTH_PER_SOURCE = new PreAuthLimits.Startups(64, 30, 256);
+    static final PreAuthLimits.Startups PRE_AUTH_TOTAL = new PreAuthLimits.Startups(256, 30, 1024);
     /** The software version the bastion announces: {@code SSH-2.0-OpenSSH-compatible Ferry}. */
     static final String IDENTIFICATION = "OpenSSH-compatible Ferry";
 

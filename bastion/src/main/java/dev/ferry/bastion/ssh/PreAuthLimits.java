@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
@@ -12,21 +13,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Caps connections that have not logged in yet, per client address and in all, as OpenSSH's MaxStartups
- * does: a flood of unauthenticated connections (each costing a key exchange) is closed at once instead of
- * starving real users. Logged-in sessions do not count.
+ * Limits connections that have not logged in yet, per client address and in all, as OpenSSH's MaxStartups
+ * does: from {@code start} such connections on, a new one is closed at once with a chance that grows from
+ * {@code rate} percent to all of them at {@code full} (random early drop), so a flood of unauthenticated
+ * connections (each costing a key exchange) cannot starve real users, while a burst of honest ones (Ansible's
+ * forks, 50 parallel {@code ssh -J} from one address) stays below {@code start} and is never dropped.
+ * Logged-in sessions do not count.
  */
 final class PreAuthLimits implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(PreAuthLimits.class);
     /** Set while a session counts against the limits. */
     private static final AttributeKey<InetAddress> COUNTED = new AttributeKey<>();
 
-    private final int perSource;
-    private final int total;
+    /** OpenSSH's {@code start:rate:full}: drop nothing below start, rate % at start, everything from full on. */
+    record Startups(int start, int rate, int full) {
+        Startups {
+            if (start < 1 || rate < 0 || rate > 100 || full < start) {
+                throw new IllegalArgumentException("startups must be start:rate:full with 1 <= start <= full and "
+                        + "a rate of 0 to 100, not " + start + ":" + rate + ":" + full);
+            }
+        }
+
+        /** Whether the {@code n}-th connection not logged in yet is dropped, for a uniform draw in [0, 1). */
+        boolean drops(int n, double draw) {
+            if (n <= start) {
+                return false;
+            }
+            if (n > full) {
+                return true;
+            }
+            double chance = (rate + (100.0 - rate) * (n - 1 - start) / Math.max(1, full - start)) / 100.0;
+            return draw < chance;
+        }
+
+        @Override
+        public String toString() {
+            return start + ":" + rate + ":" + full;
+        }
+    }
+
+    private final Startups perSource;
+    private final Startups total;
     private final Map<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
     private final AtomicInteger all = new AtomicInteger();
 
-    PreAuthLimits(int perSource, int total) {
+    PreAuthLimits(Startups perSource, Startups total) {
         this.perSource = perSource;
         this.total = total;
     }
@@ -40,10 +71,11 @@ final class PreAuthLimits implements SessionListener {
         int fromThere = bySource.merge(from, 1, Integer::sum);
         int everywhere = all.incrementAndGet();
         session.setAttribute(COUNTED, from);
-        if (fromThere > perSource || everywhere > total) {
-            log.warn("{} from {} closed: {} connections not logged in yet from there, {} in all (limits {}, {})",
-                    session.getAttribute(SessionInfo.TAG), from.getHostAddress(), fromThere, everywhere, perSource,
-                    total);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (perSource.drops(fromThere, random.nextDouble()) || total.drops(everywhere, random.nextDouble())) {
+            log.warn("{} from {} closed: {} connections not logged in yet from there, {} in all (start:rate:full "
+                    + "{} per address, {} in all)", session.getAttribute(SessionInfo.TAG), from.getHostAddress(),
+                    fromThere, everywhere, perSource, total);
             session.close(true);
         }
     }
