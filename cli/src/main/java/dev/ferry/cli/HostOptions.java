@@ -53,6 +53,6 @@ public final class HostOptions {
                 Duration.ofSeconds(pick(null, h.keepaliveIntervalSeconds(),
                         HostConfig.DEFAULT_KEEPALIVE_INTERVAL_SECONDS)),
                 pick(null, h.keepaliveMaxMissed(), HostConfig.DEFAULT_KEEPALIVE_MAX_MISSED),
-                apiTls || Boolean.TRUE.equals(h.apiTls()));
+                apiTls || Boolean.TRUE.equals(h.apiTls()), h.penaltyExempt());
     }
 }

@@ -103,7 +103,8 @@ public final class Host implements AutoCloseable {
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
-                    config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed()),
+                    config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed(),
+                    config.penaltyExempt()),
                     new RegistryRouting(registry, registry.runners(), clock), userCa, guard);
         } catch (IOException | RuntimeException e) {
             registry.close();

@@ -94,6 +94,8 @@ public final class Bastion implements AutoCloseable {
         sshd.setSessionDisconnectHandler(new ReadableTimeouts());
         SessionAudit audit = new SessionAudit();
         sshd.addSessionListener(audit);
+        sshd.addSessionListener(new SourcePenalties(settings.penaltyExempt().stream().map(SourcePenalties.Cidr::parse)
+                .toList(), Clock.systemUTC()));
         sshd.addSessionListener(new PreAuthLimits(PRE_AUTH_PER_SOURCE, PRE_AUTH_TOTAL));
         sshd.setIoServiceFactoryFactory(new CachedResumePool());
 

@@ -76,6 +76,7 @@ final class PreAuthLimits implements SessionListener {
             log.warn("{} from {} closed: {} connections not logged in yet from there, {} in all (start:rate:full "
                     + "{} per address, {} in all)", session.getAttribute(SessionInfo.TAG), from.getHostAddress(),
                     fromThere, everywhere, perSource, total);
+            session.setAttribute(SourcePenalties.DROPPED_BY_LIMITS, true);
             session.close(true);
         }
     }

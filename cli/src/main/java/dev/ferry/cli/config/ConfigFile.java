@@ -116,8 +116,10 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                               @JsonProperty("connect_timeout_seconds") Integer connectTimeoutSeconds,
                               @JsonProperty("keepalive_interval_seconds") Integer keepaliveIntervalSeconds,
                               @JsonProperty("keepalive_max_missed") Integer keepaliveMaxMissed,
-                              @JsonProperty("api_tls") Boolean apiTls) {
-        static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null, null);
+                              @JsonProperty("api_tls") Boolean apiTls,
+                              @JsonProperty("penalty_exempt") java.util.List<String> penaltyExempt) {
+        static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null, null,
+                null);
 
         /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
         void check(String where) {

@@ -1,0 +1,175 @@
+package dev.ferry.bastion.ssh;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Penalties per source, like OpenSSH's PerSourcePenalties: a connection that ends without logging in earns its
+ * source (an IPv4 address, or an IPv6 /64) some seconds of penalty: more when it tried keys that failed than when
+ * it never tried, and some when the pre-auth limits dropped it. Penalties add up, capped; while a source's penalty
+ * exceeds the minimum, its new connections are closed at once, before any key exchange. A brute-forcer is slowed to
+ * about one failure per {@link #AUTHFAIL}; a user whose first key fails and second works earns nothing. Sources in
+ * the exempt list (monitoring, a load balancer) are never penalised. Every penalty is logged with its reason.
+ */
+final class SourcePenalties implements SessionListener {
+    private static final Logger log = LoggerFactory.getLogger(SourcePenalties.class);
+    /** Keys were offered with signatures, and none was accepted. */
+    static final Duration AUTHFAIL = Duration.ofSeconds(5);
+    /** The connection ended without trying a single signed key (a scanner, a probe). */
+    static final Duration NOAUTH = Duration.ofSeconds(1);
+    /** The pre-auth limits dropped it. */
+    static final Duration DROPPED = Duration.ofSeconds(2);
+    /** A source is refused while its penalty exceeds this. */
+    static final Duration MIN = Duration.ofSeconds(15);
+    /** No penalty grows beyond this. */
+    static final Duration MAX = Duration.ofSeconds(600);
+    /** Sources remembered at most; beyond, new ones go unpenalised rather than grow memory without bound. */
+    static final int MAX_SOURCES = 65_536;
+
+    /** Set on a connection the penalty refused: it earns nothing more. */
+    private static final AttributeKey<Boolean> REFUSED = new AttributeKey<>();
+    /** Set once a connection logged in. */
+    private static final AttributeKey<Boolean> LOGGED_IN = new AttributeKey<>();
+    /** Set by {@link PreAuthLimits} on a connection it dropped. */
+    static final AttributeKey<Boolean> DROPPED_BY_LIMITS = new AttributeKey<>();
+
+    private final List<Cidr> exempt;
+    private final Clock clock;
+    private final Map<String, Instant> until = new ConcurrentHashMap<>();
+
+    SourcePenalties(List<Cidr> exempt, Clock clock) {
+        this.exempt = List.copyOf(exempt);
+        this.clock = clock;
+    }
+
+    /** An address or a network, {@code 10.0.0.0/8}, {@code fd00::/8}, {@code 127.0.0.1}. */
+    record Cidr(byte[] network, int bits) {
+        static Cidr parse(String text) {
+            String s = text == null ? "" : text.strip();
+            int slash = s.indexOf('/');
+            String address = slash < 0 ? s : s.substring(0, slash);
+            if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+                throw new IllegalArgumentException("'" + text + "' is not an address or network (like 10.0.0.0/8)");
+            }
+            byte[] bytes;
+            try {
+                bytes = InetAddress.getByName(address).getAddress(); // a literal: parsed, never looked up
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("'" + text + "' is not an address or network (like 10.0.0.0/8)");
+            }
+            int bits = bytes.length * 8;
+            if (slash >= 0) {
+                String b = s.substring(slash + 1);
+                if (!b.matches("[0-9]{1,3}") || Integer.parseInt(b) > bytes.length * 8) {
+                    throw new IllegalArgumentException("'" + text + "' has a prefix length out of range");
+                }
+                bits = Integer.parseInt(b);
+            }
+            return new Cidr(bytes, bits);
+        }
+
+        boolean contains(InetAddress a) {
+            byte[] b = a.getAddress();
+            if (b.length != network.length) {
+                return false;
+            }
+            for (int i = 0; i < bits; i++) {
+                int mask = 0x80 >> (i % 8);
+                if ((b[i / 8] & mask) != (network[i / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** IPv4 by address, IPv6 by its /64: one host holds a whole /64. */
+    static String source(InetAddress a) {
+        if (a instanceof Inet6Address) {
+            return HexFormat.of().formatHex(Arrays.copyOf(a.getAddress(), 8)) + "::/64";
+        }
+        return a.getHostAddress();
+    }
+
+    @Override
+    public void sessionCreated(Session session) {
+        InetAddress from = remote(session);
+        if (from == null || isExempt(from)) {
+            return;
+        }
+        Instant now = clock.instant();
+        Instant end = until.get(source(from));
+        if (end != null && Duration.between(now, end).compareTo(MIN) > 0) {
+            session.setAttribute(REFUSED, true);
+            log.debug("{} from {} refused: its source is penalised for {} s more", session.getAttribute(SessionInfo.TAG),
+                    from.getHostAddress(), Duration.between(now, end).toSeconds());
+            session.close(true);
+        }
+    }
+
+    @Override
+    public void sessionEvent(Session session, Event event) {
+        if (event == Event.Authenticated) {
+            session.setAttribute(LOGGED_IN, true);
+        }
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        InetAddress from = remote(session);
+        if (from == null || session.getAttribute(REFUSED) != null || session.getAttribute(LOGGED_IN) != null
+                || isExempt(from)) {
+            return;
+        }
+        Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
+        if (session.getAttribute(DROPPED_BY_LIMITS) != null) {
+            penalise(from, DROPPED, "dropped by the limits on connections not logged in yet");
+        } else if (tried != null && tried > 0) {
+            penalise(from, AUTHFAIL, "no login after " + tried + " signed key attempt" + (tried == 1 ? "" : "s"));
+        } else {
+            penalise(from, NOAUTH, "no login attempted");
+        }
+    }
+
+    private void penalise(InetAddress from, Duration penalty, String reason) {
+        String source = source(from);
+        Instant now = clock.instant();
+        if (!until.containsKey(source) && until.size() >= MAX_SOURCES) {
+            until.values().removeIf(end -> end.isBefore(now));
+            if (until.size() >= MAX_SOURCES) {
+                return; // too many sources at once: no memory for one more
+            }
+        }
+        Instant end = until.merge(source, now.plus(penalty), (was, added) -> {
+            Instant base = was.isAfter(now) ? was : now;
+            Instant next = base.plus(penalty);
+            return next.isAfter(now.plus(MAX)) ? now.plus(MAX) : next;
+        });
+        long total = Duration.between(now, end).toSeconds();
+        log.info("penalty: source {} +{} s ({}), now {} s{}", source, penalty.toSeconds(), reason, total,
+                total > MIN.toSeconds() ? ": its new connections are refused for " + (total - MIN.toSeconds()) + " s"
+                        : "");
+    }
+
+    private boolean isExempt(InetAddress a) {
+        return exempt.stream().anyMatch(c -> c.contains(a));
+    }
+
+    private static InetAddress remote(Session session) {
+        return session.getIoSession().getRemoteAddress() instanceof InetSocketAddress r ? r.getAddress() : null;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.ferry.bastion.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Penalties per source, tried with the OpenSSH client from loopback addresses of their own: a brute-forcer's new
+ * connections are refused at once after a few failures, while another address goes on, and a user whose first key
+ * fails and second works earns nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PenaltiesTest {
+    private BastionTestSupport t;
+    private SshClientFixture mallory;
+    private SshClientFixture wrongThenRight;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        t = BastionTestSupport.start(dir);
+        Path ca = t.userCaFile(dir.resolve("vps"));
+        SshdFixture sshd = SshdFixture.start(dir.resolve("vps"), List.of(), List.of("TrustedUserCAKeys " + ca), 0);
+        t.closeLater(sshd);
+        t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
+                List.of(BastionTestSupport.pub(t.aliceKey))));
+        mallory = t.client("mallory", List.of(t.malloryKey), null);
+        wrongThenRight = t.client("wrong-then-right", List.of(t.malloryKey, t.aliceKey), null);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    private Processes.Result jumpFrom(SshClientFixture client, String source) {
+        // plain mode: one connection, from the source -b names, to the bastion
+        return t.sshTo(client, List.of("-b", source), "vps-web+" + SshClientFixture.user(), "true");
+    }
+
+    @Test
+    void aBruteForcerIsRefusedAtOnceWhileOthersGoOn() throws Exception {
+        int denied = 0;
+        Processes.Result last = null;
+        for (int i = 0; i < 8; i++) {
+            last = jumpFrom(mallory, "127.0.0.2");
+            if (last.err().contains("Permission denied (publickey)")) {
+                denied++;
+            }
+        }
+        // each failure adds 5 s; past 15 s of penalty the source's connections are closed before the key exchange
+        assertTrue(denied >= 3 && denied < 8, denied + " of 8 attempts were answered: " + last);
+        assertFalse(last.err().contains("Permission denied"), "the last one was refused at once: " + last);
+        assertTrue(last.err().contains("Connection closed by") || last.err().contains("kex_exchange_identification")
+                || last.err().contains("Connection reset"), last.toString());
+        // the audit log names the source and the reason
+        t.awaitLog("penalty: source 127.0.0.2 +5 s (no login after 1 signed key attempt)", 3, 10);
+        // another address is not touched by it
+        assertEquals(0, jumpFrom(t.alice, "127.0.0.3").exit());
+    }
+
+    @Test
+    void aUserWhoseFirstKeyFailsAndSecondWorksEarnsNothing() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            Processes.Result r = jumpFrom(wrongThenRight, "127.0.0.4");
+            assertEquals(0, r.exit(), "login " + i + ": " + r);
+        }
+    }
+
+    @Test
+    void sourcesAreAddressesForIpv4AndSlash64ForIpv6() throws Exception {
+        assertEquals("192.0.2.7", SourcePenalties.source(InetAddress.getByName("192.0.2.7")));
+        assertEquals(SourcePenalties.source(InetAddress.getByName("2001:db8:1:2::1")),
+                SourcePenalties.source(InetAddress.getByName("2001:db8:1:2:ffff::9")), "one /64, one source");
+        assertFalse(SourcePenalties.source(InetAddress.getByName("2001:db8:1:2::1")).equals(
+                SourcePenalties.source(InetAddress.getByName("2001:db8:1:3::1"))));
+        assertTrue(SourcePenalties.Cidr.parse("10.0.0.0/8").contains(InetAddress.getByName("10.200.3.4")));
+        assertFalse(SourcePenalties.Cidr.parse("10.0.0.0/8").contains(InetAddress.getByName("11.0.0.1")));
+        assertTrue(SourcePenalties.Cidr.parse("127.0.0.1").contains(InetAddress.getLoopbackAddress()));
+    }
+}
