@@ -43,8 +43,9 @@ public final class Json {
         if (body.length == 0) {
             throw FerryException.invalid("the request body is empty; expected a JSON object");
         }
+        T value;
         try {
-            return MAPPER.readValue(body, type);
+            value = MAPPER.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
             throw FerryException.invalid("unknown field '" + fieldPath(e) + "'; known fields: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
@@ -70,6 +71,10 @@ public final class Json {
         } catch (java.io.IOException e) {
             throw FerryException.invalid("the request body could not be read");
         }
+        if (value == null) {
+            throw FerryException.invalid("the request body must be a JSON object, not null");
+        }
+        return value;
     }
 
     public static byte[] write(Object value) {
