@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.ssh.FrontDoor;
 import dev.ferry.cli.config.ConfigFile;
 import static dev.ferry.cli.config.Settings.pick;
 import java.nio.file.Path;
@@ -53,6 +54,10 @@ public final class HostOptions {
                 Duration.ofSeconds(pick(null, h.keepaliveIntervalSeconds(),
                         HostConfig.DEFAULT_KEEPALIVE_INTERVAL_SECONDS)),
                 pick(null, h.keepaliveMaxMissed(), HostConfig.DEFAULT_KEEPALIVE_MAX_MISSED),
-                apiTls || Boolean.TRUE.equals(h.apiTls()), h.penaltyExempt());
+                apiTls || Boolean.TRUE.equals(h.apiTls()),
+                new FrontDoor(Duration.ofSeconds(pick(null, h.loginGraceTimeSeconds(),
+                        FrontDoor.DEFAULTS.loginGraceTime().toSeconds())), h.penaltyExempt(),
+                        pick(null, h.maxSessionsPerKey(), FrontDoor.DEFAULTS.maxSessionsPerKey()),
+                        pick(null, h.maxSessions(), FrontDoor.DEFAULTS.maxSessions())));
     }
 }

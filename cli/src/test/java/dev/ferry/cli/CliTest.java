@@ -290,6 +290,16 @@ class CliTest {
         CliTestSupport.Result type = ferry("host", "--config", config.toString());
         assertEquals(ExitCodes.USAGE, type.code(), type.toString());
         assertTrue(type.err().contains("'host.api_port'"), type.err());
+        for (String[] bad : List.of(
+                new String[] {"max_sessions_per_key = 0", "max_sessions_per_key must be between 1 and 100000, got 0"},
+                new String[] {"login_grace_time_seconds = 1", "login_grace_time_seconds must be between 5 and 600, got 1"},
+                new String[] {"penalty_exempt = [\"10.0.0.0/99\"]", "penalty_exempt: '10.0.0.0/99' has a prefix "
+                        + "length out of range"})) {
+            Files.writeString(config, "[host]\n" + bad[0] + "\n");
+            CliTestSupport.Result frontDoor = ferry("host", "--config", config.toString());
+            assertEquals(ExitCodes.USAGE, frontDoor.code(), frontDoor.toString());
+            assertEquals("ferry: " + bad[1], frontDoor.err().strip());
+        }
     }
 
     @Test

@@ -104,7 +104,7 @@ public final class Host implements AutoCloseable {
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
                     config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed(),
-                    config.penaltyExempt()),
+                    config.frontDoor()),
                     new RegistryRouting(registry, registry.runners(), clock), userCa, guard);
         } catch (IOException | RuntimeException e) {
             registry.close();

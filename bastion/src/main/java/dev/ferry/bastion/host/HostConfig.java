@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.ssh.FrontDoor;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -28,12 +29,12 @@ import java.util.Objects;
  *                   closed, like ClientAliveCountMax (1..100); default 3
  * @param apiTls     {@code api_tls}: the control API speaks TLS (with the key in {@code tls/} of the data
  *                   directory) even on a loopback address; beyond loopback it always does. Default false
- * @param penaltyExempt {@code penalty_exempt}: addresses and networks ({@code ["10.0.0.0/8"]}) whose failed
- *                   logins earn no penalty (monitoring, a load balancer's checks); default none
+ * @param frontDoor  login grace time, penalty exemptions and session caps ({@link FrontDoor}, whose keys sit in
+ *                   {@code [host]} too)
  */
 public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
                          Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed,
-                         boolean apiTls, List<String> penaltyExempt) {
+                         boolean apiTls, FrontDoor frontDoor) {
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final String DEFAULT_API_BIND = "127.0.0.1";
     public static final int DEFAULT_SSH_PORT = 2222;
@@ -58,20 +59,14 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
         if (sshPort != 0 && sshPort == apiPort) {
             throw new IllegalArgumentException("ssh_port and api_port must differ, both are " + sshPort);
         }
-        penaltyExempt = List.copyOf(penaltyExempt == null ? List.of() : penaltyExempt);
-        for (String network : penaltyExempt) {
-            if (!network.strip().matches("[0-9A-Fa-f:.]+(/[0-9]{1,3})?")) {
-                throw new IllegalArgumentException("penalty_exempt takes addresses and networks like 10.0.0.0/8 or "
-                        + "fd00::/8, not '" + network + "'");
-            }
-        }
+        frontDoor = frontDoor == null ? FrontDoor.DEFAULTS : frontDoor;
     }
 
-    /** Settings without {@code penalty_exempt}. */
+    /** Settings with the front door's defaults. */
     public HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
                       Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed, boolean apiTls) {
         this(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout, keepaliveInterval,
-                keepaliveMaxMissed, apiTls, List.of());
+                keepaliveMaxMissed, apiTls, FrontDoor.DEFAULTS);
     }
 
     /** Settings without {@code api_tls} (TLS beyond loopback only). */
@@ -105,13 +100,13 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration with the control API on TLS even on loopback (or not). */
     public HostConfig withApiTls(boolean apiTls) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, penaltyExempt);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor);
     }
 
     /** This configuration with these sources never penalised. */
     public HostConfig withPenaltyExempt(List<String> networks) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, networks);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor.withPenaltyExempt(networks));
     }
 
     /** The defaults for a data directory. */
@@ -124,7 +119,7 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration listening elsewhere. */
     public HostConfig withListeners(String bind, int sshPort, String apiBind, int apiPort) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, penaltyExempt);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor);
     }
 
     /** The bounds of each numeric setting, by its config key: checked here, and on config files as read. */

@@ -94,15 +94,17 @@ public final class Bastion implements AutoCloseable {
         sshd.setSessionDisconnectHandler(new ReadableTimeouts());
         SessionAudit audit = new SessionAudit();
         sshd.addSessionListener(audit);
-        sshd.addSessionListener(new SourcePenalties(settings.penaltyExempt().stream().map(SourcePenalties.Cidr::parse)
-                .toList(), Clock.systemUTC()));
+        sshd.addSessionListener(new SourcePenalties(settings.frontDoor().penaltyExempt().stream()
+                .map(SourcePenalties.Cidr::parse).toList(), Clock.systemUTC()));
+        sshd.addSessionListener(new SessionCaps(settings.frontDoor().maxSessionsPerKey(),
+                settings.frontDoor().maxSessions()));
         sshd.addSessionListener(new PreAuthLimits(PRE_AUTH_PER_SOURCE, PRE_AUTH_TOTAL));
         sshd.setIoServiceFactoryFactory(new CachedResumePool());
 
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(sshd, settings.connectTimeout());
         // no idle cut-off: keepalives decide whether a quiet client is still there
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
-        CoreModuleProperties.AUTH_TIMEOUT.set(sshd, Duration.ofSeconds(60));
+        CoreModuleProperties.AUTH_TIMEOUT.set(sshd, settings.frontDoor().loginGraceTime());
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         // half-open connections die with the OS's TCP keepalive even when SSH keepalives are off
         CoreModuleProperties.SOCKET_KEEPALIVE.set(sshd, true);
@@ -186,6 +188,9 @@ public final class Bastion implements AutoCloseable {
     private static final class ReadableTimeouts implements SessionDisconnectHandler {
         @Override
         public boolean handleTimeoutDisconnectReason(Session session, TimeoutIndicator timeout) throws IOException {
+            if (timeout.getStatus() == TimeoutIndicator.TimeoutStatus.AuthTimeout) {
+                session.setAttribute(SourcePenalties.GRACE_EXCEEDED, true);
+            }
             session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: " + describe(timeout));
             return true;
         }

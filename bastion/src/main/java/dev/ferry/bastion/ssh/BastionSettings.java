@@ -14,13 +14,13 @@ import java.util.Objects;
  * @param connectTimeout     how long a dial to a VPS's sshd may take before the user is told
  * @param keepaliveInterval  how often a quiet client is asked whether it is there (0: never)
  * @param keepaliveMaxMissed how many unanswered keepalives end the session
- * @param penaltyExempt      addresses and networks ({@code 10.0.0.0/8}) never penalised for failed logins
+ * @param frontDoor          login grace time, penalties, session caps
  */
 public record BastionSettings(String bind, int port, List<Path> hostKeys, Duration connectTimeout,
-                              Duration keepaliveInterval, int keepaliveMaxMissed, List<String> penaltyExempt) {
+                              Duration keepaliveInterval, int keepaliveMaxMissed, FrontDoor frontDoor) {
     public BastionSettings {
         Objects.requireNonNull(bind, "bind");
-        penaltyExempt = List.copyOf(penaltyExempt);
+        Objects.requireNonNull(frontDoor, "frontDoor");
         hostKeys = List.copyOf(hostKeys);
         if (hostKeys.isEmpty()) {
             throw new IllegalArgumentException("the bastion needs at least one host key");

@@ -33,6 +33,8 @@ final class SourcePenalties implements SessionListener {
     static final Duration NOAUTH = Duration.ofSeconds(1);
     /** The pre-auth limits dropped it. */
     static final Duration DROPPED = Duration.ofSeconds(2);
+    /** It held a slot for the whole login grace time without logging in (a slowloris of SSH). */
+    static final Duration GRACE = Duration.ofSeconds(20);
     /** A source is refused while its penalty exceeds this. */
     static final Duration MIN = Duration.ofSeconds(15);
     /** No penalty grows beyond this. */
@@ -46,6 +48,8 @@ final class SourcePenalties implements SessionListener {
     private static final AttributeKey<Boolean> LOGGED_IN = new AttributeKey<>();
     /** Set by {@link PreAuthLimits} on a connection it dropped. */
     static final AttributeKey<Boolean> DROPPED_BY_LIMITS = new AttributeKey<>();
+    /** Set on a connection closed at the end of the login grace time. */
+    static final AttributeKey<Boolean> GRACE_EXCEEDED = new AttributeKey<>();
 
     private final List<Cidr> exempt;
     private final Clock clock;
@@ -136,7 +140,9 @@ final class SourcePenalties implements SessionListener {
             return;
         }
         Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
-        if (session.getAttribute(DROPPED_BY_LIMITS) != null) {
+        if (session.getAttribute(GRACE_EXCEEDED) != null) {
+            penalise(from, GRACE, "no login within the login grace time");
+        } else if (session.getAttribute(DROPPED_BY_LIMITS) != null) {
             penalise(from, DROPPED, "dropped by the limits on connections not logged in yet");
         } else if (tried != null && tried > 0) {
             penalise(from, AUTHFAIL, "no login after " + tried + " signed key attempt" + (tried == 1 ? "" : "s"));

@@ -51,6 +51,11 @@ final class BastionTestSupport implements AutoCloseable {
 
     /** The same with keepalives this far apart (3 missed end a connection). */
     static BastionTestSupport start(Path dir, Duration keepalive) throws Exception {
+        return start(dir, keepalive, FrontDoor.DEFAULTS);
+    }
+
+    /** The same with these front-door settings (127.0.0.1 is always exempt from penalties). */
+    static BastionTestSupport start(Path dir, Duration keepalive, FrontDoor frontDoor) throws Exception {
         Path keys = dir.resolve("keys");
         Path alice = SshClientFixture.keygen(keys, "alice");
         Path bob = SshClientFixture.keygen(keys, "bob");
@@ -59,9 +64,9 @@ final class BastionTestSupport implements AutoCloseable {
         HostLogging.init(DataDir.prepare(data).logs());
         HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
         config = new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(), config.apiPort(),
-                config.instanceId(), Duration.ofSeconds(2), keepalive, 3)
+                config.instanceId(), Duration.ofSeconds(2), keepalive, 3, false,
                 // the tests' own failed logins come from 127.0.0.1; penalties are tried from 127.0.0.2 and up
-                .withPenaltyExempt(List.of("127.0.0.1"));
+                frontDoor.withPenaltyExempt(List.of("127.0.0.1")));
         return new BastionTestSupport(dir, Host.start(config), alice, bob, mallory);
     }
 

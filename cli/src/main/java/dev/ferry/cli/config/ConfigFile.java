@@ -117,9 +117,12 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                               @JsonProperty("keepalive_interval_seconds") Integer keepaliveIntervalSeconds,
                               @JsonProperty("keepalive_max_missed") Integer keepaliveMaxMissed,
                               @JsonProperty("api_tls") Boolean apiTls,
-                              @JsonProperty("penalty_exempt") java.util.List<String> penaltyExempt) {
+                              @JsonProperty("penalty_exempt") java.util.List<String> penaltyExempt,
+                              @JsonProperty("login_grace_time_seconds") Long loginGraceTimeSeconds,
+                              @JsonProperty("max_sessions_per_key") Integer maxSessionsPerKey,
+                              @JsonProperty("max_sessions") Integer maxSessions) {
         static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null, null, null);
 
         /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
         void check(String where) {

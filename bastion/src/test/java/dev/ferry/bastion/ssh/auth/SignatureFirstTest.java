@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
+import dev.ferry.bastion.ssh.FrontDoor;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.ssh.route.Routing;
@@ -75,7 +76,7 @@ class SignatureFirstTest {
             PrivateKeyFiles.write(hostKey, KeyPairs.generate(KeyType.ED25519), "test");
             CountingRouting routing = new CountingRouting(SshPublicKey.of(held.getPublic(), "").fingerprint());
             try (Bastion bastion = Bastion.start(new BastionSettings("127.0.0.1", 0, List.of(hostKey),
-                    Duration.ofSeconds(5), Duration.ZERO, 3, List.of()), routing, KeyPairs.generate(), new DialGuard());
+                    Duration.ofSeconds(5), Duration.ZERO, 3, FrontDoor.DEFAULTS), routing, KeyPairs.generate(), new DialGuard());
                  SshClient client = SshClient.setUpDefaultClient()) {
                 client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
                 client.start();

@@ -1,0 +1,46 @@
+package dev.ferry.bastion.ssh;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the bastion treats connections before and around login, checked once here; messages name the config keys.
+ *
+ * @param loginGraceTime    {@code login_grace_time_seconds}: how long a connection may take to log in, like sshd's
+ *                          LoginGraceTime (5..600); default 60. One that runs out earns its source a penalty
+ * @param penaltyExempt     {@code penalty_exempt}: addresses and networks ({@code ["10.0.0.0/8"]}) whose failed
+ *                          logins earn no penalty (monitoring, a load balancer's checks); default none
+ * @param maxSessionsPerKey {@code max_sessions_per_key}: logged-in connections one key may hold at once
+ *                          (1..100000); default 200. ControlMaster shares one connection among many sessions
+ * @param maxSessions       {@code max_sessions}: logged-in connections in all (1..1000000); default 20000
+ */
+public record FrontDoor(Duration loginGraceTime, List<String> penaltyExempt, int maxSessionsPerKey, int maxSessions) {
+    public static final FrontDoor DEFAULTS = new FrontDoor(Duration.ofSeconds(60), List.of(), 200, 20_000);
+
+    public FrontDoor {
+        if (loginGraceTime == null || loginGraceTime.toSeconds() < 5 || loginGraceTime.toSeconds() > 600) {
+            throw new IllegalArgumentException("login_grace_time_seconds must be between 5 and 600, got "
+                    + (loginGraceTime == null ? "nothing" : loginGraceTime.toSeconds()));
+        }
+        penaltyExempt = List.copyOf(penaltyExempt == null ? List.of() : penaltyExempt);
+        for (String network : penaltyExempt) {
+            try {
+                SourcePenalties.Cidr.parse(network);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("penalty_exempt: " + e.getMessage());
+            }
+        }
+        if (maxSessionsPerKey < 1 || maxSessionsPerKey > 100_000) {
+            throw new IllegalArgumentException("max_sessions_per_key must be between 1 and 100000, got "
+                    + maxSessionsPerKey);
+        }
+        if (maxSessions < 1 || maxSessions > 1_000_000) {
+            throw new IllegalArgumentException("max_sessions must be between 1 and 1000000, got " + maxSessions);
+        }
+    }
+
+    /** The same with these sources never penalised. */
+    public FrontDoor withPenaltyExempt(List<String> networks) {
+        return new FrontDoor(loginGraceTime, networks, maxSessionsPerKey, maxSessions);
+    }
+}
