@@ -9,6 +9,8 @@ import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +90,20 @@ final class BastionTestSupport implements AutoCloseable {
     Path userCaFile(Path where) throws IOException {
         Files.createDirectories(where);
         return Files.writeString(where.resolve("ferry_user_ca.pub"), userCaLine() + "\n");
+    }
+
+    /**
+     * Starts an sshd as the external VPS {@code vps-web} holding alice's key (closed with this support). It trusts
+     * the user CA, so plain mode logs in too, plus {@code extraConfig}.
+     */
+    SshdFixture startWebVps(String... extraConfig) throws Exception {
+        Path where = dir.resolve("vps");
+        List<String> config = new ArrayList<>(List.of("TrustedUserCAKeys " + userCaFile(where)));
+        config.addAll(List.of(extraConfig));
+        SshdFixture sshd = SshdFixture.start(where, List.of(pub(aliceKey)), config, 0);
+        closeLater(sshd);
+        host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()), List.of(pub(aliceKey))));
+        return sshd;
     }
 
     Path hostLog() {

@@ -44,10 +44,7 @@ class ChannelFuzzTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         t = BastionTestSupport.start(dir);
-        SshdFixture sshd = SshdFixture.start(dir.resolve("vps"), List.of(BastionTestSupport.pub(t.aliceKey)));
-        t.closeLater(sshd);
-        t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
-                List.of(BastionTestSupport.pub(t.aliceKey))));
+        t.startWebVps();
     }
 
     @AfterAll

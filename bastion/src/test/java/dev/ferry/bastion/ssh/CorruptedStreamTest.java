@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
-import dev.ferry.bastion.vps.Endpoint;
-import dev.ferry.bastion.vps.NewVps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,11 +34,7 @@ class CorruptedStreamTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         t = BastionTestSupport.start(dir);
-        Path ca = t.userCaFile(dir.resolve("vps"));
-        SshdFixture sshd = SshdFixture.start(dir.resolve("vps"), List.of(), List.of("TrustedUserCAKeys " + ca), 0);
-        t.closeLater(sshd);
-        t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
-                List.of(BastionTestSupport.pub(t.aliceKey))));
+        t.startWebVps();
     }
 
     @AfterAll

@@ -3,8 +3,6 @@ package dev.ferry.bastion.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ferry.bastion.Processes;
-import dev.ferry.bastion.vps.Endpoint;
-import dev.ferry.bastion.vps.NewVps;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -29,11 +27,7 @@ class ParallelLoginsTest {
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         t = BastionTestSupport.start(dir);
-        SshdFixture sshd = SshdFixture.start(dir.resolve("vps"), List.of(BastionTestSupport.pub(t.aliceKey)),
-                List.of("MaxStartups 100:30:200"), 0);
-        t.closeLater(sshd);
-        t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
-                List.of(BastionTestSupport.pub(t.aliceKey))));
+        t.startWebVps("MaxStartups 100:30:200"); // as Ferry's start-up step configures a container's sshd
     }
 
     @AfterAll

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
-import dev.ferry.bastion.vps.Endpoint;
-import dev.ferry.bastion.vps.NewVps;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,11 +28,7 @@ class PenaltiesTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         t = BastionTestSupport.start(dir);
-        Path ca = t.userCaFile(dir.resolve("vps"));
-        SshdFixture sshd = SshdFixture.start(dir.resolve("vps"), List.of(), List.of("TrustedUserCAKeys " + ca), 0);
-        t.closeLater(sshd);
-        t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
-                List.of(BastionTestSupport.pub(t.aliceKey))));
+        t.startWebVps();
         mallory = t.client("mallory", List.of(t.malloryKey), null);
         wrongThenRight = t.client("wrong-then-right", List.of(t.malloryKey, t.aliceKey), null);
     }
