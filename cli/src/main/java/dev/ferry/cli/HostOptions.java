@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.ssh.FrontDoor;
+import dev.ferry.bastion.ssh.Startups;
 import dev.ferry.cli.config.ConfigFile;
 import static dev.ferry.cli.config.Settings.pick;
 import java.nio.file.Path;
@@ -58,6 +59,10 @@ public final class HostOptions {
                 new FrontDoor(Duration.ofSeconds(pick(null, h.loginGraceTimeSeconds(),
                         FrontDoor.DEFAULTS.loginGraceTime().toSeconds())), h.penaltyExempt(),
                         pick(null, h.maxSessionsPerKey(), FrontDoor.DEFAULTS.maxSessionsPerKey()),
-                        pick(null, h.maxSessions(), FrontDoor.DEFAULTS.maxSessions())));
+                        pick(null, h.maxSessions(), FrontDoor.DEFAULTS.maxSessions()),
+                        h.maxStartupsPerSource() == null ? FrontDoor.DEFAULTS.startupsPerSource()
+                                : Startups.parse("max_startups_per_source", h.maxStartupsPerSource()),
+                        h.maxStartups() == null ? FrontDoor.DEFAULTS.startups()
+                                : Startups.parse("max_startups", h.maxStartups())));
     }
 }

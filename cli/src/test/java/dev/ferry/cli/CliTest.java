@@ -294,7 +294,11 @@ class CliTest {
                 new String[] {"max_sessions_per_key = 0", "max_sessions_per_key must be between 1 and 100000, got 0"},
                 new String[] {"login_grace_time_seconds = 1", "login_grace_time_seconds must be between 5 and 600, got 1"},
                 new String[] {"penalty_exempt = [\"10.0.0.0/99\"]", "penalty_exempt: '10.0.0.0/99' has a prefix "
-                        + "length out of range"})) {
+                        + "length out of range"},
+                new String[] {"max_startups_per_source = \"64:30\"", "max_startups_per_source must be "
+                        + "start:rate:full, like 64:30:256, not '64:30'"},
+                new String[] {"max_startups = \"300:30:100\"", "max_startups must be start:rate:full with 1 <= start "
+                        + "<= full and a rate of 0 to 100, like 64:30:256, not 300:30:100"})) {
             Files.writeString(config, "[host]\n" + bad[0] + "\n");
             CliTestSupport.Result frontDoor = ferry("host", "--config", config.toString());
             assertEquals(ExitCodes.USAGE, frontDoor.code(), frontDoor.toString());

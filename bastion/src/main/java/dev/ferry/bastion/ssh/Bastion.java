@@ -43,12 +43,6 @@ import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
  */
 public final class Bastion implements AutoCloseable {
     private final SshServer server;
-    /**
-     * Connections not logged in yet, per client address and in all, as MaxStartups start:rate:full (OpenSSH's
-     * default is 10:30:100 in all): 50 honest parallel logins from one address stay below the start.
-     */
-    static final PreAuthLimits.Startups PRE_AUTH_PER_SOURCE = new PreAuthLimits.Startups(64, 30, 256);
-    static final PreAuthLimits.Startups PRE_AUTH_TOTAL = new PreAuthLimits.Startups(256, 30, 1024);
     /** The software version the bastion announces: {@code SSH-2.0-OpenSSH-compatible Ferry}. */
     static final String IDENTIFICATION = "OpenSSH-compatible Ferry";
 
@@ -98,7 +92,8 @@ public final class Bastion implements AutoCloseable {
                 .map(SourcePenalties.Cidr::parse).toList(), Clock.systemUTC()));
         sshd.addSessionListener(new SessionCaps(settings.frontDoor().maxSessionsPerKey(),
                 settings.frontDoor().maxSessions()));
-        sshd.addSessionListener(new PreAuthLimits(PRE_AUTH_PER_SOURCE, PRE_AUTH_TOTAL));
+        sshd.addSessionListener(new PreAuthLimits(settings.frontDoor().startupsPerSource(),
+                settings.frontDoor().startups()));
         sshd.setIoServiceFactoryFactory(new CachedResumePool());
 
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(sshd, settings.connectTimeout());

@@ -13,9 +13,15 @@ import java.util.List;
  * @param maxSessionsPerKey {@code max_sessions_per_key}: logged-in connections one key may hold at once
  *                          (1..100000); default 200. ControlMaster shares one connection among many sessions
  * @param maxSessions       {@code max_sessions}: logged-in connections in all (1..1000000); default 20000
+ * @param startupsPerSource {@code max_startups_per_source}: connections not logged in yet from one address (IPv6:
+ *                          one address too), as MaxStartups {@code start:rate:full}; default 64:30:256, so that
+ *                          50 honest parallel logins from one address (Ansible's forks) are never dropped
+ * @param startups          {@code max_startups}: the same in all; default 256:30:1024
  */
-public record FrontDoor(Duration loginGraceTime, List<String> penaltyExempt, int maxSessionsPerKey, int maxSessions) {
-    public static final FrontDoor DEFAULTS = new FrontDoor(Duration.ofSeconds(60), List.of(), 200, 20_000);
+public record FrontDoor(Duration loginGraceTime, List<String> penaltyExempt, int maxSessionsPerKey, int maxSessions,
+                        Startups startupsPerSource, Startups startups) {
+    public static final FrontDoor DEFAULTS = new FrontDoor(Duration.ofSeconds(60), List.of(), 200, 20_000,
+            new Startups(64, 30, 256), new Startups(256, 30, 1024));
 
     public FrontDoor {
         if (loginGraceTime == null || loginGraceTime.toSeconds() < 5 || loginGraceTime.toSeconds() > 600) {
@@ -37,10 +43,12 @@ public record FrontDoor(Duration loginGraceTime, List<String> penaltyExempt, int
         if (maxSessions < 1 || maxSessions > 1_000_000) {
             throw new IllegalArgumentException("max_sessions must be between 1 and 1000000, got " + maxSessions);
         }
+        java.util.Objects.requireNonNull(startupsPerSource, "max_startups_per_source");
+        java.util.Objects.requireNonNull(startups, "max_startups");
     }
 
     /** The same with these sources never penalised. */
     public FrontDoor withPenaltyExempt(List<String> networks) {
-        return new FrontDoor(loginGraceTime, networks, maxSessionsPerKey, maxSessions);
+        return new FrontDoor(loginGraceTime, networks, maxSessionsPerKey, maxSessions, startupsPerSource, startups);
     }
 }

@@ -25,33 +25,6 @@ final class PreAuthLimits implements SessionListener {
     /** Set while a session counts against the limits. */
     private static final AttributeKey<InetAddress> COUNTED = new AttributeKey<>();
 
-    /** OpenSSH's {@code start:rate:full}: drop nothing below start, rate % at start, everything from full on. */
-    record Startups(int start, int rate, int full) {
-        Startups {
-            if (start < 1 || rate < 0 || rate > 100 || full < start) {
-                throw new IllegalArgumentException("startups must be start:rate:full with 1 <= start <= full and "
-                        + "a rate of 0 to 100, not " + start + ":" + rate + ":" + full);
-            }
-        }
-
-        /** Whether the {@code n}-th connection not logged in yet is dropped, for a uniform draw in [0, 1). */
-        boolean drops(int n, double draw) {
-            if (n <= start) {
-                return false;
-            }
-            if (n > full) {
-                return true;
-            }
-            double chance = (rate + (100.0 - rate) * (n - 1 - start) / Math.max(1, full - start)) / 100.0;
-            return draw < chance;
-        }
-
-        @Override
-        public String toString() {
-            return start + ":" + rate + ":" + full;
-        }
-    }
-
     private final Startups perSource;
     private final Startups total;
     private final Map<InetAddress, Integer> bySource = new ConcurrentHashMap<>();

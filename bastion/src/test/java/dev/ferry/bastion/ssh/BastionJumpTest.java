@@ -206,7 +206,7 @@ class BastionJumpTest {
     void dropsConnectionsNotLoggedInFromOneAddressAtRandomPastTheStart() throws Exception {
         List<Socket> held = new ArrayList<>();
         try {
-            for (int i = 0; i < Bastion.PRE_AUTH_PER_SOURCE.start(); i++) {
+            for (int i = 0; i < FrontDoor.DEFAULTS.startupsPerSource().start(); i++) {
                 Socket s = new Socket("127.0.0.1", port);
                 held.add(s);
                 s.setSoTimeout(5000);
@@ -214,7 +214,7 @@ class BastionJumpTest {
             }
             // between start and full: some served, some closed at once, more of them the fuller it gets
             int served = 0;
-            int between = Bastion.PRE_AUTH_PER_SOURCE.full() - Bastion.PRE_AUTH_PER_SOURCE.start();
+            int between = FrontDoor.DEFAULTS.startupsPerSource().full() - FrontDoor.DEFAULTS.startupsPerSource().start();
             for (int i = 0; i < between; i++) {
                 Socket s = new Socket("127.0.0.1", port);
                 s.setSoTimeout(5000);

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** MaxStartups' arithmetic: nothing dropped up to start, rate % just past it, growing to all beyond full. */
 class PreAuthLimitsTest {
-    private final PreAuthLimits.Startups s = new PreAuthLimits.Startups(10, 30, 100);
+    private final Startups s = new Startups(10, 30, 100);
 
     @Test
     void dropsNothingUpToStartThenMoreAndMoreThenAll() {
@@ -21,13 +21,13 @@ class PreAuthLimitsTest {
         assertFalse(s.drops(55, 0.70));
         assertTrue(s.drops(100, 0.98), "nearly all at full");
         assertTrue(s.drops(101, 0.999999), "all beyond full");
-        assertTrue(Bastion.PRE_AUTH_PER_SOURCE.start() >= 50, "50 honest parallel logins from one address pass");
+        assertTrue(FrontDoor.DEFAULTS.startupsPerSource().start() >= 50, "50 honest parallel logins from one address pass");
     }
 
     @Test
     void badSettingsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new PreAuthLimits.Startups(0, 30, 100));
-        assertThrows(IllegalArgumentException.class, () -> new PreAuthLimits.Startups(10, 101, 100));
-        assertThrows(IllegalArgumentException.class, () -> new PreAuthLimits.Startups(10, 30, 9));
+        assertThrows(IllegalArgumentException.class, () -> new Startups(0, 30, 100));
+        assertThrows(IllegalArgumentException.class, () -> new Startups(10, 101, 100));
+        assertThrows(IllegalArgumentException.class, () -> new Startups(10, 30, 9));
     }
 }

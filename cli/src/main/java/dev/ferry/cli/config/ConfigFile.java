@@ -120,9 +120,11 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                               @JsonProperty("penalty_exempt") java.util.List<String> penaltyExempt,
                               @JsonProperty("login_grace_time_seconds") Long loginGraceTimeSeconds,
                               @JsonProperty("max_sessions_per_key") Integer maxSessionsPerKey,
-                              @JsonProperty("max_sessions") Integer maxSessions) {
+                              @JsonProperty("max_sessions") Integer maxSessions,
+                              @JsonProperty("max_startups_per_source") String maxStartupsPerSource,
+                              @JsonProperty("max_startups") String maxStartups) {
         static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null, null);
 
         /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
         void check(String where) {
