@@ -59,12 +59,13 @@ public final class RunnerTrust {
         if (MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), sharedJoinToken)) {
             return true;
         }
-        return token.startsWith(JOIN_PREFIX) && runners.hasJoinToken(digest(token), clock.instant());
+        return token.startsWith(JOIN_PREFIX) && runners.hasJoinToken(Credentials.digest(token), clock.instant());
     }
 
     /** The runner whose credential this is. */
     public Optional<String> runnerOf(String credential) {
-        return Credentials.looksLikeOne(credential) ? runners.nameOfCredential(digest(credential)) : Optional.empty();
+        return Credentials.looksLikeOne(credential) ? runners.nameOfCredential(Credentials.digest(credential))
+                : Optional.empty();
     }
 
     /** Makes a one-time join token ({@code ferry node token}). */
@@ -75,7 +76,7 @@ public final class RunnerTrust {
         }
         Instant now = clock.instant();
         String token = JOIN_PREFIX + randomText(24);
-        runners.addJoinToken(digest(token), now, now.plus(ttl));
+        runners.addJoinToken(Credentials.digest(token), now, now.plus(ttl));
         log.info("one-time join token made, valid until {}", now.plus(ttl));
         return new JoinToken(token, now.plus(ttl));
     }
@@ -124,7 +125,7 @@ public final class RunnerTrust {
                         + ", then the new machine enrolls");
             }
             boolean shared = MessageDigest.isEqual(joinToken.getBytes(StandardCharsets.UTF_8), sharedJoinToken);
-            if (!shared && !runners.takeJoinToken(digest(joinToken), clock.instant())) {
+            if (!shared && !runners.takeJoinToken(Credentials.digest(joinToken), clock.instant())) {
                 throw new FerryException(FerryException.Kind.UNAUTHORIZED, "the join token was used or expired "
                         + "meanwhile; make a new one with: ferry node token");
             }
@@ -165,9 +166,5 @@ public final class RunnerTrust {
         byte[] b = new byte[bytes];
         random.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    private static String digest(String secret) {
-        return Credentials.digest(secret);
     }
 }
