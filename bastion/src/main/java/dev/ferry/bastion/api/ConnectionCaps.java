@@ -1,11 +1,13 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.bastion.log.LogThrottle;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.jetty.io.SelectorManager;
@@ -25,6 +27,8 @@ final class ConnectionCaps implements SelectorManager.AcceptListener {
     /** The source of every connection counted, so each is counted down exactly once. */
     private final Map<SelectableChannel, String> open = new HashMap<>();
     private final Map<String, Integer> perSource = new HashMap<>();
+    /** A flood is logged once per source every 10 s. */
+    private final LogThrottle throttle = new LogThrottle(Duration.ofSeconds(10));
 
     ConnectionCaps(int maxConnections, int maxPerSource) {
         this.maxConnections = maxConnections;
@@ -45,7 +49,10 @@ final class ConnectionCaps implements SelectorManager.AcceptListener {
             }
         }
         if (refusal != null) {
-            log.warn("api connection from {} refused: {}", source, refusal);
+            int more = throttle.admit(source);
+            if (more >= 0) {
+                log.warn("api connection from {} refused: {}{}", source, refusal, throttle.more(more));
+            }
             close(channel);
         }
     }

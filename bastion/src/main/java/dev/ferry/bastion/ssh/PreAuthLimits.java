@@ -1,7 +1,9 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.log.LogThrottle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,6 +31,8 @@ final class PreAuthLimits implements SessionListener {
     private final Startups total;
     private final Map<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
     private final AtomicInteger all = new AtomicInteger();
+    /** A flood is logged once per address every 10 s. */
+    private final LogThrottle throttle = new LogThrottle(Duration.ofSeconds(10));
 
     PreAuthLimits(Startups perSource, Startups total) {
         this.perSource = perSource;
@@ -46,9 +50,12 @@ final class PreAuthLimits implements SessionListener {
         session.setAttribute(COUNTED, from);
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (perSource.drops(fromThere, random.nextDouble()) || total.drops(everywhere, random.nextDouble())) {
-            log.warn("{} from {} closed: {} connections not logged in yet from there, {} in all (start:rate:full "
-                    + "{} per address, {} in all)", session.getAttribute(SessionInfo.TAG), from.getHostAddress(),
-                    fromThere, everywhere, perSource, total);
+            int more = throttle.admit(from.getHostAddress());
+            if (more >= 0) {
+                log.warn("{} from {} closed: {} connections not logged in yet from there, {} in all (start:rate:full "
+                        + "{} per address, {} in all){}", session.getAttribute(SessionInfo.TAG), from.getHostAddress(),
+                        fromThere, everywhere, perSource, total, throttle.more(more));
+            }
             session.setAttribute(SourcePenalties.DROPPED_BY_LIMITS, true);
             session.close(true);
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import dev.ferry.bastion.host.HostLogging;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +60,22 @@ class ApiTransportTest {
         Thread.sleep(200);
         String answer = connect().send(health()).readToClose(Duration.ofSeconds(5));
         assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+    }
+
+    @Test
+    void aFloodOverTheCapIsLoggedOncePerSourceNotOncePerConnection() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        HostLogging.init(logs);
+        api = new ApiTestSupport(dir.resolve("host"), ApiLimits.DEFAULTS.withConnections(100, 4));
+        for (int i = 0; i < 4; i++) {
+            connect();
+        }
+        for (int i = 0; i < 50; i++) {
+            assertTrue(connect().closedBy(AT_ONCE), "connection " + (i + 5) + " over the cap stayed open");
+        }
+        long lines = Files.readString(logs.resolve("ferry-host.log")).lines()
+                .filter(l -> l.contains("api connection from 127.0.0.1 refused")).count();
+        assertEquals(1, lines, "50 refusals within 10 s: one line for them, not one each");
     }
 
     @Test

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
 import java.net.InetAddress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +70,47 @@ class PenaltiesTest {
         t.awaitLog("penalty: source 127.0.0.2 +5 s (no login after 1 signed key attempt)", 3, 10);
         // another address is not touched by it
         assertEquals(0, jumpFrom(t.alice, "127.0.0.3").exit());
+    }
+
+    @Test
+    void aFloodFromAnExemptAddressIsLoggedOnceNotOncePerDroppedConnection() throws Exception {
+        // 400 silent connections from 127.0.0.1 (exempt from penalties, like an office behind one NAT address):
+        // past 64 not logged in some are dropped, past 256 all are; nothing penalises the address to stop them
+        List<Socket> flood = new ArrayList<>();
+        try {
+            for (int i = 0; i < 400; i++) {
+                flood.add(new Socket("127.0.0.1", t.port));
+            }
+            Thread.sleep(1000);
+            int dropped = 0;
+            for (Socket s : flood) {
+                if (closedByTheBastion(s)) {
+                    dropped++;
+                }
+            }
+            long lines = t.hostLogText().lines().filter(l -> l.contains("from 127.0.0.1 closed: ")).count();
+            assertTrue(dropped > 100, "only " + dropped + " of 400 connections were dropped");
+            assertEquals(1, lines, dropped + " connections dropped within 10 s: one line for them, not one each");
+        } finally {
+            for (Socket s : flood) {
+                s.close();
+            }
+        }
+    }
+
+    private static boolean closedByTheBastion(Socket s) throws IOException {
+        s.setSoTimeout(20);
+        InputStream in = s.getInputStream();
+        try {
+            while (in.read() >= 0) {
+                // the bastion's greeting, then the end for a dropped connection
+            }
+            return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (SocketException reset) {
+            return true;
+        }
     }
 
     @Test
