@@ -100,9 +100,7 @@ public final class Bastion implements AutoCloseable {
         // no idle cut-off: keepalives decide whether a quiet client is still there
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, settings.frontDoor().loginGraceTime());
-        CoreModuleProperties.TCP_NODELAY.set(sshd, true);
-        // half-open connections die with the OS's TCP keepalive even when SSH keepalives are off
-        CoreModuleProperties.SOCKET_KEEPALIVE.set(sshd, true);
+        Sockets.apply(sshd);
         // VS Code opens many forwarding channels, but not thousands: bound what one connection can hold
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(sshd, 256);
         // The OpenSSH client turns on its protocol extensions only for a server whose version starts with

@@ -2,6 +2,7 @@ package dev.ferry.bastion.ssh.plain;
 
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.ssh.Crypto;
+import dev.ferry.bastion.ssh.Sockets;
 import dev.ferry.bastion.ssh.route.Upstream;
 import dev.ferry.bastion.vps.DialFailure;
 import dev.ferry.bastion.vps.DialGuard;
@@ -108,8 +109,7 @@ public final class UpstreamConnector implements AutoCloseable {
         CoreModuleProperties.AUTH_TIMEOUT.set(client, connectTimeout.plusSeconds(10));
         // the bridge's own keepalives decide whether a quiet container is still there
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
-        CoreModuleProperties.TCP_NODELAY.set(client, true);
-        CoreModuleProperties.SOCKET_KEEPALIVE.set(client, true);
+        Sockets.apply(client);
         client.start();
         return connector;
     }
