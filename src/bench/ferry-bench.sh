@@ -3,16 +3,20 @@
 # permitopen to the same target) and against a direct ssh, all in front of the same target sshd, in one run.
 #
 #   src/bench/ferry-bench.sh [size per throughput round: GiB, or NNNM for MiB; default 1]
-#                            [throughput rounds, default 3] [set-up runs, default 30] [sessions, default 500; 0 skips]
+#                            [throughput rounds, default 3] [set-up runs, default 30] [sessions, default 1000; 0 skips]
 #
 # 1. throughput: SIZE of zeros through `ssh ... 'cat >/dev/null'` (direct, ssh -J Ferry, ssh -J OpenSSH,
 #    Ferry plain mode) and through `sftp -b` (put of a SIZE file to /dev/null: direct, -J OpenSSH, Ferry plain);
 #    median MiB/s of the rounds.
 # 2. set-up: `ssh ... true` (direct, -J Ferry, -J OpenSSH, Ferry plain), median and p95 in ms.
-# 3. the Host JVM's memory per session: SESSIONS concurrent idle sessions (an exec of `read`) in plain mode,
-#    then through ProxyJump, held by one small Java client (MINA SSHD, from the build's jars) instead of
-#    hundreds of ssh processes (FERRY_BENCH_HOLDER=ssh: one OpenSSH client each, as a cross-check);
-#    heap used after `jcmd GC.run`, RSS and threads, before and with them.
+# 3. memory per session: SESSIONS concurrent idle sessions (an exec of `read`) in plain mode, then through
+#    ProxyJump, held by one small Java client (MINA SSHD, from the build's jars) instead of thousands of ssh
+#    processes (FERRY_BENCH_HOLDER=ssh: one OpenSSH client each, as a cross-check); for the Host JVM the heap
+#    used after `jcmd GC.run`, RSS and threads, before and with them; then the same ProxyJump sessions through
+#    OpenSSH's sshd as the jump host, with the RSS and PSS of all its processes. FERRY_BENCH_MODES picks
+#    which of "plain jump ojump" run (default all).
+# 4. authentication time as an oracle: logins whose signature is wrong, for a key vps-bench holds and for a key
+#    nobody holds (interleaved, each on its own connection from 127.0.0.3); medians and their difference.
 # Plus which key exchange and cipher each hop negotiated (ssh -v, and the target sshd's debug log for the
 # bastion's own hop in plain mode). Only loopback addresses; every process started here is stopped on exit.
 # FERRY_BENCH_LOGS=DIR keeps the Host's and the sshd's logs there.
@@ -23,7 +27,7 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 SIZE="${1:-1}"
 ROUNDS="${2:-3}"
 SETUPS="${3:-30}"
-SESSIONS="${4:-500}"
+SESSIONS="${4:-1000}"
 case "$SIZE" in
     *[Mm]) MIB="${SIZE%[Mm]}" ;;
     *[Gg]) MIB=$(( ${SIZE%[Gg]} * 1024 )) ;;
@@ -33,7 +37,8 @@ esac
     sed -n '5,6p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 if (( MIB % 1024 == 0 )); then SIZE_LABEL="$((MIB / 1024)) GiB"; else SIZE_LABEL="$MIB MiB"; fi
 COMMAND_LINE="src/bench/ferry-bench.sh $*"
-PARALLEL=8 # logins under way at once: the bastion drops more than 10 not logged in from one address
+PARALLEL=16 # logins under way at once (the bastion starts dropping beyond 64 not logged in from one address)
+MODES="${FERRY_BENCH_MODES:-plain jump ojump}"
 
 WORK="$(mktemp -d /tmp/ferry-bench.XXXXXX)"
 PIDS=()
@@ -66,6 +71,7 @@ USER_NAME="$(id -un)"
 if [[ "$USER_NAME" == root ]]; then PLAIN_USER=vps-bench; else PLAIN_USER="vps-bench+$USER_NAME"; fi
 mkdir -p /run/sshd "$WORK/keys"
 ssh-keygen -q -t ed25519 -N '' -C bench -f "$WORK/keys/client"
+ssh-keygen -q -t ed25519 -N '' -C nobody -f "$WORK/keys/unknown" # held by no VPS (the signature timing)
 ssh-keygen -q -t ed25519 -N '' -f "$WORK/keys/target_host"
 ssh-keygen -q -t ed25519 -N '' -f "$WORK/keys/jump_host"
 CLIENT_PUB="$(cat "$WORK/keys/client.pub")"
@@ -94,6 +100,10 @@ CFG
 FERRY_SSH="$(free_port)"
 FERRY_API="$(free_port)"
 "$ROOT/ferry" --version >/dev/null # build first, outside the timing
+mkdir -m 700 "$WORK/ferry"
+# every held session uses the one bench key: lift the per-key cap (200) above them; the signature timing
+# fails hundreds of logins from 127.0.0.3, which must not earn it penalties. Nothing else changes.
+printf '[host]\nmax_sessions_per_key = %d\npenalty_exempt = ["127.0.0.3"]\n' $(( SESSIONS + 100 )) > "$WORK/ferry/config.toml"
 FERRY_HOME="$WORK/ferry" "$ROOT/ferry" host --data-dir "$WORK/ferry" --bind 127.0.0.1 --ssh-port "$FERRY_SSH" \
     --api-port "$FERRY_API" > "$WORK/ferry.log" 2>&1 & PIDS+=($!)
 HOST_PID=$!
@@ -114,6 +124,7 @@ JUMP_PORT="$(free_port)"
 echo "restrict,port-forwarding,permitopen=\"127.0.0.1:$TARGET_PORT\" $CLIENT_PUB" > "$WORK/jump_keys"
 sshd_config "$JUMP_PORT" "$WORK/keys/jump_host" "$WORK/jump_keys" > "$WORK/jump_config"
 /usr/sbin/sshd -D -e -f "$WORK/jump_config" 2>"$WORK/jump.log" & PIDS+=($!)
+JUMP_PID=$!
 
 wait_port "$TARGET_PORT"; wait_port "$PROBE_PORT"; wait_port "$JUMP_PORT"; wait_port "$FERRY_SSH"; wait_port "$FERRY_API"
 [[ "$(cat "/proc/$HOST_PID/comm")" == java ]] || { echo "the Host's pid $HOST_PID is not its JVM" >&2; exit 1; }
@@ -231,18 +242,21 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
 
 /**
- * Holds COUNT concurrent idle sessions through Ferry. plain: a connection to Ferry as VPS with an exec of
- * COMMAND (plain mode). jump: a connection to Ferry as VPS, a direct-tcpip channel to VPS:22 (what ssh -J
- * opens; here via a local forward) and through it a login as USER to the VPS's sshd with an exec of
- * COMMAND. At most PARALLEL logins are under way at once. Offers what OpenSSH 9.2 gets from Ferry
- * (sntrup761x25519, aes128-ctr, hmac-sha2-256-etm). Prints "ready OPEN failed FAILED", holds the sessions
- * until its standard input ends, closes them and prints "closed".
+ * Holds COUNT concurrent idle sessions. Arguments: MODE COUNT PARALLEL PORT HOP_USER USER KEY COMMAND [TARGET].
+ * plain: a connection to 127.0.0.1:PORT as HOP_USER with an exec of COMMAND (Ferry's plain mode). jump: a
+ * connection to 127.0.0.1:PORT as HOP_USER, a direct-tcpip channel to TARGET (host:port; what ssh -J opens,
+ * here via a local forward) and through it a login as USER with an exec of COMMAND. At most PARALLEL logins
+ * are under way at once. Offers what OpenSSH 9.2 gets from Ferry (sntrup761x25519, aes128-ctr,
+ * hmac-sha2-256-etm). Prints "ready OPEN failed FAILED", holds the sessions until its standard input ends,
+ * closes them and prints "closed".
  */
 public final class SessionHold {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     public static void main(String[] a) throws Exception {
-        String mode = a[0], vps = a[4], user = a[5], command = a[7];
+        String mode = a[0], hopUser = a[4], user = a[5], command = a[7];
+        SshdSocketAddress target = mode.equals("jump") ? new SshdSocketAddress(a[8].substring(0, a[8].lastIndexOf(':')),
+                Integer.parseInt(a[8].substring(a[8].lastIndexOf(':') + 1))) : null;
         int count = Integer.parseInt(a[1]), parallel = Integer.parseInt(a[2]), port = Integer.parseInt(a[3]);
         List<KeyPair> keys = new ArrayList<>();
         try (InputStream in = Files.newInputStream(Path.of(a[6]))) {
@@ -269,11 +283,11 @@ public final class SessionHold {
         for (int i = 0; i < count; i++) {
             tasks.add(pool.submit(() -> {
                 try {
-                    ClientSession s = login(client, vps, new SshdSocketAddress("127.0.0.1", port));
+                    ClientSession s = login(client, hopUser, new SshdSocketAddress("127.0.0.1", port));
                     held.add(s);
                     if (mode.equals("jump")) {
                         SshdSocketAddress local = s.createLocalPortForwardingTracker(
-                                new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(vps, 22)).getBoundAddress();
+                                new SshdSocketAddress("127.0.0.1", 0), target).getBoundAddress();
                         s = login(client, user, local);
                         held.add(s);
                     }
@@ -328,19 +342,37 @@ JAVA
 host_state() { # -> "heap_KiB rss_KiB threads" of the Host JVM after a forced GC
     jcmd "$HOST_PID" GC.run >/dev/null; sleep 1; jcmd "$HOST_PID" GC.run >/dev/null; sleep 1
     local heap
-    heap="$(jcmd "$HOST_PID" GC.heap_info | awk '/total .*used/ {for (i = 1; i < NF; i++) if ($i == "used") {v = $(i+1); sub(/K.*/, "", v); print v; exit}}')"
+    # every generation's "used" (G1 has one heap line, Serial and Parallel one per generation), not Metaspace's
+    heap="$(jcmd "$HOST_PID" GC.heap_info | awk '/total .*used/ && !/Metaspace|class space/ {for (i = 1; i < NF; i++)
+        if ($i == "used") {v = $(i+1); sub(/K.*/, "", v); sum += v}} END {print sum}')"
     echo "$heap $(awk '/^VmRSS/ {print $2}' "/proc/$HOST_PID/status") $(awk '/^Threads/ {print $2}' "/proc/$HOST_PID/status")"
+}
+sshd_state() { # -> "rss_KiB pss_KiB processes" of the jump sshd and every process under it
+    local pids
+    pids="$(ps -e -o pid=,ppid= | awk -v root="$JUMP_PID" '{p[$1] = $2} END {for (k in p) {x = k; while (x in p && x != root) x = p[x]; if (x == root) print k}}')"
+    local rss=0 pss=0 n=0 pid r q
+    for pid in $pids; do
+        read -r r q < <(awk '/^Rss:/ {r = $2} /^Pss:/ {q = $2} END {print r + 0, q + 0}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo "0 0")
+        rss=$((rss + r)); pss=$((pss + q)); n=$((n + 1))
+    done
+    echo "$rss $pss $n"
 }
 thread_groups() { # thread names of the Host, digits dropped, counted
     jcmd "$HOST_PID" Thread.print | sed -n 's/^"\([^"]*\)".*/\1/p' | sed 's/[0-9]\+/N/g; s/ /_/g' | sort | uniq -c | sort -rn
 }
 ferry_conns() { ss -Htn state established "( sport = :$FERRY_SSH )" | wc -l; }
+jump_conns() { ss -Htn state established "( sport = :$JUMP_PORT )" | wc -l; }
 holds() { pgrep -fc "^[^ ]*sh -c read -r _ # $1\$" || true; }
+# per mode: the first hop's port and user, and what a jump forwards to
+declare -A HOP_PORT=([plain]="$FERRY_SSH" [jump]="$FERRY_SSH" [ojump]="$JUMP_PORT")
+declare -A HOP_USER=([plain]=vps-bench [jump]=vps-bench [ojump]="$USER_NAME")
+declare -A HOP_TARGET=([plain]=- [jump]=vps-bench:22 [ojump]="127.0.0.1:$TARGET_PORT")
 
 HOLDER_KIND="${FERRY_BENCH_HOLDER:-java}" # java: one MINA client holds them all; ssh: one OpenSSH client each
 open_with_java() { # mode tag log
-    java -XX:+UseSerialGC -Xmx1g -cp "$ROOT/cli/target/lib/*" "$WORK/SessionHold.java" \
-        "$1" "$SESSIONS" "$PARALLEL" "$FERRY_SSH" vps-bench "$USER_NAME" "$WORK/keys/client" "read -r _ # $2" \
+    java -XX:+UseSerialGC -Xmx2g -cp "$ROOT/cli/target/lib/*" "$WORK/SessionHold.java" \
+        "$([[ $1 == plain ]] && echo plain || echo jump)" "$SESSIONS" "$PARALLEL" "${HOP_PORT[$1]}" "${HOP_USER[$1]}" \
+        "$USER_NAME" "$WORK/keys/client" "read -r _ # $2" "${HOP_TARGET[$1]}" \
         < "$WORK/hold.fifo" > "$3" 2>&1 7>&- &
     HOLDER=$!
     local waited=0
@@ -356,13 +388,14 @@ open_with_ssh() { # mode tag log: PARALLEL ssh clients at a time, each batch run
     while (( launched < SESSIONS )); do
         n=$(( SESSIONS - launched < PARALLEL ? SESSIONS - launched : PARALLEL ))
         for (( i = 0; i < n; i++ )); do
-            if [[ "$1" == plain ]]; then
-                ssh -F "$WORK/ssh_config" -o ControlMaster=no -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "read -r _ # $2" \
-                    < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- &
-            else
-                ssh -F "$WORK/ssh_config" -o ControlMaster=no -J "vps-bench@127.0.0.1:$FERRY_SSH" "$USER_NAME@vps-bench" \
-                    "read -r _ # $2" < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- &
-            fi
+            case "$1" in
+                plain) ssh -F "$WORK/ssh_config" -o ControlMaster=no -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "read -r _ # $2" \
+                        < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- & ;;
+                jump) ssh -F "$WORK/ssh_config" -o ControlMaster=no -J "vps-bench@127.0.0.1:$FERRY_SSH" "$USER_NAME@vps-bench" \
+                        "read -r _ # $2" < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- & ;;
+                ojump) ssh -F "$WORK/ssh_config" -o ControlMaster=no -J "$USER_NAME@127.0.0.1:$JUMP_PORT" -p "$TARGET_PORT" \
+                        "$USER_NAME@127.0.0.1" "read -r _ # $2" < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- & ;;
+            esac
             HOLD_PIDS+=($!)
         done
         launched=$(( launched + n ))
@@ -372,11 +405,19 @@ open_with_ssh() { # mode tag log: PARALLEL ssh clients at a time, each batch run
     done
 }
 
-declare -A MEM_BEFORE MEM_WITH HOLD_SECS
+declare -A MEM_BEFORE MEM_WITH HOLD_SECS IDLE_CPU
+IDLE_SECONDS=30
+idle_cpu() { # -> % of one core the Host used over IDLE_SECONDS while its sessions are idle (keepalives, timers)
+    local t0 t1
+    t0="$(awk '{print $14 + $15}' "/proc/$HOST_PID/stat")"; sleep "$IDLE_SECONDS"; t1="$(awk '{print $14 + $15}' "/proc/$HOST_PID/stat")"
+    awk -v d="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v s="$IDLE_SECONDS" 'BEGIN {printf "%.1f", 100 * d / hz / s}'
+}
 hold_sessions() { # mode: opens SESSIONS sessions, measures the Host with them, closes them
     local mode="$1" tag="ferry-bench-hold-$$-$1" start out="$WORK/hold-$1.log" p
+    local state=host_state conns=ferry_conns
+    if [[ "$mode" == ojump ]]; then state=sshd_state; conns=jump_conns; fi
     log "memory: $mode: baseline..."
-    MEM_BEFORE[$mode]="$(host_state)"
+    MEM_BEFORE[$mode]="$($state)"
     thread_groups > "$WORK/threads-$mode-before"
     log "memory: $mode: opening $SESSIONS sessions with $HOLDER_KIND clients, $PARALLEL logins at a time..."
     rm -f "$WORK/hold.fifo"; mkfifo "$WORK/hold.fifo"
@@ -385,24 +426,99 @@ hold_sessions() { # mode: opens SESSIONS sessions, measures the Host with them, 
     "open_with_$HOLDER_KIND" "$mode" "$tag" "$out"
     for _ in $(seq 60); do [[ "$(holds "$tag")" -eq "$SESSIONS" ]] && break; sleep 1; done
     HOLD_SECS[$mode]="$(awk -v ns="$(( $(now_ns) - start ))" 'BEGIN {printf "%.0f", ns / 1e9}')"
-    log "memory: $mode: $(holds "$tag") sessions running in the target, $(ferry_conns) connections to Ferry; measuring..."
+    log "memory: $mode: $(holds "$tag") sessions running in the target, $($conns) connections to the jump host; measuring..."
     [[ "$(holds "$tag")" -eq "$SESSIONS" ]] || { echo "only $(holds "$tag") of $SESSIONS sessions run in the target" >&2; exit 1; }
-    MEM_WITH[$mode]="$(host_state)"
+    MEM_WITH[$mode]="$($state)"
+    if [[ "$mode" != ojump ]]; then IDLE_CPU[$mode]="$(idle_cpu)"; fi
     thread_groups > "$WORK/threads-$mode-with"
+    if [[ -n "${FERRY_BENCH_LOGS:-}" && "$mode" != ojump ]]; then jcmd "$HOST_PID" GC.class_histogram | head -45 > "$WORK/histogram-$mode.log"; fi
     exec 7>&-
     if [[ -n "$HOLDER" ]]; then wait "$HOLDER" || true; HOLDER=""; fi
     for p in "${HOLD_PIDS[@]}"; do wait "$p" || true; done
     HOLD_PIDS=()
-    for _ in $(seq 120); do [[ "$(ferry_conns)" -eq 0 && "$(holds "$tag")" -eq 0 ]] && break; sleep 1; done
-    log "memory: $mode: closed ($(ferry_conns) connections to Ferry, $(holds "$tag") sessions left in the target)"
+    for _ in $(seq 120); do [[ "$($conns)" -eq 0 && "$(holds "$tag")" -eq 0 ]] && break; sleep 1; done
+    log "memory: $mode: closed ($($conns) connections to the jump host, $(holds "$tag") sessions left in the target)"
 }
 
 if (( SESSIONS > 0 )); then
     [[ "$HOLDER_KIND" == java || "$HOLDER_KIND" == ssh ]] || { echo "FERRY_BENCH_HOLDER is java or ssh" >&2; exit 2; }
     holder_java > "$WORK/SessionHold.java"
-    hold_sessions plain
-    hold_sessions jump
+    for m in $MODES; do
+        [[ "$m" == plain || "$m" == jump || "$m" == ojump ]] || { echo "FERRY_BENCH_MODES: plain, jump, ojump" >&2; exit 2; }
+        hold_sessions "$m"
+    done
 fi
+# --- a wrong signature costs the same for a held key and an unknown one ---
+timing_java() {
+    cat <<'JAVA'
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.*;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.*;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+/**
+ * Arguments: PORT USER KEY UNKNOWN ROUNDS. Each round logs in twice from 127.0.0.3, each time with a signature
+ * made by a private key that does not match the public key offered: once for KEY's public key (which USER
+ * holds), once for UNKNOWN's (held by nobody; read the same way, so the client's work is the same), in
+ * alternating order. Times the authentication (after the key exchange); prints "held MS" and "unknown MS".
+ */
+public final class SignatureTiming {
+    public static void main(String[] a) throws Exception {
+        int port = Integer.parseInt(a[0]), rounds = Integer.parseInt(a[4]);
+        KeyPair held = load(a[2]), nobodys = load(a[3]);
+        KeyPairGenerator gen = KeyPairGenerator.getInstance("Ed25519");
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier((session, remote, key) -> true); // loopback bench Host, fresh keys
+        client.start();
+        for (int i = 0; i < rounds + 20; i++) { // 20 rounds of warm-up
+            KeyPair wrong = gen.generateKeyPair();
+            KeyPair unknown = new KeyPair(nobodys.getPublic(), wrong.getPrivate());
+            KeyPair forged = new KeyPair(held.getPublic(), wrong.getPrivate());
+            for (int j = 0; j < 2; j++) {
+                boolean heldFirst = i % 2 == 0;
+                boolean isHeld = (j == 0) == heldFirst;
+                double ms = attempt(client, port, a[1], isHeld ? forged : unknown);
+                if (i >= 20) System.out.printf("%s %.3f%n", isHeld ? "held" : "unknown", ms);
+            }
+        }
+        client.stop();
+    }
+
+    static KeyPair load(String file) throws Exception {
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            return SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file), in, null).iterator().next();
+        }
+    }
+
+    static double attempt(SshClient client, int port, String user, KeyPair identity) throws Exception {
+        try (ClientSession s = client.connect(user, new InetSocketAddress("127.0.0.1", port),
+                new InetSocketAddress("127.0.0.3", 0)).verify(Duration.ofSeconds(30)).getSession()) {
+            s.addPublicKeyIdentity(identity);
+            long start = System.nanoTime();
+            try {
+                s.auth().verify(Duration.ofSeconds(30));
+                throw new IllegalStateException("a wrong signature logged in");
+            } catch (org.apache.sshd.common.SshException refused) {
+                return (System.nanoTime() - start) / 1e6;
+            }
+        }
+    }
+}
+JAVA
+}
+TIMING_ROUNDS=300
+log "signature timing: $TIMING_ROUNDS wrong signatures for a held key and for an unknown one..."
+timing_java > "$WORK/SignatureTiming.java"
+java -cp "$ROOT/cli/target/lib/*" "$WORK/SignatureTiming.java" "$FERRY_SSH" vps-bench "$WORK/keys/client" "$WORK/keys/unknown" \
+    "$TIMING_ROUNDS" \
+    > "$WORK/timing.log" 2>&1 || { cat "$WORK/timing.log" >&2; echo "the signature timing failed" >&2; exit 1; }
 LOAD_END="$(load_now)"
 
 # --- the figures ---
@@ -429,20 +545,52 @@ r="$(ratio "$(sumed fjump_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio ssh -J Fer
 r="$(ratio "$(sumed plain_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio Ferry plain / ssh -J OpenSSH (median):  $r (target <= 1.30: $(verdict "$r" '<=' 1.30))"
 if (( SESSIONS > 0 )); then
     echo
-    echo "Host JVM with $SESSIONS concurrent idle sessions, $HOLDER_KIND clients (heap used after jcmd GC.run, VmRSS; KiB)"
-    printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s\n' mode "heap 0" "heap $SESSIONS" "heap/sess" "RSS 0" "RSS $SESSIONS" "RSS/sess" threads "open s"
+    echo "Host JVM with $SESSIONS concurrent idle sessions, $HOLDER_KIND clients (heap used after jcmd GC.run, VmRSS; KiB;"
+    echo "idle CPU: % of one core over $IDLE_SECONDS s with the sessions open, keepalives every 15 s)"
+    printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s %8s\n' mode "heap 0" "heap $SESSIONS" "heap/sess" "RSS 0" "RSS $SESSIONS" "RSS/sess" threads "open s" "idle CPU"
     for m in plain jump; do
+        [[ -n "${MEM_WITH[$m]:-}" ]] || continue
         read -r h0 r0 t0 <<<"${MEM_BEFORE[$m]}"; read -r h1 r1 t1 <<<"${MEM_WITH[$m]}"
-        printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s\n' "$([[ $m == jump ]] && echo ProxyJump || echo plain)" \
-            "$h0" "$h1" "$(per_session "$h0" "$h1")" "$r0" "$r1" "$(per_session "$r0" "$r1")" "$t0->$t1" "${HOLD_SECS[$m]}"
+        printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s %7s%%\n' "$([[ $m == jump ]] && echo ProxyJump || echo plain)" \
+            "$h0" "$h1" "$(per_session "$h0" "$h1")" "$r0" "$r1" "$(per_session "$r0" "$r1")" "$t0->$t1" "${HOLD_SECS[$m]}" \
+            "${IDLE_CPU[$m]}"
     done
+    if [[ -n "${MEM_WITH[jump]:-}" ]]; then
+        read -r h0 r0 _ <<<"${MEM_BEFORE[jump]}"; read -r h1 r1 _ <<<"${MEM_WITH[jump]}"
+        for v in "heap $(per_session "$h0" "$h1")" "RSS $(per_session "$r0" "$r1")"; do
+            echo "  ProxyJump ${v% *} per session: ${v#* } KiB (target <= 64: $(verdict "${v#* }" '<=' 64))"
+        done
+    fi
+    if [[ -n "${MEM_WITH[ojump]:-}" ]]; then
+        read -r r0 p0 n0 <<<"${MEM_BEFORE[ojump]}"; read -r r1 p1 n1 <<<"${MEM_WITH[ojump]}"
+        echo "OpenSSH sshd as the jump host with the same $SESSIONS sessions (all its processes; KiB)"
+        printf '  %10s %10s %11s %10s %10s %11s %11s %6s\n' "RSS 0" "RSS $SESSIONS" "RSS/sess" "PSS 0" "PSS $SESSIONS" "PSS/sess" processes "open s"
+        printf '  %10s %10s %11s %10s %10s %11s %11s %6s\n' "$r0" "$r1" "$(per_session "$r0" "$r1")" "$p0" "$p1" \
+            "$(per_session "$p0" "$p1")" "$n0->$n1" "${HOLD_SECS[ojump]}"
+    fi
     for m in plain jump; do
+        [[ -n "${MEM_WITH[$m]:-}" ]] || continue
         grown="$(awk 'NR == FNR {b[$2] = $1; next} {w[$2] = $1}
             END {for (k in w) if (w[k] != b[k]) printf "%s %d->%d; ", k, b[k], w[k]; for (k in b) if (!(k in w)) printf "%s %d->0; ", k, b[k]}' \
             "$WORK/threads-$m-before" "$WORK/threads-$m-with")"
         if [[ -n "$grown" ]]; then echo "  threads that changed ($m): $grown"; fi
     done
 fi
+echo
+timing_stats() { # held|unknown -> "median p25 p75 n"
+    awk -v k="$1" '$1 == k {print $2}' "$WORK/timing.log" | sort -n | awk '{a[NR] = $1}
+        END {m = (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2); print m, a[int(NR * 0.25) + 1], a[int(NR * 0.75) + 1], NR}'
+}
+read -r hm h25 h75 hn <<<"$(timing_stats held)"; read -r um u25 u75 un <<<"$(timing_stats unknown)"
+echo "a wrong signature, $TIMING_ROUNDS logins each (ms from the first auth request to the refusal):"
+printf '  key vps-bench holds   median %.3f (p25 %.3f, p75 %.3f)\n' "$hm" "$h25" "$h75"
+printf '  key nobody holds      median %.3f (p25 %.3f, p75 %.3f)\n' "$um" "$u25" "$u75"
+# the noise: twice the standard error of the difference of the medians (1.2533 sigma / sqrt(n), sigma = IQR / 1.349)
+awk -v hm="$hm" -v um="$um" -v hi="$(awk -v a="$h75" -v b="$h25" 'BEGIN {print a - b}')" \
+    -v ui="$(awk -v a="$u75" -v b="$u25" 'BEGIN {print a - b}')" -v hn="$hn" -v un="$un" 'BEGIN {
+    hs = 1.2533 * hi / 1.349 / sqrt(hn); us = 1.2533 * ui / 1.349 / sqrt(un); noise = 2 * sqrt(hs * hs + us * us)
+    d = hm - um; printf "  difference %.3f ms, noise (2 standard errors) %.3f ms: %s\n", d, noise,
+    (d < 0 ? -d : d) <= noise ? "within the noise" : "LARGER THAN THE NOISE" }'
 echo
 echo "negotiated (kex, cipher, MAC per hop; stock client defaults):"
 echo "  ssh direct           client->target: $ALG_DIRECT"
