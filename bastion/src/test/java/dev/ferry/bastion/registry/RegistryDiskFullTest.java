@@ -109,4 +109,20 @@ class RegistryDiskFullTest {
         disk.free();
         assertEquals(1, registry.addKeys(VpsRef.parse("web"), List.of(bob)).size());
     }
+
+    @Test
+    void aHostRestartedOnAFullDiskOpensTheRegistryAndServesWhatItHolds() throws Exception {
+        registry = H2Registry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
+        Vps web = registry.create(new NewVps("web", ENDPOINT, List.of(alice)));
+        registry.close();
+        registry = null;
+        disk.fill();
+
+        registry = H2Registry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
+        assertEquals(web, registry.get(VpsRef.parse("web")));
+        assertTrue(registry.holdsKey(VpsRef.parse("web"), alice.fingerprint()));
+        assertThrows(FerryException.class, () -> registry.addKeys(VpsRef.parse("web"), List.of(bob)));
+        disk.free();
+        assertEquals(1, registry.addKeys(VpsRef.parse("web"), List.of(bob)).size());
+    }
 }
