@@ -66,7 +66,7 @@ public final class H2Registry implements VpsRegistry {
         compact(file, url);
         RenewablePool pool = new RenewablePool(url, 16);
         try {
-            int before = pool.run(c -> Migrations.apply(c, file + ".mv.db"));
+            int before = pool.run(c -> Migrations.apply(c, file + ".mv.db"), e -> false);
             log.info("registry {} open (schema version {} -> {})", file + ".mv.db", before,
                     Migrations.latestVersion());
         } catch (SQLException e) {

@@ -2,6 +2,7 @@ package dev.ferry.bastion.registry;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.Predicate;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.mvstore.MVStoreException;
@@ -21,6 +22,9 @@ final class RenewablePool implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    /** Tries of one piece of work while the database closes and reopens (50, 100, ... ms apart: 750 ms in all). */
+    private static final int TRIES = 6;
+
     private final String url;
     private final int maxConnections;
     private volatile JdbcConnectionPool pool;
@@ -39,28 +43,47 @@ final class RenewablePool implements AutoCloseable {
     }
 
     /**
-     * Runs work on a connection. When the database turns out to have been closed by another's failed write, the work
-     * runs once more on a connection of a new pool: work that met a closed database committed nothing. When its own
-     * write failed (the store gave up, which closes the database), the pool is renewed for the next caller and the
-     * failure goes up: on a full disk, the same write would only fail again.
+     * Runs work on a connection. When H2 closed the database under it (a store failure, or the closed database
+     * one leaves), the pool is renewed, and the work runs again on a connection of the new one when {@code again}
+     * allows it: work that met a closed database committed nothing. The database reopens only once the closing
+     * instance has let go of the file ("already in use" meanwhile), so a few tries, some milliseconds apart.
+     *
+     * @param again whether this failure is worth another try (reads always are; a write that failed for want of
+     *              space is not, it would only close the database again)
      */
-    <T> T run(Work<T> work) throws SQLException {
-        JdbcConnectionPool used = pool;
-        try (Connection c = used.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            boolean storeFailed = storeFailed(e);
-            if (closed || !(storeFailed || closedDatabase(e))) {
-                throw e;
-            }
-            renew(used, e);
-            if (storeFailed) {
-                throw e;
+    <T> T run(Work<T> work, Predicate<SQLException> again) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            JdbcConnectionPool used = pool;
+            try (Connection c = used.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                boolean lost = storeFailed(e) || closedDatabase(e);
+                if (closed || !(lost || reopening(e))) {
+                    throw e;
+                }
+                if (lost) {
+                    renew(used, e);
+                }
+                if (attempt == TRIES || !again.test(e)) {
+                    throw e;
+                }
+                pause(attempt);
             }
         }
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
+    }
+
+    private static void pause(int attempt) throws SQLException {
+        try {
+            Thread.sleep(50L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while the registry reopened", e);
         }
+    }
+
+    /** The database is still held by the instance H2 is closing: opening it again fails until that is done. */
+    private static boolean reopening(SQLException e) {
+        return e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1;
     }
 
     /** Replaces the pool that met a closed database, unless another thread has replaced it already. */
@@ -73,7 +96,7 @@ final class RenewablePool implements AutoCloseable {
         broken.dispose(); // its idle connections are dead; the ones in use close when they are given back
     }
 
-    /** Whether H2's store failed in this work (an I/O error on a write), which closes the database. */
+    /** Whether H2's store failed (an I/O error on a write, this work's or another's): it closes the database. */
     private static boolean storeFailed(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof MVStoreException) {

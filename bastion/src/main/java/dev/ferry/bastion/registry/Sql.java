@@ -55,9 +55,9 @@ final class Sql {
                         return out;
                     }
                 }
-            });
+            }, e -> true);
         } catch (SQLException e) {
-            throw failure(e);
+            throw failure(e, false);
         }
     }
 
@@ -78,9 +78,9 @@ final class Sql {
                     rollback(c, e);
                     throw e;
                 }
-            });
+            }, e -> !DiskSpace.isNoSpace(e));
         } catch (SQLException e) {
-            throw failure(e);
+            throw failure(e, true);
         }
     }
 
@@ -93,8 +93,9 @@ final class Sql {
         }
     }
 
-    private FerryException failure(SQLException e) {
-        if (DiskSpace.isNoSpace(e)) {
+    /** @param change whether the work was a change, which a full disk refuses with its sentence */
+    private FerryException failure(SQLException e, boolean change) {
+        if (change && DiskSpace.isNoSpace(e)) {
             return space.full(e);
         }
         return new FerryException(FerryException.Kind.INTERNAL, "registry error: " + e.getMessage(), e);

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,20 +70,32 @@ class RegistryDiskFullTest {
         assertEquals(FerryException.Kind.UNAVAILABLE, refused.kind(), refused.toString());
         assertTrue(refused.getMessage().contains("data directory " + disk.dir() + " has no space left"),
                 refused.getMessage());
-        // the failed write closed H2's database: every read from many threads (logins) must still be answered
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        // a failed write closes H2's database: reads from many threads (logins) must still be answered, also while
+        // it happens
+        ExecutorService readers = Executors.newFixedThreadPool(8);
+        AtomicBoolean writing = new AtomicBoolean(true);
         try {
-            List<Future<Boolean>> reads = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                reads.add(pool.submit(() -> registry.holdsKey(VpsRef.parse("web"), alice.fingerprint())));
+            List<Future<Integer>> reads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                reads.add(readers.submit(() -> {
+                    int n = 0;
+                    while (writing.get() || n < 20) {
+                        assertTrue(registry.holdsKey(VpsRef.parse("web"), alice.fingerprint()));
+                        n++;
+                    }
+                    return n;
+                }));
             }
-            for (Future<Boolean> r : reads) {
-                assertTrue(r.get());
+            Thread.sleep(50); // the readers are under way
+            assertThrows(FerryException.class, () -> registry.addKeys(VpsRef.parse("web"), List.of(bob)));
+            writing.set(false);
+            for (Future<Integer> r : reads) {
+                assertTrue(r.get() >= 20);
             }
         } finally {
-            pool.shutdownNow();
+            writing.set(false);
+            readers.shutdownNow();
         }
-        assertThrows(FerryException.class, () -> registry.addKeys(VpsRef.parse("web"), List.of(bob)));
 
         disk.free();
         registry.addKeys(VpsRef.parse("web"), List.of(bob));
