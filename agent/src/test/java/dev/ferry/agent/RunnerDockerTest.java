@@ -3,6 +3,7 @@ package dev.ferry.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.agent.docker.DockerRuntime;
+import dev.ferry.agent.docker.PortRange;
 import dev.ferry.agent.onstart.SshBanner;
 import dev.ferry.agent.testing.DockerTestSupport;
 import dev.ferry.agent.testing.FakeHost;
@@ -17,11 +18,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static dev.ferry.agent.testing.DockerTestSupport.ENTRYPOINT_ONLY_IMAGE;
 import static dev.ferry.agent.testing.DockerTestSupport.NO_SSHD_IMAGE;
@@ -78,8 +82,12 @@ class RunnerDockerTest {
     }
 
     private Runner start(FakeHost h) {
+        return start(h, null);
+    }
+
+    private Runner start(FakeHost h, PortRange ports) {
         RunnerConfig config = new RunnerConfig(URI.create("http://127.0.0.1:1"), "test-token", runnerName,
-                "127.0.0.1", null, Duration.ofMillis(300), keys.resolve(runnerName + ".credential"), null, null);
+                "127.0.0.1", null, Duration.ofMillis(300), keys.resolve(runnerName + ".credential"), ports, null);
         Runner r = Runner.start(config, h, DockerRuntime.connect(null));
         runners.add(r);
         return r;
@@ -122,6 +130,26 @@ class RunnerDockerTest {
         assertTrue(log.contains("sshd started"), log);
         assertEquals("600", docker("exec", "ferry-vps-" + id, "stat", "-c", "%a", "/root/.ssh/authorized_keys")
                 .ok().out().strip());
+    }
+
+    @Test
+    void aPublishedPortTakenByAnotherSocketIsPassedOverNotAFailure() throws Exception {
+        // Docker picks the first port of a range it has not used yet and binds it without asking whether another
+        // socket holds it; a runner of its own with a fresh range whose first two ports are held
+        runners.forEach(Runner::close);
+        int first = 40000 + 4 * ThreadLocalRandom.current().nextInt(1500);
+        FakeHost h = new FakeHost();
+        try (ServerSocket a = new ServerSocket(first, 1, InetAddress.getLoopbackAddress());
+             ServerSocket b = new ServerSocket(first + 1, 1, InetAddress.getLoopbackAddress())) {
+            start(h, new PortRange(first, first + 3));
+            String id = DockerTestSupport.newVpsId();
+            h.want(id, SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+            ContainerReport r = awaitRunning(h, id);
+            assertTrue(r.sshPort() == first + 2 || r.sshPort() == first + 3, "published on " + r.sshPort());
+            assertEquals("ok\n", ssh(key1, r.sshPort(), "echo ok").ok().out());
+            assertTrue(h.heartbeats.stream().flatMap(hb -> hb.containers().stream())
+                    .noneMatch(c -> c.state() == ContainerState.FAILED), "never reported failed");
+        }
     }
 
     @Test

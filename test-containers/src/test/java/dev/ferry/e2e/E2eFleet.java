@@ -14,6 +14,7 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.cli.Env;
 import dev.ferry.cli.Main;
+import dev.ferry.keys.tls.TlsPin;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -58,10 +59,7 @@ final class E2eFleet implements AutoCloseable {
 
     /** Builds the test images when needed, starts a Host (3 s connect timeout) and a runner named e2e-*. */
     static E2eFleet start(Path dir) throws Exception {
-        Processes.Result info = Processes.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), null, 60);
-        assertEquals(0, info.exit(), "a Docker engine must run for these tests (./ferry test starts one): " + info);
-        Processes.run(List.of("bash", Path.of("images/build.sh").toAbsolutePath().toString()), null, 900)
-                .requireSuccess();
+        requireDockerAndImages();
         Path data = dir.resolve("host");
         HostLogging.init(DataDir.prepare(data).logs());
         HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
@@ -78,12 +76,55 @@ final class E2eFleet implements AutoCloseable {
         return fleet;
     }
 
+    /** Fails unless a Docker engine answers; builds the test images when needed. */
+    static void requireDockerAndImages() {
+        Processes.Result info = Processes.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), null, 60);
+        assertEquals(0, info.exit(), "a Docker engine must run for these tests (./ferry test starts one): " + info);
+        Processes.run(List.of("bash", Path.of("images/build.sh").toAbsolutePath().toString()), null, 900)
+                .requireSuccess();
+    }
+
     /** Starts the runner (again) in this JVM. */
     void startRunner() throws Exception {
-        String token = Files.readString(dir.resolve("host/runner.token")).strip();
-        runner = Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
-                "unix:///var/run/docker.sock", Duration.ofSeconds(1), dir.resolve("runner/" + runnerName + ".credential"),
-                null, null, host.apiFingerprint()));
+        runner = startRunner(host.apiUrl(), host.apiFingerprint(), dir.resolve("host"), runnerName,
+                dir.resolve("runner/" + runnerName + ".credential"));
+    }
+
+    /**
+     * A runner in this JVM for the Host at {@code apiUrl} (1 s heartbeats, VPS on 127.0.0.1), enrolling with the
+     * runner.token of the Host's data directory {@code hostData} unless {@code credential} holds its credential.
+     */
+    static Runner startRunner(String apiUrl, TlsPin pin, Path hostData, String name, Path credential) throws Exception {
+        String token = Files.readString(hostData.resolve("runner.token")).strip();
+        return Runner.start(new RunnerConfig(URI.create(apiUrl), token, name, "127.0.0.1",
+                "unix:///var/run/docker.sock", Duration.ofSeconds(1), credential, null, null, pin));
+    }
+
+    /**
+     * {@code ferry runner} as its own process (a JVM of this class path) for the Host at {@code apiUrl}, with the
+     * credential already in {@code credential}; everything it prints goes to {@code log}.
+     */
+    static Process runnerProcess(String apiUrl, TlsPin pin, String name, Path credential, Path log)
+            throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                Main.class.getName(), "runner", "--host", apiUrl, "--host-fingerprint", pin.toString(), "--name",
+                name, "--advertise", "127.0.0.1", "--credential-file", credential.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The ids of the containers Docker has (running or not) for runner {@code name}. */
+    static List<String> containersOf(String name) {
+        Processes.Result ids = Processes.run(List.of("docker", "ps", "-aq", "--no-trunc", "--filter",
+                "label=ferry.runner=" + name), null, 60).requireSuccess();
+        return ids.out().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** Removes every container of runner {@code name}: the end of a test. */
+    static void removeContainersOf(String name) {
+        for (String id : containersOf(name)) {
+            Processes.run(List.of("docker", "rm", "-f", id), null, 60);
+        }
     }
 
     /** Stops the runner of this JVM (its containers keep running). */
@@ -96,9 +137,14 @@ final class E2eFleet implements AutoCloseable {
 
     /** {@code ferry ...} in this JVM against the test Host. */
     Processes.Result ferry(String... args) {
+        return ferry(cliEnv, dir, args);
+    }
+
+    /** {@code ferry ...} in this JVM with these environment variables and home directory. */
+    static Processes.Result ferry(Map<String, String> env, Path home, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        var cmd = Main.commandLine(new Env(cliEnv, dir));
+        var cmd = Main.commandLine(new Env(env, home));
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         int code = cmd.execute(args);
@@ -153,12 +199,6 @@ final class E2eFleet implements AutoCloseable {
     public void close() throws Exception {
         stopRunner();
         host.close();
-        Processes.Result ids = Processes.run(List.of("docker", "ps", "-aq", "--filter", "label=ferry.runner="
-                + runnerName), null, 60);
-        for (String id : ids.out().split("\\s+")) {
-            if (!id.isBlank()) {
-                Processes.run(List.of("docker", "rm", "-f", id), null, 60);
-            }
-        }
+        removeContainersOf(runnerName);
     }
 }

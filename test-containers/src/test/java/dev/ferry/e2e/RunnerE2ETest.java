@@ -16,7 +16,6 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.cli.Env;
-import dev.ferry.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -261,12 +260,8 @@ class RunnerE2ETest {
         Vps before = create("e2e-lost", SSHD_IMAGE);
         fleet.stopRunner();
         // the same runner as its own process (ferry runner), which adopts the container, then kill -9 it
-        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                Main.class.getName(), "runner", "--host", host.apiUrl(), "--host-fingerprint",
-                host.apiFingerprint().toString(), "--name", runnerName, "--advertise", "127.0.0.1",
-                "--credential-file", dir.resolve("runner/" + runnerName + ".credential").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("runner-process.log").toFile()).start();
+        Process agent = E2eFleet.runnerProcess(host.apiUrl(), host.apiFingerprint(), runnerName,
+                dir.resolve("runner/" + runnerName + ".credential"), dir.resolve("runner-process.log"));
         try {
             long heardBefore = host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli();
             awaitTrue(() -> host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli()

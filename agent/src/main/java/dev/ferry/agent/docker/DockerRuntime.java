@@ -260,7 +260,14 @@ public final class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void start(String id) {
-        run("start container " + id, () -> ignoreNotModified(() -> client.startContainerCmd(id).exec()));
+        try {
+            run("start container " + id, () -> ignoreNotModified(() -> client.startContainerCmd(id).exec()));
+        } catch (ContainerRuntimeException e) {
+            if (!(e instanceof EngineUnreachableException) && PortTakenException.isPortTaken(e.getMessage())) {
+                throw new PortTakenException(e.getMessage(), e);
+            }
+            throw e;
+        }
     }
 
     @Override

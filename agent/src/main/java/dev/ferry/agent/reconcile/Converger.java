@@ -8,6 +8,7 @@ import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.docker.ManagedContainer;
 import dev.ferry.agent.docker.PortRange;
+import dev.ferry.agent.docker.PortTakenException;
 import dev.ferry.agent.onstart.OnStartStep;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
@@ -35,6 +36,9 @@ final class Converger {
     static final int STEP_TRIES = 3;
     /** A missing image or a refused create is tried again after this long (someone may load the image). */
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
+    /** A start whose published port turns out taken is tried this many times, each on the next port. */
+    static final int PORT_TRIES = 5;
 
     /** A run shorter than this that ends by itself is an exit "at once" (Docker resets its backoff after 10 s). */
     static final Duration QUICK_EXIT = Duration.ofSeconds(10);
@@ -170,7 +174,7 @@ final class Converger {
                     runtime.moveToNetwork(c.id(), ContainerPolicy.NETWORK);
                 }
                 log.info("vps {}: starting container {}", d.vpsId(), c.name());
-                runtime.start(c.id());
+                start(d, c.id());
                 return Outcome.step(d, fresh(c), false);
             }
             case RUN_STEP -> {
@@ -198,6 +202,26 @@ final class Converger {
             pause(s.d(), s.c());
         }
         return true;
+    }
+
+    /**
+     * Starts a container, again when the host port Docker picked for its sshd was taken by another socket: each
+     * start picks the next port of the range (measured: a start on a held port failed, the next one published on
+     * the following port). Seen for real with the bastion's outgoing connections on a Host that is also a runner.
+     */
+    private void start(DesiredVps d, String id) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                runtime.start(id);
+                return;
+            } catch (PortTakenException e) {
+                if (attempt == PORT_TRIES) {
+                    throw e;
+                }
+                log.info("vps {}: the port Docker picked for its sshd is taken by another socket ({}); starting "
+                        + "again on another", d.vpsId(), e.getMessage());
+            }
+        }
     }
 
     /** Stops a paused container too: it is resumed first so that it gets its TERM. */
@@ -250,7 +274,7 @@ final class Converger {
         log.info("vps {}: created container {} from {} ({}, port 22 on {})", d.vpsId(), name, d.image(),
                 spec.cmd() == null ? "image's command" : "kept alive by the runner", publishIp);
         try {
-            runtime.start(id);
+            start(d, id);
         } catch (EngineUnreachableException e) {
             throw e;
         } catch (ContainerRuntimeException e) {

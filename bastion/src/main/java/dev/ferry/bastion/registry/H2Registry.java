@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,39 +40,43 @@ public final class H2Registry implements VpsRegistry {
             + "v.created_at, v.updated_at, v.image, v.runner_name, v.cpus, v.memory_bytes, v.desired, v.restarting, "
             + "v.last_error, v.host_key, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
 
-    private final JdbcConnectionPool pool;
+    private final RenewablePool pool;
     private final Snowflake ids;
     private final Clock clock;
     private final Sql sql;
     private final H2Runners runners;
 
-    private H2Registry(JdbcConnectionPool pool, Snowflake ids, Clock clock) {
+    private H2Registry(RenewablePool pool, DiskSpace space, Snowflake ids, Clock clock) {
         this.pool = pool;
         this.ids = ids;
         this.clock = clock;
-        this.sql = new Sql(pool);
+        this.sql = new Sql(pool, space);
         this.runners = new H2Runners(sql);
     }
 
     /** Opens (creating when missing) the registry file {@code dir/registry} and migrates it. */
     public static H2Registry open(Path dir, Snowflake ids, Clock clock) {
+        return open(dir, ids, clock, DiskSpace.DEFAULT_MARGIN);
+    }
+
+    /** {@link #open(Path, Snowflake, Clock)} refusing changes below {@code freeMargin} free bytes (tests: 0). */
+    static H2Registry open(Path dir, Snowflake ids, Clock clock, long freeMargin) {
         Path file = dir.resolve("registry").toAbsolutePath();
         String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;REUSE_SPACE=FALSE;DB_CLOSE_ON_EXIT=FALSE";
         compact(file, url);
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "ferry", "");
-        pool.setMaxConnections(16);
-        try (Connection c = pool.getConnection()) {
-            int before = Migrations.apply(c, file + ".mv.db");
+        RenewablePool pool = new RenewablePool(url, 16);
+        try {
+            int before = pool.run(c -> Migrations.apply(c, file + ".mv.db"), e -> false);
             log.info("registry {} open (schema version {} -> {})", file + ".mv.db", before,
                     Migrations.latestVersion());
         } catch (SQLException e) {
-            pool.dispose();
+            pool.close();
             throw openFailure(file, e);
         } catch (RuntimeException e) {
-            pool.dispose();
+            pool.close();
             throw e;
         }
-        return new H2Registry(pool, ids, clock);
+        return new H2Registry(pool, new DiskSpace(dir, freeMargin), ids, clock);
     }
 
     /**
@@ -417,7 +420,7 @@ public final class H2Registry implements VpsRegistry {
 
     @Override
     public void close() {
-        pool.dispose();
+        pool.close();
     }
 
     private static FerryException notFound(VpsRef ref) {

@@ -10,7 +10,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 
 /** The few JDBC shapes the registry needs, with SQL failures turned into one exception type. */
 final class Sql {
@@ -26,7 +25,8 @@ final class Sql {
         T run(Connection c) throws SQLException;
     }
 
-    private final DataSource source;
+    private final RenewablePool pool;
+    private final DiskSpace space;
 
     /** Timestamps are stored with their offset, always UTC. */
     static OffsetDateTime utc(Instant t) {
@@ -37,43 +37,67 @@ final class Sql {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 
-    Sql(DataSource source) {
-        this.source = source;
+    Sql(RenewablePool pool, DiskSpace space) {
+        this.pool = pool;
+        this.space = space;
     }
 
     <T> List<T> query(String sql, Binder binder, Row<T> row) {
-        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(row.map(rs));
+        try {
+            return pool.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    binder.bind(ps);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        List<T> out = new ArrayList<>();
+                        while (rs.next()) {
+                            out.add(row.map(rs));
+                        }
+                        return out;
+                    }
                 }
-                return out;
-            }
+            }, e -> true);
         } catch (SQLException e) {
-            throw failure(e);
+            throw failure(e, false);
         }
     }
 
-    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs work in one transaction: committed when it returns, rolled back when it throws. A change is refused
+     * with a sentence when the data directory's disk has no room for it.
+     */
     <T> T transaction(Work<T> work) {
-        try (Connection c = source.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        space.requireRoom();
+        try {
+            return pool.run(c -> {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollback(c, e);
+                    throw e;
+                }
+            }, e -> !DiskSpace.isNoSpace(e));
         } catch (SQLException e) {
-            throw failure(e);
+            throw failure(e, true);
         }
     }
 
-    private static FerryException failure(SQLException e) {
+    /** A rollback that fails (the database closed under it) must not hide why the work failed. */
+    private static void rollback(Connection c, Exception why) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            why.addSuppressed(e);
+        }
+    }
+
+    /** @param change whether the work was a change, which a full disk refuses with its sentence */
+    private FerryException failure(SQLException e, boolean change) {
+        if (change && DiskSpace.isNoSpace(e)) {
+            return space.full(e);
+        }
         return new FerryException(FerryException.Kind.INTERNAL, "registry error: " + e.getMessage(), e);
     }
 }
