@@ -19,13 +19,11 @@ import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.io.IoServiceFactory;
 import org.apache.sshd.common.io.IoServiceFactoryFactory;
-import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionDisconnectHandler;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 import org.apache.sshd.common.util.threads.CloseableExecutorService;
-import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.DirectTcpipFactory;
@@ -88,13 +86,15 @@ public final class Bastion implements AutoCloseable {
         sshd.setSessionDisconnectHandler(new ReadableTimeouts());
         SessionAudit audit = new SessionAudit();
         sshd.addSessionListener(audit);
-        sshd.addSessionListener(new SourcePenalties(settings.frontDoor().penaltyExempt().stream()
-                .map(SourcePenalties.Cidr::parse).toList(), Clock.systemUTC()));
+        SourcePenalties penalties = new SourcePenalties(settings.frontDoor().penaltyExempt().stream()
+                .map(SourcePenalties.Cidr::parse).toList(), Clock.systemUTC());
+        sshd.addSessionListener(penalties);
         sshd.addSessionListener(new SessionCaps(settings.frontDoor().maxSessionsPerKey(),
                 settings.frontDoor().maxSessions()));
-        sshd.addSessionListener(new PreAuthLimits(settings.frontDoor().startupsPerSource(),
-                settings.frontDoor().startups()));
-        sshd.setIoServiceFactoryFactory(new CachedResumePool());
+        PreAuthLimits limits = new PreAuthLimits(settings.frontDoor().startupsPerSource(),
+                settings.frontDoor().startups());
+        sshd.addSessionListener(limits);
+        sshd.setIoServiceFactoryFactory(new GatedTransport(new AdmissionGate(penalties, limits)));
 
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(sshd, settings.connectTimeout());
         // no idle cut-off: keepalives decide whether a quiet client is still there
@@ -161,14 +161,11 @@ public final class Bastion implements AutoCloseable {
         }
     }
 
-    /**
-     * MINA waits for outgoing connects on its small shared "resume" pool, which forwarded reads also
-     * need; with a few unreachable VPS every healthy jump would stall. A cached pool keeps them apart.
-     */
-    private static final class CachedResumePool implements IoServiceFactoryFactory {
+    /** MINA's NIO2 transport behind the {@link AdmissionGate}. */
+    private record GatedTransport(AdmissionGate gate) implements IoServiceFactoryFactory {
         @Override
         public IoServiceFactory create(FactoryManager manager) {
-            return new Nio2ServiceFactory(manager, null, ThreadUtils.newCachedThreadPool("ferry-nio2-resume"));
+            return gate.transport(manager);
         }
 
         @Override

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Limits connections that have not logged in yet, per client address and in all, as OpenSSH's MaxStartups
- * does: from {@code start} such connections on, a new one is closed at once with a chance that grows from
+ * does: from {@code start} such connections on, a new one is closed as it is accepted ({@link AdmissionGate}) with a chance that grows from
  * {@code rate} percent to all of them at {@code full} (random early drop), so a flood of unauthenticated
  * connections (each costing a key exchange) cannot starve real users, while a burst of honest ones (Ansible's
  * forks, 50 parallel {@code ssh -J} from one address) stays below {@code start} and is never dropped.
@@ -39,26 +39,36 @@ final class PreAuthLimits implements SessionListener {
         this.total = total;
     }
 
+    /**
+     * Whether a new connection from {@code from} is dropped, decided as it is accepted (one accept at a time), from
+     * the connections counted now: random early drop between start and full. Logged once per address every 10 s.
+     */
+    boolean drops(InetAddress from) {
+        int fromThere = bySource.getOrDefault(from, 0) + 1;
+        int everywhere = all.get() + 1;
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (!perSource.drops(fromThere, random.nextDouble()) && !total.drops(everywhere, random.nextDouble())) {
+            return false;
+        }
+        int more = throttle.admit(from.getHostAddress());
+        if (more >= 0) {
+            log.warn("connection from {} closed: {} connections not logged in yet from there, {} in all "
+                    + "(start:rate:full {} per address, {} in all){}", from.getHostAddress(), fromThere, everywhere,
+                    perSource, total, throttle.more(more));
+        }
+        return true;
+    }
+
+    /** Counts a connection the gate admitted until it logs in or closes. */
     @Override
     public void sessionCreated(Session session) {
         if (!(session.getIoSession().getRemoteAddress() instanceof InetSocketAddress remote)) {
             return;
         }
         InetAddress from = remote.getAddress();
-        int fromThere = bySource.merge(from, 1, Integer::sum);
-        int everywhere = all.incrementAndGet();
+        bySource.merge(from, 1, Integer::sum);
+        all.incrementAndGet();
         session.setAttribute(COUNTED, from);
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        if (perSource.drops(fromThere, random.nextDouble()) || total.drops(everywhere, random.nextDouble())) {
-            int more = throttle.admit(from.getHostAddress());
-            if (more >= 0) {
-                log.warn("{} from {} closed: {} connections not logged in yet from there, {} in all (start:rate:full "
-                        + "{} per address, {} in all){}", session.getAttribute(SessionInfo.TAG), from.getHostAddress(),
-                        fromThere, everywhere, perSource, total, throttle.more(more));
-            }
-            session.setAttribute(SourcePenalties.DROPPED_BY_LIMITS, true);
-            session.close(true);
-        }
     }
 
     @Override

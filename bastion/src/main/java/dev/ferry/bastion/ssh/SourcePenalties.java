@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Penalties per source, like OpenSSH's PerSourcePenalties: a connection that ends without logging in earns its
  * source (an IPv4 address, or an IPv6 /64) some seconds of penalty: more when it tried keys that failed than when
  * it never tried, and some when the pre-auth limits dropped it. Penalties add up, capped; while a source's penalty
- * exceeds the minimum, its new connections are closed at once, before any key exchange. A brute-forcer is slowed to
+ * exceeds the minimum, its new connections are closed as they are accepted ({@link AdmissionGate}), before any
+ * SSH session or key exchange. A brute-forcer is slowed to
  * about one failure per {@link #AUTHFAIL}; a user whose first key fails and second works earns nothing. Sources in
  * the exempt list (monitoring, a load balancer) are never penalised. Every penalty is logged with its reason.
  */
@@ -42,12 +44,8 @@ final class SourcePenalties implements SessionListener {
     /** Sources remembered at most; beyond, new ones go unpenalised rather than grow memory without bound. */
     static final int MAX_SOURCES = 65_536;
 
-    /** Set on a connection the penalty refused: it earns nothing more. */
-    private static final AttributeKey<Boolean> REFUSED = new AttributeKey<>();
     /** Set once a connection logged in. */
     private static final AttributeKey<Boolean> LOGGED_IN = new AttributeKey<>();
-    /** Set by {@link PreAuthLimits} on a connection it dropped. */
-    static final AttributeKey<Boolean> DROPPED_BY_LIMITS = new AttributeKey<>();
     /** Set on a connection closed at the end of the login grace time. */
     static final AttributeKey<Boolean> GRACE_EXCEEDED = new AttributeKey<>();
 
@@ -109,19 +107,23 @@ final class SourcePenalties implements SessionListener {
         return a.getHostAddress();
     }
 
-    @Override
-    public void sessionCreated(Session session) {
-        InetAddress from = remote(session);
-        if (from == null || isExempt(from)) {
-            return;
+    /** Whether a connection from {@code from} is refused now, and why. */
+    Optional<String> refusal(InetAddress from) {
+        if (isExempt(from)) {
+            return Optional.empty();
         }
         Instant now = clock.instant();
         Instant end = until.get(source(from));
         if (end != null && Duration.between(now, end).compareTo(MIN) > 0) {
-            session.setAttribute(REFUSED, true);
-            log.debug("{} from {} refused: its source is penalised for {} s more", session.getAttribute(SessionInfo.TAG),
-                    from.getHostAddress(), Duration.between(now, end).toSeconds());
-            session.close(true);
+            return Optional.of("its source is penalised for " + Duration.between(now, end).toSeconds() + " s more");
+        }
+        return Optional.empty();
+    }
+
+    /** A connection from {@code from} that the pre-auth limits dropped as it was accepted. */
+    void dropped(InetAddress from) {
+        if (!isExempt(from)) {
+            penalise(from, DROPPED, "dropped by the limits on connections not logged in yet");
         }
     }
 
@@ -135,15 +137,12 @@ final class SourcePenalties implements SessionListener {
     @Override
     public void sessionClosed(Session session) {
         InetAddress from = remote(session);
-        if (from == null || session.getAttribute(REFUSED) != null || session.getAttribute(LOGGED_IN) != null
-                || isExempt(from)) {
+        if (from == null || session.getAttribute(LOGGED_IN) != null || isExempt(from)) {
             return;
         }
         Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
         if (session.getAttribute(GRACE_EXCEEDED) != null) {
             penalise(from, GRACE, "no login within the login grace time");
-        } else if (session.getAttribute(DROPPED_BY_LIMITS) != null) {
-            penalise(from, DROPPED, "dropped by the limits on connections not logged in yet");
         } else if (tried != null && tried > 0) {
             penalise(from, AUTHFAIL, "no login after " + tried + " signed key attempt" + (tried == 1 ? "" : "s"));
         } else {

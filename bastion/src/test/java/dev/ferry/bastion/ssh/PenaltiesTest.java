@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
-import java.net.InetAddress;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -96,6 +97,48 @@ class PenaltiesTest {
                 s.close();
             }
         }
+    }
+
+    @Test
+    void connectionsRefusedForAPenaltyLeaveNothingCountedAgainstOthers() throws Exception {
+        // 127.0.0.5 earns 15 s of penalty and more (5 s a failure, refused beyond 15 s), then hammers the port:
+        // 400 connections, each refused at once
+        for (int i = 0; i < 6; i++) {
+            jumpFrom(mallory, "127.0.0.5");
+        }
+        t.awaitLog("penalty: source 127.0.0.5 ", 4, 10);
+        int refused = 0;
+        for (int i = 0; i < 400; i++) {
+            try (Socket s = new Socket()) {
+                s.bind(new InetSocketAddress("127.0.0.5", 0));
+                s.connect(new InetSocketAddress("127.0.0.1", t.port));
+                if (closedByTheBastion(s)) {
+                    refused++;
+                }
+            }
+        }
+        assertEquals(400, refused, "every connection of the penalised source is closed at once");
+        // had those 400 counted as connections not logged in yet (and never been released), past 256 in all a new
+        // connection from anywhere would be dropped with a chance of about 43 %: 20 from another address all stay
+        List<Socket> others = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket();
+                s.bind(new InetSocketAddress("127.0.0.6", 0));
+                s.connect(new InetSocketAddress("127.0.0.1", t.port));
+                others.add(s);
+            }
+            Thread.sleep(500);
+            for (Socket s : others) {
+                assertFalse(closedByTheBastion(s), "a connection from an innocent address was dropped");
+            }
+        } finally {
+            for (Socket s : others) {
+                s.close();
+            }
+        }
+        // (those 20 silent connections earned 127.0.0.6 a penalty of its own as they closed: alice comes from .7)
+        assertEquals(0, jumpFrom(t.alice, "127.0.0.7").exit());
     }
 
     private static boolean closedByTheBastion(Socket s) throws IOException {

@@ -1,0 +1,72 @@
+package dev.ferry.bastion.ssh;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.util.Optional;
+import org.apache.sshd.common.FactoryManager;
+import org.apache.sshd.common.io.IoAcceptor;
+import org.apache.sshd.common.io.IoHandler;
+import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
+import org.apache.sshd.common.io.nio2.Nio2Service;
+import org.apache.sshd.common.io.nio2.Nio2Session;
+import org.apache.sshd.common.util.threads.ThreadUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides on each accepted connection before MINA makes an SSH session of it, as OpenSSH's sshd decides before it
+ * forks: a penalised source, and a connection over the pre-auth limits, are closed there. A refused connection
+ * costs no session, no greeting, no key exchange and no log line of its own, so a source that hammers the port
+ * spends little of the Host. (A listener that closed the session in {@code sessionCreated} instead left the
+ * listeners after it, MINA's own timeout tracker among them, to see the session created after it had closed: they
+ * kept it for ever, and the pre-auth counts grew until everyone's connections were dropped.)
+ */
+final class AdmissionGate {
+    private static final Logger log = LoggerFactory.getLogger(AdmissionGate.class);
+
+    private final SourcePenalties penalties;
+    private final PreAuthLimits limits;
+
+    AdmissionGate(SourcePenalties penalties, PreAuthLimits limits) {
+        this.penalties = penalties;
+        this.limits = limits;
+    }
+
+    /** Whether a connection from {@code from} may become a session. */
+    boolean admits(InetAddress from) {
+        Optional<String> refusal = penalties.refusal(from);
+        if (refusal.isPresent()) {
+            log.debug("connection from {} refused: {}", from.getHostAddress(), refusal.get());
+            return false;
+        }
+        if (limits.drops(from)) {
+            penalties.dropped(from);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * MINA's NIO2 transport with this gate in front of every accepted connection, and with its outgoing connects
+     * waiting on a cached pool: MINA waits for them on its small shared "resume" pool, which forwarded reads also
+     * need; with a few unreachable VPS every healthy jump would stall.
+     */
+    Nio2ServiceFactory transport(FactoryManager manager) {
+        return new Nio2ServiceFactory(manager, null, ThreadUtils.newCachedThreadPool("ferry-nio2-resume")) {
+            @Override
+            public Nio2Session createSession(Nio2Service service, IoHandler handler, AsynchronousSocketChannel socket,
+                                             SocketAddress address) throws Throwable {
+                if (service instanceof IoAcceptor && socket.getRemoteAddress() instanceof InetSocketAddress remote
+                        && !admits(remote.getAddress())) {
+                    socket.close();
+                    // MINA's acceptor logs this at debug only and goes on accepting
+                    throw new IOException("refused at the front door");
+                }
+                return super.createSession(service, handler, socket, address);
+            }
+        };
+    }
+}
