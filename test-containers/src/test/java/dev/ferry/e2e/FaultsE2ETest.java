@@ -15,8 +15,6 @@ import dev.ferry.bastion.vps.VpsStatus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,8 +55,8 @@ class FaultsE2ETest {
         String runnerName = "faults-" + UUID.randomUUID().toString().substring(0, 8);
         Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
-        int sshPort = freePort();
-        HostProcess host = HostProcess.start(dir, sshPort, freePort());
+        int sshPort = HostProcess.freePort();
+        HostProcess host = HostProcess.start(dir, sshPort, HostProcess.freePort());
         Runner runner = null;
         List<Process> sessions = new ArrayList<>();
         try {
@@ -286,22 +283,5 @@ class FaultsE2ETest {
         } catch (IOException e) {
             throw new AssertionError(r.toString(), e);
         }
-    }
-
-    /**
-     * A free port below the ephemeral range (32768 and up), where the runner's Docker publishes VPS sshds and
-     * outgoing connections take their local ports: the Host gets the same ports back after its kill only if
-     * nothing took them meanwhile, as an operator's fixed ports are.
-     */
-    private static int freePort() throws IOException {
-        for (int tries = 0; tries < 100; tries++) {
-            int port = 20000 + ThreadLocalRandom.current().nextInt(12000);
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException taken) {
-                // another one
-            }
-        }
-        throw new IOException("no free port between 20000 and 32000");
     }
 }

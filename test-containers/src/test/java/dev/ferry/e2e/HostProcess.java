@@ -1,10 +1,17 @@
 package dev.ferry.e2e;
 
+import dev.ferry.bastion.Processes;
+import dev.ferry.cli.Env;
 import dev.ferry.keys.tls.TlsPin;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,29 +20,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.ferry.cli.Main;
 
 /**
- * {@code ferry host --config FILE} as its own process (a JVM of this class path), so that a test can
- * {@code kill -9} it and start it again on the same data directory and ports. What it prints is appended to
- * {@code host-process.log} beside the config file.
+ * {@code ferry host --config FILE} as its own process, started by the repository's launcher as a user starts it
+ * (with the JVM options the launcher chooses), so that a test can {@code kill -9} it, start it again on the same
+ * data directory and ports, and measure it from outside ({@code jcmd}, {@code /proc}). What it prints is
+ * appended to {@code host-process.log} beside the config file.
  */
 final class HostProcess implements AutoCloseable {
+    private static final Path LAUNCHER = Path.of("..", "ferry").toAbsolutePath().normalize();
     private static final Pattern READY = Pattern.compile(
             "ferry host ready: ssh \\S+, api (https://[^ ]+) \\(TLS key (sha256:[^)]+)\\)");
 
     private final Path config;
     private final Path data;
+    private final int sshPort;
     private Process process;
     private String apiUrl;
     private TlsPin pin;
 
-    private HostProcess(Path config, Path data) {
+    /** The Host's live heap after a full GC, its resident size (KiB) and its threads. */
+    record State(long heapKiB, long rssKiB, int threads) {
+    }
+
+    private HostProcess(Path config, Path data, int sshPort) {
         this.config = config;
         this.data = data;
+        this.sshPort = sshPort;
     }
 
     /**
@@ -43,6 +59,11 @@ final class HostProcess implements AutoCloseable {
      * penalties, 3 s connect timeout) and starts it.
      */
     static HostProcess start(Path dir, int sshPort, int apiPort) throws Exception {
+        return start(dir, sshPort, apiPort, "penalty_exempt = [\"127.0.0.1\"]\n");
+    }
+
+    /** The same with these [host] lines instead of the penalty exemption. */
+    static HostProcess start(Path dir, int sshPort, int apiPort, String moreHostConfig) throws Exception {
         Path data = dir.resolve("host");
         Files.createDirectories(dir);
         Path config = Files.writeString(dir.resolve("config.toml"), """
@@ -54,9 +75,8 @@ final class HostProcess implements AutoCloseable {
                 api_port = %d
                 api_tls = true
                 connect_timeout_seconds = 3
-                penalty_exempt = ["127.0.0.1"]
-                """.formatted(data, sshPort, apiPort));
-        HostProcess h = new HostProcess(config, data);
+                """.formatted(data, sshPort, apiPort) + moreHostConfig);
+        HostProcess h = new HostProcess(config, data, sshPort);
         h.startAgain();
         return h;
     }
@@ -67,9 +87,7 @@ final class HostProcess implements AutoCloseable {
             throw new IllegalStateException("the Host process still runs");
         }
         Path log = config.resolveSibling("host-process.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                Main.class.getName(), "host", "--config", config.toString());
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "host", "--config", config.toString());
         pb.environment().put("FERRY_HOME", data.toString());
         pb.redirectErrorStream(true);
         process = pb.start();
@@ -123,6 +141,27 @@ final class HostProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port below the ephemeral range (32768 and up), where the runner's Docker publishes VPS sshds and
+     * outgoing connections take their local ports: the Host gets the same ports back after its kill only if
+     * nothing took them meanwhile, as an operator's fixed ports are.
+     */
+    static int freePort() throws IOException {
+        for (int tries = 0; tries < 100; tries++) {
+            int port = 20000 + ThreadLocalRandom.current().nextInt(12000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // another one
+            }
+        }
+        throw new IOException("no free port between 20000 and 32000");
+    }
+
+    int sshPort() {
+        return sshPort;
+    }
+
     String apiUrl() {
         return apiUrl;
     }
@@ -139,6 +178,74 @@ final class HostProcess implements AutoCloseable {
     Map<String, String> cliEnv() throws IOException {
         return Map.of("FERRY_HOST", apiUrl, "FERRY_TOKEN", Files.readString(data.resolve("admin.token")).strip(),
                 "FERRY_HOST_FINGERPRINT", pin.toString());
+    }
+
+    /** {@code ferry ARGS} in this JVM against this Host. */
+    Processes.Result ferry(String... args) throws IOException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cmd = Main.commandLine(new Env(cliEnv(), config.getParent()));
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Processes.Result(List.of(args), code, out.toString(), err.toString());
+    }
+
+    /** The Host's log file. */
+    String log() throws IOException {
+        return Files.readString(data.resolve("logs/ferry-host.log"));
+    }
+
+    /** Measures the Host now: two full GCs, then its heap, RSS and threads. */
+    State state() {
+        jcmd("GC.run");
+        jcmd("GC.run");
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        if (!used.find()) {
+            throw new AssertionError("no heap figure from jcmd GC.heap_info");
+        }
+        return new State(Long.parseLong(used.group(1)), status("VmRSS"), (int) status("Threads"));
+    }
+
+    /**
+     * The state once the Host's thread count has come back to at most {@code before}'s plus two (pools shrink a
+     * minute after they were last busy), or after 100 s.
+     */
+    State settled(State before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(100);
+        while (status("Threads") > before.threads() + 2 && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+        }
+        return state();
+    }
+
+    /** How many live instances of the class the Host holds, after the full GC a class histogram makes. */
+    long liveInstances(String className) {
+        for (String line : jcmd("GC.class_histogram").split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length >= 4 && f[3].equals(className)) {
+                return Long.parseLong(f[1]);
+            }
+        }
+        return 0;
+    }
+
+    private String jcmd(String command) {
+        return Processes.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), command), null, 60).requireSuccess().out();
+    }
+
+    private long status(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new AssertionError("no " + field + " in /proc/" + process.pid() + "/status");
     }
 
     @Override
