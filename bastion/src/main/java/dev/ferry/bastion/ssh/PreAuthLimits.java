@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Limits connections that have not logged in yet, per client address and in all, as OpenSSH's MaxStartups
- * does: from {@code start} such connections on, a new one is closed as it is accepted ({@link AdmissionGate}) with a chance that grows from
- * {@code rate} percent to all of them at {@code full} (random early drop), so a flood of unauthenticated
- * connections (each costing a key exchange) cannot starve real users, while a burst of honest ones (Ansible's
- * forks, 50 parallel {@code ssh -J} from one address) stays below {@code start} and is never dropped.
+ * does: from {@code start} such connections on, a new one is closed as it is accepted ({@link AdmissionGate})
+ * with a chance that grows from {@code rate} percent to all of them at {@code full} (random early drop), so a
+ * flood of unauthenticated connections (each costing a key exchange) cannot starve real users, while a burst of
+ * honest ones (Ansible's forks, 50 parallel {@code ssh -J} from one address) stays below {@code start} and is
+ * never dropped.
  * Logged-in sessions do not count.
  */
 final class PreAuthLimits implements SessionListener {

@@ -9,8 +9,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * source (an IPv4 address, or an IPv6 /64) some seconds of penalty: more when it tried keys that failed than when
  * it never tried, and some when the pre-auth limits dropped it. Penalties add up, capped; while a source's penalty
  * exceeds the minimum, its new connections are closed as they are accepted ({@link AdmissionGate}), before any
- * SSH session or key exchange. A brute-forcer is slowed to
- * about one failure per {@link #AUTHFAIL}; a user whose first key fails and second works earns nothing. Sources in
- * the exempt list (monitoring, a load balancer) are never penalised. Every penalty is logged with its reason.
+ * SSH session or key exchange. A brute-forcer is slowed to about one failure per {@link #AUTHFAIL} for each
+ * connection it holds at once; a user whose first key fails and second works earns nothing. Sources in the exempt
+ * list (monitoring, a load balancer) are never penalised. Every penalty is logged with its reason.
  */
 final class SourcePenalties implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(SourcePenalties.class);
