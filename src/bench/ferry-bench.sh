@@ -14,7 +14,7 @@
 #    processes (FERRY_BENCH_HOLDER=ssh: one OpenSSH client each, as a cross-check); for the Host JVM the heap
 #    used after `jcmd GC.run`, RSS and threads, before and with them; then the same ProxyJump sessions through
 #    OpenSSH's sshd as the jump host, with the RSS and PSS of all its processes. FERRY_BENCH_MODES picks
-#    which of "plain jump ojump" run (default all).
+#    which of "plain jump ojump" run (default all); FERRY_BENCH_HOST_CONFIG adds lines to the Host's [host] config.
 # 4. authentication time as an oracle: logins whose signature is wrong, for a key vps-bench holds and for a key
 #    nobody holds (interleaved, each on its own connection from 127.0.0.3); medians and their difference.
 # Plus which key exchange and cipher each hop negotiated (ssh -v, and the target sshd's debug log for the
@@ -103,7 +103,9 @@ FERRY_API="$(free_port)"
 mkdir -m 700 "$WORK/ferry"
 # every held session uses the one bench key: lift the per-key cap (200) above them; the signature timing
 # fails hundreds of logins from 127.0.0.3, which must not earn it penalties. Nothing else changes.
-printf '[host]\nmax_sessions_per_key = %d\npenalty_exempt = ["127.0.0.3"]\n' $(( SESSIONS + 100 )) > "$WORK/ferry/config.toml"
+# FERRY_BENCH_HOST_CONFIG adds [host] lines (e.g. "keepalive_interval_seconds = 30").
+printf '[host]\nmax_sessions_per_key = %d\npenalty_exempt = ["127.0.0.3"]\n%s\n' $(( SESSIONS + 100 )) \
+    "${FERRY_BENCH_HOST_CONFIG:-}" > "$WORK/ferry/config.toml"
 FERRY_HOME="$WORK/ferry" "$ROOT/ferry" host --data-dir "$WORK/ferry" --bind 127.0.0.1 --ssh-port "$FERRY_SSH" \
     --api-port "$FERRY_API" > "$WORK/ferry.log" 2>&1 & PIDS+=($!)
 HOST_PID=$!
@@ -546,7 +548,7 @@ r="$(ratio "$(sumed plain_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio Ferry plai
 if (( SESSIONS > 0 )); then
     echo
     echo "Host JVM with $SESSIONS concurrent idle sessions, $HOLDER_KIND clients (heap used after jcmd GC.run, VmRSS; KiB;"
-    echo "idle CPU: % of one core over $IDLE_SECONDS s with the sessions open, keepalives every 15 s)"
+    echo "idle CPU: % of one core over $IDLE_SECONDS s with the sessions open; host config: $(tr '\n' ' ' < "$WORK/ferry/config.toml"))"
     printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s %8s\n' mode "heap 0" "heap $SESSIONS" "heap/sess" "RSS 0" "RSS $SESSIONS" "RSS/sess" threads "open s" "idle CPU"
     for m in plain jump; do
         [[ -n "${MEM_WITH[$m]:-}" ]] || continue

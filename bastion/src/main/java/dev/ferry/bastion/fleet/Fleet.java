@@ -2,6 +2,7 @@ package dev.ferry.bastion.fleet;
 
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.Text;
+import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.NewVps;
@@ -22,6 +23,7 @@ import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
 import dev.ferry.protocol.RegisterRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,6 +50,8 @@ public final class Fleet {
     private final RunnerRegistry runners;
     private final Clock clock;
     private final List<String> userCaKeys;
+    /** Reports the registry cannot take now are logged once per runner a minute, not once per VPS and beat. */
+    private final LogThrottle waiting = new LogThrottle(Duration.ofMinutes(1));
 
     private final Object placing = new Object();
 
@@ -222,7 +226,16 @@ public final class Fleet {
                 desired.add(report(runner, v, reports.get(v.id()), d.ok()));
             } catch (RuntimeException e) {
                 // one VPS's trouble is its own: the others are still reported and answered
-                log.error("runner {}: the report on vps {} could not be handled", runner.name(), v.id(), e);
+                if (e instanceof FerryException f && f.kind() == FerryException.Kind.UNAVAILABLE) {
+                    // the registry cannot take it now (a full disk): the runner reports again at its next beat
+                    int more = waiting.admit(runner.name());
+                    if (more >= 0) {
+                        log.warn("runner {}: the report on vps {} waits: {}{}", runner.name(), v.id(), f.getMessage(),
+                                waiting.more(more));
+                    }
+                } else {
+                    log.error("runner {}: the report on vps {} could not be handled", runner.name(), v.id(), e);
+                }
                 desired.add(RunnerWords.desired(v, keysOf(v)));
             }
         }

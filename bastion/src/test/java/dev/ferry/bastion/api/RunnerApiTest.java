@@ -1,12 +1,16 @@
 package dev.ferry.bastion.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.bastion.SmallDisk;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.Credentials;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +69,38 @@ class RunnerApiTest {
     private static String report(String id, String state, boolean ready) {
         return "{\"vps_id\": \"" + id + "\", \"container_id\": \"c1\", \"state\": \"" + state + "\", "
                 + "\"ssh_port\": 32768, \"ssh_ready\": " + ready + ", \"error\": null, \"started_at\": null}";
+    }
+
+    @Test
+    void reportsAFullDiskCannotTakeWaitWithOneWarningAndLandOnceThereIsRoom() throws Exception {
+        api.close();
+        SmallDisk disk = SmallDisk.mount(dir.resolve("small"), 8);
+        try {
+            Path logs = Files.createDirectories(dir.resolve("logs"));
+            HostLogging.init(logs);
+            api = new ApiTestSupport(disk.dir());
+            credential = api.enroll("r1", "127.0.0.1");
+            String session = register().body().get("session").asText();
+            String id = create();
+            disk.fill();
+            for (int i = 0; i < 5; i++) {
+                ApiTestSupport.Reply hb = heartbeat(session, report(id, "running", true));
+                assertEquals(200, hb.status(), "the runner is answered all the same: " + hb.body());
+            }
+            String log = Files.readString(logs.resolve("ferry-host.log"));
+            assertFalse(log.contains(" ERROR "), "a full disk is no error of the Host's: " + log);
+            assertEquals(1, log.lines().filter(l -> l.contains("runner r1: the report on vps " + id + " waits: ")
+                    && l.contains("no space left")).count(), log);
+            assertEquals("assigning", api.call("GET", "/api/v1/vps/" + id, null).body().get("status").asText());
+
+            disk.free();
+            assertEquals(200, heartbeat(session, report(id, "running", true)).status());
+            assertEquals("running", api.call("GET", "/api/v1/vps/" + id, null).body().get("status").asText());
+        } finally {
+            api.close();
+            disk.close();
+            api = new ApiTestSupport(dir.resolve("after")); // for stop()
+        }
     }
 
     @Test
