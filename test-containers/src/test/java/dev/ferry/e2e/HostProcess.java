@@ -208,12 +208,12 @@ final class HostProcess implements AutoCloseable {
     }
 
     /**
-     * The state once the Host's thread count has come back to at most {@code before}'s plus two (pools shrink a
+     * The state once the Host's thread count has come back to at most {@code before}'s plus four (pools shrink a
      * minute after they were last busy), or after 100 s.
      */
     State settled(State before) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(100);
-        while (status("Threads") > before.threads() + 2 && System.nanoTime() < deadline) {
+        while (status("Threads") > before.threads() + 4 && System.nanoTime() < deadline) {
             Thread.sleep(1000);
         }
         return state();
