@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds Ferry's VPS test images on the local Docker engine, without any registry:
 #
-#   ferry-test/sshd:1             Debian bookworm (debootstrap minbase) + openssh-server and busybox (a
-#                                 small HTTP server for the VS Code test); no CMD, no
+#   ferry-test/sshd:1             Debian bookworm (debootstrap minbase) + openssh-server, busybox (a
+#                                 small HTTP server for the VS Code test), and what the README's
+#                                 quick start promises works: rsync, python3 (VS Code's server, the
+#                                 port-forward examples) and curl; no CMD, no
 #                                 ENTRYPOINT (the runner keeps it alive) and no host keys (the runner's
 #                                 start-up step makes them, so every VPS has its own).
 #   ferry-test/entrypoint-only:1  the same with an ENTRYPOINT that never starts sshd (shared/seeds/000).
@@ -28,7 +30,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 suite=bookworm
 variant=minbase
-include=openssh-server,busybox
+include=openssh-server,busybox,rsync,python3,curl
 mirror=${FERRY_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Bump when the way the root fs tarball is made changes (excludes, post-processing).
 rootfs_recipe=1

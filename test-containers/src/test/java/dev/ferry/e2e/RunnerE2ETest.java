@@ -102,6 +102,9 @@ class RunnerE2ETest {
         Vps v = create("e2e-plain", SSHD_IMAGE);
         assertEquals(VpsStatus.RUNNING, v.status());
         assertEquals("ok", jump("e2e-plain", "test -s /var/log/ferry-onstart.log && echo ok").requireSuccess().out().strip());
+        // the quick-start image has what the README's examples use: rsync, python3 (VS Code's server), curl
+        assertEquals("42", jump("e2e-plain", "rsync --version >/dev/null && curl --version >/dev/null && "
+                + "python3 -c 'print(6 * 7)'").requireSuccess().out().strip());
         Processes.Result ports = Processes.run(List.of("docker", "port", "ferry-vps-" + v.id(), "22/tcp"), null, 30)
                 .requireSuccess();
         assertEquals("127.0.0.1:" + v.endpoint().port(), ports.out().strip(),
