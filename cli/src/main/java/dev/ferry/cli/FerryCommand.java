@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH jump server for container VPS fleets.",
         subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, VpsCommand.class, NodeCommand.class,
-                CaCommand.class, SshConfigCommand.class})
+                CaCommand.class, SshConfigCommand.class, CompletionCommand.class})
 public final class FerryCommand {
     private final Env env;
 
