@@ -59,7 +59,10 @@ final class ClientSshTestSupport implements AutoCloseable {
         script(bin.resolve("ssh"), "exec /usr/bin/ssh -F " + userSshConfig + " \"$@\"\n");
         connectLog = home.resolve("connect.log");
         connectSsh = home.resolve("connect-ssh");
-        script(connectSsh, "case \" $* \" in *\" -W \"*) exec /usr/bin/ssh -F " + userSshConfig + " \"$@\";; esac\n"
+        // the jump hop (ssh -W, run by ProxyCommand) talks through its stdin and stdout; the session's ssh must not
+        // touch the test JVM's: surefire reads its commands from stdin, and ssh makes its stdin non-blocking
+        script(connectSsh, "for a in \"$@\"; do [ \"$a\" = -W ] && exec /usr/bin/ssh -F " + userSshConfig
+                + " \"$@\"; done\n"
                 + "exec /usr/bin/ssh -F " + userSshConfig + " \"$@\" </dev/null >>" + connectLog + " 2>&1\n");
     }
 

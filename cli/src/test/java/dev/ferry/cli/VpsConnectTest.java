@@ -39,8 +39,9 @@ class VpsConnectTest {
     @Test
     void runsSshWithTheGeneratedKeyAndExitsWithItsCode() throws Exception {
         t.createRunning("web");
-        CliTestSupport.Result r = t.ferry("vps", "connect", "web", "--", "exit", "7");
+        CliTestSupport.Result r = t.ferry("vps", "connect", "web", "--", "echo in-the-vps; exit 7");
         assertEquals(7, r.code(), r + "\nssh: " + t.connectLog());
+        assertEquals("in-the-vps", t.connectLog().strip());
     }
 
     @Test
