@@ -143,7 +143,7 @@ class RunnerE2ETest {
         // the user's ssh, on every hop: IdentitiesOnly yes and no key of its own
         Path config = Files.writeString(dir.resolve("line-ssh-config"), "IdentitiesOnly yes\nIdentityFile "
                 + dir.resolve("no-such-key") + "\nIdentityAgent none\nBatchMode yes\nStrictHostKeyChecking no\n"
-                + "UserKnownHostsFile /dev/null\nLogLevel ERROR\n");
+                + "UserKnownHostsFile /dev/null\nLogLevel ERROR\nConnectTimeout 20\n");
         Path bin = Files.createDirectories(dir.resolve("line-bin"));
         Files.writeString(bin.resolve("ssh"), "#!/bin/sh\nexec /usr/bin/ssh -F " + config + " \"$@\"\n");
         Files.setPosixFilePermissions(bin.resolve("ssh"), PosixFilePermissions.fromString("rwx------"));
