@@ -77,16 +77,22 @@ final class ClientSshTestSupport implements AutoCloseable {
         return CliTestSupport.run(Map.of("FERRY_SSH", connectSsh.toString()), home, args);
     }
 
-    /** Creates a VPS with a generated key and makes it running, served by a real sshd holding that key. */
+    /**
+     * Creates a VPS with a generated key and makes it running, served by a real sshd holding that key and trusting
+     * the Host's user CA, its host key reported.
+     */
     String createRunning(String name) throws Exception {
         CliTestSupport.Result r = ferry("vps", "create", "--image", "ferry-test/sshd:1", "--name", name,
                 "--gen-ssh-key");
         assertEquals(0, r.code(), r.toString());
         String id = r.out().strip();
         Path pub = home.resolve(".ferry/keys/vps-" + id + ".pub");
-        SshdFixture sshd = SshdFixture.start(home.resolve("sshd-" + name), List.of(SshPublicKey.parse(Files.readString(pub))),
-                List.of(), freePort());
+        // it trusts the Host's user CA, as the runner sets up every VPS, so plain mode logs in too
+        Path userCa = Files.writeString(home.resolve("user_ca_" + name + ".pub"), ferry("ca", "user-key").out());
+        SshdFixture sshd = SshdFixture.start(home.resolve("sshd-" + name),
+                List.of(SshPublicKey.parse(Files.readString(pub))), List.of("TrustedUserCAKeys " + userCa), freePort());
         sshds.add(sshd);
+        runner.hostKey(id, sshd.hostKey().toOpenSsh());
         runner.report(id, ContainerState.RUNNING, sshd.port(), null);
         awaitStatus(id, "running");
         lastCreate = r;

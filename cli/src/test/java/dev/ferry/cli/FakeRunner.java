@@ -27,6 +27,7 @@ public final class FakeRunner implements AutoCloseable {
     private final String credential;
     private final String session;
     private final Map<String, ContainerReport> reports = new ConcurrentHashMap<>();
+    private final Map<String, String> hostKeys = new ConcurrentHashMap<>();
     private final Thread beat;
     private volatile boolean closed;
 
@@ -45,7 +46,12 @@ public final class FakeRunner implements AutoCloseable {
     /** From the next heartbeat on, VPS {@code id} is reported in this state (sshd on {@code port}, or null). */
     public void report(String id, ContainerState state, Integer port, String error) {
         reports.put(id, new ContainerReport(id, "c-" + id, state, port, state == ContainerState.RUNNING, error, null,
-                null));
+                hostKeys.get(id)));
+    }
+
+    /** The host key its sshd presents, reported with every state from now on (plain mode checks it). */
+    public void hostKey(String id, String openSshLine) {
+        hostKeys.put(id, openSshLine);
     }
 
     private void beat() {

@@ -91,6 +91,22 @@ class SshConfigTest {
     }
 
     @Test
+    void sshUsesTheWrittenPlainModeConfig() throws Exception {
+        String id = t.createRunning("web");
+        Path file = userConfig(ClientSshTestSupport.userOptions(home));
+        assertEquals(0, t.ferry("ssh-config", "--plain", "--write").code());
+        for (String alias : List.of("web", "vps-" + id)) {
+            ClientSshTestSupport.Run run = ssh(file, alias, "echo plain-" + alias);
+            assertEquals(0, run.exit(), alias + ": " + run.out() + "\n" + Files.readString(file));
+            assertTrue(run.out().contains("plain-" + alias), run.out());
+        }
+        ClientSshTestSupport.Run vscode = t.shell("/usr/bin/ssh -F " + file + " -T -D "
+                + ClientSshTestSupport.freePort() + " web bash", "echo vscode-$((40 + 2))\n");
+        assertEquals(0, vscode.exit(), vscode.out());
+        assertTrue(vscode.out().contains("vscode-42"), vscode.out());
+    }
+
+    @Test
     void printsAGenericBlockAndAliasesByName() throws Exception {
         String id = t.createRunning("web");
         CliTestSupport.Result r = t.ferry("ssh-config");

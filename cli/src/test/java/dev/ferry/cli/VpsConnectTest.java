@@ -67,8 +67,16 @@ class VpsConnectTest {
     }
 
     @Test
+    void inPlainModeTheBastionLogsInToTheVps() throws Exception {
+        t.createRunning("web");
+        CliTestSupport.Result r = t.ferry("vps", "connect", "web", "--plain", "--", "echo plain-$((40 + 2)); exit 3");
+        assertEquals(3, r.code(), r + "\nssh: " + t.connectLog());
+        assertEquals("plain-42", t.connectLog().strip());
+    }
+
+    @Test
     void inPlainModeAsAnotherUserNamesThemToTheBastion() throws Exception {
-        // plain mode needs the VPS to trust the Host's user CA; here the bastion's refusal shows what was asked
+        // no user deploy in the VPS: the bastion's refusal comes after the client named it
         t.createRunning("web");
         CliTestSupport.Result r = t.ferry("vps", "connect", "web", "--plain", "--user", "deploy", "--", "-v",
                 "true");
