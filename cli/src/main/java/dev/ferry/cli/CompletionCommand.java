@@ -36,7 +36,10 @@ public final class CompletionCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Wraps picocli's function: a VPS argument is completed from the Host's list, everything else as before. */
+    /**
+     * Wraps picocli's function: a VPS argument is completed from the Host's list, asked of the ferry being completed
+     * (./ferry in a checkout works too), everything else as before.
+     */
     private static String vpsNames() {
         return """
 
@@ -47,7 +50,7 @@ public final class CompletionCommand implements Callable<Integer> {
                     case "${COMP_WORDS[2]}" in
                       %s)
                         if [[ $COMP_CWORD -eq 3 ]]; then
-                          COMPREPLY=( $(compgen -W "$(ferry vps list --refs 2>/dev/null)" -- "$cur") )
+                          COMPREPLY=( $(compgen -W "$("${COMP_WORDS[0]}" vps list --refs 2>/dev/null)" -- "$cur") )
                           return 0
                         fi ;;
                     esac
