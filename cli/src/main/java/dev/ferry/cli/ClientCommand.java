@@ -5,6 +5,7 @@ import dev.ferry.bastion.api.Json;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.client.HostTarget;
 import dev.ferry.cli.config.ConfigFile;
+import dev.ferry.cli.ssh.Bastion;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -24,22 +25,34 @@ public abstract class ClientCommand implements Callable<Integer> {
     /** Runs the command against the API. */
     protected abstract void run(ApiClient api);
 
+    /** Runs the command and returns its exit code; commands that run a program return that program's code. */
+    protected int runForExit(ApiClient api) {
+        run(api);
+        return ExitCodes.OK;
+    }
+
     private HostTarget target;
+    private ConfigFile config;
 
     @Override
     public final Integer call() {
         Env env = env();
-        ConfigFile config = ConfigFile.load(options.config, env);
+        config = ConfigFile.load(options.config, env);
         target = HostTarget.resolve(new HostTarget.Flags(options.host, options.token, options.tokenFile,
                 options.hostFingerprint), env, config);
-        run(new ApiClient(target));
+        int code = runForExit(new ApiClient(target));
         out().flush();
-        return ExitCodes.OK;
+        return code;
     }
 
     /** The URL of the Host this command talks to. */
     protected String hostUrl() {
         return target.url();
+    }
+
+    /** Where users reach the bastion's SSH port, for printed ssh lines and config blocks. */
+    protected Bastion bastion() {
+        return Bastion.resolve(env(), config, target.url());
     }
 
     protected Env env() {

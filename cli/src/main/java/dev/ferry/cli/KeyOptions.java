@@ -4,6 +4,7 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.keys.AuthorizedKeys;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,23 @@ public final class KeyOptions {
     @Option(names = "--ssh-key-string", paramLabel = "KEY",
             description = "Public key text, e.g. \"ssh-ed25519 AAAA... me@laptop\". Repeatable.")
     List<String> strings = new ArrayList<>();
+
+    /**
+     * The private key of the first {@code --ssh-key FILE.pub} when it lies beside it (as ssh-keygen leaves
+     * them), for the ssh lines the CLI prints; else null (the user's own identities then apply).
+     */
+    public Path privateKeyFile() {
+        for (Path file : files) {
+            String name = file.toString();
+            if (name.endsWith(".pub")) {
+                Path key = Path.of(name.substring(0, name.length() - 4)).toAbsolutePath();
+                if (Files.isRegularFile(key)) {
+                    return key;
+                }
+            }
+        }
+        return null;
+    }
 
     /** The keys as OpenSSH lines, at least one. */
     public List<String> lines() {

@@ -135,6 +135,11 @@ final class E2eFleet implements AutoCloseable {
         }
     }
 
+    /** What the CLI is given to reach the test Host. */
+    Map<String, String> cliEnv() {
+        return cliEnv;
+    }
+
     /** {@code ferry ...} in this JVM against the test Host. */
     Processes.Result ferry(String... args) {
         return ferry(cliEnv, dir, args);

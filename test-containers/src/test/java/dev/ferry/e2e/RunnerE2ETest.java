@@ -135,6 +135,33 @@ class RunnerE2ETest {
     }
 
     @Test
+    void thePrintedConnectLineOfAGeneratedKeyRunsAsPrinted() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(fleet.cliEnv());
+        env.put("FERRY_BASTION", fleet.bastion);
+        Processes.Result r = E2eFleet.ferry(env, dir.resolve("line-home"), "vps", "create", "--image", SSHD_IMAGE,
+                "--name", "e2e-line", "--gen-ssh-key", "--wait", "--wait-timeout", "120");
+        assertEquals(0, r.exit(), r.toString());
+        String line = r.err().lines().filter(l -> l.startsWith("          or: ssh ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no ssh line: " + r)).substring(14);
+        // the user's ssh, on every hop: IdentitiesOnly yes and no key of its own
+        Path config = Files.writeString(dir.resolve("line-ssh-config"), "IdentitiesOnly yes\nIdentityFile "
+                + dir.resolve("no-such-key") + "\nIdentityAgent none\nBatchMode yes\nStrictHostKeyChecking no\n"
+                + "UserKnownHostsFile /dev/null\nLogLevel ERROR\nConnectTimeout 20\n");
+        Path bin = Files.createDirectories(dir.resolve("line-bin"));
+        Files.writeString(bin.resolve("ssh"), "#!/bin/sh\nexec /usr/bin/ssh -F " + config + " \"$@\"\n");
+        Files.setPosixFilePermissions(bin.resolve("ssh"), PosixFilePermissions.fromString("rwx------"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write("echo line-$((40 + 2))\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), line + "\n" + out);
+        assertTrue(out.contains("line-42"), line + "\n" + out);
+    }
+
+    @Test
     void startsSshdEvenWhenTheImageEntrypointDoesNot() {
         create("e2e-entry", "ferry-test/entrypoint-only:1");
         assertEquals("entry", jump("e2e-entry", "echo entry").requireSuccess().out().strip());

@@ -39,6 +39,7 @@ import java.util.List;
  * host = "https://bastion.example:8000"
  * host_fingerprint = "sha256:..." # the TLS key 'ferry host' prints at start
  * token_file = "/home/me/.ferry/admin.token"  # 0600; or token = "..." in a config file that is 0600
+ * bastion = "bastion.example:2222"            # where users reach the bastion, for printed ssh lines
  *
  * [runner]
  * host = "https://bastion.example:8000"
@@ -146,13 +147,13 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
 
     /** The {@code [client]} section: where the CLI finds the Host. */
     public record ClientSection(String host, String token, @JsonProperty("token_file") String tokenFile,
-                                @JsonProperty("host_fingerprint") String hostFingerprint) {
-        static final ClientSection EMPTY = new ClientSection(null, null, null, null);
+                                @JsonProperty("host_fingerprint") String hostFingerprint, String bastion) {
+        static final ClientSection EMPTY = new ClientSection(null, null, null, null, null);
 
         @Override
         public String toString() {
             return "ClientSection[host=" + host + ", token=" + (token == null ? null : "<secret>") + ", token_file="
-                    + tokenFile + ", host_fingerprint=" + hostFingerprint + "]";
+                    + tokenFile + ", host_fingerprint=" + hostFingerprint + ", bastion=" + bastion + "]";
         }
     }
 
@@ -169,6 +170,12 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                 Boolean.TRUE.equals(host.apiTls()));
         return (tls ? "https://" : "http://")
                 + Endpoint.hostPort(address, Settings.pick(null, host.apiPort(), HostConfig.DEFAULT_API_PORT));
+    }
+
+    /** Whether {@code url} is the local Host's own API URL, from this config. */
+    public boolean isLocalApi(String url) {
+        String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return u.equals(localApiUrl());
     }
 
     /**

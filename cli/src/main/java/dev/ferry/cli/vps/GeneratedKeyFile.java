@@ -1,6 +1,7 @@
 package dev.ferry.cli.vps;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.cli.ssh.GeneratedKeys;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
@@ -15,7 +16,8 @@ import java.util.UUID;
 
 /**
  * The key pair of {@code --gen-ssh-key}: written (0600) before the VPS is created, so a VPS never holds
- * a key whose private half was lost, and named after the VPS once its id is known.
+ * a key whose private half was lost, and named after the VPS once its id is known (in {@link GeneratedKeys}'
+ * directory, where {@code vps connect} and {@code ssh-config} look, unless {@code --key-out} says otherwise).
  */
 final class GeneratedKeyFile {
     private final Path pending;
@@ -53,7 +55,7 @@ final class GeneratedKeyFile {
         if (explicit != null) {
             return explicit;
         }
-        Path target = pending.resolveSibling("vps-" + vpsId);
+        Path target = pending.resolveSibling(GeneratedKeys.fileName(vpsId));
         try {
             move(pending, target);
             move(Path.of(pending + ".pub"), Path.of(target + ".pub"));

@@ -7,6 +7,7 @@ import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.HostKeyOptions;
 import dev.ferry.cli.KeyOptions;
 import dev.ferry.cli.client.ApiClient;
+import dev.ferry.cli.ssh.ConnectHint;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,10 +40,10 @@ public final class VpsAdd extends ClientCommand {
         }
         VpsView v = ApiClient.as(node, VpsView.class);
         out().println(v.id());
-        spec.commandLine().getErr().println("registered " + v.sshUser()
-                + (v.name() == null ? "" : " (" + v.name() + ")") + " -> " + v.endpoint()
-                + "; connect with: ssh -p <port> " + v.sshUser() + "@<bastion> (once its sshd trusts the user CA "
-                + "that 'ferry ca user-key' prints), or: ssh -J " + v.sshUser() + "@<bastion>:<port> root@"
-                + v.sshUser());
+        var err = spec.commandLine().getErr();
+        err.println("registered " + v.sshUser() + (v.name() == null ? "" : " (" + v.name() + ")") + " -> "
+                + v.endpoint() + "; plain mode (ssh -p PORT " + v.sshUser() + "@BASTION) works once its sshd trusts "
+                + "the user CA that 'ferry ca user-key' prints");
+        ConnectHint.lines(bastion(), v.id(), keys.privateKeyFile()).forEach(err::println);
     }
 }

@@ -8,8 +8,11 @@ import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.KeyOptions;
 import dev.ferry.cli.Sizes;
 import dev.ferry.cli.client.ApiClient;
+import dev.ferry.cli.ssh.ConnectHint;
+import dev.ferry.cli.ssh.GeneratedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,12 +70,12 @@ public final class VpsCreate extends ClientCommand {
     @Override
     protected void run(ApiClient api) {
         GeneratedKeyFile generated = keys.generated != null
-                ? GeneratedKeyFile.prepare(keys.generated.keyOut, env().ferryHome().resolve("keys")) : null;
+                ? GeneratedKeyFile.prepare(keys.generated.keyOut, GeneratedKeys.dir(env())) : null;
         Long memoryBytes = memory == null ? null : Sizes.parse("--memory", memory);
         JsonNode node;
         try {
             node = api.post("/api/v1/vps", new Requests.CreateVps(name, null,
-                    generated != null ? java.util.List.of(generated.publicLine()) : keys.given.lines(), image, runner,
+                    generated != null ? List.of(generated.publicLine()) : keys.given.lines(), image, runner,
                     cpus, memoryBytes, null));
         } catch (RuntimeException e) {
             if (generated != null) {
@@ -94,11 +97,10 @@ public final class VpsCreate extends ClientCommand {
         err.println("created " + v.sshUser() + (v.name() == null ? "" : " (" + v.name() + ")") + " on runner "
                 + v.runner() + ", status " + v.status()
                 + (keyFile == null ? "" : "; private key written to " + keyFile));
-        // plain mode is one hop, so -i works on the command line (a ProxyJump hop would not get it)
-        err.println("connect with: ssh " + (keyFile == null ? "" : "-i " + keyFile + " ") + "-p <port> "
-                + v.sshUser() + "@<bastion>");
         if ("failed".equals(v.status())) {
             throw new FerryException(FerryException.Kind.INTERNAL, v.sshUser() + " failed: " + v.lastError());
         }
+        Path key = keyFile != null ? keyFile.toAbsolutePath() : keys.given.privateKeyFile();
+        ConnectHint.lines(bastion(), v.id(), key).forEach(err::println);
     }
 }

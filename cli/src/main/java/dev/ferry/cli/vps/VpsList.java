@@ -6,13 +6,24 @@ import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Table;
 import dev.ferry.cli.client.ApiClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ferry vps list}. */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List every VPS.")
 public final class VpsList extends ClientCommand {
+    @Option(names = "--refs", hidden = true, description = "One name or id per line, for shell completion.")
+    boolean refs;
+
     @Override
     protected void run(ApiClient api) {
         JsonNode node = api.get("/api/v1/vps");
+        if (refs) {
+            for (JsonNode n : node.get("vps")) {
+                VpsView v = ApiClient.as(n, VpsView.class);
+                out().println(v.name() != null ? v.name() : v.id());
+            }
+            return;
+        }
         if (json()) {
             printJson(node);
             return;

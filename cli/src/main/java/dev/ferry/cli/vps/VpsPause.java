@@ -9,4 +9,9 @@ public final class VpsPause extends VpsActionCommand {
     String action() {
         return "pause";
     }
+
+    @Override
+    String reaches() {
+        return "paused";
+    }
 }

@@ -9,4 +9,9 @@ public final class VpsRestart extends VpsActionCommand {
     String action() {
         return "restart";
     }
+
+    @Override
+    String reaches() {
+        return "running";
+    }
 }

@@ -9,4 +9,9 @@ public final class VpsResume extends VpsActionCommand {
     String action() {
         return "resume";
     }
+
+    @Override
+    String reaches() {
+        return "running";
+    }
 }

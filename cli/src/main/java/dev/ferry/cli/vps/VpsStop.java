@@ -9,4 +9,9 @@ public final class VpsStop extends VpsActionCommand {
     String action() {
         return "stop";
     }
+
+    @Override
+    String reaches() {
+        return "stopped";
+    }
 }

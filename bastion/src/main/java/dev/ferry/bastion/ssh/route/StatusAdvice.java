@@ -1,23 +1,31 @@
 package dev.ferry.bastion.ssh.route;
 
 import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsStatus;
 
-/** The sentence a user reads when the VPS they asked for is not running: its status and the fix. */
-final class StatusAdvice {
+/**
+ * The sentence a user reads when the VPS they asked for is not running: its status and the fix. The bastion
+ * says it to ssh clients, the CLI's {@code vps connect} before it runs ssh.
+ */
+public final class StatusAdvice {
     private StatusAdvice() {
     }
 
     static String sentence(Vps v) {
-        String id = Long.toString(v.id());
-        return switch (v.status()) {
-            case RUNNING -> v.sshUser() + " is running";
-            case PAUSED -> v.sshUser() + " is paused; resume it with: ferry vps resume " + id;
-            case STOPPED -> v.sshUser() + " is stopped; start it with: ferry vps restart " + id;
-            case PENDING, ASSIGNING -> v.sshUser() + " is still being created (status " + v.status()
+        return sentence(v.status(), v.sshUser(), Long.toString(v.id()), v.lastError());
+    }
+
+    /** The sentence for a VPS known by its parts (as the control API shows it). */
+    public static String sentence(VpsStatus status, String sshUser, String id, String lastError) {
+        return switch (status) {
+            case RUNNING -> sshUser + " is running";
+            case PAUSED -> sshUser + " is paused; resume it with: ferry vps resume " + id;
+            case STOPPED -> sshUser + " is stopped; start it with: ferry vps restart " + id;
+            case PENDING, ASSIGNING -> sshUser + " is still being created (status " + status
                     + "); wait for it, or watch: ferry vps status " + id;
-            case FAILED -> v.sshUser() + " has failed" + (v.lastError() == null ? "" : ": " + v.lastError())
+            case FAILED -> sshUser + " has failed" + (lastError == null ? "" : ": " + lastError)
                     + "; see: ferry vps status " + id;
-            case LOST -> v.sshUser() + " is lost" + (v.lastError() == null ? "" : ": " + v.lastError())
+            case LOST -> sshUser + " is lost" + (lastError == null ? "" : ": " + lastError)
                     + "; check: ferry node list";
         };
     }

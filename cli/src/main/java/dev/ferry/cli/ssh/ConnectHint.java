@@ -1,0 +1,20 @@
+package dev.ferry.cli.ssh;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** The connect lines printed after a VPS is created or registered: each runs as printed. */
+public final class ConnectHint {
+    private ConnectHint() {
+    }
+
+    /**
+     * @param vpsId the VPS's id
+     * @param key   its private key file, or null for the user's own identities
+     */
+    public static List<String> lines(Bastion bastion, String vpsId, Path key) {
+        SshLine line = new SshLine("ssh", bastion, "vps-" + vpsId, SshLine.DEFAULT_LOGIN, key);
+        return List.of("connect with: ferry vps connect " + vpsId,
+                "          or: " + ShellWords.join(line.jump(List.of())));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.protocol.ContainerState;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The connect lines the CLI prints run as printed for a user whose ssh config says {@code IdentitiesOnly yes}:
+ * this machine's Host found from its config, a runner speaking the real protocol, a real sshd as the VPS and
+ * the real OpenSSH client.
+ */
+class ConnectLinesTest {
+    @TempDir
+    Path home;
+
+    private ClientSshTestSupport t;
+
+    @BeforeEach
+    void start() throws Exception {
+        t = new ClientSshTestSupport(home);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    private static String sshLine(CliTestSupport.Result r) {
+        return r.err().lines().filter(l -> l.startsWith("          or: ssh ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no ssh line printed: " + r)).substring(14);
+    }
+
+    @Test
+    void theLinePrintedByCreateWithAGeneratedKeyRunsAsPrinted() throws Exception {
+        String id = t.createRunning("web");
+        CliTestSupport.Result created = t.lastCreate;
+        String line = sshLine(created);
+        assertTrue(created.err().contains("connect with: ferry vps connect " + id), created.toString());
+        assertFalse(line.contains("<"), "no placeholders: " + line);
+        assertTrue(line.contains("127.0.0.1") && line.contains(Integer.toString(t.sshPort)),
+                "the local Host's bastion address from its config: " + line);
+
+        ClientSshTestSupport.Run run = t.shell(line, "echo ferry-$((6 * 7))\n");
+        assertEquals(0, run.exit(), line + "\n" + run.out());
+        assertTrue(run.out().contains("ferry-42"), run.out());
+    }
+
+    @Test
+    void theOldJumpLineFailsWithThisUsersConfig() throws Exception {
+        // the control: -i reaches the last hop only, so a test whose ssh config would let this through
+        // could not tell the printed line works
+        String id = t.createRunning("web");
+        Path key = home.resolve(".ferry/keys/vps-" + id);
+        ClientSshTestSupport.Run run = t.shell("ssh -i " + key + " -J vps-" + id + "@127.0.0.1:" + t.sshPort
+                + " root@vps-" + id + " true", "");
+        assertNotEquals(0, run.exit(), run.out());
+        assertTrue(run.out().contains("Permission denied (publickey)"), run.out());
+    }
+
+    @Test
+    void aFailedCreatePrintsTheFailureAndNoConnectLine() throws Exception {
+        CompletableFuture<CliTestSupport.Result> create = CompletableFuture.supplyAsync(() -> t.ferry("vps",
+                "create", "--image", "missing:1", "--name", "bad", "--gen-ssh-key", "--wait"));
+        String id = awaitId("bad");
+        t.runner.report(id, ContainerState.FAILED, null, "image missing:1 is not on this runner's Docker engine");
+        CliTestSupport.Result r = create.get(30, TimeUnit.SECONDS);
+        assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
+        assertTrue(r.err().contains("vps-" + id + " failed: image missing:1 is not on this runner's Docker engine"),
+                r.toString());
+        assertFalse(r.err().contains("connect with") || r.err().contains("ssh "), r.toString());
+    }
+
+    private String awaitId(String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            CliTestSupport.Result r = t.ferry("vps", "status", name, "--json");
+            if (r.code() == 0) {
+                return dev.ferry.bastion.api.Json.MAPPER.readTree(r.out()).path("id").asText();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no VPS " + name);
+    }
+}

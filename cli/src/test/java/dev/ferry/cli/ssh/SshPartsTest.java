@@ -1,0 +1,59 @@
+package dev.ferry.cli.ssh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.cli.Env;
+import dev.ferry.cli.config.ConfigFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The parts behind the printed lines and written configs, one property each. */
+class SshPartsTest {
+    private static ConfigFile config(String toml) throws Exception {
+        Path f = Files.createTempFile("ferry", ".toml");
+        Files.writeString(f, toml);
+        return ConfigFile.read(f, true);
+    }
+
+    @Test
+    void theBastionComesFromTheEnvironmentTheClientConfigOrTheLocalHostsConfig() throws Exception {
+        Env none = new Env(Map.of(), Path.of("/nonexistent"));
+        ConfigFile local = config("[host]\nbind = \"0.0.0.0\"\nssh_port = 2345\napi_port = 8123\n");
+        assertEquals(new Bastion("127.0.0.1", 2345), Bastion.resolve(none, local, "http://127.0.0.1:8123"));
+        assertEquals(new Bastion("10.0.0.2", 22), Bastion.resolve(none,
+                config("[host]\nbind = \"10.0.0.2\"\nssh_port = 22\n"), "http://127.0.0.1:8000"));
+        assertEquals(new Bastion("bastion.example", 2222), Bastion.resolve(none, local,
+                "https://bastion.example:8000"), "another Host: its API's name, the default port");
+        assertEquals(new Bastion("b.example", 22), Bastion.resolve(none,
+                config("[client]\nbastion = \"b.example:22\"\n"), "https://bastion.example:8000"));
+        assertEquals(new Bastion("fd00::5", 2200), Bastion.resolve(new Env(Map.of("FERRY_BASTION", "[fd00::5]:2200"),
+                Path.of("/nonexistent")), local, "http://127.0.0.1:8123"));
+        assertEquals("jump@[fd00::5]:2200", new Bastion("fd00::5", 2200).jumpSpec("jump"));
+        assertThrows(FerryException.class, () -> Bastion.resolve(new Env(Map.of("FERRY_BASTION", "a:b"),
+                Path.of("/nonexistent")), local, "http://127.0.0.1:8123"));
+    }
+
+    @Test
+    void shellWordsSurviveTheShell() {
+        assertEquals("ssh -i '/home/me/my keys/k' 'it'\\''s'", ShellWords.join(List.of("ssh", "-i",
+                "/home/me/my keys/k", "it's")));
+        assertEquals("ProxyCommand=ssh", ShellWords.quote("ProxyCommand=ssh"));
+    }
+
+    @Test
+    void aKeyFileGoesToBothHopsThroughProxyCommand() {
+        SshLine line = new SshLine("ssh", new Bastion("b.example", 2222), "vps-1", "root", Path.of("/k/vps-1"));
+        assertEquals(List.of("ssh", "-i", "/k/vps-1", "-o", "IdentitiesOnly=yes", "-o",
+                "ProxyCommand=ssh -i /k/vps-1 -o IdentitiesOnly=yes -W %h:%p -p 2222 vps-1@b.example",
+                "root@vps-1", "-X"), line.jump(List.of("-X")));
+        assertEquals(List.of("ssh", "-J", "vps-1@b.example:2222", "root@vps-1"),
+                new SshLine("ssh", new Bastion("b.example", 2222), "vps-1", "root", null).jump(List.of()));
+        assertEquals(List.of("ssh", "-p", "2222", "vps-1+deploy@b.example"),
+                new SshLine("ssh", new Bastion("b.example", 2222), "vps-1", "deploy", null).plain(List.of()));
+    }
+}
