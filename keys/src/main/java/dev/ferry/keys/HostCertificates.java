@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.apache.sshd.certificate.OpenSshCertificateBuilder;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 /**
  * OpenSSH host certificates signed by a CA key, as {@code ssh-keygen -s ca -h -I id -n names} makes them: a
@@ -56,6 +58,25 @@ public final class HostCertificates {
                     .sign(ca);
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign a host certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether an OpenSSH certificate line certifies a host key as a host certificate, so that an sshd can serve
+     * the two together. Nothing else is checked: the CA, principals and validity are for the client to judge.
+     *
+     * @param certificate an OpenSSH certificate line ({@code ssh-ed25519-cert-v01@openssh.com AAAA...})
+     * @param hostKey     an OpenSSH public key line ({@code ssh-ed25519 AAAA...})
+     * @return false too when either line is not what it should be
+     */
+    public static boolean certifies(String certificate, String hostKey) {
+        try {
+            PublicKey cert = PublicKeyEntry.parsePublicKeyEntry(certificate.strip()).resolvePublicKey(null, null,
+                    null);
+            return cert instanceof OpenSshCertificate c && c.getType() == OpenSshCertificate.Type.HOST
+                    && KeyUtils.compareKeys(c.getCertPubKey(), SshPublicKey.parse(hostKey).toJavaKey());
+        } catch (Exception e) {
+            return false;
         }
     }
 
