@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.cli.ca.CaCommand;
+import dev.ferry.cli.ca.KnownHostsCommand;
 import dev.ferry.cli.node.NodeCommand;
 import dev.ferry.cli.ssh.SshConfigCommand;
 import dev.ferry.cli.vps.VpsCommand;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH jump server for container VPS fleets.",
         subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, VpsCommand.class, NodeCommand.class,
-                CaCommand.class, SshConfigCommand.class, CompletionCommand.class})
+                CaCommand.class, KnownHostsCommand.class, SshConfigCommand.class, CompletionCommand.class})
 public final class FerryCommand {
     private final Env env;
 

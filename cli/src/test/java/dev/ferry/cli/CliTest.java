@@ -154,6 +154,23 @@ class CliTest {
     }
 
     @Test
+    void knownHostsPrintsTheCaLinesForTheBastionAndEveryVps() throws Exception {
+        CliTestSupport.Result r = ferry("known-hosts");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(String.join("\n", host.knownHosts()) + "\n", r.out());
+        String[] lines = r.out().split("\n");
+        assertEquals(2, lines.length, r.out());
+        int port = host.sshAddress().getPort();
+        assertTrue(lines[0].matches("@cert-authority \\S*\\[127\\.0\\.0\\.1]:" + port
+                + "\\S* ssh-ed25519 \\S+ ferry-host-ca"), lines[0]);
+        assertTrue(lines[0].contains("[localhost]:" + port + ",") && lines[0].contains("[::1]:" + port), lines[0]);
+        assertTrue(lines[1].matches("@cert-authority vps-\\* ssh-ed25519 \\S+ ferry-host-ca"), lines[1]);
+        assertEquals(lines[0].split(" ")[3], lines[1].split(" ")[3], "one host CA for both");
+        JsonNode json = Json.MAPPER.readTree(ferry("known-hosts", "--json").out());
+        assertEquals(lines[1], json.get("lines").get(1).asText());
+    }
+
+    @Test
     void managesKeys() {
         String id = addVps("web");
         SshPublicKey bob = SshPublicKey.of(KeyPairs.generate().getPublic(), "bob");
@@ -298,7 +315,12 @@ class CliTest {
                 new String[] {"max_startups_per_source = \"64:30\"", "max_startups_per_source must be "
                         + "start:rate:full, like 64:30:256, not '64:30'"},
                 new String[] {"max_startups = \"300:30:100\"", "max_startups must be start:rate:full with 1 <= start "
-                        + "<= full and a rate of 0 to 100, like 64:30:256, not 300:30:100"})) {
+                        + "<= full and a rate of 0 to 100, like 64:30:256, not 300:30:100"},
+                new String[] {"host_cert_principals = []", "host_cert_principals must name at least one host name or "
+                        + "address the bastion is reached by; leave it out for the defaults"},
+                new String[] {"host_cert_principals = [\"[bastion.example]:2222\"]", "host_cert_principals: "
+                        + "'[bastion.example]:2222' is not a host name or IP address (letters, digits, '.', '-', ':'; "
+                        + "no ports, brackets or wildcards)"})) {
             Files.writeString(config, "[host]\n" + bad[0] + "\n");
             CliTestSupport.Result frontDoor = ferry("host", "--config", config.toString());
             assertEquals(ExitCodes.USAGE, frontDoor.code(), frontDoor.toString());

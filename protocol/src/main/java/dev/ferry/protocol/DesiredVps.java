@@ -13,9 +13,13 @@ import java.util.Objects;
  * @param memoryBytes    memory limit in bytes, or null for none
  * @param state          running, paused, stopped or removed
  * @param authorizedKeys the OpenSSH public key lines that may log in as root
+ * @param hostCertificate the Host's certificate for the host key the runner last reported for this VPS's sshd
+ *                       (an OpenSSH line {@code ssh-ed25519-cert-v01@openssh.com AAAA...}; principals
+ *                       {@code vps-<id>} and {@code vps-<name>}), for sshd's {@code HostCertificate}; null while
+ *                       no host key is known
  */
 public record DesiredVps(String vpsId, String name, String image, Double cpus, Long memoryBytes,
-                         DesiredState state, List<String> authorizedKeys) {
+                         DesiredState state, List<String> authorizedKeys, String hostCertificate) {
     public DesiredVps {
         state = state == null ? DesiredState.UNKNOWN : state;
         authorizedKeys = authorizedKeys == null ? List.of() : authorizedKeys.stream().filter(Objects::nonNull).toList();

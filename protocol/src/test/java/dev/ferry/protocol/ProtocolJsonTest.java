@@ -25,10 +25,12 @@ class ProtocolJsonTest {
         assertFalse(c.get("ssh_ready").asBoolean());
         assertEquals("2026-11-23T12:00:00Z", c.get("started_at").asText());
         assertEquals("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA", c.get("host_key").asText());
-        JsonNode d = JSON.valueToTree(new DesiredVps("1", null, "img:1", null, 1L << 30, DesiredState.PAUSED, null));
+        JsonNode d = JSON.valueToTree(new DesiredVps("1", null, "img:1", null, 1L << 30, DesiredState.PAUSED, null,
+                "ssh-ed25519-cert-v01@openssh.com AAAA"));
         assertEquals("paused", d.get("state").asText());
         assertEquals(1L << 30, d.get("memory_bytes").asLong());
         assertTrue(d.get("authorized_keys").isArray());
+        assertEquals("ssh-ed25519-cert-v01@openssh.com AAAA", d.get("host_certificate").asText());
     }
 
     @Test

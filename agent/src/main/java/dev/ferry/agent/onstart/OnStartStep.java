@@ -93,14 +93,17 @@ public final class OnStartStep {
      *
      * @param authorizedKeys OpenSSH public key lines for root; lines that are not a public key are left out
      * @param userCaKeys     user CA public keys for certificate logins (TrustedUserCAKeys); may be empty
+     * @param hostCertificate the Host's certificate for the container sshd's host key (HostCertificate), one
+     *                       OpenSSH line, or null for none
      * @throws EngineUnreachableException when Docker does not answer (nothing is known about the container)
      */
     public Result run(String containerId, String vpsId, String image, List<String> authorizedKeys,
-                      List<String> userCaKeys) {
+                      List<String> userCaKeys, String hostCertificate) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FERRY_VPS_ID", vpsId);
         env.put("FERRY_AUTHORIZED_KEYS", String.join("\n", sanitize(vpsId, authorizedKeys)));
         env.put("FERRY_TRUSTED_USER_CA_KEYS", String.join("\n", sanitize(vpsId, userCaKeys)));
+        env.put("FERRY_HOST_CERTIFICATE", hostCertificate == null ? "" : hostCertificate);
         ExecResult r;
         try {
             r = runtime.exec(containerId, List.of("/bin/sh", "-c", SCRIPT, "ferry-onstart"), env, timeout);

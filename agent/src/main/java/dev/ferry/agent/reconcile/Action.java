@@ -58,7 +58,8 @@ enum Action {
 
     /**
      * The step runs once per start of the container (StartedAt), and again when the keys change: the VPS's
-     * authorized keys or the user CA keys (a new CA must reach sshd before the bastion signs with it).
+     * authorized keys, the user CA keys (a new CA must reach sshd before the bastion signs with it) or the host
+     * certificate (a renamed VPS, a re-created container's new key).
      */
     static boolean stepNeeded(DesiredVps d, ManagedContainer c, Ledger.StepDone step, List<String> userCaKeys) {
         return step == null || !step.containerId().equals(c.id()) || !Objects.equals(step.startedAt(), c.startedAt())
@@ -66,6 +67,6 @@ enum Action {
     }
 
     static int keysHash(DesiredVps d, List<String> userCaKeys) {
-        return Objects.hash(d.authorizedKeys(), userCaKeys);
+        return Objects.hash(d.authorizedKeys(), userCaKeys, d.hostCertificate());
     }
 }

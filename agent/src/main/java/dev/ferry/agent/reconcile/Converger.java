@@ -10,6 +10,7 @@ import dev.ferry.agent.docker.ManagedContainer;
 import dev.ferry.agent.docker.PortRange;
 import dev.ferry.agent.docker.PortTakenException;
 import dev.ferry.agent.onstart.OnStartStep;
+import dev.ferry.keys.HostCertificates;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
 import org.slf4j.Logger;
@@ -309,16 +310,37 @@ final class Converger {
         return image;
     }
 
+    /**
+     * The Host's certificate when it certifies the host key this container's sshd reported: the Host certifies
+     * what it was told at an earlier heartbeat, and a re-created container has a new key, which the Host
+     * certifies once it has been reported (the step then runs again, its certificate having changed).
+     */
+    private String certificateFor(DesiredVps d, ManagedContainer c) {
+        Ledger.StepDone before = ledger.stepDone(d.vpsId());
+        if (d.hostCertificate() == null || before == null || !before.containerId().equals(c.id())
+                || before.hostKey() == null) {
+            return null;
+        }
+        if (!HostCertificates.certifies(d.hostCertificate(), before.hostKey())) {
+            log.info("vps {}: the Host's host certificate is for another key than {}'s sshd reported; it waits for "
+                    + "the Host to certify the new one", d.vpsId(), c.name());
+            return null;
+        }
+        return d.hostCertificate();
+    }
+
     /** @return true when sshd now runs with the current keys */
     private boolean runStep(DesiredVps d, ManagedContainer c) {
         List<String> caKeys = userCaKeys;
-        OnStartStep.Result r = step.run(c.id(), d.vpsId(), d.image(), d.authorizedKeys(), caKeys);
+        String cert = certificateFor(d, c);
+        OnStartStep.Result r = step.run(c.id(), d.vpsId(), d.image(), d.authorizedKeys(), caKeys, cert);
         switch (r.outcome()) {
             case OK -> {
                 ledger.stepSucceeded(d.vpsId(), new Ledger.StepDone(c.id(), c.startedAt(), Action.keysHash(d, caKeys),
                         r.hostKey()));
-                log.info("vps {}: start-up step done in {} ({} keys, {} user CA keys, started {})", d.vpsId(),
-                        c.name(), d.authorizedKeys().size(), caKeys.size(), c.startedAt());
+                log.info("vps {}: start-up step done in {} ({} keys, {} user CA keys, {}, started {})", d.vpsId(),
+                        c.name(), d.authorizedKeys().size(), caKeys.size(),
+                        cert == null ? "no host certificate" : "host certificate", c.startedAt());
                 return true;
             }
             case NO_SSHD -> {

@@ -6,6 +6,7 @@
 # Input (environment of the exec):
 #   FERRY_AUTHORIZED_KEYS         the VPS's public keys, one OpenSSH line each
 #   FERRY_TRUSTED_USER_CA_KEYS    optional: user CA public keys for certificate logins (TrustedUserCAKeys)
+#   FERRY_HOST_CERTIFICATE        optional: the Host's certificate for the host key reported below (HostCertificate)
 #   FERRY_VPS_ID                  for the log
 # Exit codes (the runner maps them to the VPS's error): 0 sshd runs with Ferry's config,
 #   3 the image has no sshd, 4 sshd did not start, 5 another step failed.
@@ -17,6 +18,7 @@ umask 022
 LOG=/var/log/ferry-onstart.log
 CONFIG=/etc/ssh/ferry_sshd_config
 CA_FILE=/etc/ssh/ferry_user_ca_keys.pub
+CERT_FILE=/etc/ssh/ferry_host_key-cert.pub
 PIDFILE=/run/ferry-sshd.pid
 SSHD_LOG=/var/log/ferry-sshd.log
 
@@ -85,6 +87,21 @@ if [ -n "${FERRY_TRUSTED_USER_CA_KEYS:-}" ]; then
     || fail 5 "cannot write $CA_FILE"
   ca_line="TrustedUserCAKeys $CA_FILE"
 fi
+# The host certificate: clients with the Host's @cert-authority line trust this sshd without a prompt. The
+# runner passes it only when it certifies the key this step reports; sshd reloads below when it changed.
+# sshd reads it only at (re)load: a new certificate under the same name needs a reload too.
+cert_line=
+cert_changed=0
+if [ -n "${FERRY_HOST_CERTIFICATE:-}" ]; then
+  printf '%s\n' "$FERRY_HOST_CERTIFICATE" >"$CERT_FILE.new" && chmod 0644 "$CERT_FILE.new" \
+    || fail 5 "cannot write $CERT_FILE"
+  cmp -s "$CERT_FILE" "$CERT_FILE.new" 2>/dev/null || cert_changed=1
+  mv -f "$CERT_FILE.new" "$CERT_FILE" || fail 5 "cannot write $CERT_FILE"
+  cert_line="HostCertificate $CERT_FILE"
+  log "host certificate installed"
+else
+  rm -f "$CERT_FILE"
+fi
 write_config() {
   cat >"$CONFIG.new" <<CONF || return 1
 # Written by Ferry's start-up step; sshd is started with -f $CONFIG. Changes are overwritten.
@@ -102,6 +119,7 @@ X11Forwarding no
 # every connection comes through the bastion, from one address: 50 parallel logins (Ansible's forks) must pass
 MaxStartups 100:30:200
 $ca_line
+$cert_line
 CONF
 }
 # KbdInteractiveAuthentication is OpenSSH 8.7+; older sshd only knows its former name.
@@ -111,7 +129,7 @@ if ! "$SSHD" -t -f "$CONFIG.new" >/dev/null 2>&1; then
   check=$("$SSHD" -t -f "$CONFIG.new" 2>&1) || fail 4 "sshd rejects Ferry's configuration: $check"
 fi
 changed=1
-if [ -f "$CONFIG" ] && cmp -s "$CONFIG" "$CONFIG.new" 2>/dev/null; then changed=0; fi
+if [ -f "$CONFIG" ] && cmp -s "$CONFIG" "$CONFIG.new" 2>/dev/null && [ "$cert_changed" = 0 ]; then changed=0; fi
 mv -f "$CONFIG.new" "$CONFIG"
 
 # 6. sshd with Ferry's config, unless it already runs (a re-run for new keys needs no restart: sshd
@@ -161,7 +179,7 @@ take_over_pid1_sshd() {
   [ -f "$file" ] || fail 4 "the image runs its own sshd as its command and its config $file is not there"
   {
     echo "# >>> Ferry: written by Ferry's start-up step at every start; the first value of a keyword wins"
-    grep -E '^(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PermitRootLogin|PubkeyAuthentication|AuthorizedKeysFile|UsePAM|TrustedUserCAKeys|MaxStartups) ' "$CONFIG"
+    grep -E '^(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PermitRootLogin|PubkeyAuthentication|AuthorizedKeysFile|UsePAM|TrustedUserCAKeys|HostCertificate|MaxStartups) ' "$CONFIG"
     echo "# <<< Ferry"
     sed '/^# >>> Ferry:/,/^# <<< Ferry/d' "$file"
   } >"$file.ferry-new" || fail 5 "cannot write $file.ferry-new"

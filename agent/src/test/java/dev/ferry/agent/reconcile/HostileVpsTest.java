@@ -50,7 +50,7 @@ class HostileVpsTest {
     }
 
     private static DesiredVps vps(String id, String image) {
-        return new DesiredVps(id, null, image, null, null, DesiredState.RUNNING, List.of());
+        return new DesiredVps(id, null, image, null, null, DesiredState.RUNNING, List.of(), null);
     }
 
     private static Map<String, ContainerReport> byVps(List<ContainerReport> reports) {

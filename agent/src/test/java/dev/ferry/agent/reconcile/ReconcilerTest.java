@@ -5,11 +5,15 @@ import dev.ferry.agent.docker.ExecResult;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.onstart.OnStartStep;
 import dev.ferry.agent.testing.FakeRuntime;
+import dev.ferry.keys.HostCertificates;
+import dev.ferry.keys.KeyPairs;
+import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
 import dev.ferry.protocol.HeartbeatRequest;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +82,7 @@ class ReconcilerTest {
     }
 
     private static DesiredVps vps(String id, String image, DesiredState state, String... keys) {
-        return new DesiredVps(id, null, image, null, null, state, List.of(keys));
+        return new DesiredVps(id, null, image, null, null, state, List.of(keys), null);
     }
 
     private ContainerReport report(String vpsId) {
@@ -92,7 +98,7 @@ class ReconcilerTest {
 
     @Test
     void createsPublishesOnAdvertisedAddressAndRunsTheStep() {
-        DesiredVps d = new DesiredVps("101", "web", PLAIN, 1.5, 1L << 30, DesiredState.RUNNING, List.of(KEY1));
+        DesiredVps d = new DesiredVps("101", "web", PLAIN, 1.5, 1L << 30, DesiredState.RUNNING, List.of(KEY1), null);
         beat(d);
         FakeRuntime.Box box = docker.box("ferry-vps-101");
         assertEquals(Map.of("ferry.vps.id", "101", "ferry.runner", "r1", "ferry.managed", "true",
@@ -301,6 +307,39 @@ class ReconcilerTest {
         beat(d);
         assertEquals(2, docker.execs.size(), "a new CA key must reach the running sshd");
         assertEquals(ca + "\n" + rotated, docker.execs.get(1).get("FERRY_TRUSTED_USER_CA_KEYS"));
+    }
+
+    private static DesiredVps certified(DesiredVps d, String cert) {
+        return new DesiredVps(d.vpsId(), d.name(), d.image(), d.cpus(), d.memoryBytes(), d.state(), d.authorizedKeys(),
+                cert);
+    }
+
+    private static String cert(KeyPair ca, PublicKey hostKey, String... principals) {
+        return PublicKeyEntry.toString(HostCertificates.issue(ca, hostKey, List.of(principals), "t", Instant.EPOCH));
+    }
+
+    @Test
+    void theHostCertificateReachesTheContainerForTheKeyItCertifiesOnly() {
+        KeyPair ca = KeyPairs.generate();
+        KeyPair hostKey = KeyPairs.generate();
+        docker.execAnswer = image -> new ExecResult(0, OnStartStep.HOST_KEY_MARKER
+                + SshPublicKey.of(hostKey.getPublic(), "root@web").toOpenSsh() + "\n");
+        DesiredVps d = vps("130", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        assertEquals("", docker.execs.get(0).get("FERRY_HOST_CERTIFICATE"), "no certificate yet");
+        // the Host certified the key of a container that is gone: not installed, sshd would serve a stranger's
+        beat(certified(d, cert(ca, KeyPairs.generate().getPublic(), "vps-130")));
+        assertEquals(2, docker.execs.size());
+        assertEquals("", docker.execs.get(1).get("FERRY_HOST_CERTIFICATE"));
+        String ours = cert(ca, hostKey.getPublic(), "vps-130");
+        beat(certified(d, ours));
+        assertEquals(3, docker.execs.size(), "a new certificate runs the step again");
+        assertEquals(ours, docker.execs.get(2).get("FERRY_HOST_CERTIFICATE"));
+        beat(certified(d, ours));
+        assertEquals(3, docker.execs.size(), "the same certificate at every heartbeat: no second run");
+        String renamed = cert(ca, hostKey.getPublic(), "vps-130", "vps-web");
+        beat(certified(d, renamed));
+        assertEquals(renamed, docker.execs.get(3).get("FERRY_HOST_CERTIFICATE"), "a renamed VPS's new certificate");
     }
 
     @Test

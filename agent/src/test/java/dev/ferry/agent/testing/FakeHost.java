@@ -40,13 +40,13 @@ public final class FakeHost implements HostLink {
     public volatile List<String> userCaKeys = List.of();
 
     public void want(String vpsId, String image, DesiredState state, List<String> keys) {
-        desired.put(vpsId, new DesiredVps(vpsId, null, image, null, null, state, keys));
+        desired.put(vpsId, new DesiredVps(vpsId, null, image, null, null, state, keys, null));
     }
 
     public void want(String vpsId, DesiredState state) {
         DesiredVps d = desired.get(vpsId);
         desired.put(vpsId, new DesiredVps(vpsId, d.name(), d.image(), d.cpus(), d.memoryBytes(), state,
-                d.authorizedKeys()));
+                d.authorizedKeys(), d.hostCertificate()));
     }
 
     /** The session of the latest registration: heartbeats of an older one are refused, as the Host does. */
@@ -57,7 +57,8 @@ public final class FakeHost implements HostLink {
 
     public void keys(String vpsId, List<String> keys) {
         DesiredVps d = desired.get(vpsId);
-        desired.put(vpsId, new DesiredVps(vpsId, d.name(), d.image(), d.cpus(), d.memoryBytes(), d.state(), keys));
+        desired.put(vpsId, new DesiredVps(vpsId, d.name(), d.image(), d.cpus(), d.memoryBytes(), d.state(), keys,
+                d.hostCertificate()));
     }
 
     /** Enrollments, and the digest of the credential the fake Host then requires (null: none yet). */

@@ -50,6 +50,7 @@ public final class Fleet {
     private final RunnerRegistry runners;
     private final Clock clock;
     private final List<String> userCaKeys;
+    private final HostCertifier certifier;
     /** Reports the registry cannot take now are logged once per runner a minute, not once per VPS and beat. */
     private final LogThrottle waiting = new LogThrottle(Duration.ofMinutes(1));
 
@@ -60,10 +61,19 @@ public final class Fleet {
      *                   {@code TrustedUserCAKeys}, so that the bastion's certificates log in (plain mode)
      */
     public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock, List<String> userCaKeys) {
+        this(vps, runners, clock, userCaKeys, HostCertifier.NONE);
+    }
+
+    /**
+     * @param certifier certifies each VPS sshd's host key, as the runner reported it, for the runner to install
+     */
+    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock, List<String> userCaKeys,
+                 HostCertifier certifier) {
         this.vps = vps;
         this.runners = runners;
         this.clock = clock;
         this.userCaKeys = List.copyOf(userCaKeys);
+        this.certifier = certifier;
         runners.heardAllOnlineAt(clock.instant());
     }
 
@@ -236,7 +246,7 @@ public final class Fleet {
                 } else {
                     log.error("runner {}: the report on vps {} could not be handled", runner.name(), v.id(), e);
                 }
-                desired.add(RunnerWords.desired(v, keysOf(v)));
+                desired.add(RunnerWords.desired(v, keysOf(v), certifier.certificate(v)));
             }
         }
         return new HeartbeatAnswer(desired, userCaKeys);
@@ -260,7 +270,7 @@ public final class Fleet {
         }
         // without Docker the runner sees no containers: that means "unknown", not "gone"
         Vps now = dockerOk ? observe(runner, v, Optional.ofNullable(report)) : v;
-        return RunnerWords.desired(now, keysOf(v));
+        return RunnerWords.desired(now, keysOf(v), certifier.certificate(now));
     }
 
     private List<String> keysOf(Vps v) {

@@ -11,11 +11,14 @@ final class RunnerWords {
     private RunnerWords() {
     }
 
-    /** What a runner is told about a VPS placed on it, with the key lines that may log in. */
-    static DesiredVps desired(Vps v, List<String> authorizedKeys) {
+    /**
+     * What a runner is told about a VPS placed on it, with the key lines that may log in and the certificate of
+     * its sshd's host key (or null).
+     */
+    static DesiredVps desired(Vps v, List<String> authorizedKeys, String hostCertificate) {
         Placement p = v.placement();
         return new DesiredVps(Long.toString(v.id()), v.name(), p.image(), p.cpus(), p.memoryBytes(),
-                told(p), authorizedKeys);
+                told(p), authorizedKeys, hostCertificate);
     }
 
     /** During a restart the runner is told "stopped" until it reports the stop. */

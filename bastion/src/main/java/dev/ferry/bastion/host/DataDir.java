@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Host's data directory: the registry, the bastion host keys, {@code admin.token} and
- * {@code logs/}. Everything secret is created owner-only from the start and refused when it is not.
+ * The Host's data directory: the registry, the bastion host keys, the user and host CAs, {@code admin.token}
+ * and {@code logs/}. Everything secret is created owner-only from the start and refused when it is not.
  */
 public final class DataDir {
     private static final Logger log = LoggerFactory.getLogger(DataDir.class);
@@ -33,6 +33,8 @@ public final class DataDir {
     public static final List<String> HOST_KEYS = List.of("host_keys/ssh_host_ed25519_key", "host_keys/ssh_host_rsa_key");
     /** The user CA that signs the bastion's short-lived certificates for logins to VPS sshd (plain mode). */
     public static final String USER_CA = "ca/user_ca_ed25519";
+    /** The host CA that certifies the bastion's host keys and the containers'. */
+    public static final String HOST_CA = "ca/host_ca_ed25519";
 
     private final Path root;
 
@@ -100,13 +102,26 @@ public final class DataDir {
      * ({@code TrustedUserCAKeys}); the bastion signs each plain-mode login's certificate with it.
      */
     public KeyPair userCa() {
-        Path file = root.resolve(USER_CA);
+        return ca(USER_CA, "ferry-user-ca", "user CA");
+    }
+
+    /**
+     * The host CA (ed25519, 0600), generated once. It certifies the bastion's host keys (and the containers'),
+     * so that a client with one {@code @cert-authority} line trusts them all without a prompt.
+     */
+    public KeyPair hostCa() {
+        return ca(HOST_CA, "ferry-host-ca", "host CA");
+    }
+
+    /** A CA key of the Host, generated on first use; its private key never leaves the data directory. */
+    private KeyPair ca(String name, String comment, String what) {
+        Path file = root.resolve(name);
         if (!Files.exists(file)) {
-            PrivateKeyFiles.write(file, KeyPairs.generate(KeyType.ED25519), "ferry-user-ca");
-            log.info("generated user CA {}", file);
+            PrivateKeyFiles.write(file, KeyPairs.generate(KeyType.ED25519), comment);
+            log.info("generated {} {}", what, file);
         }
         KeyPair ca = PrivateKeyFiles.read(file);
-        log.info("user CA {} ({})", SshPublicKey.of(ca.getPublic(), "").fingerprint(), file.getFileName());
+        log.info("{} {} ({})", what, SshPublicKey.of(ca.getPublic(), "").fingerprint(), file.getFileName());
         return ca;
     }
 

@@ -9,6 +9,7 @@ import dev.ferry.bastion.api.Router;
 import dev.ferry.bastion.api.VpsRoutes;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.RunnerTrust;
+import dev.ferry.bastion.fleet.VpsCertificates;
 import dev.ferry.bastion.registry.H2Registry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.ssh.Bastion;
@@ -48,11 +49,13 @@ public final class Host implements AutoCloseable {
     private final ApiServer api;
     private final TlsPin apiPin;
     private final boolean apiTls;
+    private final List<String> knownHosts;
     private final ScheduledExecutorService watchdog;
 
     private Host(DataDir dataDir, KeyPair userCa, VpsRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
-                 TlsPin apiPin, boolean apiTls) {
+                 TlsPin apiPin, boolean apiTls, List<String> knownHosts) {
         this.dataDir = dataDir;
+        this.knownHosts = knownHosts;
         this.apiPin = apiPin;
         this.apiTls = apiTls;
         this.userCa = userCa;
@@ -93,19 +96,21 @@ public final class Host implements AutoCloseable {
         String runnerToken = dir.runnerToken();
         List<Path> hostKeys = dir.hostKeys();
         KeyPair userCa = dir.userCa();
+        KeyPair hostCa = dir.hostCa();
+        List<String> principals = config.certPrincipals();
         ApiTls tls = dir.apiTls();
         boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
         Clock clock = Clock.systemUTC();
         H2Registry registry = H2Registry.open(dir.root(), new Snowflake(config.instanceId()), clock);
-        Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine));
+        Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa));
         DialGuard guard = new DialGuard();
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
                     config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed(),
-                    config.frontDoor()),
-                    new RegistryRouting(registry, registry.runners(), clock), userCa, guard);
+                    config.frontDoor(), principals),
+                    new RegistryRouting(registry, registry.runners(), clock), userCa, hostCa, guard);
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw new IOException("cannot listen for SSH on " + config.bind() + ":" + config.sshPort() + ": "
@@ -113,13 +118,15 @@ public final class Host implements AutoCloseable {
         }
         try {
             RunnerTrust trust = new RunnerTrust(registry.runners(), runnerToken, clock);
-            Router router = new CaRoutes(userCaLine).register(new FleetRoutes(fleet, trust, registry, clock,
-                    speaksTls ? tls.pin().toString() : null).register(
+            List<String> knownHosts = KnownHosts.lines(principals, bastion.address().getPort(), hostCa.getPublic());
+            log.info("bastion host certificate for {}", String.join(", ", principals));
+            Router router = new CaRoutes(userCaLine, knownHosts).register(new FleetRoutes(fleet, trust, registry,
+                    clock, speaksTls ? tls.pin().toString() : null).register(
                     new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
                     new ApiHandler(router, token, trust), apiLimits, speaksTls ? tls.serverContext() : null);
             guard.ownPorts(new HashSet<>(List.of(bastion.address().getPort(), api.address().getPort())));
-            Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls);
+            Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts);
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {
@@ -141,6 +148,14 @@ public final class Host implements AutoCloseable {
      */
     public KeyPair userCa() {
         return userCa;
+    }
+
+    /**
+     * The known_hosts lines that trust the bastion and every VPS through the host CA ({@code ferry known-hosts}):
+     * {@code @cert-authority} for the bastion's names, then for {@code vps-*}.
+     */
+    public List<String> knownHosts() {
+        return knownHosts;
     }
 
     /** The control API's base URL, e.g. {@code http://127.0.0.1:8000}, or {@code https://} when it speaks TLS. */

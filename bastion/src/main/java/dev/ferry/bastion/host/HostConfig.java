@@ -31,10 +31,13 @@ import java.util.Objects;
  *                   directory) even on a loopback address; beyond loopback it always does. Default false
  * @param frontDoor  login grace time, penalty exemptions and session caps ({@link FrontDoor}, whose keys sit in
  *                   {@code [host]} too)
+ * @param hostCertPrincipals {@code host_cert_principals}: the names and addresses clients reach the bastion by,
+ *                   which its host certificate names ({@code ["bastion.example", "203.0.113.7"]}); null for
+ *                   the defaults of {@link HostCertPrincipals}
  */
 public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
                          Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed,
-                         boolean apiTls, FrontDoor frontDoor) {
+                         boolean apiTls, FrontDoor frontDoor, List<String> hostCertPrincipals) {
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final String DEFAULT_API_BIND = "127.0.0.1";
     public static final int DEFAULT_SSH_PORT = 2222;
@@ -60,6 +63,26 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
             throw new IllegalArgumentException("ssh_port and api_port must differ, both are " + sshPort);
         }
         frontDoor = frontDoor == null ? FrontDoor.DEFAULTS : frontDoor;
+        hostCertPrincipals = hostCertPrincipals == null ? null : HostCertPrincipals.check(hostCertPrincipals);
+    }
+
+    /** Settings with the default host certificate principals. */
+    public HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
+                      Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed, boolean apiTls,
+                      FrontDoor frontDoor) {
+        this(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout, keepaliveInterval,
+                keepaliveMaxMissed, apiTls, frontDoor, null);
+    }
+
+    /** The principals of the bastion's host certificate: as configured, else the defaults for {@code bind}. */
+    public List<String> certPrincipals() {
+        return hostCertPrincipals != null ? hostCertPrincipals : HostCertPrincipals.defaults(bind);
+    }
+
+    /** This configuration with these host certificate principals (null: the defaults). */
+    public HostConfig withHostCertPrincipals(List<String> principals) {
+        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, principals);
     }
 
     /** Settings with the front door's defaults. */
@@ -100,13 +123,14 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration with the control API on TLS even on loopback (or not). */
     public HostConfig withApiTls(boolean apiTls) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals);
     }
 
     /** This configuration with these sources never penalised. */
     public HostConfig withPenaltyExempt(List<String> networks) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor.withPenaltyExempt(networks));
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor.withPenaltyExempt(networks),
+                hostCertPrincipals);
     }
 
     /** The defaults for a data directory. */
@@ -119,7 +143,7 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration listening elsewhere. */
     public HostConfig withListeners(String bind, int sshPort, String apiBind, int apiPort) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals);
     }
 
     /** The bounds of each numeric setting, by its config key: checked here, and on config files as read. */

@@ -56,16 +56,22 @@ public final class Bastion implements AutoCloseable {
     /**
      * @param routing the routing contract every login and channel is checked against
      * @param userCa  the CA that signs plain mode's certificates for logins to VPS sshd
+     * @param hostCa  the CA that certifies the bastion's host keys for {@link BastionSettings#certPrincipals()};
+     *                may be null when there are none
      */
-    public static Bastion start(BastionSettings settings, Routing routing, KeyPair userCa, DialGuard guard)
-            throws IOException {
+    public static Bastion start(BastionSettings settings, Routing routing, KeyPair userCa, KeyPair hostCa,
+                                DialGuard guard) throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.bind());
         sshd.setPort(settings.port());
         sshd.setKeyPairProvider(new FileKeyPairProvider(settings.hostKeys()));
+        if (!settings.certPrincipals().isEmpty()) {
+            sshd.setHostKeyCertificateProvider(HostCertificate.issue(hostCa, settings.hostKeys(),
+                    settings.certPrincipals(), Clock.systemUTC().instant()));
+        }
         Crypto.apply(sshd);
 
-        sshd.setUserAuthFactories(List.of(BlindKeyQuery.FACTORY));
+        sshd.setUserAuthFactories(List.of(BlindKeyQuery.factory(Crypto.USER_KEY_SIGNATURES)));
         sshd.setPublickeyAuthenticator(new BastionAuthenticator(routing));
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setPasswordAuthenticator(null);

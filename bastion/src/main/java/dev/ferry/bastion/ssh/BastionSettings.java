@@ -15,13 +15,16 @@ import java.util.Objects;
  * @param keepaliveInterval  how often a quiet client is asked whether it is there (0: never)
  * @param keepaliveMaxMissed how many unanswered keepalives end the session
  * @param frontDoor          login grace time, penalties, session caps
+ * @param certPrincipals     the names the host certificate is valid for; empty: no certificate is served
  */
 public record BastionSettings(String bind, int port, List<Path> hostKeys, Duration connectTimeout,
-                              Duration keepaliveInterval, int keepaliveMaxMissed, FrontDoor frontDoor) {
+                              Duration keepaliveInterval, int keepaliveMaxMissed, FrontDoor frontDoor,
+                              List<String> certPrincipals) {
     public BastionSettings {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(frontDoor, "frontDoor");
         hostKeys = List.copyOf(hostKeys);
+        certPrincipals = List.copyOf(certPrincipals);
         if (hostKeys.isEmpty()) {
             throw new IllegalArgumentException("the bastion needs at least one host key");
         }

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.NamedFactory;
@@ -35,11 +36,19 @@ public final class Crypto {
 
     static final List<NamedFactory<Mac>> MACS = List.of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm);
 
-    /** One list for host key signatures, user key verification and server-sig-algs. */
-    static final List<NamedFactory<Signature>> SIGNATURES = List.of(
+    /** The user keys the bastion verifies: no certificates, the bastion takes none. */
+    static final List<NamedFactory<Signature>> USER_KEY_SIGNATURES = List.of(
             BuiltinSignatures.ed25519, BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256,
             BuiltinSignatures.nistp256, BuiltinSignatures.nistp384, BuiltinSignatures.nistp521,
             BuiltinSignatures.sk_ssh_ed25519, BuiltinSignatures.sk_ecdsa_sha2_nistp256);
+
+    /**
+     * The session's list: the host certificates' algorithms, offered only for host keys that have a certificate,
+     * then the user key algorithms (which include the plain host key algorithms).
+     */
+    static final List<NamedFactory<Signature>> SIGNATURES = Stream.concat(Stream.of(
+                    BuiltinSignatures.ed25519_cert, BuiltinSignatures.rsaSHA512_cert, BuiltinSignatures.rsaSHA256_cert),
+            USER_KEY_SIGNATURES.stream()).toList();
 
     private Crypto() {
     }

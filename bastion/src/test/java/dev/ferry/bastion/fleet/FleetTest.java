@@ -15,6 +15,8 @@ import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.HostCertificates;
+import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
@@ -26,6 +28,7 @@ import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterRequest;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -343,6 +346,23 @@ class FleetTest {
                 .userCaKeys());
         create("web");
         assertEquals(List.of(ca), fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of())).userCaKeys());
+    }
+
+    @Test
+    void theAnswerCarriesTheCertificateOfTheHostKeyTheRunnerReported() {
+        KeyPair hostCa = KeyPairs.generate();
+        fleet = new Fleet(registry, registry.runners(), clock, List.of(), new VpsCertificates(hostCa));
+        Vps v = create("web");
+        assertNull(fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of())).vps().get(0)
+                .hostCertificate(), "no key reported yet: nothing to certify");
+        SshPublicKey hostKey = TestKeys.ed25519("root@web");
+        String cert = reportHostKey("r1", v, hostKey.toOpenSsh()).vps().get(0).hostCertificate();
+        assertEquals(new VpsCertificates(hostCa).certificate(now(v)), cert, "in the answer to the report itself");
+        assertTrue(HostCertificates.certifies(cert, hostKey.toOpenSsh()), cert);
+        assertEquals(cert, reportHostKey("r1", v, hostKey.toOpenSsh()).vps().get(0).hostCertificate());
+        SshPublicKey remade = TestKeys.ed25519("root@web");
+        assertTrue(HostCertificates.certifies(reportHostKey("r1", v, remade.toOpenSsh()).vps().get(0)
+                .hostCertificate(), remade.toOpenSsh()), "a container made again gets its new key certified");
     }
 
     @Test

@@ -34,6 +34,7 @@ import java.util.List;
  * keepalive_interval_seconds = 15
  * keepalive_max_missed = 3
  * api_tls = false               # TLS on loopback too (beyond loopback the API always speaks TLS)
+ * host_cert_principals = ["bastion.example"]  # the names the bastion's host certificate is valid for
  *
  * [client]
  * host = "https://bastion.example:8000"
@@ -118,14 +119,15 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                               @JsonProperty("keepalive_interval_seconds") Integer keepaliveIntervalSeconds,
                               @JsonProperty("keepalive_max_missed") Integer keepaliveMaxMissed,
                               @JsonProperty("api_tls") Boolean apiTls,
-                              @JsonProperty("penalty_exempt") java.util.List<String> penaltyExempt,
+                              @JsonProperty("penalty_exempt") List<String> penaltyExempt,
                               @JsonProperty("login_grace_time_seconds") Long loginGraceTimeSeconds,
                               @JsonProperty("max_sessions_per_key") Integer maxSessionsPerKey,
                               @JsonProperty("max_sessions") Integer maxSessions,
                               @JsonProperty("max_startups_per_source") String maxStartupsPerSource,
-                              @JsonProperty("max_startups") String maxStartups) {
+                              @JsonProperty("max_startups") String maxStartups,
+                              @JsonProperty("host_cert_principals") List<String> hostCertPrincipals) {
         static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
 
         /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
         void check(String where) {

@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh.auth;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.ssh.SessionInfo;
 import java.security.PublicKey;
+import java.util.List;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -27,12 +28,23 @@ public final class BlindKeyQuery extends UserAuthPublicKey {
     /** Set for the duration of each public-key request: true when it carries no signature. */
     static final AttributeKey<Boolean> QUERY = new AttributeKey<>();
 
-    public static final UserAuthPublicKeyFactory FACTORY = new UserAuthPublicKeyFactory() {
-        @Override
-        public UserAuthPublicKey createUserAuth(ServerSession session) {
-            return new BlindKeyQuery();
-        }
-    };
+    private BlindKeyQuery(List<NamedFactory<Signature>> signatures) {
+        super(signatures);
+    }
+
+    /**
+     * @param signatures the user key algorithms accepted, apart from the host key algorithms the session
+     *                   offers (which include certificates: the bastion takes no user certificate)
+     */
+    public static UserAuthPublicKeyFactory factory(List<NamedFactory<Signature>> signatures) {
+        List<NamedFactory<Signature>> accepted = List.copyOf(signatures);
+        return new UserAuthPublicKeyFactory(accepted) {
+            @Override
+            public UserAuthPublicKey createUserAuth(ServerSession session) {
+                return new BlindKeyQuery(accepted);
+            }
+        };
+    }
 
     @Override
     public Boolean doAuth(Buffer buffer, boolean init) throws Exception {

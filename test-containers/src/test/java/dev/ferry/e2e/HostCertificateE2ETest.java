@@ -1,0 +1,107 @@
+package dev.ferry.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.ssh.SshClientFixture;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Host certificates end to end: a stock OpenSSH client with {@code StrictHostKeyChecking yes} and a known_hosts
+ * file holding only what {@code ferry known-hosts} prints reaches a VPS on a real Docker engine through the
+ * bastion, and again after its container was made anew with new host keys; a container key the Host did not
+ * certify is refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostCertificateE2ETest {
+    private static final String SSHD_IMAGE = "ferry-test/sshd:1";
+
+    private Path dir;
+    private E2eFleet fleet;
+    private SshClientFixture strict;
+    private Path knownHosts;
+
+    @BeforeAll
+    void start(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
+        fleet = E2eFleet.start(dir);
+        Processes.Result lines = fleet.ferry("known-hosts");
+        assertEquals(0, lines.exit(), lines.toString());
+        knownHosts = Files.writeString(dir.resolve("known_hosts"), lines.out());
+        strict = SshClientFixture.create(dir.resolve("strict"), List.of(fleet.key), "StrictHostKeyChecking yes\n"
+                + "UserKnownHostsFile " + knownHosts + "\nGlobalKnownHostsFile /dev/null\nUpdateHostKeys no\n");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    private Processes.Result jump(String ref, String command) {
+        return strict.ssh("-J", "vps-" + ref + "@" + fleet.bastion, "root@vps-" + ref, command);
+    }
+
+    /** The certificate follows the runner's first report of the container's key by a heartbeat or two. */
+    private void awaitCertified(String ref) throws Exception {
+        E2eFleet.awaitTrue(() -> jump(ref, "true").exit() == 0, 60, "a strict ssh -J to vps-" + ref);
+    }
+
+    private static String containerId(Vps v) {
+        return Processes.run(List.of("docker", "inspect", "-f", "{{.Id}}", "ferry-vps-" + v.id()), null, 30)
+                .requireSuccess().out().strip();
+    }
+
+    @Test
+    void aStrictClientReachesAVpsByNameAndIdAndAgainAfterItsContainerIsMadeAnew() throws Exception {
+        String before = Files.readString(knownHosts);
+        Vps v = fleet.create("e2e-cert", SSHD_IMAGE);
+        awaitCertified("e2e-cert");
+        assertEquals("by-name", jump("e2e-cert", "echo by-name").requireSuccess().out().strip());
+        assertEquals("by-id", jump(Long.toString(v.id()), "echo by-id").requireSuccess().out().strip());
+        assertEquals("plain", strict.ssh("-p", Integer.toString(fleet.port), "vps-e2e-cert@127.0.0.1", "echo plain")
+                .requireSuccess().out().strip(), "plain mode: the bastion's own certificate");
+        String hostKey = fleet.host.registry().get(VpsRef.ofId(v.id())).hostKey();
+
+        String old = containerId(v);
+        Processes.run(List.of("docker", "rm", "-f", old), null, 60).requireSuccess();
+        Vps again = fleet.await("e2e-cert", x -> x.status() == VpsStatus.RUNNING && x.hostKey() != null
+                && !x.hostKey().equals(hostKey), 120, "running in a new container with new host keys");
+        assertNotEquals(old, containerId(again));
+        awaitCertified("e2e-cert");
+        assertEquals("again", jump("e2e-cert", "echo again").requireSuccess().out().strip());
+        assertEquals(before, Files.readString(knownHosts), "known_hosts was never edited");
+    }
+
+    @Test
+    void aContainerKeyTheHostDidNotCertifyIsRefused() throws Exception {
+        Vps v = fleet.create("e2e-forged", SSHD_IMAGE);
+        awaitCertified("e2e-forged");
+        // the tenant (root in the container) replaces the host keys behind Ferry's back: the certificate no longer
+        // matches, so sshd serves the bare new key, which no known_hosts line vouches for
+        Processes.run(List.of("docker", "exec", "ferry-vps-" + v.id(), "sh", "-c",
+                "rm -f /etc/ssh/ssh_host_*; ssh-keygen -A >/dev/null; kill -HUP $(cat /run/ferry-sshd.pid)"), null, 60)
+                .requireSuccess();
+        // sshd restarting is a moment without an SSH banner, which the runner reports: wait until it serves again
+        fleet.await("e2e-forged", x -> x.status() == VpsStatus.RUNNING, 60, "running again");
+        E2eFleet.awaitTrue(() -> jump("e2e-forged", "true").err().contains("Host key verification failed."), 30,
+                "the strict client refusing the uncertified key");
+        Processes.Result r = jump("e2e-forged", "echo in");
+        assertNotEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("No ED25519 host key is known for vps-e2e-forged"), r.err());
+        assertTrue(r.err().contains("Host key verification failed."), r.err());
+    }
+}
