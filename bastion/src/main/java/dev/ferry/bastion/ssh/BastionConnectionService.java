@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
@@ -238,8 +237,7 @@ final class BastionConnectionService extends ServerConnectionService {
         super.start();
         long ms = keepaliveInterval.toMillis();
         if (ms > 0) {
-            keepalive = getSession().getFactoryManager().getScheduledExecutorService()
-                    .scheduleAtFixedRate(this::sendKeepalive, ms, ms, TimeUnit.MILLISECONDS);
+            keepalive = KeepaliveClock.every(ms, this::sendKeepalive);
             if (isClosing()) {
                 keepalive.cancel(false); // closed while the task was being scheduled
             }

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh.plain;
 
 import dev.ferry.bastion.Text;
+import dev.ferry.bastion.ssh.KeepaliveClock;
 import dev.ferry.bastion.ssh.route.Upstream;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
@@ -466,7 +466,7 @@ public final class BridgedConnection {
             return;
         }
         missedKeepalives.set(0);
-        keepalive = user.getFactoryManager().getScheduledExecutorService().scheduleAtFixedRate(() -> {
+        keepalive = KeepaliveClock.every(ms, () -> {
             try {
                 if (missedKeepalives.incrementAndGet() > connector.keepaliveMaxMissed()) {
                     log.warn("{} the VPS's sshd did not answer {} keepalives {} ms apart: closing the bridge",
@@ -482,7 +482,7 @@ public final class BridgedConnection {
                 // a housekeeping task must not die silently, nor take the session down on its own
                 log.warn("{} keepalive to the VPS failed: {}", context, e.toString());
             }
-        }, ms, ms, TimeUnit.MILLISECONDS);
+        });
     }
 
     private void stopKeepalive() {
