@@ -19,8 +19,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Set;
 
-/** File handling shared by the key file readers and writers: safe writes, permission checks, readable errors. */
-final class KeyFiles {
+/**
+ * File handling shared by the key file readers and writers: safe writes, permission checks, readable errors. Its
+ * atomic write serves other files the user keeps too (the CLI's ssh_config section).
+ */
+public final class KeyFiles {
 
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
@@ -34,7 +37,8 @@ final class KeyFiles {
      * so readers never see a half-written key and the file never exists with looser permissions than
      * {@code permissions} (the temporary file is created owner-only). Missing parent directories are created 0700.
      */
-    static void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+    public static void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> permissions)
+            throws IOException {
         Path target = file.toAbsolutePath();
         Path directory = target.getParent();
         boolean posix = isPosix(directory.getRoot());

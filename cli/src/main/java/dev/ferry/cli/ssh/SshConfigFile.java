@@ -1,6 +1,7 @@
 package dev.ferry.cli.ssh;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.keys.KeyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,21 +84,9 @@ public final class SshConfigFile {
         return -1;
     }
 
+    /** Replaces the file whole (never half-written), keeping its permissions; a new one is its owner's only. */
     private static void replace(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Path tmp = Files.createTempFile(dir, ".ferry-ssh-config", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.write(tmp, content);
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        KeyFiles.writeAtomically(target, content, Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                ? Files.getPosixFilePermissions(target) : PosixFilePermissions.fromString("rw-------"));
     }
 }
