@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.api.Json;
+import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.client.HostTarget;
 import dev.ferry.cli.config.ConfigFile;
@@ -33,6 +34,7 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     private HostTarget target;
     private ConfigFile config;
+    private ApiClient api;
 
     @Override
     public final Integer call() {
@@ -40,7 +42,8 @@ public abstract class ClientCommand implements Callable<Integer> {
         config = ConfigFile.load(options.config, env);
         target = HostTarget.resolve(new HostTarget.Flags(options.host, options.token, options.tokenFile,
                 options.hostFingerprint), env, config);
-        int code = runForExit(new ApiClient(target));
+        api = new ApiClient(target);
+        int code = runForExit(api);
         out().flush();
         return code;
     }
@@ -52,7 +55,8 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     /** Where users reach the bastion's SSH port, for printed ssh lines and config blocks. */
     protected Bastion bastion() {
-        return Bastion.resolve(env(), config, target.url());
+        return Bastion.resolve(env(), config, target.url(),
+                () -> api.get("/api/v1/bastion").path("ssh_port").asInt(HostConfig.DEFAULT_SSH_PORT));
     }
 
     protected Env env() {
@@ -61,6 +65,14 @@ public abstract class ClientCommand implements Callable<Integer> {
 
     protected PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    /**
+     * Whether the command runs on a user's terminal (standard input and output both are one): only then does it
+     * show progress. Piped, captured or in a script, it prints its answer and nothing else.
+     */
+    protected boolean onTerminal() {
+        return System.console() != null && !json();
     }
 
     protected boolean json() {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
                 + "source <(ferry completion zsh)."})
 public final class CompletionCommand implements Callable<Integer> {
     /** The VPS commands whose first argument is a VPS. */
-    static final String VPS_COMMANDS = "connect|status|stop|restart|pause|resume|remove|host-key";
+    static final String VPS_COMMANDS = "connect|status|stop|restart|pause|resume|remove|rename|host-key";
 
     @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
     String shell;

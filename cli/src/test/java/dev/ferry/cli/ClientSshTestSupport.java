@@ -128,6 +128,17 @@ final class ClientSshTestSupport implements AutoCloseable {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread pump = pump(p, out);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(line + " did not finish within 60 s: " + out);
+        }
+        pump.join();
+        return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Copies what the process prints to {@code out} as it comes, on a thread of its own, started. */
+    static Thread pump(Process p, ByteArrayOutputStream out) {
         Thread pump = new Thread(() -> {
             try {
                 p.getInputStream().transferTo(out);
@@ -136,12 +147,20 @@ final class ClientSshTestSupport implements AutoCloseable {
             }
         });
         pump.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(line + " did not finish within 60 s: " + out);
+        return pump;
+    }
+
+    /** The id of VPS {@code name} once the Host lists it (a create under way in another thread). */
+    String awaitId(String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            CliTestSupport.Result r = ferry("vps", "status", name, "--json");
+            if (r.code() == 0) {
+                return Json.MAPPER.readTree(r.out()).path("id").asText();
+            }
+            Thread.sleep(100);
         }
-        pump.join();
-        return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8));
+        throw new AssertionError("no VPS " + name);
     }
 
     String connectLog() throws IOException {

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.bastion.TestKeys;
 import dev.ferry.protocol.ContainerState;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +76,7 @@ class ConnectLinesTest {
     void aFailedCreatePrintsTheFailureAndNoConnectLine() throws Exception {
         CompletableFuture<CliTestSupport.Result> create = CompletableFuture.supplyAsync(() -> t.ferry("vps",
                 "create", "--image", "missing:1", "--name", "bad", "--gen-ssh-key", "--wait"));
-        String id = awaitId("bad");
+        String id = t.awaitId("bad");
         t.runner.report(id, ContainerState.FAILED, null, "image missing:1 is not on this runner's Docker engine");
         CliTestSupport.Result r = create.get(30, TimeUnit.SECONDS);
         assertEquals(ExitCodes.FAILURE, r.code(), r.toString());
@@ -82,15 +85,15 @@ class ConnectLinesTest {
         assertFalse(r.err().contains("connect with") || r.err().contains("ssh "), r.toString());
     }
 
-    private String awaitId(String name) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            CliTestSupport.Result r = t.ferry("vps", "status", name, "--json");
-            if (r.code() == 0) {
-                return dev.ferry.bastion.api.Json.MAPPER.readTree(r.out()).path("id").asText();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no VPS " + name);
+    @Test
+    void aCliOnAnotherMachineUsesTheSshPortTheHostGives() throws Exception {
+        // nothing configured there: only the Host's URL and token, as a laptop talking to a server would have
+        Path laptop = Files.createDirectories(home.resolve("laptop"));
+        Path pub = Files.writeString(laptop.resolve("id.pub"), TestKeys.ed25519("me@laptop").toOpenSsh() + "\n");
+        CliTestSupport.Result r = CliTestSupport.run(Map.of("FERRY_HOST", t.host.apiUrl(), "FERRY_TOKEN",
+                Files.readString(home.resolve(".ferry/admin.token")).strip()), laptop, "vps", "create", "--image",
+                "ferry-test/sshd:1", "--name", "remote", "--ssh-key", pub.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(sshLine(r).contains("vps-" + r.out().strip() + "@127.0.0.1:" + t.sshPort + " "), r.toString());
     }
 }

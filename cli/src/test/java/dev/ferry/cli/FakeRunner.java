@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.api.Json;
+import dev.ferry.keys.HostCertificates;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.Credentials;
@@ -28,6 +29,9 @@ public final class FakeRunner implements AutoCloseable {
     private final String session;
     private final Map<String, ContainerReport> reports = new ConcurrentHashMap<>();
     private final Map<String, String> hostKeys = new ConcurrentHashMap<>();
+    /** Per VPS, the fingerprint of the host certificate "installed" from an earlier answer. */
+    private final Map<String, String> certificates = new ConcurrentHashMap<>();
+    private volatile boolean installsCertificates = true;
     private final Thread beat;
     private volatile boolean closed;
 
@@ -54,11 +58,28 @@ public final class FakeRunner implements AutoCloseable {
         hostKeys.put(id, openSshLine);
     }
 
+    /**
+     * Whether the certificates the Host sends are installed, as a runner's start-up step does, and reported from
+     * the next heartbeat on (the default); false: none is installed from now on, those installed stay.
+     */
+    public void installsCertificates(boolean installs) {
+        installsCertificates = installs;
+    }
+
     private void beat() {
         while (!closed) {
             try {
-                call("/api/v1/runners/r1/heartbeat", new HeartbeatRequest(new DockerStatus(true, null, "28.2"),
-                        List.copyOf(reports.values()), session), credential);
+                List<ContainerReport> now = reports.values().stream().map(r -> new ContainerReport(r.vpsId(),
+                        r.containerId(), r.state(), r.sshPort(), r.sshReady(), r.error(), r.startedAt(), r.hostKey(),
+                        certificates.get(r.vpsId()))).toList();
+                JsonNode answer = call("/api/v1/runners/r1/heartbeat", new HeartbeatRequest(
+                        new DockerStatus(true, null, "28.2"), now, session), credential);
+                for (JsonNode d : answer.path("vps")) {
+                    String certificate = d.path("host_certificate").asText(null);
+                    if (installsCertificates && certificate != null) {
+                        certificates.put(d.path("vps_id").asText(), HostCertificates.fingerprint(certificate));
+                    }
+                }
                 Thread.sleep(200);
             } catch (InterruptedException e) {
                 return;

@@ -107,20 +107,56 @@ class SshConfigTest {
     }
 
     @Test
+    void aStrictClientTrustsTheBastionThroughTheKnownHostsTheBlocksName() throws Exception {
+        String id = t.createRunning("web");
+        // the user checks host keys strictly and trusts nothing yet: their own known_hosts is empty
+        Path file = userConfig(ClientSshTestSupport.userOptions(home).replace("StrictHostKeyChecking no",
+                "StrictHostKeyChecking yes").replace("UserKnownHostsFile /dev/null\n", "GlobalKnownHostsFile "
+                + "/dev/null\nUpdateHostKeys no\n"));
+        Files.writeString(home.resolve(".ssh/known_hosts"), "");
+        CliTestSupport.Result written = t.ferry("ssh-config", "--plain", "--write");
+        assertEquals(0, written.code(), written.toString());
+        assertTrue(written.err().contains("wrote " + home.resolve(".ferry/known_hosts")), written.toString());
+        CliTestSupport.Result lines = t.ferry("known-hosts");
+        assertEquals(lines.out(), Files.readString(home.resolve(".ferry/known_hosts")));
+        assertTrue(lines.out().startsWith("@cert-authority "), lines.out());
+        for (String alias : List.of("web", "vps-" + id)) {
+            ClientSshTestSupport.Run run = ssh(file, alias, "echo strict-" + alias);
+            assertEquals(0, run.exit(), alias + ": " + run.out() + "\n" + Files.readString(file));
+            assertTrue(run.out().contains("strict-" + alias), run.out());
+        }
+        assertEquals("", Files.readString(home.resolve(".ssh/known_hosts")), "nothing learnt: the CA vouched");
+
+        // the control: without Ferry's file the same client refuses the bastion
+        ClientSshTestSupport.Run bare = t.shell("/usr/bin/ssh -F " + file + " -o UserKnownHostsFile="
+                + home.resolve(".ssh/known_hosts") + " web true", "");
+        assertTrue(bare.exit() != 0 && bare.out().contains("Host key verification failed"), bare.out());
+
+        CliTestSupport.Result again = t.ferry("known-hosts", "--write");
+        assertEquals(0, again.code(), again.toString());
+        assertTrue(again.out().startsWith("up to date: " + home.resolve(".ferry/known_hosts")), again.out());
+    }
+
+    @Test
     void printsAGenericBlockAndAliasesByName() throws Exception {
         String id = t.createRunning("web");
         CliTestSupport.Result r = t.ferry("ssh-config");
         assertEquals(0, r.code(), r.toString());
         String jump = "127.0.0.1:" + t.sshPort;
-        assertTrue(r.out().contains("Host vps-*\n    User root\n    ProxyJump jump@" + jump + "\n"), r.out());
-        assertTrue(r.out().contains("Host web vps-" + id + " vps-web\n    HostName vps-" + id + "\n"), r.out());
+        String knownHosts = "    UserKnownHostsFile " + home.resolve(".ssh/known_hosts") + " "
+                + home.resolve(".ferry/known_hosts") + "\n";
+        assertTrue(r.out().contains("Host vps-*\n" + knownHosts + "    User root\n    ProxyJump jump@" + jump + "\n"),
+                r.out());
+        assertTrue(r.out().contains("Host web vps-" + id + " vps-web\n" + knownHosts + "    HostName vps-" + id
+                + "\n"), r.out());
+        assertTrue(r.out().contains("Host 127.0.0.1\n" + knownHosts + "Host *\n"), "the jump hop's: " + r.out());
         String key = home.resolve(".ferry/keys/vps-" + id).toString();
         assertEquals(2, r.out().lines().filter(l -> l.equals("    IdentityFile " + key)).count(),
                 "the key on both hops: " + r.out());
         assertTrue(r.out().endsWith("Host *\n"), "what follows in a file stays global: " + r.out());
 
         CliTestSupport.Result plain = t.ferry("ssh-config", "web", "--plain");
-        assertTrue(plain.out().contains("Host web vps-" + id + " vps-web\n    HostName 127.0.0.1\n    Port "
+        assertTrue(plain.out().contains("Host web vps-" + id + " vps-web\n" + knownHosts + "    HostName 127.0.0.1\n    Port "
                 + t.sshPort + "\n    User vps-" + id + "\n    IdentityFile " + key + "\n"), plain.out());
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import org.apache.sshd.certificate.OpenSshCertificateBuilder;
@@ -77,6 +78,27 @@ public final class HostCertificates {
                     && KeyUtils.compareKeys(c.getCertPubKey(), SshPublicKey.parse(hostKey).toJavaKey());
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    /**
+     * The certificate's own fingerprint, {@code SHA256:} and the unpadded base64 of a SHA-256 over its whole
+     * blob (signature included; {@code ssh-keygen -l} shows the certified key's instead): what a runner reports
+     * to say which certificate its sshd serves, in 50 characters instead of the certificate's several hundred.
+     *
+     * @param certificate an OpenSSH certificate line; its comment, if any, is not part of it
+     * @throws IllegalArgumentException when the line has no base64 blob
+     */
+    public static String fingerprint(String certificate) {
+        String[] fields = certificate.strip().split("\\s+");
+        if (fields.length < 2) {
+            throw new IllegalArgumentException("not an OpenSSH certificate line: no key blob after the type");
+        }
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(fields[1]));
+            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(sha);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
     }
 

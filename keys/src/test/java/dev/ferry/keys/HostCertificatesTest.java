@@ -55,6 +55,22 @@ class HostCertificatesTest {
     }
 
     @Test
+    void aFingerprintTellsCertificatesOfOneKeyApartAndIgnoresTheComment() {
+        KeyPair ca = KeyPairs.generate();
+        KeyPair host = KeyPairs.generate();
+        Instant t = Instant.parse("2026-11-26T12:00:00Z");
+        String named = PublicKeyEntry.toString(HostCertificates.issue(ca, host.getPublic(), List.of("vps-1", "vps-a"),
+                "id", t));
+        String renamed = PublicKeyEntry.toString(HostCertificates.issue(ca, host.getPublic(), List.of("vps-1",
+                "vps-b"), "id", t));
+        String fingerprint = HostCertificates.fingerprint(named);
+        assertTrue(fingerprint.matches("SHA256:[A-Za-z0-9+/]{43}"), fingerprint);
+        assertEquals(fingerprint, HostCertificates.fingerprint(named + " a comment\n"));
+        assertNotEquals(fingerprint, HostCertificates.fingerprint(renamed), "a renamed VPS's certificate is another");
+        assertThrows(IllegalArgumentException.class, () -> HostCertificates.fingerprint("ssh-ed25519"));
+    }
+
+    @Test
     void aCertificateWithoutPrincipalsIsRefused() {
         // OpenSSH would take it for every host name
         KeyPair ca = KeyPairs.generate();

@@ -13,9 +13,19 @@ package dev.ferry.protocol;
  * @param startedAt   when Docker last started the container (ISO-8601 instant), or null
  * @param hostKey     the container sshd's host public key as the start-up step read it ({@code type base64},
  *                    no comment), or null when not known (yet); the bastion expects it in plain mode
+ * @param hostCertificate the fingerprint of the host certificate the start-up step installed in this container
+ *                    ({@code SHA256:...} over the certificate's blob), or null when none: the Host compares it
+ *                    with the certificate it issues, to tell when a client checking certificates can connect
  */
 public record ContainerReport(String vpsId, String containerId, ContainerState state, Integer sshPort,
-                              boolean sshReady, String error, String startedAt, String hostKey) {
+                              boolean sshReady, String error, String startedAt, String hostKey,
+                              String hostCertificate) {
+    /** A report without a host certificate. */
+    public ContainerReport(String vpsId, String containerId, ContainerState state, Integer sshPort, boolean sshReady,
+                           String error, String startedAt, String hostKey) {
+        this(vpsId, containerId, state, sshPort, sshReady, error, startedAt, hostKey, null);
+    }
+
     public ContainerReport {
         state = state == null ? ContainerState.UNKNOWN : state;
         error = ReportText.bounded(error); // the container's own output: any length, any bytes

@@ -18,13 +18,14 @@ class ProtocolJsonTest {
     @Test
     void statesTravelAsLowerCaseWords() throws Exception {
         JsonNode c = JSON.valueToTree(new ContainerReport("1", "abc", ContainerState.STARTING, 32768, false, null,
-                "2026-11-23T12:00:00Z", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA"));
+                "2026-11-23T12:00:00Z", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA", "SHA256:x"));
         assertEquals("starting", c.get("state").asText());
         assertEquals("abc", c.get("container_id").asText());
         assertEquals(32768, c.get("ssh_port").asInt());
         assertFalse(c.get("ssh_ready").asBoolean());
         assertEquals("2026-11-23T12:00:00Z", c.get("started_at").asText());
         assertEquals("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA", c.get("host_key").asText());
+        assertEquals("SHA256:x", c.get("host_certificate").asText());
         JsonNode d = JSON.valueToTree(new DesiredVps("1", null, "img:1", null, 1L << 30, DesiredState.PAUSED, null,
                 "ssh-ed25519-cert-v01@openssh.com AAAA"));
         assertEquals("paused", d.get("state").asText());

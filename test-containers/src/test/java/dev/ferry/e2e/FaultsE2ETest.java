@@ -123,6 +123,9 @@ class FaultsE2ETest {
                 return ssh.ssh("-J", "vps-" + vps + "@" + bastion, "root@vps-" + vps, "echo " + i);
             });
             assertEquals(List.of(), failed, failed.size() + " of 50 users could not log in again");
+        } catch (AssertionError e) {
+            // CI shows the failure's message, not the test's output or files
+            throw new AssertionError(e.getMessage() + "\nthe Host's last warnings and errors:\n" + host.warnings(40), e);
         } finally {
             sessions.forEach(Process::destroyForcibly);
             if (runner != null) {
@@ -266,7 +269,7 @@ class FaultsE2ETest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("VPS still being created " + seconds + " s after the restart: " + now);
             }
-            Thread.sleep(250);
+            Thread.sleep(1000);
             now = statuses(env);
         }
     }

@@ -11,7 +11,9 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +71,7 @@ class HostCertificateE2ETest {
     void aStrictClientReachesAVpsByNameAndIdAndAgainAfterItsContainerIsMadeAnew() throws Exception {
         String before = Files.readString(knownHosts);
         Vps v = fleet.create("e2e-cert", SSHD_IMAGE);
-        awaitCertified("e2e-cert");
+        assertTrue(v.hostCertified(), "create --wait returns once the container serves its certificate");
         assertEquals("by-name", jump("e2e-cert", "echo by-name").requireSuccess().out().strip());
         assertEquals("by-id", jump(Long.toString(v.id()), "echo by-id").requireSuccess().out().strip());
         assertEquals("plain", strict.ssh("-p", Integer.toString(fleet.port), "vps-e2e-cert@127.0.0.1", "echo plain")
@@ -89,7 +91,7 @@ class HostCertificateE2ETest {
     @Test
     void aContainerKeyTheHostDidNotCertifyIsRefused() throws Exception {
         Vps v = fleet.create("e2e-forged", SSHD_IMAGE);
-        awaitCertified("e2e-forged");
+        assertEquals(0, jump("e2e-forged", "true").exit(), "certified once create --wait returned");
         // the tenant (root in the container) replaces the host keys behind Ferry's back: the certificate no longer
         // matches, so sshd serves the bare new key, which no known_hosts line vouches for
         Processes.run(List.of("docker", "exec", "ferry-vps-" + v.id(), "sh", "-c",
@@ -103,5 +105,27 @@ class HostCertificateE2ETest {
         assertNotEquals(0, r.exit(), r.toString());
         assertTrue(r.err().contains("No ED25519 host key is known for vps-e2e-forged"), r.err());
         assertTrue(r.err().contains("Host key verification failed."), r.err());
+    }
+
+    @Test
+    void theWrittenSshConfigWorksForAStrictClientWithNothingInItsKnownHosts() throws Exception {
+        Vps v = fleet.create("e2e-config", SSHD_IMAGE);
+        Path home = Files.createDirectories(dir.resolve("config-home"));
+        Path ssh = Files.createDirectories(home.resolve(".ssh"));
+        Files.writeString(ssh.resolve("known_hosts"), "");
+        // the user's own options: strict, their key only, no global known_hosts
+        Path config = Files.writeString(ssh.resolve("config"), "StrictHostKeyChecking yes\nIdentitiesOnly yes\n"
+                + "IdentityFile " + fleet.key + "\nIdentityAgent none\nBatchMode yes\nGlobalKnownHostsFile /dev/null\n"
+                + "UpdateHostKeys no\nConnectTimeout 20\n");
+        Map<String, String> env = new HashMap<>(fleet.cliEnv());
+        env.put("FERRY_BASTION", fleet.bastion);
+        Processes.Result written = E2eFleet.ferry(env, home, "ssh-config", "--write");
+        assertEquals(0, written.exit(), written.toString());
+        for (String alias : List.of("e2e-config", "vps-e2e-config", "vps-" + v.id())) {
+            Processes.Result r = Processes.run(List.of("ssh", "-F", config.toString(), alias, "echo in-" + alias),
+                    null, 60);
+            assertEquals("in-" + alias, r.requireSuccess().out().strip(), Files.readString(config));
+        }
+        assertEquals("", Files.readString(ssh.resolve("known_hosts")), "nothing asked, nothing learnt");
     }
 }

@@ -196,6 +196,20 @@ final class HostProcess implements AutoCloseable {
         return Files.readString(data.resolve("logs/ferry-host.log"));
     }
 
+    /**
+     * The last {@code max} warnings and errors of the Host's log, for a failing test to print: CI keeps the
+     * console, not the files.
+     */
+    String warnings(int max) {
+        try {
+            List<String> lines = Files.readAllLines(data.resolve("logs/ferry-host.log")).stream()
+                    .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - max), lines.size()));
+        } catch (IOException e) {
+            return "(no Host log: " + e + ")";
+        }
+    }
+
     /** Measures the Host now: two full GCs, then its heap, RSS and threads. */
     State state() {
         jcmd("GC.run");

@@ -35,8 +35,15 @@ final class Converger {
             "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done");
     /** A failed step is tried this many times per container start before the VPS fails. */
     static final int STEP_TRIES = 3;
-    /** A missing image or a refused create is tried again after this long (someone may load the image). */
+    /** A refused create is tried again after this long. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+    /**
+     * A missing image is looked for (and pulled) again after each of these waits in turn, in case someone loads
+     * it or its registry comes back; after the last try fails it is left failed, instead of pulling for ever,
+     * until the VPS is restarted or given another image. About eight minutes in all.
+     */
+    static final List<Duration> PULL_RETRIES = List.of(Duration.ofSeconds(30), Duration.ofSeconds(60),
+            Duration.ofSeconds(120), Duration.ofSeconds(240));
 
     /** A start whose published port turns out taken is tried this many times, each on the next port. */
     static final int PORT_TRIES = 5;
@@ -303,9 +310,17 @@ final class Converger {
             why = e.getMessage();
         }
         if (image.isEmpty()) {
-            fail(d, "image " + d.image() + " is not on runner " + runner + " and could not be pulled (" + why
-                    + "): build or load it there (docker build, docker load) or make its registry reachable",
-                    RETRY_AFTER);
+            Ledger.Failure before = ledger.failure(d.vpsId());
+            int pulls = before != null && before.pulls() > 0 && before.image().equals(d.image())
+                    ? before.pulls() + 1 : 1;
+            Duration retry = pulls <= PULL_RETRIES.size() ? PULL_RETRIES.get(pulls - 1) : null;
+            String error = "image " + d.image() + " is not on runner " + runner + " and could not be pulled (" + why
+                    + "): build or load it there (docker build, docker load) or make its registry reachable"
+                    + (retry != null ? "; it is looked for again in " + retry.toSeconds() + " s (try " + pulls
+                    + " of " + (PULL_RETRIES.size() + 1) + ")"
+                    : "; tried " + pulls + " times, it is not looked for again until the VPS is restarted (ferry vps "
+                    + "restart " + d.vpsId() + ")");
+            fail(d, error, retry, pulls);
         }
         return image;
     }
@@ -337,7 +352,7 @@ final class Converger {
         switch (r.outcome()) {
             case OK -> {
                 ledger.stepSucceeded(d.vpsId(), new Ledger.StepDone(c.id(), c.startedAt(), Action.keysHash(d, caKeys),
-                        r.hostKey()));
+                        r.hostKey(), cert));
                 log.info("vps {}: start-up step done in {} ({} keys, {} user CA keys, {}, started {})", d.vpsId(),
                         c.name(), d.authorizedKeys().size(), caKeys.size(),
                         cert == null ? "no host certificate" : "host certificate", c.startedAt());
@@ -375,9 +390,14 @@ final class Converger {
     }
 
     private void fail(DesiredVps d, String error, Duration retryAfter) {
+        fail(d, error, retryAfter, 0);
+    }
+
+    /** @param pulls failed pulls of the image in a row, for a missing image; else 0 */
+    private void fail(DesiredVps d, String error, Duration retryAfter, int pulls) {
         log.warn("vps {}: failed: {}", d.vpsId(), error);
         ledger.fail(d.vpsId(), new Ledger.Failure(error, d.image(),
-                retryAfter == null ? null : clock.instant().plus(retryAfter)));
+                retryAfter == null ? null : clock.instant().plus(retryAfter), pulls));
     }
 
     private ManagedContainer fresh(ManagedContainer c) {

@@ -22,17 +22,19 @@ final class Ledger {
      * @param image   the image it failed with: a new image is a new attempt
      * @param retryAt when to try again, or null for never while the VPS is meant to run (a stop or a new image
      *                clears it)
+     * @param pulls   how many pulls of the image in a row have failed for it; 0 for other failures
      */
-    record Failure(String error, String image, Instant retryAt) {
+    record Failure(String error, String image, Instant retryAt, int pulls) {
     }
 
     /**
      * The start-up step succeeded in this container for this start and these keys.
      *
-     * @param keysHash of the authorized keys and user CA keys it installed (see {@link Action#keysHash})
-     * @param hostKey  the container sshd's host key the step reported, checked, or null
+     * @param keysHash    of the authorized keys and user CA keys it installed (see {@link Action#keysHash})
+     * @param hostKey     the container sshd's host key the step reported, checked, or null
+     * @param certificate the host certificate the step installed, or null
      */
-    record StepDone(String containerId, Instant startedAt, int keysHash, String hostKey) {
+    record StepDone(String containerId, Instant startedAt, int keysHash, String hostKey, String certificate) {
     }
 
     /** Failed start-up steps for one start of one container. */

@@ -7,6 +7,7 @@ import dev.ferry.agent.docker.ManagedContainer;
 import dev.ferry.agent.docker.PortRange;
 import dev.ferry.agent.onstart.OnStartStep;
 import dev.ferry.agent.onstart.SshBanner;
+import dev.ferry.keys.HostCertificates;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
@@ -208,10 +209,13 @@ public final class Reconciler implements AutoCloseable {
     private ContainerReport report(String vpsId, ManagedContainer c, boolean sshReady) {
         Ledger.Failure f = ledger.failure(vpsId);
         String started = c.startedAt() == null ? null : c.startedAt().toString();
-        String hostKey = hostKey(vpsId, c);
+        Ledger.StepDone done = stepDoneIn(vpsId, c);
+        String hostKey = done == null ? null : done.hostKey();
+        String certificate = done == null || done.certificate() == null ? null
+                : HostCertificates.fingerprint(done.certificate());
         if (f != null) {
             return new ContainerReport(vpsId, c.id(), ContainerState.FAILED, c.sshPort(), false, f.error(), started,
-                    hostKey);
+                    hostKey, certificate);
         }
         ContainerState state = switch (c.status()) {
             case "running" -> sshReady && stepNotBehind(vpsId, c) ? ContainerState.RUNNING : ContainerState.STARTING;
@@ -220,13 +224,16 @@ public final class Reconciler implements AutoCloseable {
             default -> ContainerState.STOPPED;
         };
         return new ContainerReport(vpsId, c.id(), state, c.sshPort(), state == ContainerState.RUNNING, null, started,
-                hostKey);
+                hostKey, certificate);
     }
 
-    /** The host key the start-up step last reported in this container (it keeps its keys across restarts). */
-    private String hostKey(String vpsId, ManagedContainer c) {
+    /**
+     * The start-up step's last success in this container, or null: the host key it read and the certificate it
+     * installed are this container's (it keeps its files across restarts), never an earlier container's.
+     */
+    private Ledger.StepDone stepDoneIn(String vpsId, ManagedContainer c) {
         Ledger.StepDone done = ledger.stepDone(vpsId);
-        return done != null && done.containerId().equals(c.id()) ? done.hostKey() : null;
+        return done != null && done.containerId().equals(c.id()) ? done : null;
     }
 
     /**

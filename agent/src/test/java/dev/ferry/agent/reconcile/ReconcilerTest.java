@@ -269,11 +269,40 @@ class ReconcilerTest {
         docker.images.put("nowhere/image:7", new ImageInfo(List.of(), List.of()));
         beat(d);
         assertTrue(docker.containers.isEmpty(), "too early to look again");
-        clock.advance(Converger.RETRY_AFTER);
+        clock.advance(Converger.PULL_RETRIES.get(0));
         assertEquals(ContainerState.FAILED, report("106").state(), "still failed until the new attempt works");
         reconciler.apply(List.of(d));
         assertEquals("running", docker.box("ferry-vps-106").status);
         assertEquals(ContainerState.STARTING, report("106").state());
+    }
+
+    @Test
+    void aMissingImageIsPulledAgainWithBackOffThenLeftFailedUntilARestart() {
+        DesiredVps d = vps("108", "nowhere/image:8", DesiredState.RUNNING);
+        List<Long> pulledAt = new ArrayList<>();
+        Instant start = clock.instant();
+        for (int second = 0; second <= 3600; second += 5) {
+            int before = pulls("nowhere/image:8");
+            beat(d);
+            if (pulls("nowhere/image:8") > before) {
+                pulledAt.add(Duration.between(start, clock.instant()).toSeconds());
+            }
+            clock.advance(Duration.ofSeconds(5));
+        }
+        assertEquals(List.of(0L, 30L, 90L, 210L, 450L), pulledAt, "30 s, 1, 2 and 4 min apart, then no more");
+        ContainerReport r = report("108");
+        assertEquals(ContainerState.FAILED, r.state());
+        assertTrue(r.error().contains("could not be pulled") && r.error().contains("tried 5 times")
+                && r.error().contains("ferry vps restart 108"), r.error());
+
+        beat(vps("108", "nowhere/image:8", DesiredState.STOPPED)); // a restart: the stop half, then the start
+        beat(d);
+        assertEquals(6, pulls("nowhere/image:8"), "a restart looks for the image again");
+        assertTrue(report("108").error().contains("looked for again in 30 s (try 1 of 5)"), report("108").error());
+    }
+
+    private int pulls(String image) {
+        return (int) docker.calls.stream().filter(c -> c.equals("pull " + image)).count();
     }
 
     @Test
@@ -327,19 +356,23 @@ class ReconcilerTest {
         DesiredVps d = vps("130", PLAIN, DesiredState.RUNNING, KEY1);
         beat(d);
         assertEquals("", docker.execs.get(0).get("FERRY_HOST_CERTIFICATE"), "no certificate yet");
+        assertNull(report("130").hostCertificate());
         // the Host certified the key of a container that is gone: not installed, sshd would serve a stranger's
         beat(certified(d, cert(ca, KeyPairs.generate().getPublic(), "vps-130")));
         assertEquals(2, docker.execs.size());
         assertEquals("", docker.execs.get(1).get("FERRY_HOST_CERTIFICATE"));
+        assertNull(report("130").hostCertificate(), "a certificate not installed is not reported");
         String ours = cert(ca, hostKey.getPublic(), "vps-130");
         beat(certified(d, ours));
         assertEquals(3, docker.execs.size(), "a new certificate runs the step again");
         assertEquals(ours, docker.execs.get(2).get("FERRY_HOST_CERTIFICATE"));
+        assertEquals(HostCertificates.fingerprint(ours), report("130").hostCertificate(), "installed, and said so");
         beat(certified(d, ours));
         assertEquals(3, docker.execs.size(), "the same certificate at every heartbeat: no second run");
         String renamed = cert(ca, hostKey.getPublic(), "vps-130", "vps-web");
         beat(certified(d, renamed));
         assertEquals(renamed, docker.execs.get(3).get("FERRY_HOST_CERTIFICATE"), "a renamed VPS's new certificate");
+        assertEquals(HostCertificates.fingerprint(renamed), report("130").hostCertificate());
     }
 
     @Test

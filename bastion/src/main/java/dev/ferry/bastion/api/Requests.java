@@ -38,6 +38,10 @@ public final class Requests {
     public record SetHostKey(String hostKey) {
     }
 
+    /** {@code PUT /api/v1/vps/{ref}/name}: the VPS's new name. */
+    public record Rename(String name) {
+    }
+
     /** The registry's column for key comments (schema V1). */
     static final int MAX_COMMENT = 1024;
 

@@ -38,6 +38,7 @@ public final class VpsRoutes {
                         registry.keys(ref(req)).stream().map(KeyView::of).toList())))
                 .route("POST", VPS + "/{ref}/keys", this::addKeys)
                 .route("PUT", VPS + "/{ref}/host-key", this::setHostKey)
+                .route("PUT", VPS + "/{ref}/name", this::rename)
                 .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", req -> Response.ok(Map.of("removed",
                         KeyView.of(registry.removeKey(ref(req), req.param(1))))))
                 .route("POST", VPS + "/{ref}/{action}", req -> Response.ok(detail(
@@ -75,6 +76,14 @@ public final class VpsRoutes {
         Requests.AddKeys body = Json.read(req.body(), Requests.AddKeys.class);
         return Response.created(Map.of("added", registry.addKeys(ref, Requests.parseKeys(body.keys()))
                 .stream().map(KeyView::of).toList()));
+    }
+
+    private Response rename(Request req) {
+        Requests.Rename body = Json.read(req.body(), Requests.Rename.class);
+        if (body.name() == null) {
+            throw FerryException.invalid("give 'name': the VPS's new name");
+        }
+        return Response.ok(detail(registry.rename(ref(req), body.name())));
     }
 
     /** An external VPS's sshd got new host keys on purpose: the bastion expects the new one from now on. */

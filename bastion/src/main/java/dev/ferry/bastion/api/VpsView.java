@@ -10,12 +10,13 @@ import java.util.List;
  * {@code endpoint} are {@code null} while a runner-backed VPS has no published port. {@code keys} and
  * {@code runner_state} (whether its runner and that runner's Docker answer) are only filled where the
  * answer is about one VPS. {@code host_key} is its sshd's host public key ({@code type base64}), {@code null}
- * while unknown.
+ * while unknown. {@code host_certified} says whether a runner-backed VPS's sshd serves the host certificate
+ * {@code ferry known-hosts} trusts yet ({@code null} for an external VPS, which has none).
  */
 public record VpsView(String id, String name, String status, String runner, String runnerState, Integer sshPort,
                       String endpoint, String image, String desired, Double cpus, Long memoryBytes, String lastError,
                       String sshUser, int keyCount, String createdAt, String updatedAt, List<KeyView> keys,
-                      String hostKey) {
+                      String hostKey, Boolean hostCertified) {
 
     public static VpsView of(Vps v, List<KeyView> keys) {
         return of(v, keys, null);
@@ -28,6 +29,6 @@ public record VpsView(String id, String name, String status, String runner, Stri
                 v.endpoint() == null ? null : v.endpoint().port(), v.endpoint() == null ? null : v.endpoint().toString(),
                 p == null ? null : p.image(), p == null ? null : p.desired().word(), p == null ? null : p.cpus(),
                 p == null ? null : p.memoryBytes(), v.lastError(), v.sshUser(), v.keyCount(), v.createdAt().toString(),
-                v.updatedAt().toString(), keys, v.hostKey());
+                v.updatedAt().toString(), keys, v.hostKey(), p == null ? null : v.hostCertified());
     }
 }

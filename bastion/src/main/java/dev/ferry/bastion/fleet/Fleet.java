@@ -11,6 +11,7 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.HostCertificates;
 import dev.ferry.keys.HostKeyLine;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
@@ -270,7 +271,15 @@ public final class Fleet {
         }
         // without Docker the runner sees no containers: that means "unknown", not "gone"
         Vps now = dockerOk ? observe(runner, v, Optional.ofNullable(report)) : v;
-        return RunnerWords.desired(now, keysOf(v), certifier.certificate(now));
+        String certificate = certifier.certificate(now);
+        if (dockerOk) {
+            boolean certified = report != null && report.hostCertificate() != null && certificate != null
+                    && report.hostCertificate().equals(HostCertificates.fingerprint(certificate));
+            if (certified != now.hostCertified()) { // every heartbeat repeats it: written on a change only
+                vps.recordHostCertified(now.id(), certified);
+            }
+        }
+        return RunnerWords.desired(now, keysOf(v), certificate);
     }
 
     private List<String> keysOf(Vps v) {

@@ -120,7 +120,7 @@ public final class Host implements AutoCloseable {
             RunnerTrust trust = new RunnerTrust(registry.runners(), runnerToken, clock);
             List<String> knownHosts = KnownHosts.lines(principals, bastion.address().getPort(), hostCa.getPublic());
             log.info("bastion host certificate for {}", String.join(", ", principals));
-            Router router = new CaRoutes(userCaLine, knownHosts).register(new FleetRoutes(fleet, trust, registry,
+            Router router = new CaRoutes(userCaLine, knownHosts, bastion.address().getPort(), principals).register(new FleetRoutes(fleet, trust, registry,
                     clock, speaksTls ? tls.pin().toString() : null).register(
                     new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),

@@ -38,7 +38,7 @@ public final class H2Registry implements VpsRegistry {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String VPS_COLUMNS = "v.id, v.name, v.status, v.endpoint_host, v.endpoint_port, "
             + "v.created_at, v.updated_at, v.image, v.runner_name, v.cpus, v.memory_bytes, v.desired, v.restarting, "
-            + "v.last_error, v.host_key, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
+            + "v.last_error, v.host_key, v.host_certified, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
 
     private final RenewablePool pool;
     private final Snowflake ids;
@@ -268,6 +268,31 @@ public final class H2Registry implements VpsRegistry {
     }
 
     @Override
+    public Vps rename(VpsRef ref, String name) {
+        Vps v = get(ref);
+        String valid = VpsRef.validName(name);
+        if (valid.equals(v.name())) {
+            return v;
+        }
+        sql.transaction(c -> {
+            // updated_at is left alone: it tells when the VPS's status last changed
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vps SET name = ?, host_certified = FALSE "
+                    + "WHERE id = ?")) {
+                ps.setString(1, valid);
+                ps.setLong(2, v.id());
+                return ps.executeUpdate();
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw FerryException.conflict("a VPS named '" + valid + "' already exists");
+                }
+                throw e;
+            }
+        });
+        log.info("vps {}: renamed from {} to {}", v.id(), v.name(), valid);
+        return get(VpsRef.ofId(v.id()));
+    }
+
+    @Override
     public Vps updateStatus(VpsRef ref, VpsStatus status) {
         Vps v = get(ref);
         update(v.id(), "UPDATE vps SET status = ?, updated_at = ? WHERE id = ?", ps -> ps.setString(1, status.word()));
@@ -342,7 +367,8 @@ public final class H2Registry implements VpsRegistry {
     public void replaceHostKey(long id, String hostKey) {
         String line = HostKeyLine.normalize(hostKey);
         int changed = sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE vps SET host_key = ? "
+            // the certificate served was for the key before
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vps SET host_key = ?, host_certified = FALSE "
                     + "WHERE id = ? AND (host_key IS NULL OR host_key <> ?)")) {
                 ps.setString(1, line);
                 ps.setLong(2, id);
@@ -353,6 +379,17 @@ public final class H2Registry implements VpsRegistry {
         if (changed > 0) {
             log.info("vps {}: host key now {}", id, SshPublicKey.parse(line).fingerprint());
         }
+    }
+
+    @Override
+    public void recordHostCertified(long id, boolean certified) {
+        sql.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE vps SET host_certified = ? WHERE id = ?")) {
+                ps.setBoolean(1, certified);
+                ps.setLong(2, id);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     @Override
@@ -436,7 +473,7 @@ public final class H2Registry implements VpsRegistry {
                 DesiredState.fromWord(rs.getString("desired")), rs.getBoolean("restarting"));
         return new Vps(rs.getLong("id"), rs.getString("name"), VpsStatus.fromWord(rs.getString("status")),
                 endpoint, rs.getInt("key_count"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), placement,
-                rs.getString("last_error"), rs.getString("host_key"));
+                rs.getString("last_error"), rs.getString("host_key"), rs.getBoolean("host_certified"));
     }
 
     private static VpsKey key(ResultSet rs) throws SQLException {

@@ -21,7 +21,8 @@ public final class Migrations {
 
     /** Script names under {@code db/migration/}, version = position + 1. Append only. */
     static final List<String> SCRIPTS = List.of("V1__vps_and_keys.sql", "V2__runners.sql", "V3__registry_id.sql",
-            "V4__runner_session.sql", "V5__vps_host_key.sql", "V6__runner_enrollment.sql");
+            "V4__runner_session.sql", "V5__vps_host_key.sql", "V6__runner_enrollment.sql",
+            "V7__vps_host_certified.sql");
 
     private Migrations() {
     }

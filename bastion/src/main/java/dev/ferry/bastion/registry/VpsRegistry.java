@@ -62,6 +62,14 @@ public interface VpsRegistry extends AutoCloseable {
      */
     Optional<Vps> replacePlacement(long id, Placement expected, Placement next);
 
+    /**
+     * Gives the VPS another name; {@code vps-<old name>} no longer reaches it. Its host certificate, which names it,
+     * is to be issued again: it counts as not served until its runner installed the new one.
+     *
+     * @throws dev.ferry.bastion.FerryException CONFLICT when another VPS has that name, INVALID for a bad name
+     */
+    Vps rename(VpsRef ref, String name);
+
     /** Records what a runner observed: status, published endpoint (or none) and the last error. */
     Vps recordObserved(long id, VpsStatus status, Endpoint endpoint, String lastError);
 
@@ -83,6 +91,12 @@ public interface VpsRegistry extends AutoCloseable {
      * @throws dev.ferry.keys.KeyFormatException when {@code hostKey} is not a valid public key line
      */
     void replaceHostKey(long id, String hostKey);
+
+    /**
+     * Records whether the VPS's sshd serves the host certificate the Host issues for it now, as its runner
+     * reported; the caller writes only a change.
+     */
+    void recordHostCertified(long id, boolean certified);
 
     /** The VPS assigned to a runner. */
     List<Vps> onRunner(String runner);

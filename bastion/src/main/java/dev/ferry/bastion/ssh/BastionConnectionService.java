@@ -176,7 +176,7 @@ final class BastionConnectionService extends ServerConnectionService {
             buffer.getRawBytes(data);
             bridge().globalFromUser(b.upstream(), request, wantReply, data, replies, slot);
         } else {
-            log.info("{} {} refused: {}", info.context(), request, ((Route.Refuse) route).reason());
+            log.info("{} {} refused: {}", info.context(), request, ((Route.Refuse) route).reason(info.reachedAt()));
             if (wantReply) {
                 replies.complete(slot, false, null);
             }

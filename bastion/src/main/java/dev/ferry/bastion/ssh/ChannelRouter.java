@@ -87,8 +87,9 @@ final class ChannelRouter {
     private static Routed allowed(SessionInfo info, Route route, String what, String requested)
             throws SshChannelOpenException {
         if (route instanceof Route.Refuse refuse) {
-            log.info("{} {} refused: {}", info.context(), what, refuse.reason());
-            throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, refuse.reason());
+            String reason = refuse.reason(info.reachedAt());
+            log.info("{} {} refused: {}", info.context(), what, reason);
+            throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, reason);
         }
         return new Routed(route, what, requested);
     }

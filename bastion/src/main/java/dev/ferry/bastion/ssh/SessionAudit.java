@@ -43,7 +43,8 @@ final class SessionAudit implements SessionListener {
                 () -> new IllegalStateException("authenticated with an unparsable user name"));
         String fingerprint = SshPublicKey.of(proven.get(proven.size() - 1), "").fingerprint();
         SessionInfo info = new SessionInfo(session.getAttribute(SessionInfo.TAG), client(session), login,
-                session.getUsername(), fingerprint, Instant.now());
+                session.getUsername(), fingerprint, Instant.now(), session.getIoSession() != null
+                && session.getIoSession().getLocalAddress() instanceof InetSocketAddress local ? local : null);
         session.setAttribute(SessionInfo.KEY, info);
         log.info("{} login with key {} ({})", info.context(), fingerprint, login.describe());
     }

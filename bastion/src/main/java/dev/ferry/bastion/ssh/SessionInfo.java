@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.ssh.route.Login;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
@@ -15,8 +16,11 @@ import org.apache.sshd.common.session.Session;
  * @param user        the user name as sent (already validated, so safe to log)
  * @param fingerprint SHA256 fingerprint of the proven key
  * @param since       when the key was proven
+ * @param reachedAt   the bastion's address the client connected to, which refusals name in the commands they
+ *                    suggest; null when unknown
  */
-public record SessionInfo(String tag, String client, Login login, String user, String fingerprint, Instant since) {
+public record SessionInfo(String tag, String client, Login login, String user, String fingerprint, Instant since,
+                          InetSocketAddress reachedAt) {
     /** Set on the session when authentication succeeds. */
     public static final AttributeKey<SessionInfo> KEY = new AttributeKey<>();
     /** Set when the session is created, before authentication. */

@@ -1,6 +1,9 @@
 package dev.ferry.bastion.vps;
 
 import dev.ferry.bastion.FerryException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Where a VPS's sshd listens: a host name or IP literal and a TCP port. */
@@ -8,6 +11,8 @@ public record Endpoint(String host, int port) {
     private static final Pattern HOSTNAME =
             Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern IPV6 = Pattern.compile("(?i)[0-9a-f:.]{2,45}");
+    /** Two or more zero groups in a row, with the colons around them, in Java's long IPv6 form. */
+    private static final Pattern ZERO_GROUPS = Pattern.compile("(?:^|:)0(?::0)+(?::|$)");
 
     public Endpoint {
         if (host == null || !(HOSTNAME.matcher(host).matches() && !looksLikeBadIpv4(host) || isIpv6(host))) {
@@ -88,6 +93,24 @@ public record Endpoint(String host, int port) {
     }
 
     /** {@code host:port}, with an IPv6 literal in brackets: {@code [fd00::5]:22}. */
+    /** An IP address as people write it: IPv6 with its longest run of zero groups as {@code ::} (RFC 5952). */
+    public static String address(InetAddress address) {
+        String s = address.getHostAddress().replaceAll("%.*$", "");
+        if (!(address instanceof Inet6Address)) {
+            return s;
+        }
+        Matcher m = ZERO_GROUPS.matcher(s);
+        int start = -1;
+        int end = -1;
+        while (m.find()) {
+            if (m.end() - m.start() > end - start) {
+                start = m.start();
+                end = m.end();
+            }
+        }
+        return start < 0 ? s : s.substring(0, start) + "::" + s.substring(end);
+    }
+
     public static String hostPort(String host, int port) {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }

@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param hostKey   its sshd's host public key, an OpenSSH line {@code type base64} without comment, checked
  *                  before it was stored; {@code null} while unknown (reported by its runner, or for an external
  *                  VPS given at registration or recorded at the bastion's first contact)
+ * @param hostCertified its sshd serves the host certificate the Host issues for it now (its runner installed
+ *                  it); always false for an external VPS
  */
 public record Vps(long id, String name, VpsStatus status, Endpoint endpoint, int keyCount,
-                  Instant createdAt, Instant updatedAt, Placement placement, String lastError, String hostKey) {
+                  Instant createdAt, Instant updatedAt, Placement placement, String lastError, String hostKey,
+                  boolean hostCertified) {
     public Vps {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(createdAt, "createdAt");

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -363,6 +364,32 @@ class FleetTest {
         SshPublicKey remade = TestKeys.ed25519("root@web");
         assertTrue(HostCertificates.certifies(reportHostKey("r1", v, remade.toOpenSsh()).vps().get(0)
                 .hostCertificate(), remade.toOpenSsh()), "a container made again gets its new key certified");
+    }
+
+    private void reportCertificate(Vps v, String hostKey, String certificate) {
+        fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of(new ContainerReport(Long.toString(v.id()),
+                "c1", ContainerState.RUNNING, 32768, true, null, null, hostKey,
+                certificate == null ? null : HostCertificates.fingerprint(certificate)))));
+    }
+
+    @Test
+    void aVpsIsCertifiedWhileItsRunnerServesTheCertificateTheHostIssuesNow() {
+        KeyPair hostCa = KeyPairs.generate();
+        fleet = new Fleet(registry, registry.runners(), clock, List.of(), new VpsCertificates(hostCa));
+        Vps v = create("web");
+        String key = TestKeys.ed25519("root@web").toOpenSsh();
+        String cert = reportHostKey("r1", v, key).vps().get(0).hostCertificate();
+        assertFalse(now(v).hostCertified(), "issued, not installed yet");
+        reportCertificate(v, key, cert);
+        assertTrue(now(v).hostCertified());
+        reportCertificate(v, key, new VpsCertificates(KeyPairs.generate()).certificate(now(v)));
+        assertFalse(now(v).hostCertified(), "a certificate from another CA is not the Host's");
+        reportCertificate(v, key, cert);
+        assertTrue(now(v).hostCertified());
+        reportCertificate(v, TestKeys.ed25519("root@web").toOpenSsh(), cert);
+        assertFalse(now(v).hostCertified(), "a container made again has a new key, which the old one does not certify");
+        reportCertificate(v, key, null);
+        assertFalse(now(v).hostCertified());
     }
 
     @Test

@@ -66,6 +66,25 @@ class H2RegistryTest {
     }
 
     @Test
+    void aRenamedVpsIsFoundByItsNewNameOnlyAndCountsAsNotCertified() {
+        Vps v = registry.create(new NewVps("web", ENDPOINT, List.of(alice)));
+        registry.create(new NewVps("db", ENDPOINT, List.of(bob)));
+        registry.recordHostCertified(v.id(), true);
+        Vps renamed = registry.rename(VpsRef.parse("web"), "Shop");
+        assertEquals("shop", renamed.name());
+        assertFalse(renamed.hostCertified(), "its certificate named it web");
+        assertEquals(v.id(), registry.get(VpsRef.parse("shop")).id());
+        assertTrue(registry.find(VpsRef.parse("web")).isEmpty());
+        assertEquals(v.updatedAt(), renamed.updatedAt(), "updated_at tells when its status changed");
+        FerryException taken = assertThrows(FerryException.class, () -> registry.rename(VpsRef.parse("shop"), "db"));
+        assertEquals(FerryException.Kind.CONFLICT, taken.kind());
+        assertEquals(FerryException.Kind.INVALID, assertThrows(FerryException.class,
+                () -> registry.rename(VpsRef.parse("shop"), "-x")).kind());
+        registry.recordHostCertified(v.id(), true);
+        assertTrue(registry.rename(VpsRef.ofId(v.id()), "shop").hostCertified(), "the same name changes nothing");
+    }
+
+    @Test
     void keepsEverythingAcrossReopen() {
         Vps v = registry.create(new NewVps("db", ENDPOINT, List.of(alice, bob)));
         registry.close();
@@ -192,12 +211,33 @@ class H2RegistryTest {
 
     /** Takes a registry back to schema version 5, as a Ferry from before enrollment left it. */
     private static void undoV6(Statement st) throws java.sql.SQLException {
+        undoV7(st);
         st.execute("DROP TABLE join_token");
         st.execute("DROP INDEX runner_by_credential");
         for (String column : List.of("credential_hash", "on_host_machine", "port_min", "port_max")) {
             st.execute("ALTER TABLE runner DROP COLUMN " + column);
         }
         st.execute("DELETE FROM ferry_schema WHERE version = 6");
+    }
+
+    /** Takes a registry back to schema version 6, as a Ferry from before host certificates were tracked left it. */
+    private static void undoV7(Statement st) throws java.sql.SQLException {
+        st.execute("ALTER TABLE vps DROP COLUMN host_certified");
+        st.execute("DELETE FROM ferry_schema WHERE version = 7");
+    }
+
+    @Test
+    void aRegistryOfSchemaV6GainsAHostCertifiedColumnThatSaysNo() throws Exception {
+        Vps v = registry.create(new NewVps("old", ENDPOINT, List.of(alice)));
+        registry.close();
+        String url = "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath();
+        try (Connection c = DriverManager.getConnection(url, "ferry", ""); Statement st = c.createStatement()) {
+            undoV7(st);
+        }
+        registry = openRegistry();
+        assertFalse(registry.get(VpsRef.ofId(v.id())).hostCertified());
+        registry.recordHostCertified(v.id(), true);
+        assertTrue(registry.get(VpsRef.ofId(v.id())).hostCertified());
     }
 
     @Test

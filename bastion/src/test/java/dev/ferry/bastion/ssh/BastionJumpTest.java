@@ -463,8 +463,9 @@ class BastionJumpTest {
         Processes.Result shell = alice.ssh("-p", Integer.toString(port), "jump@127.0.0.1", "id");
         assertEquals(255, shell.exit(), shell.toString());
         assertEquals("channel 0: open failed: administratively prohibited: the jump user only jumps: it has no "
-                + "shell or forwards of its own; log in to the VPS itself: ssh vps-<id>@<bastion>, or jump through: "
-                + "ssh -J jump@<bastion> root@vps-<id>", lastLine(shell.err()), shell.toString());
+                + "shell or forwards of its own; log in to the VPS itself: ssh -p " + port + " vps-<id>@127.0.0.1, or "
+                + "jump through: ssh -J jump@127.0.0.1:" + port + " root@vps-<id>", lastLine(shell.err()),
+                shell.toString());
         assertFalse(shell.out().contains("uid="), "nothing may run on the bastion");
     }
 

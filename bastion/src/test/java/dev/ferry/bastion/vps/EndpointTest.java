@@ -20,6 +20,16 @@ class EndpointTest {
         assertEquals("[fd00::5]:2200", v6.toString());
     }
 
+    @Test
+    void writesAddressesAsPeopleDo() throws Exception {
+        for (String[] c : new String[][] {{"10.0.0.5", "10.0.0.5"}, {"::1", "::1"}, {"::", "::"},
+                {"fe80:0:0:0:1:2:3:4", "fe80::1:2:3:4"}, {"1:0:0:2:0:0:0:3", "1:0:0:2::3"}, {"fd00::5", "fd00::5"},
+                {"1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"}, {"1:0:2:3:4:5:6:7", "1:0:2:3:4:5:6:7"},
+                {"1:2:3:4:5:6:7:0", "1:2:3:4:5:6:7:0"}, {"1:2:3:4:5:6:0:0", "1:2:3:4:5:6::"}}) {
+            assertEquals(c[1], Endpoint.address(java.net.InetAddress.getByName(c[0])), c[0]);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "host", "host:", ":22", "host:0", "host:65536", "host:22x", "fd00::5:22",
             "[fd00::5]22", "ho st:22", "host:-1", "[evil.example]:22", "999.999.999.999:22", "1.2.3:22", "[::::]:22",

@@ -3,23 +3,38 @@ package dev.ferry.cli.ca;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
+import dev.ferry.cli.ssh.FerryKnownHosts;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ferry known-hosts}: the known_hosts lines that trust the bastion and every VPS without a prompt. */
 @Command(name = "known-hosts", mixinStandardHelpOptions = true,
         description = {"Print the @cert-authority lines for known_hosts: one for the bastion's names, one for vps-*.",
                 "With them in ~/.ssh/known_hosts (ferry known-hosts >> ~/.ssh/known_hosts), ssh trusts the bastion "
-                        + "and every VPS with StrictHostKeyChecking yes and never asks about a host key."})
+                        + "and every VPS with StrictHostKeyChecking yes and never asks about a host key.",
+                "--write puts them in ~/.ferry/known_hosts instead, the file the blocks of ferry ssh-config name."})
 public final class KnownHostsCommand extends ClientCommand {
+    @Option(names = "--write", description = "Write the lines to ~/.ferry/known_hosts instead of printing them.")
+    boolean write;
+
     @Override
     protected void run(ApiClient api) {
         JsonNode node = api.get("/api/v1/ca/known-hosts");
+        List<String> lines = new ArrayList<>();
+        node.path("lines").forEach(l -> lines.add(l.asText()));
+        if (write) {
+            Path file = FerryKnownHosts.file(env());
+            out().println((FerryKnownHosts.write(env(), lines) ? "wrote " : "up to date: ") + file
+                    + "; ssh reads it where a config names it: UserKnownHostsFile ~/.ssh/known_hosts " + file);
+            return;
+        }
         if (json()) {
             printJson(node);
             return;
         }
-        for (JsonNode line : node.get("lines")) {
-            out().println(line.asText());
-        }
+        lines.forEach(out()::println);
     }
 }

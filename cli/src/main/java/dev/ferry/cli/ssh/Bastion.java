@@ -6,6 +6,7 @@ import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.cli.Env;
 import dev.ferry.cli.config.ConfigFile;
 import java.net.URI;
+import java.util.function.IntSupplier;
 
 /**
  * Where users reach the bastion's SSH port, for the ssh lines and config blocks the CLI prints:
@@ -22,7 +23,13 @@ public record Bastion(String host, int port) {
         }
     }
 
-    public static Bastion resolve(Env env, ConfigFile config, String apiUrl) {
+    /**
+     * Where users reach the bastion: {@code FERRY_BASTION}, else {@code [client] bastion}, else this machine's
+     * own Host's {@code [host]} settings, else the API URL's host with the SSH port the Host says it listens on.
+     *
+     * @param sshPort asks the Host for its SSH port; called only in the last case
+     */
+    public static Bastion resolve(Env env, ConfigFile config, String apiUrl, IntSupplier sshPort) {
         String given = env.get("FERRY_BASTION");
         if (given != null) {
             return parse(given, "FERRY_BASTION");
@@ -38,7 +45,7 @@ public record Bastion(String host, int port) {
             return new Bastion(address, port == null || port == 0 ? HostConfig.DEFAULT_SSH_PORT : port);
         }
         String host = URI.create(apiUrl).getHost();
-        return new Bastion(host == null ? "127.0.0.1" : host.replaceAll("^\\[|]$", ""), HostConfig.DEFAULT_SSH_PORT);
+        return new Bastion(host == null ? "127.0.0.1" : host.replaceAll("^\\[|]$", ""), sshPort.getAsInt());
     }
 
     /** {@code host}, {@code host:port} or {@code [v6]:port}; the port defaults to 2222. */

@@ -8,6 +8,10 @@ import java.util.List;
  * option, so per-VPS blocks come before the generic {@code Host vps-*}, and the blocks end with {@code Host *}:
  * whatever follows them in a file stays global. A ProxyJump hop reads the config file too (never the command
  * line's {@code -i}), so a VPS with a generated key gets a jump alias of its own holding that key.
+ *
+ * <p>Every block names the user's known_hosts and Ferry's ({@link FerryKnownHosts}), whose
+ * {@code @cert-authority} lines vouch for the bastion and every VPS: {@code StrictHostKeyChecking yes} then
+ * works with no prompt. The bastion's own address gets a block too, for the jump hop, which matches no alias.
  */
 public final class SshConfigBlocks {
     /** One VPS: its id, name (or null) and generated private key (or null). */
@@ -17,9 +21,13 @@ public final class SshConfigBlocks {
     private SshConfigBlocks() {
     }
 
-    public static String render(Bastion bastion, List<Entry> entries, boolean plain) {
-        StringBuilder b = new StringBuilder();
-        b.append("# Ferry: VPS behind the bastion ").append(bastion).append(plain ? ", plain mode" : ", ProxyJump")
+    /**
+     * @param knownHosts the known_hosts files every block names, in the order ssh reads them (the first is the
+     *                   one it adds keys to); empty: none named, ssh's defaults apply
+     */
+    public static String render(Bastion bastion, List<Entry> entries, boolean plain, List<Path> knownHosts) {
+        Blocks b = new Blocks(knownHosts);
+        b.text.append("# Ferry: VPS behind the bastion ").append(bastion).append(plain ? ", plain mode" : ", ProxyJump")
                 .append(" (ferry ssh-config)\n");
         for (Entry e : entries) {
             if (plain) {
@@ -29,46 +37,49 @@ public final class SshConfigBlocks {
             }
         }
         if (!plain) {
-            b.append("Host vps-*\n");
-            option(b, "User", SshLine.DEFAULT_LOGIN);
-            option(b, "ProxyJump", bastion.jumpSpec("jump"));
+            b.host("vps-*");
+            b.option("User", SshLine.DEFAULT_LOGIN);
+            b.option("ProxyJump", bastion.jumpSpec("jump"));
         }
-        b.append("Host *\n");
-        return b.toString();
+        if (!knownHosts.isEmpty()) {
+            b.host(bastion.host());
+        }
+        b.text.append("Host *\n");
+        return b.text.toString();
     }
 
-    private static void jumpBlocks(StringBuilder b, Bastion bastion, Entry e) {
+    private static void jumpBlocks(Blocks b, Bastion bastion, Entry e) {
         String vps = "vps-" + e.id();
         if (e.key() == null) {
             if (e.name() == null) {
                 return; // Host vps-* serves it
             }
-            b.append("Host ").append(e.name()).append('\n');
-            option(b, "HostName", vps);
-            option(b, "User", SshLine.DEFAULT_LOGIN);
-            option(b, "ProxyJump", bastion.jumpSpec(vps));
+            b.host(e.name());
+            b.option("HostName", vps);
+            b.option("User", SshLine.DEFAULT_LOGIN);
+            b.option("ProxyJump", bastion.jumpSpec(vps));
             return;
         }
         String jumpAlias = "ferry-jump-" + e.id();
-        b.append("Host ").append(aliases(e)).append('\n');
-        option(b, "HostName", vps);
-        option(b, "User", SshLine.DEFAULT_LOGIN);
-        option(b, "ProxyJump", jumpAlias);
-        identity(b, e.key());
-        b.append("Host ").append(jumpAlias).append('\n');
-        option(b, "HostName", bastion.host());
-        option(b, "Port", Integer.toString(bastion.port()));
-        option(b, "User", vps);
-        identity(b, e.key());
+        b.host(aliases(e));
+        b.option("HostName", vps);
+        b.option("User", SshLine.DEFAULT_LOGIN);
+        b.option("ProxyJump", jumpAlias);
+        b.identity(e.key());
+        b.host(jumpAlias);
+        b.option("HostName", bastion.host());
+        b.option("Port", Integer.toString(bastion.port()));
+        b.option("User", vps);
+        b.identity(e.key());
     }
 
-    private static void plainBlock(StringBuilder b, Bastion bastion, Entry e) {
-        b.append("Host ").append(aliases(e)).append('\n');
-        option(b, "HostName", bastion.host());
-        option(b, "Port", Integer.toString(bastion.port()));
-        option(b, "User", "vps-" + e.id());
+    private static void plainBlock(Blocks b, Bastion bastion, Entry e) {
+        b.host(aliases(e));
+        b.option("HostName", bastion.host());
+        b.option("Port", Integer.toString(bastion.port()));
+        b.option("User", "vps-" + e.id());
         if (e.key() != null) {
-            identity(b, e.key());
+            b.identity(e.key());
         }
     }
 
@@ -77,14 +88,41 @@ public final class SshConfigBlocks {
         return e.name() == null ? vps : e.name() + " " + vps + " vps-" + e.name();
     }
 
-    private static void identity(StringBuilder b, Path key) {
-        // ssh_config expands %-tokens in IdentityFile
-        option(b, "IdentityFile", key.toString().replace("%", "%%"));
-        option(b, "IdentitiesOnly", "yes");
-    }
+    /** The text being written; each Host line ends the block before it, which gets the known_hosts line. */
+    private static final class Blocks {
+        final StringBuilder text = new StringBuilder();
+        final List<Path> knownHosts;
 
-    private static void option(StringBuilder b, String key, String value) {
-        boolean quote = value.chars().anyMatch(Character::isWhitespace);
-        b.append("    ").append(key).append(' ').append(quote ? '"' + value + '"' : value).append('\n');
+        Blocks(List<Path> knownHosts) {
+            this.knownHosts = knownHosts;
+        }
+
+        void host(String patterns) {
+            text.append("Host ").append(patterns).append('\n');
+            if (!knownHosts.isEmpty()) {
+                // one value per file, each quoted on its own: a quoted pair would be one file name
+                text.append("    UserKnownHostsFile");
+                knownHosts.forEach(f -> text.append(' ').append(word(tokens(f.toString()))));
+                text.append('\n');
+            }
+        }
+
+        void identity(Path key) {
+            option("IdentityFile", tokens(key.toString()));
+            option("IdentitiesOnly", "yes");
+        }
+
+        void option(String key, String value) {
+            text.append("    ").append(key).append(' ').append(word(value)).append('\n');
+        }
+
+        /** ssh_config expands %-tokens in IdentityFile and UserKnownHostsFile. */
+        private static String tokens(String path) {
+            return path.replace("%", "%%");
+        }
+
+        private static String word(String value) {
+            return value.chars().anyMatch(Character::isWhitespace) ? '"' + value + '"' : value;
+        }
     }
 }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
         description = {"Print ssh_config blocks for VPS (all, or those named): 'ssh web' then works, and so do scp, "
                 + "sftp, rsync and VS Code Remote-SSH.",
             "--write puts them in ~/.ssh/config between marker lines (again in place on later writes; the rest of "
-                + "the file is kept byte for byte, and copied to config.ferry-backup first)."})
+                + "the file is kept byte for byte, and copied to config.ferry-backup first).",
+            "The blocks name ~/.ferry/known_hosts beside ~/.ssh/known_hosts; it is written here with the Host's "
+                + "@cert-authority lines (ferry known-hosts), so ssh trusts the bastion and every VPS with no prompt."})
 public final class SshConfigCommand extends ClientCommand {
     @Parameters(paramLabel = "VPS", arity = "0..*", description = "VPS ids or names (default: every VPS).")
     List<String> refs = new ArrayList<>();
@@ -41,7 +43,16 @@ public final class SshConfigCommand extends ClientCommand {
         }
         List<SshConfigBlocks.Entry> entries = vps.stream().map(v -> new SshConfigBlocks.Entry(v.id(), v.name(),
                 GeneratedKeys.find(env(), v.id()).orElse(null))).toList();
-        String blocks = SshConfigBlocks.render(bastion(), entries, plain);
+        List<String> lines = new ArrayList<>();
+        api.get("/api/v1/ca/known-hosts").path("lines").forEach(l -> lines.add(l.asText()));
+        boolean refreshed = FerryKnownHosts.write(env(), lines);
+        Path knownHosts = FerryKnownHosts.file(env());
+        if (refreshed) {
+            spec.commandLine().getErr().println("wrote " + knownHosts + ": the Host's @cert-authority lines, which "
+                    + "these blocks name beside ~/.ssh/known_hosts");
+        }
+        String blocks = SshConfigBlocks.render(bastion(), entries, plain,
+                List.of(FerryKnownHosts.userFile(env()), knownHosts));
         if (!write) {
             out().print(blocks);
             return;

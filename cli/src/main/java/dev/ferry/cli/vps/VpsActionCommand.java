@@ -32,7 +32,8 @@ abstract class VpsActionCommand extends ClientCommand {
         VpsView v = ApiClient.as(node, VpsView.class);
         if (waitForIt) {
             boolean leaveFirst = "restart".equals(action()) && reaches().equals(v.status());
-            v = VpsWait.untilStatus(api, v.id(), reaches(), leaveFirst, Duration.ofSeconds(waitTimeout));
+            v = VpsWait.untilStatus(api, v.id(), reaches(), leaveFirst, Duration.ofSeconds(waitTimeout),
+                    StatusProgress.of(spec.commandLine().getErr(), onTerminal()));
             if (json()) {
                 printJson(v);
             } else {

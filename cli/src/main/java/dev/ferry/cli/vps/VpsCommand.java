@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code ferry vps}: the VPS commands. */
 @Command(name = "vps", mixinStandardHelpOptions = true, description = "Create, register, inspect, control and remove VPS.",
         subcommands = {VpsCreate.class, VpsAdd.class, VpsList.class, VpsStatus.class, VpsStop.class, VpsRestart.class,
-            VpsPause.class, VpsResume.class, VpsRemove.class, VpsHostKey.class, KeysCommand.class, VpsConnect.class})
+            VpsPause.class, VpsResume.class, VpsRemove.class, VpsRename.class, VpsHostKey.class, KeysCommand.class,
+            VpsConnect.class})
 public final class VpsCommand {
 }

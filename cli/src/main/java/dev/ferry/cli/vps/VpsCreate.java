@@ -85,20 +85,25 @@ public final class VpsCreate extends ClientCommand {
         }
         VpsView v = ApiClient.as(node, VpsView.class);
         Path keyFile = generated == null ? null : generated.commit(v.id());
+        var err = spec.commandLine().getErr();
         if (waitForIt) {
-            v = VpsWait.until(api, v.id(), Duration.ofSeconds(waitTimeout));
+            v = VpsWait.until(api, v.id(), Duration.ofSeconds(waitTimeout), StatusProgress.of(err, onTerminal()));
         }
         if (json()) {
             printJson(v);
         } else {
             out().println(v.id());
         }
-        var err = spec.commandLine().getErr();
         err.println("created " + v.sshUser() + (v.name() == null ? "" : " (" + v.name() + ")") + " on runner "
                 + v.runner() + ", status " + v.status()
                 + (keyFile == null ? "" : "; private key written to " + keyFile));
         if ("failed".equals(v.status())) {
             throw new FerryException(FerryException.Kind.INTERNAL, v.sshUser() + " failed: " + v.lastError());
+        }
+        if (waitForIt && VpsWait.awaitsCertificate(v)) {
+            err.println("note: " + v.sshUser() + " does not serve its host certificate yet (" + VpsWait.CERTIFICATE_WAIT
+                    .toSeconds() + " s after it started to run): ssh with StrictHostKeyChecking yes and the lines "
+                    + "of ferry known-hosts refuses it until then; see its runner's log if that lasts");
         }
         Path key = keyFile != null ? keyFile.toAbsolutePath() : keys.given.privateKeyFile();
         ConnectHint.lines(bastion(), v.id(), key).forEach(err::println);

@@ -5,16 +5,51 @@ import dev.ferry.bastion.api.VpsView;
 import dev.ferry.cli.client.ApiClient;
 import java.time.Duration;
 
-/** Polls a VPS until it reaches a status or has failed. */
+/** Polls a VPS until it reaches a status or has failed, showing each poll to a {@link StatusProgress}. */
 final class VpsWait {
     private static final long POLL_MILLIS = 500;
+    /**
+     * How long a new VPS that runs is waited for to serve its host certificate: its runner installs it a moment
+     * after it reported the host key (a heartbeat or two). Past this, {@code create --wait} returns and says so.
+     */
+    static final Duration CERTIFICATE_WAIT = Duration.ofSeconds(30);
 
     private VpsWait() {
     }
 
-    /** Until it is running or has failed (which the caller reports). */
-    static VpsView until(ApiClient api, String id, Duration timeout) {
-        return poll(api, id, "running", false, timeout, true);
+    /**
+     * Until it is running and serves its host certificate (without one, a client that checks certificates
+     * refuses it), or has failed (which the caller reports). A VPS that runs is returned without its certificate
+     * after {@link #CERTIFICATE_WAIT}; {@link #awaitsCertificate} tells.
+     */
+    static VpsView until(ApiClient api, String id, Duration timeout, StatusProgress progress) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long runningSince = 0;
+        while (true) {
+            VpsView v = get(api, id, progress);
+            if ("failed".equals(v.status())) {
+                return v;
+            }
+            if ("running".equals(v.status())) {
+                if (runningSince == 0) {
+                    runningSince = System.nanoTime();
+                }
+                if (!awaitsCertificate(v) || System.nanoTime() - runningSince > CERTIFICATE_WAIT.toNanos()) {
+                    return v;
+                }
+            } else {
+                runningSince = 0;
+            }
+            if (System.nanoTime() > deadline) {
+                throw stillWaiting(v, "running", timeout);
+            }
+            pause();
+        }
+    }
+
+    /** Whether a running VPS has a host key its runner is still to serve a certificate for. */
+    static boolean awaitsCertificate(VpsView v) {
+        return "running".equals(v.status()) && v.hostKey() != null && Boolean.FALSE.equals(v.hostCertified());
     }
 
     /**
@@ -24,35 +59,44 @@ final class VpsWait {
      *                   of a running VPS: the Host says "running" until the runner's next report, and the stop
      *                   half and the start each take a heartbeat, many polls)
      */
-    static VpsView untilStatus(ApiClient api, String id, String status, boolean leaveFirst, Duration timeout) {
-        return poll(api, id, status, leaveFirst, timeout, false);
-    }
-
-    private static VpsView poll(ApiClient api, String id, String status, boolean leaveFirst, Duration timeout,
-                                boolean failedIsAnAnswer) {
+    static VpsView untilStatus(ApiClient api, String id, String status, boolean leaveFirst, Duration timeout,
+                               StatusProgress progress) {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean left = !leaveFirst;
-        VpsView v;
-        do {
-            v = ApiClient.as(api.get("/api/v1/vps/" + id), VpsView.class);
+        while (true) {
+            VpsView v = get(api, id, progress);
             left |= !status.equals(v.status());
             if (left && status.equals(v.status())) {
                 return v;
             }
             if ("failed".equals(v.status())) {
-                if (failedIsAnAnswer) {
-                    return v;
-                }
                 throw new FerryException(FerryException.Kind.INTERNAL, v.sshUser() + " failed: " + v.lastError());
             }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+            if (System.nanoTime() > deadline) {
+                throw stillWaiting(v, status, timeout);
             }
-        } while (System.nanoTime() < deadline);
-        throw new FerryException(FerryException.Kind.UNAVAILABLE, "vps-" + id + " is still " + v.status() + " after "
-                + timeout.toSeconds() + " s (waiting for " + status + "); watch it with: ferry vps status " + id);
+            pause();
+        }
+    }
+
+    private static VpsView get(ApiClient api, String id, StatusProgress progress) {
+        VpsView v = ApiClient.as(api.get("/api/v1/vps/" + id), VpsView.class);
+        progress.seen(v);
+        return v;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(FerryException.Kind.UNAVAILABLE, "interrupted while waiting");
+        }
+    }
+
+    private static FerryException stillWaiting(VpsView v, String status, Duration timeout) {
+        return new FerryException(FerryException.Kind.UNAVAILABLE, v.sshUser() + " is still " + v.status()
+                + " after " + timeout.toSeconds() + " s (waiting for " + status + "); watch it with: ferry vps status "
+                + v.id());
     }
 }

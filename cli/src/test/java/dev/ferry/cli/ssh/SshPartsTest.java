@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The parts behind the printed lines and written configs, one property each. */
@@ -20,22 +21,27 @@ class SshPartsTest {
         return ConfigFile.read(f, true);
     }
 
+    /** The Host's answer, which only a remote Host with nothing configured needs. */
+    private static final IntSupplier NOT_ASKED = () -> {
+        throw new AssertionError("the Host was asked for its SSH port although the answer was configured");
+    };
+
     @Test
-    void theBastionComesFromTheEnvironmentTheClientConfigOrTheLocalHostsConfig() throws Exception {
+    void theBastionComesFromTheEnvironmentTheClientConfigTheLocalHostsConfigOrTheHost() throws Exception {
         Env none = new Env(Map.of(), Path.of("/nonexistent"));
         ConfigFile local = config("[host]\nbind = \"0.0.0.0\"\nssh_port = 2345\napi_port = 8123\n");
-        assertEquals(new Bastion("127.0.0.1", 2345), Bastion.resolve(none, local, "http://127.0.0.1:8123"));
+        assertEquals(new Bastion("127.0.0.1", 2345), Bastion.resolve(none, local, "http://127.0.0.1:8123", NOT_ASKED));
         assertEquals(new Bastion("10.0.0.2", 22), Bastion.resolve(none,
-                config("[host]\nbind = \"10.0.0.2\"\nssh_port = 22\n"), "http://127.0.0.1:8000"));
-        assertEquals(new Bastion("bastion.example", 2222), Bastion.resolve(none, local,
-                "https://bastion.example:8000"), "another Host: its API's name, the default port");
+                config("[host]\nbind = \"10.0.0.2\"\nssh_port = 22\n"), "http://127.0.0.1:8000", NOT_ASKED));
+        assertEquals(new Bastion("bastion.example", 2022), Bastion.resolve(none, local,
+                "https://bastion.example:8000", () -> 2022), "another Host: its API's name, the port it says");
         assertEquals(new Bastion("b.example", 22), Bastion.resolve(none,
-                config("[client]\nbastion = \"b.example:22\"\n"), "https://bastion.example:8000"));
+                config("[client]\nbastion = \"b.example:22\"\n"), "https://bastion.example:8000", NOT_ASKED));
         assertEquals(new Bastion("fd00::5", 2200), Bastion.resolve(new Env(Map.of("FERRY_BASTION", "[fd00::5]:2200"),
-                Path.of("/nonexistent")), local, "http://127.0.0.1:8123"));
+                Path.of("/nonexistent")), local, "http://127.0.0.1:8123", NOT_ASKED));
         assertEquals("jump@[fd00::5]:2200", new Bastion("fd00::5", 2200).jumpSpec("jump"));
         assertThrows(FerryException.class, () -> Bastion.resolve(new Env(Map.of("FERRY_BASTION", "a:b"),
-                Path.of("/nonexistent")), local, "http://127.0.0.1:8123"));
+                Path.of("/nonexistent")), local, "http://127.0.0.1:8123", NOT_ASKED));
     }
 
     @Test

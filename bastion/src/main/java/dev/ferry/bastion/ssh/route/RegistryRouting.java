@@ -55,7 +55,8 @@ public final class RegistryRouting implements Routing {
     public Route inside(Login login, String fingerprint) {
         if (!(login instanceof Login.ToVps picked)) {
             return new Route.Refuse("the jump user only jumps: it has no shell or forwards of its own; log in to "
-                    + "the VPS itself: ssh vps-<id>@<bastion>, or jump through: ssh -J jump@<bastion> root@vps-<id>");
+                    + "the VPS itself: ssh " + Route.Refuse.PORT_OPTION + "vps-<id>@" + Route.Refuse.BASTION_HOST
+                    + ", or jump through: ssh -J jump@" + Route.Refuse.BASTION + " root@vps-<id>");
         }
         Optional<Vps> vps = registry.find(picked.ref()).filter(v -> registry.hasKey(v.id(), fingerprint));
         if (vps.isEmpty()) {
@@ -91,7 +92,8 @@ public final class RegistryRouting implements Routing {
         if (ref.isEmpty()) {
             if (isLoopback(host)) {
                 return new Route.Refuse("the jump user has no VPS of its own, so " + target
-                        + " names nothing; ask for the VPS by name: ssh -J jump@<bastion> root@vps-<id>");
+                        + " names nothing; ask for the VPS by name: ssh -J jump@" + Route.Refuse.BASTION
+                        + " root@vps-<id>");
             }
             return new Route.Refuse(printable(target) + " is not a VPS: through this bastion you "
                     + "reach vps-<id>:22 (or localhost:22 for the VPS of your user name)");
@@ -106,7 +108,8 @@ public final class RegistryRouting implements Routing {
                 && !registry.find(picked.ref()).map(p -> p.id() == v.id()).orElse(false)) {
             // the user name bounds the session: vps-web reaches vps-web only
             return new Route.Refuse("a session logged in as " + login.describe() + " reaches only that VPS; "
-                    + "to reach several VPS with one key, jump as the generic user: ProxyJump jump@<bastion>");
+                    + "to reach several VPS with one key, jump as the generic user: ProxyJump jump@"
+                    + Route.Refuse.BASTION);
         }
         if (port != SSH_PORT) {
             return new Route.Refuse(v.sshUser() + ": only port 22 (its sshd) is reachable through "

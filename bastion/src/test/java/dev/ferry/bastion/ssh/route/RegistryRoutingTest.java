@@ -13,6 +13,8 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
 import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -124,6 +126,26 @@ class RegistryRoutingTest {
         assertRefused(decide("vps-web", alice, "localhost", 22),
                 "vps-" + web.id() + " is paused; resume it with: ferry vps resume " + web.id());
         assertTrue(registry.get(VpsRef.ofId(web.id())).status().word().equals("paused"));
+    }
+
+    @Test
+    void refusalsNameTheBastionAsTheClientReachedIt() throws Exception {
+        Route.Refuse jump = assertInstanceOf(Route.Refuse.class, rules.inside(Login.parse("jump").orElseThrow(),
+                alice.fingerprint()));
+        assertTrue(jump.reason(new InetSocketAddress(InetAddress.getByName("10.0.0.5"), 2222)).endsWith(
+                "log in to the VPS itself: ssh -p 2222 vps-<id>@10.0.0.5, or jump through: ssh -J jump@10.0.0.5:2222 "
+                        + "root@vps-<id>"), jump.reason());
+        assertTrue(jump.reason(new InetSocketAddress(InetAddress.getByName("10.0.0.5"), 22)).endsWith(
+                "ssh vps-<id>@10.0.0.5, or jump through: ssh -J jump@10.0.0.5 root@vps-<id>"), jump.reason());
+        assertTrue(jump.reason(new InetSocketAddress(InetAddress.getByName("::1"), 2222)).endsWith(
+                "ssh -p 2222 vps-<id>@::1, or jump through: ssh -J jump@[::1]:2222 root@vps-<id>"),
+                jump.reason());
+        assertTrue(jump.reason(null).endsWith("ssh vps-<id>@<bastion>, or jump through: ssh -J jump@<bastion> "
+                + "root@vps-<id>"), jump.reason());
+        registry.addKeys(VpsRef.ofId(db.id()), List.of(alice));
+        Route.Refuse bound = assertInstanceOf(Route.Refuse.class, decide("vps-web", alice, "vps-db", 22));
+        assertTrue(bound.reason(new InetSocketAddress(InetAddress.getLoopbackAddress(), 2222)).endsWith(
+                "jump as the generic user: ProxyJump jump@127.0.0.1:2222"), bound.reason());
     }
 
     private static void assertRefused(Route d, String expected) {

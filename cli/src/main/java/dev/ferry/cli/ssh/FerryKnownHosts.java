@@ -1,0 +1,51 @@
+package dev.ferry.cli.ssh;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.cli.Env;
+import dev.ferry.keys.KeyFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Ferry's own known_hosts file ({@code ~/.ferry/known_hosts}, or under {@code $FERRY_HOME}): the Host's
+ * {@code @cert-authority} lines, which the blocks of {@code ferry ssh-config} name beside the user's own
+ * known_hosts. The user's files are never edited for it; this one is rewritten whole when the lines change.
+ */
+public final class FerryKnownHosts {
+    private FerryKnownHosts() {
+    }
+
+    public static Path file(Env env) {
+        return env.ferryHome().resolve("known_hosts").toAbsolutePath();
+    }
+
+    /** The user's own known_hosts, which ssh reads (and adds to) first: {@code ~/.ssh/known_hosts}. */
+    public static Path userFile(Env env) {
+        return env.home().resolve(".ssh").resolve("known_hosts").toAbsolutePath();
+    }
+
+    /**
+     * Writes the lines to {@link #file} unless it holds them already.
+     *
+     * @return whether the file changed
+     */
+    public static boolean write(Env env, List<String> lines) {
+        Path file = file(env);
+        byte[] content = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content)) {
+                return false;
+            }
+            // public keys only, like ~/.ssh/known_hosts
+            KeyFiles.writeAtomically(file, content, PosixFilePermissions.fromString("rw-r--r--"));
+            return true;
+        } catch (IOException e) {
+            throw new FerryException(FerryException.Kind.INTERNAL, "cannot write " + file + ": " + e.getMessage());
+        }
+    }
+}
