@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Host certificates end to end: a stock OpenSSH client with {@code StrictHostKeyChecking yes} and a known_hosts
  * file holding only what {@code ferry known-hosts} prints reaches a VPS on a real Docker engine through the
- * bastion, and again after its container was made anew with new host keys; a container key the Host did not
- * certify is refused.
+ * bastion, and again after its container was made anew with new host keys and after a rename; a container key
+ * the Host did not certify is refused; the blocks of {@code ferry ssh-config} do the same with nothing in the
+ * user's known_hosts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostCertificateE2ETest {
@@ -85,6 +86,12 @@ class HostCertificateE2ETest {
         assertNotEquals(old, containerId(again));
         awaitCertified("e2e-cert");
         assertEquals("again", jump("e2e-cert", "echo again").requireSuccess().out().strip());
+
+        // renamed: the certificate names it vps-e2e-cert, so its runner installs one for the new name
+        assertEquals(0, fleet.ferry("vps", "rename", "e2e-cert", "e2e-renamed").exit());
+        awaitCertified("e2e-renamed");
+        assertEquals("renamed", jump("e2e-renamed", "echo renamed").requireSuccess().out().strip());
+        assertTrue(fleet.host.registry().get(VpsRef.ofId(v.id())).hostCertified());
         assertEquals(before, Files.readString(knownHosts), "known_hosts was never edited");
     }
 

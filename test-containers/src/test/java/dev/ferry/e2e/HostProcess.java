@@ -44,7 +44,14 @@ final class HostProcess implements AutoCloseable {
     private String apiUrl;
     private TlsPin pin;
 
-    /** The Host's live heap after a full GC, its resident size (KiB) and its threads. */
+    /** A Java thread's line in {@code jcmd Thread.print}: its quoted name, then its number. */
+    private static final Pattern JAVA_THREAD = Pattern.compile("(?m)^\"(.*)\" #\\d+ ");
+
+    /**
+     * The Host's live heap after a full GC, its resident size (KiB) and its threads: its Java threads, without the
+     * JIT's compiler threads, which the JVM starts and ends by itself as it compiles (as it does its GC workers,
+     * which are no Java threads): what would grow if the Host took a thread per session.
+     */
     record State(long heapKiB, long rssKiB, int threads) {
     }
 
@@ -218,7 +225,7 @@ final class HostProcess implements AutoCloseable {
         if (!used.find()) {
             throw new AssertionError("no heap figure from jcmd GC.heap_info");
         }
-        return new State(Long.parseLong(used.group(1)), status("VmRSS"), (int) status("Threads"));
+        return new State(Long.parseLong(used.group(1)), status("VmRSS"), threads());
     }
 
     /**
@@ -227,7 +234,7 @@ final class HostProcess implements AutoCloseable {
      */
     State settled(State before) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(100);
-        while (status("Threads") > before.threads() + 4 && System.nanoTime() < deadline) {
+        while (threads() > before.threads() + 4 && System.nanoTime() < deadline) {
             Thread.sleep(1000);
         }
         return state();
@@ -242,6 +249,12 @@ final class HostProcess implements AutoCloseable {
             }
         }
         return 0;
+    }
+
+    /** The Host's Java threads but the JIT's compilers (see {@link State}). */
+    private int threads() {
+        return (int) JAVA_THREAD.matcher(jcmd("Thread.print")).results()
+                .filter(m -> !m.group(1).contains("CompilerThread")).count();
     }
 
     private String jcmd(String command) {
