@@ -10,7 +10,7 @@ import dev.ferry.bastion.api.VpsRoutes;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.RunnerTrust;
 import dev.ferry.bastion.fleet.VpsCertificates;
-import dev.ferry.bastion.registry.H2Registry;
+import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
@@ -102,7 +102,7 @@ public final class Host implements AutoCloseable {
         boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
         Clock clock = Clock.systemUTC();
-        H2Registry registry = H2Registry.open(dir.root(), new Snowflake(config.instanceId()), clock);
+        JdbcRegistry registry = JdbcRegistry.open(dir.root(), new Snowflake(config.instanceId()), clock);
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa));
         DialGuard guard = new DialGuard();
         Bastion bastion;

@@ -21,12 +21,10 @@ final class Sql {
         T map(ResultSet rs) throws SQLException;
     }
 
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
+    interface Work<T> extends Database.Work<T> {
     }
 
-    private final RenewablePool pool;
-    private final DiskSpace space;
+    private final Database db;
 
     /** Timestamps are stored with their offset, always UTC. */
     static OffsetDateTime utc(Instant t) {
@@ -37,14 +35,13 @@ final class Sql {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 
-    Sql(RenewablePool pool, DiskSpace space) {
-        this.pool = pool;
-        this.space = space;
+    Sql(Database db) {
+        this.db = db;
     }
 
     <T> List<T> query(String sql, Binder binder, Row<T> row) {
         try {
-            return pool.run(c -> {
+            return db.run(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     binder.bind(ps);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -62,13 +59,14 @@ final class Sql {
     }
 
     /**
-     * Runs work in one transaction: committed when it returns, rolled back when it throws. A change is refused
-     * with a sentence when the data directory's disk has no room for it.
+     * Runs work in one transaction: committed when it returns, rolled back when it throws (and run again when the
+     * database says it committed nothing and is worth another try). A change is refused with a sentence when the
+     * database cannot store it now (the H2 file's disk is full).
      */
     <T> T transaction(Work<T> work) {
-        space.requireRoom();
+        db.requireRoom();
         try {
-            return pool.run(c -> {
+            return db.run(c -> {
                 c.setAutoCommit(false);
                 try {
                     T result = work.run(c);
@@ -78,7 +76,7 @@ final class Sql {
                     rollback(c, e);
                     throw e;
                 }
-            }, e -> !DiskSpace.isNoSpace(e));
+            }, db::mayRetryChange);
         } catch (SQLException e) {
             throw failure(e, true);
         }
@@ -95,9 +93,6 @@ final class Sql {
 
     /** @param change whether the work was a change, which a full disk refuses with its sentence */
     private FerryException failure(SQLException e, boolean change) {
-        if (change && DiskSpace.isNoSpace(e)) {
-            return space.full(e);
-        }
-        return new FerryException(FerryException.Kind.INTERNAL, "registry error: " + e.getMessage(), e);
+        return db.failure(e, change);
     }
 }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.TestKeys;
-import dev.ferry.bastion.registry.H2Registry;
+import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.Snowflake;
@@ -48,7 +48,7 @@ class FleetTest {
     Path dir;
 
     private final MovableClock clock = new MovableClock();
-    private H2Registry registry;
+    private JdbcRegistry registry;
     private Fleet fleet;
     private final SshPublicKey alice = TestKeys.ed25519("alice");
     private static final String JOIN = "join-token-for-fleet-tests";
@@ -67,7 +67,7 @@ class FleetTest {
 
     @BeforeEach
     void open() {
-        registry = H2Registry.open(dir, new Snowflake(1), clock);
+        registry = JdbcRegistry.open(dir, new Snowflake(1), clock);
         fleet = new Fleet(registry, registry.runners(), clock);
         trust = new RunnerTrust(registry.runners(), JOIN, clock);
         enroll("r1", "127.0.0.1");
@@ -102,9 +102,9 @@ class FleetTest {
         String id = fleet.register("r1", new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK)).registryId();
         assertTrue(id.matches("[0-9a-f-]{36}"), id);
         registry.close();
-        registry = H2Registry.open(dir, new Snowflake(1), clock);
+        registry = JdbcRegistry.open(dir, new Snowflake(1), clock);
         assertEquals(id, registry.runners().registryId(), "the same registry after a Host restart");
-        H2Registry other = H2Registry.open(dir.resolve("other"), new Snowflake(1), clock);
+        JdbcRegistry other = JdbcRegistry.open(dir.resolve("other"), new Snowflake(1), clock);
         try {
             assertNotEquals(id, other.runners().registryId(), "a new registry is another Host to the runners");
         } finally {
@@ -286,7 +286,7 @@ class FleetTest {
         fleet.checkSilence();
         registry.close();
         clock.advance(Duration.ofMinutes(5)); // the Host was down
-        registry = H2Registry.open(dir, new Snowflake(1), clock);
+        registry = JdbcRegistry.open(dir, new Snowflake(1), clock);
         fleet = new Fleet(registry, registry.runners(), clock);
         fleet.checkSilence();
         assertTrue(registry.runners().find("r1").orElseThrow().online(), "not offline for the Host's own downtime");
@@ -295,7 +295,7 @@ class FleetTest {
         fleet.checkSilence();
         assertEquals(VpsStatus.LOST, now(v).status());
         registry.close();
-        registry = H2Registry.open(dir, new Snowflake(1), clock);
+        registry = JdbcRegistry.open(dir, new Snowflake(1), clock);
         assertEquals(false, registry.runners().find("r1").orElseThrow().online(), "offline is written down");
     }
 

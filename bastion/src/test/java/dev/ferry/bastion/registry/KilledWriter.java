@@ -18,7 +18,7 @@ public final class KilledWriter {
     }
 
     public static void main(String[] args) throws Exception {
-        H2Registry registry = H2Registry.open(Path.of(args[0]), new Snowflake(1), Clock.systemUTC());
+        JdbcRegistry registry = JdbcRegistry.open(Path.of(args[0]), new Snowflake(1), Clock.systemUTC());
         Thread.sleep(Long.parseLong(args[1]));
         Vps v = registry.create(new NewVps(null, Endpoint.parse("127.0.0.1:22"), List.of(TestKeys.ed25519("k"))));
         System.out.println("written " + v.id());

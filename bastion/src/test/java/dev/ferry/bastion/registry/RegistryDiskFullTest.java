@@ -39,7 +39,7 @@ class RegistryDiskFullTest {
     Path dir;
 
     private SmallDisk disk;
-    private H2Registry registry;
+    private JdbcRegistry registry;
     private final SshPublicKey alice = TestKeys.ed25519("alice");
     private final SshPublicKey bob = TestKeys.ed25519("bob");
 
@@ -61,7 +61,7 @@ class RegistryDiskFullTest {
 
     @Test
     void aWriteH2CannotMakeIsRefusedWithASentenceAndTheRegistryGoesOnWithoutARestart() throws Exception {
-        registry = H2Registry.open(disk.dir(), new Snowflake(1), Clock.systemUTC(), 0); // no margin: H2 meets it
+        registry = JdbcRegistry.open(disk.dir(), new Snowflake(1), Clock.systemUTC(), 0); // no margin: H2 meets it
         Vps web = registry.create(new NewVps("web", ENDPOINT, List.of(alice)));
         disk.fill();
 
@@ -102,14 +102,14 @@ class RegistryDiskFullTest {
         Vps db = registry.create(new NewVps("db", ENDPOINT, List.of(bob)));
         assertEquals(List.of(web.id(), db.id()), registry.list().stream().map(Vps::id).toList());
         registry.close();
-        registry = H2Registry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
+        registry = JdbcRegistry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
         assertEquals(2, registry.keys(VpsRef.parse("web")).size(), "kept across a reopen");
         assertEquals(db, registry.get(VpsRef.parse("db")));
     }
 
     @Test
     void aNearlyFullDiskIsRefusedBeforeH2WritesAByte() throws Exception {
-        registry = H2Registry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
+        registry = JdbcRegistry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
         registry.create(new NewVps("web", ENDPOINT, List.of(alice)));
         disk.fill();
 
@@ -125,13 +125,13 @@ class RegistryDiskFullTest {
 
     @Test
     void aHostRestartedOnAFullDiskOpensTheRegistryAndServesWhatItHolds() throws Exception {
-        registry = H2Registry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
+        registry = JdbcRegistry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
         Vps web = registry.create(new NewVps("web", ENDPOINT, List.of(alice)));
         registry.close();
         registry = null;
         disk.fill();
 
-        registry = H2Registry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
+        registry = JdbcRegistry.open(disk.dir(), new Snowflake(1), Clock.systemUTC());
         assertEquals(web, registry.get(VpsRef.parse("web")));
         assertTrue(registry.holdsKey(VpsRef.parse("web"), alice.fingerprint()));
         assertThrows(FerryException.class, () -> registry.addKeys(VpsRef.parse("web"), List.of(bob)));

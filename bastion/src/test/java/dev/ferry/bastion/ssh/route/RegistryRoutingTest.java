@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
-import dev.ferry.bastion.registry.H2Registry;
+import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Snowflake;
@@ -26,7 +26,7 @@ class RegistryRoutingTest {
     @TempDir
     Path dir;
 
-    private H2Registry registry;
+    private JdbcRegistry registry;
     private RegistryRouting rules;
     private final SshPublicKey alice = TestKeys.ed25519("alice");
     private final SshPublicKey bob = TestKeys.ed25519("bob");
@@ -35,7 +35,7 @@ class RegistryRoutingTest {
 
     @BeforeEach
     void setUp() {
-        registry = H2Registry.open(dir, new Snowflake(1), Clock.systemUTC());
+        registry = JdbcRegistry.open(dir, new Snowflake(1), Clock.systemUTC());
         rules = new RegistryRouting(registry, registry.runners(), Clock.systemUTC());
         web = registry.create(new NewVps("web", new Endpoint("127.0.0.1", 2201), List.of(alice)));
         db = registry.create(new NewVps("db", new Endpoint("127.0.0.1", 2202), List.of(bob)));

@@ -27,88 +27,65 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry in an embedded H2 file ({@code registry.mv.db} in the data directory). Every commit
- * reaches the file before the call returns ({@code WRITE_DELAY=0}), so a {@code kill -9} of the Host
- * loses nothing it has answered for. New data is always appended ({@code REUSE_SPACE=FALSE}): a commit
- * written into reused free space in the middle of the file was not found again after a kill (about one
- * kill in four on a file reopened a few times, H2 2.5); the file is compacted each time it is opened.
+ * The registry over JDBC: the embedded H2 file by default, or a PostgreSQL database several Hosts share
+ * ({@link RegistryLocation}). One schema (Flyway, {@link Schema}) and the same SQL for both; what differs (the
+ * file's compaction and full disk, a server's lost connections and conflicts) is the {@link Database}'s.
  */
-public final class H2Registry implements VpsRegistry {
-    private static final Logger log = LoggerFactory.getLogger(H2Registry.class);
+public final class JdbcRegistry implements VpsRegistry {
+    private static final Logger log = LoggerFactory.getLogger(JdbcRegistry.class);
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String VPS_COLUMNS = "v.id, v.name, v.status, v.endpoint_host, v.endpoint_port, "
             + "v.created_at, v.updated_at, v.image, v.runner_name, v.cpus, v.memory_bytes, v.desired, v.restarting, "
             + "v.last_error, v.host_key, v.host_certified, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
 
-    private final RenewablePool pool;
+    private final Database db;
     private final Snowflake ids;
     private final Clock clock;
     private final Sql sql;
-    private final H2Runners runners;
+    private final JdbcRunners runners;
 
-    private H2Registry(RenewablePool pool, DiskSpace space, Snowflake ids, Clock clock) {
-        this.pool = pool;
+    private JdbcRegistry(Database db, Snowflake ids, Clock clock) {
+        this.db = db;
         this.ids = ids;
         this.clock = clock;
-        this.sql = new Sql(pool, space);
-        this.runners = new H2Runners(sql);
+        this.sql = new Sql(db);
+        this.runners = new JdbcRunners(sql);
     }
 
-    /** Opens (creating when missing) the registry file {@code dir/registry} and migrates it. */
-    public static H2Registry open(Path dir, Snowflake ids, Clock clock) {
+    /** Opens (creating when missing) the embedded registry file {@code dir/registry} and migrates it. */
+    public static JdbcRegistry open(Path dir, Snowflake ids, Clock clock) {
         return open(dir, ids, clock, DiskSpace.DEFAULT_MARGIN);
     }
 
     /** {@link #open(Path, Snowflake, Clock)} refusing changes below {@code freeMargin} free bytes (tests: 0). */
-    static H2Registry open(Path dir, Snowflake ids, Clock clock, long freeMargin) {
-        Path file = dir.resolve("registry").toAbsolutePath();
-        String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;REUSE_SPACE=FALSE;DB_CLOSE_ON_EXIT=FALSE";
-        compact(file, url);
-        RenewablePool pool = new RenewablePool(url, 16);
-        try {
-            int before = pool.run(c -> Migrations.apply(c, file + ".mv.db"), e -> false);
-            log.info("registry {} open (schema version {} -> {})", file + ".mv.db", before,
-                    Migrations.latestVersion());
-        } catch (SQLException e) {
-            pool.close();
-            throw openFailure(file, e);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-        return new H2Registry(pool, new DiskSpace(dir, freeMargin), ids, clock);
+    static JdbcRegistry open(Path dir, Snowflake ids, Clock clock, long freeMargin) {
+        return open(H2Database.open(dir, freeMargin), ids, clock);
     }
 
     /**
-     * Rewrites the file with only its live data. Appending every commit (no space reuse) makes the file grow
-     * with each change while the Host runs; it is brought back to its data's size at each start.
+     * Opens the registry where {@code location} says: the embedded file in {@code dir}, or PostgreSQL.
+     *
+     * @param password the PostgreSQL password (read from its file or the environment), or null
      */
-    private static void compact(Path file, String url) {
-        Path mv = Path.of(file + ".mv.db");
-        if (!java.nio.file.Files.exists(mv)) {
-            return;
-        }
-        try {
-            long before = java.nio.file.Files.size(mv);
-            try (Connection c = java.sql.DriverManager.getConnection(url, "ferry", "");
-                 java.sql.Statement st = c.createStatement()) {
-                st.execute("SHUTDOWN COMPACT");
-            }
-            log.info("registry {} compacted: {} KiB -> {} KiB", mv, before >> 10, java.nio.file.Files.size(mv) >> 10);
-        } catch (SQLException e) {
-            throw openFailure(file, e);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the size of " + mv, e);
-        }
+    public static JdbcRegistry open(RegistryLocation location, String password, Path dir, Snowflake ids,
+                                    Clock clock) {
+        return location.embedded() ? open(dir, ids, clock)
+                : open(PostgresDatabase.open(location, password), ids, clock);
     }
 
-    private static IllegalStateException openFailure(Path file, SQLException e) {
-        String text = String.valueOf(e.getMessage());
-        if (text.contains("already in use") || text.contains("Locked by another")) {
-            return new IllegalStateException("the registry " + file + ".mv.db is in use by another process "
-                    + "(is another 'ferry host' running with this data directory?)", e);
+    private static JdbcRegistry open(Database db, Snowflake ids, Clock clock) {
+        try {
+            Schema.migrate(db);
+            log.info("registry {} open (schema version {})", db.describe(), Schema.currentVersion(db));
+        } catch (SQLException e) {
+            db.close();
+            throw new IllegalStateException("cannot open the registry " + db.describe() + ": "
+                    + Database.firstLine(e), e);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
         }
-        return new IllegalStateException("cannot open the registry " + file + ".mv.db: " + text, e);
+        return new JdbcRegistry(db, ids, clock);
     }
 
     @Override
@@ -175,13 +152,13 @@ public final class H2Registry implements VpsRegistry {
                     } else {
                         ps.setString(1, ref.name());
                     }
-                }, H2Registry::vps);
+                }, JdbcRegistry::vps);
         return found.stream().findFirst();
     }
 
     @Override
     public List<Vps> list() {
-        return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v ORDER BY v.id", ps -> { }, H2Registry::vps);
+        return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v ORDER BY v.id", ps -> { }, JdbcRegistry::vps);
     }
 
     @Override
@@ -208,7 +185,7 @@ public final class H2Registry implements VpsRegistry {
 
     private List<VpsKey> keysOf(long id) {
         return sql.query("SELECT vps_id, key_type, key_blob, comment, added_at FROM vps_key WHERE vps_id = ? "
-                + "ORDER BY added_at, fingerprint", ps -> ps.setLong(1, id), H2Registry::key);
+                + "ORDER BY added_at, fingerprint", ps -> ps.setLong(1, id), JdbcRegistry::key);
     }
 
     @Override
@@ -395,7 +372,7 @@ public final class H2Registry implements VpsRegistry {
     @Override
     public List<Vps> onRunner(String runner) {
         return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.runner_name = ? ORDER BY v.id",
-                ps -> ps.setString(1, runner), H2Registry::vps);
+                ps -> ps.setString(1, runner), JdbcRegistry::vps);
     }
 
     /** Runs an UPDATE whose last two parameters are updated_at and the id. */
@@ -457,7 +434,7 @@ public final class H2Registry implements VpsRegistry {
 
     @Override
     public void close() {
-        pool.close();
+        db.close();
     }
 
     private static FerryException notFound(VpsRef ref) {

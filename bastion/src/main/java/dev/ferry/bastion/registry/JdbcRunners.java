@@ -17,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runner table of the H2 registry. A heartbeat that changes nothing but its time is kept in memory:
+ * The runner table of the registry. A heartbeat that changes nothing but its time is kept in memory:
  * the row is written when the runner registers, comes back, goes offline (with its last heartbeat) or its
  * Docker changes, so the file does not take a write every 5 s per runner.
  */
-final class H2Runners implements RunnerRegistry {
-    private static final Logger log = LoggerFactory.getLogger(H2Runners.class);
+final class JdbcRunners implements RunnerRegistry {
+    private static final Logger log = LoggerFactory.getLogger(JdbcRunners.class);
     private static final String COLUMNS = "name, address, cpus, memory_bytes, docker_ok, docker_error, online, "
             + "registered_at, last_heartbeat";
     private static final String SELECTED = COLUMNS + ", on_host_machine, port_min, port_max";
@@ -31,7 +31,7 @@ final class H2Runners implements RunnerRegistry {
     /** The latest heartbeat of each runner, when it is newer than the row's. */
     private final Map<String, Instant> heard = new ConcurrentHashMap<>();
 
-    H2Runners(Sql sql) {
+    JdbcRunners(Sql sql) {
         this.sql = sql;
     }
 
@@ -44,30 +44,54 @@ final class H2Runners implements RunnerRegistry {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getString(1) != null) {
-                        throw FerryException.conflict("runner '" + name + "' is enrolled already, with another "
-                                + "credential; to replace its machine, an admin removes it first: ferry node remove "
-                                + name + ", then the new machine enrolls");
+                        throw enrolledAlready(name);
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO runner(" + COLUMNS + ", credential_hash, "
-                    + "on_host_machine, port_min, port_max) KEY(name) VALUES (?, ?, 0, 0, FALSE, NULL, FALSE, ?, ?, ?, ?, "
-                    + "?, ?)")) {
-                ps.setString(1, name);
-                ps.setString(2, address);
-                ps.setObject(3, Sql.utc(at));
-                ps.setObject(4, Sql.utc(at));
-                ps.setString(5, credentialHash);
-                ps.setBoolean(6, enrollment.onHostMachine());
-                ps.setInt(7, enrollment.portMin());
-                ps.setInt(8, enrollment.portMax());
+            // a row from before enrollment is taken over, else a new one (two Hosts inserting the same name: the
+            // second meets the primary key, and the name is enrolled already)
+            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET address = ?, cpus = 0, memory_bytes = 0, "
+                    + "docker_ok = FALSE, docker_error = NULL, online = FALSE, registered_at = ?, last_heartbeat = ?, "
+                    + "credential_hash = ?, on_host_machine = ?, port_min = ?, port_max = ? WHERE name = ?")) {
+                bindEnrollment(ps, address, at, credentialHash, enrollment);
+                ps.setString(8, name);
+                if (ps.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO runner(address, cpus, memory_bytes, docker_ok, "
+                    + "docker_error, online, registered_at, last_heartbeat, credential_hash, on_host_machine, port_min, "
+                    + "port_max, name) VALUES (?, 0, 0, FALSE, NULL, FALSE, ?, ?, ?, ?, ?, ?, ?)")) {
+                bindEnrollment(ps, address, at, credentialHash, enrollment);
+                ps.setString(8, name);
                 ps.executeUpdate();
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    throw enrolledAlready(name);
+                }
+                throw e;
             }
             return null;
         });
         log.info("runner {} enrolled: address {}, ports {}{}", name, address, enrollment.portRange(),
                 enrollment.onHostMachine() ? ", on the Host's machine" : "");
         return find(name).orElseThrow();
+    }
+
+    private static FerryException enrolledAlready(String name) {
+        return FerryException.conflict("runner '" + name + "' is enrolled already, with another credential; to replace "
+                + "its machine, an admin removes it first: ferry node remove " + name + ", then the new machine enrolls");
+    }
+
+    private static void bindEnrollment(PreparedStatement ps, String address, Instant at, String credentialHash,
+                                       Runner.Enrollment enrollment) throws SQLException {
+        ps.setString(1, address);
+        ps.setObject(2, Sql.utc(at));
+        ps.setObject(3, Sql.utc(at));
+        ps.setString(4, credentialHash);
+        ps.setBoolean(5, enrollment.onHostMachine());
+        ps.setInt(6, enrollment.portMin());
+        ps.setInt(7, enrollment.portMax());
     }
 
     @Override
@@ -211,12 +235,12 @@ final class H2Runners implements RunnerRegistry {
     @Override
     public Optional<Runner> find(String name) {
         return sql.query("SELECT " + SELECTED + " FROM runner WHERE name = ?", ps -> ps.setString(1, name),
-                H2Runners::runner).stream().findFirst().map(this::withLatestHeartbeat);
+                JdbcRunners::runner).stream().findFirst().map(this::withLatestHeartbeat);
     }
 
     @Override
     public List<Runner> list() {
-        return sql.query("SELECT " + SELECTED + " FROM runner ORDER BY name", ps -> { }, H2Runners::runner).stream()
+        return sql.query("SELECT " + SELECTED + " FROM runner ORDER BY name", ps -> { }, JdbcRunners::runner).stream()
                 .map(this::withLatestHeartbeat).toList();
     }
 

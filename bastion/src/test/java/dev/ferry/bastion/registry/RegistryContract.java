@@ -1,0 +1,224 @@
+package dev.ferry.bastion.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Snowflake;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsKey;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.keys.KeyFormatException;
+import dev.ferry.keys.SshPublicKey;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every registry store does, the same on the embedded H2 file ({@link H2RegistryTest}) and on PostgreSQL
+ * ({@link PostgresRegistryTest}).
+ */
+abstract class RegistryContract {
+    static final Endpoint ENDPOINT = new Endpoint("127.0.0.1", 2200);
+
+    JdbcRegistry registry;
+    final SshPublicKey alice = TestKeys.ed25519("alice@laptop");
+    final SshPublicKey bob = TestKeys.ecdsa("bob");
+
+    /** Opens the registry of this test (again, after a close: the same data). */
+    abstract JdbcRegistry openRegistry();
+
+    /** A plain JDBC connection to the test's database, for what the registry would never do. */
+    abstract Connection connect() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        registry = openRegistry();
+    }
+
+    @AfterEach
+    void close() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    void findsByIdAndByNameInAnyCase() {
+        Vps v = registry.create(new NewVps("Web-1", ENDPOINT, List.of(alice)));
+        assertEquals("web-1", v.name());
+        assertEquals(VpsStatus.RUNNING, v.status());
+        assertEquals(1, v.keyCount());
+        assertEquals(v, registry.get(VpsRef.ofId(v.id())));
+        assertEquals(v, registry.get(VpsRef.parse("WEB-1")));
+        assertTrue(registry.find(VpsRef.parse("web-2")).isEmpty());
+    }
+
+    @Test
+    void aRenamedVpsIsFoundByItsNewNameOnlyAndCountsAsNotCertified() {
+        Vps v = registry.create(new NewVps("web", ENDPOINT, List.of(alice)));
+        registry.create(new NewVps("db", ENDPOINT, List.of(bob)));
+        registry.recordHostCertified(v.id(), true);
+        Vps renamed = registry.rename(VpsRef.parse("web"), "Shop");
+        assertEquals("shop", renamed.name());
+        assertFalse(renamed.hostCertified(), "its certificate named it web");
+        assertEquals(v.id(), registry.get(VpsRef.parse("shop")).id());
+        assertTrue(registry.find(VpsRef.parse("web")).isEmpty());
+        assertEquals(v.updatedAt(), renamed.updatedAt(), "updated_at tells when its status changed");
+        FerryException taken = assertThrows(FerryException.class, () -> registry.rename(VpsRef.parse("shop"), "db"));
+        assertEquals(FerryException.Kind.CONFLICT, taken.kind());
+        assertEquals(FerryException.Kind.INVALID, assertThrows(FerryException.class,
+                () -> registry.rename(VpsRef.parse("shop"), "-x")).kind());
+        registry.recordHostCertified(v.id(), true);
+        assertTrue(registry.rename(VpsRef.ofId(v.id()), "shop").hostCertified(), "the same name changes nothing");
+    }
+
+    @Test
+    void keepsEverythingAcrossReopen() {
+        Vps v = registry.create(new NewVps("db", ENDPOINT, List.of(alice, bob)));
+        registry.close();
+        registry = openRegistry();
+        Vps again = registry.get(VpsRef.parse("db"));
+        assertEquals(v, again);
+        List<VpsKey> keys = registry.keys(VpsRef.ofId(v.id()));
+        assertEquals(List.of(alice.fingerprint(), bob.fingerprint()).stream().sorted().toList(),
+                keys.stream().map(VpsKey::fingerprint).sorted().toList());
+        VpsKey stored = keys.stream().filter(k -> k.fingerprint().equals(alice.fingerprint())).findFirst().orElseThrow();
+        assertEquals(alice.toOpenSsh(), stored.key().toOpenSsh());
+    }
+
+    @Test
+    void refusesADuplicateName() {
+        registry.create(new NewVps("web", ENDPOINT, List.of(alice)));
+        FerryException e = assertThrows(FerryException.class,
+                () -> registry.create(new NewVps("WEB", ENDPOINT, List.of(bob))));
+        assertEquals(FerryException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("'web' already exists"), e.getMessage());
+        assertEquals(1, registry.list().size());
+    }
+
+    @Test
+    void findsEveryVpsHoldingAKey() {
+        Vps a = registry.create(new NewVps("a", ENDPOINT, List.of(alice)));
+        Vps b = registry.create(new NewVps("b", ENDPOINT, List.of(alice, bob)));
+        assertTrue(registry.holdsKey(VpsRef.ofId(a.id()), alice.fingerprint()));
+        assertTrue(registry.holdsKey(VpsRef.parse("B"), alice.fingerprint()));
+        assertTrue(registry.holdsKey(VpsRef.ofId(b.id()), bob.fingerprint()));
+        assertFalse(registry.holdsKey(VpsRef.parse("a"), bob.fingerprint()));
+        assertFalse(registry.holdsKey(VpsRef.parse("nothere"), alice.fingerprint()));
+        assertTrue(registry.anyHoldsKey(bob.fingerprint()));
+        assertFalse(registry.anyHoldsKey(TestKeys.ed25519("nobody").fingerprint()));
+        assertTrue(registry.hasKey(b.id(), bob.fingerprint()));
+        assertFalse(registry.hasKey(a.id(), bob.fingerprint()));
+    }
+
+    @Test
+    void addsNoKeyWhenOneOfThemIsAlreadyStored() {
+        Vps v = registry.create(new NewVps(null, ENDPOINT, List.of(alice)));
+        SshPublicKey carol = TestKeys.ed25519("carol");
+        FerryException e = assertThrows(FerryException.class,
+                () -> registry.addKeys(VpsRef.ofId(v.id()), List.of(carol, alice)));
+        assertEquals(FerryException.Kind.CONFLICT, e.kind());
+        assertFalse(registry.hasKey(v.id(), carol.fingerprint()), "the batch must be all or nothing");
+        registry.addKeys(VpsRef.ofId(v.id()), List.of(carol));
+        assertTrue(registry.hasKey(v.id(), carol.fingerprint()));
+    }
+
+    @Test
+    void refusesToRemoveTheLastKey() {
+        Vps v = registry.create(new NewVps(null, ENDPOINT, List.of(alice, bob)));
+        registry.removeKey(VpsRef.ofId(v.id()), bob.fingerprint());
+        FerryException e = assertThrows(FerryException.class,
+                () -> registry.removeKey(VpsRef.ofId(v.id()), alice.fingerprint()));
+        assertEquals(FerryException.Kind.CONFLICT, e.kind());
+        assertTrue(e.getMessage().contains("last key"), e.getMessage());
+        assertTrue(registry.hasKey(v.id(), alice.fingerprint()));
+    }
+
+    @Test
+    void unknownKeyOrVpsIsNotFound() {
+        Vps v = registry.create(new NewVps(null, ENDPOINT, List.of(alice)));
+        assertEquals(FerryException.Kind.NOT_FOUND, assertThrows(FerryException.class,
+                () -> registry.removeKey(VpsRef.ofId(v.id()), bob.fingerprint())).kind());
+        assertEquals(FerryException.Kind.NOT_FOUND, assertThrows(FerryException.class,
+                () -> registry.remove(VpsRef.parse("nope"))).kind());
+    }
+
+    @Test
+    void removingAVpsRemovesItsKeys() {
+        Vps v = registry.create(new NewVps(null, ENDPOINT, List.of(alice)));
+        registry.remove(VpsRef.ofId(v.id()));
+        assertTrue(registry.list().isEmpty());
+        assertFalse(registry.anyHoldsKey(alice.fingerprint()));
+    }
+
+    @Test
+    void aHostKeyGivenAtRegistrationIsKeptWithoutItsCommentAcrossReopen() {
+        SshPublicKey hostKey = TestKeys.ed25519("root@vps");
+        Vps v = registry.create(new NewVps("ext", ENDPOINT, List.of(alice), null, hostKey.toOpenSsh()));
+        String line = hostKey.type() + " " + hostKey.base64();
+        assertEquals(line, v.hostKey());
+        registry.close();
+        registry = openRegistry();
+        assertEquals(line, registry.get(VpsRef.ofId(v.id())).hostKey());
+        assertNull(registry.create(new NewVps("other", ENDPOINT, List.of(bob))).hostKey());
+    }
+
+    @Test
+    void recordHostKeySetsOnlyAKeyNotKnownYet() {
+        Vps v = registry.create(new NewVps("ext", ENDPOINT, List.of(alice)));
+        SshPublicKey first = TestKeys.ed25519("first");
+        SshPublicKey second = TestKeys.ed25519("second");
+        assertTrue(registry.recordHostKey(v.id(), first.toOpenSsh()));
+        assertFalse(registry.recordHostKey(v.id(), second.toOpenSsh()), "first contact is recorded once");
+        assertEquals(first.type() + " " + first.base64(), registry.get(VpsRef.ofId(v.id())).hostKey());
+        assertEquals(v.updatedAt(), registry.get(VpsRef.ofId(v.id())).updatedAt(), "not a status change");
+        registry.replaceHostKey(v.id(), second.toOpenSsh());
+        assertEquals(second.type() + " " + second.base64(), registry.get(VpsRef.ofId(v.id())).hostKey());
+        assertThrows(KeyFormatException.class, () -> registry.recordHostKey(v.id(), "ssh-ed25519 bm90"));
+        FerryException unknown = assertThrows(FerryException.class,
+                () -> registry.recordHostKey(1234567890123456789L, first.toOpenSsh()));
+        assertEquals(FerryException.Kind.NOT_FOUND, unknown.kind());
+    }
+
+    @Test
+    void refusesASchemaNewerThanTheCode() throws Exception {
+        registry.close();
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO \"ferry_schema_history\" (\"installed_rank\", \"version\", \"description\", "
+                    + "\"type\", \"script\", \"checksum\", \"installed_by\", \"installed_on\", \"execution_time\", "
+                    + "\"success\") VALUES (99, '99', 'future', "
+                    + "'SQL', 'V99__future.sql', 0, 'ferry', CURRENT_TIMESTAMP, 0, TRUE)");
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, this::openRegistry);
+        assertTrue(e.getMessage().contains("newer Ferry"), e.getMessage());
+        registry = null;
+    }
+
+    @Test
+    void appliesEachMigrationOnceAndHasAnIdentity() throws Exception {
+        String id = registry.runners().registryId();
+        registry.close();
+        registry = openRegistry();
+        assertEquals(id, registry.runners().registryId(), "the identity is kept");
+        try (Connection c = connect(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT \"version\") FROM \"ferry_schema_history\" "
+                     + "WHERE \"version\" IS NOT NULL")) {
+            rs.next();
+            assertEquals(rs.getInt(2), rs.getInt(1), "each version once");
+            assertTrue(rs.getInt(1) >= 1);
+        }
+    }
+}
