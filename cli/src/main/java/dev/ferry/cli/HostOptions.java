@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.registry.RegistryLocation;
 import dev.ferry.bastion.ssh.FrontDoor;
 import dev.ferry.bastion.ssh.Startups;
 import dev.ferry.cli.config.ConfigFile;
@@ -64,6 +65,16 @@ public final class HostOptions {
                                 : Startups.parse("max_startups_per_source", h.maxStartupsPerSource()),
                         h.maxStartups() == null ? FrontDoor.DEFAULTS.startups()
                                 : Startups.parse("max_startups", h.maxStartups())),
-                h.hostCertPrincipals());
+                h.hostCertPrincipals(), registry(h, env));
+    }
+
+    /** {@code registry_url} with its password from {@code registry_password_file} or FERRY_REGISTRY_PASSWORD. */
+    private static RegistryLocation registry(ConfigFile.HostSection h, Env env) {
+        if (h.registryUrl() == null || h.registryUrl().isBlank()) {
+            return new RegistryLocation(null, h.registryPasswordFile() == null ? null
+                    : Path.of(h.registryPasswordFile()), null);
+        }
+        return new RegistryLocation(h.registryUrl().strip(), h.registryPasswordFile() == null ? null
+                : Path.of(h.registryPasswordFile().strip()), env.get("FERRY_REGISTRY_PASSWORD"));
     }
 }

@@ -102,7 +102,8 @@ public final class Host implements AutoCloseable {
         boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
         Clock clock = Clock.systemUTC();
-        JdbcRegistry registry = JdbcRegistry.open(dir.root(), new Snowflake(config.instanceId()), clock);
+        JdbcRegistry registry = JdbcRegistry.open(config.registry(), dir.root(), new Snowflake(config.instanceId()),
+                clock);
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa));
         DialGuard guard = new DialGuard();
         Bastion bastion;

@@ -3,6 +3,7 @@ package dev.ferry.bastion.host;
 import dev.ferry.bastion.ssh.FrontDoor;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import dev.ferry.bastion.registry.RegistryLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,10 +35,13 @@ import java.util.Objects;
  * @param hostCertPrincipals {@code host_cert_principals}: the names and addresses clients reach the bastion by,
  *                   which its host certificate names ({@code ["bastion.example", "203.0.113.7"]}); null for
  *                   the defaults of {@link HostCertPrincipals}
+ * @param registry   {@code registry_url} and {@code registry_password_file}: where the registry is (the embedded H2
+ *                   file in the data directory by default, or a PostgreSQL database several Hosts share)
  */
 public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
                          Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed,
-                         boolean apiTls, FrontDoor frontDoor, List<String> hostCertPrincipals) {
+                         boolean apiTls, FrontDoor frontDoor, List<String> hostCertPrincipals,
+                         RegistryLocation registry) {
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final String DEFAULT_API_BIND = "127.0.0.1";
     public static final int DEFAULT_SSH_PORT = 2222;
@@ -64,6 +68,7 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
         }
         frontDoor = frontDoor == null ? FrontDoor.DEFAULTS : frontDoor;
         hostCertPrincipals = hostCertPrincipals == null ? null : HostCertPrincipals.check(hostCertPrincipals);
+        registry = registry == null ? RegistryLocation.EMBEDDED : registry;
     }
 
     /** Settings with the default host certificate principals. */
@@ -71,7 +76,7 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
                       Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed, boolean apiTls,
                       FrontDoor frontDoor) {
         this(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout, keepaliveInterval,
-                keepaliveMaxMissed, apiTls, frontDoor, null);
+                keepaliveMaxMissed, apiTls, frontDoor, null, null);
     }
 
     /** The principals of the bastion's host certificate: as configured, else the defaults for {@code bind}. */
@@ -82,7 +87,13 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration with these host certificate principals (null: the defaults). */
     public HostConfig withHostCertPrincipals(List<String> principals) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, principals);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, principals, registry);
+    }
+
+    /** This configuration with its registry elsewhere. */
+    public HostConfig withRegistry(RegistryLocation registry) {
+        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry);
     }
 
     /** Settings with the front door's defaults. */
@@ -123,14 +134,14 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration with the control API on TLS even on loopback (or not). */
     public HostConfig withApiTls(boolean apiTls) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry);
     }
 
     /** This configuration with these sources never penalised. */
     public HostConfig withPenaltyExempt(List<String> networks) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
                 keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor.withPenaltyExempt(networks),
-                hostCertPrincipals);
+                hostCertPrincipals, registry);
     }
 
     /** The defaults for a data directory. */
@@ -143,7 +154,7 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration listening elsewhere. */
     public HostConfig withListeners(String bind, int sshPort, String apiBind, int apiPort) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry);
     }
 
     /** The bounds of each numeric setting, by its config key: checked here, and on config files as read. */

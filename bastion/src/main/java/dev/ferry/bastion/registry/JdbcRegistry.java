@@ -62,15 +62,10 @@ public final class JdbcRegistry implements VpsRegistry {
         return open(H2Database.open(dir, freeMargin), ids, clock);
     }
 
-    /**
-     * Opens the registry where {@code location} says: the embedded file in {@code dir}, or PostgreSQL.
-     *
-     * @param password the PostgreSQL password (read from its file or the environment), or null
-     */
-    public static JdbcRegistry open(RegistryLocation location, String password, Path dir, Snowflake ids,
-                                    Clock clock) {
+    /** Opens the registry where {@code location} says: the embedded file in {@code dir}, or PostgreSQL. */
+    public static JdbcRegistry open(RegistryLocation location, Path dir, Snowflake ids, Clock clock) {
         return location.embedded() ? open(dir, ids, clock)
-                : open(PostgresDatabase.open(location, password), ids, clock);
+                : open(PostgresDatabase.open(location, location.password()), ids, clock);
     }
 
     private static JdbcRegistry open(Database db, Snowflake ids, Clock clock) {

@@ -1,7 +1,11 @@
 package dev.ferry.bastion.registry;
 
+import dev.ferry.keys.SecretFiles;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -11,27 +15,60 @@ import java.util.Objects;
  * never sits in the URL or the config: it is read from {@code registry_password_file} or the environment
  * ({@code FERRY_REGISTRY_PASSWORD}) when the registry opens, and never logged.
  *
- * @param url          the PostgreSQL URL ({@code postgresql://[user@]host[:port]/database[?parameters]}), or null
- *                     for the H2 file
- * @param passwordFile the file holding the database password (its first line), or null
+ * @param url                 the PostgreSQL URL ({@code postgresql://[user@]host[:port]/database[?parameters]}), or
+ *                            null for the H2 file
+ * @param passwordFile        the file holding the database password (its first line; only its owner may read
+ *                            it), or null
+ * @param environmentPassword the password from {@code FERRY_REGISTRY_PASSWORD}, or null; never printed
  */
-public record RegistryLocation(String url, Path passwordFile) {
+public record RegistryLocation(String url, Path passwordFile, String environmentPassword) {
     /** The embedded H2 file in the data directory. */
-    public static final RegistryLocation EMBEDDED = new RegistryLocation(null, null);
+    public static final RegistryLocation EMBEDDED = new RegistryLocation(null, null, null);
     static final String SCHEME = "postgresql";
     static final int DEFAULT_PORT = 5432;
 
     public RegistryLocation {
         if (url != null) {
             parse(url);
-        } else if (passwordFile != null) {
+        } else if (passwordFile != null || environmentPassword != null) {
             throw new IllegalArgumentException("registry_password_file is for a PostgreSQL registry: set registry_url "
                     + "too, or leave both out for the embedded H2 file");
         }
     }
 
+    /** A PostgreSQL database with its password (if any) read when the registry opens. */
+    public static RegistryLocation postgres(String url, Path passwordFile) {
+        return new RegistryLocation(url, passwordFile, null);
+    }
+
     public boolean embedded() {
         return url == null;
+    }
+
+    /**
+     * The database password: the file's first line, else the environment's, else null (a server that trusts this
+     * machine). A file others may read is refused, as token files are.
+     *
+     * @throws IllegalArgumentException a sentence naming {@code registry_password_file}
+     */
+    String password() {
+        if (passwordFile == null) {
+            return environmentPassword;
+        }
+        try {
+            String why = SecretFiles.tooOpen(passwordFile, "registry_password_file");
+            if (why != null) {
+                throw new IllegalArgumentException(why);
+            }
+            String first = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            if (first.isEmpty()) {
+                throw new IllegalArgumentException("registry_password_file " + passwordFile + " is empty");
+            }
+            return first;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("registry_password_file: cannot read " + passwordFile + ": "
+                    + e.getMessage());
+        }
     }
 
     /** The parts of a PostgreSQL URL, checked. */

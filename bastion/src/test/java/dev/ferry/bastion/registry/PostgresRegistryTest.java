@@ -25,8 +25,7 @@ class PostgresRegistryTest extends RegistryContract {
 
     @Override
     JdbcRegistry openRegistry() {
-        return JdbcRegistry.open(location, PostgresServer.PASSWORD, Path.of("/nonexistent"), new Snowflake(1),
-                Clock.systemUTC());
+        return JdbcRegistry.open(location, Path.of("/nonexistent"), new Snowflake(1), Clock.systemUTC());
     }
 
     @Override
@@ -37,8 +36,9 @@ class PostgresRegistryTest extends RegistryContract {
 
     @Test
     void aWrongPasswordIsASentenceWithoutThePassword() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> JdbcRegistry.open(location,
-                "not-the-password", Path.of("/nonexistent"), new Snowflake(1), Clock.systemUTC()));
+        RegistryLocation wrong = new RegistryLocation(location.url(), null, "not-the-password");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> JdbcRegistry.open(wrong,
+                Path.of("/nonexistent"), new Snowflake(1), Clock.systemUTC()));
         assertTrue(e.getMessage().startsWith("cannot open the registry " + location.url()), e.getMessage());
         assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
         assertTrue(!e.getMessage().contains("not-the-password"), e.getMessage());
@@ -46,9 +46,10 @@ class PostgresRegistryTest extends RegistryContract {
 
     @Test
     void aServerThatIsNotThereIsASentence() {
-        RegistryLocation nowhere = new RegistryLocation("postgresql://ferry@127.0.0.1:1/ferry", null);
+        RegistryLocation nowhere = new RegistryLocation("postgresql://ferry@127.0.0.1:1/ferry", null,
+                PostgresServer.PASSWORD);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> JdbcRegistry.open(nowhere,
-                PostgresServer.PASSWORD, Path.of("/nonexistent"), new Snowflake(1), Clock.systemUTC()));
+                Path.of("/nonexistent"), new Snowflake(1), Clock.systemUTC()));
         assertEquals(0, e.getMessage().indexOf("cannot open the registry postgresql://ferry@127.0.0.1:1/ferry: "),
                 e.getMessage());
     }

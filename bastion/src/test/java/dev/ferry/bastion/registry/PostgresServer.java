@@ -60,7 +60,7 @@ public final class PostgresServer {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name + ": " + e.getMessage(), e);
         }
-        return new RegistryLocation("postgresql://" + USER + "@127.0.0.1:" + port + "/" + name, null);
+        return new RegistryLocation("postgresql://" + USER + "@127.0.0.1:" + port + "/" + name, null, PASSWORD);
     }
 
     public String jdbcUrl(String database) {
