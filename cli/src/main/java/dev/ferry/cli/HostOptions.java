@@ -68,13 +68,17 @@ public final class HostOptions {
                 h.hostCertPrincipals(), registry(h, env));
     }
 
-    /** {@code registry_url} with its password from {@code registry_password_file} or FERRY_REGISTRY_PASSWORD. */
+    /**
+     * {@code registry_url} with its password from {@code registry_password_file} or FERRY_REGISTRY_PASSWORD, and
+     * {@code registry_key_file}.
+     */
     private static RegistryLocation registry(ConfigFile.HostSection h, Env env) {
-        if (h.registryUrl() == null || h.registryUrl().isBlank()) {
-            return new RegistryLocation(null, h.registryPasswordFile() == null ? null
-                    : Path.of(h.registryPasswordFile()), null);
-        }
-        return new RegistryLocation(h.registryUrl().strip(), h.registryPasswordFile() == null ? null
-                : Path.of(h.registryPasswordFile().strip()), env.get("FERRY_REGISTRY_PASSWORD"));
+        String url = h.registryUrl() == null || h.registryUrl().isBlank() ? null : h.registryUrl().strip();
+        return new RegistryLocation(url, path(h.registryPasswordFile()),
+                url == null ? null : env.get("FERRY_REGISTRY_PASSWORD"), path(h.registryKeyFile()));
+    }
+
+    private static Path path(String s) {
+        return s == null || s.isBlank() ? null : Path.of(s.strip());
     }
 }

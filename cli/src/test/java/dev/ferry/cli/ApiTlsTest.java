@@ -10,6 +10,7 @@ import dev.ferry.agent.host.HttpHostLink;
 import dev.ferry.bastion.host.ApiTls;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.tls.TlsPin;
 import dev.ferry.protocol.DockerStatus;
@@ -46,7 +47,8 @@ class ApiTlsTest {
     @BeforeEach
     void start() throws Exception {
         dataDir = home.resolve("data");
-        host = Host.start(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0).withApiTls(true));
+        host = Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
+                .withApiTls(true)));
         adminToken = Files.readString(dataDir.resolve("admin.token")).strip();
         runnerToken = Files.readString(dataDir.resolve("runner.token")).strip();
     }
@@ -76,7 +78,8 @@ class ApiTlsTest {
         }
         TlsPin first = host.apiFingerprint();
         host.close();
-        host = Host.start(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0).withApiTls(true));
+        host = Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
+                .withApiTls(true)));
         assertEquals(first, host.apiFingerprint(), "the key is made once and kept");
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.api.Json;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
@@ -37,7 +38,7 @@ class CliTest {
     @BeforeEach
     void start() throws Exception {
         dataDir = home.resolve("data");
-        host = Host.start(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0));
+        host = Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)));
         env = Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN",
                 Files.readString(dataDir.resolve("admin.token")).strip());
         var pair = KeyPairs.generate();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ferry.bastion.api.Json;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.ssh.SshdFixture;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerState;
@@ -51,7 +52,8 @@ final class ClientSshTestSupport implements AutoCloseable {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.writeString(data.resolve("config.toml"), "[host]\nbind = \"127.0.0.1\"\nssh_port = " + sshPort
                 + "\napi_port = " + apiPort + "\n");
-        host = Host.start(HostConfig.defaults(data).withListeners("127.0.0.1", sshPort, "127.0.0.1", apiPort));
+        host = Host.start(TestRegistries.of(HostConfig.defaults(data).withListeners("127.0.0.1", sshPort, "127.0.0.1",
+                apiPort)));
         runner = new FakeRunner(host.apiUrl(), Files.readString(data.resolve("runner.token")).strip());
         userSshConfig = home.resolve("user_ssh_config");
         Files.writeString(userSshConfig, userOptions(home));

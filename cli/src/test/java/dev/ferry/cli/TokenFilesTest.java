@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.registry.TestRegistries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,7 +26,7 @@ class TokenFilesTest {
     @BeforeEach
     void start() throws Exception {
         Path data = home.resolve("data");
-        host = Host.start(HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0));
+        host = Host.start(TestRegistries.of(HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0)));
         token = Files.readString(data.resolve("admin.token")).strip();
     }
 

@@ -9,6 +9,7 @@ import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
@@ -64,9 +65,10 @@ final class E2eFleet implements AutoCloseable {
         HostLogging.init(DataDir.prepare(data).logs());
         HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
         // the control API over TLS, as beyond loopback: the runner and the CLI pin its key
-        Host host = Host.start(new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(),
-                config.apiPort(), config.instanceId(), Duration.ofSeconds(3), config.keepaliveInterval(),
-                config.keepaliveMaxMissed()).withApiTls(true).withPenaltyExempt(List.of("127.0.0.1")));
+        Host host = Host.start(TestRegistries.of(new HostConfig(config.dataDir(), config.bind(), config.sshPort(),
+                config.apiBind(), config.apiPort(), config.instanceId(), Duration.ofSeconds(3),
+                config.keepaliveInterval(), config.keepaliveMaxMissed()).withApiTls(true)
+                .withPenaltyExempt(List.of("127.0.0.1"))));
         Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         E2eFleet fleet = new E2eFleet(dir, host, "e2e-" + UUID.randomUUID().toString().substring(0, 8), key, ssh);

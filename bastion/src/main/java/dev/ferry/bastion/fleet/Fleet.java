@@ -55,7 +55,6 @@ public final class Fleet {
     /** Reports the registry cannot take now are logged once per runner a minute, not once per VPS and beat. */
     private final LogThrottle waiting = new LogThrottle(Duration.ofMinutes(1));
 
-    private final Object placing = new Object();
 
     /**
      * @param userCaKeys the user CA public keys (OpenSSH lines) runners install in every VPS sshd as
@@ -105,24 +104,27 @@ public final class Fleet {
         }
     }
 
-    /** Places a new VPS on an online runner with room (or the named one) and records it. */
+    /**
+     * Places a new VPS on an online runner with room (or the named one) and records it. The room is judged again
+     * under a lock of the runner's row in the registry as the VPS is recorded, so two creates on any Hosts never
+     * both take a runner's last room: the one that finds it gone tries the next runner.
+     */
     public Vps create(CreateRequest req) {
-        // one placement at a time: two creates must not both take the last room on a runner
-        synchronized (placing) {
-            return placeAndCreate(req);
+        for (Runner runner : candidates(req)) {
+            Placement placement = new Placement(req.image(), runner.name(), req.cpus(), req.memoryBytes(),
+                    DesiredState.RUNNING, false);
+            Optional<Vps> created = vps.createOnRunner(new NewVps(req.name(), null, req.keys(), placement),
+                    placed -> req.runner() != null || hasRoom(runner, placed, req));
+            if (created.isPresent()) {
+                log.info("vps {} placed on runner {} (image {})", created.get().id(), runner.name(), req.image());
+                return created.get();
+            }
         }
+        throw noRoom(req);
     }
 
-    private Vps placeAndCreate(CreateRequest req) {
-        Runner runner = place(req);
-        Placement placement = new Placement(req.image(), runner.name(), req.cpus(), req.memoryBytes(),
-                DesiredState.RUNNING, false);
-        Vps created = vps.create(new NewVps(req.name(), null, req.keys(), placement));
-        log.info("vps {} placed on runner {} (image {})", created.id(), runner.name(), req.image());
-        return created;
-    }
-
-    private Runner place(CreateRequest req) {
+    /** The runners a VPS may go to, the emptiest first: the named one, or every online runner with room now. */
+    private List<Runner> candidates(CreateRequest req) {
         if (req.runner() != null) {
             Runner r = runners.find(req.runner()).orElseThrow(() -> FerryException.notFound(
                     "no runner '" + req.runner() + "' is registered (see: ferry node list)"));
@@ -134,7 +136,7 @@ public final class Fleet {
                 throw FerryException.conflict("runner " + r.name() + " cannot reach its Docker engine: "
                         + r.dockerError());
             }
-            return r;
+            return List.of(r);
         }
         List<Runner> online = runners.list().stream().filter(Runner::online).filter(Runner::dockerOk).toList();
         if (online.isEmpty()) {
@@ -142,12 +144,20 @@ public final class Fleet {
                     + "engine; start one with: ferry runner (or ferry up), and see: ferry node list");
         }
         Map<String, List<Vps>> placed = online.stream().collect(Collectors.toMap(Runner::name, r -> vps.onRunner(r.name())));
-        return online.stream().filter(r -> hasRoom(r, placed.get(r.name()), req))
-                .min(Comparator.comparingInt((Runner r) -> placed.get(r.name()).size()).thenComparing(Runner::name))
-                .orElseThrow(() -> FerryException.conflict("no online runner has room for "
-                        + (req.cpus() == null ? "" : req.cpus() + " CPUs ")
-                        + (req.memoryBytes() == null ? "" : (req.memoryBytes() >> 20) + " MiB ")
-                        + "more (see: ferry node list)"));
+        List<Runner> roomy = online.stream().filter(r -> hasRoom(r, placed.get(r.name()), req))
+                .sorted(Comparator.comparingInt((Runner r) -> placed.get(r.name()).size()).thenComparing(Runner::name))
+                .toList();
+        if (roomy.isEmpty()) {
+            throw noRoom(req);
+        }
+        return roomy;
+    }
+
+    private static FerryException noRoom(CreateRequest req) {
+        return FerryException.conflict("no online runner has room for "
+                + (req.cpus() == null ? "" : req.cpus() + " CPUs ")
+                + (req.memoryBytes() == null ? "" : (req.memoryBytes() >> 20) + " MiB ")
+                + "more (see: ferry node list)");
     }
 
     private static boolean hasRoom(Runner r, List<Vps> placed, CreateRequest req) {

@@ -125,6 +125,16 @@ public final class DataDir {
         return ca;
     }
 
+    /** Makes every token and key that is missing, as their first use would. */
+    void makeMissing() throws IOException {
+        adminToken();
+        runnerToken();
+        hostKeys();
+        userCa();
+        hostCa();
+        apiTls();
+    }
+
     /** The control API's TLS key and certificate ({@code tls/}, 0600), made on first use. */
     public ApiTls apiTls() throws IOException {
         return ApiTls.in(root);

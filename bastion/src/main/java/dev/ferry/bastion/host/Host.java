@@ -10,7 +10,9 @@ import dev.ferry.bastion.api.VpsRoutes;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.RunnerTrust;
 import dev.ferry.bastion.fleet.VpsCertificates;
+import dev.ferry.bastion.registry.Coordination;
 import dev.ferry.bastion.registry.JdbcRegistry;
+import dev.ferry.bastion.registry.SecretSeal;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
@@ -43,7 +45,7 @@ public final class Host implements AutoCloseable {
 
     private final DataDir dataDir;
     private final KeyPair userCa;
-    private final VpsRegistry registry;
+    private final JdbcRegistry registry;
     private final Fleet fleet;
     private final Bastion bastion;
     private final ApiServer api;
@@ -51,9 +53,11 @@ public final class Host implements AutoCloseable {
     private final boolean apiTls;
     private final List<String> knownHosts;
     private final ScheduledExecutorService watchdog;
+    private final Membership membership;
 
-    private Host(DataDir dataDir, KeyPair userCa, VpsRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
-                 TlsPin apiPin, boolean apiTls, List<String> knownHosts) {
+    private Host(DataDir dataDir, KeyPair userCa, JdbcRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
+                 TlsPin apiPin, boolean apiTls, List<String> knownHosts, Membership membership) {
+        this.membership = membership;
         this.dataDir = dataDir;
         this.knownHosts = knownHosts;
         this.apiPin = apiPin;
@@ -71,9 +75,12 @@ public final class Host implements AutoCloseable {
         watchdog.scheduleWithFixedDelay(this::checkRunners, 5, 5, TimeUnit.SECONDS);
     }
 
+    /** The Hosts of a registry share the runners: one of them at a time marks the silent ones lost. */
     private void checkRunners() {
         try {
-            fleet.checkSilence();
+            if (membership.tick()) {
+                fleet.checkSilence();
+            }
         } catch (RuntimeException e) {
             // a housekeeping loop must never die silently
             log.error("runner watchdog failed", e);
@@ -84,6 +91,11 @@ public final class Host implements AutoCloseable {
         return fleet;
     }
 
+    /** What this Host agrees on with the other Hosts of its registry. */
+    Coordination coordination() {
+        return registry.coordination();
+    }
+
     /** Prepares the data directory and starts serving. Closes what it opened when a step fails. */
     public static Host start(HostConfig config) throws IOException {
         return start(config, ApiLimits.DEFAULTS);
@@ -92,6 +104,19 @@ public final class Host implements AutoCloseable {
     /** {@link #start(HostConfig)} with other limits on the control API's clients (tests). */
     public static Host start(HostConfig config, ApiLimits apiLimits) throws IOException {
         DataDir dir = DataDir.prepare(config.dataDir());
+        Clock clock = Clock.systemUTC();
+        JdbcRegistry registry = JdbcRegistry.open(config.registry(), dir.root(), new Snowflake(config.instanceId()),
+                clock);
+        Membership membership;
+        try {
+            membership = Membership.join(registry.coordination(), config.instanceId(), holder(config, dir));
+            if (!config.registry().embedded()) {
+                SharedKeyMaterial.sync(registry.coordination(), dir, SecretSeal.fromFile(config.registry().keyFile()));
+            }
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         String token = dir.adminToken();
         String runnerToken = dir.runnerToken();
         List<Path> hostKeys = dir.hostKeys();
@@ -101,9 +126,6 @@ public final class Host implements AutoCloseable {
         ApiTls tls = dir.apiTls();
         boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
-        Clock clock = Clock.systemUTC();
-        JdbcRegistry registry = JdbcRegistry.open(config.registry(), dir.root(), new Snowflake(config.instanceId()),
-                clock);
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa));
         DialGuard guard = new DialGuard();
         Bastion bastion;
@@ -127,7 +149,8 @@ public final class Host implements AutoCloseable {
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
                     new ApiHandler(router, token, trust), apiLimits, speaksTls ? tls.serverContext() : null);
             guard.ownPorts(new HashSet<>(List.of(bastion.address().getPort(), api.address().getPort())));
-            Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts);
+            Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,
+                    membership);
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {
@@ -136,6 +159,17 @@ public final class Host implements AutoCloseable {
             throw new IOException("cannot listen for the control API on " + config.apiBind() + ":"
                     + config.apiPort() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** How the other Hosts of the registry know this one: its machine, SSH port and data directory. */
+    private static String holder(HostConfig config, DataDir dir) {
+        String machine;
+        try {
+            machine = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            machine = "unknown-machine";
+        }
+        return machine + ":" + config.sshPort() + " " + dir.root();
     }
 
     /** The user CA's public key as one OpenSSH line, {@code ssh-ed25519 AAAA... ferry-user-ca}. */
@@ -202,6 +236,12 @@ public final class Host implements AutoCloseable {
     @Override
     public void close() {
         watchdog.shutdownNow();
+        try {
+            membership.leave();
+        } catch (RuntimeException e) {
+            log.warn("could not let the watchdog's lease go (another Host takes it when it runs out): {}",
+                    e.toString());
+        }
         api.close();
         try {
             bastion.close();

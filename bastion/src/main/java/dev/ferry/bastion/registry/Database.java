@@ -49,6 +49,9 @@ abstract class Database implements AutoCloseable {
      */
     abstract <T> T run(Work<T> work, Predicate<SQLException> again) throws SQLException;
 
+    /** Whether several Hosts may use this database at once (PostgreSQL; an H2 file is locked by its one Host). */
+    abstract boolean sharedByHosts();
+
     /** Throws a refusal with a sentence when a change cannot be stored now (the H2 file's disk is full). */
     void requireRoom() {
     }

@@ -68,6 +68,11 @@ final class H2Database extends Database {
     }
 
     @Override
+    boolean sharedByHosts() {
+        return false;
+    }
+
+    @Override
     String describe() {
         return file + ".mv.db";
     }

@@ -20,9 +20,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +45,26 @@ public final class JdbcRegistry implements VpsRegistry {
     private final Clock clock;
     private final Sql sql;
     private final JdbcRunners runners;
+    private final Coordination coordination;
 
     private JdbcRegistry(Database db, Snowflake ids, Clock clock) {
         this.db = db;
         this.ids = ids;
         this.clock = clock;
         this.sql = new Sql(db);
-        this.runners = new JdbcRunners(sql);
+        this.runners = new JdbcRunners(sql, db.sharedByHosts() ? HEARTBEAT_WRITES : null);
+        this.coordination = new Coordination(sql, clock);
+    }
+
+    /**
+     * How often a runner's heartbeat time is written when nothing else changed, where several Hosts read it (their
+     * watchdog marks a runner lost 30 s after its last heartbeat): often enough for that, not at every beat.
+     */
+    static final java.time.Duration HEARTBEAT_WRITES = java.time.Duration.ofSeconds(10);
+
+    /** Leases, instance ids and shared key material: what several Hosts on this registry agree on. */
+    public Coordination coordination() {
+        return coordination;
     }
 
     /** Opens (creating when missing) the embedded registry file {@code dir/registry} and migrates it. */
@@ -88,37 +103,82 @@ public final class JdbcRegistry implements VpsRegistry {
         long id = ids.next();
         Instant now = clock.instant();
         sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO vps(id, name, status, endpoint_host, "
-                    + "endpoint_port, created_at, updated_at, image, runner_name, cpus, memory_bytes, desired, host_key) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                Placement p = v.placement();
-                ps.setLong(1, id);
-                ps.setString(2, v.name());
-                ps.setString(3, (p == null ? VpsStatus.RUNNING : VpsStatus.ASSIGNING).word());
-                ps.setString(4, v.endpoint() == null ? null : v.endpoint().host());
-                ps.setObject(5, v.endpoint() == null ? null : v.endpoint().port());
-                ps.setObject(6, Sql.utc(now));
-                ps.setObject(7, Sql.utc(now));
-                ps.setString(8, p == null ? null : p.image());
-                ps.setString(9, p == null ? null : p.runner());
-                ps.setObject(10, p == null ? null : p.cpus());
-                ps.setObject(11, p == null ? null : p.memoryBytes());
-                ps.setString(12, p == null ? null : p.desired().word());
-                ps.setString(13, v.hostKey());
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    throw FerryException.conflict("a VPS named '" + v.name() + "' already exists");
-                }
-                throw e;
-            }
-            insertKeys(c, id, v.keys(), now);
+            insert(c, id, v, now);
             return null;
         });
+        logCreated(id, v);
+        return get(VpsRef.ofId(id));
+    }
+
+    @Override
+    public Optional<Vps> createOnRunner(NewVps v, Predicate<List<Vps>> fits) {
+        String runner = v.placement().runner();
+        long id = ids.next();
+        Instant now = clock.instant();
+        boolean created = sql.transaction(c -> {
+            // every create for this runner, on every Host, waits here for the one before to commit
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM runner WHERE name = ? FOR UPDATE")) {
+                ps.setString(1, runner);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw FerryException.notFound("no runner '" + runner + "' is registered (see: ferry node list)");
+                    }
+                }
+            }
+            List<Vps> placed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.runner_name = ?")) {
+                ps.setString(1, runner);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        placed.add(vps(rs));
+                    }
+                }
+            }
+            if (!fits.test(placed)) {
+                return false;
+            }
+            insert(c, id, v, now);
+            return true;
+        });
+        if (!created) {
+            return Optional.empty();
+        }
+        logCreated(id, v);
+        return Optional.of(get(VpsRef.ofId(id)));
+    }
+
+    private void insert(Connection c, long id, NewVps v, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO vps(id, name, status, endpoint_host, "
+                + "endpoint_port, created_at, updated_at, image, runner_name, cpus, memory_bytes, desired, host_key) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            Placement p = v.placement();
+            ps.setLong(1, id);
+            ps.setString(2, v.name());
+            ps.setString(3, (p == null ? VpsStatus.RUNNING : VpsStatus.ASSIGNING).word());
+            ps.setString(4, v.endpoint() == null ? null : v.endpoint().host());
+            ps.setObject(5, v.endpoint() == null ? null : v.endpoint().port());
+            ps.setObject(6, Sql.utc(now));
+            ps.setObject(7, Sql.utc(now));
+            ps.setString(8, p == null ? null : p.image());
+            ps.setString(9, p == null ? null : p.runner());
+            ps.setObject(10, p == null ? null : p.cpus());
+            ps.setObject(11, p == null ? null : p.memoryBytes());
+            ps.setString(12, p == null ? null : p.desired().word());
+            ps.setString(13, v.hostKey());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw FerryException.conflict("a VPS named '" + v.name() + "' already exists");
+            }
+            throw e;
+        }
+        insertKeys(c, id, v.keys(), now);
+    }
+
+    private static void logCreated(long id, NewVps v) {
         log.info("vps {} registered (name {}, {}, {} key(s))", id, v.name(),
                 v.placement() == null ? "endpoint " + v.endpoint()
                         : "image " + v.placement().image() + " on runner " + v.placement().runner(), v.keys().size());
-        return get(VpsRef.ofId(id));
     }
 
     private void insertKeys(Connection c, long vpsId, List<SshPublicKey> keys, Instant now) throws SQLException {

@@ -6,6 +6,7 @@ import dev.ferry.bastion.fleet.RunnerRegistry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +31,14 @@ final class JdbcRunners implements RunnerRegistry {
     private final Sql sql;
     /** The latest heartbeat of each runner, when it is newer than the row's. */
     private final Map<String, Instant> heard = new ConcurrentHashMap<>();
+    /** How often a heartbeat's time alone is written (the Hosts of a shared registry read it), or null: never. */
+    private final Duration writeEvery;
+    /** When this Host last wrote each runner's heartbeat time. */
+    private final Map<String, Instant> written = new ConcurrentHashMap<>();
 
-    JdbcRunners(Sql sql) {
+    JdbcRunners(Sql sql, Duration writeEvery) {
         this.sql = sql;
+        this.writeEvery = writeEvery;
     }
 
     @Override
@@ -205,7 +211,21 @@ final class JdbcRunners implements RunnerRegistry {
         Runner was = before.get();
         heard.put(name, at);
         if (was.online() && was.dockerOk() == dockerOk && Objects.equals(was.dockerError(), dockerError)) {
-            return Optional.of(withLatestHeartbeat(was)); // only the time changed: nothing to write or read again
+            // only the time changed: kept in memory, and written now and then where other Hosts read it
+            Instant last = written.get(name);
+            if (writeEvery != null && (last == null || !at.isBefore(last.plus(writeEvery)))) {
+                sql.transaction(c -> {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET last_heartbeat = ? "
+                            + "WHERE name = ? AND last_heartbeat < ?")) {
+                        ps.setObject(1, Sql.utc(at));
+                        ps.setString(2, name);
+                        ps.setObject(3, Sql.utc(at));
+                        return ps.executeUpdate();
+                    }
+                });
+                written.put(name, at);
+            }
+            return Optional.of(withLatestHeartbeat(was));
         }
         sql.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET docker_ok = ?, docker_error = ?, "
@@ -272,10 +292,13 @@ final class JdbcRunners implements RunnerRegistry {
         return sql.transaction(c -> {
             List<Runner> marked = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE runner SET online = FALSE, last_heartbeat = ? WHERE name = ? AND online")) {
+                    "UPDATE runner SET online = FALSE, last_heartbeat = ? WHERE name = ? AND online "
+                            + "AND last_heartbeat < ?")) {
                 for (Runner r : silent) {
                     ps.setObject(1, Sql.utc(r.lastHeartbeat())); // the time kept in memory, for after a restart
                     ps.setString(2, r.name());
+                    // another Host may have heard it and written so since this one looked
+                    ps.setObject(3, Sql.utc(cutoff));
                     if (ps.executeUpdate() == 1) {
                         marked.add(r);
                         log.warn("runner {} offline: no heartbeat since {}", r.name(), r.lastHeartbeat());

@@ -46,6 +46,11 @@ final class PostgresDatabase extends Database {
     }
 
     @Override
+    boolean sharedByHosts() {
+        return true;
+    }
+
+    @Override
     String describe() {
         return parts.describe();
     }

@@ -20,25 +20,28 @@ import java.util.Objects;
  * @param passwordFile        the file holding the database password (its first line; only its owner may read
  *                            it), or null
  * @param environmentPassword the password from {@code FERRY_REGISTRY_PASSWORD}, or null; never printed
+ * @param keyFile             {@code registry_key_file}: the key that seals the key material the Hosts share in
+ *                            the database ({@link SecretSeal}); needed with a URL
  */
-public record RegistryLocation(String url, Path passwordFile, String environmentPassword) {
+public record RegistryLocation(String url, Path passwordFile, String environmentPassword, Path keyFile) {
     /** The embedded H2 file in the data directory. */
-    public static final RegistryLocation EMBEDDED = new RegistryLocation(null, null, null);
+    public static final RegistryLocation EMBEDDED = new RegistryLocation(null, null, null, null);
     static final String SCHEME = "postgresql";
     static final int DEFAULT_PORT = 5432;
 
     public RegistryLocation {
         if (url != null) {
             parse(url);
-        } else if (passwordFile != null || environmentPassword != null) {
-            throw new IllegalArgumentException("registry_password_file is for a PostgreSQL registry: set registry_url "
-                    + "too, or leave both out for the embedded H2 file");
+            if (keyFile == null) {
+                throw new IllegalArgumentException("registry_url needs registry_key_file too: the key that seals the "
+                        + "host keys, CAs and tokens every Host shares through the database (make one with: head -c "
+                        + "32 /dev/urandom | base64 > /etc/ferry/registry.key && chmod 600 /etc/ferry/registry.key, "
+                        + "and copy it to every Host)");
+            }
+        } else if (passwordFile != null || environmentPassword != null || keyFile != null) {
+            throw new IllegalArgumentException("registry_password_file and registry_key_file are for a PostgreSQL "
+                    + "registry: set registry_url too, or leave them out for the embedded H2 file");
         }
-    }
-
-    /** A PostgreSQL database with its password (if any) read when the registry opens. */
-    public static RegistryLocation postgres(String url, Path passwordFile) {
-        return new RegistryLocation(url, passwordFile, null);
     }
 
     public boolean embedded() {

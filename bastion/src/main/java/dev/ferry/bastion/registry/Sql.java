@@ -59,6 +59,30 @@ final class Sql {
     }
 
     /**
+     * Runs one INSERT on its own (no transaction around it), false when a unique key holds such a row already:
+     * another Host was first. A change: refused like any other when the database cannot store it now.
+     */
+    boolean insertIfAbsent(String sql, Binder binder) {
+        db.requireRoom();
+        try {
+            return db.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    binder.bind(ps);
+                    ps.executeUpdate();
+                    return true;
+                } catch (SQLException e) {
+                    if ("23505".equals(e.getSQLState())) {
+                        return false;
+                    }
+                    throw e;
+                }
+            }, db::mayRetryChange);
+        } catch (SQLException e) {
+            throw failure(e, true);
+        }
+    }
+
+    /**
      * Runs work in one transaction: committed when it returns, rolled back when it throws (and run again when the
      * database says it committed nothing and is worth another try). A change is refused with a sentence when the
      * database cannot store it now (the H2 file's disk is full).

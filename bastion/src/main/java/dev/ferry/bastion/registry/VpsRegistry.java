@@ -10,6 +10,7 @@ import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The Host's record of VPS and their keys. Implementations must be thread-safe and keep every
@@ -23,6 +24,16 @@ public interface VpsRegistry extends AutoCloseable {
 
     /** Stores a new VPS with its keys, in one transaction, and returns it. */
     Vps create(NewVps vps);
+
+    /**
+     * Registers a VPS placed on a runner if {@code fits} holds for the VPS placed there now, judged under a lock of
+     * the runner's row: two creates, on any Hosts, never both take the runner's last room.
+     *
+     * @return the VPS, or empty when it no longer fits
+     * @throws dev.ferry.bastion.FerryException NOT_FOUND when the runner is not registered, CONFLICT for a name
+     *                                          taken
+     */
+    Optional<Vps> createOnRunner(NewVps vps, Predicate<List<Vps>> fits);
 
     /** The VPS this reference names, if any. */
     Optional<Vps> find(VpsRef ref);

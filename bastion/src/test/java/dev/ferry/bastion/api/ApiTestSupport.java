@@ -2,6 +2,7 @@ package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.protocol.Credentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,7 +32,8 @@ final class ApiTestSupport implements AutoCloseable {
     }
 
     ApiTestSupport(Path dir, ApiLimits limits) throws IOException {
-        host = Host.start(HostConfig.defaults(dir).withListeners("127.0.0.1", 0, "127.0.0.1", 0), limits);
+        host = Host.start(TestRegistries.of(HostConfig.defaults(dir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)),
+                limits);
         token = Files.readString(dir.resolve("admin.token")).strip();
         runnerToken = Files.readString(dir.resolve("runner.token")).strip();
     }

@@ -36,7 +36,8 @@ class PostgresRegistryTest extends RegistryContract {
 
     @Test
     void aWrongPasswordIsASentenceWithoutThePassword() {
-        RegistryLocation wrong = new RegistryLocation(location.url(), null, "not-the-password");
+        RegistryLocation wrong = new RegistryLocation(location.url(), null, "not-the-password",
+                location.keyFile());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> JdbcRegistry.open(wrong,
                 Path.of("/nonexistent"), new Snowflake(1), Clock.systemUTC()));
         assertTrue(e.getMessage().startsWith("cannot open the registry " + location.url()), e.getMessage());
@@ -47,7 +48,7 @@ class PostgresRegistryTest extends RegistryContract {
     @Test
     void aServerThatIsNotThereIsASentence() {
         RegistryLocation nowhere = new RegistryLocation("postgresql://ferry@127.0.0.1:1/ferry", null,
-                PostgresServer.PASSWORD);
+                PostgresServer.PASSWORD, location.keyFile());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> JdbcRegistry.open(nowhere,
                 Path.of("/nonexistent"), new Snowflake(1), Clock.systemUTC()));
         assertEquals(0, e.getMessage().indexOf("cannot open the registry postgresql://ferry@127.0.0.1:1/ferry: "),

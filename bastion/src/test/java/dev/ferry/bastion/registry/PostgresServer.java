@@ -60,7 +60,24 @@ public final class PostgresServer {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name + ": " + e.getMessage(), e);
         }
-        return new RegistryLocation("postgresql://" + USER + "@127.0.0.1:" + port + "/" + name, null, PASSWORD);
+        return new RegistryLocation("postgresql://" + USER + "@127.0.0.1:" + port + "/" + name, null, PASSWORD,
+                keyFile());
+    }
+
+    /** The registry key every test Host on this server shares (0600, made once). */
+    public synchronized Path keyFile() {
+        Path key = dir.resolve("registry.key");
+        if (!Files.exists(key)) {
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            try {
+                Files.writeString(key, java.util.Base64.getEncoder().encodeToString(random) + "\n");
+                Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return key;
     }
 
     public String jdbcUrl(String database) {

@@ -5,6 +5,7 @@ import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
 import java.io.IOException;
@@ -69,7 +70,7 @@ final class BastionTestSupport implements AutoCloseable {
                 config.instanceId(), Duration.ofSeconds(2), keepalive, 3, false,
                 // the tests' own failed logins come from 127.0.0.1; penalties are tried from 127.0.0.2 and up
                 frontDoor.withPenaltyExempt(List.of("127.0.0.1")));
-        return new BastionTestSupport(dir, Host.start(config), alice, bob, mallory);
+        return new BastionTestSupport(dir, Host.start(TestRegistries.of(config)), alice, bob, mallory);
     }
 
     /** A client with its own ssh_config offering these keys, in this order. */

@@ -11,6 +11,7 @@ import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.KnownHosts;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.CertAuthorityLine;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.PrivateKeyFiles;
@@ -137,8 +138,8 @@ class HostCertificateTest {
     @Test
     void configuredPrincipalsReplaceTheDefaults() throws Exception {
         Path data = dir.resolve("named");
-        try (Host named = Host.start(HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
-                .withHostCertPrincipals(List.of("Bastion.Test")))) {
+        try (Host named = Host.start(TestRegistries.of(HostConfig.defaults(data).withListeners("127.0.0.1", 0,
+                "127.0.0.1", 0).withHostCertPrincipals(List.of("Bastion.Test"))))) {
             int port = named.sshAddress().getPort();
             SshPublicKey ca = SshPublicKey.of(DataDir.prepare(data).hostCa().getPublic(), "ferry-host-ca");
             assertEquals(CertAuthorityLine.of(List.of("[bastion.test]:" + port), ca), named.knownHosts().get(0));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.registry.TestRegistries;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,8 @@ class SshAuditTest {
     @Test
     void findsNoWarningAndNoFailure() throws Exception {
         List<String> cmd = sshAudit();
-        try (Host host = Host.start(HostConfig.defaults(dir.resolve("host")).withListeners("127.0.0.1", 0, "127.0.0.1", 0))) {
+        try (Host host = Host.start(TestRegistries.of(HostConfig.defaults(dir.resolve("host"))
+                .withListeners("127.0.0.1", 0, "127.0.0.1", 0)))) {
             Processes.Result r = audit(cmd, host.sshAddress().getPort());
             assertEquals(0, r.exit(), r.toString());
             assertTrue(!r.out().contains("[warn]") && !r.out().contains("[fail]"), r.out());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.registry.JdbcRegistry;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Snowflake;
@@ -35,7 +36,7 @@ class RegistryRoutingTest {
 
     @BeforeEach
     void setUp() {
-        registry = JdbcRegistry.open(dir, new Snowflake(1), Clock.systemUTC());
+        registry = TestRegistries.open(dir, new Snowflake(1), Clock.systemUTC());
         rules = new RegistryRouting(registry, registry.runners(), Clock.systemUTC());
         web = registry.create(new NewVps("web", new Endpoint("127.0.0.1", 2201), List.of(alice)));
         db = registry.create(new NewVps("db", new Endpoint("127.0.0.1", 2202), List.of(bob)));

@@ -1,0 +1,72 @@
+package dev.ferry.bastion.host;
+
+import dev.ferry.bastion.registry.Coordination;
+import dev.ferry.bastion.registry.SecretSeal;
+import dev.ferry.keys.KeyFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every Host on a shared registry must hold the same: the bastion's host keys (one host key behind the load
+ * balancer), the user and host CAs (one {@code TrustedUserCAKeys}, one {@code @cert-authority} line), the API's
+ * TLS key (one pinned fingerprint) and the tokens (one admin token, one join token). The first Host to start
+ * makes them and stores them sealed ({@link SecretSeal}); every later Host takes them from the registry into its
+ * own data directory, replacing what it had made alone.
+ */
+final class SharedKeyMaterial {
+    private static final Logger log = LoggerFactory.getLogger(SharedKeyMaterial.class);
+
+    private SharedKeyMaterial() {
+    }
+
+    /** The data directory's files that are shared, by their path inside it. */
+    static List<String> files() {
+        List<String> files = new ArrayList<>(List.of(DataDir.ADMIN_TOKEN, DataDir.RUNNER_TOKEN));
+        files.addAll(DataDir.HOST_KEYS);
+        files.addAll(List.of(DataDir.USER_CA, DataDir.HOST_CA, ApiTls.KEY, ApiTls.CERTIFICATE));
+        return files;
+    }
+
+    /** Brings the data directory and the registry to the same key material, one Host at a time. */
+    static void sync(Coordination coordination, DataDir dir, SecretSeal seal) {
+        coordination.shareSecrets(stored -> {
+            try {
+                for (String name : files()) {
+                    if (stored.containsKey(name)) {
+                        take(dir.root().resolve(name), seal.open(name, stored.get(name)), name);
+                    }
+                }
+                dir.makeMissing();
+                Map<String, String> added = new LinkedHashMap<>();
+                for (String name : files()) {
+                    if (!stored.containsKey(name)) {
+                        added.put(name, seal.seal(name, Files.readAllBytes(dir.root().resolve(name))));
+                    }
+                }
+                return added;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot share the Host's key material: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Writes the registry's copy over the local file when they differ (0600, never half-written). */
+    private static void take(Path file, byte[] content, String name) throws IOException {
+        if (Files.exists(file) && Arrays.equals(Files.readAllBytes(file), content)) {
+            return;
+        }
+        boolean replaced = Files.exists(file);
+        KeyFiles.writeAtomically(file, content, PosixFilePermissions.fromString("rw-------"));
+        log.info("{} {} from the registry: every Host holds the same", replaced ? "replaced" : "took", name);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.ferry.bastion.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.registry.PostgresServer;
+import dev.ferry.bastion.registry.RegistryLocation;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.keys.PrivateKeyFiles;
+import dev.ferry.keys.SshPublicKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several Hosts on one PostgreSQL registry: they present the same host key, trust the same CAs, accept the same
+ * tokens and TLS pin, see each other's VPS, never share an instance id, and run the runner watchdog one at a time.
+ */
+class SeveralHostsTest {
+    @TempDir
+    Path dir;
+
+    private final List<Host> hosts = new ArrayList<>();
+    private RegistryLocation registry;
+
+    @AfterEach
+    void stop() {
+        hosts.forEach(Host::close);
+    }
+
+    private Host start(String name, int instanceId) throws Exception {
+        if (registry == null) {
+            registry = PostgresServer.get().newDatabase();
+        }
+        return start(name, instanceId, registry);
+    }
+
+    private Host start(String name, int instanceId, RegistryLocation location) throws Exception {
+        HostConfig base = HostConfig.defaults(dir.resolve(name)).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
+        Host h = Host.start(new HostConfig(base.dataDir(), base.bind(), base.sshPort(), base.apiBind(), base.apiPort(),
+                instanceId, base.connectTimeout(), base.keepaliveInterval(), base.keepaliveMaxMissed())
+                .withRegistry(location));
+        hosts.add(h);
+        return h;
+    }
+
+    private static String hostKey(Host h, String file) {
+        return SshPublicKey.of(PrivateKeyFiles.read(h.dataDir().resolve(file)).getPublic(), "").fingerprint();
+    }
+
+    @Test
+    void theSecondHostTakesTheFirstOnesKeysTokensAndCas() throws Exception {
+        Host a = start("a", 1);
+        Host b = start("b", 2);
+        for (String key : DataDir.HOST_KEYS) {
+            assertEquals(hostKey(a, key), hostKey(b, key), key + ": one host key behind the load balancer");
+        }
+        assertEquals(a.knownHosts().get(1), b.knownHosts().get(1), "one host CA: one @cert-authority line");
+        assertEquals(Host.userCaLine(a.userCa()), Host.userCaLine(b.userCa()), "one user CA");
+        assertEquals(a.apiFingerprint(), b.apiFingerprint(), "one TLS key to pin");
+        for (String token : List.of(DataDir.ADMIN_TOKEN, DataDir.RUNNER_TOKEN)) {
+            assertEquals(Files.readString(a.dataDir().resolve(token)), Files.readString(b.dataDir().resolve(token)));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    b.dataDir().resolve(token))));
+        }
+        var v = a.registry().create(new NewVps("web", new Endpoint("10.0.0.5", 22),
+                List.of(TestKeys.ed25519("alice"))));
+        assertEquals(v.id(), b.registry().get(VpsRef.parse("web")).id(), "a VPS made through one is the other's");
+    }
+
+    @Test
+    void theKeyMaterialIsSealedInTheDatabaseNeverInPlainText() throws Exception {
+        Host a = start("a", 1);
+        String token = Files.readString(a.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip();
+        String ca = Files.readString(a.dataDir().resolve(DataDir.HOST_CA));
+        try (var c = java.sql.DriverManager.getConnection(PostgresServer.get().jdbcUrl(
+                registry.url().replaceAll(".*/", "")), PostgresServer.USER, PostgresServer.PASSWORD);
+             var st = c.createStatement(); var rs = st.executeQuery("SELECT name, sealed FROM shared_secret")) {
+            int rows = 0;
+            while (rs.next()) {
+                rows++;
+                String sealed = rs.getString(2);
+                assertTrue(sealed.startsWith("v1:"), rs.getString(1));
+                assertTrue(!sealed.contains(token) && !sealed.contains("PRIVATE KEY"), rs.getString(1));
+            }
+            assertEquals(SharedKeyMaterial.files().size(), rows);
+        }
+        assertTrue(ca.contains("PRIVATE KEY"), "the local copy is the key itself");
+        // another key file: the Host refuses to start rather than make keys of its own
+        Path otherKey = dir.resolve("other.key");
+        Files.writeString(otherKey, java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        Files.setPosixFilePermissions(otherKey, PosixFilePermissions.fromString("rw-------"));
+        RegistryLocation wrongKey = new RegistryLocation(registry.url(), null, registry.environmentPassword(), otherKey);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> start("c", 3, wrongKey));
+        assertTrue(e.getMessage().contains("does not open with this Host's registry_key_file"), e.getMessage());
+    }
+
+    @Test
+    void anInstanceIdInUseIsRefusedAndTheWatchdogRunsOnOneHostAtATime() throws Exception {
+        Host a = start("a", 7);
+        FerryException taken = assertThrows(FerryException.class, () -> start("b", 7));
+        assertTrue(taken.getMessage().startsWith("instance_id 7 is in use by another Host ("), taken.getMessage());
+        Host b = start("b", 8);
+        String first = waitForWatchdog(a);
+        assertNotEquals(null, first);
+        Host holder = first.contains(a.dataDir().toString()) ? a : b;
+        Host other = holder == a ? b : a;
+        hosts.remove(holder);
+        holder.close();
+        String next = waitForWatchdog(other);
+        assertTrue(next.contains(other.dataDir().toString()), "the lease moved to the Host still running: " + next);
+        Host again = start(holder == a ? "a" : "b", holder == a ? 7 : 8);
+        assertNotEquals(null, again, "the id is free again once its Host stopped");
+    }
+
+    /** The watchdog lease's holder once one Host has taken it (its watchdog ticks every 5 s). */
+    private static String waitForWatchdog(Host any) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            String holder = any.coordination().leaseHolder(Membership.WATCHDOG);
+            if (holder != null) {
+                return holder;
+            }
+            Thread.sleep(100);
+        }
+        return null;
+    }
+}
