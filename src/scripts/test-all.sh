@@ -21,6 +21,8 @@ command -v debootstrap >/dev/null || missing+=(debootstrap)
 command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v xdpyinfo >/dev/null || missing+=(x11-utils)
 command -v xauth >/dev/null || missing+=(xauth)
+# the registry's contract and the several-Hosts tests run against a real PostgreSQL server
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if (( ${#missing[@]} )); then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
@@ -81,4 +83,8 @@ fi
 "$ROOT/test-containers/images/build.sh" >&2
 
 cd "$ROOT"
-exec mvn -B verify "$@"
+mvn -B verify "$@"
+# Once more with every test Host's registry on PostgreSQL instead of the embedded H2 file: the bastion's and the
+# CLI's suites and the runner end to end, one contract for both stores (tests of the H2 file itself skip).
+exec mvn -B verify -Dferry.test.registry=postgres -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dtest='dev/ferry/bastion/**/*Test.java,dev/ferry/cli/**/*Test.java,RunnerE2ETest' "$@"

@@ -11,6 +11,7 @@ import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
@@ -130,8 +131,9 @@ class RunnerE2ETest {
         SshClientFixture generated = SshClientFixture.create(dir.resolve("gen-client"), List.of(out), null);
         assertEquals("gen", generated.ssh("-J", "vps-e2e-gen@" + bastion, "root@vps-e2e-gen", "echo gen")
                 .requireSuccess().out().strip());
-        assertTrue(!Files.readString(dir.resolve("host/registry.mv.db"), java.nio.charset.StandardCharsets.ISO_8859_1)
-                .contains("PRIVATE KEY"), "the private key must not be stored");
+        String stored = TestRegistries.contentsOf(dir.resolve("host"));
+        assertTrue(stored.contains(SshClientFixture.publicKey(out).base64()), "the public key is stored");
+        assertTrue(!stored.contains("PRIVATE KEY"), "the private key must not be stored");
     }
 
     @Test

@@ -565,7 +565,7 @@ class FleetTest {
 
     /** A clock tests move by hand. */
     static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-23T12:00:00Z");
+        private volatile Instant now = Instant.parse("2026-11-23T12:00:00Z");
 
         void advance(Duration d) {
             now = now.plus(d);

@@ -17,10 +17,8 @@ import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterRequest;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +37,8 @@ class SharedRegistryFleetTest {
     private static final DockerStatus DOCKER_OK = new DockerStatus(true, null, "28.2");
     private static final String JOIN = "join-token-for-shared-fleet-tests";
 
-    private final MovingClock clock = new MovingClock();
+    /** Both Hosts read one clock, as machines with synchronised clocks do. */
+    private final FleetTest.MovableClock clock = new FleetTest.MovableClock();
     private JdbcRegistry a;
     private JdbcRegistry b;
     private Fleet fleetA;
@@ -110,29 +109,5 @@ class SharedRegistryFleetTest {
         clock.advance(Duration.ofSeconds(31));
         fleetB.checkSilence();
         assertTrue(!b.runners().find("r1").orElseThrow().online(), "silent for 31 s: lost, whichever Host looks");
-    }
-
-    /** A clock the test moves; both Hosts read it, as machines with synchronised clocks do. */
-    static final class MovingClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-27T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
