@@ -64,7 +64,7 @@ public final class HostOptions {
                         h.maxStartupsPerSource() == null ? FrontDoor.DEFAULTS.startupsPerSource()
                                 : Startups.parse("max_startups_per_source", h.maxStartupsPerSource()),
                         h.maxStartups() == null ? FrontDoor.DEFAULTS.startups()
-                                : Startups.parse("max_startups", h.maxStartups())),
+                                : Startups.parse("max_startups", h.maxStartups()), h.proxyProtocolFrom()),
                 h.hostCertPrincipals(), registry(h, env));
     }
 

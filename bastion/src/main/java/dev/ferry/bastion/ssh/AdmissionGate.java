@@ -29,10 +29,13 @@ final class AdmissionGate {
 
     private final SourcePenalties penalties;
     private final PreAuthLimits limits;
+    /** Connections through these are decided on once their PROXY header named the client. */
+    private final TrustedProxies balancers;
 
-    AdmissionGate(SourcePenalties penalties, PreAuthLimits limits) {
+    AdmissionGate(SourcePenalties penalties, PreAuthLimits limits, TrustedProxies balancers) {
         this.penalties = penalties;
         this.limits = limits;
+        this.balancers = balancers;
     }
 
     /** Whether a connection from {@code from} may become a session. */
@@ -60,7 +63,7 @@ final class AdmissionGate {
             public Nio2Session createSession(Nio2Service service, IoHandler handler, AsynchronousSocketChannel socket,
                                              SocketAddress address) throws Throwable {
                 if (service instanceof IoAcceptor && socket.getRemoteAddress() instanceof InetSocketAddress remote
-                        && !admits(remote.getAddress())) {
+                        && !balancers.contains(remote) && !admits(remote.getAddress())) {
                     socket.close();
                     // MINA's acceptor logs this at debug only and goes on accepting
                     throw new IOException("refused at the front door");

@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.sshd.common.Factory;
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.Service;
@@ -92,15 +93,22 @@ public final class Bastion implements AutoCloseable {
         sshd.setSessionDisconnectHandler(new ReadableTimeouts());
         SessionAudit audit = new SessionAudit();
         sshd.addSessionListener(audit);
-        SourcePenalties penalties = new SourcePenalties(settings.frontDoor().penaltyExempt().stream()
-                .map(SourcePenalties.Cidr::parse).toList(), Clock.systemUTC());
+        // a load balancer is never penalised itself: the clients its headers name are
+        SourcePenalties penalties = new SourcePenalties(Stream.concat(settings.frontDoor().penaltyExempt().stream(),
+                settings.frontDoor().proxyProtocolFrom().stream()).map(SourcePenalties.Cidr::parse).toList(),
+                Clock.systemUTC());
         sshd.addSessionListener(penalties);
         sshd.addSessionListener(new SessionCaps(settings.frontDoor().maxSessionsPerKey(),
                 settings.frontDoor().maxSessions()));
+        TrustedProxies balancers = settings.frontDoor().trustedProxies();
         PreAuthLimits limits = new PreAuthLimits(settings.frontDoor().startupsPerSource(),
-                settings.frontDoor().startups());
+                settings.frontDoor().startups(), balancers);
         sshd.addSessionListener(limits);
-        sshd.setIoServiceFactoryFactory(new GatedTransport(new AdmissionGate(penalties, limits)));
+        AdmissionGate gate = new AdmissionGate(penalties, limits, balancers);
+        sshd.setIoServiceFactoryFactory(new GatedTransport(gate));
+        if (!balancers.isEmpty()) {
+            sshd.setServerProxyAcceptor(new ProxyProtocolAcceptor(balancers, gate, limits));
+        }
 
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(sshd, settings.connectTimeout());
         // no idle cut-off: keepalives decide whether a quiet client is still there

@@ -17,25 +17,22 @@ import java.util.List;
  *                          one address too), as MaxStartups {@code start:rate:full}; default 64:30:256, so that
  *                          50 honest parallel logins from one address (Ansible's forks) are never dropped
  * @param startups          {@code max_startups}: the same in all; default 256:30:1024
+ * @param proxyProtocolFrom {@code proxy_protocol_from}: the load balancers ({@code ["10.0.0.9"]}) whose
+ *                          connections start with a PROXY protocol header (v1 or v2) naming the real client, on
+ *                          the SSH port and the API's; a header from anywhere else is refused. Default none
  */
 public record FrontDoor(Duration loginGraceTime, List<String> penaltyExempt, int maxSessionsPerKey, int maxSessions,
-                        Startups startupsPerSource, Startups startups) {
+                        Startups startupsPerSource, Startups startups, List<String> proxyProtocolFrom) {
     public static final FrontDoor DEFAULTS = new FrontDoor(Duration.ofSeconds(60), List.of(), 200, 20_000,
-            new Startups(64, 30, 256), new Startups(256, 30, 1024));
+            new Startups(64, 30, 256), new Startups(256, 30, 1024), List.of());
 
     public FrontDoor {
         if (loginGraceTime == null || loginGraceTime.toSeconds() < 5 || loginGraceTime.toSeconds() > 600) {
             throw new IllegalArgumentException("login_grace_time_seconds must be between 5 and 600, got "
                     + (loginGraceTime == null ? "nothing" : loginGraceTime.toSeconds()));
         }
-        penaltyExempt = List.copyOf(penaltyExempt == null ? List.of() : penaltyExempt);
-        for (String network : penaltyExempt) {
-            try {
-                SourcePenalties.Cidr.parse(network);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("penalty_exempt: " + e.getMessage());
-            }
-        }
+        penaltyExempt = networks("penalty_exempt", penaltyExempt);
+        proxyProtocolFrom = networks("proxy_protocol_from", proxyProtocolFrom);
         if (maxSessionsPerKey < 1 || maxSessionsPerKey > 100_000) {
             throw new IllegalArgumentException("max_sessions_per_key must be between 1 and 100000, got "
                     + maxSessionsPerKey);
@@ -47,8 +44,32 @@ public record FrontDoor(Duration loginGraceTime, List<String> penaltyExempt, int
         java.util.Objects.requireNonNull(startups, "max_startups");
     }
 
+    private static List<String> networks(String key, List<String> networks) {
+        List<String> list = List.copyOf(networks == null ? List.of() : networks);
+        for (String network : list) {
+            try {
+                SourcePenalties.Cidr.parse(network);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage());
+            }
+        }
+        return list;
+    }
+
     /** The same with these sources never penalised. */
     public FrontDoor withPenaltyExempt(List<String> networks) {
-        return new FrontDoor(loginGraceTime, networks, maxSessionsPerKey, maxSessions, startupsPerSource, startups);
+        return new FrontDoor(loginGraceTime, networks, maxSessionsPerKey, maxSessions, startupsPerSource, startups,
+                proxyProtocolFrom);
+    }
+
+    /** The same with PROXY protocol headers taken from these load balancers. */
+    public FrontDoor withProxyProtocolFrom(List<String> balancers) {
+        return new FrontDoor(loginGraceTime, penaltyExempt, maxSessionsPerKey, maxSessions, startupsPerSource, startups,
+                balancers);
+    }
+
+    /** The load balancers, parsed. */
+    public TrustedProxies trustedProxies() {
+        return new TrustedProxies(proxyProtocolFrom.stream().map(SourcePenalties.Cidr::parse).toList());
     }
 }

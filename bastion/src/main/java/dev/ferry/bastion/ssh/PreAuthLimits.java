@@ -35,7 +35,15 @@ final class PreAuthLimits implements SessionListener {
     /** A flood is logged once per address every 10 s. */
     private final LogThrottle throttle = new LogThrottle(Duration.ofSeconds(10));
 
+    /** Connections through these are counted once their PROXY header named the client ({@link #count}). */
+    private final TrustedProxies balancers;
+
     PreAuthLimits(Startups perSource, Startups total) {
+        this(perSource, total, TrustedProxies.NONE);
+    }
+
+    PreAuthLimits(Startups perSource, Startups total, TrustedProxies balancers) {
+        this.balancers = balancers;
         this.perSource = perSource;
         this.total = total;
     }
@@ -60,13 +68,21 @@ final class PreAuthLimits implements SessionListener {
         return true;
     }
 
-    /** Counts a connection the gate admitted until it logs in or closes. */
+    /** Counts a connection the gate admitted until it logs in or closes (through a balancer: once it named it). */
     @Override
     public void sessionCreated(Session session) {
-        if (!(session.getIoSession().getRemoteAddress() instanceof InetSocketAddress remote)) {
+        if (!balancers.contains(session.getIoSession().getRemoteAddress())) {
+            count(session);
+        }
+    }
+
+    /** Counts the session's client (as {@link ClientAddress} names it) until it logs in or closes. */
+    void count(Session session) {
+        InetSocketAddress client = ClientAddress.of(session);
+        if (client == null) {
             return;
         }
-        InetAddress from = remote.getAddress();
+        InetAddress from = client.getAddress();
         bySource.merge(from, 1, Integer::sum);
         all.incrementAndGet();
         session.setAttribute(COUNTED, from);

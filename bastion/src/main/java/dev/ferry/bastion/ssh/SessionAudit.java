@@ -3,7 +3,6 @@ package dev.ferry.bastion.ssh;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.keys.SshPublicKey;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,10 +62,7 @@ final class SessionAudit implements SessionListener {
     }
 
     private static String client(Session session) {
-        SocketAddress a = session.getIoSession() == null ? null : session.getIoSession().getRemoteAddress();
-        if (a instanceof InetSocketAddress inet) {
-            return inet.getAddress().getHostAddress() + ":" + inet.getPort();
-        }
-        return String.valueOf(a);
+        InetSocketAddress a = ClientAddress.of(session);
+        return a == null ? "an unknown address" : a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 }

@@ -175,6 +175,7 @@ final class SourcePenalties implements SessionListener {
     }
 
     private static InetAddress remote(Session session) {
-        return session.getIoSession().getRemoteAddress() instanceof InetSocketAddress r ? r.getAddress() : null;
+        InetSocketAddress client = ClientAddress.of(session);
+        return client == null ? null : client.getAddress();
     }
 }

@@ -32,7 +32,7 @@ class FrontDoorSettingsTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         t = BastionTestSupport.start(dir, Duration.ofSeconds(1), new FrontDoor(Duration.ofSeconds(5), List.of(), 2,
-                20_000, FrontDoor.DEFAULTS.startupsPerSource(), FrontDoor.DEFAULTS.startups()));
+                20_000, FrontDoor.DEFAULTS.startupsPerSource(), FrontDoor.DEFAULTS.startups(), List.of()));
         SshdFixture sshd = SshdFixture.start(dir.resolve("vps"), List.of(BastionTestSupport.pub(t.aliceKey)));
         t.closeLater(sshd);
         t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),

@@ -128,9 +128,10 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                               @JsonProperty("host_cert_principals") List<String> hostCertPrincipals,
                               @JsonProperty("registry_url") String registryUrl,
                               @JsonProperty("registry_password_file") String registryPasswordFile,
-                              @JsonProperty("registry_key_file") String registryKeyFile) {
+                              @JsonProperty("registry_key_file") String registryKeyFile,
+                              @JsonProperty("proxy_protocol_from") List<String> proxyProtocolFrom) {
         static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
 
         /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
         void check(String where) {
