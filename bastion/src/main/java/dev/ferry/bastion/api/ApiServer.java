@@ -1,5 +1,6 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.bastion.net.TrustedProxies;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -46,16 +47,26 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(InetSocketAddress address, ApiHandler handler, ApiLimits limits, SSLContext tls)
             throws IOException {
+        return start(address, handler, limits, tls, TrustedProxies.NONE);
+    }
+
+    /**
+     * {@link #start(InetSocketAddress, ApiHandler, ApiLimits, SSLContext)} behind load balancers.
+     *
+     * @param balancers the load balancers whose connections may start with a PROXY protocol header
+     */
+    public static ApiServer start(InetSocketAddress address, ApiHandler handler, ApiLimits limits, SSLContext tls,
+                                  TrustedProxies balancers) throws IOException {
         QueuedThreadPool workers = new QueuedThreadPool(limits.workers(), Math.min(4, limits.workers()),
                 (int) IDLE_WORKER_MILLIS, new BlockingArrayQueue<>(limits.queuedTasks()));
         workers.setName("ferry-api");
         workers.setDaemon(true);
         Server server = new Server(workers);
         server.setErrorHandler(new JsonErrors(limits));
-        ServerConnector connector = connector(server, limits, tls);
+        ServerConnector connector = connector(server, limits, tls, balancers);
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
-        connector.addBean(new ConnectionCaps(limits.maxConnections(), limits.maxPerSource()));
+        connector.addBean(new ConnectionCaps(limits.maxConnections(), limits.maxPerSource(), balancers));
         server.addConnector(connector);
         HeadDeadline deadline = new HeadDeadline(limits.headTime(), connector::getConnectedEndPoints);
         String plainRefusal = tls == null ? null : "this Host's API speaks TLS only: use https:// instead of "
@@ -71,7 +82,8 @@ public final class ApiServer implements AutoCloseable {
         return new ApiServer(server, connector, deadline);
     }
 
-    private static ServerConnector connector(Server server, ApiLimits limits, SSLContext tls) {
+    private static ServerConnector connector(Server server, ApiLimits limits, SSLContext tls,
+                                             TrustedProxies balancers) {
         HttpConfiguration config = new HttpConfiguration();
         config.setRequestHeaderSize(limits.maxHeaderBytes());
         config.setIdleTimeout(limits.idleTimeout().toMillis());
@@ -82,7 +94,8 @@ public final class ApiServer implements AutoCloseable {
         HttpConnectionFactory http = new HttpConnectionFactory(config);
         ServerConnector connector;
         if (tls == null) {
-            connector = new ServerConnector(server, 1, 1, http);
+            connector = balancers.isEmpty() ? new ServerConnector(server, 1, 1, http)
+                    : new ServerConnector(server, 1, 1, new BalancerProxyFactory(http.getProtocol(), balancers), http);
         } else {
             SslContextFactory.Server context = new SslContextFactory.Server();
             context.setSslContext(tls);
@@ -90,7 +103,10 @@ public final class ApiServer implements AutoCloseable {
             config.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
             SslConnectionFactory ssl = new SslConnectionFactory(context, http.getProtocol());
             // the detector hands plain HTTP to the same factory, where ApiRequests answers it with a sentence
-            connector = new ServerConnector(server, 1, 1, new DetectorConnectionFactory(ssl), http);
+            DetectorConnectionFactory detector = new DetectorConnectionFactory(ssl);
+            connector = balancers.isEmpty() ? new ServerConnector(server, 1, 1, detector, http)
+                    : new ServerConnector(server, 1, 1, new BalancerProxyFactory(detector.getProtocol(), balancers),
+                            detector, http);
         }
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         return connector;

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.log.LogThrottle;
+import dev.ferry.bastion.net.TrustedProxies;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -30,9 +31,17 @@ final class ConnectionCaps implements SelectorManager.AcceptListener {
     /** A flood is logged once per source every 10 s. */
     private final LogThrottle throttle = new LogThrottle(Duration.ofSeconds(10));
 
+    /** Connections from these count in all only: one source for every client behind them. */
+    private final TrustedProxies balancers;
+
     ConnectionCaps(int maxConnections, int maxPerSource) {
+        this(maxConnections, maxPerSource, TrustedProxies.NONE);
+    }
+
+    ConnectionCaps(int maxConnections, int maxPerSource, TrustedProxies balancers) {
         this.maxConnections = maxConnections;
         this.maxPerSource = maxPerSource;
+        this.balancers = balancers;
     }
 
     @Override
@@ -41,8 +50,8 @@ final class ConnectionCaps implements SelectorManager.AcceptListener {
         String refusal;
         synchronized (this) {
             refusal = open.size() >= maxConnections ? maxConnections + " connections are open in all"
-                    : perSource.getOrDefault(source, 0) >= maxPerSource ? maxPerSource + " connections are open from "
-                    + source : null;
+                    : perSource.getOrDefault(source, 0) >= maxPerSource && !fromBalancer(channel)
+                    ? maxPerSource + " connections are open from " + source : null;
             if (refusal == null) {
                 open.put(channel, source);
                 perSource.merge(source, 1, Integer::sum);
@@ -69,6 +78,14 @@ final class ConnectionCaps implements SelectorManager.AcceptListener {
             if (source != null) {
                 perSource.computeIfPresent(source, (s, n) -> n == 1 ? null : n - 1);
             }
+        }
+    }
+
+    private boolean fromBalancer(SelectableChannel channel) {
+        try {
+            return channel instanceof SocketChannel socket && balancers.contains(socket.getRemoteAddress());
+        } catch (IOException e) {
+            return false;
         }
     }
 

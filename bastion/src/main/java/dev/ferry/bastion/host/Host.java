@@ -143,11 +143,12 @@ public final class Host implements AutoCloseable {
             RunnerTrust trust = new RunnerTrust(registry.runners(), runnerToken, clock);
             List<String> knownHosts = KnownHosts.lines(principals, bastion.address().getPort(), hostCa.getPublic());
             log.info("bastion host certificate for {}", String.join(", ", principals));
-            Router router = new CaRoutes(userCaLine, knownHosts, bastion.address().getPort(), principals).register(new FleetRoutes(fleet, trust, registry,
-                    clock, speaksTls ? tls.pin().toString() : null).register(
-                    new VpsRoutes(registry, fleet).register(new Router())));
+            Router router = new CaRoutes(userCaLine, knownHosts, bastion.address().getPort(), principals).register(
+                    new FleetRoutes(fleet, trust, registry, clock, speaksTls ? tls.pin().toString() : null).register(
+                            new VpsRoutes(registry, fleet).register(new Router())));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
-                    new ApiHandler(router, token, trust), apiLimits, speaksTls ? tls.serverContext() : null);
+                    new ApiHandler(router, token, trust), apiLimits, speaksTls ? tls.serverContext() : null,
+                    config.frontDoor().trustedProxies());
             guard.ownPorts(new HashSet<>(List.of(bastion.address().getPort(), api.address().getPort())));
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,
                     membership);

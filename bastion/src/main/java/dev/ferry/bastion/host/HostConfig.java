@@ -137,6 +137,13 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
                 keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry);
     }
 
+    /** This configuration behind these load balancers (PROXY protocol headers taken from them). */
+    public HostConfig withProxyProtocolFrom(List<String> balancers) {
+        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor.withProxyProtocolFrom(balancers),
+                hostCertPrincipals, registry);
+    }
+
     /** This configuration with these sources never penalised. */
     public HostConfig withPenaltyExempt(List<String> networks) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.net.TrustedProxies;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

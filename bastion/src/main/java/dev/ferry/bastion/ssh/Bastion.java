@@ -1,5 +1,7 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.net.Cidr;
+import dev.ferry.bastion.net.TrustedProxies;
 import dev.ferry.bastion.ssh.auth.BastionAuthenticator;
 import dev.ferry.bastion.ssh.auth.BlindKeyQuery;
 import dev.ferry.bastion.ssh.jump.DialFilter;
@@ -95,7 +97,7 @@ public final class Bastion implements AutoCloseable {
         sshd.addSessionListener(audit);
         // a load balancer is never penalised itself: the clients its headers name are
         SourcePenalties penalties = new SourcePenalties(Stream.concat(settings.frontDoor().penaltyExempt().stream(),
-                settings.frontDoor().proxyProtocolFrom().stream()).map(SourcePenalties.Cidr::parse).toList(),
+                settings.frontDoor().proxyProtocolFrom().stream()).map(Cidr::parse).toList(),
                 Clock.systemUTC());
         sshd.addSessionListener(penalties);
         sshd.addSessionListener(new SessionCaps(settings.frontDoor().maxSessionsPerKey(),

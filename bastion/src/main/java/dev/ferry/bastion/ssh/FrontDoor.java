@@ -1,5 +1,7 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.net.Cidr;
+import dev.ferry.bastion.net.TrustedProxies;
 import java.time.Duration;
 import java.util.List;
 
@@ -48,7 +50,7 @@ public record FrontDoor(Duration loginGraceTime, List<String> penaltyExempt, int
         List<String> list = List.copyOf(networks == null ? List.of() : networks);
         for (String network : list) {
             try {
-                SourcePenalties.Cidr.parse(network);
+                Cidr.parse(network);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(key + ": " + e.getMessage());
             }
@@ -70,6 +72,6 @@ public record FrontDoor(Duration loginGraceTime, List<String> penaltyExempt, int
 
     /** The load balancers, parsed. */
     public TrustedProxies trustedProxies() {
-        return new TrustedProxies(proxyProtocolFrom.stream().map(SourcePenalties.Cidr::parse).toList());
+        return new TrustedProxies(proxyProtocolFrom.stream().map(Cidr::parse).toList());
     }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.log.LogThrottle;
+import dev.ferry.bastion.net.TrustedProxies;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.log.LogThrottle;
+import dev.ferry.bastion.net.TrustedProxies;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

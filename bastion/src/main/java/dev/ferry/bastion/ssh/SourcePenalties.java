@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.net.Cidr;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,47 +57,6 @@ final class SourcePenalties implements SessionListener {
     SourcePenalties(List<Cidr> exempt, Clock clock) {
         this.exempt = List.copyOf(exempt);
         this.clock = clock;
-    }
-
-    /** An address or a network, {@code 10.0.0.0/8}, {@code fd00::/8}, {@code 127.0.0.1}. */
-    record Cidr(byte[] network, int bits) {
-        static Cidr parse(String text) {
-            String s = text == null ? "" : text.strip();
-            int slash = s.indexOf('/');
-            String address = slash < 0 ? s : s.substring(0, slash);
-            if (!address.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-                throw new IllegalArgumentException("'" + text + "' is not an address or network (like 10.0.0.0/8)");
-            }
-            byte[] bytes;
-            try {
-                bytes = InetAddress.getByName(address).getAddress(); // a literal: parsed, never looked up
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalArgumentException("'" + text + "' is not an address or network (like 10.0.0.0/8)");
-            }
-            int bits = bytes.length * 8;
-            if (slash >= 0) {
-                String b = s.substring(slash + 1);
-                if (!b.matches("[0-9]{1,3}") || Integer.parseInt(b) > bytes.length * 8) {
-                    throw new IllegalArgumentException("'" + text + "' has a prefix length out of range");
-                }
-                bits = Integer.parseInt(b);
-            }
-            return new Cidr(bytes, bits);
-        }
-
-        boolean contains(InetAddress a) {
-            byte[] b = a.getAddress();
-            if (b.length != network.length) {
-                return false;
-            }
-            for (int i = 0; i < bits; i++) {
-                int mask = 0x80 >> (i % 8);
-                if ((b[i / 8] & mask) != (network[i / 8] & mask)) {
-                    return false;
-                }
-            }
-            return true;
-        }
     }
 
     /** IPv4 by address, IPv6 by its /64: one host holds a whole /64. */

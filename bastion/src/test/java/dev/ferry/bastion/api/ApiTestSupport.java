@@ -32,8 +32,12 @@ final class ApiTestSupport implements AutoCloseable {
     }
 
     ApiTestSupport(Path dir, ApiLimits limits) throws IOException {
-        host = Host.start(TestRegistries.of(HostConfig.defaults(dir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)),
-                limits);
+        this(dir, limits, HostConfig.defaults(dir));
+    }
+
+    /** A Host of {@code config} on loopback ports. */
+    ApiTestSupport(Path dir, ApiLimits limits, HostConfig config) throws IOException {
+        host = Host.start(TestRegistries.of(config.withListeners("127.0.0.1", 0, "127.0.0.1", 0)), limits);
         token = Files.readString(dir.resolve("admin.token")).strip();
         runnerToken = Files.readString(dir.resolve("runner.token")).strip();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.net.Cidr;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -171,8 +172,8 @@ class PenaltiesTest {
                 SourcePenalties.source(InetAddress.getByName("2001:db8:1:2:ffff::9")), "one /64, one source");
         assertFalse(SourcePenalties.source(InetAddress.getByName("2001:db8:1:2::1")).equals(
                 SourcePenalties.source(InetAddress.getByName("2001:db8:1:3::1"))));
-        assertTrue(SourcePenalties.Cidr.parse("10.0.0.0/8").contains(InetAddress.getByName("10.200.3.4")));
-        assertFalse(SourcePenalties.Cidr.parse("10.0.0.0/8").contains(InetAddress.getByName("11.0.0.1")));
-        assertTrue(SourcePenalties.Cidr.parse("127.0.0.1").contains(InetAddress.getLoopbackAddress()));
+        assertTrue(Cidr.parse("10.0.0.0/8").contains(InetAddress.getByName("10.200.3.4")));
+        assertFalse(Cidr.parse("10.0.0.0/8").contains(InetAddress.getByName("11.0.0.1")));
+        assertTrue(Cidr.parse("127.0.0.1").contains(InetAddress.getLoopbackAddress()));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ferry.bastion.net.ProxyBalancer;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,28 +29,6 @@ class ProxyHeaderTest {
         return out;
     }
 
-    static byte[] v2(int command, int family, byte[] addresses) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
-        out.write(0x20 | command);
-        out.write(family);
-        out.write(addresses.length >> 8);
-        out.write(addresses.length & 0xff);
-        out.writeBytes(addresses);
-        return out.toByteArray();
-    }
-
-    static byte[] tcp4(String source, int sourcePort, String destination, int destinationPort) throws Exception {
-        ByteArrayOutputStream a = new ByteArrayOutputStream();
-        a.writeBytes(InetAddress.getByName(source).getAddress());
-        a.writeBytes(InetAddress.getByName(destination).getAddress());
-        a.write(sourcePort >> 8);
-        a.write(sourcePort & 0xff);
-        a.write(destinationPort >> 8);
-        a.write(destinationPort & 0xff);
-        return a.toByteArray();
-    }
-
     @Test
     void readsVersionOneLinesAndLeavesTheClientsBytes() throws Exception {
         byte[] line = "PROXY TCP4 203.0.113.7 10.0.0.5 51234 2222\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -64,7 +43,7 @@ class ProxyHeaderTest {
 
     @Test
     void readsVersionTwoHeaders() throws Exception {
-        byte[] header = v2(1, 0x11, tcp4("198.51.100.9", 40001, "10.0.0.5", 2222));
+        byte[] header = ProxyBalancer.v2(1, 0x11, ProxyBalancer.tcp4("198.51.100.9", 40001, "10.0.0.5", 2222));
         ProxyHeader h = parse(concat(header, SSH));
         assertEquals(header.length, h.length());
         assertEquals(new InetSocketAddress(InetAddress.getByName("198.51.100.9"), 40001), h.source());
@@ -73,14 +52,14 @@ class ProxyHeaderTest {
         six.writeBytes(InetAddress.getByName("2001:db8::5").getAddress());
         six.writeBytes(new byte[] {(byte) 0x9c, 0x41, 0x08, (byte) 0xae, 0x01, 0x02, 0x03}); // ports, then a TLV's bytes
         assertEquals(new InetSocketAddress(InetAddress.getByName("2001:db8::9"), 40001),
-                parse(v2(1, 0x21, six.toByteArray())).source());
-        assertNull(parse(v2(0, 0x00, new byte[0])).source(), "LOCAL: a health check");
+                parse(ProxyBalancer.v2(1, 0x21, six.toByteArray())).source());
+        assertNull(parse(ProxyBalancer.v2(0, 0x00, new byte[0])).source(), "LOCAL: a health check");
     }
 
     @Test
     void aHeaderCutShortAsksForMore() throws Exception {
         byte[] v1 = "PROXY TCP4 203.0.113.7 10.0.0.5 51234 2222\r\n".getBytes(StandardCharsets.US_ASCII);
-        byte[] v2 = v2(1, 0x11, tcp4("198.51.100.9", 40001, "10.0.0.5", 2222));
+        byte[] v2 = ProxyBalancer.v2(1, 0x11, ProxyBalancer.tcp4("198.51.100.9", 40001, "10.0.0.5", 2222));
         for (byte[] whole : new byte[][] {v1, v2}) {
             for (int n = 0; n < whole.length; n++) {
                 assertSame(ProxyHeader.INCOMPLETE, ProxyHeader.parse(whole, 0, n), "first " + n + " bytes");
@@ -100,9 +79,9 @@ class ProxyHeaderTest {
     void aVersionOneLineWithoutItsEndIsRefusedAfter107Bytes() {
         byte[] endless = ("PROXY TCP4 " + "1".repeat(200)).getBytes(StandardCharsets.US_ASCII);
         assertThrows(IllegalArgumentException.class, () -> parse(endless));
-        byte[] bad = v2(1, 0x11, new byte[5]);
+        byte[] bad = ProxyBalancer.v2(1, 0x11, new byte[5]);
         assertThrows(IllegalArgumentException.class, () -> parse(bad), "addresses cut short inside the header");
-        byte[] version3 = v2(1, 0x11, new byte[12]);
+        byte[] version3 = ProxyBalancer.v2(1, 0x11, new byte[12]);
         version3[12] = 0x31;
         assertThrows(IllegalArgumentException.class, () -> parse(version3));
     }

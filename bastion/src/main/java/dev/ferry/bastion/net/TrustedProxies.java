@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.net;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -6,10 +6,11 @@ import java.net.SocketAddress;
 import java.util.List;
 
 /**
- * The load balancers ({@code proxy_protocol_from}) whose connections start with a PROXY protocol header: only
- * from them is the header read, so nobody else can name a client address of their choosing.
+ * The load balancers ({@code proxy_protocol_from}) whose connections start with a PROXY protocol header, on the
+ * SSH port and on the API's: only from them is the header read, so nobody else can name a client address of
+ * their choosing.
  */
-public record TrustedProxies(List<SourcePenalties.Cidr> networks) {
+public record TrustedProxies(List<Cidr> networks) {
     public static final TrustedProxies NONE = new TrustedProxies(List.of());
 
     public TrustedProxies {

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.net;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import java.util.List;
  * accepts on a loopback port, connects to the backend from its own address, writes a PROXY header naming the client
  * it is told to name, and copies bytes both ways.
  */
-final class ProxyBalancer implements AutoCloseable {
+public final class ProxyBalancer implements AutoCloseable {
     private final ServerSocket listener;
     private final List<Socket> sockets = new ArrayList<>();
     private volatile boolean closed;
@@ -26,7 +26,7 @@ final class ProxyBalancer implements AutoCloseable {
      * @param backend where it forwards
      * @param header  what it writes first on each backend connection (empty: nothing)
      */
-    ProxyBalancer(InetAddress from, InetSocketAddress backend, byte[] header) throws IOException {
+    public ProxyBalancer(InetAddress from, InetSocketAddress backend, byte[] header) throws IOException {
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(() -> {
             while (!closed) {
@@ -54,16 +54,41 @@ final class ProxyBalancer implements AutoCloseable {
     }
 
     /** A v1 line naming {@code client} as the source, the backend as destination. */
-    static byte[] v1(String client, int clientPort) {
+    public static byte[] v1(String client, int clientPort) {
         return ("PROXY TCP4 " + client + " 127.0.0.1 " + clientPort + " 2222\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A v2 header naming {@code client} (IPv4) as the source. */
-    static byte[] v2(String client, int clientPort) throws Exception {
-        return ProxyHeaderTest.v2(1, 0x11, ProxyHeaderTest.tcp4(client, clientPort, "127.0.0.1", 2222));
+    public static byte[] v2(String client, int clientPort) throws Exception {
+        return v2(1, 0x11, tcp4(client, clientPort, "127.0.0.1", 2222));
     }
 
-    int port() {
+    /** A v2 header: signature, version 2 and {@code command}, {@code family}, the address block. */
+    public static byte[] v2(int command, int family, byte[] addresses) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+        out.write(0x20 | command);
+        out.write(family);
+        out.write(addresses.length >> 8);
+        out.write(addresses.length & 0xff);
+        out.writeBytes(addresses);
+        return out.toByteArray();
+    }
+
+    /** A v2 address block for TCP over IPv4. */
+    public static byte[] tcp4(String source, int sourcePort, String destination, int destinationPort)
+            throws Exception {
+        java.io.ByteArrayOutputStream a = new java.io.ByteArrayOutputStream();
+        a.writeBytes(InetAddress.getByName(source).getAddress());
+        a.writeBytes(InetAddress.getByName(destination).getAddress());
+        a.write(sourcePort >> 8);
+        a.write(sourcePort & 0xff);
+        a.write(destinationPort >> 8);
+        a.write(destinationPort & 0xff);
+        return a.toByteArray();
+    }
+
+    public int port() {
         return listener.getLocalPort();
     }
 
