@@ -83,6 +83,37 @@ public final class JdbcRegistry implements VpsRegistry {
                 : open(PostgresDatabase.open(location, location.password()), ids, clock);
     }
 
+    /**
+     * Checks that a PostgreSQL registry can be used as configured, without opening the Host's pool or changing
+     * anything: its password and key files are readable (and only by their owner), and the server answers to them.
+     *
+     * @return what was found, a sentence
+     * @throws IllegalArgumentException or IllegalStateException with the sentence of what is wrong
+     */
+    public static String check(RegistryLocation location) {
+        if (location.embedded()) {
+            return "the embedded H2 file in the data directory";
+        }
+        SecretSeal.fromFile(location.keyFile());
+        RegistryLocation.Parts parts = location.parts();
+        java.util.Properties props = new java.util.Properties();
+        if (parts.user() != null) {
+            props.setProperty("user", parts.user());
+        }
+        String password = location.password();
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("connectTimeout", "5");
+        try (Connection c = java.sql.DriverManager.getConnection(parts.jdbcUrl(), props)) {
+            return parts.describe() + " (it answers: " + c.getMetaData().getDatabaseProductName() + " "
+                    + c.getMetaData().getDatabaseProductVersion() + "), key file " + location.keyFile();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the registry " + parts.describe() + " does not let this Host in: "
+                    + Database.firstLine(e));
+        }
+    }
+
     private static JdbcRegistry open(Database db, Snowflake ids, Clock clock) {
         try {
             Schema.migrate(db);
