@@ -1,7 +1,9 @@
 package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.Text;
 import dev.ferry.bastion.fleet.RunnerTrust;
+import dev.ferry.bastion.log.AuditLog;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,21 +44,39 @@ public final class ApiHandler {
      */
     public Answer handle(String method, String path, String authorization, InetAddress from, byte[] body) {
         String[] authenticate = {null};
+        String[] who = {null};
+        Answer answer;
         try {
-            Router.Response response = dispatch(method, path, authorization, from, body, authenticate);
-            return new Answer(response.status(), Json.write(response.body()), authenticate[0]);
+            Router.Response response = dispatch(method, path, authorization, from, body, authenticate, who);
+            answer = new Answer(response.status(), Json.write(response.body()), authenticate[0]);
         } catch (FerryException e) {
             int status = HttpStatus.of(e.kind());
             if (e.kind() == FerryException.Kind.INTERNAL) {
                 // its details (SQL, paths) are for the log, not for the client
                 log.error("{} {} failed", method, path, e);
-                return error(500, "internal error; the Host log has the details", authenticate[0]);
+                answer = error(500, "internal error; the Host log has the details", authenticate[0]);
+            } else {
+                answer = error(status, e.getMessage(), authenticate[0]);
             }
-            return error(status, e.getMessage(), authenticate[0]);
         } catch (RuntimeException e) {
             log.error("{} {} failed", method, path, e);
-            return error(500, "internal error; the Host log has the details", authenticate[0]);
+            answer = error(500, "internal error; the Host log has the details", authenticate[0]);
         }
+        audit(method, path, who[0], from, answer.status());
+        return answer;
+    }
+
+    /**
+     * A change through the API, with who asked for it (the admin, a runner, a join token's holder) and its
+     * outcome; reads and runners' heartbeats are no changes.
+     */
+    private static void audit(String method, String path, String who, InetAddress from, int status) {
+        if (method.equals("GET") || method.equals("HEAD") || path.endsWith("/heartbeat")) {
+            return;
+        }
+        AuditLog.event("api_change").put("method", method).put("path", Text.printable(path, 200))
+                .put("status", status).put("who", who == null ? "unauthenticated" : who)
+                .put("client", from.getHostAddress()).write();
     }
 
     /** An error answer, for the transport's own refusals too (a body too large, a slow client). */
@@ -65,7 +85,7 @@ public final class ApiHandler {
     }
 
     private Router.Response dispatch(String method, String path, String header, InetAddress from, byte[] body,
-                                     String[] authenticate) {
+                                     String[] authenticate, String[] who) {
         Router.Match match = router.match(method, path);
         String bearer = bearer(header);
         return switch (match.realm()) {
@@ -76,6 +96,7 @@ public final class ApiHandler {
                     throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong API token: send "
                             + "'Authorization: Bearer <token>' with the token from the Host's admin.token");
                 }
+                who[0] = "admin";
                 yield match.handle(body, null, from);
             }
             case RUNNER -> {
@@ -86,6 +107,7 @@ public final class ApiHandler {
                             + "a runner enrolls once with a join token and then uses the credential it was given; "
                             + "a runner removed with 'ferry node remove' enrolls again");
                 }
+                who[0] = "runner " + runner.get();
                 yield match.handle(body, runner.get(), from);
             }
             case JOIN -> {
@@ -94,6 +116,7 @@ public final class ApiHandler {
                     throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing, wrong, used or expired join "
                             + "token: enroll with the Host's runner.token, or a one-time token from: ferry node token");
                 }
+                who[0] = "join token";
                 yield match.handle(body, bearer, from);
             }
         };

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.log.AuditLog;
 import java.nio.file.Path;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.appender.ConsoleAppender;
@@ -47,9 +48,22 @@ public final class HostLogging {
                     .addComponent(b.newComponent("DefaultRolloverStrategy").addAttribute("max", 14));
             b.add(file);
             root.add(b.newAppenderRef("file"));
+            // the audit events, one JSON object a line, and nothing else (AuditLog)
+            b.add(b.newAppender("audit", "RollingFile")
+                    .addAttribute("fileName", logDir.resolve("audit.jsonl").toString())
+                    .addAttribute("filePattern", logDir.resolve("audit-%d{yyyy-MM-dd}.jsonl.gz").toString())
+                    .add(b.newLayout("PatternLayout").addAttribute("pattern", "%msg%n"))
+                    .addComponent(b.newComponent("Policies")
+                            .addComponent(b.newComponent("TimeBasedTriggeringPolicy")))
+                    .addComponent(b.newComponent("DefaultRolloverStrategy").addAttribute("max", 30)));
+            b.add(b.newLogger(AuditLog.LOGGER, Level.INFO).add(b.newAppenderRef("audit"))
+                    .addAttribute("additivity", false));
+        } else {
+            b.add(b.newLogger(AuditLog.LOGGER, Level.OFF).addAttribute("additivity", false));
         }
         // MINA, H2, HttpClient and docker-java are chatty at INFO about internals users cannot act on
-        for (String quiet : new String[] {"org.apache.sshd", "org.h2", "org.apache.hc", "com.github.dockerjava"}) {
+        for (String quiet : new String[] {"org.apache.sshd", "org.h2", "org.apache.hc", "com.github.dockerjava",
+            "com.zaxxer.hikari"}) {
             b.add(b.newLogger(quiet, Level.WARN));
         }
         b.add(root);

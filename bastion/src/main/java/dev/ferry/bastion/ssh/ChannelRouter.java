@@ -89,6 +89,7 @@ final class ChannelRouter {
         if (route instanceof Route.Refuse refuse) {
             String reason = refuse.reason(info.reachedAt());
             log.info("{} {} refused: {}", info.context(), what, reason);
+            info.audit("channel_refused").put("channel", what).put("reason", reason).write();
             throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, reason);
         }
         return new Routed(route, what, requested);

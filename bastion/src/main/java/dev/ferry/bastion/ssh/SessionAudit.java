@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.keys.SshPublicKey;
 import java.net.InetSocketAddress;
@@ -46,18 +47,24 @@ final class SessionAudit implements SessionListener {
                 && session.getIoSession().getLocalAddress() instanceof InetSocketAddress local ? local : null);
         session.setAttribute(SessionInfo.KEY, info);
         log.info("{} login with key {} ({})", info.context(), fingerprint, login.describe());
+        info.audit("login").put("as", login.describe()).write();
     }
 
     @Override
     public void sessionClosed(Session session) {
         SessionInfo info = SessionInfo.of(session);
         if (info != null) {
-            log.info("{} closed after {} s", info.context(), Duration.between(info.since(), Instant.now()).toSeconds());
+            long seconds = Duration.between(info.since(), Instant.now()).toSeconds();
+            log.info("{} closed after {} s", info.context(), seconds);
+            info.audit("session_closed").put("seconds", seconds).write();
         } else {
             Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
             log.info("{} from {} closed without logging in (user '{}', {} key(s) refused)",
                     session.getAttribute(SessionInfo.TAG), client(session),
                     session.getAttribute(SessionInfo.USER_TRIED), tried == null ? 0 : tried);
+            AuditLog.event("no_login").put("session", session.getAttribute(SessionInfo.TAG))
+                    .put("user", session.getAttribute(SessionInfo.USER_TRIED)).put("client", client(session))
+                    .put("keys_refused", tried == null ? 0 : tried).write();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.ssh.route.Login;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -32,6 +33,11 @@ public record SessionInfo(String tag, String client, Login login, String user, S
 
     public static SessionInfo of(Session session) {
         return session.getAttribute(KEY);
+    }
+
+    /** An audit event of this session: its id, user name, client and key, then the event's own fields. */
+    public AuditLog.Event audit(String event) {
+        return AuditLog.event(event).put("session", tag).put("user", user).put("client", client).put("key", fingerprint);
     }
 
     /** The prefix of every log line of this session. */

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.net.Cidr;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -125,6 +126,8 @@ final class SourcePenalties implements SessionListener {
             return next.isAfter(now.plus(MAX)) ? now.plus(MAX) : next;
         });
         long total = Duration.between(now, end).toSeconds();
+        AuditLog.event("penalty").put("source", source).put("reason", reason).put("seconds", penalty.toSeconds())
+                .put("total_seconds", total).write();
         log.info("penalty: source {} +{} s ({}), now {} s{}", source, penalty.toSeconds(), reason, total,
                 total > MIN.toSeconds() ? ": its new connections are refused for " + (total - MIN.toSeconds()) + " s"
                         : "");

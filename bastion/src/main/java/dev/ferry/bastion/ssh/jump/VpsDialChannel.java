@@ -189,6 +189,9 @@ public final class VpsDialChannel extends TcpipServerChannel {
         log.info("{} forward {} -> {} ({}) with key {} closed: {} bytes to the VPS, {} bytes from it, {} ms",
                 session.context(), requested, vps.endpoint(), vps.sshUser(), session.fingerprint(), toVps.get(),
                 bytesFromVps(), elapsedMillis());
+        session.audit("forward").put("target", requested).put("vps", vps.sshUser()).put("endpoint", vps.endpoint())
+                .put("bytes_to_vps", toVps.get()).put("bytes_from_vps", bytesFromVps()).put("ms", elapsedMillis())
+                .write();
         super.preClose();
     }
 

@@ -2,6 +2,7 @@ package dev.ferry.bastion.ssh.plain;
 
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.ssh.KeepaliveClock;
+import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.ssh.route.Upstream;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -510,6 +511,11 @@ public final class BridgedConnection {
         }
         log.info("{} {} closed: {} bytes to the VPS, {} bytes from it, {} ms", context, c.what, c.toVps.get(),
                 c.fromVps.get(), c.millis());
+        SessionInfo info = SessionInfo.of(user);
+        if (info != null) {
+            info.audit("bridge").put("channel", c.what).put("bytes_to_vps", c.toVps.get())
+                    .put("bytes_from_vps", c.fromVps.get()).put("ms", c.millis()).write();
+        }
     }
 
     /** Opens a channel on {@code to} under the bastion's id, with the type's own data as it came. */
