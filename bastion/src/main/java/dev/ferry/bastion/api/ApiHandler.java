@@ -21,18 +21,33 @@ import org.slf4j.LoggerFactory;
 public final class ApiHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
 
-    /** What goes back: status, JSON body, and a {@code WWW-Authenticate} value or null. */
-    public record Answer(int status, byte[] json, String authenticate) {
+    /** What goes back: status, body (JSON unless said otherwise), and a {@code WWW-Authenticate} value or null. */
+    public record Answer(int status, byte[] json, String authenticate, String contentType) {
+        public static final String JSON = "application/json; charset=utf-8";
+
+        Answer(int status, byte[] json, String authenticate) {
+            this(status, json, authenticate, JSON);
+        }
     }
 
     private final Router router;
     private final byte[] adminToken;
+    private final byte[] metricsToken;
     private final RunnerTrust trust;
 
     /** @param trust who speaks for which runner: credentials and join tokens */
     public ApiHandler(Router router, String adminToken, RunnerTrust trust) {
+        this(router, adminToken, null, trust);
+    }
+
+    /**
+     * @param metricsToken the token a Prometheus server scrapes {@code /metrics} with (the admin token works too),
+     *                     or null
+     */
+    public ApiHandler(Router router, String adminToken, String metricsToken, RunnerTrust trust) {
         this.router = router;
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+        this.metricsToken = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
         this.trust = trust;
     }
 
@@ -48,7 +63,9 @@ public final class ApiHandler {
         Answer answer;
         try {
             Router.Response response = dispatch(method, path, authorization, from, body, authenticate, who);
-            answer = new Answer(response.status(), Json.write(response.body()), authenticate[0]);
+            answer = response.body() instanceof Router.Raw raw
+                    ? new Answer(response.status(), raw.bytes(), authenticate[0], raw.contentType())
+                    : new Answer(response.status(), Json.write(response.body()), authenticate[0]);
         } catch (FerryException e) {
             int status = HttpStatus.of(e.kind());
             if (e.kind() == FerryException.Kind.INTERNAL) {
@@ -109,6 +126,17 @@ public final class ApiHandler {
                 }
                 who[0] = "runner " + runner.get();
                 yield match.handle(body, runner.get(), from);
+            }
+            case METRICS -> {
+                boolean admin = bearer != null && MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8),
+                        adminToken);
+                if (!admin && (bearer == null || metricsToken == null
+                        || !MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8), metricsToken))) {
+                    authenticate[0] = "Bearer realm=\"ferry-metrics\"";
+                    throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong metrics token: "
+                            + "scrape with 'Authorization: Bearer <token>', the token in the Host's metrics.token");
+                }
+                yield match.handle(body, null, from);
             }
             case JOIN -> {
                 if (bearer == null || !trust.isJoinToken(bearer)) {

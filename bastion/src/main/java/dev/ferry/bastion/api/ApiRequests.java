@@ -1,5 +1,6 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.bastion.metrics.Metrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -119,7 +120,7 @@ final class ApiRequests extends Handler.Abstract {
             if (answer.authenticate() != null) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, answer.authenticate());
             }
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
             if (close) {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
@@ -127,9 +128,11 @@ final class ApiRequests extends Handler.Abstract {
                 deadline.answered(endPoint);
                 callback.succeeded();
             }, callback::failed));
+            long nanos = System.nanoTime() - start;
             log.info("api {} {} -> {} in {} ms from {}", request.getMethod(), request.getHttpURI().getPath(),
-                    answer.status(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
-                    Request.getRemoteAddr(request));
+                    answer.status(), TimeUnit.NANOSECONDS.toMillis(nanos), Request.getRemoteAddr(request));
+            Metrics.API.labelValues(Metrics.method(request.getMethod()), Integer.toString(answer.status()))
+                    .observe(nanos / 1e9);
         }
     }
 

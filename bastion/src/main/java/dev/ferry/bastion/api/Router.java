@@ -15,7 +15,11 @@ import java.util.TreeSet;
  */
 public final class Router {
 
-    /** A handler's answer: status and a body that becomes JSON. */
+    /** A body sent as it is, not as JSON (the metrics' text format). */
+    public record Raw(String contentType, byte[] bytes) {
+    }
+
+    /** A handler's answer: status and a body that becomes JSON (or a {@link Raw} one, sent as it is). */
     public record Response(int status, Object body) {
         public static Response ok(Object body) {
             return new Response(200, body);
@@ -51,9 +55,10 @@ public final class Router {
     }
 
     /**
-     * Who may call a route: anybody, the admin token, a runner's own credential, or a join token (enrollment).
+     * Who may call a route: anybody, the admin token, a runner's own credential, a join token (enrollment), or the
+     * admin or metrics token (a Prometheus scrape).
      */
-    public enum Realm { OPEN, ADMIN, RUNNER, JOIN }
+    public enum Realm { OPEN, ADMIN, RUNNER, JOIN, METRICS }
 
     /** A route found for a request, or the error it gets. */
     public record Match(Realm realm, Handler handler, List<String> params) {
@@ -82,6 +87,12 @@ public final class Router {
     /** Adds a route for a join token (a runner enrolling). */
     public Router joinRoute(String method, String pattern, Handler handler) {
         routes.add(new Route(method, split(pattern), Realm.JOIN, handler));
+        return this;
+    }
+
+    /** Adds a route for the metrics token (or the admin token): what a Prometheus server scrapes. */
+    public Router metricsRoute(String method, String pattern, Handler handler) {
+        routes.add(new Route(method, split(pattern), Realm.METRICS, handler));
         return this;
     }
 

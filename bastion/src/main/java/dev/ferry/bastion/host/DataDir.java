@@ -29,6 +29,8 @@ public final class DataDir {
     private static final Logger log = LoggerFactory.getLogger(DataDir.class);
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String RUNNER_TOKEN = "runner.token";
+    /** The token a Prometheus server scrapes {@code /metrics} with: it opens nothing else. */
+    public static final String METRICS_TOKEN = "metrics.token";
     /** The bastion's host keys, in the order they are offered: ed25519 first, RSA for older clients. */
     public static final List<String> HOST_KEYS = List.of("host_keys/ssh_host_ed25519_key", "host_keys/ssh_host_rsa_key");
     /** The user CA that signs the bastion's short-lived certificates for logins to VPS sshd (plain mode). */
@@ -80,6 +82,11 @@ public final class DataDir {
         return token(root.resolve(RUNNER_TOKEN));
     }
 
+    /** The metrics token (random, 0600), created on first use; it opens {@code /metrics} only. */
+    public String metricsToken() throws IOException {
+        return token(root.resolve(METRICS_TOKEN));
+    }
+
     /** The bastion's host key files (ed25519, then RSA 3072), generated once. */
     public List<Path> hostKeys() {
         List<Path> keys = new ArrayList<>();
@@ -129,6 +136,7 @@ public final class DataDir {
     void makeMissing() throws IOException {
         adminToken();
         runnerToken();
+        metricsToken();
         hostKeys();
         userCa();
         hostCa();

@@ -10,6 +10,8 @@ import dev.ferry.bastion.api.VpsRoutes;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.RunnerTrust;
 import dev.ferry.bastion.fleet.VpsCertificates;
+import dev.ferry.bastion.metrics.HostGauges;
+import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.registry.Coordination;
 import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.registry.SecretSeal;
@@ -143,11 +145,15 @@ public final class Host implements AutoCloseable {
             RunnerTrust trust = new RunnerTrust(registry.runners(), runnerToken, clock);
             List<String> knownHosts = KnownHosts.lines(principals, bastion.address().getPort(), hostCa.getPublic());
             log.info("bastion host certificate for {}", String.join(", ", principals));
+            HostGauges gauges = new HostGauges(registry, registry.runners());
             Router router = new CaRoutes(userCaLine, knownHosts, bastion.address().getPort(), principals).register(
                     new FleetRoutes(fleet, trust, registry, clock, speaksTls ? tls.pin().toString() : null).register(
-                            new VpsRoutes(registry, fleet).register(new Router())));
+                            new VpsRoutes(registry, fleet).register(new Router().metricsRoute("GET", "/metrics",
+                                    req -> Router.Response.ok(new Router.Raw(Metrics.contentType(),
+                                            gauges.scrape()))))));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
-                    new ApiHandler(router, token, trust), apiLimits, speaksTls ? tls.serverContext() : null,
+                    new ApiHandler(router, token, dir.metricsToken(), trust), apiLimits,
+                    speaksTls ? tls.serverContext() : null,
                     config.frontDoor().trustedProxies());
             guard.ownPorts(new HashSet<>(List.of(bastion.address().getPort(), api.address().getPort())));
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,

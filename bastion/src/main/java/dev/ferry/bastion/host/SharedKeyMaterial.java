@@ -31,7 +31,8 @@ final class SharedKeyMaterial {
 
     /** The data directory's files that are shared, by their path inside it. */
     static List<String> files() {
-        List<String> files = new ArrayList<>(List.of(DataDir.ADMIN_TOKEN, DataDir.RUNNER_TOKEN));
+        List<String> files = new ArrayList<>(List.of(DataDir.ADMIN_TOKEN, DataDir.RUNNER_TOKEN,
+                DataDir.METRICS_TOKEN));
         files.addAll(DataDir.HOST_KEYS);
         files.addAll(List.of(DataDir.USER_CA, DataDir.HOST_CA, ApiTls.KEY, ApiTls.CERTIFICATE));
         return files;

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.registry;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.metrics.Metrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +41,7 @@ final class Sql {
     }
 
     <T> List<T> query(String sql, Binder binder, Row<T> row) {
+        long start = System.nanoTime();
         try {
             return db.run(c -> {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -55,6 +57,8 @@ final class Sql {
             }, e -> true);
         } catch (SQLException e) {
             throw failure(e, false);
+        } finally {
+            Metrics.REGISTRY_CALLS.labelValues("query").observe((System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -89,6 +93,7 @@ final class Sql {
      */
     <T> T transaction(Work<T> work) {
         db.requireRoom();
+        long start = System.nanoTime();
         try {
             return db.run(c -> {
                 c.setAutoCommit(false);
@@ -103,6 +108,8 @@ final class Sql {
             }, db::mayRetryChange);
         } catch (SQLException e) {
             throw failure(e, true);
+        } finally {
+            Metrics.REGISTRY_CALLS.labelValues("transaction").observe((System.nanoTime() - start) / 1e9);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.ssh.route.Routing;
@@ -90,6 +91,7 @@ final class ChannelRouter {
             String reason = refuse.reason(info.reachedAt());
             log.info("{} {} refused: {}", info.context(), what, reason);
             info.audit("channel_refused").put("channel", what).put("reason", reason).write();
+            Metrics.REFUSED.inc();
             throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, reason);
         }
         return new Routed(route, what, requested);

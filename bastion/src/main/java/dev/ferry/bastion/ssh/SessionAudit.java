@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.log.AuditLog;
+import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.keys.SshPublicKey;
 import java.net.InetSocketAddress;
@@ -48,6 +49,8 @@ final class SessionAudit implements SessionListener {
         session.setAttribute(SessionInfo.KEY, info);
         log.info("{} login with key {} ({})", info.context(), fingerprint, login.describe());
         info.audit("login").put("as", login.describe()).write();
+        Metrics.LOGINS.labelValues("accepted").inc();
+        Metrics.SESSIONS.labelValues(kind(login)).inc();
     }
 
     @Override
@@ -57,6 +60,7 @@ final class SessionAudit implements SessionListener {
             long seconds = Duration.between(info.since(), Instant.now()).toSeconds();
             log.info("{} closed after {} s", info.context(), seconds);
             info.audit("session_closed").put("seconds", seconds).write();
+            Metrics.SESSIONS.labelValues(kind(info.login())).dec();
         } else {
             Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
             log.info("{} from {} closed without logging in (user '{}', {} key(s) refused)",
@@ -65,7 +69,15 @@ final class SessionAudit implements SessionListener {
             AuditLog.event("no_login").put("session", session.getAttribute(SessionInfo.TAG))
                     .put("user", session.getAttribute(SessionInfo.USER_TRIED)).put("client", client(session))
                     .put("keys_refused", tried == null ? 0 : tried).write();
+            if (tried != null && tried > 0) {
+                Metrics.LOGINS.labelValues("refused").inc();
+            }
         }
+    }
+
+    /** The metrics' label for what a user name asked for. */
+    private static String kind(Login login) {
+        return login instanceof Login.Jump ? "jump" : "vps";
     }
 
     private static String client(Session session) {

@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.log.AuditLog;
+import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.net.Cidr;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -126,6 +127,7 @@ final class SourcePenalties implements SessionListener {
             return next.isAfter(now.plus(MAX)) ? now.plus(MAX) : next;
         });
         long total = Duration.between(now, end).toSeconds();
+        Metrics.PENALTIES.inc();
         AuditLog.event("penalty").put("source", source).put("reason", reason).put("seconds", penalty.toSeconds())
                 .put("total_seconds", total).write();
         log.info("penalty: source {} +{} s ({}), now {} s{}", source, penalty.toSeconds(), reason, total,

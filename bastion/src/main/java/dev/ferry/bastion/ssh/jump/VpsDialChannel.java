@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh.jump;
 
+import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.vps.DialFailure;
@@ -127,6 +128,7 @@ public final class VpsDialChannel extends TcpipServerChannel {
     @Override
     protected void handleChannelOpenSuccess(OpenFuture f, IoSession ioSession) {
         opened = true;
+        Metrics.CHANNELS.labelValues("jump").inc();
         log.info("{} forward {} -> {} ({}) open after {} ms", session.context(), requested, vps.endpoint(),
                 vps.sshUser(), elapsedMillis());
         super.handleChannelOpenSuccess(f, ioSession);
@@ -189,6 +191,10 @@ public final class VpsDialChannel extends TcpipServerChannel {
         log.info("{} forward {} -> {} ({}) with key {} closed: {} bytes to the VPS, {} bytes from it, {} ms",
                 session.context(), requested, vps.endpoint(), vps.sshUser(), session.fingerprint(), toVps.get(),
                 bytesFromVps(), elapsedMillis());
+        Metrics.CHANNELS.labelValues("jump").dec();
+        Metrics.CHANNELS_CLOSED.labelValues("jump").inc();
+        Metrics.BYTES.labelValues("jump", "to_vps").inc(toVps.get());
+        Metrics.BYTES.labelValues("jump", "from_vps").inc(bytesFromVps());
         session.audit("forward").put("target", requested).put("vps", vps.sshUser()).put("endpoint", vps.endpoint())
                 .put("bytes_to_vps", toVps.get()).put("bytes_from_vps", bytesFromVps()).put("ms", elapsedMillis())
                 .write();

@@ -25,6 +25,8 @@ final class BridgedChannel {
     private boolean lost;
     final AtomicLong toVps = new AtomicLong();
     final AtomicLong fromVps = new AtomicLong();
+    /** Counted among the open channels of the metrics (it was confirmed both ways): counted down once. */
+    boolean counted;
     private final long startNanos = System.nanoTime();
 
     BridgedChannel(long local, String type, String what, boolean fromUser) {

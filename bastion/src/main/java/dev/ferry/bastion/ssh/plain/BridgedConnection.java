@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh.plain;
 
 import dev.ferry.bastion.Text;
+import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.KeepaliveClock;
 import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.ssh.route.Upstream;
@@ -200,6 +201,7 @@ public final class BridgedConnection {
                 }
                 confirm(up, c.upstreamId, c.local, buffer);
                 log.info("{} {} from the container open", context, c.what);
+                opened(c);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
                 if (!awaitingUser(c, cmd)) {
@@ -245,6 +247,7 @@ public final class BridgedConnection {
                 c.upstreamId = buffer.getUInt();
                 confirm(user, c.userId, c.local, buffer);
                 log.info("{} {} open", context, c.what);
+                opened(c);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
                 if (!awaitingContainer(c, cmd)) {
@@ -505,9 +508,21 @@ public final class BridgedConnection {
         }
     }
 
+    private static void opened(BridgedChannel c) {
+        c.counted = true;
+        Metrics.CHANNELS.labelValues("plain").inc();
+    }
+
     private void forget(BridgedChannel c) {
         if (channels.remove(c.local) == null) {
             return; // already forgotten (both closes came while the connection closed)
+        }
+        if (c.counted) {
+            c.counted = false;
+            Metrics.CHANNELS.labelValues("plain").dec();
+            Metrics.CHANNELS_CLOSED.labelValues("plain").inc();
+            Metrics.BYTES.labelValues("plain", "to_vps").inc(c.toVps.get());
+            Metrics.BYTES.labelValues("plain", "from_vps").inc(c.fromVps.get());
         }
         log.info("{} {} closed: {} bytes to the VPS, {} bytes from it, {} ms", context, c.what, c.toVps.get(),
                 c.fromVps.get(), c.millis());
