@@ -37,6 +37,7 @@ final class HostProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile(
             "ferry host ready: ssh \\S+, api (https://[^ ]+) \\(TLS key (sha256:[^)]+)\\)");
 
+    private final Path launcher;
     private final Path config;
     private final Path data;
     private final int sshPort;
@@ -55,7 +56,8 @@ final class HostProcess implements AutoCloseable {
     record State(long heapKiB, long rssKiB, int threads) {
     }
 
-    private HostProcess(Path config, Path data, int sshPort) {
+    private HostProcess(Path launcher, Path config, Path data, int sshPort) {
+        this.launcher = launcher;
         this.config = config;
         this.data = data;
         this.sshPort = sshPort;
@@ -71,6 +73,12 @@ final class HostProcess implements AutoCloseable {
 
     /** The same with these [host] lines instead of the penalty exemption. */
     static HostProcess start(Path dir, int sshPort, int apiPort, String moreHostConfig) throws Exception {
+        return start(LAUNCHER, dir, sshPort, apiPort, moreHostConfig);
+    }
+
+    /** The same through another launcher (an unpacked distribution's). */
+    static HostProcess start(Path launcher, Path dir, int sshPort, int apiPort, String moreHostConfig)
+            throws Exception {
         Path data = dir.resolve("host");
         Files.createDirectories(dir);
         Path config = Files.writeString(dir.resolve("config.toml"), """
@@ -83,7 +91,7 @@ final class HostProcess implements AutoCloseable {
                 api_tls = true
                 connect_timeout_seconds = 3
                 """.formatted(data, sshPort, apiPort) + moreHostConfig);
-        HostProcess h = new HostProcess(config, data, sshPort);
+        HostProcess h = new HostProcess(launcher, config, data, sshPort);
         h.startAgain();
         return h;
     }
@@ -94,7 +102,7 @@ final class HostProcess implements AutoCloseable {
             throw new IllegalStateException("the Host process still runs");
         }
         Path log = config.resolveSibling("host-process.log");
-        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "host", "--config", config.toString());
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "host", "--config", config.toString());
         pb.environment().put("FERRY_HOME", data.toString());
         pb.redirectErrorStream(true);
         process = pb.start();
