@@ -23,6 +23,8 @@ command -v xdpyinfo >/dev/null || missing+=(x11-utils)
 command -v xauth >/dev/null || missing+=(xauth)
 # the registry's contract and the several-Hosts tests run against a real PostgreSQL server
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# several Hosts behind a load balancer
+[[ -x /usr/sbin/haproxy ]] || command -v haproxy >/dev/null || missing+=(haproxy)
 
 if (( ${#missing[@]} )); then
     mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

@@ -181,6 +181,10 @@ final class HostProcess implements AutoCloseable {
         return apiUrl;
     }
 
+    int apiPort() {
+        return java.net.URI.create(apiUrl).getPort();
+    }
+
     TlsPin pin() {
         return pin;
     }

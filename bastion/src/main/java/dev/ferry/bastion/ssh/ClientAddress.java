@@ -13,6 +13,8 @@ import org.apache.sshd.common.session.Session;
 final class ClientAddress {
     /** Set by {@link ProxyProtocolAcceptor} when the header named a client. */
     static final AttributeKey<InetSocketAddress> PROXIED = new AttributeKey<>();
+    /** Set when the balancer spoke for itself (PROXY v1 UNKNOWN, v2 LOCAL): its health checks. */
+    static final AttributeKey<Boolean> BALANCER_ITSELF = new AttributeKey<>();
 
     private ClientAddress() {
     }

@@ -60,6 +60,9 @@ final class ProxyProtocolAcceptor implements ServerProxyAcceptor {
         }
         // the balancer's own connections (health checks) stay the balancer's
         InetSocketAddress client = header.source() != null ? header.source() : balancer;
+        if (header.source() == null) {
+            session.setAttribute(ClientAddress.BALANCER_ITSELF, true);
+        }
         session.setAttribute(ClientAddress.PROXIED, client);
         if (!gate.admits(client.getAddress())) {
             throw new IOException("refused at the front door");

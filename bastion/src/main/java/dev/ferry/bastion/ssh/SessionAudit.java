@@ -61,6 +61,10 @@ final class SessionAudit implements SessionListener {
             log.info("{} closed after {} s", info.context(), seconds);
             info.audit("session_closed").put("seconds", seconds).write();
             Metrics.SESSIONS.labelValues(kind(info.login())).dec();
+        } else if (Boolean.TRUE.equals(session.getAttribute(ClientAddress.BALANCER_ITSELF))
+                && session.getAttribute(SessionInfo.USER_TRIED) == null) {
+            // a load balancer's health check, every second or two: not worth a line
+            log.debug("{} the load balancer's own connection closed", session.getAttribute(SessionInfo.TAG));
         } else {
             Integer tried = session.getAttribute(SessionInfo.KEYS_TRIED);
             log.info("{} from {} closed without logging in (user '{}', {} key(s) refused)",

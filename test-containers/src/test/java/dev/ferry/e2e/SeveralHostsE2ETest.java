@@ -1,0 +1,272 @@
+package dev.ferry.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.agent.Runner;
+import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.registry.PostgresServer;
+import dev.ferry.bastion.registry.RegistryLocation;
+import dev.ferry.bastion.ssh.SshClientFixture;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three Host processes on one PostgreSQL behind HAProxy (Debian's package, TCP mode, PROXY protocol v2 from its
+ * own address), a real runner and the real OpenSSH client, all through the balancer: one host key whichever Host
+ * answers, a VPS made through one Host reached through the others, ten creates at once through different Hosts
+ * that never overcommit the runner, the real client in the log and the audit, and a Host killed with
+ * {@code kill -9}: its users reconnect through the others, nothing is lost, the runner stays online, the
+ * watchdog's lease moves when its holder was the one killed.
+ */
+class SeveralHostsE2ETest {
+    private static final String IMAGE = "ferry-test/sshd:1";
+    private static final String BALANCER_SOURCE = "127.0.0.9";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void threeHostsBehindHaproxyServeAsOne() throws Exception {
+        E2eFleet.requireDockerAndImages();
+        RegistryLocation db = PostgresServer.get().newDatabase();
+        Path password = Files.writeString(dir.resolve("registry.password"), PostgresServer.PASSWORD + "\n");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        List<HostProcess> hosts = new ArrayList<>();
+        Process haproxy = null;
+        Runner runner = null;
+        String runnerName = "several-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            for (int i = 1; i <= 3; i++) {
+                hosts.add(HostProcess.start(dir.resolve("h" + i), HostProcess.freePort(), HostProcess.freePort(), """
+                        instance_id = %d
+                        penalty_exempt = ["127.0.0.1"]
+                        proxy_protocol_from = ["%s"]
+                        registry_url = "%s"
+                        registry_password_file = "%s"
+                        registry_key_file = "%s"
+                        """.formatted(i, BALANCER_SOURCE, db.url(), password, db.keyFile())));
+            }
+            int lbSsh = freePort();
+            int lbApi = freePort();
+            haproxy = haproxy(lbSsh, lbApi, hosts);
+            String lbUrl = "https://127.0.0.1:" + lbApi;
+            Map<String, String> viaLb = new HashMap<>(hosts.get(0).cliEnv());
+            viaLb.put("FERRY_HOST", lbUrl);
+            E2eFleet.awaitTrue(() -> E2eFleet.ferry(viaLb, dir, "vps", "list").exit() == 0, 30,
+                    "the API through the balancer");
+
+            // one host key, whichever Host the balancer picks
+            Set<String> keys = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                keys.add(Processes.run(List.of("ssh-keyscan", "-t", "ed25519", "-p", Integer.toString(lbSsh),
+                        "127.0.0.1"), null, 30).requireSuccess().out().strip().replaceAll("^\\S+ ", ""));
+            }
+            assertEquals(1, keys.size(), "the same host key each time: " + keys);
+
+            // a runner through the balancer, a VPS made through Host 1, reached through the balancer
+            runner = E2eFleet.startRunner(lbUrl, hosts.get(0).pin(), hosts.get(0).data(), runnerName,
+                    dir.resolve("runner.credential"));
+            E2eFleet.awaitTrue(() -> nodeOnline(viaLb, runnerName), 60, "the runner enrolls through the balancer");
+            Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
+            SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
+            E2eFleet.ferry(hosts.get(0).cliEnv(), dir, "vps", "create", "--image", IMAGE, "--name", "several",
+                    "--ssh-key", key + ".pub", "--wait", "--wait-timeout", "120").requireSuccess();
+            String bastion = "127.0.0.1:" + lbSsh;
+            for (int i = 0; i < 4; i++) {
+                assertEquals("via-" + i, ssh.ssh("-J", "vps-several@" + bastion, "root@vps-several", "echo via-" + i)
+                        .requireSuccess().out().strip());
+            }
+            for (HostProcess h : hosts) {
+                assertTrue(E2eFleet.ferry(h.cliEnv(), dir, "vps", "status", "several").exit() == 0,
+                        "every Host knows the VPS");
+            }
+            // the real client in the logs, never the balancer
+            String logs = allLogs(hosts);
+            assertTrue(logs.lines().anyMatch(l -> l.contains(" login with key ") && l.contains(" from 127.0.0.1:")),
+                    "logins name the client");
+            assertFalse(logs.lines().anyMatch(l -> l.contains(" login with key ") && l.contains(" from "
+                    + BALANCER_SOURCE + ":")), "never the balancer");
+            String audits = allAudits(hosts);
+            assertTrue(audits.contains("\"event\":\"login\"") && audits.contains("\"client\":\"127.0.0.1:"), audits);
+
+            // ten creates at once through the three Hosts: the runner's room is never overcommitted
+            int cpus = JSON.readTree(E2eFleet.ferry(viaLb, dir, "node", "list", "--json").requireSuccess().out())
+                    .path("nodes").get(0).path("cpus").asInt();
+            ExecutorService pool = Executors.newFixedThreadPool(10);
+            List<Future<Processes.Result>> creates = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                HostProcess through = hosts.get(i % 3);
+                String name = "burst-" + i;
+                creates.add(pool.submit(() -> E2eFleet.ferry(through.cliEnv(), dir, "vps", "create", "--image",
+                        IMAGE, "--name", name, "--ssh-key", key + ".pub", "--cpus", "1")));
+            }
+            int made = 0;
+            for (Future<Processes.Result> f : creates) {
+                Processes.Result r = f.get(120, TimeUnit.SECONDS);
+                if (r.exit() == 0) {
+                    made++;
+                } else {
+                    assertTrue(r.err().contains("no online runner has room"), r.toString());
+                }
+            }
+            pool.shutdown();
+            // the VPS "several" was made without --cpus: it takes no room of its own
+            assertEquals(cpus, made, "as many one-CPU VPS as the runner's " + cpus + " CPUs");
+
+            // kill -9 of a Host: users go on through the others, nothing is lost, the runner stays online
+            // the one that holds the watchdog's lease, so that the lease has to move
+            String watchdog = watchdogHolder(hosts);
+            HostProcess killed = hosts.stream().filter(h -> watchdog != null
+                    && watchdog.contains(h.data().toString())).findFirst().orElse(hosts.get(0));
+            killed.kill9();
+            long killedAt = System.nanoTime();
+            hosts.remove(killed);
+            E2eFleet.awaitTrue(() -> ssh.ssh("-J", "vps-several@" + bastion, "root@vps-several", "echo back")
+                    .exit() == 0, 30, "a jump through the balancer after a Host died");
+            System.out.printf("several hosts: %d of 10 concurrent one-CPU creates placed on a %d-CPU runner; a jump "
+                    + "through the balancer worked again %d ms after kill -9 of the watchdog's Host%n", made, cpus,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+            for (int i = 0; i < 4; i++) {
+                assertEquals("after-" + i, ssh.ssh("-J", "vps-several@" + bastion, "root@vps-several",
+                        "echo after-" + i).requireSuccess().out().strip());
+            }
+            JsonNode list = JSON.readTree(E2eFleet.ferry(viaLb, dir, "vps", "list", "--json").requireSuccess().out());
+            assertEquals(1 + made, list.path("vps").size(), "every VPS is still there: " + list);
+            Thread.sleep(35_000); // longer than the watchdog's silence limit (30 s)
+            assertTrue(nodeOnline(viaLb, runnerName), "the runner's beats reach the Hosts left: still online");
+            String after = watchdogHolder(hosts);
+            assertTrue(after != null && !after.contains(killed.data().toString()),
+                    "the lease is held by a live Host (was: " + watchdog + ", now: " + after + ")");
+        } finally {
+            if (runner != null) {
+                runner.close();
+            }
+            if (haproxy != null) {
+                haproxy.destroyForcibly();
+            }
+            for (HostProcess h : hosts) {
+                h.close();
+            }
+            E2eFleet.removeContainersOf(runnerName);
+        }
+    }
+
+    private boolean nodeOnline(Map<String, String> env, String name) {
+        try {
+            Processes.Result r = E2eFleet.ferry(env, dir, "node", "list", "--json");
+            if (r.exit() != 0) {
+                return false;
+            }
+            for (JsonNode n : JSON.readTree(r.out()).path("nodes")) {
+                if (n.path("name").asText().equals(name)) {
+                    return n.path("status").asText().equals("online");
+                }
+            }
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** HAProxy in TCP mode in front of the Hosts' SSH and API ports, PROXY v2 from its own source address. */
+    private Process haproxy(int ssh, int api, List<HostProcess> hosts) throws Exception {
+        StringBuilder cfg = new StringBuilder("""
+                global
+                    maxconn 4096
+                defaults
+                    mode tcp
+                    timeout connect 5s
+                    timeout client 5m
+                    timeout server 5m
+                    option redispatch
+                    retries 3
+                """);
+        cfg.append("frontend ssh\n    bind 127.0.0.1:").append(ssh).append("\n    default_backend hosts_ssh\n");
+        cfg.append("backend hosts_ssh\n    balance roundrobin\n");
+        for (int i = 0; i < hosts.size(); i++) {
+            cfg.append("    server h").append(i).append(" 127.0.0.1:").append(hosts.get(i).sshPort())
+                    .append(" source ").append(BALANCER_SOURCE)
+                    .append(" send-proxy-v2 check check-send-proxy inter 1s fall 1 rise 2\n");
+        }
+        cfg.append("frontend api\n    bind 127.0.0.1:").append(api).append("\n    default_backend hosts_api\n");
+        cfg.append("backend hosts_api\n    balance roundrobin\n");
+        for (int i = 0; i < hosts.size(); i++) {
+            cfg.append("    server h").append(i).append(" 127.0.0.1:").append(hosts.get(i).apiPort())
+                    .append(" source ").append(BALANCER_SOURCE)
+                    .append(" send-proxy-v2 check check-send-proxy inter 1s fall 1 rise 2\n");
+        }
+        Path file = Files.writeString(dir.resolve("haproxy.cfg"), cfg.toString());
+        Path haproxy = Files.isExecutable(Path.of("/usr/sbin/haproxy")) ? Path.of("/usr/sbin/haproxy")
+                : Path.of("haproxy");
+        Process p = new ProcessBuilder(haproxy.toString(), "-db", "-f", file.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+        E2eFleet.awaitTrue(() -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", ssh)) {
+                return true;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, 30, "HAProxy listens");
+        return p;
+    }
+
+    private static String allLogs(List<HostProcess> hosts) throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (HostProcess h : hosts) {
+            all.append(h.log());
+        }
+        return all.toString();
+    }
+
+    private static String allAudits(List<HostProcess> hosts) throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (HostProcess h : hosts) {
+            Path audit = h.data().resolve("logs/audit.jsonl");
+            if (Files.exists(audit)) {
+                all.append(Files.readString(audit));
+            }
+        }
+        return all.toString();
+    }
+
+    /** Whose lease the watchdog's is, as the Hosts' logs say (the last "runs the runner watchdog now" line). */
+    private static String watchdogHolder(List<HostProcess> hosts) throws Exception {
+        String holder = null;
+        String latest = "";
+        for (HostProcess h : hosts) {
+            for (String line : h.log().lines().toList()) {
+                if (line.contains("runs the runner watchdog now") && line.compareTo(latest) > 0) {
+                    latest = line;
+                    holder = line;
+                }
+            }
+        }
+        return holder;
+    }
+}
