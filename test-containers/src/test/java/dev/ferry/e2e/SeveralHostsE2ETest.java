@@ -112,6 +112,7 @@ class SeveralHostsE2ETest {
                     "logins name the client");
             assertFalse(logs.lines().anyMatch(l -> l.contains(" login with key ") && l.contains(" from "
                     + BALANCER_SOURCE + ":")), "never the balancer");
+            assertFalse(logs.contains(PostgresServer.PASSWORD), "the database password is never logged");
             String audits = allAudits(hosts);
             assertTrue(audits.contains("\"event\":\"login\"") && audits.contains("\"client\":\"127.0.0.1:"), audits);
 
