@@ -65,7 +65,9 @@ final class ProxyProtocolAcceptor implements ServerProxyAcceptor {
         }
         session.setAttribute(ClientAddress.PROXIED, client);
         if (!gate.admits(client.getAddress())) {
-            throw new IOException("refused at the front door");
+            // closed as quietly as at accept: an exception here would be two warnings a refused connection
+            session.close(true);
+            return false;
         }
         limits.count(session);
         return true;
