@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry's schema, one set of Flyway migrations ({@code db/migration}) for H2 and PostgreSQL, their history
+ * The registry's schema, one set of Flyway migrations ({@code db/registry}) for H2 and PostgreSQL, their history
  * in {@code ferry_schema_history}. Several Hosts starting at once on one PostgreSQL migrate one at a time (Flyway
  * holds a lock for it). A registry a newer Ferry migrated further is refused rather than used with a schema this
  * code does not know.
@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
 final class Schema {
     private static final Logger log = LoggerFactory.getLogger(Schema.class);
     static final String HISTORY = "ferry_schema_history";
+    /**
+     * Where the migrations are. Not Flyway's default {@code db/migration}, which held the hand-written scripts
+     * before: a checkout built again without a clean keeps those in its build directory, and Flyway would find
+     * two of each version there.
+     */
+    static final String LOCATION = "classpath:db/registry";
 
     private Schema() {
     }
@@ -31,7 +37,7 @@ final class Schema {
         boolean legacy = db instanceof H2Database && db.run(c -> LegacySchema.bringUp(c, db.describe()), e -> false);
         Flyway flyway = Flyway.configure(Schema.class.getClassLoader())
                 .dataSource(db.dataSource())
-                .locations("classpath:db/migration")
+                .locations(LOCATION)
                 .table(HISTORY)
                 // a registry from before Flyway holds version 1's schema already
                 .baselineOnMigrate(legacy)
@@ -85,7 +91,7 @@ final class Schema {
     /** The version the registry's schema is at now. */
     static String currentVersion(Database db) {
         var current = Flyway.configure(Schema.class.getClassLoader()).dataSource(db.dataSource())
-                .locations("classpath:db/migration").table(HISTORY).load().info().current();
+                .locations(LOCATION).table(HISTORY).load().info().current();
         return current == null ? "none" : current.getVersion().getVersion();
     }
 }
