@@ -6,25 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.FerryException;
-import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.bastion.vps.Vps;
-import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
-import dev.ferry.keys.KeyFormatException;
-import dev.ferry.keys.SshPublicKey;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
