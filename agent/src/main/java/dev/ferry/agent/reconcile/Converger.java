@@ -352,7 +352,7 @@ final class Converger {
         switch (r.outcome()) {
             case OK -> {
                 ledger.stepSucceeded(d.vpsId(), new Ledger.StepDone(c.id(), c.startedAt(), Action.keysHash(d, caKeys),
-                        r.hostKey(), cert));
+                        r.hostKey(), cert == null ? null : HostCertificates.fingerprint(cert)));
                 log.info("vps {}: start-up step done in {} ({} keys, {} user CA keys, {}, started {})", d.vpsId(),
                         c.name(), d.authorizedKeys().size(), caKeys.size(),
                         cert == null ? "no host certificate" : "host certificate", c.startedAt());

@@ -32,7 +32,7 @@ final class Ledger {
      *
      * @param keysHash    of the authorized keys and user CA keys it installed (see {@link Action#keysHash})
      * @param hostKey     the container sshd's host key the step reported, checked, or null
-     * @param certificate the host certificate the step installed, or null
+     * @param certificate the fingerprint of the host certificate the step installed, or null
      */
     record StepDone(String containerId, Instant startedAt, int keysHash, String hostKey, String certificate) {
     }

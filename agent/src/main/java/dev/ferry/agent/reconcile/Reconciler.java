@@ -7,7 +7,6 @@ import dev.ferry.agent.docker.ManagedContainer;
 import dev.ferry.agent.docker.PortRange;
 import dev.ferry.agent.onstart.OnStartStep;
 import dev.ferry.agent.onstart.SshBanner;
-import dev.ferry.keys.HostCertificates;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
@@ -211,8 +210,7 @@ public final class Reconciler implements AutoCloseable {
         String started = c.startedAt() == null ? null : c.startedAt().toString();
         Ledger.StepDone done = stepDoneIn(vpsId, c);
         String hostKey = done == null ? null : done.hostKey();
-        String certificate = done == null || done.certificate() == null ? null
-                : HostCertificates.fingerprint(done.certificate());
+        String certificate = done == null ? null : done.certificate();
         if (f != null) {
             return new ContainerReport(vpsId, c.id(), ContainerState.FAILED, c.sshPort(), false, f.error(), started,
                     hostKey, certificate);
