@@ -41,13 +41,30 @@ abstract class Database implements AutoCloseable {
     abstract String describe();
 
     /**
-     * Runs work on a connection of the pool, again (on another connection) when a failure says the database was
-     * lost under it and {@code again} allows it.
+     * Runs work on a connection of the pool, again (on another connection, 50, 100, ... ms later) when the
+     * database says the failure is worth another try and {@code again} allows it.
      *
      * @param again whether this failure is worth another try: reads always are; a change that may have been made
      *              is not
      */
-    abstract <T> T run(Work<T> work, Predicate<SQLException> again) throws SQLException;
+    final <T> T run(Work<T> work, Predicate<SQLException> again) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (pool.isClosed() || !worthAnotherTry(e) || attempt == tries() || !again.test(e)) {
+                    throw e;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    /** Whether a failure says the database may serve the work on another try (and makes ready for it). */
+    abstract boolean worthAnotherTry(SQLException e);
+
+    /** How many times one piece of work is tried at most. */
+    abstract int tries();
 
     /** Whether several Hosts may use this database at once (PostgreSQL; an H2 file is locked by its one Host). */
     abstract boolean sharedByHosts();
@@ -70,7 +87,7 @@ abstract class Database implements AutoCloseable {
         return true;
     }
 
-    static void pause(int attempt) throws SQLException {
+    private static void pause(int attempt) throws SQLException {
         try {
             Thread.sleep(50L * attempt);
         } catch (InterruptedException e) {

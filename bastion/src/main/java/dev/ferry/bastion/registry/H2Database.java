@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.function.Predicate;
 import org.h2.api.ErrorCode;
 import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
@@ -78,24 +77,18 @@ final class H2Database extends Database {
     }
 
     @Override
-    <T> T run(Work<T> work, Predicate<SQLException> again) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            try (Connection c = pool().getConnection()) {
-                return work.run(c);
-            } catch (SQLException e) {
-                boolean lost = lost(e);
-                if (pool().isClosed() || !(lost || reopening(e))) {
-                    throw e;
-                }
-                if (lost) {
-                    renew(e);
-                }
-                if (attempt == TRIES || !again.test(e)) {
-                    throw e;
-                }
-                pause(attempt);
-            }
+    int tries() {
+        return TRIES;
+    }
+
+    /** A closed database (its pool's connections are dropped, the file opens again), or one still closing. */
+    @Override
+    boolean worthAnotherTry(SQLException e) {
+        boolean lost = lost(e);
+        if (lost) {
+            renew(e);
         }
+        return lost || reopening(e);
     }
 
     @Override

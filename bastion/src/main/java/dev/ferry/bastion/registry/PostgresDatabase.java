@@ -2,9 +2,7 @@ package dev.ferry.bastion.registry;
 
 import com.zaxxer.hikari.HikariConfig;
 import dev.ferry.bastion.FerryException;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.function.Predicate;
 
 /**
  * A registry on PostgreSQL, which several Hosts share. A transaction that lost a serialization conflict or a
@@ -56,17 +54,13 @@ final class PostgresDatabase extends Database {
     }
 
     @Override
-    <T> T run(Work<T> work, Predicate<SQLException> again) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            try (Connection c = pool().getConnection()) {
-                return work.run(c);
-            } catch (SQLException e) {
-                if (attempt == TRIES || !(conflict(e) || lost(e)) || !again.test(e)) {
-                    throw e;
-                }
-                pause(attempt);
-            }
-        }
+    int tries() {
+        return TRIES;
+    }
+
+    @Override
+    boolean worthAnotherTry(SQLException e) {
+        return conflict(e) || lost(e);
     }
 
     @Override
