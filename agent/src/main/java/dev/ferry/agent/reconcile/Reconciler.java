@@ -68,6 +68,8 @@ public final class Reconciler implements AutoCloseable {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> adopted = ConcurrentHashMap.newKeySet();
     private final Set<String> leftAlone = ConcurrentHashMap.newKeySet();
+    /** Per VPS, the start of its container (see {@link #startOf}) in which Ferry's sshd has answered a check. */
+    private final Map<String, String> answered = new ConcurrentHashMap<>();
     private volatile String registryId;
     private volatile Map<String, DesiredVps> desired = Map.of();
     private volatile Map<String, ManagedContainer> seen = Map.of();
@@ -156,6 +158,7 @@ public final class Reconciler implements AutoCloseable {
         List<String> ids = containers.stream().map(ManagedContainer::id).toList();
         adopted.retainAll(ids);
         leftAlone.retainAll(ids);
+        answered.keySet().retainAll(byVps.keySet());
         seen = Map.copyOf(byVps);
         Map<String, Boolean> ready = probeAll(byVps.values());
         List<ContainerReport> reports = new ArrayList<>();
@@ -216,13 +219,33 @@ public final class Reconciler implements AutoCloseable {
                     hostKey, certificate);
         }
         ContainerState state = switch (c.status()) {
-            case "running" -> sshReady && stepNotBehind(vpsId, c) ? ContainerState.RUNNING : ContainerState.STARTING;
+            case "running" -> running(vpsId, c, sshReady);
             case "paused" -> ContainerState.PAUSED;
             case "created", "restarting" -> ContainerState.STARTING;
             default -> ContainerState.STOPPED;
         };
-        return new ContainerReport(vpsId, c.id(), state, c.sshPort(), state == ContainerState.RUNNING, null, started,
-                hostKey, certificate);
+        return new ContainerReport(vpsId, c.id(), state, c.sshPort(), state == ContainerState.RUNNING && sshReady,
+                null, started, hostKey, certificate);
+    }
+
+    /**
+     * A running container is reported running once Ferry's sshd has answered in this start of it, and stays so
+     * when one later check goes unanswered (a busy sshd, a loaded machine: the report says {@code sshReady}
+     * false and the Host keeps the VPS running with a note, rather than refuse its users as being created).
+     */
+    private ContainerState running(String vpsId, ManagedContainer c, boolean sshReady) {
+        if (!stepNotBehind(vpsId, c)) {
+            return ContainerState.STARTING;
+        }
+        if (sshReady) {
+            answered.put(vpsId, startOf(c));
+            return ContainerState.RUNNING;
+        }
+        return startOf(c).equals(answered.get(vpsId)) ? ContainerState.RUNNING : ContainerState.STARTING;
+    }
+
+    private static String startOf(ManagedContainer c) {
+        return c.id() + "@" + c.startedAt();
     }
 
     /**

@@ -164,6 +164,24 @@ class ReconcilerTest {
     }
 
     @Test
+    void aRunningVpsWhoseSshdMissesOneCheckStaysRunningUntilItsContainerStartsAgain() throws IOException {
+        DesiredVps d = vps("123", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        docker.box("ferry-vps-123").port = fakeSshd();
+        assertEquals(ContainerState.RUNNING, report("123").state());
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // a busy sshd on a loaded machine: connections wait in its backlog, no banner within the check's time
+            docker.box("ferry-vps-123").port = busy.getLocalPort();
+            ContainerReport missed = report("123");
+            assertEquals(ContainerState.RUNNING, missed.state(), "answered in this start: still running");
+            assertFalse(missed.sshReady(), "the missed check is said");
+        }
+        docker.restart("ferry-vps-123");
+        reconciler.apply(List.of(d));
+        assertEquals(ContainerState.STARTING, report("123").state(), "a new start has to answer again");
+    }
+
+    @Test
     void anSshdAnsweringBeforeTheStepOfThisStartIsNotReportedRunning() throws IOException {
         DesiredVps d = vps("122", PLAIN, DesiredState.RUNNING, KEY1);
         beat(d);

@@ -132,6 +132,18 @@ class FleetTest {
     }
 
     @Test
+    void aRunningVpsWhoseSshdMissedOneCheckStaysRunningWithANote() {
+        Vps v = create("web");
+        report(v, "running", 32768, true, null);
+        report(v, "running", 32768, false, null);
+        assertEquals(VpsStatus.RUNNING, now(v).status(), "its users are not refused as if it were being created");
+        assertTrue(now(v).lastError().contains("did not answer on 127.0.0.1:32768"), now(v).lastError());
+        report(v, "running", 32768, true, null);
+        assertEquals(VpsStatus.RUNNING, now(v).status());
+        assertNull(now(v).lastError(), "the note goes once it answers");
+    }
+
+    @Test
     void pauseResumeAndStopFollowTheReports() {
         Vps v = create("web");
         report(v, "running", 32768, true, null);
