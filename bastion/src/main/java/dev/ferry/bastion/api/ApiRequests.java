@@ -123,15 +123,16 @@ final class ApiRequests extends Handler.Abstract {
             if (close) {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
-            response.write(true, ByteBuffer.wrap(answer.json()), Callback.from(() -> {
-                deadline.answered(endPoint);
-                callback.succeeded();
-            }, callback::failed));
+            // logged before the answer leaves: whoever has the answer finds its line in the log
             long nanos = System.nanoTime() - start;
             log.info("api {} {} -> {} in {} ms from {}", request.getMethod(), request.getHttpURI().getPath(),
                     answer.status(), TimeUnit.NANOSECONDS.toMillis(nanos), Request.getRemoteAddr(request));
             Metrics.API.labelValues(Metrics.method(request.getMethod()), Integer.toString(answer.status()))
                     .observe(nanos / 1e9);
+            response.write(true, ByteBuffer.wrap(answer.json()), Callback.from(() -> {
+                deadline.answered(endPoint);
+                callback.succeeded();
+            }, callback::failed));
         }
     }
 

@@ -37,9 +37,9 @@ final class JsonErrors implements Request.Handler {
         String sentence = sentence(status, reason);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, ByteBuffer.wrap(ApiHandler.error(status, sentence, null).json()), callback);
         log.info("api {} {} -> {} ({}) from {}", request.getMethod(), path(request), status, sentence,
                 Request.getRemoteAddr(request));
+        response.write(true, ByteBuffer.wrap(ApiHandler.error(status, sentence, null).json()), callback);
         return true;
     }
 
