@@ -3,6 +3,7 @@ package dev.ferry.bastion.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
@@ -52,7 +53,9 @@ class VpsCertificatesTest {
     @Test
     void theSameVpsGetsTheSameCertificateARenamedOneOrANewKeyAnother() throws Exception {
         String line = certificates.certificate(vps("web", hostKey));
-        assertEquals(line, certificates.certificate(vps("web", hostKey)), "every heartbeat: no re-install");
+        assertSame(line, certificates.certificate(vps("web", hostKey)), "every heartbeat: kept, not signed again");
+        assertEquals(line, new VpsCertificates(ca).certificate(vps("web", hostKey)),
+                "another Host, or this one after a restart: the same certificate, no re-install");
         String renamed = certificates.certificate(vps("shop", hostKey));
         assertNotEquals(line, renamed);
         assertTrue(parse(renamed).getPrincipals().contains("vps-shop"));
@@ -60,6 +63,7 @@ class VpsCertificatesTest {
         String rekeyed = certificates.certificate(vps("web", remade));
         assertTrue(HostCertificates.certifies(rekeyed, remade.toOpenSsh()));
         assertTrue(!HostCertificates.certifies(rekeyed, hostKey.toOpenSsh()));
+        assertEquals(line, certificates.certificate(vps("web", hostKey)), "and back");
     }
 
     @Test
