@@ -1,11 +1,10 @@
 package dev.ferry.agent.host;
 
+import dev.ferry.keys.KeyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
@@ -43,21 +42,7 @@ public final class RunnerCredential {
 
     /** Writes {@code credential} to {@code file} (0600, its directory 0700 when made here), replacing it whole. */
     public static void write(Path file, String credential) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Path temp = Files.createTempFile(dir, ".credential", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(temp, credential + "\n", StandardCharsets.US_ASCII);
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        KeyFiles.writeAtomically(file, (credential + "\n").getBytes(StandardCharsets.US_ASCII),
+                PosixFilePermissions.fromString("rw-------"));
     }
 }

@@ -95,23 +95,8 @@ public final class JdbcRegistry implements VpsRegistry {
             return "the embedded H2 file in the data directory";
         }
         SecretSeal.fromFile(location.keyFile());
-        RegistryLocation.Parts parts = location.parts();
-        java.util.Properties props = new java.util.Properties();
-        if (parts.user() != null) {
-            props.setProperty("user", parts.user());
-        }
-        String password = location.password();
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        props.setProperty("connectTimeout", "5");
-        try (Connection c = java.sql.DriverManager.getConnection(parts.jdbcUrl(), props)) {
-            return parts.describe() + " (it answers: " + c.getMetaData().getDatabaseProductName() + " "
-                    + c.getMetaData().getDatabaseProductVersion() + "), key file " + location.keyFile();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the registry " + parts.describe() + " does not let this Host in: "
-                    + Database.firstLine(e));
-        }
+        return location.parts().describe() + " (it answers: " + PostgresDatabase.probe(location) + "), key file "
+                + location.keyFile();
     }
 
     private static JdbcRegistry open(Database db, Snowflake ids, Clock clock) {

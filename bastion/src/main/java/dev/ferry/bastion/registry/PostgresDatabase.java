@@ -2,7 +2,11 @@ package dev.ferry.bastion.registry;
 
 import com.zaxxer.hikari.HikariConfig;
 import dev.ferry.bastion.FerryException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Properties;
 
 /**
  * A registry on PostgreSQL, which several Hosts share. A transaction that lost a serialization conflict or a
@@ -30,10 +34,7 @@ final class PostgresDatabase extends Database {
         config.setPassword(password);
         config.setPoolName("ferry-registry");
         config.setConnectionTimeout(10_000);
-        // logins wait on the registry: a Host that cannot reach it says so in seconds, not minutes
-        config.addDataSourceProperty("connectTimeout", "5");
-        config.addDataSourceProperty("socketTimeout", "30");
-        config.addDataSourceProperty("ApplicationName", "ferry-host");
+        config.setDataSourceProperties(settings());
         try {
             return new PostgresDatabase(config, parts);
         } catch (RuntimeException e) {
@@ -41,6 +42,42 @@ final class PostgresDatabase extends Database {
             throw new IllegalStateException("cannot open the registry " + parts.describe() + ": "
                     + firstLine(cause), e);
         }
+    }
+
+    /**
+     * Whether the database lets this Host in, for {@code ferry host --check-config}: one connection with the
+     * settings and credentials of the pool's, closed at once.
+     *
+     * @return what answers, such as {@code PostgreSQL 15.8}
+     * @throws IllegalStateException with the server's sentence when it does not let the Host in
+     */
+    static String probe(RegistryLocation location) {
+        RegistryLocation.Parts parts = location.parts();
+        Properties props = settings();
+        if (parts.user() != null) {
+            props.setProperty("user", parts.user());
+        }
+        String password = location.password();
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        try (Connection c = DriverManager.getConnection(parts.jdbcUrl(), props)) {
+            DatabaseMetaData about = c.getMetaData();
+            return about.getDatabaseProductName() + " " + about.getDatabaseProductVersion();
+        } catch (SQLException e) {
+            throw new IllegalStateException("the registry " + parts.describe() + " does not let this Host in: "
+                    + firstLine(e));
+        }
+    }
+
+    /** The driver's settings of every connection to the registry. */
+    private static Properties settings() {
+        Properties settings = new Properties();
+        // logins wait on the registry: a Host that cannot reach it says so in seconds, not minutes
+        settings.setProperty("connectTimeout", "5");
+        settings.setProperty("socketTimeout", "30");
+        settings.setProperty("ApplicationName", "ferry-host");
+        return settings;
     }
 
     @Override

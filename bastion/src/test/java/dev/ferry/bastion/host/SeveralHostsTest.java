@@ -84,9 +84,8 @@ class SeveralHostsTest {
         Host a = start("a", 1);
         String token = Files.readString(a.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip();
         String ca = Files.readString(a.dataDir().resolve(DataDir.HOST_CA));
-        try (var c = java.sql.DriverManager.getConnection(PostgresServer.get().jdbcUrl(
-                registry.url().replaceAll(".*/", "")), PostgresServer.USER, PostgresServer.PASSWORD);
-             var st = c.createStatement(); var rs = st.executeQuery("SELECT name, sealed FROM shared_secret")) {
+        try (var c = PostgresServer.connect(registry); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT name, sealed FROM shared_secret")) {
             int rows = 0;
             while (rs.next()) {
                 rows++;

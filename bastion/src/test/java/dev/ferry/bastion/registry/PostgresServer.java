@@ -80,6 +80,11 @@ public final class PostgresServer {
         return key;
     }
 
+    /** A connection as the test cluster's superuser to the database {@code db} names. */
+    public static Connection connect(RegistryLocation db) throws SQLException {
+        return DriverManager.getConnection(db.parts().jdbcUrl(), USER, PASSWORD);
+    }
+
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }

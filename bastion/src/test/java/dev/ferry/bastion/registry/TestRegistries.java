@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -50,8 +49,7 @@ public final class TestRegistries {
         }
         RegistryLocation db = databaseOf(dataDir);
         StringBuilder all = new StringBuilder();
-        try (Connection c = DriverManager.getConnection(PostgresServer.get().jdbcUrl(db.url().replaceAll(".*/", "")),
-                PostgresServer.USER, PostgresServer.PASSWORD); Statement st = c.createStatement()) {
+        try (Connection c = PostgresServer.connect(db); Statement st = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables "
                     + "WHERE table_schema = 'public'")) {
