@@ -67,6 +67,11 @@ public abstract class ClientCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    /** Standard error: progress and notes, never the answer. */
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     /**
      * Whether the command runs on a user's terminal (standard input and output both are one): only then does it
      * show progress. Piped, captured or in a script, it prints its answer and nothing else.

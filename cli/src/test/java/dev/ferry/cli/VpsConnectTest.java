@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.protocol.ContainerState;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,22 @@ class VpsConnectTest {
         String log = t.connectLog();
         assertTrue(log.contains("Authenticating to 127.0.0.1:" + t.sshPort + " as 'vps-"), log);
         assertTrue(log.contains("+deploy'"), log);
+    }
+
+    @Test
+    void aStrictClientConnectsWithNoPromptThroughTheHostsCertificateAuthorityLines() throws Exception {
+        t.createRunning("web");
+        // the user checks host keys strictly and trusts nothing yet; no ferry known-hosts or ssh-config was run
+        Files.writeString(t.userSshConfig, ClientSshTestSupport.userOptions(home).replace("StrictHostKeyChecking no",
+                "StrictHostKeyChecking yes").replace("UserKnownHostsFile /dev/null\n", "GlobalKnownHostsFile "
+                + "/dev/null\nUpdateHostKeys no\n"));
+        Path known = Files.writeString(Files.createDirectories(home.resolve(".ssh")).resolve("known_hosts"), "");
+        CliTestSupport.Result r = t.ferry("vps", "connect", "web", "--plain", "--", "echo strict; exit 5");
+        assertEquals(5, r.code(), r + "\nssh: " + t.connectLog());
+        assertEquals("strict", t.connectLog().strip());
+        assertEquals(t.ferry("known-hosts").out(), Files.readString(home.resolve(".ferry/known_hosts")),
+                "Ferry's known_hosts brought up to date, as ferry known-hosts --write does");
+        assertEquals("", Files.readString(known), "nothing asked, nothing learnt: the Host's CA vouched");
     }
 
     @Test

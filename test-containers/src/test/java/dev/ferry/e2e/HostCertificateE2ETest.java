@@ -11,6 +11,7 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * file holding only what {@code ferry known-hosts} prints reaches a VPS on a real Docker engine through the
  * bastion, and again after its container was made anew with new host keys and after a rename; a container key
  * the Host did not certify is refused; the blocks of {@code ferry ssh-config} do the same with nothing in the
- * user's known_hosts.
+ * user's known_hosts, and so does {@code ferry vps connect} with nothing run before it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostCertificateE2ETest {
@@ -114,16 +115,26 @@ class HostCertificateE2ETest {
         assertTrue(r.err().contains("Host key verification failed."), r.err());
     }
 
+    /**
+     * A user's {@code ~/.ssh} under {@code home}: an empty known_hosts, and a config with their own options
+     * (strict, their key only, no global known_hosts).
+     *
+     * @return the config file
+     */
+    private Path strictUser(Path home) throws Exception {
+        Path ssh = Files.createDirectories(home.resolve(".ssh"));
+        Files.writeString(ssh.resolve("known_hosts"), "");
+        return Files.writeString(ssh.resolve("config"), "StrictHostKeyChecking yes\nIdentitiesOnly yes\n"
+                + "IdentityFile " + fleet.key + "\nIdentityAgent none\nBatchMode yes\nGlobalKnownHostsFile /dev/null\n"
+                + "UpdateHostKeys no\nConnectTimeout 20\nLogLevel ERROR\n");
+    }
+
     @Test
     void theWrittenSshConfigWorksForAStrictClientWithNothingInItsKnownHosts() throws Exception {
         Vps v = fleet.create("e2e-config", SSHD_IMAGE);
         Path home = Files.createDirectories(dir.resolve("config-home"));
-        Path ssh = Files.createDirectories(home.resolve(".ssh"));
-        Files.writeString(ssh.resolve("known_hosts"), "");
-        // the user's own options: strict, their key only, no global known_hosts
-        Path config = Files.writeString(ssh.resolve("config"), "StrictHostKeyChecking yes\nIdentitiesOnly yes\n"
-                + "IdentityFile " + fleet.key + "\nIdentityAgent none\nBatchMode yes\nGlobalKnownHostsFile /dev/null\n"
-                + "UpdateHostKeys no\nConnectTimeout 20\n");
+        Path config = strictUser(home);
+        Path ssh = config.getParent();
         Map<String, String> env = new HashMap<>(fleet.cliEnv());
         env.put("FERRY_BASTION", fleet.bastion);
         Processes.Result written = E2eFleet.ferry(env, home, "ssh-config", "--write");
@@ -133,6 +144,28 @@ class HostCertificateE2ETest {
                     null, 60);
             assertEquals("in-" + alias, r.requireSuccess().out().strip(), Files.readString(config));
         }
+        assertEquals("", Files.readString(ssh.resolve("known_hosts")), "nothing asked, nothing learnt");
+    }
+
+    @Test
+    void ferryVpsConnectReachesAVpsForAStrictClientWithNothingInItsKnownHosts() throws Exception {
+        fleet.create("e2e-connect", SSHD_IMAGE);
+        Path home = Files.createDirectories(dir.resolve("connect-home"));
+        Path config = strictUser(home); // neither ferry known-hosts nor ssh-config is run
+        Path ssh = config.getParent();
+        // the user's ssh; the session's own stdin and output kept off the test JVM's (the hop's are its channel)
+        Path log = home.resolve("connect.log");
+        Path userSsh = Files.writeString(home.resolve("ssh"), "#!/bin/sh\n"
+                + "for a in \"$@\"; do [ \"$a\" = -W ] && exec ssh -F " + config + " \"$@\"; done\n"
+                + "exec ssh -F " + config + " \"$@\" </dev/null >>" + log + " 2>&1\n");
+        Files.setPosixFilePermissions(userSsh, PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> env = new HashMap<>(fleet.cliEnv());
+        env.put("FERRY_BASTION", fleet.bastion);
+        env.put("FERRY_SSH", userSsh.toString());
+        Processes.Result r = E2eFleet.ferry(env, home, "vps", "connect", "e2e-connect", "--", "echo connected");
+        String said = Files.exists(log) ? Files.readString(log) : "";
+        assertEquals(0, r.exit(), r + "\nssh: " + said);
+        assertEquals("connected", said.strip());
         assertEquals("", Files.readString(ssh.resolve("known_hosts")), "nothing asked, nothing learnt");
     }
 }

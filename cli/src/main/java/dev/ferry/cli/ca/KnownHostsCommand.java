@@ -1,11 +1,9 @@
 package dev.ferry.cli.ca;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.ssh.FerryKnownHosts;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,9 +20,8 @@ public final class KnownHostsCommand extends ClientCommand {
 
     @Override
     protected void run(ApiClient api) {
-        JsonNode node = api.get("/api/v1/ca/known-hosts");
-        List<String> lines = new ArrayList<>();
-        node.path("lines").forEach(l -> lines.add(l.asText()));
+        FerryKnownHosts.Lines known = FerryKnownHosts.fetch(api);
+        List<String> lines = known.lines();
         if (write) {
             Path file = FerryKnownHosts.file(env());
             out().println((FerryKnownHosts.write(env(), lines) ? "wrote " : "up to date: ") + file
@@ -32,7 +29,7 @@ public final class KnownHostsCommand extends ClientCommand {
             return;
         }
         if (json()) {
-            printJson(node);
+            printJson(known.answer());
             return;
         }
         lines.forEach(out()::println);

@@ -1,13 +1,16 @@
 package dev.ferry.cli.ssh;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.cli.Env;
+import dev.ferry.cli.client.ApiClient;
 import dev.ferry.keys.KeyFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,6 +30,18 @@ public final class FerryKnownHosts {
     /** The user's own known_hosts, which ssh reads (and adds to) first: {@code ~/.ssh/known_hosts}. */
     public static Path userFile(Env env) {
         return env.home().resolve(".ssh").resolve("known_hosts").toAbsolutePath();
+    }
+
+    /** The Host's answer to {@code GET /api/v1/ca/known-hosts}: the lines, and the whole answer for --json. */
+    public record Lines(List<String> lines, JsonNode answer) {
+    }
+
+    /** Asks the Host for its {@code @cert-authority} lines. */
+    public static Lines fetch(ApiClient api) {
+        JsonNode node = api.get("/api/v1/ca/known-hosts");
+        List<String> lines = new ArrayList<>();
+        node.path("lines").forEach(l -> lines.add(l.asText()));
+        return new Lines(List.copyOf(lines), node);
     }
 
     /**

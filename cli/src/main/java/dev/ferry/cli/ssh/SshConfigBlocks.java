@@ -100,10 +100,7 @@ public final class SshConfigBlocks {
         void host(String patterns) {
             text.append("Host ").append(patterns).append('\n');
             if (!knownHosts.isEmpty()) {
-                // one value per file, each quoted on its own: a quoted pair would be one file name
-                text.append("    UserKnownHostsFile");
-                knownHosts.forEach(f -> text.append(' ').append(word(tokens(f.toString()))));
-                text.append('\n');
+                text.append("    UserKnownHostsFile ").append(knownHostsValue(knownHosts)).append('\n');
             }
         }
 
@@ -115,14 +112,22 @@ public final class SshConfigBlocks {
         void option(String key, String value) {
             text.append("    ").append(key).append(' ').append(word(value)).append('\n');
         }
+    }
 
-        /** ssh_config expands %-tokens in IdentityFile and UserKnownHostsFile. */
-        private static String tokens(String path) {
-            return path.replace("%", "%%");
-        }
+    /**
+     * The value of {@code UserKnownHostsFile} for these files, as a config file or {@code -o} takes it: one word
+     * per file, each quoted on its own (a quoted pair would be one file name).
+     */
+    static String knownHostsValue(List<Path> files) {
+        return String.join(" ", files.stream().map(f -> word(tokens(f.toString()))).toList());
+    }
 
-        private static String word(String value) {
-            return value.chars().anyMatch(Character::isWhitespace) ? '"' + value + '"' : value;
-        }
+    /** ssh_config expands %-tokens in IdentityFile and UserKnownHostsFile. */
+    private static String tokens(String path) {
+        return path.replace("%", "%%");
+    }
+
+    private static String word(String value) {
+        return value.chars().anyMatch(Character::isWhitespace) ? '"' + value + '"' : value;
     }
 }

@@ -48,7 +48,7 @@ public final class SshConfigCommand extends ClientCommand {
         boolean refreshed = FerryKnownHosts.write(env(), lines);
         Path knownHosts = FerryKnownHosts.file(env());
         if (refreshed) {
-            spec.commandLine().getErr().println("wrote " + knownHosts + ": the Host's @cert-authority lines, which "
+            err().println("wrote " + knownHosts + ": the Host's @cert-authority lines, which "
                     + "these blocks name beside ~/.ssh/known_hosts");
         }
         String blocks = SshConfigBlocks.render(bastion(), entries, plain,

@@ -33,7 +33,7 @@ abstract class VpsActionCommand extends ClientCommand {
         if (waitForIt) {
             boolean leaveFirst = "restart".equals(action()) && reaches().equals(v.status());
             v = VpsWait.untilStatus(api, v.id(), reaches(), leaveFirst, Duration.ofSeconds(waitTimeout),
-                    StatusProgress.of(spec.commandLine().getErr(), onTerminal()));
+                    StatusProgress.of(err(), onTerminal()));
             if (json()) {
                 printJson(v);
             } else {

@@ -40,7 +40,7 @@ public final class VpsAdd extends ClientCommand {
         }
         VpsView v = ApiClient.as(node, VpsView.class);
         out().println(v.id());
-        var err = spec.commandLine().getErr();
+        var err = err();
         err.println("registered " + v.sshUser() + (v.name() == null ? "" : " (" + v.name() + ")") + " -> "
                 + v.endpoint() + "; plain mode (ssh -p PORT " + v.sshUser() + "@BASTION) works once its sshd trusts "
                 + "the user CA that 'ferry ca user-key' prints");

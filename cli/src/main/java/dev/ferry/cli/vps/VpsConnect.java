@@ -6,6 +6,7 @@ import dev.ferry.bastion.ssh.route.StatusAdvice;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
+import dev.ferry.cli.ssh.FerryKnownHosts;
 import dev.ferry.cli.ssh.GeneratedKeys;
 import dev.ferry.cli.ssh.SshLine;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class VpsConnect extends ClientCommand {
         }
         Path keyFile = key != null ? key.toAbsolutePath() : GeneratedKeys.find(env(), v.id()).orElse(null);
         String ssh = env().get("FERRY_SSH") != null ? env().get("FERRY_SSH") : "ssh";
-        SshLine line = new SshLine(ssh, bastion(), v.sshUser(), user, keyFile);
+        SshLine line = new SshLine(ssh, bastion(), v.sshUser(), user, keyFile, knownHosts(api));
         List<String> words = plain ? line.plain(sshArgs) : line.jump(sshArgs);
         out().flush();
         try {
@@ -69,6 +70,21 @@ public final class VpsConnect extends ClientCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FerryException(FerryException.Kind.INTERNAL, "interrupted while ssh ran");
+        }
+    }
+
+    /**
+     * The user's known_hosts and Ferry's, brought up to date from the Host (as {@code ferry known-hosts --write}
+     * does), for both hops: the Host's CA lines vouch for the bastion and the VPS, so ssh asks about no host key
+     * and a strict one connects. Ferry's file cannot be written: ssh reads the user's own files only, as before.
+     */
+    private List<Path> knownHosts(ApiClient api) {
+        try {
+            FerryKnownHosts.write(env(), FerryKnownHosts.fetch(api).lines());
+            return List.of(FerryKnownHosts.userFile(env()), FerryKnownHosts.file(env()));
+        } catch (FerryException e) {
+            err().println("ferry: " + e.getMessage() + "; ssh checks host keys with your own known_hosts only");
+            return List.of();
         }
     }
 }

@@ -85,7 +85,7 @@ public final class VpsCreate extends ClientCommand {
         }
         VpsView v = ApiClient.as(node, VpsView.class);
         Path keyFile = generated == null ? null : generated.commit(v.id());
-        var err = spec.commandLine().getErr();
+        var err = err();
         if (waitForIt) {
             v = VpsWait.until(api, v.id(), Duration.ofSeconds(waitTimeout), StatusProgress.of(err, onTerminal()));
         }

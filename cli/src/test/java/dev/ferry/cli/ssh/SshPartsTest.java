@@ -62,4 +62,14 @@ class SshPartsTest {
         assertEquals(List.of("ssh", "-p", "2222", "vps-1+deploy@b.example"),
                 new SshLine("ssh", new Bastion("b.example", 2222), "vps-1", "deploy", null).plain(List.of()));
     }
+
+    @Test
+    void knownHostsFilesGoToBothHopsThroughProxyCommand() {
+        List<Path> known = List.of(Path.of("/home/me/.ssh/known_hosts"), Path.of("/home/me/my files/known_hosts"));
+        SshLine line = new SshLine("ssh", new Bastion("b.example", 2222), "vps-1", "root", null, known);
+        String option = "UserKnownHostsFile=/home/me/.ssh/known_hosts \"/home/me/my files/known_hosts\"";
+        assertEquals(List.of("ssh", "-o", option, "-o", "ProxyCommand=ssh -o '" + option + "' -W %h:%p -p 2222 "
+                + "vps-1@b.example", "root@vps-1"), line.jump(List.of()));
+        assertEquals(List.of("ssh", "-o", option, "-p", "2222", "vps-1@b.example"), line.plain(List.of()));
+    }
 }
