@@ -198,6 +198,39 @@ class FaultsE2ETest {
         }
     }
 
+    @Test
+    void aVpsWhoseSshdWasKilledAnswersAgainAndStaysRunningMeanwhile() throws Exception {
+        try (E2eFleet fleet = E2eFleet.start(dir)) {
+            Vps v = fleet.create("healed", IMAGE);
+            Process session = new ProcessBuilder("ssh", "-F", fleet.ssh.config().toString(), "-J",
+                    "vps-healed@" + fleet.bastion, "root@vps-healed", "echo up; exec sleep 300")
+                    .redirectError(dir.resolve("healed-session.err").toFile()).start();
+            try {
+                assertEquals("up", new BufferedReader(new InputStreamReader(session.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine(), "a session logged in before");
+                // its tenant kills the listening sshd; the session's own sshd process goes on
+                Processes.run(List.of("docker", "exec", "ferry-vps-" + v.id(), "sh", "-c",
+                        "kill $(cat /run/ferry-sshd.pid)"), null, 60).requireSuccess();
+                E2eFleet.awaitTrue(() -> fleet.jump("healed", "true").exit() != 0, 30, "the sshd gone");
+                long goneAt = System.nanoTime();
+                Set<String> seen = new HashSet<>();
+                E2eFleet.awaitTrue(() -> {
+                    seen.add(fleet.host.registry().get(VpsRef.parse("healed")).status().word());
+                    return fleet.jump("healed", "true").exit() == 0;
+                }, 90, "the runner starting its sshd again");
+                System.out.println("an sshd killed in its container answered again "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - goneAt) + " ms after; status meanwhile: "
+                        + seen);
+                assertEquals(Set.of("running"), seen, "running all along: its users were never told it was being "
+                        + "created");
+                assertEquals("healed", fleet.jump("healed", "echo healed").requireSuccess().out().strip());
+                assertTrue(session.isAlive(), "the session opened before goes on");
+            } finally {
+                session.destroyForcibly();
+            }
+        }
+    }
+
     private static boolean hasContainer(long vpsId) {
         return Processes.run(List.of("docker", "inspect", "ferry-vps-" + vpsId), null, 30).exit() == 0;
     }

@@ -153,7 +153,9 @@ final class Converger {
 
     /** @return the next action on the snapshot {@code seen}; cheap, no Docker call */
     Action plan(DesiredVps d, ManagedContainer seen) {
-        return Action.plan(d, seen, standingFailure(d), ledger.stepDone(d.vpsId()), userCaKeys);
+        // a step wanted again (its sshd went silent) plans as if none had run in this start
+        Ledger.StepDone step = ledger.stepWanted(d.vpsId()) ? null : ledger.stepDone(d.vpsId());
+        return Action.plan(d, seen, standingFailure(d), step, userCaKeys);
     }
 
     /**

@@ -49,6 +49,7 @@ final class Ledger {
     private final Map<String, StepDone> steps = new ConcurrentHashMap<>();
     private final Map<String, StepAttempts> attempts = new ConcurrentHashMap<>();
     private final Map<String, QuickExits> quickExits = new ConcurrentHashMap<>();
+    private final Set<String> sshdSilent = ConcurrentHashMap.newKeySet();
 
     Failure failure(String vpsId) {
         return failures.get(vpsId);
@@ -71,6 +72,17 @@ final class Ledger {
     void stepSucceeded(String vpsId, StepDone done) {
         steps.put(vpsId, done);
         attempts.remove(vpsId);
+        sshdSilent.remove(vpsId);
+    }
+
+    /** Notes that the sshd the step started no longer answers: the step is to run again, to start it. */
+    void sshdSilent(String vpsId) {
+        sshdSilent.add(vpsId);
+    }
+
+    /** @return true when the step is to run again because its sshd went silent (until it succeeds) */
+    boolean stepWanted(String vpsId) {
+        return sshdSilent.contains(vpsId);
     }
 
     /** @return true when the step has failed since it last succeeded for this VPS */
@@ -113,5 +125,6 @@ final class Ledger {
         steps.keySet().retainAll(vpsIds);
         attempts.keySet().retainAll(vpsIds);
         quickExits.keySet().retainAll(vpsIds);
+        sshdSilent.retainAll(vpsIds);
     }
 }

@@ -51,6 +51,12 @@ import java.util.function.Supplier;
 public final class Reconciler implements AutoCloseable {
     /** Connect and banner timeout of the sshd check; each VPS is checked at most once per heartbeat. */
     public static final Duration BANNER_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * Checks in a row that a running VPS's sshd leaves unanswered before the start-up step runs again to start it
+     * (15 s at the default heartbeat): its tenant killed it, or it crashed. A busy sshd that misses them only gets
+     * a reload, which leaves its sessions be.
+     */
+    static final int SILENT_CHECKS = 3;
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
@@ -70,6 +76,8 @@ public final class Reconciler implements AutoCloseable {
     private final Set<String> leftAlone = ConcurrentHashMap.newKeySet();
     /** Per VPS, the start of its container (see {@link #startOf}) in which Ferry's sshd has answered a check. */
     private final Map<String, String> answered = new ConcurrentHashMap<>();
+    /** Per VPS, the checks in a row its sshd left unanswered since it answered in this start. */
+    private final Map<String, Integer> missed = new ConcurrentHashMap<>();
     private volatile String registryId;
     private volatile Map<String, DesiredVps> desired = Map.of();
     private volatile Map<String, ManagedContainer> seen = Map.of();
@@ -159,6 +167,7 @@ public final class Reconciler implements AutoCloseable {
         adopted.retainAll(ids);
         leftAlone.retainAll(ids);
         answered.keySet().retainAll(byVps.keySet());
+        missed.keySet().retainAll(byVps.keySet());
         seen = Map.copyOf(byVps);
         Map<String, Boolean> ready = probeAll(byVps.values());
         List<ContainerReport> reports = new ArrayList<>();
@@ -230,8 +239,9 @@ public final class Reconciler implements AutoCloseable {
 
     /**
      * A running container is reported running once Ferry's sshd has answered in this start of it, and stays so
-     * when one later check goes unanswered (a busy sshd, a loaded machine: the report says {@code sshReady}
+     * when a later check goes unanswered (a busy sshd, a loaded machine: the report says {@code sshReady}
      * false and the Host keeps the VPS running with a note, rather than refuse its users as being created).
+     * {@link #SILENT_CHECKS} in a row run the start-up step again, which starts an sshd that is gone.
      */
     private ContainerState running(String vpsId, ManagedContainer c, boolean sshReady) {
         if (!stepNotBehind(vpsId, c)) {
@@ -239,9 +249,19 @@ public final class Reconciler implements AutoCloseable {
         }
         if (sshReady) {
             answered.put(vpsId, startOf(c));
+            missed.remove(vpsId);
             return ContainerState.RUNNING;
         }
-        return startOf(c).equals(answered.get(vpsId)) ? ContainerState.RUNNING : ContainerState.STARTING;
+        if (!startOf(c).equals(answered.get(vpsId))) {
+            return ContainerState.STARTING;
+        }
+        int inARow = missed.merge(vpsId, 1, Integer::sum);
+        if (inARow % SILENT_CHECKS == 0) {
+            log.warn("vps {}: its sshd in {} has not answered {} checks in a row: the start-up step runs again to "
+                    + "start it", vpsId, c.name(), inARow);
+            ledger.sshdSilent(vpsId);
+        }
+        return ContainerState.RUNNING;
     }
 
     private static String startOf(ManagedContainer c) {

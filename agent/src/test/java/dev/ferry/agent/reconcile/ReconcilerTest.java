@@ -182,6 +182,29 @@ class ReconcilerTest {
     }
 
     @Test
+    void anSshdSilentForSeveralChecksInARowIsStartedAgainByTheStep() throws IOException {
+        DesiredVps d = vps("125", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        docker.box("ferry-vps-125").port = fakeSshd();
+        assertEquals(ContainerState.RUNNING, report("125").state());
+        int steps = docker.execs.size();
+        try (ServerSocket gone = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            docker.box("ferry-vps-125").port = gone.getLocalPort(); // its tenant killed it: nothing listens there
+        }
+        for (int i = 1; i < Reconciler.SILENT_CHECKS; i++) {
+            assertEquals(ContainerState.RUNNING, report("125").state());
+            reconciler.apply(List.of(d));
+        }
+        assertEquals(steps, docker.execs.size(), "a few missed checks are no reason to touch it");
+        assertEquals(ContainerState.RUNNING, report("125").state(), "still running while it is started again");
+        reconciler.apply(List.of(d));
+        assertEquals(steps + 1, docker.execs.size(), "the step ran again, " + Reconciler.SILENT_CHECKS
+                + " checks unanswered in a row");
+        reconciler.apply(List.of(d));
+        assertEquals(steps + 1, docker.execs.size(), "once, until it has missed as many again");
+    }
+
+    @Test
     void anSshdAnsweringBeforeTheStepOfThisStartIsNotReportedRunning() throws IOException {
         DesiredVps d = vps("122", PLAIN, DesiredState.RUNNING, KEY1);
         beat(d);
