@@ -53,6 +53,19 @@ public final class Metrics {
     private Metrics() {
     }
 
+    /** A channel to a VPS opened: {@code mode} jump or plain. */
+    public static void channelOpened(String mode) {
+        CHANNELS.labelValues(mode).inc();
+    }
+
+    /** A channel counted by {@link #channelOpened} ended, having carried these bytes. */
+    public static void channelClosed(String mode, long toVps, long fromVps) {
+        CHANNELS.labelValues(mode).dec();
+        CHANNELS_CLOSED.labelValues(mode).inc();
+        BYTES.labelValues(mode, "to_vps").inc(toVps);
+        BYTES.labelValues(mode, "from_vps").inc(fromVps);
+    }
+
     /** An HTTP method as a label: the API's own, or "other" (a client's made-up method is no new series). */
     public static String method(String method) {
         return switch (method) {

@@ -128,7 +128,7 @@ public final class VpsDialChannel extends TcpipServerChannel {
     @Override
     protected void handleChannelOpenSuccess(OpenFuture f, IoSession ioSession) {
         opened = true;
-        Metrics.CHANNELS.labelValues("jump").inc();
+        Metrics.channelOpened("jump");
         log.info("{} forward {} -> {} ({}) open after {} ms", session.context(), requested, vps.endpoint(),
                 vps.sshUser(), elapsedMillis());
         super.handleChannelOpenSuccess(f, ioSession);
@@ -188,16 +188,14 @@ public final class VpsDialChannel extends TcpipServerChannel {
             super.preClose();
             return;
         }
+        long to = toVps.get();
+        long from = bytesFromVps();
+        long ms = elapsedMillis();
         log.info("{} forward {} -> {} ({}) with key {} closed: {} bytes to the VPS, {} bytes from it, {} ms",
-                session.context(), requested, vps.endpoint(), vps.sshUser(), session.fingerprint(), toVps.get(),
-                bytesFromVps(), elapsedMillis());
-        Metrics.CHANNELS.labelValues("jump").dec();
-        Metrics.CHANNELS_CLOSED.labelValues("jump").inc();
-        Metrics.BYTES.labelValues("jump", "to_vps").inc(toVps.get());
-        Metrics.BYTES.labelValues("jump", "from_vps").inc(bytesFromVps());
+                session.context(), requested, vps.endpoint(), vps.sshUser(), session.fingerprint(), to, from, ms);
+        Metrics.channelClosed("jump", to, from);
         session.audit("forward").put("target", requested).put("vps", vps.sshUser()).put("endpoint", vps.endpoint())
-                .put("bytes_to_vps", toVps.get()).put("bytes_from_vps", bytesFromVps()).put("ms", elapsedMillis())
-                .write();
+                .put("bytes_to_vps", to).put("bytes_from_vps", from).put("ms", ms).write();
         super.preClose();
     }
 

@@ -510,7 +510,7 @@ public final class BridgedConnection {
 
     private static void opened(BridgedChannel c) {
         c.counted = true;
-        Metrics.CHANNELS.labelValues("plain").inc();
+        Metrics.channelOpened("plain");
     }
 
     private void forget(BridgedChannel c) {
@@ -519,10 +519,7 @@ public final class BridgedConnection {
         }
         if (c.counted) {
             c.counted = false;
-            Metrics.CHANNELS.labelValues("plain").dec();
-            Metrics.CHANNELS_CLOSED.labelValues("plain").inc();
-            Metrics.BYTES.labelValues("plain", "to_vps").inc(c.toVps.get());
-            Metrics.BYTES.labelValues("plain", "from_vps").inc(c.fromVps.get());
+            Metrics.channelClosed("plain", c.toVps.get(), c.fromVps.get());
         }
         log.info("{} {} closed: {} bytes to the VPS, {} bytes from it, {} ms", context, c.what, c.toVps.get(),
                 c.fromVps.get(), c.millis());
