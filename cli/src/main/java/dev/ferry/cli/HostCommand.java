@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,17 +80,9 @@ public final class HostCommand implements Callable<Integer> {
         Path abs = dir.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) {
             try {
-                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(abs));
-                if (!mode.endsWith("------")) {
-                    throw FerryException.invalid("the configuration is not valid: data directory " + abs + " is open "
-                            + "to others (" + mode + "): chmod 700 " + abs);
-                }
+                DataDir.checkExisting(abs);
             } catch (IOException e) {
-                throw FerryException.invalid("the configuration is not valid: cannot read data directory " + abs);
-            }
-            if (!Files.isWritable(abs)) {
-                throw FerryException.invalid("the configuration is not valid: data directory " + abs
-                        + " is not writable by this user");
+                throw FerryException.invalid("the configuration is not valid: " + e.getMessage());
             }
             return " (there, owner only)";
         }

@@ -51,6 +51,18 @@ public final class DataDir {
             Files.createDirectories(abs, PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
         }
+        checkExisting(abs);
+        Files.createDirectories(abs.resolve("logs"));
+        return new DataDir(abs);
+    }
+
+    /**
+     * What a start requires of a data directory that exists: writable by this user, and by its owner only.
+     *
+     * @throws IOException with the sentence of what is wrong
+     */
+    public static void checkExisting(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
         if (!Files.isWritable(abs)) {
             throw new IOException("data directory " + abs + " is not writable by this user");
         }
@@ -60,8 +72,6 @@ public final class DataDir {
             throw new IOException("data directory " + abs + " is open to others (" + PosixFilePermissions.toString(mode)
                     + "): chmod 700 " + abs + ", or use another directory");
         }
-        Files.createDirectories(abs.resolve("logs"));
-        return new DataDir(abs);
     }
 
     public Path root() {
