@@ -65,7 +65,8 @@ public final class HostOptions {
                                 : Startups.parse("max_startups_per_source", h.maxStartupsPerSource()),
                         h.maxStartups() == null ? FrontDoor.DEFAULTS.startups()
                                 : Startups.parse("max_startups", h.maxStartups()), h.proxyProtocolFrom()),
-                h.hostCertPrincipals(), registry(h, env));
+                h.hostCertPrincipals(), registry(h, env),
+                Duration.ofSeconds(pick(null, h.bannerTimeoutSeconds(), HostConfig.DEFAULT_BANNER_TIMEOUT_SECONDS)));
     }
 
     /**

@@ -3,8 +3,10 @@ package dev.ferry.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ferry.bastion.host.HostCertPrincipals;
+import dev.ferry.bastion.host.HostConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,5 +28,19 @@ class HostOptionsTest {
 
         Files.writeString(options.configFile, "[host]\nbind = \"10.0.0.5\"\n");
         assertEquals(HostCertPrincipals.defaults("10.0.0.5"), options.config(env).certPrincipals());
+    }
+
+    @Test
+    void theBannerTimeoutComesFromTheConfigFileElseItsDefaultAndIsNotTheConnectTimeout(@TempDir Path home)
+            throws Exception {
+        Env env = new Env(Map.of(), home);
+        HostOptions options = new HostOptions();
+        options.configFile = Files.writeString(home.resolve("config.toml"),
+                "[host]\nconnect_timeout_seconds = 3\nbanner_timeout_seconds = 45\n");
+        assertEquals(Duration.ofSeconds(3), options.config(env).connectTimeout());
+        assertEquals(Duration.ofSeconds(45), options.config(env).bannerTimeout());
+
+        Files.writeString(options.configFile, "[host]\nconnect_timeout_seconds = 3\n");
+        assertEquals(Duration.ofSeconds(HostConfig.DEFAULT_BANNER_TIMEOUT_SECONDS), options.config(env).bannerTimeout());
     }
 }

@@ -132,8 +132,8 @@ public final class Host implements AutoCloseable {
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
-                    config.connectTimeout(), config.keepaliveInterval(), config.keepaliveMaxMissed(),
-                    config.frontDoor(), principals),
+                    config.connectTimeout(), config.bannerTimeout(), config.keepaliveInterval(),
+                    config.keepaliveMaxMissed(), config.frontDoor(), principals),
                     new RegistryRouting(registry, registry.runners(), clock), userCa, hostCa, guard);
         } catch (IOException | RuntimeException e) {
             registry.close();

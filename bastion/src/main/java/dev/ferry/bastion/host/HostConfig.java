@@ -37,17 +37,21 @@ import java.util.Objects;
  *                   the defaults of {@link HostCertPrincipals}
  * @param registry   {@code registry_url} and {@code registry_password_file}: where the registry is (the embedded H2
  *                   file in the data directory by default, or a PostgreSQL database several Hosts share)
+ * @param bannerTimeout {@code banner_timeout_seconds}: how long a VPS's sshd that accepted a connection gets to send
+ *                   its SSH banner before the bastion gives up on it (1..300); default 30. Longer than the connect
+ *                   timeout: accepting is the kernel's work, greeting is a fork (and re-exec) of a busy sshd
  */
 public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
                          Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed,
                          boolean apiTls, FrontDoor frontDoor, List<String> hostCertPrincipals,
-                         RegistryLocation registry) {
+                         RegistryLocation registry, Duration bannerTimeout) {
     public static final String DEFAULT_BIND = "0.0.0.0";
     public static final String DEFAULT_API_BIND = "127.0.0.1";
     public static final int DEFAULT_SSH_PORT = 2222;
     public static final int DEFAULT_API_PORT = 8000;
     public static final int DEFAULT_INSTANCE_ID = 1;
     public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
+    public static final int DEFAULT_BANNER_TIMEOUT_SECONDS = 30;
     public static final int DEFAULT_KEEPALIVE_INTERVAL_SECONDS = 15;
     public static final int DEFAULT_KEEPALIVE_MAX_MISSED = 3;
 
@@ -69,6 +73,8 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
         frontDoor = frontDoor == null ? FrontDoor.DEFAULTS : frontDoor;
         hostCertPrincipals = hostCertPrincipals == null ? null : HostCertPrincipals.check(hostCertPrincipals);
         registry = registry == null ? RegistryLocation.EMBEDDED : registry;
+        bannerTimeout = bannerTimeout == null ? Duration.ofSeconds(DEFAULT_BANNER_TIMEOUT_SECONDS) : bannerTimeout;
+        requireRange("banner_timeout_seconds", bannerTimeout.toSeconds());
     }
 
     /** Settings with the default host certificate principals. */
@@ -76,7 +82,7 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
                       Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed, boolean apiTls,
                       FrontDoor frontDoor) {
         this(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout, keepaliveInterval,
-                keepaliveMaxMissed, apiTls, frontDoor, null, null);
+                keepaliveMaxMissed, apiTls, frontDoor, null, null, null);
     }
 
     /** The principals of the bastion's host certificate: as configured, else the defaults for {@code bind}. */
@@ -87,13 +93,20 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration with these host certificate principals (null: the defaults). */
     public HostConfig withHostCertPrincipals(List<String> principals) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, principals, registry);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, principals, registry, bannerTimeout);
+    }
+
+    /** This configuration giving a VPS's sshd this long to greet. */
+    public HostConfig withBannerTimeout(Duration timeout) {
+        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry, timeout);
     }
 
     /** This configuration with its registry elsewhere. */
     public HostConfig withRegistry(RegistryLocation registry) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry,
+                bannerTimeout);
     }
 
     /** Settings with the front door's defaults. */
@@ -134,21 +147,22 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration with the control API on TLS even on loopback (or not). */
     public HostConfig withApiTls(boolean apiTls) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry,
+                bannerTimeout);
     }
 
     /** This configuration behind these load balancers (PROXY protocol headers taken from them). */
     public HostConfig withProxyProtocolFrom(List<String> balancers) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
                 keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor.withProxyProtocolFrom(balancers),
-                hostCertPrincipals, registry);
+                hostCertPrincipals, registry, bannerTimeout);
     }
 
     /** This configuration with these sources never penalised. */
     public HostConfig withPenaltyExempt(List<String> networks) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
                 keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor.withPenaltyExempt(networks),
-                hostCertPrincipals, registry);
+                hostCertPrincipals, registry, bannerTimeout);
     }
 
     /** The defaults for a data directory. */
@@ -161,7 +175,8 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
     /** This configuration listening elsewhere. */
     public HostConfig withListeners(String bind, int sshPort, String apiBind, int apiPort) {
         return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry);
+                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry,
+                bannerTimeout);
     }
 
     /** The bounds of each numeric setting, by its config key: checked here, and on config files as read. */
@@ -170,6 +185,7 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
             "api_port", new long[] {0, 65535},
             "instance_id", new long[] {0, 1023},
             "connect_timeout_seconds", new long[] {1, 300},
+            "banner_timeout_seconds", new long[] {1, 300},
             "keepalive_interval_seconds", new long[] {0, 3600},
             "keepalive_max_missed", new long[] {1, 100});
 

@@ -5,6 +5,7 @@ import dev.ferry.bastion.net.TrustedProxies;
 import dev.ferry.bastion.ssh.auth.BastionAuthenticator;
 import dev.ferry.bastion.ssh.auth.BlindKeyQuery;
 import dev.ferry.bastion.ssh.jump.DialFilter;
+import dev.ferry.bastion.ssh.jump.VpsDialChannel;
 import dev.ferry.bastion.ssh.plain.UpstreamConnector;
 import dev.ferry.bastion.ssh.route.Routing;
 import dev.ferry.bastion.vps.DialGuard;
@@ -83,7 +84,8 @@ public final class Bastion implements AutoCloseable {
 
         ChannelRouter router = new ChannelRouter(routing);
         UpstreamConnector upstream = UpstreamConnector.start(userCa, routing::recordHostKey, guard, Clock.systemUTC(),
-                settings.connectTimeout(), settings.keepaliveInterval(), settings.keepaliveMaxMissed());
+                settings.connectTimeout(), settings.bannerTimeout(), settings.keepaliveInterval(),
+                settings.keepaliveMaxMissed());
         // MINA insists on one factory; every channel open goes through the router first
         sshd.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
         sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
@@ -113,6 +115,7 @@ public final class Bastion implements AutoCloseable {
         }
 
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(sshd, settings.connectTimeout());
+        VpsDialChannel.BANNER_TIMEOUT.set(sshd, settings.bannerTimeout());
         // no idle cut-off: keepalives decide whether a quiet client is still there
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, settings.frontDoor().loginGraceTime());

@@ -504,10 +504,10 @@ class BastionJumpTest {
             Processes.Result r = alice.ssh("-J", "vps-mute@" + bastion, user() + "@vps-mute", "true");
             long seconds = Duration.ofNanos(System.nanoTime() - t0).toSeconds();
             String log = Files.readString(dir.resolve("host/logs/ferry-host.log"));
-            assertTrue(log.contains("(vps-" + v.id() + "): its sshd sent nothing within 2000 ms of the connect"),
+            assertTrue(log.contains("(vps-" + v.id() + "): its sshd sent nothing within 5000 ms of the connect"),
                     "logged why: " + log.lines().filter(l -> l.contains("vps-" + v.id())).toList());
             assertEquals(255, r.exit(), r.toString());
-            assertTrue(seconds < 15, "took " + seconds + " s with a 2 s connect timeout");
+            assertTrue(seconds >= 4 && seconds < 15, "took " + seconds + " s with a 5 s banner timeout");
         }
     }
 

@@ -69,7 +69,7 @@ final class BastionTestSupport implements AutoCloseable {
         config = new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(), config.apiPort(),
                 config.instanceId(), Duration.ofSeconds(2), keepalive, 3, false,
                 // the tests' own failed logins come from 127.0.0.1; penalties are tried from 127.0.0.2 and up
-                frontDoor.withPenaltyExempt(List.of("127.0.0.1")));
+                frontDoor.withPenaltyExempt(List.of("127.0.0.1"))).withBannerTimeout(Duration.ofSeconds(5));
         return new BastionTestSupport(dir, Host.start(TestRegistries.of(config)), alice, bob, mallory);
     }
 

@@ -31,6 +31,7 @@ import java.util.List;
  * api_port = 8000
  * instance_id = 1
  * connect_timeout_seconds = 10
+ * banner_timeout_seconds = 30
  * keepalive_interval_seconds = 15
  * keepalive_max_missed = 3
  * api_tls = false               # TLS on loopback too (beyond loopback the API always speaks TLS)
@@ -116,6 +117,7 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                               @JsonProperty("api_port") Integer apiPort,
                               @JsonProperty("instance_id") Integer instanceId,
                               @JsonProperty("connect_timeout_seconds") Integer connectTimeoutSeconds,
+                              @JsonProperty("banner_timeout_seconds") Integer bannerTimeoutSeconds,
                               @JsonProperty("keepalive_interval_seconds") Integer keepaliveIntervalSeconds,
                               @JsonProperty("keepalive_max_missed") Integer keepaliveMaxMissed,
                               @JsonProperty("api_tls") Boolean apiTls,
@@ -131,7 +133,7 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                               @JsonProperty("registry_key_file") String registryKeyFile,
                               @JsonProperty("proxy_protocol_from") List<String> proxyProtocolFrom) {
         static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null);
 
         /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
         void check(String where) {
@@ -139,6 +141,7 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
             range(where, "api_port", apiPort);
             range(where, "instance_id", instanceId);
             range(where, "connect_timeout_seconds", connectTimeoutSeconds);
+            range(where, "banner_timeout_seconds", bannerTimeoutSeconds);
             range(where, "keepalive_interval_seconds", keepaliveIntervalSeconds);
             range(where, "keepalive_max_missed", keepaliveMaxMissed);
         }

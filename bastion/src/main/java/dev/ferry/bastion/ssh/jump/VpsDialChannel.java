@@ -21,12 +21,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.Property;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
-import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.forward.TcpipServerChannel;
 import org.slf4j.Logger;
@@ -46,6 +46,10 @@ public final class VpsDialChannel extends TcpipServerChannel {
         t.setDaemon(true);
         return t;
     });
+
+    /** How long a VPS's sshd that accepted gets to send its banner (set on the server from the config). */
+    public static final Property<Duration> BANNER_TIMEOUT = Property.duration("ferry-vps-banner-timeout",
+            Duration.ofSeconds(30));
 
     private final Vps vps;
     private final boolean hostMachine;
@@ -133,8 +137,8 @@ public final class VpsDialChannel extends TcpipServerChannel {
                 vps.sshUser(), elapsedMillis());
         super.handleChannelOpenSuccess(f, ioSession);
         // An sshd speaks first. A listener that accepts and stays silent (a hung sshd, a proxy in front of
-        // nothing) would hold the user for ever: it gets the connect timeout, as a dial does.
-        Duration wait = CoreModuleProperties.IO_CONNECT_TIMEOUT.getRequired(getSession());
+        // nothing) would hold the user for ever: it gets the banner timeout, which leaves a busy sshd time to fork.
+        Duration wait = BANNER_TIMEOUT.getRequired(getSession());
         SILENCE.schedule(() -> {
             if (isOpen() && !isClosing() && bytesFromVps() == 0) {
                 log.warn("{} forward {} -> {} ({}): its sshd sent nothing within {} ms of the connect; closing",

@@ -89,12 +89,12 @@ public final class UpstreamConnector implements AutoCloseable {
     }
 
     /**
-     * @param connectTimeout how long a VPS's sshd gets to accept the TCP connection, and again to finish
-     *                       the SSH login
+     * @param connectTimeout how long a VPS's sshd gets to accept the TCP connection
+     * @param bannerTimeout  how long it then gets to greet; it has 10 s more to finish the SSH login
      */
     public static UpstreamConnector start(KeyPair ca, HostKeyBook book, DialGuard guard, Clock clock,
-                                          Duration connectTimeout, Duration keepaliveInterval,
-                                          int keepaliveMaxMissed) {
+                                          Duration connectTimeout, Duration bannerTimeout,
+                                          Duration keepaliveInterval, int keepaliveMaxMissed) {
         SshClient client = SshClient.setUpDefaultClient();
         Crypto.apply(client);
         client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
@@ -106,7 +106,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 keepaliveInterval, keepaliveMaxMissed);
         client.setServerKeyVerifier(connector.new HostKeyCheck());
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
-        CoreModuleProperties.AUTH_TIMEOUT.set(client, connectTimeout.plusSeconds(10));
+        CoreModuleProperties.AUTH_TIMEOUT.set(client, bannerTimeout.plusSeconds(10));
         // the bridge's own keepalives decide whether a quiet container is still there
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         Sockets.apply(client);

@@ -76,8 +76,8 @@ class SignatureFirstTest {
             PrivateKeyFiles.write(hostKey, KeyPairs.generate(KeyType.ED25519), "test");
             CountingRouting routing = new CountingRouting(SshPublicKey.of(held.getPublic(), "").fingerprint());
             try (Bastion bastion = Bastion.start(new BastionSettings("127.0.0.1", 0, List.of(hostKey),
-                    Duration.ofSeconds(5), Duration.ZERO, 3, FrontDoor.DEFAULTS, List.of()), routing, KeyPairs.generate(), null,
-                    new DialGuard());
+                    Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO, 3, FrontDoor.DEFAULTS, List.of()),
+                    routing, KeyPairs.generate(), null, new DialGuard());
                  SshClient client = SshClient.setUpDefaultClient()) {
                 client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
                 client.start();
