@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.agent.docker.DockerRuntime;
 import dev.ferry.agent.docker.PortRange;
+import dev.ferry.agent.onstart.OnStartStep;
 import dev.ferry.agent.onstart.SshBanner;
 import dev.ferry.agent.testing.DockerTestSupport;
 import dev.ferry.agent.testing.FakeHost;
@@ -193,6 +194,24 @@ class RunnerDockerTest {
         assertEquals("cert\n", ssh(certified, r.sshPort(), "echo cert").ok().out());
         assertEquals(HostKeyLine.normalize(docker("exec", container, "cat", "/etc/ssh/ssh_host_ed25519_key.pub").ok()
                 .out()), r.hostKey());
+
+        // run again, as for an sshd that missed checks because it is busy: a reload would drop the connections
+        // waiting in its listen queue, so with nothing changed the same listening sockets stay
+        String sockets = listeningSockets(container);
+        OnStartStep.Result again = new OnStartStep(DockerRuntime.connect(null), Duration.ofSeconds(60))
+                .run(container, id, OWN_SSHD_IMAGE, List.of(publicKey(key1)), List.of(publicKey(ca)), null);
+        assertEquals(OnStartStep.Outcome.OK, again.outcome(), again.message());
+        assertTrue(docker("exec", container, "cat", OnStartStep.LOG_FILE).ok().out()
+                .contains("already has Ferry's settings"), "logged that it left the sshd alone");
+        assertEquals(sockets, listeningSockets(container), "the image's sshd was not reloaded");
+        assertEquals("cert\n", ssh(certified, r.sshPort(), "echo cert").ok().out());
+    }
+
+    /** The sockets pid 1 holds, as {@code socket:[inode]}: a reloaded sshd opens new ones. */
+    private static String listeningSockets(String container) {
+        String fds = docker("exec", container, "sh", "-c", "ls -l /proc/1/fd | grep -o 'socket:.*' | sort").ok().out();
+        assertTrue(fds.contains("socket:"), "pid 1 listens: " + fds);
+        return fds;
     }
 
     @Test

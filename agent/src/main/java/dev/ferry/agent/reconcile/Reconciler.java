@@ -53,8 +53,8 @@ public final class Reconciler implements AutoCloseable {
     public static final Duration BANNER_TIMEOUT = Duration.ofSeconds(1);
     /**
      * Checks in a row that a running VPS's sshd leaves unanswered before the start-up step runs again to start it
-     * (15 s at the default heartbeat): its tenant killed it, or it crashed. A busy sshd that misses them only gets
-     * a reload, which leaves its sessions be.
+     * (15 s at the default heartbeat): its tenant killed it, or it crashed. A busy sshd that misses them is left
+     * alone by the step (no reload, which would drop the connections waiting in its listen queue).
      */
     static final int SILENT_CHECKS = 3;
 

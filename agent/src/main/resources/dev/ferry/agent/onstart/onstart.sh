@@ -167,7 +167,8 @@ foreign_sshd() {
   done
 }
 # Puts Ferry's settings at the top of the config file of the image's sshd running as pid 1 (in sshd_config
-# the first value of a keyword wins) and makes it reload; a block from an earlier run is replaced.
+# the first value of a keyword wins) and makes it reload; a block from an earlier run is replaced, and when
+# it is the same (and so is the host certificate) the sshd is left alone.
 take_over_pid1_sshd() {
   file=/etc/ssh/sshd_config
   prev=
@@ -185,6 +186,12 @@ take_over_pid1_sshd() {
   } >"$file.ferry-new" || fail 5 "cannot write $file.ferry-new"
   check=$("$SSHD" -t -f "$file.ferry-new" 2>&1) \
     || { rm -f "$file.ferry-new"; fail 4 "the image's own sshd (its command) rejects Ferry's settings in $file: $check"; }
+  # a run again for a busy sshd changes nothing: a reload would drop the connections waiting to be accepted
+  if [ "$cert_changed" = 0 ] && cmp -s "$file.ferry-new" "$file" 2>/dev/null; then
+    rm -f "$file.ferry-new"
+    log "the image's own sshd (pid 1, its command) holds port 22 and already has Ferry's settings in $file"
+    return 0
+  fi
   cat "$file.ferry-new" >"$file" && rm -f "$file.ferry-new" || fail 5 "cannot write $file"
   kill -HUP 1 || fail 4 "cannot reload the image's own sshd (pid 1)"
   log "the image's own sshd (pid 1, its command) holds port 22: Ferry's settings head $file and it reloaded"
