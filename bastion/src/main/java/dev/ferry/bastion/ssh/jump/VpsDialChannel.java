@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,12 +40,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class VpsDialChannel extends TcpipServerChannel {
     private static final Logger log = LoggerFactory.getLogger(VpsDialChannel.class);
-    /** One daemon thread for every forward's first-byte deadline; the checks are instant. */
-    private static final ScheduledExecutorService SILENCE = Executors.newSingleThreadScheduledExecutor(r -> {
+    /**
+     * One daemon thread for every forward's first-byte deadline; the checks are instant. A forward that closes
+     * cancels its check, which then leaves the queue at once: a waiting check holds the channel and its session.
+     */
+    private static final ScheduledThreadPoolExecutor SILENCE = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "ferry-vps-silence");
         t.setDaemon(true);
         return t;
     });
+
+    static {
+        SILENCE.setRemoveOnCancelPolicy(true);
+    }
 
     /** How long a VPS's sshd that accepted gets to send its banner (set on the server from the config). */
     public static final Property<Duration> BANNER_TIMEOUT = Property.duration("ferry-vps-banner-timeout",
@@ -62,6 +69,7 @@ public final class VpsDialChannel extends TcpipServerChannel {
     private final AtomicBoolean closeLogged = new AtomicBoolean();
     private volatile long initialRemoteWindow;
     private volatile long startNanos;
+    private volatile ScheduledFuture<?> silenceCheck;
 
     public VpsDialChannel(Route.Dial dial, SessionInfo session, String requested, DialGuard guard) {
         super(TcpForwardingFilter.Type.Direct, null);
@@ -139,13 +147,16 @@ public final class VpsDialChannel extends TcpipServerChannel {
         // An sshd speaks first. A listener that accepts and stays silent (a hung sshd, a proxy in front of
         // nothing) would hold the user for ever: it gets the banner timeout, which leaves a busy sshd time to fork.
         Duration wait = BANNER_TIMEOUT.getRequired(getSession());
-        SILENCE.schedule(() -> {
+        silenceCheck = SILENCE.schedule(() -> {
             if (isOpen() && !isClosing() && bytesFromVps() == 0) {
                 log.warn("{} forward {} -> {} ({}): its sshd sent nothing within {} ms of the connect; closing",
                         session.context(), requested, vps.endpoint(), vps.sshUser(), wait.toMillis());
                 close(false); // EOF, then close, as when the VPS hangs up: the client ends at once
             }
         }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (isClosing()) {
+            silenceCheck.cancel(false); // closed meanwhile: preClose may have looked before the check existed
+        }
     }
 
     private OpenFuture failed(int code, String text) {
@@ -187,6 +198,10 @@ public final class VpsDialChannel extends TcpipServerChannel {
 
     @Override
     protected void preClose() {
+        ScheduledFuture<?> check = silenceCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
         if (!opened || !closeLogged.compareAndSet(false, true)) {
             // MINA may call preClose twice (graceful, then immediate): one audit line per forward
             super.preClose();
