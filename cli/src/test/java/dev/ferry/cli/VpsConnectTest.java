@@ -46,6 +46,27 @@ class VpsConnectTest {
     }
 
     @Test
+    void aKeyWhosePathHoldsAPercentSignReachesBothHops() throws Exception {
+        String id = t.createRunning("web");
+        // ssh expands %-tokens in key paths, and in ProxyCommand once more ("%o" is no token: an unescaped path
+        // makes ssh stop with "unknown key %o"), but checks an -i path as given (an escaped one is "not accessible")
+        Path dir = Files.createDirectories(home.resolve("50%off"));
+        for (String suffix : new String[] {"", ".pub"}) {
+            Path copy = dir.resolve("key" + suffix);
+            Files.copy(home.resolve(".ferry/keys/vps-" + id + suffix), copy);
+            Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        CliTestSupport.Result r = t.ferry("vps", "connect", "web", "--key", dir.resolve("key").toString(), "--",
+                "echo percent; exit 4");
+        assertEquals(4, r.code(), r + "\nssh: " + t.connectLog());
+        assertEquals("percent", t.connectLog().strip());
+        CliTestSupport.Result plain = t.ferry("vps", "connect", "web", "--plain", "--key", dir.resolve("key").toString(),
+                "--", "echo plain-percent; exit 6");
+        assertEquals(6, plain.code(), plain + "\nssh: " + t.connectLog());
+        assertTrue(t.connectLog().contains("plain-percent"), t.connectLog());
+    }
+
+    @Test
     void passesForwardsThrough() throws Exception {
         t.createRunning("web");
         int local = ClientSshTestSupport.freePort();

@@ -119,7 +119,12 @@ public final class SshConfigBlocks {
      * per file, each quoted on its own (a quoted pair would be one file name).
      */
     static String knownHostsValue(List<Path> files) {
-        return String.join(" ", files.stream().map(f -> word(tokens(f.toString()))).toList());
+        return String.join(" ", files.stream().map(SshConfigBlocks::pathValue).toList());
+    }
+
+    /** A file's path as a value of {@code IdentityFile} or {@code UserKnownHostsFile}: tokens escaped, quoted. */
+    static String pathValue(Path file) {
+        return word(tokens(file.toString()));
     }
 
     /** ssh_config expands %-tokens in IdentityFile and UserKnownHostsFile. */

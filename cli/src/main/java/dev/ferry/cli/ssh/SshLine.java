@@ -37,8 +37,10 @@ public record SshLine(String ssh, Bastion bastion, String vpsUser, String login,
         if (key == null && knownHosts.isEmpty()) {
             words.addAll(List.of("-J", bastion.jumpSpec(vpsUser)));
         } else {
-            List<String> hop = new ArrayList<>(List.of(ssh));
-            hop.addAll(hopOptions());
+            // ssh expands %-tokens in ProxyCommand before it runs it, and the hop again in its -i and known_hosts
+            // paths: their '%' is doubled once more, and only %h:%p is left for the first expansion to fill in
+            List<String> hop = new ArrayList<>(List.of(ssh.replace("%", "%%")));
+            hopOptions().forEach(w -> hop.add(w.replace("%", "%%")));
             hop.addAll(List.of("-W", "%h:%p", "-p", Integer.toString(bastion.port()), vpsUser + "@" + bastion.host()));
             words.addAll(hopOptions());
             words.addAll(List.of("-o", "ProxyCommand=" + ShellWords.join(hop)));
@@ -62,8 +64,11 @@ public record SshLine(String ssh, Bastion bastion, String vpsUser, String login,
     private List<String> hopOptions() {
         List<String> options = new ArrayList<>();
         if (key != null) {
-            // ssh expands %-tokens in -i paths (and in ProxyCommand): a '%' in the key's path must stay itself
-            options.addAll(List.of("-i", key.toString().replace("%", "%%"), "-o", "IdentitiesOnly=yes"));
+            // ssh checks an -i path as given but opens it after expanding its %-tokens: a path with a '%' works
+            // only as IdentityFile, escaped
+            options.addAll(key.toString().contains("%") ? List.of("-o", "IdentityFile=" + SshConfigBlocks.pathValue(key))
+                    : List.of("-i", key.toString()));
+            options.addAll(List.of("-o", "IdentitiesOnly=yes"));
         }
         if (!knownHosts.isEmpty()) {
             options.addAll(List.of("-o", "UserKnownHostsFile=" + SshConfigBlocks.knownHostsValue(knownHosts)));

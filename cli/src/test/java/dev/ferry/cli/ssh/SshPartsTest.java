@@ -64,6 +64,18 @@ class SshPartsTest {
     }
 
     @Test
+    void aPercentSignInAPathIsDoubledOnceForEachExpansionItMeets() {
+        SshLine line = new SshLine("ssh", new Bastion("b.example", 2222), "vps-1", "root", Path.of("/k/50%off"),
+                List.of(Path.of("/k/50%off.known")));
+        assertEquals(List.of("ssh", "-o", "IdentityFile=/k/50%%off", "-o", "IdentitiesOnly=yes", "-o",
+                "UserKnownHostsFile=/k/50%%off.known", "-o", "ProxyCommand=ssh -o IdentityFile=/k/50%%%%off "
+                        + "-o IdentitiesOnly=yes -o UserKnownHostsFile=/k/50%%%%off.known -W %h:%p -p 2222 "
+                        + "vps-1@b.example", "root@vps-1"), line.jump(List.of()));
+        assertEquals(List.of("ssh", "-o", "IdentityFile=/k/50%%off", "-o", "IdentitiesOnly=yes", "-o",
+                "UserKnownHostsFile=/k/50%%off.known", "-p", "2222", "vps-1@b.example"), line.plain(List.of()));
+    }
+
+    @Test
     void knownHostsFilesGoToBothHopsThroughProxyCommand() {
         List<Path> known = List.of(Path.of("/home/me/.ssh/known_hosts"), Path.of("/home/me/my files/known_hosts"));
         SshLine line = new SshLine("ssh", new Bastion("b.example", 2222), "vps-1", "root", null, known);
