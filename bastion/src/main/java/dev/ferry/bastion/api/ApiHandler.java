@@ -108,7 +108,7 @@ public final class ApiHandler {
         return switch (match.realm()) {
             case OPEN -> match.handle(body, null, from);
             case ADMIN -> {
-                if (bearer == null || !MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8), adminToken)) {
+                if (!matches(bearer, adminToken)) {
                     authenticate[0] = "Bearer realm=\"ferry\"";
                     throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong API token: send "
                             + "'Authorization: Bearer <token>' with the token from the Host's admin.token");
@@ -128,10 +128,7 @@ public final class ApiHandler {
                 yield match.handle(body, runner.get(), from);
             }
             case METRICS -> {
-                boolean admin = bearer != null && MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8),
-                        adminToken);
-                if (!admin && (bearer == null || metricsToken == null
-                        || !MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8), metricsToken))) {
+                if (!matches(bearer, adminToken) && !matches(bearer, metricsToken)) {
                     authenticate[0] = "Bearer realm=\"ferry-metrics\"";
                     throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong metrics token: "
                             + "scrape with 'Authorization: Bearer <token>', the token in the Host's metrics.token");
@@ -148,6 +145,11 @@ public final class ApiHandler {
                 yield match.handle(body, bearer, from);
             }
         };
+    }
+
+    /** Whether {@code bearer} is {@code token}, compared in constant time; a missing one matches nothing. */
+    private static boolean matches(String bearer, byte[] token) {
+        return bearer != null && token != null && MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8), token);
     }
 
     private static String bearer(String header) {

@@ -3,11 +3,9 @@ package dev.ferry.bastion.metrics;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
-import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsStatus;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.EnumMap;
 import java.util.Map;
 
 /** A Host's gauges, read from its registry at each scrape: VPS by status, runners online and offline. */
@@ -17,14 +15,10 @@ public final class HostGauges {
     public HostGauges(VpsRegistry vps, RunnerRegistry runners) {
         GaugeWithCallback.builder().name("ferry_vps").help("VPS in the registry, by status").labelNames("status")
                 .callback(cb -> {
-                    Map<VpsStatus, Integer> counts = new EnumMap<>(VpsStatus.class);
+                    Map<VpsStatus, Integer> counts = vps.countByStatus();
                     for (VpsStatus s : VpsStatus.values()) {
-                        counts.put(s, 0);
+                        cb.call(counts.getOrDefault(s, 0), s.word());
                     }
-                    for (Vps v : vps.list()) {
-                        counts.merge(v.status(), 1, Integer::sum);
-                    }
-                    counts.forEach((status, n) -> cb.call(n, status.word()));
                 }).register(registry);
         GaugeWithCallback.builder().name("ferry_runners").help("Runners in the registry, online or offline")
                 .labelNames("status").callback(cb -> {

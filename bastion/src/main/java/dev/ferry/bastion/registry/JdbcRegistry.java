@@ -22,7 +22,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -230,6 +232,16 @@ public final class JdbcRegistry implements VpsRegistry {
     @Override
     public List<Vps> list() {
         return sql.query("SELECT " + VPS_COLUMNS + " FROM vps v ORDER BY v.id", ps -> { }, JdbcRegistry::vps);
+    }
+
+    @Override
+    public Map<VpsStatus, Integer> countByStatus() {
+        Map<VpsStatus, Integer> counts = new EnumMap<>(VpsStatus.class);
+        for (Map.Entry<VpsStatus, Integer> e : sql.query("SELECT status, COUNT(*) AS n FROM vps GROUP BY status",
+                ps -> { }, rs -> Map.entry(VpsStatus.fromWord(rs.getString("status")), rs.getInt("n")))) {
+            counts.put(e.getKey(), e.getValue());
+        }
+        return counts;
     }
 
     @Override

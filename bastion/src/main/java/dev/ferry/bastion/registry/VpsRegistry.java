@@ -9,6 +9,7 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -46,6 +47,9 @@ public interface VpsRegistry extends AutoCloseable {
 
     /** Every VPS, oldest first. */
     List<Vps> list();
+
+    /** How many VPS have each status (a status none has is left out), counted by the store, not row by row. */
+    Map<VpsStatus, Integer> countByStatus();
 
     /** Removes a VPS and its keys; returns what was removed. */
     Vps remove(VpsRef ref);

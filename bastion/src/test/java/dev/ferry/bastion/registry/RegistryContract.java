@@ -18,7 +18,9 @@ import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,6 +153,19 @@ abstract class RegistryContract {
                 () -> registry.removeKey(VpsRef.ofId(v.id()), bob.fingerprint())).kind());
         assertEquals(FerryException.Kind.NOT_FOUND, assertThrows(FerryException.class,
                 () -> registry.remove(VpsRef.parse("nope"))).kind());
+    }
+
+    @Test
+    void countsVpsByStatusAsTheListHasThem() {
+        assertEquals(Map.of(), registry.countByStatus());
+        Vps a = registry.create(new NewVps("a", ENDPOINT, List.of(alice)));
+        registry.create(new NewVps("b", ENDPOINT, List.of(bob)));
+        registry.create(new NewVps("c", ENDPOINT, List.of(alice, bob)));
+        registry.updateStatus(VpsRef.ofId(a.id()), VpsStatus.STOPPED);
+        assertEquals(Map.of(VpsStatus.RUNNING, 2, VpsStatus.STOPPED, 1), registry.countByStatus());
+        Map<VpsStatus, Integer> listed = new EnumMap<>(VpsStatus.class);
+        registry.list().forEach(v -> listed.merge(v.status(), 1, Integer::sum));
+        assertEquals(listed, registry.countByStatus());
     }
 
     @Test
