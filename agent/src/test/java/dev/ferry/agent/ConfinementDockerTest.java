@@ -150,10 +150,11 @@ class ConfinementDockerTest {
         assertEquals(Long.toString(PIDS), max, "the kernel enforces it in the container");
         long t0 = System.nanoTime();
         try {
-            // The classic bomb, and a loop that keeps what it forks (bash retries a failed fork and goes on).
+            // The classic bomb, and a loop that keeps what it forks (bash retries a failed fork and goes on); with
+            // half a CPU on a busy machine filling the VPS can take a while, hence the generous wait.
             docker("exec", "-d", container, "sh", "-c", "b() { b | b & }; b").ok();
             docker("exec", "-d", container, "bash", "-c", "while :; do sleep 600 & done").ok();
-            Waits.until(Duration.ofSeconds(10), "the bomb fills its VPS", () -> pids(container) >= PIDS - 2);
+            Waits.until(Duration.ofSeconds(30), "the bomb fills its VPS", () -> pids(container) >= PIDS - 2);
 
             int heartbeats = host.heartbeats.size();
             String other = DockerTestSupport.newVpsId();
