@@ -43,9 +43,7 @@ public final class SshConfigCommand extends ClientCommand {
         }
         List<SshConfigBlocks.Entry> entries = vps.stream().map(v -> new SshConfigBlocks.Entry(v.id(), v.name(),
                 GeneratedKeys.find(env(), v.id()).orElse(null))).toList();
-        List<String> lines = new ArrayList<>();
-        api.get("/api/v1/ca/known-hosts").path("lines").forEach(l -> lines.add(l.asText()));
-        boolean refreshed = FerryKnownHosts.write(env(), lines);
+        boolean refreshed = FerryKnownHosts.write(env(), FerryKnownHosts.fetch(api).lines());
         Path knownHosts = FerryKnownHosts.file(env());
         if (refreshed) {
             err().println("wrote " + knownHosts + ": the Host's @cert-authority lines, which "
