@@ -54,9 +54,11 @@ public final class VpsDialChannel extends TcpipServerChannel {
         SILENCE.setRemoveOnCancelPolicy(true);
     }
 
-    /** How long a VPS's sshd that accepted gets to send its banner (set on the server from the config). */
-    public static final Property<Duration> BANNER_TIMEOUT = Property.duration("ferry-vps-banner-timeout",
-            Duration.ofSeconds(30));
+    /**
+     * How long a VPS's sshd that accepted gets to send its banner: set on the server from the config
+     * ({@code banner_timeout_seconds}), which holds the default; there is none here.
+     */
+    public static final Property<Duration> BANNER_TIMEOUT = Property.duration("ferry-vps-banner-timeout");
 
     private final Vps vps;
     private final boolean hostMachine;
