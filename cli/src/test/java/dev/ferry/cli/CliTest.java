@@ -297,8 +297,8 @@ class CliTest {
         Files.writeString(config, "[host]\nbanner_timeout_seconds = 0\n");
         CliTestSupport.Result banner = ferry("host", "--config", config.toString());
         assertEquals(ExitCodes.USAGE, banner.code(), banner.toString());
-        assertTrue(banner.err().contains("bad value for 'host.banner_timeout_seconds': must be between 1 and 300, got 0"),
-                banner.err());
+        assertTrue(banner.err().contains("bad value for 'host.banner_timeout_seconds': must be between 1 and 300, "
+                + "got 0"), banner.err());
         Files.writeString(config, "[host]\nssh_port = 70000\n");
         CliTestSupport.Result overridden = ferry("host", "--config", config.toString(), "--ssh-port", "2222");
         assertEquals(ExitCodes.USAGE, overridden.code(), "a wrong value in the file is wrong even under a flag");

@@ -41,6 +41,7 @@ class HostOptionsTest {
         assertEquals(Duration.ofSeconds(45), options.config(env).bannerTimeout());
 
         Files.writeString(options.configFile, "[host]\nconnect_timeout_seconds = 3\n");
-        assertEquals(Duration.ofSeconds(HostConfig.DEFAULT_BANNER_TIMEOUT_SECONDS), options.config(env).bannerTimeout());
+        assertEquals(Duration.ofSeconds(HostConfig.DEFAULT_BANNER_TIMEOUT_SECONDS),
+                options.config(env).bannerTimeout());
     }
 }

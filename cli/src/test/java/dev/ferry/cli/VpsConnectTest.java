@@ -60,8 +60,8 @@ class VpsConnectTest {
                 "echo percent; exit 4");
         assertEquals(4, r.code(), r + "\nssh: " + t.connectLog());
         assertEquals("percent", t.connectLog().strip());
-        CliTestSupport.Result plain = t.ferry("vps", "connect", "web", "--plain", "--key", dir.resolve("key").toString(),
-                "--", "echo plain-percent; exit 6");
+        CliTestSupport.Result plain = t.ferry("vps", "connect", "web", "--plain", "--key",
+                dir.resolve("key").toString(), "--", "echo plain-percent; exit 6");
         assertEquals(6, plain.code(), plain + "\nssh: " + t.connectLog());
         assertTrue(t.connectLog().contains("plain-percent"), t.connectLog());
     }

@@ -90,6 +90,15 @@ class ReconcilerTest {
         return h.containers().stream().filter(c -> c.vpsId().equals(vpsId)).findFirst().orElse(null);
     }
 
+    /** A VPS whose step ran and whose sshd (a fake one) has answered in this start: reported running. */
+    private DesiredVps runningAndAnswered(String vpsId) throws IOException {
+        DesiredVps d = vps(vpsId, PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        docker.box("ferry-vps-" + vpsId).port = fakeSshd();
+        assertEquals(ContainerState.RUNNING, report(vpsId).state());
+        return d;
+    }
+
     /** Observe, then apply: one heartbeat's worth of work. */
     private void beat(DesiredVps... desired) {
         reconciler.observe();
@@ -165,10 +174,7 @@ class ReconcilerTest {
 
     @Test
     void aRunningVpsWhoseSshdMissesOneCheckStaysRunningUntilItsContainerStartsAgain() throws IOException {
-        DesiredVps d = vps("123", PLAIN, DesiredState.RUNNING, KEY1);
-        beat(d);
-        docker.box("ferry-vps-123").port = fakeSshd();
-        assertEquals(ContainerState.RUNNING, report("123").state());
+        DesiredVps d = runningAndAnswered("123");
         try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             // a busy sshd on a loaded machine: connections wait in its backlog, no banner within the check's time
             docker.box("ferry-vps-123").port = busy.getLocalPort();
@@ -183,10 +189,7 @@ class ReconcilerTest {
 
     @Test
     void anSshdSilentForSeveralChecksInARowIsStartedAgainByTheStep() throws IOException {
-        DesiredVps d = vps("125", PLAIN, DesiredState.RUNNING, KEY1);
-        beat(d);
-        docker.box("ferry-vps-125").port = fakeSshd();
-        assertEquals(ContainerState.RUNNING, report("125").state());
+        DesiredVps d = runningAndAnswered("125");
         int steps = docker.execs.size();
         try (ServerSocket gone = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             docker.box("ferry-vps-125").port = gone.getLocalPort(); // its tenant killed it: nothing listens there
@@ -206,10 +209,7 @@ class ReconcilerTest {
 
     @Test
     void anSshdAnsweringBeforeTheStepOfThisStartIsNotReportedRunning() throws IOException {
-        DesiredVps d = vps("122", PLAIN, DesiredState.RUNNING, KEY1);
-        beat(d);
-        docker.box("ferry-vps-122").port = fakeSshd();
-        assertEquals(ContainerState.RUNNING, report("122").state());
+        DesiredVps d = runningAndAnswered("122");
         docker.restart("ferry-vps-122"); // Docker restarted it: whatever answers now has not had Ferry's step
         assertEquals(ContainerState.STARTING, report("122").state());
         reconciler.apply(List.of(d));

@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param certPrincipals     the names the host certificate is valid for; empty: no certificate is served
  */
 public record BastionSettings(String bind, int port, List<Path> hostKeys, Duration connectTimeout,
-                              Duration bannerTimeout, Duration keepaliveInterval, int keepaliveMaxMissed, FrontDoor frontDoor,
-                              List<String> certPrincipals) {
+                              Duration bannerTimeout, Duration keepaliveInterval, int keepaliveMaxMissed,
+                              FrontDoor frontDoor, List<String> certPrincipals) {
     public BastionSettings {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(frontDoor, "frontDoor");

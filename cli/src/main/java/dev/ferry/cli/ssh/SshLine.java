@@ -66,7 +66,8 @@ public record SshLine(String ssh, Bastion bastion, String vpsUser, String login,
         if (key != null) {
             // ssh checks an -i path as given but opens it after expanding its %-tokens: a path with a '%' works
             // only as IdentityFile, escaped
-            options.addAll(key.toString().contains("%") ? List.of("-o", "IdentityFile=" + SshConfigBlocks.pathValue(key))
+            options.addAll(key.toString().contains("%")
+                    ? List.of("-o", "IdentityFile=" + SshConfigBlocks.pathValue(key))
                     : List.of("-i", key.toString()));
             options.addAll(List.of("-o", "IdentitiesOnly=yes"));
         }
