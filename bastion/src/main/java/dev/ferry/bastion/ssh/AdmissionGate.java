@@ -4,16 +4,8 @@ import dev.ferry.bastion.net.TrustedProxies;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.util.Optional;
-import org.apache.sshd.common.FactoryManager;
-import org.apache.sshd.common.io.IoAcceptor;
-import org.apache.sshd.common.io.IoHandler;
-import org.apache.sshd.common.io.nio2.Nio2ServiceFactory;
-import org.apache.sshd.common.io.nio2.Nio2Service;
-import org.apache.sshd.common.io.nio2.Nio2Session;
-import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,23 +46,11 @@ final class AdmissionGate {
     }
 
     /**
-     * MINA's NIO2 transport with this gate in front of every accepted connection, and with its outgoing connects
-     * waiting on a cached pool: MINA waits for them on its small shared "resume" pool, which forwarded reads also
-     * need; with a few unreachable VPS every healthy jump would stall.
+     * Whether this accepted connection may become a session; a balancer's are decided on once its PROXY header
+     * named the client.
      */
-    Nio2ServiceFactory transport(FactoryManager manager) {
-        return new Nio2ServiceFactory(manager, null, ThreadUtils.newCachedThreadPool("ferry-nio2-resume")) {
-            @Override
-            public Nio2Session createSession(Nio2Service service, IoHandler handler, AsynchronousSocketChannel socket,
-                                             SocketAddress address) throws Throwable {
-                if (service instanceof IoAcceptor && socket.getRemoteAddress() instanceof InetSocketAddress remote
-                        && !balancers.contains(remote) && !admits(remote.getAddress())) {
-                    socket.close();
-                    // MINA's acceptor logs this at debug only and goes on accepting
-                    throw new IOException("refused at the front door");
-                }
-                return super.createSession(service, handler, socket, address);
-            }
-        };
+    boolean admits(AsynchronousSocketChannel socket) throws IOException {
+        return !(socket.getRemoteAddress() instanceof InetSocketAddress remote) || balancers.contains(remote)
+                || admits(remote.getAddress());
     }
 }

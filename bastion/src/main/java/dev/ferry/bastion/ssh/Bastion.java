@@ -16,18 +16,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.sshd.common.Factory;
-import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.Service;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.global.KeepAliveHandler;
-import org.apache.sshd.common.io.IoServiceFactory;
-import org.apache.sshd.common.io.IoServiceFactoryFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionDisconnectHandler;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator;
-import org.apache.sshd.common.util.threads.CloseableExecutorService;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.forward.DirectTcpipFactory;
@@ -109,7 +104,7 @@ public final class Bastion implements AutoCloseable {
                 settings.frontDoor().startups(), balancers);
         sshd.addSessionListener(limits);
         AdmissionGate gate = new AdmissionGate(penalties, limits, balancers);
-        sshd.setIoServiceFactoryFactory(new GatedTransport(gate));
+        sshd.setIoServiceFactoryFactory(Transport.gated(gate));
         if (!balancers.isEmpty()) {
             sshd.setServerProxyAcceptor(new ProxyProtocolAcceptor(balancers, gate, limits));
         }
@@ -177,19 +172,6 @@ public final class Bastion implements AutoCloseable {
                     upstream, guard, keepaliveInterval, keepaliveMaxMissed);
             service.addPortForwardingEventListenerManager(this);
             return service;
-        }
-    }
-
-    /** MINA's NIO2 transport behind the {@link AdmissionGate}. */
-    private record GatedTransport(AdmissionGate gate) implements IoServiceFactoryFactory {
-        @Override
-        public IoServiceFactory create(FactoryManager manager) {
-            return gate.transport(manager);
-        }
-
-        @Override
-        public void setExecutorServiceFactory(Factory<CloseableExecutorService> factory) {
-            // the I/O pool stays MINA's default; only the resume pool is replaced
         }
     }
 

@@ -237,7 +237,7 @@ final class BastionConnectionService extends ServerConnectionService {
         super.start();
         long ms = keepaliveInterval.toMillis();
         if (ms > 0) {
-            keepalive = KeepaliveClock.every(ms, this::sendKeepalive);
+            keepalive = SshTimer.every(ms, this::sendKeepalive);
             if (isClosing()) {
                 keepalive.cancel(false); // closed while the task was being scheduled
             }

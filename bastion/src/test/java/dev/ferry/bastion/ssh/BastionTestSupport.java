@@ -59,6 +59,12 @@ final class BastionTestSupport implements AutoCloseable {
 
     /** The same with these front-door settings (127.0.0.1 is always exempt from penalties). */
     static BastionTestSupport start(Path dir, Duration keepalive, FrontDoor frontDoor) throws Exception {
+        return start(dir, keepalive, frontDoor, Duration.ofSeconds(2));
+    }
+
+    /** The same with this connect timeout for VPS endpoints. */
+    static BastionTestSupport start(Path dir, Duration keepalive, FrontDoor frontDoor, Duration connectTimeout)
+            throws Exception {
         Path keys = dir.resolve("keys");
         Path alice = SshClientFixture.keygen(keys, "alice");
         Path bob = SshClientFixture.keygen(keys, "bob");
@@ -67,7 +73,7 @@ final class BastionTestSupport implements AutoCloseable {
         HostLogging.init(DataDir.prepare(data).logs());
         HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
         config = new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(), config.apiPort(),
-                config.instanceId(), Duration.ofSeconds(2), keepalive, 3, false,
+                config.instanceId(), connectTimeout, keepalive, 3, false,
                 // the tests' own failed logins come from 127.0.0.1; penalties are tried from 127.0.0.2 and up
                 frontDoor.withPenaltyExempt(List.of("127.0.0.1"))).withBannerTimeout(Duration.ofSeconds(5));
         return new BastionTestSupport(dir, Host.start(TestRegistries.of(config)), alice, bob, mallory);

@@ -2,6 +2,7 @@ package dev.ferry.bastion.ssh.jump;
 
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.SessionInfo;
+import dev.ferry.bastion.ssh.SshTimer;
 import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.vps.DialFailure;
 import dev.ferry.bastion.vps.DialGuard;
@@ -15,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,20 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VpsDialChannel extends TcpipServerChannel {
     private static final Logger log = LoggerFactory.getLogger(VpsDialChannel.class);
-    /**
-     * One daemon thread for every forward's first-byte deadline; the checks are instant. A forward that closes
-     * cancels its check, which then leaves the queue at once: a waiting check holds the channel and its session.
-     */
-    private static final ScheduledThreadPoolExecutor SILENCE = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "ferry-vps-silence");
-        t.setDaemon(true);
-        return t;
-    });
-
-    static {
-        SILENCE.setRemoveOnCancelPolicy(true);
-    }
-
     /**
      * How long a VPS's sshd that accepted gets to send its banner: set on the server from the config
      * ({@code banner_timeout_seconds}), which holds the default; there is none here.
@@ -149,13 +135,14 @@ public final class VpsDialChannel extends TcpipServerChannel {
         // An sshd speaks first. A listener that accepts and stays silent (a hung sshd, a proxy in front of
         // nothing) would hold the user for ever: it gets the banner timeout, which leaves a busy sshd time to fork.
         Duration wait = BANNER_TIMEOUT.getRequired(getSession());
-        silenceCheck = SILENCE.schedule(() -> {
+        // a forward that closes cancels its check: a waiting check holds the channel and its session
+        silenceCheck = SshTimer.after(wait.toMillis(), () -> {
             if (isOpen() && !isClosing() && bytesFromVps() == 0) {
                 log.warn("{} forward {} -> {} ({}): its sshd sent nothing within {} ms of the connect; closing",
                         session.context(), requested, vps.endpoint(), vps.sshUser(), wait.toMillis());
                 close(false); // EOF, then close, as when the VPS hangs up: the client ends at once
             }
-        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        });
         if (isClosing()) {
             silenceCheck.cancel(false); // closed meanwhile: preClose may have looked before the check existed
         }

@@ -2,7 +2,7 @@ package dev.ferry.bastion.ssh.plain;
 
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.metrics.Metrics;
-import dev.ferry.bastion.ssh.KeepaliveClock;
+import dev.ferry.bastion.ssh.SshTimer;
 import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.ssh.route.Upstream;
 import java.io.IOException;
@@ -470,7 +470,7 @@ public final class BridgedConnection {
             return;
         }
         missedKeepalives.set(0);
-        keepalive = KeepaliveClock.every(ms, () -> {
+        keepalive = SshTimer.every(ms, () -> {
             try {
                 if (missedKeepalives.incrementAndGet() > connector.keepaliveMaxMissed()) {
                     log.warn("{} the VPS's sshd did not answer {} keepalives {} ms apart: closing the bridge",

@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh.plain;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.ssh.Crypto;
 import dev.ferry.bastion.ssh.Sockets;
+import dev.ferry.bastion.ssh.Transport;
 import dev.ferry.bastion.ssh.route.Upstream;
 import dev.ferry.bastion.vps.DialFailure;
 import dev.ferry.bastion.vps.DialGuard;
@@ -110,6 +111,7 @@ public final class UpstreamConnector implements AutoCloseable {
         // the bridge's own keepalives decide whether a quiet container is still there
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         Sockets.apply(client);
+        client.setIoServiceFactoryFactory(Transport.outgoing());
         client.start();
         return connector;
     }
