@@ -8,10 +8,13 @@ import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.Factory;
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.future.CancelFuture;
@@ -92,8 +95,14 @@ public final class Transport extends Nio2ServiceFactory {
         }
     }
 
-    /** Connects as MINA's connector does, but with a completion handler and a timer instead of a waiting thread. */
+    /**
+     * Connects as MINA's connector does, but with a completion handler and a timer instead of a waiting thread.
+     * Closing it gives up its connects still under way (a forward's connector is closed with its channel, when its
+     * user left say): MINA's would wait on until they ended.
+     */
     private final class Connector extends Nio2Connector {
+        private final Set<IoConnectFuture> underWay = ConcurrentHashMap.newKeySet();
+
         Connector(IoHandler handler) {
             super(Transport.this, Transport.this.getFactoryManager(), handler, Transport.this.group,
                     Transport.this.resuming);
@@ -122,13 +131,25 @@ public final class Transport extends Nio2ServiceFactory {
             if (!timeout.isZero() && !timeout.isNegative()) {
                 attempt.deadline = SshTimer.after(timeout.toMillis(), () -> attempt.timedOut(timeout.toMillis()));
             }
+            underWay.add(future);
             future.addListener(f -> {
+                underWay.remove(f);
                 if (f.isCanceled()) {
                     attempt.givenUp();
                 }
             });
-            socket.connect(address, null, attempt);
+            try {
+                socket.connect(address, null, attempt);
+            } catch (RuntimeException e) {
+                attempt.failed(e, null); // an address it cannot take (unresolved, of another family)
+            }
             return future;
+        }
+
+        @Override
+        protected Closeable getInnerCloseable() {
+            return builder().run(toString(), () -> underWay.forEach(IoConnectFuture::cancel))
+                    .close(super.getInnerCloseable()).build();
         }
     }
 
@@ -156,8 +177,9 @@ public final class Transport extends Nio2ServiceFactory {
                 try {
                     outcome.completed(null, null);
                 } catch (CancellationException meanwhile) {
-                    // given up while the session was being made: MINA closed it; say the cancel is done
-                    CancelFuture cancellation = future.getCancellation();
+                    // given up, or the connector closed, while the session was being made: MINA closed the session;
+                    // the future ends as cancelled, and its cancel as done (as MINA's connector does)
+                    CancelFuture cancellation = future.cancel();
                     if (cancellation != null) {
                         cancellation.setCanceled(meanwhile);
                     }
@@ -168,6 +190,7 @@ public final class Transport extends Nio2ServiceFactory {
         @Override
         public void failed(Throwable problem, Void nothing) {
             if (end()) {
+                closeQuietly(socket); // the JDK closes it when the connect fails, but not when connect() throws
                 outcome.failed(problem, null);
             }
         }

@@ -29,8 +29,9 @@ final class Background implements AutoCloseable {
         return new Background(new ProcessBuilder(command).start());
     }
 
-    /** Kills it at once (SIGKILL), as a client that vanishes. */
+    /** Kills it and what it started (ssh's ProxyJump child) at once (SIGKILL), as a client that vanishes. */
     void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
     }

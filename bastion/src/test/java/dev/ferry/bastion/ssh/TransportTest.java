@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.common.future.CancelFuture;
@@ -61,6 +65,29 @@ class TransportTest {
         CancelFuture cancel = f.cancel();
         assertTrue(cancel.await(Duration.ofSeconds(5)) && cancel.isCanceled(), "the cancel was carried out");
         awaitWaiting(0);
+    }
+
+    @Test
+    void anAddressItCannotTakeFailsAtOnceAndLeavesNoSocket() throws Exception {
+        long before = openSockets();
+        ConnectFuture f = client.connect("nobody", InetSocketAddress.createUnresolved("nonexistent.invalid", 22));
+        assertTrue(f.await(Duration.ofSeconds(5)), "ended at once");
+        assertFalse(f.isConnected());
+        assertInstanceOf(UnresolvedAddressException.class, f.getException());
+        assertEquals(before, openSockets(), "the socket opened for it was closed");
+    }
+
+    /** This process's open sockets. */
+    private static long openSockets() throws Exception {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (java.io.IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        }
     }
 
     private void awaitWaiting(int n) throws Exception {

@@ -89,6 +89,26 @@ class UnreachableVpsTest {
         }
     }
 
+    @Test
+    void aJumpWhoseUserLeftStopsWaitingAtOnce() throws Exception {
+        try (BlackHole hole = BlackHole.open()) {
+            t.host.registry().create(new NewVps("left", new Endpoint("127.0.0.1", hole.port()),
+                    List.of(BastionTestSupport.pub(t.aliceKey))));
+            try (Background jump = Background.start(List.of("ssh", "-F", t.alice.config().toString(), "-J",
+                    "vps-left@" + t.bastion, SshClientFixture.user() + "@vps-left", "true"))) {
+                awaitWaitingConnects(hole, 1);
+                long start = System.nanoTime();
+                jump.kill();
+                while (hole.waitingConnects() > 0) {
+                    assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "the connect of a "
+                            + "jump whose client was killed still waits 5 s later (connect timeout " + CONNECT_TIMEOUT
+                            + ")");
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+
     private static void awaitWaitingConnects(BlackHole hole, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         int seen = 0;
