@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.bastion.FreePorts;
 import dev.ferry.bastion.api.Json;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
@@ -11,7 +12,6 @@ import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,10 +172,9 @@ final class ClientSshTestSupport implements AutoCloseable {
     /** A free port in the range the fake runner enrolled with (this machine's ephemeral range). */
     static int freePort() throws IOException {
         while (true) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                if (s.getLocalPort() >= 32768 && s.getLocalPort() <= 60999) {
-                    return s.getLocalPort();
-                }
+            int port = FreePorts.any();
+            if (port >= 32768 && port <= 60999) {
+                return port;
             }
         }
     }

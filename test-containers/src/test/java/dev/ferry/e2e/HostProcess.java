@@ -1,5 +1,6 @@
 package dev.ferry.e2e;
 
+import dev.ferry.bastion.FreePorts;
 import dev.ferry.bastion.Processes;
 import dev.ferry.cli.Env;
 import dev.ferry.keys.tls.TlsPin;
@@ -10,8 +11,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -162,15 +160,7 @@ final class HostProcess implements AutoCloseable {
      * nothing took them meanwhile, as an operator's fixed ports are.
      */
     static int freePort() throws IOException {
-        for (int tries = 0; tries < 100; tries++) {
-            int port = 20000 + ThreadLocalRandom.current().nextInt(12000);
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            } catch (IOException taken) {
-                // another one
-            }
-        }
-        throw new IOException("no free port between 20000 and 32000");
+        return FreePorts.between(20000, 32000);
     }
 
     int sshPort() {

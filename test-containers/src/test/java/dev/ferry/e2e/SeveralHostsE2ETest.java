@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.agent.Runner;
+import dev.ferry.bastion.FreePorts;
 import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.registry.PostgresServer;
 import dev.ferry.bastion.registry.RegistryLocation;
 import dev.ferry.bastion.ssh.SshClientFixture;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,12 +45,6 @@ class SeveralHostsE2ETest {
     @TempDir
     Path dir;
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void threeHostsBehindHaproxyServeAsOne() throws Exception {
         E2eFleet.requireDockerAndImages();
@@ -72,8 +66,8 @@ class SeveralHostsE2ETest {
                         registry_key_file = "%s"
                         """.formatted(i, BALANCER_SOURCE, db.url(), password, db.keyFile())));
             }
-            int lbSsh = freePort();
-            int lbApi = freePort();
+            int lbSsh = FreePorts.any();
+            int lbApi = FreePorts.any();
             haproxy = haproxy(lbSsh, lbApi, hosts);
             String lbUrl = "https://127.0.0.1:" + lbApi;
             Map<String, String> viaLb = new HashMap<>(hosts.get(0).cliEnv());

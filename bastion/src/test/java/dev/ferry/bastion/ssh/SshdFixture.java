@@ -1,11 +1,11 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.FreePorts;
 import dev.ferry.bastion.Processes;
 import dev.ferry.keys.SshPublicKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,9 +85,7 @@ public final class SshdFixture implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.any();
     }
 
     private void awaitBanner() throws Exception {
