@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,6 +59,19 @@ final class BlackHole implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** Waits until exactly {@code n} connects wait for an answer from the hole. */
+    void awaitWaiting(int n, Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        int seen;
+        while ((seen = waitingConnects()) != n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(seen + " connects waiting for port " + port() + " after " + within
+                        + ", not " + n);
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Override

@@ -61,10 +61,10 @@ class TransportTest {
     void aConnectGivenUpClosesItsSocketAtOnce() throws Exception {
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, Duration.ofSeconds(60));
         ConnectFuture f = connect();
-        awaitWaiting(1);
+        hole.awaitWaiting(1, Duration.ofSeconds(10));
         CancelFuture cancel = f.cancel();
         assertTrue(cancel.await(Duration.ofSeconds(5)) && cancel.isCanceled(), "the cancel was carried out");
-        awaitWaiting(0);
+        hole.awaitWaiting(0, Duration.ofSeconds(10));
     }
 
     @Test
@@ -87,14 +87,6 @@ class TransportTest {
                     return false;
                 }
             }).count();
-        }
-    }
-
-    private void awaitWaiting(int n) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (hole.waitingConnects() != n) {
-            assertTrue(System.nanoTime() < deadline, hole.waitingConnects() + " connects waiting, not " + n);
-            Thread.sleep(20);
         }
     }
 }
