@@ -9,6 +9,8 @@ import dev.ferry.agent.onstart.SshBanner;
 import dev.ferry.agent.testing.DockerTestSupport;
 import dev.ferry.agent.testing.FakeHost;
 import dev.ferry.keys.HostKeyLine;
+import dev.ferry.keys.SshPublicKey;
+import dev.ferry.keys.VpsPrincipals;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
@@ -36,6 +38,7 @@ import static dev.ferry.agent.testing.DockerTestSupport.docker;
 import static dev.ferry.agent.testing.DockerTestSupport.publicKey;
 import static dev.ferry.agent.testing.DockerTestSupport.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -167,10 +170,18 @@ class RunnerDockerTest {
                 .strip());
         String config = docker("exec", container, "cat", "/etc/ssh/ferry_sshd_config").ok().out();
         assertTrue(config.contains("\nTrustedUserCAKeys /etc/ssh/ferry_user_ca_keys.pub\n"), config);
+        assertTrue(config.contains("\nAuthorizedPrincipalsFile " + VpsPrincipals.FILE + "\n"), config);
+        assertEquals(VpsPrincipals.of(Long.parseLong(id)) + "\n", docker("exec", container, "cat",
+                VpsPrincipals.FILE).ok().out(), "the principals file names this VPS only");
         assertNotEquals(0, ssh(certified, r.sshPort(), "true").code(), "its key alone is not authorized");
-        DockerTestSupport.certify(ca, certified);
+        // certificates for another VPS, or for the login user (as they were before they named their VPS): refused
+        for (String other : List.of(VpsPrincipals.of(Long.parseLong(id) + 1), "root")) {
+            DockerTestSupport.certify(ca, certified, other);
+            assertNotEquals(0, ssh(certified, r.sshPort(), "true").code(), "a certificate for " + other);
+        }
+        DockerTestSupport.certify(ca, certified, VpsPrincipals.of(Long.parseLong(id)));
         assertEquals("cert root\n", ssh(certified, r.sshPort(), "echo cert $(id -un)").ok().out(),
-                "a certificate of the user CA logs in");
+                "a certificate of the user CA for this VPS logs in");
 
         String file = docker("exec", container, "cat", "/etc/ssh/ssh_host_ed25519_key.pub").ok().out();
         assertEquals(HostKeyLine.normalize(file), r.hostKey());
@@ -181,9 +192,9 @@ class RunnerDockerTest {
     void anImageRunningItsOwnSshdAsPid1TrustsTheUserCaToo() {
         Path ca = DockerTestSupport.newKey(keys, "user-ca-own-" + runnerName);
         Path certified = DockerTestSupport.newKey(keys, "certified-own-" + runnerName);
-        DockerTestSupport.certify(ca, certified);
         host.userCaKeys = List.of(publicKey(ca));
         String id = DockerTestSupport.newVpsId();
+        DockerTestSupport.certify(ca, certified, VpsPrincipals.of(Long.parseLong(id)));
         host.want(id, OWN_SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
         ContainerReport r = awaitRunning(host, id);
         String container = "ferry-vps-" + id;
@@ -191,19 +202,31 @@ class RunnerDockerTest {
         assertTrue(pid1.contains("sshd"), "the image's sshd is pid 1: " + pid1);
         String config = docker("exec", container, "cat", "/etc/ssh/sshd_config").ok().out();
         assertTrue(config.contains("\nTrustedUserCAKeys /etc/ssh/ferry_user_ca_keys.pub\n"), config);
+        assertTrue(config.contains("\nAuthorizedPrincipalsFile " + VpsPrincipals.FILE + "\n"), config);
         assertEquals("cert\n", ssh(certified, r.sshPort(), "echo cert").ok().out());
         assertEquals(HostKeyLine.normalize(docker("exec", container, "cat", "/etc/ssh/ssh_host_ed25519_key.pub").ok()
                 .out()), r.hostKey());
+        // the image came with host keys, which every container of it (and every tenant) would share: this VPS has
+        // its own, and its sshd serves them
+        String imageKey = docker("run", "--rm", "--entrypoint", "cat", OWN_SSHD_IMAGE,
+                "/etc/ssh/ssh_host_ed25519_key.pub").ok().out();
+        assertFalse(SshPublicKey.parse(imageKey).sameKey(SshPublicKey.parse(r.hostKey())), "the image's host key");
+        String served = DockerTestSupport.run(List.of("ssh-keyscan", "-t", "ed25519", "-p",
+                Integer.toString(r.sshPort()), "127.0.0.1"), 30).ok().out();
+        assertTrue(served.contains(r.hostKey()), "served: " + served + ", reported: " + r.hostKey());
 
         // run again, as for an sshd that missed checks because it is busy: a reload would drop the connections
         // waiting in its listen queue, so with nothing changed the same listening sockets stay
         String sockets = listeningSockets(container);
+        // by the container's id, as the runner names it (its host keys are those made in the container of this id)
+        String containerId = docker("inspect", "-f", "{{.Id}}", container).ok().out().strip();
         OnStartStep.Result again = new OnStartStep(DockerRuntime.connect(null), Duration.ofSeconds(60))
-                .run(container, id, OWN_SSHD_IMAGE, List.of(publicKey(key1)), List.of(publicKey(ca)), null);
+                .run(containerId, id, OWN_SSHD_IMAGE, List.of(publicKey(key1)), List.of(publicKey(ca)), null);
         assertEquals(OnStartStep.Outcome.OK, again.outcome(), again.message());
         assertTrue(docker("exec", container, "cat", OnStartStep.LOG_FILE).ok().out()
                 .contains("already has Ferry's settings"), "logged that it left the sshd alone");
         assertEquals(sockets, listeningSockets(container), "the image's sshd was not reloaded");
+        assertEquals(r.hostKey(), again.hostKey(), "a run again keeps the VPS's host key");
         assertEquals("cert\n", ssh(certified, r.sshPort(), "echo cert").ok().out());
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.api.Json;
 import dev.ferry.protocol.ContainerState;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +71,26 @@ class ActionWaitTest {
         CliTestSupport.Result r = restart.get(20, TimeUnit.SECONDS);
         assertEquals(0, r.code(), r.toString());
         assertEquals("vps-" + id + ": running", r.out().strip());
+    }
+
+    @Test
+    void restartWaitsForTheCertificateOfAContainerMadeAnew() throws Exception {
+        t.runner.installsCertificates(false);
+        CompletableFuture<CliTestSupport.Result> restart = async("vps", "restart", "web", "--wait");
+        stillWaiting(restart);
+        t.runner.report(id, ContainerState.STOPPED, null, null);
+        stillWaiting(restart);
+        // the container was made anew: new host keys, which the Host certifies once the runner reports them
+        t.runner.hostKey(id, TestKeys.ed25519("made anew").toOpenSsh());
+        t.runner.report(id, ContainerState.RUNNING, t.sshd().port(), null);
+        stillWaiting(restart); // running, but a strict client would refuse it
+        t.runner.installsCertificates(true);
+        CliTestSupport.Result r = restart.get(20, TimeUnit.SECONDS);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("vps-" + id + ": running", r.out().strip());
+        assertFalse(r.err().contains("does not serve its host certificate"), r.toString());
+        assertTrue(Json.MAPPER.readTree(t.ferry("vps", "status", id, "--json").out()).path("host_certified")
+                .asBoolean(), "returned once the certificate is served");
     }
 
     @Test

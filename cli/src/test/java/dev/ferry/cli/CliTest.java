@@ -155,6 +155,22 @@ class CliTest {
     }
 
     @Test
+    void caUserKeyForAVpsPrintsItsPrincipalAndTheSshdLines() throws Exception {
+        String id = addVps("ext");
+        JsonNode json = Json.MAPPER.readTree(ferry("ca", "user-key", "--vps", "ext", "--json").out());
+        assertEquals("vps-" + id, json.get("principal").asText());
+        assertEquals(Host.userCaLine(host.userCa()), json.get("public_key").asText());
+        assertEquals("[\"TrustedUserCAKeys /etc/ssh/ferry_user_ca.pub\",\"AuthorizedPrincipalsFile "
+                + "/etc/ssh/ferry_principals\"]", json.get("sshd_config").toString());
+        String script = ferry("ca", "user-key", "--vps", "ext").out();
+        assertTrue(script.contains("printf '%s\\n' 'vps-" + id + "' > /etc/ssh/ferry_principals\n"), script);
+        assertTrue(script.contains("printf '%s\\n' '" + Host.userCaLine(host.userCa()) + "' > "
+                + "/etc/ssh/ferry_user_ca.pub\n"), script);
+        CliTestSupport.Result unknown = ferry("ca", "user-key", "--vps", "nope");
+        assertEquals(ExitCodes.NOT_FOUND, unknown.code(), unknown.toString());
+    }
+
+    @Test
     void knownHostsPrintsTheCaLinesForTheBastionAndEveryVps() throws Exception {
         CliTestSupport.Result r = ferry("known-hosts");
         assertEquals(0, r.code(), r.toString());

@@ -92,7 +92,9 @@ final class ClientSshTestSupport implements AutoCloseable {
         // it trusts the Host's user CA, as the runner sets up every VPS, so plain mode logs in too
         Path userCa = Files.writeString(home.resolve("user_ca_" + name + ".pub"), ferry("ca", "user-key").out());
         SshdFixture sshd = SshdFixture.start(home.resolve("sshd-" + name),
-                List.of(SshPublicKey.parse(Files.readString(pub))), List.of("TrustedUserCAKeys " + userCa), freePort());
+                List.of(SshPublicKey.parse(Files.readString(pub))),
+                SshdFixture.certificateLogins(home.resolve("sshd-" + name), userCa), freePort());
+        sshd.acceptCertificatesFor(Long.parseLong(id));
         sshds.add(sshd);
         runner.hostKey(id, sshd.hostKey().toOpenSsh());
         runner.report(id, ContainerState.RUNNING, sshd.port(), null);

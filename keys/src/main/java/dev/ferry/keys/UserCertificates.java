@@ -30,7 +30,7 @@ public final class UserCertificates {
      * A fresh ed25519 key and a certificate for it.
      *
      * @param ca        the CA's key pair (ed25519 is what Ferry uses)
-     * @param principal the one login user the certificate is valid for
+     * @param principal the one principal the certificate names (plain mode: its VPS, see {@link VpsPrincipals})
      * @param keyId     the certificate's key id, which sshd logs at every login
      * @param now       the current time
      * @param backdate  how long before {@code now} it becomes valid, for clocks that lag a little

@@ -71,6 +71,9 @@ class DistributionTest {
                 HostProcess.freePort(), "");
         try {
             assertTrue(started.apiUrl().startsWith("https://127.0.0.1:"), started.apiUrl());
+            // a Host out of memory exits (its unit restarts it) instead of going on with threads that died
+            String flags = started.jvmFlags();
+            assertTrue(flags.contains("-XX:+ExitOnOutOfMemoryError"), flags);
         } finally {
             started.close();
         }

@@ -97,6 +97,29 @@ class HostCertificateE2ETest {
     }
 
     @Test
+    void aRunnerThatRestartsNeverTakesTheCertificateAway() throws Exception {
+        Vps v = fleet.create("e2e-restarts", SSHD_IMAGE);
+        assertEquals("before", jump("e2e-restarts", "echo before").requireSuccess().out().strip());
+        String container = "ferry-vps-" + v.id();
+        long steps = stepsDone(container);
+        // the runner process goes and comes back (an upgrade, a crash, ferry up again): it adopts the running
+        // container and runs the start-up step in it again, knowing nothing of the runs before
+        fleet.stopRunner();
+        fleet.startRunner();
+        E2eFleet.awaitTrue(() -> stepsDone(container) > steps, 60, "the start-up step run again by the new runner");
+        assertTrue(Processes.run(List.of("docker", "exec", container, "test", "-s", "/etc/ssh/ferry_host_key-cert.pub"),
+                null, 30).exit() == 0, "the certificate is still there");
+        assertEquals("after", jump("e2e-restarts", "echo after").requireSuccess().out().strip(),
+                "a strict client right after the step");
+        fleet.await("e2e-restarts", Vps::hostCertified, 30, "host_certified again");
+    }
+
+    private static long stepsDone(String container) {
+        return Processes.run(List.of("docker", "exec", container, "cat", "/var/log/ferry-onstart.log"), null, 30)
+                .requireSuccess().out().lines().filter(l -> l.endsWith("start-up step done")).count();
+    }
+
+    @Test
     void aContainerKeyTheHostDidNotCertifyIsRefused() throws Exception {
         Vps v = fleet.create("e2e-forged", SSHD_IMAGE);
         assertEquals(0, jump("e2e-forged", "true").exit(), "certified once create --wait returned");

@@ -259,6 +259,11 @@ final class HostProcess implements AutoCloseable {
                 .filter(m -> !m.group(1).contains("CompilerThread")).count();
     }
 
+    /** The JVM's flags as it runs ({@code jcmd VM.flags}): what the launcher chose. */
+    String jvmFlags() {
+        return jcmd("VM.flags");
+    }
+
     private String jcmd(String command) {
         return Processes.run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(process.pid()), command), null, 60).requireSuccess().out();

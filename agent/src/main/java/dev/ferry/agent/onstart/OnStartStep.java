@@ -5,9 +5,11 @@ import dev.ferry.agent.docker.ContainerRuntimeException;
 import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ExecResult;
 import dev.ferry.agent.docker.ExecTimeoutException;
+import dev.ferry.keys.HostCertificates;
 import dev.ferry.keys.HostKeyLine;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.keys.VpsPrincipals;
 import dev.ferry.protocol.ReportText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,8 @@ import java.util.Objects;
 /**
  * Ferry's in-container start-up step (shared/seeds/000: never rely on the image's ENTRYPOINT): the shell
  * script {@code onstart.sh}, shipped in this module, run with {@code docker exec} as root. It makes host
- * keys, /run/sshd, root's authorized keys and Ferry's sshd config, and starts sshd; it logs to
+ * keys, /run/sshd, root's authorized keys, the VPS's certificate principal ({@link VpsPrincipals}) and Ferry's
+ * sshd config, and starts sshd; it logs to
  * /var/log/ferry-onstart.log in the container. Idempotent, so it is run after every start and key change.
  */
 public final class OnStartStep {
@@ -39,6 +42,10 @@ public final class OnStartStep {
     public static final String SSHD_CONFIG = "/etc/ssh/ferry_sshd_config";
     /** The script's line that carries sshd's host public key. */
     public static final String HOST_KEY_MARKER = "ferry-host-key: ";
+    /** The script's line that carries the host certificate sshd serves, when it serves one. */
+    public static final String HOST_CERTIFICATE_MARKER = "ferry-host-certificate: ";
+    /** A certificate line is a few hundred characters; a longer one is not Ferry's. */
+    private static final int MAX_CERTIFICATE = 16_384;
     private static final Logger log = LoggerFactory.getLogger(OnStartStep.class);
     private static final String SCRIPT = load("onstart.sh");
 
@@ -68,11 +75,13 @@ public final class OnStartStep {
      * @param message the sentence for the user when it did not end OK, else null
      * @param hostKey the container sshd's host public key ({@code type base64}, checked) when it ended OK and
      *                the container reported a valid one, else null
+     * @param hostCertificate the SHA-256 fingerprint of the host certificate sshd serves for that key, or null for
+     *                none (the container says so: the Host compares it with the one it issues)
      */
-    public record Result(Outcome outcome, String message, String hostKey) {
+    public record Result(Outcome outcome, String message, String hostKey, String hostCertificate) {
         /** A run that did not end OK. */
         static Result failed(Outcome outcome, String message) {
-            return new Result(outcome, message, null);
+            return new Result(outcome, message, null, null);
         }
     }
 
@@ -99,8 +108,14 @@ public final class OnStartStep {
      */
     public Result run(String containerId, String vpsId, String image, List<String> authorizedKeys,
                       List<String> userCaKeys, String hostCertificate) {
+        if (idOf(vpsId) <= 0) {
+            return Result.failed(Outcome.FAILED, "the Host named this VPS '" + ReportText.printable(vpsId, 40)
+                    + "', which is not a VPS id; its sshd cannot be told which certificates are its own");
+        }
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FERRY_VPS_ID", vpsId);
+        env.put("FERRY_CONTAINER_ID", containerId);
+        env.put("FERRY_USER_PRINCIPAL", VpsPrincipals.of(idOf(vpsId)));
         env.put("FERRY_AUTHORIZED_KEYS", String.join("\n", sanitize(vpsId, authorizedKeys)));
         env.put("FERRY_TRUSTED_USER_CA_KEYS", String.join("\n", sanitize(vpsId, userCaKeys)));
         env.put("FERRY_HOST_CERTIFICATE", hostCertificate == null ? "" : hostCertificate);
@@ -122,7 +137,8 @@ public final class OnStartStep {
         }
         if (r.exitCode() == 0) {
             log.debug("vps {}: start-up step output:\n{}", vpsId, r.output());
-            return new Result(Outcome.OK, null, hostKey(vpsId, r.output()));
+            String hostKey = hostKey(vpsId, r.output());
+            return new Result(Outcome.OK, null, hostKey, hostKey == null ? null : certificate(vpsId, r.output()));
         }
         if (r.exitCode() == EXIT_NO_SSHD) {
             return Result.failed(Outcome.NO_SSHD, noSshdMessage(image));
@@ -154,12 +170,7 @@ public final class OnStartStep {
      * @return {@code type base64}, or null when there is none or it is not a valid public key
      */
     static String hostKey(String vpsId, String output) {
-        String found = null;
-        for (String line : output.split("\n")) {
-            if (line.startsWith(HOST_KEY_MARKER)) {
-                found = line.substring(HOST_KEY_MARKER.length());
-            }
-        }
+        String found = lastMarked(output, HOST_KEY_MARKER);
         if (found == null) {
             log.warn("vps {}: the start-up step reported no sshd host key", vpsId);
             return null;
@@ -170,6 +181,43 @@ public final class OnStartStep {
             log.warn("vps {}: dropped the sshd host key the container reported ({} characters): {}", vpsId,
                     found.length(), ReportText.printable(e.getMessage(), 200));
             return null;
+        }
+    }
+
+    /** The fingerprint of the certificate of the script's last certificate line, or null when there is none. */
+    static String certificate(String vpsId, String output) {
+        String found = lastMarked(output, HOST_CERTIFICATE_MARKER);
+        if (found == null) {
+            return null;
+        }
+        try {
+            if (found.length() > MAX_CERTIFICATE) {
+                throw new IllegalArgumentException("longer than " + MAX_CERTIFICATE + " characters");
+            }
+            return HostCertificates.fingerprint(found);
+        } catch (IllegalArgumentException e) {
+            log.warn("vps {}: dropped the host certificate the container reported ({} characters): {}", vpsId,
+                    found.length(), ReportText.printable(e.getMessage(), 200));
+            return null;
+        }
+    }
+
+    private static String lastMarked(String output, String marker) {
+        String found = null;
+        for (String line : output.split("\n")) {
+            if (line.startsWith(marker)) {
+                found = line.substring(marker.length());
+            }
+        }
+        return found;
+    }
+
+    /** The VPS id the Host sent, or 0 when it is not one. */
+    private static long idOf(String vpsId) {
+        try {
+            return vpsId == null || !vpsId.matches("[0-9]{1,19}") ? 0 : Long.parseLong(vpsId);
+        } catch (NumberFormatException tooLarge) {
+            return 0;
         }
     }
 

@@ -328,15 +328,17 @@ final class Converger {
     }
 
     /**
-     * The Host's certificate when it certifies the host key this container's sshd reported: the Host certifies
-     * what it was told at an earlier heartbeat, and a re-created container has a new key, which the Host
-     * certifies once it has been reported (the step then runs again, its certificate having changed).
+     * The Host's certificate unless it is known to certify another key than this container's sshd reported: the
+     * Host certifies what it was told at an earlier heartbeat, and a re-created container has a new key, which the
+     * Host certifies once it has been reported (the step then runs again, its certificate having changed). A
+     * runner that has not run the step in this container yet (it restarted) passes it: the step installs it only
+     * when it certifies the container's key, and keeps the one installed before while that one does.
      */
     private String certificateFor(DesiredVps d, ManagedContainer c) {
         Ledger.StepDone before = ledger.stepDone(d.vpsId());
         if (d.hostCertificate() == null || before == null || !before.containerId().equals(c.id())
                 || before.hostKey() == null) {
-            return null;
+            return d.hostCertificate();
         }
         if (!HostCertificates.certifies(d.hostCertificate(), before.hostKey())) {
             log.info("vps {}: the Host's host certificate is for another key than {}'s sshd reported; it waits for "
@@ -354,10 +356,10 @@ final class Converger {
         switch (r.outcome()) {
             case OK -> {
                 ledger.stepSucceeded(d.vpsId(), new Ledger.StepDone(c.id(), c.startedAt(), Action.keysHash(d, caKeys),
-                        r.hostKey(), cert == null ? null : HostCertificates.fingerprint(cert)));
+                        r.hostKey(), r.hostCertificate()));
                 log.info("vps {}: start-up step done in {} ({} keys, {} user CA keys, {}, started {})", d.vpsId(),
-                        c.name(), d.authorizedKeys().size(), caKeys.size(),
-                        cert == null ? "no host certificate" : "host certificate", c.startedAt());
+                        c.name(), d.authorizedKeys().size(), caKeys.size(), r.hostCertificate() == null
+                                ? "no host certificate" : "host certificate " + r.hostCertificate(), c.startedAt());
                 return true;
             }
             case NO_SSHD -> {

@@ -6,12 +6,16 @@
 # Input (environment of the exec):
 #   FERRY_AUTHORIZED_KEYS         the VPS's public keys, one OpenSSH line each
 #   FERRY_TRUSTED_USER_CA_KEYS    optional: user CA public keys for certificate logins (TrustedUserCAKeys)
+#   FERRY_USER_PRINCIPAL          the one certificate principal this sshd accepts, for every login user
+#                                 (AuthorizedPrincipalsFile): the bastion's certificates for other VPS are refused
 #   FERRY_HOST_CERTIFICATE        optional: the Host's certificate for the host key reported below (HostCertificate)
 #   FERRY_VPS_ID                  for the log
+#   FERRY_CONTAINER_ID            the container's id: host keys not made in this container are replaced
 # Exit codes (the runner maps them to the VPS's error): 0 sshd runs with Ferry's config,
 #   3 the image has no sshd, 4 sshd did not start, 5 another step failed.
-# Output: on success, a last line "ferry-host-key: <line>" with sshd's host public key (ed25519, else ecdsa,
-#   else rsa), which the runner checks and reports so that the bastion knows what to expect.
+# Output: on success, a line "ferry-host-key: <line>" with sshd's host public key (ed25519, else ecdsa,
+#   else rsa), which the runner checks and reports so that the bastion knows what to expect, and when sshd
+#   serves a host certificate for it, a line "ferry-host-certificate: <line>".
 # POSIX sh only: images differ, and a minimal one has no bash, pgrep or awk.
 set -u
 umask 022
@@ -19,6 +23,8 @@ LOG=/var/log/ferry-onstart.log
 CONFIG=/etc/ssh/ferry_sshd_config
 CA_FILE=/etc/ssh/ferry_user_ca_keys.pub
 CERT_FILE=/etc/ssh/ferry_host_key-cert.pub
+PRINCIPALS_FILE=/etc/ssh/ferry_principals
+KEYS_MARKER=/etc/ssh/ferry_host_keys_of
 PIDFILE=/run/ferry-sshd.pid
 SSHD_LOG=/var/log/ferry-sshd.log
 
@@ -50,7 +56,21 @@ fi
 command -v ssh-keygen >/dev/null 2>&1 \
   || fail 3 "the image lacks ssh-keygen (openssh-server is incomplete): install openssh-server in the image"
 
-# 2. Host keys: only missing ones are made, so a restart keeps the VPS's identity.
+# 2. Host keys, each VPS its own. Keys that came with the image (made when openssh-server was installed in it)
+#    are the same in every container of that image, so every tenant of it holds them and could pose as the
+#    others' sshd: the first step in a container replaces them. After that only missing ones are made, so a
+#    restart keeps the VPS's identity. The marker names the container whose keys these are; a container a runner
+#    set up before the marker existed (Ferry's config is there) keeps its keys, as its users know them.
+keys_changed=0
+if [ "$(cat "$KEYS_MARKER" 2>/dev/null)" != "${FERRY_CONTAINER_ID:-}" ]; then
+  if { [ -f "$KEYS_MARKER" ] || [ ! -f "$CONFIG" ]; } && ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1; then
+    rm -f /etc/ssh/ssh_host_*_key /etc/ssh/ssh_host_*_key.pub "$CERT_FILE" \
+      || fail 5 "cannot remove the host keys that came with the image"
+    keys_changed=1
+    log "host keys that came with the image removed: this VPS gets its own"
+  fi
+  printf '%s\n' "${FERRY_CONTAINER_ID:-}" >"$KEYS_MARKER" || fail 5 "cannot write $KEYS_MARKER"
+fi
 out=$(ssh-keygen -A 2>&1) || fail 5 "ssh-keygen -A failed: $out"
 [ -n "$out" ] && log "$out"
 
@@ -87,20 +107,48 @@ if [ -n "${FERRY_TRUSTED_USER_CA_KEYS:-}" ]; then
     || fail 5 "cannot write $CA_FILE"
   ca_line="TrustedUserCAKeys $CA_FILE"
 fi
+# Certificates name the VPS they are for; this file (one for all users) names this VPS only, so a certificate
+# minted for another VPS does not log in here, whichever endpoint the bastion was given.
+[ -n "${FERRY_USER_PRINCIPAL:-}" ] || fail 5 "the runner passed no certificate principal for this VPS"
+tmp="$PRINCIPALS_FILE.ferry-tmp"
+printf '%s\n' "$FERRY_USER_PRINCIPAL" >"$tmp" && chmod 0644 "$tmp" && chown 0:0 "$tmp" \
+  && mv -f "$tmp" "$PRINCIPALS_FILE" || fail 5 "cannot write $PRINCIPALS_FILE"
 # The host certificate: clients with the Host's @cert-authority line trust this sshd without a prompt. The
-# runner passes it only when it certifies the key this step reports; sshd reloads below when it changed.
-# sshd reads it only at (re)load: a new certificate under the same name needs a reload too.
+# runner passes the one the Host issued for the host key it last heard of; it is installed only when it
+# certifies this sshd's key (a container made anew has new keys, which the Host certifies once reported). A
+# certificate installed before stays while it certifies this sshd's key, also when none is passed: a runner or
+# Host that restarts does not take trust away. sshd reads it only at (re)load, so a new one needs a reload too.
+host_pub=
+for type in ed25519 ecdsa rsa; do
+  if [ -s "/etc/ssh/ssh_host_${type}_key.pub" ]; then host_pub="/etc/ssh/ssh_host_${type}_key.pub"; break; fi
+done
+# Whether the certificate in file $1 is for the host key step 7 reports.
+certifies() {
+  [ -n "$host_pub" ] && [ -s "$1" ] || return 1
+  want=$(ssh-keygen -lf "$host_pub" 2>/dev/null | cut -d' ' -f2)
+  got=$(ssh-keygen -Lf "$1" 2>/dev/null | sed -n 's/^ *Public key: [^ ]* \(SHA256:[^ ]*\).*/\1/p')
+  [ -n "$want" ] && [ "$want" = "$got" ]
+}
 cert_line=
 cert_changed=0
 if [ -n "${FERRY_HOST_CERTIFICATE:-}" ]; then
   printf '%s\n' "$FERRY_HOST_CERTIFICATE" >"$CERT_FILE.new" && chmod 0644 "$CERT_FILE.new" \
     || fail 5 "cannot write $CERT_FILE"
-  cmp -s "$CERT_FILE" "$CERT_FILE.new" 2>/dev/null || cert_changed=1
-  mv -f "$CERT_FILE.new" "$CERT_FILE" || fail 5 "cannot write $CERT_FILE"
+  if certifies "$CERT_FILE.new"; then
+    cmp -s "$CERT_FILE" "$CERT_FILE.new" 2>/dev/null || cert_changed=1
+    mv -f "$CERT_FILE.new" "$CERT_FILE" || fail 5 "cannot write $CERT_FILE"
+    log "host certificate installed"
+  else
+    rm -f "$CERT_FILE.new"
+    log "the Host's host certificate is for another key than this sshd's; the Host certifies this one once reported"
+  fi
+fi
+if certifies "$CERT_FILE"; then
   cert_line="HostCertificate $CERT_FILE"
-  log "host certificate installed"
-else
+elif [ -e "$CERT_FILE" ]; then
   rm -f "$CERT_FILE"
+  cert_changed=1
+  log "the host certificate was for another key than this sshd's: removed"
 fi
 write_config() {
   cat >"$CONFIG.new" <<CONF || return 1
@@ -112,6 +160,7 @@ $1 no
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 AuthorizedKeysFile .ssh/authorized_keys
+AuthorizedPrincipalsFile $PRINCIPALS_FILE
 UsePAM no
 Subsystem sftp internal-sftp
 AllowTcpForwarding yes
@@ -129,7 +178,9 @@ if ! "$SSHD" -t -f "$CONFIG.new" >/dev/null 2>&1; then
   check=$("$SSHD" -t -f "$CONFIG.new" 2>&1) || fail 4 "sshd rejects Ferry's configuration: $check"
 fi
 changed=1
-if [ -f "$CONFIG" ] && cmp -s "$CONFIG" "$CONFIG.new" 2>/dev/null && [ "$cert_changed" = 0 ]; then changed=0; fi
+if [ -f "$CONFIG" ] && cmp -s "$CONFIG" "$CONFIG.new" 2>/dev/null && [ "$cert_changed$keys_changed" = 00 ]; then
+  changed=0
+fi
 mv -f "$CONFIG.new" "$CONFIG"
 
 # 6. sshd with Ferry's config, unless it already runs (a re-run for new keys needs no restart: sshd
@@ -180,14 +231,14 @@ take_over_pid1_sshd() {
   [ -f "$file" ] || fail 4 "the image runs its own sshd as its command and its config $file is not there"
   {
     echo "# >>> Ferry: written by Ferry's start-up step at every start; the first value of a keyword wins"
-    grep -E '^(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PermitRootLogin|PubkeyAuthentication|AuthorizedKeysFile|UsePAM|TrustedUserCAKeys|HostCertificate|MaxStartups) ' "$CONFIG"
+    grep -E '^(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PermitRootLogin|PubkeyAuthentication|AuthorizedKeysFile|AuthorizedPrincipalsFile|UsePAM|TrustedUserCAKeys|HostCertificate|MaxStartups) ' "$CONFIG"
     echo "# <<< Ferry"
     sed '/^# >>> Ferry:/,/^# <<< Ferry/d' "$file"
   } >"$file.ferry-new" || fail 5 "cannot write $file.ferry-new"
   check=$("$SSHD" -t -f "$file.ferry-new" 2>&1) \
     || { rm -f "$file.ferry-new"; fail 4 "the image's own sshd (its command) rejects Ferry's settings in $file: $check"; }
   # a run again for a busy sshd changes nothing: a reload would drop the connections waiting to be accepted
-  if [ "$cert_changed" = 0 ] && cmp -s "$file.ferry-new" "$file" 2>/dev/null; then
+  if [ "$cert_changed$keys_changed" = 00 ] && cmp -s "$file.ferry-new" "$file" 2>/dev/null; then
     rm -f "$file.ferry-new"
     log "the image's own sshd (pid 1, its command) holds port 22 and already has Ferry's settings in $file"
     return 0
@@ -232,5 +283,7 @@ for type in ed25519 ecdsa rsa; do
     break
   fi
 done
+# ... and the certificate it serves, if any: the runner tells the Host, which knows whether it is its own.
+[ -n "$cert_line" ] && printf 'ferry-host-certificate: %s\n' "$(sed -n 1p "$CERT_FILE")"
 log "start-up step done"
 exit 0

@@ -388,12 +388,28 @@ class ReconcilerTest {
         return PublicKeyEntry.toString(HostCertificates.issue(ca, hostKey, List.of(principals), "t", Instant.EPOCH));
     }
 
+    /**
+     * Answers the step as the script does for a container whose sshd has this host key: it reports the key, keeps
+     * a certificate passed for that key (and one installed before while none is passed), and reports what it serves.
+     */
+    private void stepServes(KeyPair hostKey) {
+        String line = SshPublicKey.of(hostKey.getPublic(), "root@web").toOpenSsh();
+        String[] installed = {null};
+        docker.execAnswerFromEnv = env -> {
+            String passed = env.getOrDefault("FERRY_HOST_CERTIFICATE", "");
+            if (!passed.isEmpty() && HostCertificates.certifies(passed, line)) {
+                installed[0] = passed;
+            }
+            return new ExecResult(0, OnStartStep.HOST_KEY_MARKER + line + "\n" + (installed[0] == null ? ""
+                    : OnStartStep.HOST_CERTIFICATE_MARKER + installed[0] + "\n"));
+        };
+    }
+
     @Test
     void theHostCertificateReachesTheContainerForTheKeyItCertifiesOnly() {
         KeyPair ca = KeyPairs.generate();
         KeyPair hostKey = KeyPairs.generate();
-        docker.execAnswer = image -> new ExecResult(0, OnStartStep.HOST_KEY_MARKER
-                + SshPublicKey.of(hostKey.getPublic(), "root@web").toOpenSsh() + "\n");
+        stepServes(hostKey);
         DesiredVps d = vps("130", PLAIN, DesiredState.RUNNING, KEY1);
         beat(d);
         assertEquals("", docker.execs.get(0).get("FERRY_HOST_CERTIFICATE"), "no certificate yet");
@@ -414,6 +430,29 @@ class ReconcilerTest {
         beat(certified(d, renamed));
         assertEquals(renamed, docker.execs.get(3).get("FERRY_HOST_CERTIFICATE"), "a renamed VPS's new certificate");
         assertEquals(HostCertificates.fingerprint(renamed), report("130").hostCertificate());
+    }
+
+    @Test
+    void aRunnerThatRestartsKeepsTheCertificateItsContainersServe() {
+        KeyPair ca = KeyPairs.generate();
+        KeyPair hostKey = KeyPairs.generate();
+        stepServes(hostKey);
+        DesiredVps d = vps("131", PLAIN, DesiredState.RUNNING, KEY1);
+        beat(d);
+        String ours = cert(ca, hostKey.getPublic(), "vps-131");
+        beat(certified(d, ours));
+        assertEquals(HostCertificates.fingerprint(ours), report("131").hostCertificate());
+
+        // a new runner process: it knows nothing of the steps before, and its first step in the container it adopts
+        // passes the Host's certificate (the step keeps it only if it is for the container's key)
+        reconciler = reconciler();
+        beat(certified(d, ours));
+        assertEquals(ours, docker.execs.get(docker.execs.size() - 1).get("FERRY_HOST_CERTIFICATE"),
+                "the first step after the restart");
+        assertEquals(HostCertificates.fingerprint(ours), report("131").hostCertificate(), "still served");
+        int steps = docker.execs.size();
+        beat(certified(d, ours));
+        assertEquals(steps, docker.execs.size(), "nothing changed: no step again");
     }
 
     @Test

@@ -106,9 +106,10 @@ public final class DockerTestSupport {
      * Signs {@code key}'s public key with {@code ca} as an OpenSSH user certificate for root, valid for five
      * minutes, at {@code <key>-cert.pub}, where {@code ssh -i key} finds it.
      */
-    public static void certify(Path ca, Path key) {
-        run(List.of("ssh-keygen", "-q", "-s", ca.toString(), "-I", "test-cert", "-n", "root", "-V", "-1m:+5m",
-                key + ".pub"), 30).ok();
+    /** Signs {@code key}'s public key with {@code ca} for this principal (a VPS's, as the bastion's certificates). */
+    public static void certify(Path ca, Path key, String principal) {
+        run(List.of("ssh-keygen", "-q", "-s", ca.toString(), "-I", "test-cert " + principal, "-n", principal, "-V",
+                "-1m:+5m", key + ".pub"), 30).ok();
     }
 
     public static String publicKey(Path key) {

@@ -54,6 +54,8 @@ public final class FakeRuntime implements ContainerRuntime {
     public final List<Map<String, String>> execs = new CopyOnWriteArrayList<>();
     /** What an exec answers, by image. */
     public volatile Function<String, ExecResult> execAnswer = image -> new ExecResult(0, "ok");
+    /** When set, answers the step from its environment instead of {@link #execAnswer}, as the script would. */
+    public volatile Function<Map<String, String>, ExecResult> execAnswerFromEnv;
     /** Images whose exec hangs: it is abandoned at its time limit, as {@link ContainerRuntime#exec} promises. */
     public final Set<String> hangingExecs = ConcurrentHashMap.newKeySet();
     /** Containers whose exec is hanging now. */
@@ -214,7 +216,8 @@ public final class FakeRuntime implements ContainerRuntime {
             throw new ExecTimeoutException("the command in container " + id + " did not end within "
                     + timeout.toMillis() + " ms and was abandoned");
         }
-        return execAnswer.apply(b.spec.image());
+        Function<Map<String, String>, ExecResult> fromEnv = execAnswerFromEnv;
+        return fromEnv != null ? fromEnv.apply(env) : execAnswer.apply(b.spec.image());
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** The VPS and key endpoints of the control API, over the registry. */
 public final class VpsRoutes {
@@ -97,7 +98,11 @@ public final class VpsRoutes {
             throw FerryException.invalid(v.sshUser() + " runs on runner " + v.placement().runner() + ", which reports "
                     + "its host key itself");
         }
-        registry.replaceHostKey(v.id(), Requests.parseHostKey(body.hostKey()));
+        OptionalLong holder = registry.replaceHostKey(v.id(), Requests.parseHostKey(body.hostKey()));
+        if (holder.isPresent()) {
+            throw FerryException.conflict("vps-" + holder.getAsLong() + " already has this host key: one sshd cannot "
+                    + "be two VPS (give each its own host key, or register it once)");
+        }
         return Response.ok(detail(registry.get(VpsRef.ofId(v.id()))));
     }
 

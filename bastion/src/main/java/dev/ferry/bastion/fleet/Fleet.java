@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -54,6 +55,7 @@ public final class Fleet {
     private final HostCertifier certifier;
     /** Reports the registry cannot take now are logged once per runner a minute, not once per VPS and beat. */
     private final LogThrottle waiting = new LogThrottle(Duration.ofMinutes(1));
+    private final LogThrottle interceptions = new LogThrottle(Duration.ofMinutes(1));
 
 
     /**
@@ -304,7 +306,18 @@ public final class Fleet {
         try {
             String line = HostKeyLine.normalize(reported);
             if (!line.equals(v.hostKey())) { // every heartbeat repeats it: the registry is asked only on a change
-                vps.replaceHostKey(v.id(), line);
+                OptionalLong holder = vps.replaceHostKey(v.id(), line);
+                if (holder.isPresent()) {
+                    // the runner repeats it at every heartbeat: one line a minute per VPS
+                    int more = interceptions.admit(Long.toString(v.id()));
+                    if (more >= 0) {
+                        log.warn("vps {}: runner {} reported host key {}, which vps {} holds: refused, as a possible "
+                                + "interception (a runner that reports another VPS's sshd for its own); the bastion "
+                                + "keeps expecting {}{}", v.id(), runner.name(), SshPublicKey.parse(line).fingerprint(),
+                                holder.getAsLong(), v.hostKey() == null ? "no key"
+                                        : SshPublicKey.parse(v.hostKey()).fingerprint(), interceptions.more(more));
+                    }
+                }
             }
         } catch (KeyFormatException e) {
             log.warn("vps {}: runner {} reported a host key that is not one ({} characters), not stored: {}", v.id(),

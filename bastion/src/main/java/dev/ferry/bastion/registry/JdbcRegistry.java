@@ -22,10 +22,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -212,6 +219,41 @@ public final class JdbcRegistry implements VpsRegistry {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    /** Ids per IN list: far below any driver's limit on parameters. */
+    private static final int IDS_PER_QUERY = 500;
+
+    @Override
+    public Map<Long, Vps> byIds(Collection<Long> ids) {
+        Map<Long, Vps> found = new HashMap<>();
+        inChunks(ids, (in, chunk) -> sql.query("SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.id IN (" + in + ")",
+                ps -> bindIds(ps, chunk), JdbcRegistry::vps).forEach(v -> found.put(v.id(), v)));
+        return found;
+    }
+
+    @Override
+    public Map<Long, Set<String>> keyFingerprints(Collection<Long> ids) {
+        Map<Long, Set<String>> found = new HashMap<>();
+        inChunks(ids, (in, chunk) -> sql.query("SELECT vps_id, fingerprint FROM vps_key WHERE vps_id IN (" + in + ")",
+                ps -> bindIds(ps, chunk), rs -> Map.entry(rs.getLong(1), rs.getString(2)))
+                .forEach(e -> found.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue())));
+        return found;
+    }
+
+    /** Calls {@code query} with "?, ?, ..." and the ids for each chunk of at most {@link #IDS_PER_QUERY}. */
+    private static void inChunks(Collection<Long> ids, BiConsumer<String, List<Long>> query) {
+        List<Long> all = List.copyOf(new HashSet<>(ids));
+        for (int i = 0; i < all.size(); i += IDS_PER_QUERY) {
+            List<Long> chunk = all.subList(i, Math.min(all.size(), i + IDS_PER_QUERY));
+            query.accept(String.join(", ", Collections.nCopies(chunk.size(), "?")), chunk);
+        }
+    }
+
+    private static void bindIds(PreparedStatement ps, List<Long> ids) throws SQLException {
+        for (int i = 0; i < ids.size(); i++) {
+            ps.setLong(i + 1, ids.get(i));
         }
     }
 
@@ -424,21 +466,31 @@ public final class JdbcRegistry implements VpsRegistry {
     }
 
     @Override
-    public void replaceHostKey(long id, String hostKey) {
+    public OptionalLong replaceHostKey(long id, String hostKey) {
         String line = HostKeyLine.normalize(hostKey);
         int changed = sql.transaction(c -> {
-            // the certificate served was for the key before
+            // the certificate served was for the key before; one statement, so no other VPS takes the key between
+            // the check and the write
             try (PreparedStatement ps = c.prepareStatement("UPDATE vps SET host_key = ?, host_certified = FALSE "
-                    + "WHERE id = ? AND (host_key IS NULL OR host_key <> ?)")) {
+                    + "WHERE id = ? AND (host_key IS NULL OR host_key <> ?) "
+                    + "AND NOT EXISTS (SELECT 1 FROM vps o WHERE o.host_key = ? AND o.id <> ?)")) {
                 ps.setString(1, line);
                 ps.setLong(2, id);
                 ps.setString(3, line);
+                ps.setString(4, line);
+                ps.setLong(5, id);
                 return ps.executeUpdate();
             }
         });
         if (changed > 0) {
             log.info("vps {}: host key now {}", id, SshPublicKey.parse(line).fingerprint());
+            return OptionalLong.empty();
         }
+        List<Long> holders = sql.query("SELECT id FROM vps WHERE host_key = ? AND id <> ?", ps -> {
+            ps.setString(1, line);
+            ps.setLong(2, id);
+        }, rs -> rs.getLong(1));
+        return holders.isEmpty() ? OptionalLong.empty() : OptionalLong.of(holders.get(0));
     }
 
     @Override
@@ -496,9 +548,9 @@ public final class JdbcRegistry implements VpsRegistry {
     }
 
     @Override
-    public boolean holdsKey(VpsRef ref, String fingerprint) {
+    public OptionalLong idHoldingKey(VpsRef ref, String fingerprint) {
         String where = ref.id() != null ? "v.id = ?" : "v.name = ?";
-        return !sql.query("SELECT 1 FROM vps v JOIN vps_key k ON k.vps_id = v.id WHERE " + where
+        List<Long> ids = sql.query("SELECT v.id FROM vps v JOIN vps_key k ON k.vps_id = v.id WHERE " + where
                 + " AND k.fingerprint = ?", ps -> {
                     if (ref.id() != null) {
                         ps.setLong(1, ref.id());
@@ -506,7 +558,8 @@ public final class JdbcRegistry implements VpsRegistry {
                         ps.setString(1, ref.name());
                     }
                     ps.setString(2, fingerprint);
-                }, rs -> Boolean.TRUE).isEmpty();
+                }, rs -> rs.getLong(1));
+        return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
     }
 
     @Override

@@ -8,9 +8,12 @@ import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -99,13 +102,16 @@ public interface VpsRegistry extends AutoCloseable {
     boolean recordHostKey(long id, String hostKey);
 
     /**
-     * Stores the host key a runner reports for a VPS placed on it, replacing the one before: a container made
-     * again has new host keys, and the runner is the authority on its own containers.
+     * Stores the host key a runner reports for a VPS placed on it (or an admin sets for an external one), replacing
+     * the one before: a container made again has new host keys, and the runner is the authority on its own
+     * containers. A key that another VPS holds is not stored: one sshd answering for two VPS is what a runner that
+     * lies about its VPS's endpoint would make the bastion trust (a possible interception).
      *
      * @param hostKey an OpenSSH public key line; stored as {@code type base64}, without comment
+     * @return empty when it is stored (or was already); else the id of the VPS that holds it, and nothing changed
      * @throws dev.ferry.keys.KeyFormatException when {@code hostKey} is not a valid public key line
      */
-    void replaceHostKey(long id, String hostKey);
+    OptionalLong replaceHostKey(long id, String hostKey);
 
     /**
      * Records whether the VPS's sshd serves the host certificate the Host issues for it now, as its runner
@@ -116,8 +122,19 @@ public interface VpsRegistry extends AutoCloseable {
     /** The VPS assigned to a runner. */
     List<Vps> onRunner(String runner);
 
-    /** Whether the VPS this reference names holds this key; one indexed query (the authenticator's). */
-    boolean holdsKey(VpsRef ref, String fingerprint);
+    /** The VPS of these ids that exist, by id, in a few queries however many (the open sessions' access check). */
+    Map<Long, Vps> byIds(Collection<Long> ids);
+
+    /** The fingerprints of the keys each of these VPS holds, by VPS id; a VPS without keys is absent. */
+    Map<Long, Set<String>> keyFingerprints(Collection<Long> ids);
+
+    /** The id of the VPS this reference names when it holds this key; one indexed query (the authenticator's). */
+    OptionalLong idHoldingKey(VpsRef ref, String fingerprint);
+
+    /** Whether the VPS this reference names holds this key. */
+    default boolean holdsKey(VpsRef ref, String fingerprint) {
+        return idHoldingKey(ref, fingerprint).isPresent();
+    }
 
     /** Whether any VPS holds this key (the generic jump user's login); one indexed query. */
     boolean anyHoldsKey(String fingerprint);

@@ -25,7 +25,9 @@ import java.util.List;
  */
 public record FrontDoor(Duration loginGraceTime, List<String> penaltyExempt, int maxSessionsPerKey, int maxSessions,
                         Startups startupsPerSource, Startups startups, List<String> proxyProtocolFrom) {
-    public static final FrontDoor DEFAULTS = new FrontDoor(Duration.ofSeconds(60), List.of(), 200, 20_000,
+    // one key may hold half the whole: Ansible keeps one ControlMaster connection per VPS through the bastion, so a
+    // deploy key reaching 1,000 VPS holds 1,000 honest connections (OpenSSH has no such cap, Teleport's is off)
+    public static final FrontDoor DEFAULTS = new FrontDoor(Duration.ofSeconds(60), List.of(), 10_000, 20_000,
             new Startups(64, 30, 256), new Startups(256, 30, 1024), List.of());
 
     public FrontDoor {

@@ -206,6 +206,21 @@ abstract class RegistryContract {
     }
 
     @Test
+    void aHostKeyAnotherVpsHoldsIsNotStored() {
+        Vps a = registry.create(new NewVps("a", ENDPOINT, List.of(alice)));
+        Vps b = registry.create(new NewVps("b", ENDPOINT, List.of(alice)));
+        SshPublicKey aKey = TestKeys.ed25519("a");
+        SshPublicKey bKey = TestKeys.ed25519("b");
+        assertTrue(registry.replaceHostKey(a.id(), aKey.toOpenSsh()).isEmpty());
+        assertTrue(registry.replaceHostKey(b.id(), bKey.toOpenSsh()).isEmpty());
+        assertEquals(a.id(), registry.replaceHostKey(b.id(), aKey.toOpenSsh()).getAsLong(), "a holds it");
+        assertEquals(bKey.type() + " " + bKey.base64(), registry.get(VpsRef.ofId(b.id())).hostKey(), "unchanged");
+        assertTrue(registry.replaceHostKey(a.id(), aKey.toOpenSsh()).isEmpty(), "its own key again: no conflict");
+        registry.remove(VpsRef.ofId(a.id()));
+        assertTrue(registry.replaceHostKey(b.id(), aKey.toOpenSsh()).isEmpty(), "free once its holder is gone");
+    }
+
+    @Test
     void refusesASchemaNewerThanTheCode() throws Exception {
         registry.close();
         try (Connection c = connect(); Statement st = c.createStatement()) {

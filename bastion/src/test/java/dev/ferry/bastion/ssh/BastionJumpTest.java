@@ -396,8 +396,10 @@ class BastionJumpTest {
             assertRefused(stdio("vps-web", target), "administratively prohibited: vps-" + web.id() + "'s sshd "
                     + "refused the bastion's certificate for user root: the user does not exist there, its account is "
                     + "locked (a '!' password, which sshd without PAM refuses even for keys: usermod -p '*' root), or "
-                    + "its sshd does not trust Ferry's user CA (it needs the line 'TrustedUserCAKeys "
-                    + "/etc/ssh/ferry_user_ca.pub' in its sshd_config, with the key printed by: ferry ca user-key)");
+                    + "its sshd does not accept Ferry's certificates for this VPS (it needs the lines 'TrustedUserCAKeys "
+                    + "/etc/ssh/ferry_user_ca.pub' and 'AuthorizedPrincipalsFile /etc/ssh/ferry_principals' in its "
+                    + "sshd_config, that file naming vps-" + web.id() + ": ferry ca user-key --vps " + web.id()
+                    + " prints what to install)");
         }
     }
 
@@ -453,8 +455,10 @@ class BastionJumpTest {
         assertEquals("channel 0: open failed: administratively prohibited: vps-" + web.id() + "'s sshd refused "
                 + "the bastion's certificate for user root: the user does not exist there, its account is locked (a "
                 + "'!' password, which sshd without PAM refuses even for keys: usermod -p '*' root), or its sshd does "
-                + "not trust Ferry's user CA (it needs the line 'TrustedUserCAKeys /etc/ssh/ferry_user_ca.pub' in its "
-                + "sshd_config, with the key printed by: ferry ca user-key)", lastLine(shell.err()), shell.toString());
+                + "not accept Ferry's certificates for this VPS (it needs the lines 'TrustedUserCAKeys "
+                + "/etc/ssh/ferry_user_ca.pub' and 'AuthorizedPrincipalsFile /etc/ssh/ferry_principals' in its "
+                + "sshd_config, that file naming vps-" + web.id() + ": ferry ca user-key --vps " + web.id()
+                + " prints what to install)", lastLine(shell.err()), shell.toString());
         assertFalse(shell.out().contains("uid="), "nothing may run on the bastion");
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Vps;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,18 +100,40 @@ final class BastionTestSupport implements AutoCloseable {
         return Files.writeString(where.resolve("ferry_user_ca.pub"), userCaLine() + "\n");
     }
 
+    /** The sshd_config lines of a VPS's sshd in {@code where} that takes the user CA's certificates for its VPS. */
+    List<String> certificateLogins(Path where) throws IOException {
+        return SshdFixture.certificateLogins(where, userCaFile(where));
+    }
+
+    /**
+     * Starts an sshd in {@code dir/<where>} and registers it as the external VPS {@code name} with these keys; it
+     * takes plain mode's certificates for that VPS, plus {@code extraConfig}. The caller closes it.
+     */
+    Started startVps(String where, String name, List<SshPublicKey> keys, String... extraConfig) throws Exception {
+        List<String> config = new ArrayList<>(certificateLogins(dir.resolve(where)));
+        config.addAll(List.of(extraConfig));
+        SshdFixture sshd = SshdFixture.start(dir.resolve(where), keys, config, 0);
+        Vps vps = host.registry().create(new NewVps(name, Endpoint.parse(sshd.endpoint()), keys));
+        sshd.acceptCertificatesFor(vps.id());
+        return new Started(sshd, vps);
+    }
+
+    /** An sshd started as a VPS, and that VPS. */
+    record Started(SshdFixture sshd, Vps vps) implements AutoCloseable {
+        @Override
+        public void close() {
+            sshd.close();
+        }
+    }
+
     /**
      * Starts an sshd as the external VPS {@code vps-web} holding alice's key (closed with this support). It trusts
      * the user CA, so plain mode logs in too, plus {@code extraConfig}.
      */
     SshdFixture startWebVps(String... extraConfig) throws Exception {
-        Path where = dir.resolve("vps");
-        List<String> config = new ArrayList<>(List.of("TrustedUserCAKeys " + userCaFile(where)));
-        config.addAll(List.of(extraConfig));
-        SshdFixture sshd = SshdFixture.start(where, List.of(pub(aliceKey)), config, 0);
-        closeLater(sshd);
-        host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()), List.of(pub(aliceKey))));
-        return sshd;
+        Started web = startVps("vps", "web", List.of(pub(aliceKey)), extraConfig);
+        closeLater(web);
+        return web.sshd();
     }
 
     Path hostLog() {

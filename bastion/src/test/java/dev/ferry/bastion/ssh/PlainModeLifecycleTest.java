@@ -41,12 +41,12 @@ class PlainModeLifecycleTest {
     void start(@TempDir Path dir) throws Exception {
         // keepalives 10 s apart: a stopped VPS stays connected long enough to be flooded (aUserWhoIgnores...)
         t = BastionTestSupport.start(dir, Duration.ofSeconds(10));
-        Path ca = t.userCaFile(dir.resolve("vps"));
-        sshd = SshdFixture.start(dir.resolve("vps"), List.of(), List.of("TrustedUserCAKeys " + ca,
-                "MaxStartups 200", "MaxSessions 100"), 0);
+        List<String> config = new ArrayList<>(t.certificateLogins(dir.resolve("vps")));
+        config.addAll(List.of("MaxStartups 200", "MaxSessions 100"));
+        sshd = SshdFixture.start(dir.resolve("vps"), List.of(), config, 0);
         t.closeLater(sshd);
-        t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
-                List.of(BastionTestSupport.pub(t.aliceKey))));
+        sshd.acceptCertificatesFor(t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
+                List.of(BastionTestSupport.pub(t.aliceKey)))).id());
     }
 
     /** Each test starts with no connection left from another. */

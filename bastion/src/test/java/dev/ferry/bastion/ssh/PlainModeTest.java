@@ -9,6 +9,7 @@ import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.keys.PrivateKeyFiles;
+import dev.ferry.keys.VpsPrincipals;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -55,12 +56,13 @@ class PlainModeTest {
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         t = BastionTestSupport.start(dir);
-        Path ca = t.userCaFile(dir.resolve("vps"));
-        sshd = SshdFixture.start(dir.resolve("vps"), List.of(), List.of("TrustedUserCAKeys " + ca,
-                "AcceptEnv FERRY_*", "MaxStartups 100", "X11Forwarding yes"), 0);
+        List<String> config = new ArrayList<>(t.certificateLogins(dir.resolve("vps")));
+        config.addAll(List.of("AcceptEnv FERRY_*", "MaxStartups 100", "X11Forwarding yes"));
+        sshd = SshdFixture.start(dir.resolve("vps"), List.of(), config, 0);
         t.closeLater(sshd);
         web = t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
                 List.of(BastionTestSupport.pub(t.aliceKey))));
+        sshd.acceptCertificatesFor(web.id());
         http = HttpFixture.start("hello from inside the VPS");
         t.closeLater(http);
     }
@@ -415,11 +417,8 @@ class PlainModeTest {
 
     @Test
     void aRefusalOfTheVpsReachesTheUserAsAChannelOpenFailure() throws Exception {
-        Path ca = t.userCaFile(dir.resolve("vps-one"));
-        try (SshdFixture one = SshdFixture.start(dir.resolve("vps-one"), List.of(),
-                List.of("TrustedUserCAKeys " + ca, "MaxSessions 1"), 0)) {
-            t.host.registry().create(new NewVps("one", Endpoint.parse(one.endpoint()),
-                    List.of(BastionTestSupport.pub(t.aliceKey))));
+        try (BastionTestSupport.Started one = t.startVps("vps-one", "one", List.of(BastionTestSupport.pub(t.aliceKey)),
+                "MaxSessions 1")) {
             Path sockets = Files.createDirectories(dir.resolve("cm-one"));
             SshClientFixture c = t.client("one", List.of(t.aliceKey), "Host 127.0.0.1\n    ControlMaster auto\n"
                     + "    ControlPath " + sockets + "/%C\n    ControlPersist 30\n");
@@ -439,20 +438,17 @@ class PlainModeTest {
 
     @Test
     void aForgedHostKeyIsRefusedAndLogged() throws Exception {
-        Path ca = t.userCaFile(dir.resolve("vps-moving"));
         int port;
         Vps moving;
-        try (SshdFixture real = SshdFixture.start(dir.resolve("vps-moving"), List.of(),
-                List.of("TrustedUserCAKeys " + ca), 0)) {
-            port = real.port();
-            moving = t.host.registry().create(new NewVps("moving", Endpoint.parse(real.endpoint()),
-                    List.of(BastionTestSupport.pub(t.aliceKey))));
+        try (BastionTestSupport.Started real = t.startVps("vps-moving", "moving",
+                List.of(BastionTestSupport.pub(t.aliceKey)))) {
+            port = real.sshd().port();
+            moving = real.vps();
             t.sshTo(t.alice, "vps-moving", "true").requireSuccess(); // first contact records its host key
         }
         Path forgedDir = dir.resolve("vps-forged");
-        Files.createDirectories(forgedDir);
-        Files.copy(ca, forgedDir.resolve("ferry_user_ca.pub"));
-        try (SshdFixture forged = SshdFixture.start(forgedDir, List.of(), List.of("TrustedUserCAKeys " + ca), port)) {
+        try (SshdFixture forged = SshdFixture.start(forgedDir, List.of(), t.certificateLogins(forgedDir), port)) {
+            forged.acceptCertificatesFor(moving.id());
             Processes.Result r = t.sshTo(t.alice, "vps-moving", "echo should-not-run");
             assertEquals(255, r.exit(), r.toString());
             assertFalse(r.out().contains("should-not-run"));
@@ -509,12 +505,18 @@ class PlainModeTest {
     void certificatesAreBoundToTheirPrincipalAndTime() throws Exception {
         java.security.KeyPair ca = dev.ferry.bastion.host.DataDir.prepare(dir.resolve("host")).userCa();
         java.time.Instant now = java.time.Instant.now();
-        assertTrue(directLogin(ca, "root", now, "good").exit() == 0, "a fresh certificate for root works");
-        Processes.Result expired = directLogin(ca, "root", now.minus(Duration.ofHours(1)), "expired");
+        String principal = VpsPrincipals.of(web.id());
+        assertTrue(directLogin(ca, principal, now, "good").exit() == 0, "a fresh certificate for this VPS works");
+        Processes.Result expired = directLogin(ca, principal, now.minus(Duration.ofHours(1)), "expired");
         assertEquals(255, expired.exit(), expired.toString());
-        Processes.Result other = directLogin(ca, PLAIN_USER, now, "other");
-        assertEquals(255, other.exit(), other.toString());
         assertTrue(sshd.log().contains("expired") || sshd.log().contains("not yet valid"), sshd.log());
+        // the login user is no principal: only the VPS's own is, so a certificate for another VPS, or one naming
+        // the user as certificates did before, is refused
+        for (String wrong : List.of(VpsPrincipals.of(web.id() + 1), "root")) {
+            Processes.Result other = directLogin(ca, wrong, now, "other-" + wrong);
+            assertEquals(255, other.exit(), wrong + ": " + other);
+        }
+        assertTrue(sshd.log().contains("ID test other-" + VpsPrincipals.of(web.id() + 1)), sshd.log());
     }
 
     /** Logs in to the VPS's sshd directly with a certificate made as the bastion makes them. */

@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh;
 import dev.ferry.bastion.FreePorts;
 import dev.ferry.bastion.Processes;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.keys.VpsPrincipals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -10,7 +11,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class SshdFixture implements AutoCloseable {
     private static final Path SSHD = Path.of("/usr/sbin/sshd");
+    private static final String PRINCIPALS = "ferry_principals";
 
     private final Path dir;
     private final int port;
@@ -114,6 +120,31 @@ public final class SshdFixture implements AutoCloseable {
 
     public String endpoint() {
         return "127.0.0.1:" + port;
+    }
+
+    /**
+     * Names this VPS in the principals file, as the runner's start-up step does, so that plain mode's certificates
+     * for it log in (with the config lines of {@link #certificateLogins}).
+     */
+    public void acceptCertificatesFor(long vpsId) throws IOException {
+        Path file = Files.writeString(dir.resolve(PRINCIPALS), VpsPrincipals.of(vpsId) + "\n");
+        // sshd reads it as the login user: a user other than root must reach it through the test's private
+        // temporary directories, as it reaches /etc/ssh/ferry_principals in a container
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
+        for (Path d = dir.toRealPath(); d != null && d.startsWith(tmp) && !d.equals(tmp); d = d.getParent()) {
+            Set<PosixFilePermission> perms = new HashSet<>(Files.getPosixFilePermissions(d));
+            perms.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(d, perms);
+        }
+    }
+
+    /**
+     * The sshd_config lines of an sshd in {@code dir} that takes certificates of the CA in {@code caFile} for the
+     * VPS its principals file names, as the start-up step writes them.
+     */
+    public static List<String> certificateLogins(Path dir, Path caFile) {
+        return List.of("TrustedUserCAKeys " + caFile, "AuthorizedPrincipalsFile " + dir.resolve(PRINCIPALS));
     }
 
     /** Connections this sshd serves now: its listener forks one child per connection. */

@@ -39,6 +39,9 @@ abstract class VpsActionCommand extends ClientCommand {
             } else {
                 out().println(v.sshUser() + ": " + v.status());
             }
+            if (VpsWait.awaitsCertificate(v)) {
+                err().println(VpsWait.certificateNote(v));
+            }
             return;
         }
         if (json()) {

@@ -101,9 +101,7 @@ public final class VpsCreate extends ClientCommand {
             throw new FerryException(FerryException.Kind.INTERNAL, v.sshUser() + " failed: " + v.lastError());
         }
         if (waitForIt && VpsWait.awaitsCertificate(v)) {
-            err.println("note: " + v.sshUser() + " does not serve its host certificate yet (" + VpsWait.CERTIFICATE_WAIT
-                    .toSeconds() + " s after it started to run): ssh with StrictHostKeyChecking yes and the lines "
-                    + "of ferry known-hosts refuses it until then; see its runner's log if that lasts");
+            err.println(VpsWait.certificateNote(v));
         }
         Path key = keyFile != null ? keyFile.toAbsolutePath() : keys.given.privateKeyFile();
         ConnectHint.lines(bastion(), v.id(), key).forEach(err::println);

@@ -47,13 +47,22 @@ final class VpsWait {
         }
     }
 
+    /** What {@code --wait} says of a VPS returned without its certificate ({@link #awaitsCertificate}). */
+    static String certificateNote(VpsView v) {
+        return "note: " + v.sshUser() + " does not serve its host certificate yet (" + CERTIFICATE_WAIT.toSeconds()
+                + " s after it started to run): ssh with StrictHostKeyChecking yes and the lines of ferry known-hosts "
+                + "refuses it until then; see its runner's log if that lasts";
+    }
+
     /** Whether a running VPS has a host key its runner is still to serve a certificate for. */
     static boolean awaitsCertificate(VpsView v) {
         return "running".equals(v.status()) && v.hostKey() != null && Boolean.FALSE.equals(v.hostCertified());
     }
 
     /**
-     * Until it is {@code status}; a failure on the way is thrown with its reason.
+     * Until it is {@code status}, and for "running" until it serves its host certificate too (as {@link #until}:
+     * a restart, a start or a resume of a VPS whose container was made anew brings new host keys); a failure on
+     * the way is thrown with its reason.
      *
      * @param leaveFirst the status is that already, and the action passes through another one first (a restart
      *                   of a running VPS: the Host says "running" until the runner's next report, and the stop
@@ -63,11 +72,17 @@ final class VpsWait {
                                StatusProgress progress) {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean left = !leaveFirst;
+        long reachedAt = 0;
         while (true) {
             VpsView v = get(api, id, progress);
             left |= !status.equals(v.status());
             if (left && status.equals(v.status())) {
-                return v;
+                reachedAt = reachedAt == 0 ? System.nanoTime() : reachedAt;
+                if (!awaitsCertificate(v) || System.nanoTime() - reachedAt > CERTIFICATE_WAIT.toNanos()) {
+                    return v;
+                }
+            } else {
+                reachedAt = 0;
             }
             if ("failed".equals(v.status())) {
                 throw new FerryException(FerryException.Kind.INTERNAL, v.sshUser() + " failed: " + v.lastError());

@@ -10,6 +10,7 @@ import dev.ferry.bastion.vps.DialGuard;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.keys.UserCertificates;
+import dev.ferry.keys.VpsPrincipals;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,8 +52,6 @@ public final class UpstreamConnector implements AutoCloseable {
     static final Duration BACKDATE = Duration.ofMinutes(2);
     /** They are only needed for the login itself; a few minutes leave room for a slow one. */
     static final Duration VALIDITY = Duration.ofMinutes(5);
-    /** The line an external VPS's sshd_config needs (README: plain mode for external VPS). */
-    public static final String CA_LINE = "TrustedUserCAKeys /etc/ssh/ferry_user_ca.pub";
 
     static final AttributeKey<BridgedConnection> BRIDGE = new AttributeKey<>();
     private static final AttributeKey<Upstream> TARGET = new AttributeKey<>();
@@ -132,7 +131,9 @@ public final class UpstreamConnector implements AutoCloseable {
                  Consumer<ClientSession> ready, Consumer<BridgedConnection.Failure> failed) {
         long start = System.nanoTime();
         String keyId = "ferry " + target.label() + " user " + target.loginUser() + " key " + fingerprint;
-        KeyPair identity = UserCertificates.issue(ca, target.loginUser(), keyId, clock.instant(), BACKDATE, VALIDITY);
+        // the VPS's principal, not the login user: no other VPS's sshd accepts it, whatever a runner reported
+        KeyPair identity = UserCertificates.issue(ca, VpsPrincipals.of(target.vpsId()), keyId, clock.instant(),
+                BACKDATE, VALIDITY);
         AttributeRepository attributes = AttributeRepository.ofAttributesMap(Map.of(BRIDGE, bridge, TARGET, target));
         // resolved and checked here, and dialed as that address: DNS cannot move the endpoint in between; a name is
         // looked up on the guard's threads, never on an I/O thread
@@ -209,8 +210,10 @@ public final class UpstreamConnector implements AutoCloseable {
             return new BridgedConnection.Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, t.label()
                     + "'s sshd refused the bastion's certificate for user " + t.loginUser() + ": the user does not "
                     + "exist there, its account is locked (a '!' password, which sshd without PAM refuses even for "
-                    + "keys: usermod -p '*' " + t.loginUser() + "), or its sshd does not trust Ferry's user CA (it "
-                    + "needs the line '" + CA_LINE + "' in its sshd_config, with the key printed by: ferry ca user-key)");
+                    + "keys: usermod -p '*' " + t.loginUser() + "), or its sshd does not accept Ferry's certificates "
+                    + "for this VPS (it needs the lines '" + String.join("' and '", VpsPrincipals.externalSshdConfig())
+                    + "' in its sshd_config, that file naming " + VpsPrincipals.of(t.vpsId()) + ": ferry ca user-key "
+                    + "--vps " + t.vpsId() + " prints what to install)");
         }
         if (m.toLowerCase(Locale.ROOT).contains("timeout") || m.contains("timed out")) {
                 return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label() + ": its sshd at "

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param vpsId        the VPS's id
  * @param label        how messages name the VPS ({@code vps-<id>})
  * @param endpoint     its sshd's registered endpoint, the only address the bridge dials
- * @param loginUser    the user to log in as inside the container (the certificate's principal)
+ * @param loginUser    the user to log in as inside the container (any user: the certificate names the VPS)
  * @param hostKey      the OpenSSH public key line its sshd must present, or null when none is known yet
  * @param firstContact whether a missing host key may be recorded on this first contact (an external VPS);
  *                     a runner-backed VPS must have its key reported by the runner first
