@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code ferry host}: runs the Host in the foreground until SIGTERM or SIGINT. */
-@Command(name = "host", mixinStandardHelpOptions = true,
+@Command(name = "host", mixinStandardHelpOptions = true, subcommands = HostRotate.class,
         description = "Run the Ferry host (bastion SSH server, registry, control API) in the foreground.")
 public final class HostCommand implements Callable<Integer> {
     @ParentCommand

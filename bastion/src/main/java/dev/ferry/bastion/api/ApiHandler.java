@@ -4,11 +4,18 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.fleet.RunnerTrust;
 import dev.ferry.bastion.log.AuditLog;
+import dev.ferry.bastion.log.LogThrottle;
+import dev.ferry.bastion.net.Cidr;
+import dev.ferry.bastion.net.Sources;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,25 +37,38 @@ public final class ApiHandler {
         }
     }
 
-    private final Router router;
-    private final byte[] adminToken;
-    private final byte[] metricsToken;
-    private final RunnerTrust trust;
+    /** Unauthenticated changes, one audit event per source every 10 s: anyone who reaches the port can send them. */
+    private static final LogThrottle UNAUTHENTICATED = new LogThrottle(Duration.ofSeconds(10));
 
-    /** @param trust who speaks for which runner: credentials and join tokens */
-    public ApiHandler(Router router, String adminToken, RunnerTrust trust) {
-        this(router, adminToken, null, trust);
-    }
+    private final Router router;
+    private final Supplier<String> adminToken;
+    private final Supplier<String> metricsToken;
+    private final RunnerTrust trust;
+    private final TokenPenalties penalties;
 
     /**
-     * @param metricsToken the token a Prometheus server scrapes {@code /metrics} with (the admin token works too),
-     *                     or null
+     * @param adminToken    the admin token as it is now (a rotation changes it)
+     * @param metricsToken  the token a Prometheus server scrapes {@code /metrics} with (the admin token works too),
+     *                      as it is now
+     * @param trust         who speaks for which runner: credentials and join tokens
+     * @param penaltyExempt sources whose wrong tokens earn no penalty
      */
-    public ApiHandler(Router router, String adminToken, String metricsToken, RunnerTrust trust) {
+    public ApiHandler(Router router, Supplier<String> adminToken, Supplier<String> metricsToken, RunnerTrust trust,
+                      List<Cidr> penaltyExempt) {
         this.router = router;
-        this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
-        this.metricsToken = metricsToken == null ? null : metricsToken.getBytes(StandardCharsets.UTF_8);
+        this.adminToken = adminToken;
+        this.metricsToken = metricsToken;
         this.trust = trust;
+        this.penalties = new TokenPenalties(penaltyExempt, Clock.systemUTC());
+    }
+
+    /** A source shut out for its wrong tokens: 429, with the sentence. */
+    private static final class Penalised extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Penalised(String sentence) {
+            super(sentence, null, false, false);
+        }
     }
 
     /**
@@ -66,7 +86,12 @@ public final class ApiHandler {
             answer = response.body() instanceof Router.Raw raw
                     ? new Answer(response.status(), raw.bytes(), authenticate[0], raw.contentType())
                     : new Answer(response.status(), Json.write(response.body()), authenticate[0]);
+        } catch (Penalised e) {
+            answer = error(429, e.getMessage(), null);
         } catch (FerryException e) {
+            if (e.kind() == FerryException.Kind.UNAUTHORIZED) {
+                penalties.failed(from);
+            }
             int status = HttpStatus.of(e.kind());
             if (e.kind() == FerryException.Kind.INTERNAL) {
                 // its details (SQL, paths) are for the log, not for the client
@@ -91,9 +116,17 @@ public final class ApiHandler {
         if (method.equals("GET") || method.equals("HEAD") || path.endsWith("/heartbeat")) {
             return;
         }
-        AuditLog.event("api_change").put("method", method).put("path", Text.printable(path, 200))
-                .put("status", status).put("who", who == null ? "unauthenticated" : who)
-                .put("client", from.getHostAddress()).write();
+        AuditLog.Event event = AuditLog.event("api_change").put("method", Text.printable(method, 16))
+                .put("path", Text.printable(path, 200)).put("status", status)
+                .put("who", who == null ? "unauthenticated" : who).put("client", from.getHostAddress());
+        if (who == null) {
+            int more = UNAUTHENTICATED.admit(Sources.of(from));
+            if (more < 0) {
+                return;
+            }
+            event.put("not_logged_before", more);
+        }
+        event.write();
     }
 
     /** An error answer, for the transport's own refusals too (a body too large, a slow client). */
@@ -105,7 +138,13 @@ public final class ApiHandler {
                                      String[] authenticate, String[] who) {
         Router.Match match = router.match(method, path);
         String bearer = bearer(header);
-        return switch (match.realm()) {
+        if (match.realm() != Router.Realm.OPEN) {
+            Optional<String> shutOut = penalties.refusal(from);
+            if (shutOut.isPresent()) {
+                throw new Penalised(shutOut.get());
+            }
+        }
+        Router.Response response = switch (match.realm()) {
             case OPEN -> match.handle(body, null, from);
             case ADMIN -> {
                 if (!matches(bearer, adminToken)) {
@@ -145,11 +184,17 @@ public final class ApiHandler {
                 yield match.handle(body, bearer, from);
             }
         };
+        if (match.realm() != Router.Realm.OPEN) {
+            penalties.succeeded(from); // a right token: its wrong ones before were typos
+        }
+        return response;
     }
 
-    /** Whether {@code bearer} is {@code token}, compared in constant time; a missing one matches nothing. */
-    private static boolean matches(String bearer, byte[] token) {
-        return bearer != null && token != null && MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8), token);
+    /** Whether {@code bearer} is {@code token}'s, compared in constant time; a missing one matches nothing. */
+    private static boolean matches(String bearer, Supplier<String> token) {
+        String now = token.get();
+        return bearer != null && now != null && MessageDigest.isEqual(bearer.getBytes(StandardCharsets.UTF_8),
+                now.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String bearer(String header) {

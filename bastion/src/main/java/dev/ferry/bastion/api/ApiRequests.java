@@ -1,5 +1,7 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.bastion.Text;
+import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.metrics.Metrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiRequests extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(ApiRequests.class);
+    private static final LogThrottle REFUSED = new LogThrottle(Duration.ofSeconds(10));
 
     private final ApiHandler handler;
     private final ApiLimits limits;
@@ -123,10 +126,16 @@ final class ApiRequests extends Handler.Abstract {
             if (close) {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
-            // logged before the answer leaves: whoever has the answer finds its line in the log
+            // logged before the answer leaves: whoever has the answer finds its line in the log; a refused token
+            // (anyone who reaches the port can send them) at most once per source every 10 s, its path cut short
             long nanos = System.nanoTime() - start;
-            log.info("api {} {} -> {} in {} ms from {}", request.getMethod(), request.getHttpURI().getPath(),
-                    answer.status(), TimeUnit.NANOSECONDS.toMillis(nanos), Request.getRemoteAddr(request));
+            int more = answer.status() == 401 || answer.status() == 429
+                    ? REFUSED.admit(Request.getRemoteAddr(request)) : 0;
+            if (more >= 0) {
+                log.info("api {} {} -> {} in {} ms from {}{}", Text.printable(request.getMethod(), 16),
+                        Text.printable(request.getHttpURI().getPath(), 200), answer.status(),
+                        TimeUnit.NANOSECONDS.toMillis(nanos), Request.getRemoteAddr(request), REFUSED.more(more));
+            }
             Metrics.API.labelValues(Metrics.method(request.getMethod()), Integer.toString(answer.status()))
                     .observe(nanos / 1e9);
             response.write(true, ByteBuffer.wrap(answer.json()), Callback.from(() -> {

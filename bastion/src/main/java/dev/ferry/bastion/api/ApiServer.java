@@ -107,9 +107,27 @@ public final class ApiServer implements AutoCloseable {
             connector = balancers.isEmpty() ? new ServerConnector(server, 1, 1, detector, http)
                     : new ServerConnector(server, 1, 1, new BalancerProxyFactory(detector.getProtocol(), balancers),
                             detector, http);
+            connector.addBean(context, false); // found again by reloadTls; the SslConnectionFactory manages it
         }
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         return connector;
+    }
+
+    /**
+     * Serves a new TLS identity (a rotation): connections made from now on get it; those open keep theirs.
+     *
+     * @throws IllegalStateException when this API speaks no TLS
+     */
+    public void reloadTls(SSLContext tls) {
+        SslContextFactory.Server context = connector.getBean(SslContextFactory.Server.class);
+        if (context == null) {
+            throw new IllegalStateException("this API speaks no TLS");
+        }
+        try {
+            context.reload(f -> f.setSslContext(tls));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serve the new TLS key: " + e.getMessage(), e);
+        }
     }
 
     public InetSocketAddress address() {

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The runner endpoints (enrollment with a join token, then each runner's own credential) and the admin's
@@ -22,10 +23,11 @@ public final class FleetRoutes {
     private final RunnerTrust trust;
     private final VpsRegistry registry;
     private final Clock clock;
-    private final String apiFingerprint;
+    private final Supplier<String> apiFingerprint;
 
-    /** @param apiFingerprint the API's TLS key as runners pin it ({@code sha256:...}), or null without TLS */
-    public FleetRoutes(Fleet fleet, RunnerTrust trust, VpsRegistry registry, Clock clock, String apiFingerprint) {
+    /** @param apiFingerprint the API's TLS key as runners pin it now ({@code sha256:...}), or null without TLS */
+    public FleetRoutes(Fleet fleet, RunnerTrust trust, VpsRegistry registry, Clock clock,
+                       Supplier<String> apiFingerprint) {
         this.fleet = fleet;
         this.trust = trust;
         this.registry = registry;
@@ -68,7 +70,7 @@ public final class FleetRoutes {
         TokenRequest r = body.length == 0 ? new TokenRequest(null) : Json.read(body, TokenRequest.class);
         Duration ttl = r.ttlSeconds() == null ? RunnerTrust.DEFAULT_JOIN_TTL : Duration.ofSeconds(r.ttlSeconds());
         RunnerTrust.JoinToken t = trust.newJoinToken(ttl);
-        return new TokenView(t.token(), t.expires().toString(), apiFingerprint);
+        return new TokenView(t.token(), t.expires().toString(), apiFingerprint.get());
     }
 
     private Map<String, Object> remove(String name) {

@@ -26,7 +26,7 @@ public final class HttpStatus {
             case 403 -> Kind.FORBIDDEN;
             case 404 -> Kind.NOT_FOUND;
             case 409 -> Kind.CONFLICT;
-            case 408, 502, 503, 504 -> Kind.UNAVAILABLE;
+            case 408, 429, 502, 503, 504 -> Kind.UNAVAILABLE;
             default -> Kind.INTERNAL;
         };
     }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +35,26 @@ public final class RunnerTrust {
     private static final Duration MAX_JOIN_TTL = Duration.ofDays(7);
 
     private final RunnerRegistry runners;
-    private final byte[] sharedJoinToken;
+    private final Supplier<String> sharedJoinToken;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Object enrolling = new Object();
 
     /** @param sharedJoinToken the Host's {@code runner.token}: a join token that does not wear out */
     public RunnerTrust(RunnerRegistry runners, String sharedJoinToken, Clock clock) {
+        this(runners, () -> sharedJoinToken, clock);
+    }
+
+    /** @param sharedJoinToken the Host's {@code runner.token} as it is now (a rotation changes it) */
+    public RunnerTrust(RunnerRegistry runners, Supplier<String> sharedJoinToken, Clock clock) {
         this.runners = runners;
-        this.sharedJoinToken = sharedJoinToken.getBytes(StandardCharsets.UTF_8);
+        this.sharedJoinToken = sharedJoinToken;
         this.clock = clock;
+    }
+
+    private boolean isShared(String token) {
+        return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                sharedJoinToken.get().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A one-time join token and when it expires. */
@@ -56,7 +67,7 @@ public final class RunnerTrust {
 
     /** Whether {@code token} may enroll a runner now (it is not used up by this question). */
     public boolean isJoinToken(String token) {
-        if (MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), sharedJoinToken)) {
+        if (isShared(token)) {
             return true;
         }
         return token.startsWith(JOIN_PREFIX) && runners.hasJoinToken(Credentials.digest(token), clock.instant());
@@ -124,7 +135,7 @@ public final class RunnerTrust {
                         + "to replace its machine, an admin removes it first: ferry node remove " + name
                         + ", then the new machine enrolls");
             }
-            boolean shared = MessageDigest.isEqual(joinToken.getBytes(StandardCharsets.UTF_8), sharedJoinToken);
+            boolean shared = isShared(joinToken);
             if (!shared && !runners.takeJoinToken(Credentials.digest(joinToken), clock.instant())) {
                 throw new FerryException(FerryException.Kind.UNAUTHORIZED, "the join token was used or expired "
                         + "meanwhile; make a new one with: ferry node token");

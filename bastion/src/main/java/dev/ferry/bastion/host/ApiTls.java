@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -102,6 +103,23 @@ public final class ApiTls {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("this JVM cannot serve TLS with an ECDSA P-256 key: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Replaces the identity kept in {@code root} with a new one (a rotation): each file is written whole before it
+     * takes the old one's place.
+     */
+    static ApiTls renew(Path root) throws IOException {
+        Path keyFile = root.resolve(KEY);
+        Path certFile = root.resolve(CERTIFICATE);
+        Path newKey = keyFile.resolveSibling(keyFile.getFileName() + ".new");
+        Path newCert = certFile.resolveSibling(certFile.getFileName() + ".new");
+        Files.deleteIfExists(newKey);
+        Files.deleteIfExists(newCert);
+        make(newKey, newCert);
+        Files.move(newKey, keyFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(newCert, certFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return in(root);
     }
 
     private static void make(Path keyFile, Path certFile) throws IOException {

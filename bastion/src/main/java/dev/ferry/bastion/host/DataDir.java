@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.keys.KeyFiles;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.KeyType;
 import dev.ferry.keys.PrivateKeyFiles;
@@ -158,11 +159,23 @@ public final class DataDir {
         return ApiTls.in(root);
     }
 
+    /** Replaces the token in {@code name} with a new random one (a rotation), written whole, and returns it. */
+    String renewToken(String name) throws IOException {
+        Path file = root.resolve(name);
+        KeyFiles.writeAtomically(file, (randomToken() + "\n").getBytes(StandardCharsets.US_ASCII),
+                PosixFilePermissions.fromString("rw-------"));
+        return token(file);
+    }
+
+    private static String randomToken() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
     static String token(Path file) throws IOException {
         if (!Files.exists(file)) {
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            String token = randomToken();
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rw-------")));

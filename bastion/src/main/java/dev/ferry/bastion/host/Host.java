@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.api.ApiHandler;
 import dev.ferry.bastion.api.ApiLimits;
 import dev.ferry.bastion.api.ApiServer;
@@ -12,6 +13,7 @@ import dev.ferry.bastion.fleet.RunnerTrust;
 import dev.ferry.bastion.fleet.VpsCertificates;
 import dev.ferry.bastion.metrics.HostGauges;
 import dev.ferry.bastion.metrics.Metrics;
+import dev.ferry.bastion.net.Cidr;
 import dev.ferry.bastion.registry.Coordination;
 import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.registry.SecretSeal;
@@ -31,9 +33,11 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +59,12 @@ public final class Host implements AutoCloseable {
     private final List<String> knownHosts;
     private final ScheduledExecutorService watchdog;
     private final Membership membership;
+    private final Rotation rotation;
 
     private Host(DataDir dataDir, KeyPair userCa, JdbcRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
-                 TlsPin apiPin, boolean apiTls, List<String> knownHosts, Membership membership) {
+                 TlsPin apiPin, boolean apiTls, List<String> knownHosts, Membership membership, Rotation rotation) {
         this.membership = membership;
+        this.rotation = rotation;
         this.dataDir = dataDir;
         this.knownHosts = knownHosts;
         this.apiPin = apiPin;
@@ -74,6 +80,26 @@ public final class Host implements AutoCloseable {
             return t;
         });
         watchdog.scheduleWithFixedDelay(this::checkRunners, 5, 5, TimeUnit.SECONDS);
+        watchdog.scheduleWithFixedDelay(this::takeRotations, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /** Another Host's rotation of a shared secret reaches this one within a round. */
+    private void takeRotations() {
+        try {
+            rotation.watch();
+        } catch (IOException | RuntimeException e) {
+            log.error("taking another Host's rotated secret failed; trying again in 5 s", e);
+        }
+    }
+
+    /** The API's rotation: an I/O failure is the Host's, not the caller's. */
+    private static Map<String, Object> rotate(Rotation rotation, Secret secret) {
+        try {
+            return rotation.rotate(secret);
+        } catch (IOException e) {
+            throw new FerryException(FerryException.Kind.INTERNAL, "cannot write the new " + secret.word() + ": "
+                    + e.getMessage());
+        }
     }
 
     /** The Hosts of a registry share the runners: one of them at a time marks the silent ones lost. */
@@ -109,17 +135,21 @@ public final class Host implements AutoCloseable {
         JdbcRegistry registry = JdbcRegistry.open(config.registry(), dir.root(), new Snowflake(config.instanceId()),
                 clock);
         Membership membership;
+        Rotation rotation;
+        LiveSecrets secrets;
         try {
             membership = Membership.join(registry.coordination(), config.instanceId(), holder(config, dir));
+            SecretSeal seal = null;
             if (!config.registry().embedded()) {
-                SharedKeyMaterial.sync(registry.coordination(), dir, SecretSeal.fromFile(config.registry().keyFile()));
+                seal = SecretSeal.fromFile(config.registry().keyFile());
+                SharedKeyMaterial.sync(registry.coordination(), dir, seal);
             }
-        } catch (RuntimeException e) {
+            secrets = new LiveSecrets(dir);
+            rotation = new Rotation(dir, seal == null ? null : registry.coordination(), seal, secrets);
+        } catch (IOException | RuntimeException e) {
             registry.close();
             throw e;
         }
-        String token = dir.adminToken();
-        String runnerToken = dir.runnerToken();
         List<Path> hostKeys = dir.hostKeys();
         KeyPair userCa = dir.userCa();
         KeyPair hostCa = dir.hostCa();
@@ -141,22 +171,32 @@ public final class Host implements AutoCloseable {
                     + e.getMessage(), e);
         }
         try {
-            RunnerTrust trust = new RunnerTrust(registry.runners(), runnerToken, clock);
+            RunnerTrust trust = new RunnerTrust(registry.runners(), secrets::runner, clock);
             List<String> knownHosts = KnownHosts.lines(principals, bastion.address().getPort(), hostCa.getPublic());
             log.info("bastion host certificate for {}", String.join(", ", principals));
             HostGauges gauges = new HostGauges(registry, registry.runners());
+            Supplier<String> pin = () -> { // as it is now: a rotation changes it
+                TlsPin now = speaksTls ? ApiTls.readPin(dir.root()) : null;
+                return now == null ? null : now.toString();
+            };
             Router router = new CaRoutes(userCaLine, knownHosts, bastion.address().getPort(), principals).register(
-                    new FleetRoutes(fleet, trust, registry, clock, speaksTls ? tls.pin().toString() : null).register(
-                            new VpsRoutes(registry, fleet).register(new Router().metricsRoute("GET", "/metrics",
-                                    req -> Router.Response.ok(new Router.Raw(Metrics.contentType(),
-                                            gauges.scrape()))))));
+                    new FleetRoutes(fleet, trust, registry, clock, pin).register(new VpsRoutes(registry, fleet)
+                            .register(new Router()
+                            .metricsRoute("GET", "/metrics", req -> Router.Response.ok(new Router.Raw(
+                                    Metrics.contentType(), gauges.scrape())))
+                            .route("POST", "/api/v1/host/rotate/{secret}", req -> Router.Response.ok(
+                                    rotate(rotation, Secret.of(req.param(0))))))));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
-                    new ApiHandler(router, token, dir.metricsToken(), trust), apiLimits,
+                    new ApiHandler(router, secrets::admin, secrets::metrics, trust,
+                            config.frontDoor().penaltyExempt().stream().map(Cidr::parse).toList()), apiLimits,
                     speaksTls ? tls.serverContext() : null,
                     config.frontDoor().trustedProxies());
             guard.ownPorts(new HashSet<>(List.of(bastion.address().getPort(), api.address().getPort())));
+            if (speaksTls) {
+                rotation.servingTls(identity -> api.reloadTls(identity.serverContext()));
+            }
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,
-                    membership);
+                    membership, rotation);
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {
@@ -211,7 +251,8 @@ public final class Host implements AutoCloseable {
      * the same whether the API speaks TLS now or not.
      */
     public TlsPin apiFingerprint() {
-        return apiPin;
+        TlsPin now = ApiTls.readPin(dataDir.root()); // a rotation changes it
+        return now != null ? now : apiPin;
     }
 
     public Path dataDir() {

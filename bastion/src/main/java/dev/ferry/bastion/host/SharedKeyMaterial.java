@@ -42,9 +42,11 @@ final class SharedKeyMaterial {
     static void sync(Coordination coordination, DataDir dir, SecretSeal seal) {
         coordination.shareSecrets(stored -> {
             try {
+                // a Host joining holds none of them yet; one that lacks some had them deleted
+                boolean joining = files().stream().noneMatch(name -> Files.exists(dir.root().resolve(name)));
                 for (String name : files()) {
                     if (stored.containsKey(name)) {
-                        take(dir.root().resolve(name), seal.open(name, stored.get(name)), name);
+                        take(dir.root().resolve(name), seal.open(name, stored.get(name)), name, joining);
                     }
                 }
                 dir.makeMissing();
@@ -61,13 +63,39 @@ final class SharedKeyMaterial {
         });
     }
 
+    /** Stores this data directory's copies of {@code names} as every Host's (a rotation made here). */
+    static void publish(Coordination coordination, DataDir dir, SecretSeal seal, List<String> names)
+            throws IOException {
+        Map<String, String> sealed = new LinkedHashMap<>();
+        for (String name : names) {
+            sealed.put(name, seal.seal(name, Files.readAllBytes(dir.root().resolve(name))));
+        }
+        coordination.replaceSecrets(sealed);
+    }
+
+    /** Takes the registry's copies of {@code names} (another Host's rotation). */
+    static void take(Map<String, String> stored, DataDir dir, SecretSeal seal, List<String> names)
+            throws IOException {
+        for (String name : names) {
+            if (stored.containsKey(name)) {
+                take(dir.root().resolve(name), seal.open(name, stored.get(name)), name, true);
+            }
+        }
+    }
+
     /** Writes the registry's copy over the local file when they differ (0600, never half-written). */
-    private static void take(Path file, byte[] content, String name) throws IOException {
+    private static void take(Path file, byte[] content, String name, boolean joining) throws IOException {
         if (Files.exists(file) && Arrays.equals(Files.readAllBytes(file), content)) {
             return;
         }
         boolean replaced = Files.exists(file);
         KeyFiles.writeAtomically(file, content, PosixFilePermissions.fromString("rw-------"));
-        log.info("{} {} from the registry: every Host holds the same", replaced ? "replaced" : "took", name);
+        if (replaced || joining) {
+            log.info("{} {} from the registry: every Host holds the same", replaced ? "replaced" : "took", name);
+        } else {
+            // never silently: someone may have deleted it to rotate it, which on a shared registry it does not
+            log.warn("{} was missing from this Host's data directory: restored from the registry's sealed copy, the "
+                    + "one every Host holds (deleting it rotates nothing on a shared registry)", name);
+        }
     }
 }

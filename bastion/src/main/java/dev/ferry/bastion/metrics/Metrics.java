@@ -41,6 +41,8 @@ public final class Metrics {
             .labelNames("mode", "direction").register(REGISTRY);
     public static final Counter REFUSED = Counter.builder().name("ferry_channels_refused")
             .help("Channels and forwards the bastion refused").register(REGISTRY);
+    public static final Counter FORCED_ENDS = Counter.builder().name("ferry_sessions_ended_by_revocation")
+            .help("Sessions and forwards ended because the access they relied on was taken away").register(REGISTRY);
     public static final Counter PENALTIES = Counter.builder().name("ferry_penalties")
             .help("Penalties given to source addresses (failed logins, no login, drops)").register(REGISTRY);
     public static final Histogram API = Histogram.builder().name("ferry_api_request_seconds")

@@ -147,6 +147,53 @@ public final class Coordination {
         }
     }
 
+    /** When each shared secret was last stored: a Host sees another's rotation by a change here. */
+    public Map<String, Instant> secretVersions() {
+        Map<String, Instant> versions = new HashMap<>();
+        for (Map.Entry<String, Instant> e : sql.query("SELECT name, created_at FROM shared_secret", ps -> { },
+                rs -> Map.entry(rs.getString(1), Sql.instant(rs, "created_at")))) {
+            versions.put(e.getKey(), e.getValue());
+        }
+        return versions;
+    }
+
+    /** The shared secrets as stored (name to sealed value). */
+    public Map<String, String> secrets() {
+        Map<String, String> sealed = new HashMap<>();
+        for (Map.Entry<String, String> e : sql.query("SELECT name, sealed FROM shared_secret", ps -> { },
+                rs -> Map.entry(rs.getString(1), rs.getString(2)))) {
+            sealed.put(e.getKey(), e.getValue());
+        }
+        return sealed;
+    }
+
+    /** Stores new sealed values of shared secrets (a rotation), for every Host to take. */
+    public void replaceSecrets(Map<String, String> sealed) {
+        Instant now = clock.instant();
+        sql.transaction(c -> {
+            for (Map.Entry<String, String> e : sealed.entrySet()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE shared_secret SET sealed = ?, created_at = ? "
+                        + "WHERE name = ?")) {
+                    ps.setString(1, e.getValue());
+                    ps.setObject(2, Sql.utc(now));
+                    ps.setString(3, e.getKey());
+                    if (ps.executeUpdate() == 1) {
+                        continue;
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO shared_secret(name, sealed, created_at) "
+                        + "VALUES (?, ?, ?)")) {
+                    ps.setString(1, e.getKey());
+                    ps.setString(2, e.getValue());
+                    ps.setObject(3, Sql.utc(now));
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+        log.info("registry: {} replaced for every Host (sealed)", String.join(", ", sealed.keySet()));
+    }
+
     /**
      * Works on the shared key material one Host at a time, registry-wide: {@code work} gets what is stored (name to
      * sealed value) and returns what it adds (names not stored yet), which is stored before the lock goes.

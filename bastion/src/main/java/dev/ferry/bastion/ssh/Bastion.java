@@ -45,11 +45,13 @@ public final class Bastion implements AutoCloseable {
 
     private final SessionAudit audit;
     private final UpstreamConnector upstream;
+    private final AccessSweep sweep;
 
-    private Bastion(SshServer server, UpstreamConnector upstream, SessionAudit audit) {
+    private Bastion(SshServer server, UpstreamConnector upstream, SessionAudit audit, AccessSweep sweep) {
         this.server = server;
         this.upstream = upstream;
         this.audit = audit;
+        this.sweep = sweep;
     }
 
     /**
@@ -127,7 +129,9 @@ public final class Bastion implements AutoCloseable {
             upstream.close();
             throw e;
         }
-        return new Bastion(sshd, upstream, audit);
+        AccessSweep sweep = new AccessSweep(sshd, routing);
+        sweep.start();
+        return new Bastion(sshd, upstream, audit, sweep);
     }
 
     /** The address actually bound (the port is known only after start when 0 was asked). */
@@ -142,6 +146,7 @@ public final class Bastion implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        sweep.close();
         try {
             server.stop(true);
         } finally {

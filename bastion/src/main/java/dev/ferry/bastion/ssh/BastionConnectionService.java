@@ -1,5 +1,7 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.Text;
+import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.ssh.jump.VpsDialChannel;
 import dev.ferry.bastion.ssh.plain.BridgedConnection;
 import dev.ferry.bastion.ssh.plain.ReplyOrder;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BastionConnectionService extends ServerConnectionService {
     private static final Logger log = LoggerFactory.getLogger(BastionConnectionService.class);
+    private static final LogThrottle NOISE = new LogThrottle(Duration.ofSeconds(1));
     private static final String KEEPALIVE = "keepalive@openssh.com";
 
     /** Global requests a plain-mode login's container handles: remote forwards and their cancels. */
@@ -176,12 +179,26 @@ final class BastionConnectionService extends ServerConnectionService {
             buffer.getRawBytes(data);
             bridge().globalFromUser(b.upstream(), request, wantReply, data, replies, slot);
         } else {
-            log.info("{} {} refused: {}", info.context(), request, ((Route.Refuse) route).reason(info.reachedAt()));
+            int more = NOISE.admit(info.tag() + " forward refused");
+            if (more >= 0) { // a client may ask again and again: one line a second
+                log.info("{} {} refused: {}{}", info.context(), request, ((Route.Refuse) route).reason(
+                        info.reachedAt()), NOISE.more(more));
+            }
             if (wantReply) {
                 replies.complete(slot, false, null);
             }
         }
         return AbstractIoWriteFuture.fulfilled(request, Boolean.TRUE);
+    }
+
+    /** MINA logs each at WARN: a client can send them at will, so they are logged at a bounded rate. */
+    @Override
+    protected IoWriteFuture handleUnknownRequest(Buffer buffer, String req, boolean wantReply) throws IOException {
+        int more = NOISE.admit(getSession().getAttribute(SessionInfo.TAG) + " unknown request");
+        if (more >= 0) {
+            log.info("{} global request '{}' unknown: refused{}", context(), Text.printable(req, 60), NOISE.more(more));
+        }
+        return sendGlobalResponse(buffer, req, RequestHandler.Result.Unsupported, wantReply);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.ssh.route.Routing;
 import dev.ferry.bastion.vps.Endpoint;
+import java.time.Duration;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.Session;
@@ -33,6 +35,9 @@ final class ChannelRouter {
     record Routed(Route route, String what, String requested) {
     }
 
+    /** Refusals one session may have logged: one line a second, which says how many were left out. */
+    private static final LogThrottle NOISE = new LogThrottle(Duration.ofSeconds(1));
+
     private final Routing routing;
 
     ChannelRouter(Routing routing) {
@@ -53,6 +58,13 @@ final class ChannelRouter {
         if (info == null) {
             throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "not authenticated");
         }
+        Routed routed = decide(session, info, type, buffer);
+        session.setAttribute(AccessSweep.SERVED, Boolean.TRUE); // its VPS serves it: stopping it now ends it
+        return routed;
+    }
+
+    private Routed decide(Session session, SessionInfo info, String type, Buffer buffer)
+            throws SshChannelOpenException {
         switch (type) {
             case DIRECT_TCPIP:
                 return directTcpip(info, buffer);
@@ -66,7 +78,11 @@ final class ChannelRouter {
                 String path = RegistryRouting.printable(buffer.getString());
                 return allowed(info, routing.inside(info.login(), info.fingerprint()), "forward to socket " + path);
             default:
-                log.info("{} {} channel refused", info.context(), RegistryRouting.printable(type));
+                int more = NOISE.admit(info.tag() + " type");
+                if (more >= 0) {
+                    log.info("{} {} channel refused{}", info.context(), RegistryRouting.printable(type),
+                            NOISE.more(more));
+                }
                 throw refuse(SshConstants.SSH_OPEN_UNKNOWN_CHANNEL_TYPE,
                         "the bastion does not open '" + RegistryRouting.printable(type) + "' channels");
         }
@@ -89,9 +105,13 @@ final class ChannelRouter {
             throws SshChannelOpenException {
         if (route instanceof Route.Refuse refuse) {
             String reason = refuse.reason(info.reachedAt());
-            log.info("{} {} refused: {}", info.context(), what, reason);
-            info.audit("channel_refused").put("channel", what).put("reason", reason).write();
             Metrics.REFUSED.inc();
+            int more = NOISE.admit(info.tag() + " refused");
+            if (more >= 0) { // a client may ask again and again: the log and the audit take one a second
+                log.info("{} {} refused: {}{}", info.context(), what, reason, NOISE.more(more));
+                info.audit("channel_refused").put("channel", what).put("reason", reason)
+                        .put("not_logged_before", Math.max(more, 0)).write();
+            }
             throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, reason);
         }
         return new Routed(route, what, requested);

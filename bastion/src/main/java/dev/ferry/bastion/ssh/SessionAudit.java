@@ -40,8 +40,10 @@ final class SessionAudit implements SessionListener {
             return;
         }
         List<PublicKey> proven = session.getAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS);
-        Login login = Login.parse(session.getUsername()).orElseThrow(
-                () -> new IllegalStateException("authenticated with an unparsable user name"));
+        Login login = session.getAttribute(SessionInfo.ADMITTED);
+        if (login == null) {
+            throw new IllegalStateException("authenticated without an admitted login");
+        }
         String fingerprint = SshPublicKey.of(proven.get(proven.size() - 1), "").fingerprint();
         SessionInfo info = new SessionInfo(session.getAttribute(SessionInfo.TAG), client(session), login,
                 session.getUsername(), fingerprint, Instant.now(), session.getIoSession() != null

@@ -13,7 +13,7 @@ import org.apache.sshd.common.session.Session;
  *
  * @param tag         short session id for logs, {@code s<n>}
  * @param client      the client's address
- * @param login       what the user name asked for
+ * @param login       what the user name asked for, as admitted: a {@code vps-<ref>} login bound to its VPS
  * @param user        the user name as sent (already validated, so safe to log)
  * @param fingerprint SHA256 fingerprint of the proven key
  * @param since       when the key was proven
@@ -24,6 +24,8 @@ public record SessionInfo(String tag, String client, Login login, String user, S
                           InetSocketAddress reachedAt) {
     /** Set on the session when authentication succeeds. */
     public static final AttributeKey<SessionInfo> KEY = new AttributeKey<>();
+    /** Set by the authenticator when it accepts a key: the login as admitted, bound to its VPS. */
+    public static final AttributeKey<Login> ADMITTED = new AttributeKey<>();
     /** Set when the session is created, before authentication. */
     public static final AttributeKey<String> TAG = new AttributeKey<>();
     /** How many keys the client proved and were refused, for the line logged when a session ends unauthenticated. */

@@ -3,14 +3,12 @@ package dev.ferry.bastion.ssh;
 import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.net.Cidr;
-import java.net.Inet6Address;
+import dev.ferry.bastion.net.Sources;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,10 +61,7 @@ final class SourcePenalties implements SessionListener {
 
     /** IPv4 by address, IPv6 by its /64: one host holds a whole /64. */
     static String source(InetAddress a) {
-        if (a instanceof Inet6Address) {
-            return HexFormat.of().formatHex(Arrays.copyOf(a.getAddress(), 8)) + "::/64";
-        }
-        return a.getHostAddress();
+        return Sources.of(a);
     }
 
     /** Whether a connection from {@code from} is refused now, and why. */

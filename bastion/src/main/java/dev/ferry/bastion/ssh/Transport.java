@@ -35,7 +35,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * MINA's NIO2 transport as the bastion runs it, for its listener and for its connections to VPS: the
- * {@link AdmissionGate} in front of every accepted connection, and outgoing connects that no thread waits for.
+ * {@link AdmissionGate} in front of every accepted connection, outgoing connects that no thread waits for, and
+ * connections whose queued writes are bounded ({@link BoundedSession}).
  *
  * <p>MINA's own connector gives each connect a thread of its "resume" pool, which waits until the VPS answers or
  * the connect timeout passes. With MINA's fixed pool (the I/O threads' count) a few unreachable VPS, a runner
@@ -80,7 +81,7 @@ public final class Transport extends Nio2ServiceFactory {
             // MINA's acceptor logs this at debug only and goes on accepting
             throw new IOException("refused at the front door");
         }
-        return super.createSession(service, handler, socket, address);
+        return new BoundedSession(service, getFactoryManager(), handler, socket, address);
     }
 
     /** MINA keeps its I/O threads' channel group to itself, and a connector must open its sockets in it. */

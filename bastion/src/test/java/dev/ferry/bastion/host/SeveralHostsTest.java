@@ -80,6 +80,59 @@ class SeveralHostsTest {
     }
 
     @Test
+    void aDeletedSecretComesBackFromTheRegistryAndTheHostSaysSo() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        HostLogging.init(logs);
+        Host a = start("a", 1);
+        Host b = start("b", 2);
+        String token = Files.readString(a.dataDir().resolve(DataDir.ADMIN_TOKEN));
+        hosts.remove(b);
+        b.close();
+        Files.delete(dir.resolve("b").resolve(DataDir.ADMIN_TOKEN));
+        Host again = start("b", 2);
+        assertEquals(token, Files.readString(again.dataDir().resolve(DataDir.ADMIN_TOKEN)), "deleting it rotated nothing");
+        String log = Files.readString(logs.resolve("ferry-host.log"));
+        assertTrue(log.contains("admin.token was missing from this Host's data directory: restored from the registry's "
+                + "sealed copy, the one every Host holds (deleting it rotates nothing on a shared registry)"), log);
+    }
+
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+    /** The status of {@code GET /api/v1/vps} on {@code h} with this token. */
+    private int vpsList(Host h, String token) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(h.apiUrl() + "/api/v1/vps")).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void aRotationThroughOneHostReachesEveryHost() throws Exception {
+        Host a = start("a", 1);
+        Host b = start("b", 2);
+        String old = Files.readString(a.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip();
+        var rotated = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(a.apiUrl() + "/api/v1/host/rotate/admin-token")).header("Authorization", "Bearer "
+                + old).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, rotated.statusCode(), rotated.body());
+        String now = Files.readString(a.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip();
+        assertTrue(rotated.body().matches("(?s).*\"token\" ?: ?\"" + now + "\".*"), rotated.body());
+        assertEquals(401, vpsList(a, old), "the Host asked refuses the old token at once");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (vpsList(b, now) != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(1000); // not faster: wrong tokens (the new one, before b took it) earn a penalty
+        }
+        assertEquals(200, vpsList(b, now), "the other Host took the new token");
+        assertEquals(401, vpsList(b, old), "and refuses the old one");
+        assertEquals(now, Files.readString(b.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip());
+        // and a restart keeps the new one: it is the registry's copy now
+        hosts.remove(b);
+        b.close();
+        Host again = start("b", 2);
+        assertEquals(200, vpsList(again, now));
+    }
+
+    @Test
     void theKeyMaterialIsSealedInTheDatabaseNeverInPlainText() throws Exception {
         Host a = start("a", 1);
         String token = Files.readString(a.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip();

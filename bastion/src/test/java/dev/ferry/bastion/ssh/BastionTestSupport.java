@@ -1,6 +1,8 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.fleet.Runner;
+import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
@@ -8,6 +10,9 @@ import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.protocol.ContainerReport;
+import dev.ferry.protocol.DockerStatus;
+import dev.ferry.protocol.HeartbeatRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import dev.ferry.bastion.vps.Endpoint;
@@ -15,6 +20,7 @@ import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Vps;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
@@ -134,6 +140,19 @@ final class BastionTestSupport implements AutoCloseable {
         Started web = startVps("vps", "web", List.of(pub(aliceKey)), extraConfig);
         closeLater(web);
         return web.sshd();
+    }
+
+    /** Enrolls and registers a runner on this machine; the test sends its heartbeats ({@link #heartbeat}). */
+    void fakeRunner(String name) {
+        RunnerRegistry runners = host.fleet().runners();
+        runners.enroll(name, "127.0.0.1", new Runner.Enrollment(true, 1024, 65535), "0".repeat(64), Instant.now());
+        runners.register(name, 2, 1L << 30, true, null, "s-" + name, Instant.now());
+    }
+
+    /** One heartbeat of runner {@code name} (made by {@link #fakeRunner}), reporting these containers. */
+    void heartbeat(String name, List<ContainerReport> reports) {
+        host.fleet().heartbeat(name, name, new HeartbeatRequest(new DockerStatus(true, null, "28.2"), reports,
+                "s-" + name));
     }
 
     Path hostLog() {

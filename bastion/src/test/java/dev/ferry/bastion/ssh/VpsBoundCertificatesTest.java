@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.TestKeys;
-import dev.ferry.bastion.fleet.Runner;
-import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
@@ -17,10 +15,7 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
-import dev.ferry.protocol.DockerStatus;
-import dev.ferry.protocol.HeartbeatRequest;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VpsBoundCertificatesTest {
-    private static final DockerStatus DOCKER_OK = new DockerStatus(true, null, "28.2");
     private static final String RUNNER = "liar";
 
     private BastionTestSupport t;
@@ -46,9 +40,7 @@ class VpsBoundCertificatesTest {
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         t = BastionTestSupport.start(dir);
-        RunnerRegistry runners = t.host.fleet().runners();
-        runners.enroll(RUNNER, "127.0.0.1", new Runner.Enrollment(true, 1024, 65535), "0".repeat(64), Instant.now());
-        runners.register(RUNNER, 2, 1L << 30, true, null, "s-" + RUNNER, Instant.now());
+        t.fakeRunner(RUNNER);
     }
 
     @AfterAll
@@ -78,7 +70,7 @@ class VpsBoundCertificatesTest {
     }
 
     private void heartbeat(ContainerReport... reports) {
-        t.host.fleet().heartbeat(RUNNER, RUNNER, new HeartbeatRequest(DOCKER_OK, List.of(reports), "s-" + RUNNER));
+        t.heartbeat(RUNNER, List.of(reports));
     }
 
     private Vps now(Vps v) {

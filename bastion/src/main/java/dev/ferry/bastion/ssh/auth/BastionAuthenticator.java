@@ -43,17 +43,22 @@ public final class BastionAuthenticator implements PublickeyAuthenticator {
         if (login.isEmpty()) {
             return false;
         }
-        boolean ok;
+        Optional<Login> admitted;
         try {
-            ok = routing.accepts(login.get(), fingerprint);
+            admitted = routing.admit(login.get(), fingerprint);
         } catch (RuntimeException e) {
             log.error("{} key lookup failed; refusing the key", session.getAttribute(SessionInfo.TAG), e);
             return false;
         }
-        if (!ok && log.isDebugEnabled()) {
-            log.debug("{} key {} not accepted for {}", session.getAttribute(SessionInfo.TAG), fingerprint,
-                    login.get().describe());
+        if (admitted.isEmpty()) {
+            if (log.isDebugEnabled()) {
+                log.debug("{} key {} not accepted for {}", session.getAttribute(SessionInfo.TAG), fingerprint,
+                        login.get().describe());
+            }
+            return false;
         }
-        return ok;
+        // the last key MINA accepts is the session's: its login, bound to the VPS it names now, goes with it
+        session.setAttribute(SessionInfo.ADMITTED, admitted.get());
+        return true;
     }
 }

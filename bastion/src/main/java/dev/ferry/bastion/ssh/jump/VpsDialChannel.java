@@ -68,6 +68,11 @@ public final class VpsDialChannel extends TcpipServerChannel {
         this.guard = guard;
     }
 
+    /** The VPS this forward goes to. */
+    public long vpsId() {
+        return vps.id();
+    }
+
     @Override
     protected OpenFuture doInit(Buffer buffer) {
         startNanos = System.nanoTime();

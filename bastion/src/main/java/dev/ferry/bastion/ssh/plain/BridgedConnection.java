@@ -1,11 +1,13 @@
 package dev.ferry.bastion.ssh.plain;
 
 import dev.ferry.bastion.Text;
+import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.SshTimer;
 import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.ssh.route.Upstream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
@@ -45,6 +48,7 @@ public final class BridgedConnection {
     /** Forwards one connection may have waiting for the container's answer at once. */
     static final int MAX_PENDING_REQUESTS = 64;
     private static final String KEEPALIVE = "keepalive@openssh.com";
+    private static final LogThrottle NOISE = new LogThrottle(Duration.ofSeconds(10));
 
     /** Why a channel or forward could not be bridged: the SSH reason code and the user's sentence. */
     public record Failure(int code, String text) {
@@ -76,6 +80,8 @@ public final class BridgedConnection {
     private final Object lock = new Object();
     private ClientSession upstream;
     private boolean connecting;
+    /** The VPS whose sshd {@link #upstream} is (or is being) connected to. */
+    private long upstreamVps;
     private boolean closed;
     private final List<Waiter> waiting = new ArrayList<>();
     private ScheduledFuture<?> keepalive;
@@ -98,6 +104,17 @@ public final class BridgedConnection {
             ClientSession up = current();
             return up == null ? null : up.getIoSession();
         });
+    }
+
+    /**
+     * Logs a refusal or oddity a peer can repeat at will (a container flooding channel opens wrote 100,000 lines
+     * in the security review): one line per connection and kind every 10 s, which says how many were left out.
+     */
+    private void noisy(String kind, Consumer<String> line) {
+        int more = NOISE.admit(context + " " + kind);
+        if (more >= 0) {
+            line.accept(NOISE.more(more));
+        }
     }
 
     /** Whether this id is a channel relayed here. */
@@ -129,7 +146,7 @@ public final class BridgedConnection {
             @Override
             public void failed(Failure why) {
                 channels.remove(c.local);
-                log.info("{} {} refused: {}", context, what, why.text());
+                noisy("refused", more -> log.info("{} {} refused: {}{}", context, what, why.text(), more));
                 openFailure(user, userId, why);
             }
         });
@@ -143,8 +160,8 @@ public final class BridgedConnection {
                                ReplyOrder replies, ReplyOrder.Slot slot) throws IOException {
         if (pendingRequests.incrementAndGet() > MAX_PENDING_REQUESTS) {
             pendingRequests.decrementAndGet();
-            log.warn("{} {} refused: {} forwards already wait for the container's answer", context, request,
-                    MAX_PENDING_REQUESTS);
+            noisy("forwards waiting", more -> log.warn("{} {} refused: {} forwards already wait for the container's "
+                    + "answer{}", context, request, MAX_PENDING_REQUESTS, more));
             if (wantReply) {
                 replies.complete(slot, false, null);
             }
@@ -163,7 +180,8 @@ public final class BridgedConnection {
                 sendRequest(up, out, wantReply ? (ok, payload) -> {
                     pendingRequests.decrementAndGet();
                     if (!ok) {
-                        log.info("{} {} refused by {}'s sshd", context, request, target.label());
+                        noisy("forward refused", more -> log.info("{} {} refused by {}'s sshd{}", context, request,
+                                target.label(), more));
                     }
                     replies.complete(slot, ok, payload);
                 } : null);
@@ -172,7 +190,7 @@ public final class BridgedConnection {
             @Override
             public void failed(Failure why) {
                 pendingRequests.decrementAndGet();
-                log.info("{} {} refused: {}", context, request, why.text());
+                noisy("refused", more -> log.info("{} {} refused: {}{}", context, request, why.text(), more));
                 if (wantReply) {
                     replies.complete(slot, false, null);
                 }
@@ -258,8 +276,8 @@ public final class BridgedConnection {
                 long code = buffer.getUInt();
                 String why = buffer.getString();
                 buffer.rpos(at);
-                log.info("{} {} refused by the container's sshd (code {}): {}", context, c.what, code,
-                        Text.printable(why, 200));
+                noisy("refused by the container", more -> log.info("{} {} refused by the container's sshd (code "
+                        + "{}): {}{}", context, c.what, code, Text.printable(why, 200), more));
                 send(user, cmd, c.userId, buffer);
             }
             case SshConstants.SSH_MSG_CHANNEL_CLOSE -> {
@@ -285,8 +303,8 @@ public final class BridgedConnection {
     /** Only a channel the container opened, not yet answered by the user, takes the user's answer. */
     private boolean awaitingUser(BridgedChannel c, int cmd) {
         if (c.fromUser || c.userId != BridgedChannel.UNKNOWN) {
-            log.warn("{} the user's client sent message {} for {} that it may not send: dropped", context, cmd,
-                    c.what);
+            noisy("user's stray message", more -> log.warn("{} the user's client sent message {} for {} that it may "
+                    + "not send: dropped{}", context, cmd, c.what, more));
             return false;
         }
         return true;
@@ -295,7 +313,8 @@ public final class BridgedConnection {
     /** Only a channel the user opened, not yet answered by the container, takes the container's answer. */
     private boolean awaitingContainer(BridgedChannel c, int cmd) {
         if (!c.fromUser || c.upstreamId != BridgedChannel.UNKNOWN) {
-            log.warn("{} the container sent message {} for {} that it may not send: dropped", context, cmd, c.what);
+            noisy("container's stray message", more -> log.warn("{} the container sent message {} for {} that it "
+                    + "may not send: dropped{}", context, cmd, c.what, more));
             return false;
         }
         return true;
@@ -313,7 +332,8 @@ public final class BridgedConnection {
         }
         if (!FROM_CONTAINER.contains(type) || channels.size() >= MAX_CHANNELS) {
             String printable = Text.printable(type, 60);
-            log.warn("{} the container opened a '{}' channel towards the user: refused", context, printable);
+            noisy("container's channel", more -> log.warn("{} the container opened a '{}' channel towards the user: "
+                    + "refused{}", context, printable, more));
             openFailure(up, sender, new Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
                     "the bastion relays only forwarded-tcpip, agent and x11 channels to the user"));
             return;
@@ -322,6 +342,12 @@ public final class BridgedConnection {
         c.upstreamId = sender;
         channels.put(c.local, c);
         open(user, type, c.local, window, maxPacket, buffer.array(), buffer.rpos(), buffer.available());
+    }
+
+    /** The container sent a global request the bastion does not know (it is refused). */
+    void unknownRequestFromUpstream(String request) {
+        noisy("container's request", more -> log.warn("{} the container sent a global request '{}' the bastion does "
+                + "not know: refused{}", context, Text.printable(request, 60), more));
     }
 
     /** The container answers a global request the bastion sent it (a user's forward or a keepalive). */
@@ -369,6 +395,12 @@ public final class BridgedConnection {
             if (closed) {
                 return;
             }
+            if ((upstream != null || connecting) && target.vpsId() != upstreamVps) {
+                // one connection to one VPS's sshd: a channel checked for another VPS never opens in this one
+                w.failed(new Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "this connection is "
+                        + "bridged to vps-" + upstreamVps + ", not " + target.label() + "; open a new connection"));
+                return;
+            }
             if (upstream != null) {
                 try {
                     w.ready(upstream);
@@ -382,6 +414,7 @@ public final class BridgedConnection {
             waiting.add(w);
             if (!connecting) {
                 connecting = true;
+                upstreamVps = target.vpsId();
                 start = true;
             }
         }

@@ -3,6 +3,8 @@ package dev.ferry.bastion.ssh.plain;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
 
 /**
  * Replies to a client's global requests leave in the order the requests came (RFC 4254 4: the client
@@ -27,6 +29,12 @@ public final class ReplyOrder {
         }
     }
 
+    /**
+     * Replies one connection may have waiting: a forward the container has not answered yet holds every later
+     * reply (the security review held 30,000); an honest client has a few forwards under way at once.
+     */
+    static final int MAX_WAITING = 1024;
+
     private final Deque<Slot> waiting = new ArrayDeque<>();
     private final Consumer<Slot> send;
 
@@ -35,8 +43,17 @@ public final class ReplyOrder {
         this.send = send;
     }
 
-    /** Reserves the place of the next reply. */
-    public synchronized Slot reserve() {
+    /**
+     * Reserves the place of the next reply.
+     *
+     * @throws SshException (a disconnect) when {@link #MAX_WAITING} replies wait already: a client that asks on
+     *                      while one forward waits for the container would otherwise hold a slot per request
+     */
+    public synchronized Slot reserve() throws SshException {
+        if (waiting.size() >= MAX_WAITING) {
+            throw new SshException(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: " + MAX_WAITING
+                    + " global requests wait for their replies on this connection; closing it");
+        }
         Slot s = new Slot();
         waiting.addLast(s);
         return s;

@@ -6,6 +6,8 @@ import org.apache.sshd.client.session.ClientConnectionService;
 import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.common.Service;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 
@@ -33,6 +35,13 @@ final class UpstreamService extends ClientConnectionService {
         } else {
             super.process(cmd, buffer);
         }
+    }
+
+    /** MINA logs each at WARN: a container can send them at will, so they are logged at a bounded rate. */
+    @Override
+    protected IoWriteFuture handleUnknownRequest(Buffer buffer, String req, boolean wantReply) throws IOException {
+        bridge.unknownRequestFromUpstream(req);
+        return sendGlobalResponse(buffer, req, RequestHandler.Result.Unsupported, wantReply);
     }
 
     /** Installs {@link UpstreamService} as the client's connection service. */

@@ -21,8 +21,27 @@ public sealed interface Login permits Login.ToVps, Login.Jump {
     /** Longest user name looked at: a 63-character name, the prefix and a 32-character user fit. */
     int MAX_LENGTH = 128;
 
-    /** {@code vps-<ref>[+<user>]}. */
-    record ToVps(VpsRef ref, String vpsUser) implements Login {
+    /**
+     * {@code vps-<ref>[+<user>]}.
+     *
+     * @param vpsId the id of the VPS the name named when the login was admitted, or 0 before: a session stays in
+     *              that VPS for its whole life, whatever is renamed meanwhile
+     */
+    record ToVps(VpsRef ref, String vpsUser, long vpsId) implements Login {
+        public ToVps(VpsRef ref, String vpsUser) {
+            this(ref, vpsUser, 0);
+        }
+
+        /** This login, bound to the VPS its name names now. */
+        public ToVps bound(long id) {
+            return new ToVps(ref, vpsUser, id);
+        }
+
+        /** The VPS it is bound to, or the one its name names while it is not bound yet. */
+        public VpsRef target() {
+            return vpsId != 0 ? VpsRef.ofId(vpsId) : ref;
+        }
+
         @Override
         public String describe() {
             return "vps-" + ref;

@@ -4,14 +4,19 @@ import dev.ferry.bastion.Text;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The routing contract over the registry and the fleet (DESIGN.md, Forwarding rules). A direct-tcpip
@@ -36,10 +41,13 @@ public final class RegistryRouting implements Routing {
     }
 
     @Override
-    public boolean accepts(Login login, String fingerprint) {
+    public Optional<Login> admit(Login login, String fingerprint) {
         // one indexed query either way, so the time taken tells nothing about which VPS exist
-        return login instanceof Login.ToVps v ? registry.holdsKey(v.ref(), fingerprint)
-                : registry.anyHoldsKey(fingerprint);
+        if (login instanceof Login.ToVps v) {
+            OptionalLong id = registry.idHoldingKey(v.ref(), fingerprint);
+            return id.isPresent() ? Optional.of(v.bound(id.getAsLong())) : Optional.empty();
+        }
+        return registry.anyHoldsKey(fingerprint) ? Optional.of(login) : Optional.empty();
     }
 
     @Override
@@ -58,7 +66,8 @@ public final class RegistryRouting implements Routing {
                     + "the VPS itself: ssh " + Route.Refuse.PORT_OPTION + "vps-<id>@" + Route.Refuse.BASTION_HOST
                     + ", or jump through: ssh -J jump@" + Route.Refuse.BASTION + " root@vps-<id>");
         }
-        Optional<Vps> vps = registry.find(picked.ref()).filter(v -> registry.hasKey(v.id(), fingerprint));
+        // the VPS the session was admitted to, by id: a rename meanwhile never moves it to another
+        Optional<Vps> vps = registry.find(picked.target()).filter(v -> registry.hasKey(v.id(), fingerprint));
         if (vps.isEmpty()) {
             return new Route.Refuse("vps-" + picked.ref() + " is not a VPS your key can reach");
         }
@@ -69,6 +78,43 @@ public final class RegistryRouting implements Routing {
         }
         return new Route.Bridge(new Upstream(v.id(), v.sshUser(), v.endpoint(), picked.vpsUser(), v.hostKey(),
                 !v.onRunner(), v.runnerNote(), mayBeOnHostMachine(v)));
+    }
+
+    @Override
+    public Map<Access, Revoked> revoked(Set<Access> held) {
+        Set<Long> ids = held.stream().map(Access::vpsId).collect(Collectors.toSet());
+        Map<Long, Vps> vps = registry.byIds(ids);
+        Map<Long, Set<String>> keys = registry.keyFingerprints(ids);
+        Map<Access, Revoked> revoked = new HashMap<>();
+        for (Access a : held) {
+            Vps v = vps.get(a.vpsId());
+            if (v == null) {
+                revoked.put(a, new Revoked("vps-" + a.vpsId() + " was removed", false));
+            } else if (!keys.getOrDefault(a.vpsId(), Set.of()).contains(a.fingerprint())) {
+                revoked.put(a, new Revoked("your key " + a.fingerprint() + " was removed from " + v.label(), false));
+            } else {
+                notServing(v).ifPresent(why -> revoked.put(a, new Revoked(why, true)));
+            }
+        }
+        return revoked;
+    }
+
+    /**
+     * Why a VPS's sessions end: it is stopped or paused, or is to be (its runner has not done it yet). A restart
+     * ends them by itself, as its container stops.
+     */
+    private static Optional<String> notServing(Vps v) {
+        if (v.onRunner() && v.placement().restarting()) {
+            return Optional.empty();
+        }
+        DesiredState wanted = v.onRunner() ? v.placement().desired() : null;
+        if (wanted == DesiredState.STOPPED || v.status() == VpsStatus.STOPPED) {
+            return Optional.of(v.label() + " was stopped; start it with: ferry vps restart " + v.id());
+        }
+        if (wanted == DesiredState.PAUSED || v.status() == VpsStatus.PAUSED) {
+            return Optional.of(v.label() + " was paused; resume it with: ferry vps resume " + v.id());
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -101,11 +147,12 @@ public final class RegistryRouting implements Routing {
         Optional<Vps> vps = registry.find(ref.get()).filter(v -> registry.hasKey(v.id(), fingerprint));
         if (vps.isEmpty()) {
             // the same words whether the VPS is unknown or not this key's: nothing tells which exist
-            return new Route.Refuse("vps-" + ref.get() + " is not a VPS your key can reach");
+            VpsRef named = login instanceof Login.ToVps picked && isLoopback(host) ? picked.ref() : ref.get();
+            return new Route.Refuse("vps-" + named + " is not a VPS your key can reach");
         }
         Vps v = vps.get();
-        if (login instanceof Login.ToVps picked && !picked.ref().equals(ref.get())
-                && !registry.find(picked.ref()).map(p -> p.id() == v.id()).orElse(false)) {
+        if (login instanceof Login.ToVps picked && v.id() != (picked.vpsId() != 0 ? picked.vpsId()
+                : registry.find(picked.ref()).map(Vps::id).orElse(0L))) {
             // the user name bounds the session: vps-web reaches vps-web only
             return new Route.Refuse("a session logged in as " + login.describe() + " reaches only that VPS; "
                     + "to reach several VPS with one key, jump as the generic user: ProxyJump jump@"
@@ -145,7 +192,7 @@ public final class RegistryRouting implements Routing {
 
     private static Optional<VpsRef> targetVps(Login login, String host) {
         if (isLoopback(host)) {
-            return login instanceof Login.ToVps picked ? Optional.of(picked.ref()) : Optional.empty();
+            return login instanceof Login.ToVps picked ? Optional.of(picked.target()) : Optional.empty();
         }
         return Login.vpsHost(host);
     }

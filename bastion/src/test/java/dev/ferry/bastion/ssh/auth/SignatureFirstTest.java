@@ -19,6 +19,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
@@ -46,9 +49,14 @@ class SignatureFirstTest {
         }
 
         @Override
-        public boolean accepts(Login login, String fingerprint) {
+        public Optional<Login> admit(Login login, String fingerprint) {
             asked.incrementAndGet();
-            return held.equals(fingerprint);
+            return held.equals(fingerprint) ? Optional.of(login) : Optional.empty();
+        }
+
+        @Override
+        public Map<Access, Revoked> revoked(Set<Access> held) {
+            return Map.of();
         }
 
         @Override
