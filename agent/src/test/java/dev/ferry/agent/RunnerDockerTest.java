@@ -157,6 +157,29 @@ class RunnerDockerTest {
     }
 
     @Test
+    void aStalePidFileNamingAnotherProcessDoesNotPassForFerrysSshd() throws Exception {
+        String id = DockerTestSupport.newVpsId();
+        host.want(id, SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
+        ContainerReport r = awaitRunning(host, id);
+        String container = "ferry-vps-" + id;
+        // after a restart pids start again from 1, and the pid file may name the step's own shell, whose command
+        // line holds the config's path: here a shell like it, while Ferry's sshd is gone
+        docker("exec", container, "sh", "-c", "kill $(cat /run/ferry-sshd.pid)").ok();
+        docker("exec", "-d", container, "sh", "-c", "echo $$ > /run/ferry-sshd.pid; sleep 300; "
+                + ": /etc/ssh/ferry_sshd_config").ok();
+        String containerId = docker("inspect", "-f", "{{.Id}}", container).ok().out().strip();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (docker("exec", container, "sh", "-c", "cat /proc/$(cat /run/ferry-sshd.pid)/comm").out().strip()
+                .equals("sshd") && System.nanoTime() < deadline) {
+            Thread.sleep(100); // the decoy writes its pid at once
+        }
+        OnStartStep.Result again = new OnStartStep(DockerRuntime.connect(null), Duration.ofSeconds(60))
+                .run(containerId, id, SSHD_IMAGE, List.of(publicKey(key1)), List.of(), null);
+        assertEquals(OnStartStep.Outcome.OK, again.outcome(), again.message());
+        assertEquals("up\n", ssh(key1, r.sshPort(), "echo up").ok().out(), "the step started sshd");
+    }
+
+    @Test
     void theUserCaIsTrustedAndTheContainersHostKeyIsReported() {
         Path ca = DockerTestSupport.newKey(keys, "user-ca-" + runnerName);
         Path certified = DockerTestSupport.newKey(keys, "certified-" + runnerName);

@@ -189,7 +189,9 @@ running_pid() {
   [ -f "$PIDFILE" ] || return 1
   pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  # A stale pid file from before a restart may name an unrelated process.
+  # A stale pid file from before a restart may name an unrelated process, even this step's own shell, whose
+  # command line holds the config's path too (pids start again from 1 in a restarted container): an sshd only.
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sshd ] || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$CONFIG" || return 1
   echo "$pid"
 }
