@@ -44,14 +44,14 @@ final class TokenPenalties {
 
     /** The sentence a source that is shut out now reads, if it is. */
     Optional<String> refusal(InetAddress from) {
-        Failures f = sources.get(source(from));
+        Failures f = sources.get(Sources.of(from));
         Instant now = clock.instant();
         if (f == null || f.until() == null || !f.until().isAfter(now)) {
             return Optional.empty();
         }
         long seconds = Math.max(1, Duration.between(now, f.until()).toSeconds());
-        return Optional.of(f.count() + " wrong API tokens in a row came from " + source(from) + ": its requests are "
-                + "refused for " + seconds + " s more; check the token the client sends");
+        return Optional.of(f.count() + " wrong API tokens in a row came from " + Sources.of(from)
+                + ": its requests are refused for " + seconds + " s more; check the token the client sends");
     }
 
     /** A request from {@code from} sent a wrong token. */
@@ -59,7 +59,7 @@ final class TokenPenalties {
         if (exempt.stream().anyMatch(c -> c.contains(from))) {
             return;
         }
-        String source = source(from);
+        String source = Sources.of(from);
         Instant now = clock.instant();
         if (!sources.containsKey(source) && sources.size() >= MAX_SOURCES) {
             sources.values().removeIf(f -> f.until() == null || f.until().isBefore(now.minus(MAX)));
@@ -87,15 +87,11 @@ final class TokenPenalties {
     /** A request from {@code from} sent a right token: its count starts again. */
     void succeeded(InetAddress from) {
         if (!sources.isEmpty()) {
-            sources.remove(source(from));
+            sources.remove(Sources.of(from));
         }
     }
 
     private static boolean isPowerOfTwo(int n) {
         return n > 0 && (n & (n - 1)) == 0;
-    }
-
-    private static String source(InetAddress a) {
-        return Sources.of(a);
     }
 }

@@ -14,6 +14,10 @@ import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -96,13 +100,13 @@ class SeveralHostsTest {
                 + "sealed copy, the one every Host holds (deleting it rotates nothing on a shared registry)"), log);
     }
 
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newHttpClient();
 
     /** The status of {@code GET /api/v1/vps} on {@code h} with this token. */
     private int vpsList(Host h, String token) throws Exception {
-        return http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(h.apiUrl() + "/api/v1/vps")).header("Authorization", "Bearer " + token).build(),
-                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(HttpRequest.newBuilder(
+                URI.create(h.apiUrl() + "/api/v1/vps")).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
@@ -110,10 +114,10 @@ class SeveralHostsTest {
         Host a = start("a", 1);
         Host b = start("b", 2);
         String old = Files.readString(a.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip();
-        var rotated = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(a.apiUrl() + "/api/v1/host/rotate/admin-token")).header("Authorization", "Bearer "
-                + old).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var rotated = http.send(HttpRequest.newBuilder(
+                URI.create(a.apiUrl() + "/api/v1/host/rotate/admin-token")).header("Authorization", "Bearer "
+                + old).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, rotated.statusCode(), rotated.body());
         String now = Files.readString(a.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip();
         assertTrue(rotated.body().matches("(?s).*\"token\" ?: ?\"" + now + "\".*"), rotated.body());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
@@ -167,7 +168,7 @@ class HostilePeersTest {
      *
      * @return how many it sent
      */
-    private static long flood(Session s, java.util.function.Supplier<Buffer> next) {
+    private static long flood(Session s, Supplier<Buffer> next) {
         s.getIoSession().suspendRead();
         long end = System.nanoTime() + FLOOD.toNanos();
         long n = 0;
