@@ -1,10 +1,38 @@
 #!/usr/bin/env bash
-# Runs every Ferry test. Installs the system packages the tests use when they are missing and this
+# Runs Ferry's tests (./ferry test). Installs the system packages the tests use when they are missing and this
 # runs as root on Debian; otherwise says what is missing and fails.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/ferry"
+
+usage() {
+    cat <<'USAGE'
+Usage: ./ferry test [--quick] [MAVEN OPTIONS...]
+
+Runs Ferry's tests with Maven, after installing what they need when it is missing (as root on Debian:
+Debian packages through apt, dockerd started, the VPS test images built).
+
+  (no option)  every test: mvn verify with the embedded H2 registry, load tests included, then the tests
+               about the store again with every test Host's registry on PostgreSQL (what CI runs; about
+               25 minutes on 2 cores)
+  --quick      the same first pass without the load tests (JUnit tag "load") and without the PostgreSQL
+               pass: the run before each commit
+  --help       this text
+
+Other options go to Maven, for example: ./ferry test --quick -pl bastion -Dtest=PlainModeTest
+USAGE
+}
+
+quick=false
+mvn_args=()
+for arg in "$@"; do
+    case "$arg" in
+        --quick) quick=true ;;
+        -h|--help) usage; exit 0 ;;
+        *) mvn_args+=("$arg") ;;
+    esac
+done
 
 missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
@@ -40,21 +68,35 @@ if (( ${#missing[@]} )); then
 fi
 
 # ssh-audit: bookworm's 2.5.0 predates strict KEX and ML-KEM and flags them as unknown, so the tests use
-# Debian's current package (pure Python), unpacked into a cache directory rather than installed.
+# Debian's current package (trixie's, pure Python), downloaded by apt from the Debian mirror this machine's apt
+# sources name (signatures checked against its Debian keyring) and unpacked into a cache directory rather than
+# installed.
 ssh_audit_major() { "$@" -h 2>&1 | sed -n 's/.*ssh-audit v\([0-9]*\)\..*/\1/p' | head -1; }
+fetch_ssh_audit() {
+    local dir="$1" apt="$1/apt" mirror
+    mirror="$(apt-get indextargets --format '$(REPO_URI)' 'Identifier: Packages' 'Component: main' 2>/dev/null \
+        | grep -v -- '-security' | head -1)"
+    [[ -n "$mirror" ]] || { echo "ferry test: apt names no Debian mirror to take ssh-audit from" >&2; return 1; }
+    mkdir -p "$apt/lists/partial" "$apt/archives/partial"
+    echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" >"$apt/sources.list"
+    local opts=(-q -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt" -o "Dir::Cache::Archives=$apt/archives"
+        -o APT::Sandbox::User=root)
+    apt-get "${opts[@]}" update >&2
+    rm -f "$dir"/ssh-audit_*.deb
+    (cd "$dir" && apt-get "${opts[@]}" download ssh-audit >&2)
+    rm -rf "$dir/root"
+    dpkg-deb -x "$dir"/ssh-audit_*.deb "$dir/root"
+}
 if [[ -z "${FERRY_SSH_AUDIT:-}" ]]; then
     if command -v ssh-audit >/dev/null && (( $(ssh_audit_major ssh-audit || echo 0) >= 3 )); then
         FERRY_SSH_AUDIT=ssh-audit
     else
         AUDIT_DIR="$CACHE/ssh-audit"
         if [[ ! -x "$AUDIT_DIR/run" ]]; then
-            echo "ferry test: fetching Debian's current ssh-audit package" >&2
+            echo "ferry test: fetching Debian's current ssh-audit package through apt" >&2
             mkdir -p "$AUDIT_DIR"
-            index="$(curl -fsSL http://deb.debian.org/debian/dists/trixie/main/binary-all/Packages.gz | gunzip)"
-            deb="$(awk '/^Package: ssh-audit$/{p=1} p&&/^Filename:/{print $2; exit}' <<<"$index")"
-            [[ -n "$deb" ]] || { echo "ferry test: ssh-audit is not in Debian's package index" >&2; exit 1; }
-            curl -fsSL -o "$AUDIT_DIR/ssh-audit.deb" "http://deb.debian.org/debian/$deb"
-            dpkg-deb -x "$AUDIT_DIR/ssh-audit.deb" "$AUDIT_DIR/root"
+            fetch_ssh_audit "$AUDIT_DIR"
             cat > "$AUDIT_DIR/run" <<RUN
 #!/bin/sh
 PYTHONPATH="$AUDIT_DIR/root/usr/lib/python3/dist-packages" exec python3 "$AUDIT_DIR/root/usr/bin/ssh-audit" "\$@"
@@ -85,8 +127,19 @@ fi
 "$ROOT/test-containers/images/build.sh" >&2
 
 cd "$ROOT"
-mvn -B verify "$@"
-# Once more with every test Host's registry on PostgreSQL instead of the embedded H2 file: the bastion's and the
-# CLI's suites and the runner end to end, one contract for both stores (tests of the H2 file itself skip).
-exec mvn -B verify -Dferry.test.registry=postgres -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dtest='dev/ferry/bastion/**/*Test.java,dev/ferry/cli/**/*Test.java,RunnerE2ETest' "$@"
+started=$SECONDS
+if $quick; then
+    mvn -B verify -DexcludedGroups=load ${mvn_args[@]+"${mvn_args[@]}"}
+    echo "ferry test --quick: passed in $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s" >&2
+    exit 0
+fi
+mvn -B verify ${mvn_args[@]+"${mvn_args[@]}"}
+first=$(( SECONDS - started ))
+# Once more with every test Host's registry on PostgreSQL instead of the embedded H2 file, for the tests about the
+# store: the shared fleet, several Hosts, the runner API's records, a full disk and the runner end to end (the
+# registry's contract runs on both stores in the first pass already; the protocol tests only look a login up).
+mvn -B verify -Dferry.test.registry=postgres -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dtest='FleetTest,SharedRegistryFleetTest,SeveralHostsTest,RunnerApiTest,DiskFullTest,RunnerE2ETest' \
+    ${mvn_args[@]+"${mvn_args[@]}"}
+echo "ferry test: passed in $(( SECONDS / 60 )) min $(( SECONDS % 60 )) s (H2 pass $(( first / 60 )) min," \
+    "PostgreSQL pass $(( (SECONDS - started - first) / 60 )) min)" >&2

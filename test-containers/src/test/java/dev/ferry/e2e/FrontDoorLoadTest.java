@@ -35,6 +35,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * has closed the Host's live heap and threads are back where they were. Prints the Host's memory per session.
  * Loopback only; the clients are MINA's (one JVM holds the 1,000) and OpenSSH's.
  */
+@Tag("load")
 class FrontDoorLoadTest {
     private static final int HELD = 1000;
     private static final int LOGINS_PER_SECOND = 50;

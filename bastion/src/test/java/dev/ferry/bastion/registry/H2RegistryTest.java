@@ -18,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +102,7 @@ class H2RegistryTest extends RegistryContract {
     }
 
     @Test
+    @Tag("load")
     void whatACallConfirmedSurvivesAKillInEveryRoundOfAnAgingFile() throws Exception {
         // Writes made seconds after the registry opened, on a file that has been reopened several times:
         // where H2 reuses free space, a commit there used to be lost by a kill in about one round of four.

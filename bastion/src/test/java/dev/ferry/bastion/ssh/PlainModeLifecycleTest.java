@@ -24,6 +24,7 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +142,7 @@ class PlainModeLifecycleTest {
     }
 
     @Test
+    @Tag("load")
     void aThousandSessionsLeaveNothingBehind() throws Exception {
         try (SshClient client = BastionTestSupport.minaClient()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
