@@ -69,6 +69,14 @@ class PlainModeE2ETest {
     }
 
     @Test
+    void aUserMadeWithUseraddLogsInAsOnAnyDebianServer() throws Exception {
+        // useradd leaves the password locked ('!'): sshd without PAM refuses such a user even a certificate
+        Processes.run(List.of("docker", "exec", container(), "useradd", "-m", "dev"), null, 30).requireSuccess();
+        Processes.Result r = fleet.plain("vps-e2e-plain+dev", "echo in $(id -un) at $HOME");
+        assertEquals("in dev at /home/dev", r.out().strip(), r.toString());
+    }
+
+    @Test
     void copiesWithSftpAndScpThroughPlainMode() throws Exception {
         Path file = fleet.dir.resolve("plain-copy.txt");
         java.nio.file.Files.writeString(file, "carried by plain mode\n");

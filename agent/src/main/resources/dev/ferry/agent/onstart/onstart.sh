@@ -150,7 +150,15 @@ elif [ -e "$CERT_FILE" ]; then
   cert_changed=1
   log "the host certificate was for another key than this sshd's: removed"
 fi
+# PAM where the image has sshd's PAM config, as Debian's own sshd runs: its account check lets a user made with
+# useradd (a locked '!' password) log in with a key or a certificate, which sshd alone refuses. PAM then prints
+# the motd, so sshd does not print it twice. An sshd built without PAM is told no (below).
+use_pam=no
+[ -f /etc/pam.d/sshd ] && use_pam=yes
+# $1: KbdInteractiveAuthentication, or its former name for older sshd
 write_config() {
+  print_motd=yes
+  [ "$use_pam" = yes ] && print_motd=no
   cat >"$CONFIG.new" <<CONF || return 1
 # Written by Ferry's start-up step; sshd is started with -f $CONFIG. Changes are overwritten.
 Port 22
@@ -161,7 +169,8 @@ PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 AuthorizedKeysFile .ssh/authorized_keys
 AuthorizedPrincipalsFile $PRINCIPALS_FILE
-UsePAM no
+UsePAM $use_pam
+PrintMotd $print_motd
 Subsystem sftp internal-sftp
 AllowTcpForwarding yes
 X11Forwarding no
@@ -171,11 +180,19 @@ $ca_line
 $cert_line
 CONF
 }
-# KbdInteractiveAuthentication is OpenSSH 8.7+; older sshd only knows its former name.
-write_config KbdInteractiveAuthentication || fail 5 "cannot write $CONFIG"
-if ! "$SSHD" -t -f "$CONFIG.new" >/dev/null 2>&1; then
-  write_config ChallengeResponseAuthentication || fail 5 "cannot write $CONFIG"
-  check=$("$SSHD" -t -f "$CONFIG.new" 2>&1) || fail 4 "sshd rejects Ferry's configuration: $check"
+# KbdInteractiveAuthentication is OpenSSH 8.7+; older sshd only knows its former name. An sshd built without PAM
+# rejects UsePAM yes.
+config_ok() {
+  for kbd in KbdInteractiveAuthentication ChallengeResponseAuthentication; do
+    write_config "$kbd" || fail 5 "cannot write $CONFIG"
+    check=$("$SSHD" -t -f "$CONFIG.new" 2>&1) && return 0
+  done
+  return 1
+}
+if ! config_ok; then
+  [ "$use_pam" = yes ] || fail 4 "sshd rejects Ferry's configuration: $check"
+  use_pam=no
+  config_ok || fail 4 "sshd rejects Ferry's configuration: $check"
 fi
 changed=1
 if [ -f "$CONFIG" ] && cmp -s "$CONFIG" "$CONFIG.new" 2>/dev/null && [ "$cert_changed$keys_changed" = 00 ]; then
@@ -233,7 +250,7 @@ take_over_pid1_sshd() {
   [ -f "$file" ] || fail 4 "the image runs its own sshd as its command and its config $file is not there"
   {
     echo "# >>> Ferry: written by Ferry's start-up step at every start; the first value of a keyword wins"
-    grep -E '^(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PermitRootLogin|PubkeyAuthentication|AuthorizedKeysFile|AuthorizedPrincipalsFile|UsePAM|TrustedUserCAKeys|HostCertificate|MaxStartups) ' "$CONFIG"
+    grep -E '^(PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PermitRootLogin|PubkeyAuthentication|AuthorizedKeysFile|AuthorizedPrincipalsFile|UsePAM|PrintMotd|TrustedUserCAKeys|HostCertificate|MaxStartups) ' "$CONFIG"
     echo "# <<< Ferry"
     sed '/^# >>> Ferry:/,/^# <<< Ferry/d' "$file"
   } >"$file.ferry-new" || fail 5 "cannot write $file.ferry-new"
