@@ -16,6 +16,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ class FaultsE2ETest {
     }
 
     @Test
-    void aHostKilledWithFiftySessionsOpenAndTenCreatesUnderWayComesBackWithEverything() throws Exception {
+    void aHostKilledWithFiftySessionsOpenAndTenCreatesUnderWayComesBackWithEverythingAndTrustedByItsCertificates() throws Exception {
         String runnerName = "faults-" + UUID.randomUUID().toString().substring(0, 8);
         Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
@@ -71,6 +72,14 @@ class FaultsE2ETest {
             }
             String bastion = "127.0.0.1:" + sshPort;
             sessions.addAll(openSessions(ssh, bastion, 50, List.of("kept-a", "kept-b")));
+            // a user who trusts the VPS through the Host's @cert-authority line only, as ferry known-hosts wrote it
+            Path knownHosts = Files.writeString(dir.resolve("known_hosts"),
+                    ferry(env, "known-hosts").requireSuccess().out());
+            SshClientFixture strict = SshClientFixture.create(dir.resolve("strict"), List.of(key),
+                    "StrictHostKeyChecking yes\nUserKnownHostsFile " + knownHosts + "\nGlobalKnownHostsFile /dev/null\n"
+                    + "UpdateHostKeys no\n");
+            assertEquals("trusted", strict.ssh("-J", "vps-kept-a@" + bastion, "root@vps-kept-a", "echo trusted")
+                    .requireSuccess().out().strip());
 
             List<String> creating = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -123,6 +132,20 @@ class FaultsE2ETest {
                 return ssh.ssh("-J", "vps-" + vps + "@" + bastion, "root@vps-" + vps, "echo " + i);
             });
             assertEquals(List.of(), failed, failed.size() + " of 50 users could not log in again");
+
+            // the runner restarts too (an upgrade, ferry up again) with every VPS running: no VPS loses its
+            // certificate, and the strict user gets in within a minute of the restarts
+            runner.close();
+            runner = E2eFleet.startRunner(host.apiUrl(), host.pin(), host.data(), runnerName,
+                    dir.resolve("runner.credential"));
+            long runnerBackAt = System.nanoTime();
+            E2eFleet.awaitTrue(() -> all.stream().allMatch(v -> strict.ssh("-J", "vps-" + v + "@" + bastion,
+                    "root@vps-" + v, "true").exit() == 0), 60, "the strict user reaching every VPS");
+            System.out.println("a strict client reached every VPS " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
+                    - runnerBackAt) + " ms after the runner restarted");
+            for (JsonNode v : JSON.readTree(ferry(env, "vps", "list", "--json").requireSuccess().out()).get("vps")) {
+                assertTrue(v.path("host_certified").asBoolean(), "still certified: " + v);
+            }
         } catch (AssertionError e) {
             // CI shows the failure's message, not the test's output or files
             throw new AssertionError(e.getMessage() + "\nthe Host's last warnings and errors:\n" + host.warnings(40), e);
