@@ -74,9 +74,7 @@ fi
 ssh_audit_major() { "$@" -h 2>&1 | sed -n 's/.*ssh-audit v\([0-9]*\)\..*/\1/p' | head -1; }
 fetch_ssh_audit() {
     local dir="$1" apt="$1/apt" mirror
-    mirror="$(apt-get indextargets --format '$(REPO_URI)' 'Identifier: Packages' 'Component: main' 2>/dev/null \
-        | grep -v -- '-security' | head -1)"
-    [[ -n "$mirror" ]] || { echo "ferry test: apt names no Debian mirror to take ssh-audit from" >&2; return 1; }
+    mirror="$("$ROOT/src/scripts/debian-mirror.sh")"
     mkdir -p "$apt/lists/partial" "$apt/archives/partial"
     echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" >"$apt/sources.list"
     local opts=(-q -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null

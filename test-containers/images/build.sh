@@ -19,7 +19,7 @@
 # a label with the hash of all inputs, so a second run with nothing changed only inspects the images.
 #
 # Environment:
-#   FERRY_DEBIAN_MIRROR     mirror for debootstrap (default http://deb.debian.org/debian)
+#   FERRY_DEBIAN_MIRROR     mirror for debootstrap (default: the Debian mirror this machine's apt sources name)
 #   FERRY_DEBOOTSTRAP_ROOT  an existing root fs made with the same debootstrap command, used instead of
 #                           running debootstrap when the cache is empty (e.g. /tmp/dbs/root)
 #   FERRY_IMAGES_REBUILD=1  ignore the image labels and rebuild the images (the cache is kept)
@@ -31,7 +31,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 suite=bookworm
 variant=minbase
 include=openssh-server,busybox,rsync,python3,curl
-mirror=${FERRY_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Bump when the way the root fs tarball is made changes (excludes, post-processing).
 rootfs_recipe=1
 # Bump when the way the images are made from the tarball changes (import changes, build steps).
@@ -98,6 +97,8 @@ else
     [[ $(id -u) == 0 ]] || die "debootstrap needs root: run this script as root"
     work=$(mktemp -d "$cache_dir/debootstrap.XXXXXX")
     trap 'rm -rf "$work"' EXIT
+    mirror=${FERRY_DEBIAN_MIRROR:-$("$here/../../src/scripts/debian-mirror.sh")} \
+      || die "no Debian mirror to debootstrap from: set FERRY_DEBIAN_MIRROR"
     say "root fs: debootstrap --variant=$variant --include=$include $suite from $mirror (1-2 minutes; log $work.log)"
     debootstrap --variant="$variant" --include="$include" "$suite" "$work/root" "$mirror" >"$work.log" 2>&1 \
       || { tail -20 "$work.log" >&2; die "debootstrap failed (full log: $work.log)"; }
