@@ -112,14 +112,18 @@ HOST_PID=$!
 
 TARGET_PORT="$(free_port)"
 echo "$CLIENT_PUB" > "$WORK/target_keys"
+# plain mode's certificates name the VPS they are for (vps-<id>), which each target's principals file names
+# (written once the VPS exist; sshd reads it at each login), as `ferry ca user-key --vps` sets an external VPS up
 { sshd_config "$TARGET_PORT" "$WORK/keys/target_host" "$WORK/target_keys"
-  echo "TrustedUserCAKeys $WORK/user_ca.pub"; echo "SetEnv SHLVL=1"; } > "$WORK/target_config"
+  echo "TrustedUserCAKeys $WORK/user_ca.pub"; echo "AuthorizedPrincipalsFile $WORK/principals_bench"
+  echo "SetEnv SHLVL=1"; } > "$WORK/target_config"
 /usr/sbin/sshd -D -e -f "$WORK/target_config" 2>"$WORK/target.log" & PIDS+=($!)
 
 # the same target once more, logging at DEBUG1, only to see what the bastion's own hop negotiates
 PROBE_PORT="$(free_port)"
 { sshd_config "$PROBE_PORT" "$WORK/keys/target_host" "$WORK/target_keys"
-  echo "TrustedUserCAKeys $WORK/user_ca.pub"; echo "SetEnv SHLVL=1"; echo "LogLevel DEBUG1"; } > "$WORK/probe_config"
+  echo "TrustedUserCAKeys $WORK/user_ca.pub"; echo "AuthorizedPrincipalsFile $WORK/principals_bench-probe"
+  echo "SetEnv SHLVL=1"; echo "LogLevel DEBUG1"; } > "$WORK/probe_config"
 /usr/sbin/sshd -D -e -f "$WORK/probe_config" 2>"$WORK/probe.log" & PIDS+=($!)
 
 JUMP_PORT="$(free_port)"
@@ -136,6 +140,10 @@ for vps in "bench:$TARGET_PORT" "bench-probe:$PROBE_PORT"; do
         --name "${vps%%:*}" --ssh-key "$WORK/keys/client.pub" --host "http://127.0.0.1:$FERRY_API" \
         >> "$WORK/vps-add.log" 2>&1 || { cat "$WORK/vps-add.log" >&2; exit 1; }
 done
+FERRY_TOKEN="$(cat "$WORK/ferry/admin.token")" "$ROOT/ferry" vps list --json --host "http://127.0.0.1:$FERRY_API" \
+    | python3 -c 'import json, sys
+for v in json.load(sys.stdin)["vps"]:
+    open(sys.argv[1] + "/principals_" + v["name"], "w").write("vps-%s\n" % v["id"])' "$WORK"
 
 cat > "$WORK/ssh_config" <<CFG
 Host *
