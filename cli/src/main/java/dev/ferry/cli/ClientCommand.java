@@ -2,7 +2,7 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.api.Json;
-import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.client.HostTarget;
 import dev.ferry.cli.config.ConfigFile;
@@ -56,7 +56,7 @@ public abstract class ClientCommand implements Callable<Integer> {
     /** Where users reach the bastion's SSH port, for printed ssh lines and config blocks. */
     protected Bastion bastion() {
         return Bastion.resolve(env(), config, target.url(),
-                () -> api.get("/api/v1/bastion").path("ssh_port").asInt(HostConfig.DEFAULT_SSH_PORT));
+                () -> api.get("/api/v1/bastion").path("ssh_port").asInt(HostSettings.SSH_PORT.fallback()));
     }
 
     protected Env env() {

@@ -1,41 +1,55 @@
 package dev.ferry.cli;
 
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
+import dev.ferry.bastion.host.Setting;
 import dev.ferry.bastion.registry.RegistryLocation;
-import dev.ferry.bastion.ssh.FrontDoor;
-import dev.ferry.bastion.ssh.Startups;
 import dev.ferry.cli.config.ConfigFile;
-import static dev.ferry.cli.config.Settings.pick;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options of {@code ferry host} (and {@code ferry up}), merged over config.toml over defaults. */
+/**
+ * The options of {@code ferry host} (and {@code ferry up}): a flag for each setting of {@link HostSettings} that
+ * has one (made from its declaration), over config.toml's {@code [host]}, over the defaults.
+ */
+@Command(modelTransformer = HostOptions.Flags.class)
 public final class HostOptions {
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Data directory (default: [host] data_dir, $FERRY_HOME, else ~/.ferry).")
-    Path dataDir;
-
-    @Option(names = "--ssh-port", paramLabel = "PORT", description = "Bastion SSH port (default: 2222).")
-    Integer sshPort;
-
-    @Option(names = "--api-port", paramLabel = "PORT", description = "Control API port (default: 8000).")
-    Integer apiPort;
-
-    @Option(names = "--bind", paramLabel = "ADDR", description = "Address of the SSH port (default: 0.0.0.0).")
-    String bind;
-
-    @Option(names = "--api-bind", paramLabel = "ADDR",
-            description = "Address of the control API (default: 127.0.0.1).")
-    String apiBind;
-
-    @Option(names = "--api-tls", description = "Speak TLS on the control API even on a loopback address (default: "
-            + "[host] api_tls; beyond loopback it always does).")
-    boolean apiTls;
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Config file (default: $FERRY_HOME/config.toml or ~/.ferry/config.toml).")
     Path configFile;
+
+    /** Adds the settings' flags to the command. */
+    public static final class Flags implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            for (Setting<?> s : HostSettings.ALL) {
+                if (s.flag() == null) {
+                    continue;
+                }
+                boolean bool = s.fallback() instanceof Boolean;
+                spec.addOption(OptionSpec.builder(s.flag()).type(bool ? boolean.class : String.class)
+                        .arity(bool ? "0" : "1").paramLabel(label(s))
+                        .description(Character.toUpperCase(s.doc().charAt(0)) + s.doc().substring(1) + " (default: "
+                                + s.shown() + "; [host] " + s.key() + ").").build());
+            }
+            return spec;
+        }
+
+        private static String label(Setting<?> s) {
+            String key = s.key();
+            return key.endsWith("port") ? "PORT" : key.endsWith("bind") ? "ADDR" : key.endsWith("dir") ? "DIR"
+                    : key.toUpperCase(Locale.ROOT);
+        }
+    }
 
     /** The config file these options name, or the default one. */
     ConfigFile file(Env env) {
@@ -45,28 +59,32 @@ public final class HostOptions {
     /** Flags over the config file over defaults. */
     HostConfig config(Env env) {
         ConfigFile.HostSection h = file(env).host();
-        Path dir = dataDir != null ? dataDir : h.dataDir() != null ? Path.of(h.dataDir()) : env.ferryHome();
-        return new HostConfig(dir,
-                pick(bind, h.bind(), HostConfig.DEFAULT_BIND),
-                pick(sshPort, h.sshPort(), HostConfig.DEFAULT_SSH_PORT),
-                pick(apiBind, h.apiBind(), HostConfig.DEFAULT_API_BIND),
-                pick(apiPort, h.apiPort(), HostConfig.DEFAULT_API_PORT),
-                pick(null, h.instanceId(), HostConfig.DEFAULT_INSTANCE_ID),
-                Duration.ofSeconds(pick(null, h.connectTimeoutSeconds(), HostConfig.DEFAULT_CONNECT_TIMEOUT_SECONDS)),
-                Duration.ofSeconds(pick(null, h.keepaliveIntervalSeconds(),
-                        HostConfig.DEFAULT_KEEPALIVE_INTERVAL_SECONDS)),
-                pick(null, h.keepaliveMaxMissed(), HostConfig.DEFAULT_KEEPALIVE_MAX_MISSED),
-                apiTls || Boolean.TRUE.equals(h.apiTls()),
-                new FrontDoor(Duration.ofSeconds(pick(null, h.loginGraceTimeSeconds(),
-                        FrontDoor.DEFAULTS.loginGraceTime().toSeconds())), h.penaltyExempt(),
-                        pick(null, h.maxSessionsPerKey(), FrontDoor.DEFAULTS.maxSessionsPerKey()),
-                        pick(null, h.maxSessions(), FrontDoor.DEFAULTS.maxSessions()),
-                        h.maxStartupsPerSource() == null ? FrontDoor.DEFAULTS.startupsPerSource()
-                                : Startups.parse("max_startups_per_source", h.maxStartupsPerSource()),
-                        h.maxStartups() == null ? FrontDoor.DEFAULTS.startups()
-                                : Startups.parse("max_startups", h.maxStartups()), h.proxyProtocolFrom()),
-                h.hostCertPrincipals(), registry(h, env),
-                Duration.ofSeconds(pick(null, h.bannerTimeoutSeconds(), HostConfig.DEFAULT_BANNER_TIMEOUT_SECONDS)));
+        Path dir = flag(HostSettings.DATA_DIR);
+        if (dir == null) {
+            dir = h.get(HostSettings.DATA_DIR) != null ? h.get(HostSettings.DATA_DIR) : env.ferryHome();
+        }
+        HostConfig config = h.over(HostConfig.defaults(dir)).withRegistry(registry(h, env));
+        for (Setting<?> s : HostSettings.ALL) {
+            if (s.flag() != null && s != HostSettings.DATA_DIR) {
+                config = withFlag(config, s);
+            }
+        }
+        return config;
+    }
+
+    private <T> HostConfig withFlag(HostConfig config, Setting<T> setting) {
+        T value = flag(setting);
+        return value == null ? config : config.with(setting, value);
+    }
+
+    /** The value given to {@code setting}'s flag, or null when it is not given (or no command line was parsed). */
+    private <T> T flag(Setting<T> setting) {
+        OptionSpec option = command == null ? null : command.findOption(setting.flag());
+        Object given = option == null ? null : option.getValue();
+        if (given == null || Boolean.FALSE.equals(given)) {
+            return null;
+        }
+        return setting.valueOfFlag(given.toString());
     }
 
     /**
@@ -74,12 +92,8 @@ public final class HostOptions {
      * {@code registry_key_file}.
      */
     private static RegistryLocation registry(ConfigFile.HostSection h, Env env) {
-        String url = h.registryUrl() == null || h.registryUrl().isBlank() ? null : h.registryUrl().strip();
-        return new RegistryLocation(url, path(h.registryPasswordFile()),
-                url == null ? null : env.get("FERRY_REGISTRY_PASSWORD"), path(h.registryKeyFile()));
-    }
-
-    private static Path path(String s) {
-        return s == null || s.isBlank() ? null : Path.of(s.strip());
+        String url = h.get(HostSettings.REGISTRY_URL);
+        return new RegistryLocation(url, h.get(HostSettings.REGISTRY_PASSWORD_FILE),
+                url == null ? null : env.get("FERRY_REGISTRY_PASSWORD"), h.get(HostSettings.REGISTRY_KEY_FILE));
     }
 }

@@ -10,6 +10,7 @@ import dev.ferry.agent.host.HttpHostLink;
 import dev.ferry.bastion.host.ApiTls;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.tls.TlsPin;
@@ -48,7 +49,7 @@ class ApiTlsTest {
     void start() throws Exception {
         dataDir = home.resolve("data");
         host = Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
-                .withApiTls(true)));
+                .with(HostSettings.API_TLS, true)));
         adminToken = Files.readString(dataDir.resolve("admin.token")).strip();
         runnerToken = Files.readString(dataDir.resolve("runner.token")).strip();
     }
@@ -79,7 +80,7 @@ class ApiTlsTest {
         TlsPin first = host.apiFingerprint();
         host.close();
         host = Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
-                .withApiTls(true)));
+                .with(HostSettings.API_TLS, true)));
         assertEquals(first, host.apiFingerprint(), "the key is made once and kept");
     }
 

@@ -44,7 +44,8 @@ class CheckConfigTest {
         assertRefused(check("[host]\nregistry_url = \"postgresql://ferry:secret@db.example/ferry\"\n"
                 + "registry_key_file = \"/etc/ferry/registry.key\"\n", Map.of()), "registry_url holds a password");
         assertRefused(check("[host]\nproxy_protocol_from = [\"balancer.example\"]\n", Map.of()),
-                "proxy_protocol_from: 'balancer.example' is not an address or network");
+                "bad value for 'host.proxy_protocol_from' (line 2): must be a list of addresses and networks in quotes "
+                        + "('balancer.example' is not an address or network");
         Path open = Files.createDirectories(home.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertRefused(check("[host]\ndata_dir = \"" + open + "\"\n", Map.of()), "is open to others (rwxr-xr-x)");

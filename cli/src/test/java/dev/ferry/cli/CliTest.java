@@ -308,13 +308,13 @@ class CliTest {
         Files.writeString(config, "[host]\nssh_port = 70000\n");
         CliTestSupport.Result range = ferry("host", "--config", config.toString());
         assertEquals(ExitCodes.USAGE, range.code(), range.toString());
-        assertTrue(range.err().contains("bad value for 'host.ssh_port': must be between 0 and 65535, got 70000"),
-                range.err());
+        assertTrue(range.err().contains("bad value for 'host.ssh_port' (line 2): must be a whole number from 0 to 65535, "
+                + "got 70000; for example ssh_port = 2222"), range.err());
         Files.writeString(config, "[host]\nbanner_timeout_seconds = 0\n");
         CliTestSupport.Result banner = ferry("host", "--config", config.toString());
         assertEquals(ExitCodes.USAGE, banner.code(), banner.toString());
-        assertTrue(banner.err().contains("bad value for 'host.banner_timeout_seconds': must be between 1 and 300, "
-                + "got 0"), banner.err());
+        assertTrue(banner.err().contains("bad value for 'host.banner_timeout_seconds' (line 2): must be a whole number "
+                + "of seconds from 1 to 300, got 0"), banner.err());
         Files.writeString(config, "[host]\nssh_port = 70000\n");
         CliTestSupport.Result overridden = ferry("host", "--config", config.toString(), "--ssh-port", "2222");
         assertEquals(ExitCodes.USAGE, overridden.code(), "a wrong value in the file is wrong even under a flag");
@@ -331,24 +331,37 @@ class CliTest {
         assertEquals(ExitCodes.USAGE, type.code(), type.toString());
         assertTrue(type.err().contains("'host.api_port'"), type.err());
         for (String[] bad : List.of(
-                new String[] {"max_sessions_per_key = 0", "max_sessions_per_key must be between 1 and 100000, got 0"},
-                new String[] {"login_grace_time_seconds = 1", "login_grace_time_seconds must be between 5 and 600, got 1"},
-                new String[] {"penalty_exempt = [\"10.0.0.0/99\"]", "penalty_exempt: '10.0.0.0/99' has a prefix "
-                        + "length out of range"},
-                new String[] {"max_startups_per_source = \"64:30\"", "max_startups_per_source must be "
-                        + "start:rate:full, like 64:30:256, not '64:30'"},
-                new String[] {"max_startups = \"300:30:100\"", "max_startups must be start:rate:full with 1 <= start "
-                        + "<= full and a rate of 0 to 100, like 64:30:256, not 300:30:100"},
-                new String[] {"host_cert_principals = []", "host_cert_principals must name at least one host name or "
-                        + "address the bastion is reached by; leave it out for the defaults"},
-                new String[] {"host_cert_principals = [\"[bastion.example]:2222\"]", "host_cert_principals: "
-                        + "'[bastion.example]:2222' is not a host name or IP address (letters, digits, '.', '-', ':'; "
-                        + "no ports, brackets or wildcards)"})) {
+                new String[] {"max_sessions_per_key = 0", "must be a whole number from 1 to 100000, got 0; for example "
+                        + "max_sessions_per_key = 10000"},
+                new String[] {"login_grace_time_seconds = 1", "must be a whole number of seconds from 5 to 600, got 1; "
+                        + "for example login_grace_time_seconds = 60"},
+                new String[] {"penalty_exempt = [\"10.0.0.0/99\"]", "must be a list of addresses and networks in quotes "
+                        + "('10.0.0.0/99' has a prefix length out of range), got [\"10.0.0.0/99\"]; for example "
+                        + "penalty_exempt = [\"10.0.0.0/8\"]"},
+                new String[] {"max_startups_per_source = \"64:30\"", "must be start:rate:full in quotes, with 1 <= start "
+                        + "<= full and a rate of 0 to 100, got \"64:30\"; for example max_startups_per_source = "
+                        + "\"64:30:256\""},
+                new String[] {"max_startups = \"300:30:100\"", "must be start:rate:full in quotes, with 1 <= start <= "
+                        + "full and a rate of 0 to 100, got \"300:30:100\"; for example max_startups = \"256:30:1024\""},
+                new String[] {"host_cert_principals = []", "must be a list of host names and IP addresses in quotes (no "
+                        + "ports, brackets or wildcards), at most 64 (must name at least one host name or address the "
+                        + "bastion is reached by; leave it out for the defaults), got []; for example "
+                        + "host_cert_principals = [\"bastion.example\", \"203.0.113.7\"]"},
+                new String[] {"host_cert_principals = [\"[bastion.example]:2222\"]", "must be a list of host names and IP "
+                        + "addresses in quotes (no ports, brackets or wildcards), at most 64 ('[bastion.example]:2222' is "
+                        + "not a host name or IP address (letters, digits, '.', '-', ':'; no ports, brackets or "
+                        + "wildcards)), got [\"[bastion.example]:2222\"]; for example host_cert_principals = "
+                        + "[\"bastion.example\", \"203.0.113.7\"]"})) {
             Files.writeString(config, "[host]\n" + bad[0] + "\n");
             CliTestSupport.Result frontDoor = ferry("host", "--config", config.toString());
             assertEquals(ExitCodes.USAGE, frontDoor.code(), frontDoor.toString());
-            assertEquals("ferry: " + bad[1], frontDoor.err().strip());
+            String key = bad[0].substring(0, bad[0].indexOf(' '));
+            assertEquals("ferry: " + config + ": bad value for 'host." + key + "' (line 2): " + bad[1],
+                    frontDoor.err().strip());
         }
+        CliTestSupport.Result flag = ferry("host", "--config", "/dev/null", "--ssh-port", "70000");
+        assertEquals(ExitCodes.USAGE, flag.code(), flag.toString());
+        assertEquals("ferry: --ssh-port must be a whole number from 0 to 65535, got '70000'", flag.err().strip());
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.ferry.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ferry.bastion.host.HostCertPrincipals;
-import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +41,7 @@ class HostOptionsTest {
         assertEquals(Duration.ofSeconds(45), options.config(env).bannerTimeout());
 
         Files.writeString(options.configFile, "[host]\nconnect_timeout_seconds = 3\n");
-        assertEquals(Duration.ofSeconds(HostConfig.DEFAULT_BANNER_TIMEOUT_SECONDS),
+        assertEquals(HostSettings.BANNER_TIMEOUT.fallback(),
                 options.config(env).bannerTimeout());
     }
 }

@@ -9,6 +9,7 @@ import dev.ferry.agent.host.HostException;
 import dev.ferry.agent.host.HttpHostLink;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.tls.TlsPin;
 import dev.ferry.protocol.Credentials;
@@ -43,7 +44,7 @@ class HostRotateTest {
     void start() throws Exception {
         dataDir = home.resolve("data");
         host = Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
-                .withApiTls(true)));
+                .with(HostSettings.API_TLS, true)));
     }
 
     @AfterEach

@@ -8,6 +8,7 @@ import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.ssh.SshClientFixture;
@@ -63,12 +64,10 @@ final class E2eFleet implements AutoCloseable {
         requireDockerAndImages();
         Path data = dir.resolve("host");
         HostLogging.init(DataDir.prepare(data).logs());
-        HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
         // the control API over TLS, as beyond loopback: the runner and the CLI pin its key
-        Host host = Host.start(TestRegistries.of(new HostConfig(config.dataDir(), config.bind(), config.sshPort(),
-                config.apiBind(), config.apiPort(), config.instanceId(), Duration.ofSeconds(3),
-                config.keepaliveInterval(), config.keepaliveMaxMissed()).withApiTls(true)
-                .withPenaltyExempt(List.of("127.0.0.1"))));
+        Host host = Host.start(TestRegistries.of(HostConfig.defaults(data)
+                .withListeners("127.0.0.1", 0, "127.0.0.1", 0).with(HostSettings.CONNECT_TIMEOUT, Duration.ofSeconds(3))
+                .with(HostSettings.API_TLS, true).with(HostSettings.PENALTY_EXEMPT, List.of("127.0.0.1"))));
         Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         E2eFleet fleet = new E2eFleet(dir, host, "e2e-" + UUID.randomUUID().toString().substring(0, 8), key, ssh);

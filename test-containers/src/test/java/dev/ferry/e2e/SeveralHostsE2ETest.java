@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SeveralHostsE2ETest {
     private static final String IMAGE = "ferry-test/sshd:1";
     private static final String BALANCER_SOURCE = "127.0.0.9";
+    /** The Hosts' runner_silence_seconds: the runner beats every second, HAProxy drops a dead Host within 1 s. */
+    private static final int SILENCE_SECONDS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -59,12 +61,13 @@ class SeveralHostsE2ETest {
             for (int i = 1; i <= 3; i++) {
                 hosts.add(HostProcess.start(dir.resolve("h" + i), HostProcess.freePort(), HostProcess.freePort(), """
                         instance_id = %d
+                        runner_silence_seconds = %d
                         penalty_exempt = ["127.0.0.1"]
                         proxy_protocol_from = ["%s"]
                         registry_url = "%s"
                         registry_password_file = "%s"
                         registry_key_file = "%s"
-                        """.formatted(i, BALANCER_SOURCE, db.url(), password, db.keyFile())));
+                        """.formatted(i, SILENCE_SECONDS, BALANCER_SOURCE, db.url(), password, db.keyFile())));
             }
             int lbSsh = FreePorts.any();
             int lbApi = FreePorts.any();
@@ -153,7 +156,7 @@ class SeveralHostsE2ETest {
             }
             JsonNode list = JSON.readTree(E2eFleet.ferry(viaLb, dir, "vps", "list", "--json").requireSuccess().out());
             assertEquals(1 + made, list.path("vps").size(), "every VPS is still there: " + list);
-            Thread.sleep(35_000); // longer than the watchdog's silence limit (30 s)
+            Thread.sleep((SILENCE_SECONDS + 2) * 1000L); // longer than the watchdog's silence limit
             assertTrue(nodeOnline(viaLb, runnerName), "the runner's beats reach the Hosts left: still online");
             String after = watchdogHolder(hosts);
             assertTrue(after != null && !after.contains(killed.data().toString()),

@@ -1,10 +1,9 @@
 package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.log.LogThrottle;
+import dev.ferry.bastion.net.Sources;
 import dev.ferry.bastion.net.TrustedProxies;
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
@@ -89,24 +88,11 @@ final class ConnectionCaps implements SelectorManager.AcceptListener {
         }
     }
 
-    /** The address a cap counts by: IPv4 as is, IPv6 by its first 64 bits. */
-    static String sourceOf(InetAddress address) {
-        if (address instanceof Inet6Address) {
-            byte[] b = address.getAddress();
-            StringBuilder s = new StringBuilder();
-            for (int i = 0; i < 8; i += 2) {
-                s.append(Integer.toHexString((b[i] & 0xff) << 8 | b[i + 1] & 0xff)).append(':');
-            }
-            return s.append(":/64").toString();
-        }
-        return address.getHostAddress();
-    }
-
     private static String source(SelectableChannel channel) {
         try {
             if (channel instanceof SocketChannel socket
                     && socket.getRemoteAddress() instanceof InetSocketAddress remote) {
-                return sourceOf(remote.getAddress());
+                return Sources.of(remote.getAddress());
             }
         } catch (IOException e) {
             // already closed: it counts as one unknown source until Jetty reports it closed

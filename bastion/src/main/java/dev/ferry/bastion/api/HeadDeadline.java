@@ -1,5 +1,6 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.bastion.DaemonThreads;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -29,11 +30,8 @@ final class HeadDeadline implements AutoCloseable {
     private final Supplier<Collection<EndPoint>> connected;
     /** Per network connection: when its current head began, or {@link #HANDLING}. */
     private final Map<EndPoint, Long> since = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ferry-api-head-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("ferry-api-head-deadline"));
 
     HeadDeadline(Duration headTime, Supplier<Collection<EndPoint>> connected) {
         this.headMillis = headTime.toMillis();

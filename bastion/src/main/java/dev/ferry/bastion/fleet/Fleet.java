@@ -342,10 +342,10 @@ public final class Fleet {
         return vps.recordObserved(v.id(), o.status(), o.endpoint(), o.error());
     }
 
-    /** Marks runners silent for 30 s offline and their active VPS lost. Called every few seconds. */
-    public void checkSilence() {
+    /** Marks runners silent for {@code limit} offline and their active VPS lost. Called every few seconds. */
+    public void checkSilence(Duration limit) {
         Instant now = clock.instant();
-        for (Runner r : runners.markSilentOffline(now.minus(Runner.SILENCE_LIMIT))) {
+        for (Runner r : runners.markSilentOffline(now.minus(limit))) {
             for (Vps v : vps.onRunner(r.name())) {
                 if (v.status() == VpsStatus.RUNNING || v.status() == VpsStatus.PAUSED
                         || v.status() == VpsStatus.ASSIGNING || v.status() == VpsStatus.PENDING) {

@@ -13,13 +13,12 @@ import java.util.Objects;
  * @param memoryBytes   memory of the machine
  * @param dockerOk      whether its Docker engine answered at the last heartbeat
  * @param dockerError   what the runner said about Docker when it did not answer
- * @param online        heartbeats arrive; false after 30 s of silence
+ * @param online        heartbeats arrive; false after {@code runner_silence_seconds} of silence
  * @param enrollment    what was fixed when it enrolled: where it may publish, and whether it is on the Host's machine
  */
 public record Runner(String name, String address, int cpus, long memoryBytes, boolean dockerOk, String dockerError,
                      boolean online, Instant registeredAt, Instant lastHeartbeat, Enrollment enrollment) {
     /** A runner silent this long is offline and its VPS are lost (DESIGN.md, VPS lifecycle). */
-    public static final Duration SILENCE_LIMIT = Duration.ofSeconds(30);
 
     public Runner {
         Objects.requireNonNull(name, "name");

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.DaemonThreads;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.api.ApiHandler;
 import dev.ferry.bastion.api.ApiLimits;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -60,9 +62,12 @@ public final class Host implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final Membership membership;
     private final Rotation rotation;
+    private final Duration runnerSilence;
 
     private Host(DataDir dataDir, KeyPair userCa, JdbcRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
-                 TlsPin apiPin, boolean apiTls, List<String> knownHosts, Membership membership, Rotation rotation) {
+                 TlsPin apiPin, boolean apiTls, List<String> knownHosts, Membership membership, Rotation rotation,
+                 Duration runnerSilence) {
+        this.runnerSilence = runnerSilence;
         this.membership = membership;
         this.rotation = rotation;
         this.dataDir = dataDir;
@@ -74,11 +79,7 @@ public final class Host implements AutoCloseable {
         this.fleet = fleet;
         this.bastion = bastion;
         this.api = api;
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ferry-runner-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ferry-runner-watchdog"));
         watchdog.scheduleWithFixedDelay(this::checkRunners, 5, 5, TimeUnit.SECONDS);
         watchdog.scheduleWithFixedDelay(this::takeRotations, 5, 5, TimeUnit.SECONDS);
     }
@@ -106,7 +107,7 @@ public final class Host implements AutoCloseable {
     private void checkRunners() {
         try {
             if (membership.tick()) {
-                fleet.checkSilence();
+                fleet.checkSilence(runnerSilence);
             }
         } catch (RuntimeException e) {
             // a housekeeping loop must never die silently
@@ -196,7 +197,7 @@ public final class Host implements AutoCloseable {
                 rotation.servingTls(identity -> api.reloadTls(identity.serverContext()));
             }
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,
-                    membership, rotation);
+                    membership, rotation, config.runnerSilence());
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {

@@ -1,126 +1,152 @@
 package dev.ferry.bastion.host;
 
+import static dev.ferry.bastion.host.HostSettings.API_BIND;
+import static dev.ferry.bastion.host.HostSettings.API_PORT;
+import static dev.ferry.bastion.host.HostSettings.API_TLS;
+import static dev.ferry.bastion.host.HostSettings.BANNER_TIMEOUT;
+import static dev.ferry.bastion.host.HostSettings.BIND;
+import static dev.ferry.bastion.host.HostSettings.CONNECT_TIMEOUT;
+import static dev.ferry.bastion.host.HostSettings.HOST_CERT_PRINCIPALS;
+import static dev.ferry.bastion.host.HostSettings.INSTANCE_ID;
+import static dev.ferry.bastion.host.HostSettings.KEEPALIVE_INTERVAL;
+import static dev.ferry.bastion.host.HostSettings.KEEPALIVE_MAX_MISSED;
+import static dev.ferry.bastion.host.HostSettings.LOGIN_GRACE_TIME;
+import static dev.ferry.bastion.host.HostSettings.MAX_SESSIONS;
+import static dev.ferry.bastion.host.HostSettings.MAX_SESSIONS_PER_KEY;
+import static dev.ferry.bastion.host.HostSettings.MAX_STARTUPS;
+import static dev.ferry.bastion.host.HostSettings.MAX_STARTUPS_PER_SOURCE;
+import static dev.ferry.bastion.host.HostSettings.PENALTY_EXEMPT;
+import static dev.ferry.bastion.host.HostSettings.PROXY_PROTOCOL_FROM;
+import static dev.ferry.bastion.host.HostSettings.RUNNER_SILENCE;
+import static dev.ferry.bastion.host.HostSettings.SSH_PORT;
+
+import dev.ferry.bastion.registry.RegistryLocation;
 import dev.ferry.bastion.ssh.FrontDoor;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import dev.ferry.bastion.registry.RegistryLocation;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Settings of {@code ferry host}, validated once. Messages name the configuration key, as it is
- * spelled in {@code config.toml}.
- *
- * @param dataDir    {@code data_dir}: registry, host keys, tokens and logs; default {@code ~/.ferry}
- *                   or {@code $FERRY_HOME}
- * @param bind       {@code bind}: address the SSH port listens on; default {@code 0.0.0.0}
- * @param sshPort    {@code ssh_port}: the bastion's SSH port; default 2222 (0 picks a free port)
- * @param apiBind    {@code api_bind}: address the control API listens on; default {@code 127.0.0.1},
- *                   because the API is plain HTTP carrying a bearer token
- * @param apiPort    {@code api_port}: the control API's port; default 8000 (0 picks a free port)
- * @param instanceId {@code instance_id}: this Host's part of VPS ids (0..1023); default 1
- * @param connectTimeout {@code connect_timeout_seconds}: how long the bastion waits for a VPS's sshd to
- *                   accept a connection before telling the user (1..300); default 10
- * @param keepaliveInterval {@code keepalive_interval_seconds}: how often the bastion asks a quiet client
- *                   whether it is still there, like sshd's ClientAliveInterval (0: never); default 15
- * @param keepaliveMaxMissed {@code keepalive_max_missed}: unanswered keepalives before the session is
- *                   closed, like ClientAliveCountMax (1..100); default 3
- * @param apiTls     {@code api_tls}: the control API speaks TLS (with the key in {@code tls/} of the data
- *                   directory) even on a loopback address; beyond loopback it always does. Default false
- * @param frontDoor  login grace time, penalty exemptions and session caps ({@link FrontDoor}, whose keys sit in
- *                   {@code [host]} too)
- * @param hostCertPrincipals {@code host_cert_principals}: the names and addresses clients reach the bastion by,
- *                   which its host certificate names ({@code ["bastion.example", "203.0.113.7"]}); null for
- *                   the defaults of {@link HostCertPrincipals}
- * @param registry   {@code registry_url} and {@code registry_password_file}: where the registry is (the embedded H2
- *                   file in the data directory by default, or a PostgreSQL database several Hosts share)
- * @param bannerTimeout {@code banner_timeout_seconds}: how long a VPS's sshd that accepted a connection gets to send
- *                   its SSH banner before the bastion gives up on it (1..300); default 30. Longer than the connect
- *                   timeout: accepting is the kernel's work, greeting is a fork (and re-exec) of a busy sshd
+ * The settings of {@code ferry host}: the values of {@link HostSettings}' settings (each checked as it is set;
+ * the others take their defaults), the data directory and where the registry is. Immutable.
  */
-public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
-                         Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed,
-                         boolean apiTls, FrontDoor frontDoor, List<String> hostCertPrincipals,
-                         RegistryLocation registry, Duration bannerTimeout) {
-    public static final String DEFAULT_BIND = "0.0.0.0";
-    public static final String DEFAULT_API_BIND = "127.0.0.1";
-    public static final int DEFAULT_SSH_PORT = 2222;
-    public static final int DEFAULT_API_PORT = 8000;
-    public static final int DEFAULT_INSTANCE_ID = 1;
-    public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
-    public static final int DEFAULT_BANNER_TIMEOUT_SECONDS = 30;
-    public static final int DEFAULT_KEEPALIVE_INTERVAL_SECONDS = 15;
-    public static final int DEFAULT_KEEPALIVE_MAX_MISSED = 3;
+public final class HostConfig {
+    private final Path dataDir;
+    private final Map<Setting<?>, Object> values;
+    private final RegistryLocation registry;
 
-    public HostConfig {
-        Objects.requireNonNull(dataDir, "data_dir");
-        Objects.requireNonNull(connectTimeout, "connect_timeout_seconds");
-        Objects.requireNonNull(keepaliveInterval, "keepalive_interval_seconds");
-        requireAddress("bind", bind);
-        requireAddress("api_bind", apiBind);
-        requireRange("ssh_port", sshPort);
-        requireRange("api_port", apiPort);
-        requireRange("instance_id", instanceId);
-        requireRange("connect_timeout_seconds", connectTimeout.toSeconds());
-        requireRange("keepalive_interval_seconds", keepaliveInterval.toSeconds());
-        requireRange("keepalive_max_missed", keepaliveMaxMissed);
-        if (sshPort != 0 && sshPort == apiPort) {
-            throw new IllegalArgumentException("ssh_port and api_port must differ, both are " + sshPort);
+    private HostConfig(Path dataDir, Map<Setting<?>, Object> values, RegistryLocation registry) {
+        this.dataDir = Objects.requireNonNull(dataDir, "data_dir");
+        this.values = Map.copyOf(values);
+        this.registry = registry == null ? RegistryLocation.EMBEDDED : registry;
+        int ssh = get(SSH_PORT);
+        if (ssh != 0 && ssh == get(API_PORT)) {
+            throw new IllegalArgumentException("ssh_port and api_port must differ, both are " + ssh);
         }
-        frontDoor = frontDoor == null ? FrontDoor.DEFAULTS : frontDoor;
-        hostCertPrincipals = hostCertPrincipals == null ? null : HostCertPrincipals.check(hostCertPrincipals);
-        registry = registry == null ? RegistryLocation.EMBEDDED : registry;
-        bannerTimeout = bannerTimeout == null ? Duration.ofSeconds(DEFAULT_BANNER_TIMEOUT_SECONDS) : bannerTimeout;
-        requireRange("banner_timeout_seconds", bannerTimeout.toSeconds());
     }
 
-    /** Settings with the default host certificate principals. */
-    public HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
-                      Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed, boolean apiTls,
-                      FrontDoor frontDoor) {
-        this(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout, keepaliveInterval,
-                keepaliveMaxMissed, apiTls, frontDoor, null, null, null);
+    /** The defaults for a data directory. */
+    public static HostConfig defaults(Path dataDir) {
+        return new HostConfig(dataDir, Map.of(), null);
     }
 
-    /** The principals of the bastion's host certificate: as configured, else the defaults for {@code bind}. */
-    public List<String> certPrincipals() {
-        return hostCertPrincipals != null ? hostCertPrincipals : HostCertPrincipals.defaults(bind);
+    /** The value of {@code setting}: as set, else its default. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return values.containsKey(setting) ? (T) values.get(setting) : setting.fallback();
     }
 
-    /** This configuration with these host certificate principals (null: the defaults). */
-    public HostConfig withHostCertPrincipals(List<String> principals) {
-        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, principals, registry, bannerTimeout);
+    /** This configuration with {@code setting} at {@code value}, checked as the same value in config.toml. */
+    public <T> HostConfig with(Setting<T> setting, T value) {
+        Map<Setting<?>, Object> changed = new HashMap<>(values);
+        changed.put(setting, setting.checked(value));
+        return new HostConfig(dataDir, changed, registry);
     }
 
-    /** This configuration giving a VPS's sshd this long to greet. */
-    public HostConfig withBannerTimeout(Duration timeout) {
-        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry, timeout);
+    /** This configuration listening elsewhere. */
+    public HostConfig withListeners(String bind, int sshPort, String apiBind, int apiPort) {
+        Map<Setting<?>, Object> changed = new HashMap<>(values);
+        changed.put(BIND, BIND.checked(bind));
+        changed.put(SSH_PORT, SSH_PORT.checked(sshPort));
+        changed.put(API_BIND, API_BIND.checked(apiBind));
+        changed.put(API_PORT, API_PORT.checked(apiPort));
+        return new HostConfig(dataDir, changed, registry);
     }
 
     /** This configuration with its registry elsewhere. */
     public HostConfig withRegistry(RegistryLocation registry) {
-        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry,
-                bannerTimeout);
+        return new HostConfig(dataDir, values, registry);
     }
 
-    /** Settings with the front door's defaults. */
-    public HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
-                      Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed, boolean apiTls) {
-        this(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout, keepaliveInterval,
-                keepaliveMaxMissed, apiTls, FrontDoor.DEFAULTS);
+    /** {@code data_dir}: registry, host keys, tokens and logs. */
+    public Path dataDir() {
+        return dataDir;
     }
 
-    /** Settings without {@code api_tls} (TLS beyond loopback only). */
-    public HostConfig(Path dataDir, String bind, int sshPort, String apiBind, int apiPort, int instanceId,
-                      Duration connectTimeout, Duration keepaliveInterval, int keepaliveMaxMissed) {
-        this(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout, keepaliveInterval,
-                keepaliveMaxMissed, false);
+    /** {@code registry_url} and its files: the embedded H2 file in the data directory by default. */
+    public RegistryLocation registry() {
+        return registry;
+    }
+
+    public String bind() {
+        return get(BIND);
+    }
+
+    public int sshPort() {
+        return get(SSH_PORT);
+    }
+
+    public String apiBind() {
+        return get(API_BIND);
+    }
+
+    public int apiPort() {
+        return get(API_PORT);
+    }
+
+    public int instanceId() {
+        return get(INSTANCE_ID);
+    }
+
+    public Duration connectTimeout() {
+        return get(CONNECT_TIMEOUT);
+    }
+
+    public Duration bannerTimeout() {
+        return get(BANNER_TIMEOUT);
+    }
+
+    public Duration keepaliveInterval() {
+        return get(KEEPALIVE_INTERVAL);
+    }
+
+    public int keepaliveMaxMissed() {
+        return get(KEEPALIVE_MAX_MISSED);
+    }
+
+    public boolean apiTls() {
+        return get(API_TLS);
+    }
+
+    public Duration runnerSilence() {
+        return get(RUNNER_SILENCE);
+    }
+
+    /** How the bastion treats connections before and around login. */
+    public FrontDoor frontDoor() {
+        return new FrontDoor(get(LOGIN_GRACE_TIME), get(PENALTY_EXEMPT), get(MAX_SESSIONS_PER_KEY), get(MAX_SESSIONS),
+                get(MAX_STARTUPS_PER_SOURCE), get(MAX_STARTUPS), get(PROXY_PROTOCOL_FROM));
+    }
+
+    /** The principals of the bastion's host certificate: as configured, else the defaults for {@code bind}. */
+    public List<String> certPrincipals() {
+        List<String> configured = get(HOST_CERT_PRINCIPALS);
+        return configured != null ? configured : HostCertPrincipals.defaults(bind());
     }
 
     /**
@@ -128,7 +154,7 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
      * network in the clear, and on loopback when {@code api_tls} says so. A name is resolved to decide.
      */
     public boolean apiSpeaksTls() {
-        return speaksTls(apiBind, apiTls);
+        return speaksTls(apiBind(), apiTls());
     }
 
     /** {@link #apiSpeaksTls()} for an {@code api_bind} and {@code api_tls}, as clients of a local Host ask it. */
@@ -141,73 +167,6 @@ public record HostConfig(Path dataDir, String bind, int sshPort, String apiBind,
         } catch (UnknownHostException e) {
             // the API cannot bind it either; that failure names the address
             return true;
-        }
-    }
-
-    /** This configuration with the control API on TLS even on loopback (or not). */
-    public HostConfig withApiTls(boolean apiTls) {
-        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry,
-                bannerTimeout);
-    }
-
-    /** This configuration behind these load balancers (PROXY protocol headers taken from them). */
-    public HostConfig withProxyProtocolFrom(List<String> balancers) {
-        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor.withProxyProtocolFrom(balancers),
-                hostCertPrincipals, registry, bannerTimeout);
-    }
-
-    /** This configuration with these sources never penalised. */
-    public HostConfig withPenaltyExempt(List<String> networks) {
-        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor.withPenaltyExempt(networks),
-                hostCertPrincipals, registry, bannerTimeout);
-    }
-
-    /** The defaults for a data directory. */
-    public static HostConfig defaults(Path dataDir) {
-        return new HostConfig(dataDir, DEFAULT_BIND, DEFAULT_SSH_PORT, DEFAULT_API_BIND, DEFAULT_API_PORT,
-                DEFAULT_INSTANCE_ID, Duration.ofSeconds(DEFAULT_CONNECT_TIMEOUT_SECONDS),
-                Duration.ofSeconds(DEFAULT_KEEPALIVE_INTERVAL_SECONDS), DEFAULT_KEEPALIVE_MAX_MISSED);
-    }
-
-    /** This configuration listening elsewhere. */
-    public HostConfig withListeners(String bind, int sshPort, String apiBind, int apiPort) {
-        return new HostConfig(dataDir, bind, sshPort, apiBind, apiPort, instanceId, connectTimeout,
-                keepaliveInterval, keepaliveMaxMissed, apiTls, frontDoor, hostCertPrincipals, registry,
-                bannerTimeout);
-    }
-
-    /** The bounds of each numeric setting, by its config key: checked here, and on config files as read. */
-    private static final Map<String, long[]> RANGES = Map.of(
-            "ssh_port", new long[] {0, 65535},
-            "api_port", new long[] {0, 65535},
-            "instance_id", new long[] {0, 1023},
-            "connect_timeout_seconds", new long[] {1, 300},
-            "banner_timeout_seconds", new long[] {1, 300},
-            "keepalive_interval_seconds", new long[] {0, 3600},
-            "keepalive_max_missed", new long[] {1, 100});
-
-    /** @return why {@code value} is out of the bounds of setting {@code key}, or null when it is within them */
-    public static String outOfRange(String key, long value) {
-        long[] r = RANGES.get(key);
-        return value < r[0] || value > r[1] ? "must be between " + r[0] + " and " + r[1] + ", got " + value : null;
-    }
-
-    private static void requireRange(String key, long value) {
-        String why = outOfRange(key, value);
-        if (why != null) {
-            throw new IllegalArgumentException(key + " " + why);
-        }
-    }
-
-    private static void requireAddress(String key, String address) {
-        if (address == null || address.isBlank()) {
-            throw new IllegalArgumentException(key + " must be an IP address or host name, got nothing");
-        }
-        if (!address.matches("[0-9A-Za-z.:%-]{1,255}")) {
-            throw new IllegalArgumentException(key + " must be an IP address or host name, got '" + address + "'");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.DaemonThreads;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.jump.VpsDialChannel;
 import dev.ferry.bastion.ssh.route.Login;
@@ -38,11 +39,8 @@ final class AccessSweep implements AutoCloseable {
 
     private final SshServer server;
     private final Routing routing;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ferry-access-sweep");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("ferry-access-sweep"));
 
     /**
      * Set on a session once its VPS served it (a channel was let through, or a round found it serving): stopping

@@ -59,18 +59,13 @@ final class SourcePenalties implements SessionListener {
         this.clock = clock;
     }
 
-    /** IPv4 by address, IPv6 by its /64: one host holds a whole /64. */
-    static String source(InetAddress a) {
-        return Sources.of(a);
-    }
-
     /** Whether a connection from {@code from} is refused now, and why. */
     Optional<String> refusal(InetAddress from) {
         if (isExempt(from)) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Instant end = until.get(source(from));
+        Instant end = until.get(Sources.of(from));
         if (end != null && Duration.between(now, end).compareTo(MIN) > 0) {
             return Optional.of("its source is penalised for " + Duration.between(now, end).toSeconds() + " s more");
         }
@@ -108,7 +103,7 @@ final class SourcePenalties implements SessionListener {
     }
 
     private void penalise(InetAddress from, Duration penalty, String reason) {
-        String source = source(from);
+        String source = Sources.of(from);
         Instant now = clock.instant();
         if (!until.containsKey(source) && until.size() >= MAX_SOURCES) {
             until.values().removeIf(end -> end.isBefore(now));

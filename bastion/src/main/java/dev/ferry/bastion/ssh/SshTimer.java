@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.DaemonThreads;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,11 +13,8 @@ import java.util.concurrent.TimeUnit;
  * keepalive interval or deadline after the close.
  */
 public final class SshTimer {
-    private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "ferry-ssh-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1,
+            DaemonThreads.named("ferry-ssh-timer"));
 
     static {
         TIMER.setRemoveOnCancelPolicy(true);

@@ -10,6 +10,21 @@ public final class DialFailure {
     private DialFailure() {
     }
 
+    /**
+     * What the user reads when a VPS's sshd cannot be reached: {@code vps-123: cannot connect to its sshd at
+     * 10.0.0.5:22 (no answer within 10001 ms)}, or {@code (connection refused after 3 ms)}.
+     *
+     * @param who    the VPS as the user named it
+     * @param millis how long the attempt took
+     */
+    public static String cannotConnect(String who, Endpoint endpoint, Throwable problem, long millis) {
+        String why = describe(problem, endpoint.host());
+        return who + ": cannot connect to its sshd at " + endpoint + " (" + (why.equals(NO_ANSWER)
+                ? NO_ANSWER + " within " + millis + " ms" : why + " after " + millis + " ms") + ")";
+    }
+
+    private static final String NO_ANSWER = "no answer";
+
     /** @param host the endpoint's host as registered, named when it does not resolve */
     public static String describe(Throwable problem, String host) {
         if (problem instanceof UnresolvedAddressException || problem instanceof UnknownHostException) {
@@ -24,7 +39,7 @@ public final class DialFailure {
         }
         String lower = m.toLowerCase(Locale.ROOT);
         if (lower.contains("time-out") || lower.contains("timed out")) {
-            return "no answer";
+            return NO_ANSWER;
         }
         return lower.contains("refused") ? "connection refused" : m;
     }

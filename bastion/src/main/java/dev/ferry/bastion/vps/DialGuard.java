@@ -1,5 +1,6 @@
 package dev.ferry.bastion.vps;
 
+import dev.ferry.bastion.DaemonThreads;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -13,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the bastion never dials, checked on the resolved address right before each dial (DESIGN.md, Forwarding
@@ -43,13 +43,8 @@ public final class DialGuard {
 
     public DialGuard(Resolver resolver) {
         this.resolver = resolver;
-        AtomicInteger n = new AtomicInteger();
         this.lookups = new ThreadPoolExecutor(LOOKUP_THREADS, LOOKUP_THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(LOOKUP_QUEUE), r -> {
-                    Thread t = new Thread(r, "ferry-resolve-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new ArrayBlockingQueue<>(LOOKUP_QUEUE), DaemonThreads.numbered("ferry-resolve"));
         ((ThreadPoolExecutor) lookups).allowCoreThreadTimeOut(true);
     }
 

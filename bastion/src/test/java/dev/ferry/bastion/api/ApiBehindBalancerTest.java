@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.bastion.net.ProxyBalancer;
 import java.net.InetAddress;
@@ -37,7 +38,7 @@ class ApiBehindBalancerTest {
         HostLogging.init(Files.createDirectories(dir.resolve("logs")));
         Path host = dir.resolve("host");
         api = new ApiTestSupport(host, ApiLimits.DEFAULTS, HostConfig.defaults(host)
-                .withProxyProtocolFrom(List.of("127.0.0.3")));
+                .with(HostSettings.PROXY_PROTOCOL_FROM, List.of("127.0.0.3")));
     }
 
     @AfterEach

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.vps.Endpoint;
@@ -267,7 +268,7 @@ class FleetTest {
         Vps v = create("web");
         report(v, "running", 32768, true, null);
         clock.advance(Duration.ofSeconds(31));
-        fleet.checkSilence();
+        fleet.checkSilence(HostSettings.RUNNER_SILENCE.fallback());
         assertEquals(VpsStatus.LOST, now(v).status());
         assertTrue(now(v).lastError().contains("runner r1 went silent"), now(v).lastError());
         assertEquals(false, registry.runners().find("r1").orElseThrow().online());
@@ -298,16 +299,16 @@ class FleetTest {
         Vps v = create("web");
         report(v, "running", 32768, true, null);
         clock.advance(Duration.ofSeconds(20));
-        fleet.checkSilence();
+        fleet.checkSilence(HostSettings.RUNNER_SILENCE.fallback());
         registry.close();
         clock.advance(Duration.ofMinutes(5)); // the Host was down
         registry = TestRegistries.open(dir, new Snowflake(1), clock);
         fleet = new Fleet(registry, registry.runners(), clock);
-        fleet.checkSilence();
+        fleet.checkSilence(HostSettings.RUNNER_SILENCE.fallback());
         assertTrue(registry.runners().find("r1").orElseThrow().online(), "not offline for the Host's own downtime");
         assertEquals(VpsStatus.RUNNING, now(v).status());
         clock.advance(Duration.ofSeconds(31));
-        fleet.checkSilence();
+        fleet.checkSilence(HostSettings.RUNNER_SILENCE.fallback());
         assertEquals(VpsStatus.LOST, now(v).status());
         registry.close();
         registry = TestRegistries.open(dir, new Snowflake(1), clock);
@@ -341,7 +342,7 @@ class FleetTest {
                 new Fleet.CreateRequest("x", "img:1", List.of(alice), "r9", null, null)));
         assertEquals(FerryException.Kind.NOT_FOUND, unknown.kind());
         clock.advance(Duration.ofSeconds(31));
-        fleet.checkSilence();
+        fleet.checkSilence(HostSettings.RUNNER_SILENCE.fallback());
         FerryException offline = assertThrows(FerryException.class, () -> fleet.create(
                 new Fleet.CreateRequest("x", "img:1", List.of(alice), "r1", null, null)));
         assertTrue(offline.getMessage().contains("runner r1 is offline, last heartbeat"), offline.getMessage());

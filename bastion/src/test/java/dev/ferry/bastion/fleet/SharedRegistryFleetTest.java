@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.registry.PostgresServer;
 import dev.ferry.bastion.registry.RegistryLocation;
@@ -101,13 +102,13 @@ class SharedRegistryFleetTest {
         for (int i = 0; i < 12; i++) { // a minute of heartbeats, all landing on Host A
             clock.advance(Duration.ofSeconds(5));
             fleetA.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of()));
-            fleetB.checkSilence();
+            fleetB.checkSilence(HostSettings.RUNNER_SILENCE.fallback());
         }
         assertTrue(b.runners().find("r1").orElseThrow().online(), "Host B reads the heartbeat time Host A wrote");
         Instant seen = b.runners().find("r1").orElseThrow().lastHeartbeat();
         assertTrue(!seen.isBefore(clock.instant().minus(Duration.ofSeconds(10))), seen + " vs " + clock.instant());
         clock.advance(Duration.ofSeconds(31));
-        fleetB.checkSilence();
+        fleetB.checkSilence(HostSettings.RUNNER_SILENCE.fallback());
         assertTrue(!b.runners().find("r1").orElseThrow().online(), "silent for 31 s: lost, whichever Host looks");
     }
 }

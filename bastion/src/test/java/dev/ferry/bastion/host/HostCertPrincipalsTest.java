@@ -33,11 +33,11 @@ class HostCertPrincipalsTest {
 
     @Test
     void configuredNamesReplaceTheDefaultsAndSurviveOtherChanges() {
-        HostConfig config = HostConfig.defaults(DIR).withHostCertPrincipals(List.of("Bastion.Example", "203.0.113.7",
+        HostConfig config = HostConfig.defaults(DIR).with(HostSettings.HOST_CERT_PRINCIPALS, List.of("Bastion.Example", "203.0.113.7",
                 "bastion.example"));
         assertEquals(List.of("bastion.example", "203.0.113.7"), config.certPrincipals());
         assertEquals(config.certPrincipals(), config.withListeners("127.0.0.1", 0, "127.0.0.1", 0).certPrincipals());
-        assertEquals(config.certPrincipals(), config.withApiTls(true).withPenaltyExempt(List.of()).certPrincipals());
+        assertEquals(config.certPrincipals(), config.with(HostSettings.API_TLS, true).with(HostSettings.PENALTY_EXEMPT, List.of()).certPrincipals());
         // the defaults follow the bind address they are derived from
         assertTrue(HostConfig.defaults(DIR).withListeners("10.0.0.9", 0, "127.0.0.1", 0).certPrincipals()
                 .contains("10.0.0.9"));
@@ -48,7 +48,7 @@ class HostCertPrincipalsTest {
         for (List<String> bad : List.<List<String>>of(List.of(), List.of("[bastion]:2222"), List.of("*.example"),
                 List.of("a b"), List.of("bastion,other"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> HostConfig.defaults(DIR).withHostCertPrincipals(bad), bad.toString());
+                    () -> HostConfig.defaults(DIR).with(HostSettings.HOST_CERT_PRINCIPALS, bad), bad.toString());
             assertTrue(e.getMessage().startsWith("host_cert_principals"), e.getMessage());
         }
         assertEquals("host_cert_principals must name at least one host name or address the bastion is reached by; "

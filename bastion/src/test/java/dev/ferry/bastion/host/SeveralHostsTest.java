@@ -52,9 +52,7 @@ class SeveralHostsTest {
 
     private Host start(String name, int instanceId, RegistryLocation location) throws Exception {
         HostConfig base = HostConfig.defaults(dir.resolve(name)).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
-        Host h = Host.start(new HostConfig(base.dataDir(), base.bind(), base.sshPort(), base.apiBind(), base.apiPort(),
-                instanceId, base.connectTimeout(), base.keepaliveInterval(), base.keepaliveMaxMissed())
-                .withRegistry(location));
+        Host h = Host.start(base.with(HostSettings.INSTANCE_ID, instanceId).withRegistry(location));
         hosts.add(h);
         return h;
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
@@ -205,8 +206,9 @@ class BastionJumpTest {
     @Test
     void dropsConnectionsNotLoggedInFromOneAddressAtRandomPastTheStart() throws Exception {
         List<Socket> held = new ArrayList<>();
+        Startups limits = HostSettings.MAX_STARTUPS_PER_SOURCE.fallback();
         try {
-            for (int i = 0; i < FrontDoor.DEFAULTS.startupsPerSource().start(); i++) {
+            for (int i = 0; i < limits.start(); i++) {
                 Socket s = new Socket("127.0.0.1", port);
                 held.add(s);
                 s.setSoTimeout(5000);
@@ -214,7 +216,7 @@ class BastionJumpTest {
             }
             // between start and full: some served, some closed at once, more of them the fuller it gets
             int served = 0;
-            int between = FrontDoor.DEFAULTS.startupsPerSource().full() - FrontDoor.DEFAULTS.startupsPerSource().start();
+            int between = limits.full() - limits.start();
             for (int i = 0; i < between; i++) {
                 Socket s = new Socket("127.0.0.1", port);
                 s.setSoTimeout(5000);

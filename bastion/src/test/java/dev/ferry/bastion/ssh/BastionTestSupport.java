@@ -7,6 +7,7 @@ import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -61,16 +63,11 @@ final class BastionTestSupport implements AutoCloseable {
 
     /** The same with keepalives this far apart (3 missed end a connection). */
     static BastionTestSupport start(Path dir, Duration keepalive) throws Exception {
-        return start(dir, keepalive, FrontDoor.DEFAULTS);
+        return start(dir, keepalive, UnaryOperator.identity());
     }
 
-    /** The same with these front-door settings (127.0.0.1 is always exempt from penalties). */
-    static BastionTestSupport start(Path dir, Duration keepalive, FrontDoor frontDoor) throws Exception {
-        return start(dir, keepalive, frontDoor, Duration.ofSeconds(2));
-    }
-
-    /** The same with this connect timeout for VPS endpoints. */
-    static BastionTestSupport start(Path dir, Duration keepalive, FrontDoor frontDoor, Duration connectTimeout)
+    /** The same with {@code settings} applied over the tests' own. */
+    static BastionTestSupport start(Path dir, Duration keepalive, UnaryOperator<HostConfig> settings)
             throws Exception {
         Path keys = dir.resolve("keys");
         Path alice = SshClientFixture.keygen(keys, "alice");
@@ -78,11 +75,13 @@ final class BastionTestSupport implements AutoCloseable {
         Path mallory = SshClientFixture.keygen(keys, "mallory");
         Path data = dir.resolve("host");
         HostLogging.init(DataDir.prepare(data).logs());
-        HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0);
-        config = new HostConfig(config.dataDir(), config.bind(), config.sshPort(), config.apiBind(), config.apiPort(),
-                config.instanceId(), connectTimeout, keepalive, 3, false,
+        HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
+                .with(HostSettings.CONNECT_TIMEOUT, Duration.ofSeconds(2))
+                .with(HostSettings.BANNER_TIMEOUT, Duration.ofSeconds(5))
+                .with(HostSettings.KEEPALIVE_INTERVAL, keepalive).with(HostSettings.KEEPALIVE_MAX_MISSED, 3)
                 // the tests' own failed logins come from 127.0.0.1; penalties are tried from 127.0.0.2 and up
-                frontDoor.withPenaltyExempt(List.of("127.0.0.1"))).withBannerTimeout(Duration.ofSeconds(5));
+                .with(HostSettings.PENALTY_EXEMPT, List.of("127.0.0.1"));
+        config = settings.apply(config);
         return new BastionTestSupport(dir, Host.start(TestRegistries.of(config)), alice, bob, mallory);
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import java.io.OutputStream;
@@ -31,8 +32,8 @@ class FrontDoorSettingsTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        t = BastionTestSupport.start(dir, Duration.ofSeconds(1), new FrontDoor(Duration.ofSeconds(5), List.of(), 2,
-                20_000, FrontDoor.DEFAULTS.startupsPerSource(), FrontDoor.DEFAULTS.startups(), List.of()));
+        t = BastionTestSupport.start(dir, Duration.ofSeconds(1), c -> c
+                .with(HostSettings.LOGIN_GRACE_TIME, Duration.ofSeconds(5)).with(HostSettings.MAX_SESSIONS_PER_KEY, 2));
         SshdFixture sshd = SshdFixture.start(dir.resolve("vps"), List.of(BastionTestSupport.pub(t.aliceKey)));
         t.closeLater(sshd);
         t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),

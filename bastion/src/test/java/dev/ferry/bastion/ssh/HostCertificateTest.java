@@ -10,6 +10,7 @@ import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.host.KnownHosts;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.CertAuthorityLine;
@@ -139,7 +140,7 @@ class HostCertificateTest {
     void configuredPrincipalsReplaceTheDefaults() throws Exception {
         Path data = dir.resolve("named");
         try (Host named = Host.start(TestRegistries.of(HostConfig.defaults(data).withListeners("127.0.0.1", 0,
-                "127.0.0.1", 0).withHostCertPrincipals(List.of("Bastion.Test"))))) {
+                "127.0.0.1", 0).with(HostSettings.HOST_CERT_PRINCIPALS, List.of("Bastion.Test"))))) {
             int port = named.sshAddress().getPort();
             SshPublicKey ca = SshPublicKey.of(DataDir.prepare(data).hostCa().getPublic(), "ferry-host-ca");
             assertEquals(CertAuthorityLine.of(List.of("[bastion.test]:" + port), ca), named.knownHosts().get(0));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.net.Sources;
 import dev.ferry.bastion.net.Cidr;
 import java.io.IOException;
 import java.io.InputStream;
@@ -170,11 +171,12 @@ class PenaltiesTest {
 
     @Test
     void sourcesAreAddressesForIpv4AndSlash64ForIpv6() throws Exception {
-        assertEquals("192.0.2.7", SourcePenalties.source(InetAddress.getByName("192.0.2.7")));
-        assertEquals(SourcePenalties.source(InetAddress.getByName("2001:db8:1:2::1")),
-                SourcePenalties.source(InetAddress.getByName("2001:db8:1:2:ffff::9")), "one /64, one source");
-        assertFalse(SourcePenalties.source(InetAddress.getByName("2001:db8:1:2::1")).equals(
-                SourcePenalties.source(InetAddress.getByName("2001:db8:1:3::1"))));
+        assertEquals("192.0.2.7", Sources.of(InetAddress.getByName("192.0.2.7")));
+        assertEquals("2001:db8:1:2::/64", Sources.of(InetAddress.getByName("2001:db8:1:2::1")));
+        assertEquals(Sources.of(InetAddress.getByName("2001:db8:1:2::1")),
+                Sources.of(InetAddress.getByName("2001:db8:1:2:ffff::9")), "one /64, one source");
+        assertFalse(Sources.of(InetAddress.getByName("2001:db8:1:2::1")).equals(
+                Sources.of(InetAddress.getByName("2001:db8:1:3::1"))));
         assertTrue(Cidr.parse("10.0.0.0/8").contains(InetAddress.getByName("10.200.3.4")));
         assertFalse(Cidr.parse("10.0.0.0/8").contains(InetAddress.getByName("11.0.0.1")));
         assertTrue(Cidr.parse("127.0.0.1").contains(InetAddress.getLoopbackAddress()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.bastion.host.HostSettings;
 import org.junit.jupiter.api.Test;
 
 /** MaxStartups' arithmetic: nothing dropped up to start, rate % just past it, growing to all beyond full. */
@@ -21,7 +22,7 @@ class PreAuthLimitsTest {
         assertFalse(s.drops(55, 0.70));
         assertTrue(s.drops(100, 0.98), "nearly all at full");
         assertTrue(s.drops(101, 0.999999), "all beyond full");
-        assertTrue(FrontDoor.DEFAULTS.startupsPerSource().start() >= 50, "50 honest parallel logins from one address pass");
+        assertTrue(HostSettings.MAX_STARTUPS_PER_SOURCE.fallback().start() >= 50, "50 honest parallel logins from one address pass");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.net.ProxyBalancer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,7 +34,7 @@ class ProxyProtocolTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         t = BastionTestSupport.start(dir, Duration.ofSeconds(1),
-                FrontDoor.DEFAULTS.withProxyProtocolFrom(List.of(BALANCER)));
+                c -> c.with(HostSettings.PROXY_PROTOCOL_FROM, List.of(BALANCER)));
         t.startWebVps();
         mallory = t.client("mallory", List.of(t.malloryKey), null);
         backend = new InetSocketAddress(InetAddress.getLoopbackAddress(), t.port);

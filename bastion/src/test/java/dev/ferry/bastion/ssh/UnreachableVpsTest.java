@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.Processes;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import java.nio.file.Path;
@@ -31,7 +32,8 @@ class UnreachableVpsTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        t = BastionTestSupport.start(dir, Duration.ofSeconds(1), FrontDoor.DEFAULTS, CONNECT_TIMEOUT);
+        t = BastionTestSupport.start(dir, Duration.ofSeconds(1),
+                c -> c.with(HostSettings.CONNECT_TIMEOUT, CONNECT_TIMEOUT));
         t.startWebVps();
     }
 

@@ -2,12 +2,16 @@ package dev.ferry.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.ferry.bastion.api.Json;
 import dev.ferry.bastion.host.ApiTls;
 import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
+import dev.ferry.bastion.host.Setting;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.cli.Env;
 import dev.ferry.keys.SecretFiles;
@@ -16,26 +20,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code config.toml}: one section per role. Unknown keys and values of the wrong type are refused
- * with the key's name; ranges are checked where the values are used (e.g. {@code HostConfig}).
+ * with the key's name; the {@code [host]} section's values are read and checked by their declarations.
  *
  * <pre>
- * [host]
- * data_dir = "/var/lib/ferry"
- * bind = "0.0.0.0"
- * ssh_port = 2222
- * api_bind = "127.0.0.1"
- * api_port = 8000
- * instance_id = 1
- * connect_timeout_seconds = 10
- * banner_timeout_seconds = 30
- * keepalive_interval_seconds = 15
- * keepalive_max_missed = 3
- * api_tls = false               # TLS on loopback too (beyond loopback the API always speaks TLS)
- * host_cert_principals = ["bastion.example"]  # the names the bastion's host certificate is valid for
+ * [host]                        # the settings of ferry host: see HostSettings, where each is declared
  *
  * [client]
  * host = "https://bastion.example:8000"
@@ -110,49 +105,79 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
         static final ContainersSection EMPTY = new ContainersSection(null, null, null, null, null, null);
     }
 
-    /** The {@code [host]} section: settings of {@code ferry host}; every key optional. */
-    public record HostSection(@JsonProperty("data_dir") String dataDir, String bind,
-                              @JsonProperty("ssh_port") Integer sshPort,
-                              @JsonProperty("api_bind") String apiBind,
-                              @JsonProperty("api_port") Integer apiPort,
-                              @JsonProperty("instance_id") Integer instanceId,
-                              @JsonProperty("connect_timeout_seconds") Integer connectTimeoutSeconds,
-                              @JsonProperty("banner_timeout_seconds") Integer bannerTimeoutSeconds,
-                              @JsonProperty("keepalive_interval_seconds") Integer keepaliveIntervalSeconds,
-                              @JsonProperty("keepalive_max_missed") Integer keepaliveMaxMissed,
-                              @JsonProperty("api_tls") Boolean apiTls,
-                              @JsonProperty("penalty_exempt") List<String> penaltyExempt,
-                              @JsonProperty("login_grace_time_seconds") Long loginGraceTimeSeconds,
-                              @JsonProperty("max_sessions_per_key") Integer maxSessionsPerKey,
-                              @JsonProperty("max_sessions") Integer maxSessions,
-                              @JsonProperty("max_startups_per_source") String maxStartupsPerSource,
-                              @JsonProperty("max_startups") String maxStartups,
-                              @JsonProperty("host_cert_principals") List<String> hostCertPrincipals,
-                              @JsonProperty("registry_url") String registryUrl,
-                              @JsonProperty("registry_password_file") String registryPasswordFile,
-                              @JsonProperty("registry_key_file") String registryKeyFile,
-                              @JsonProperty("proxy_protocol_from") List<String> proxyProtocolFrom) {
-        static final HostSection EMPTY = new HostSection(null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null);
+    /**
+     * The {@code [host]} section: the settings of {@code ferry host} it gives, each read and checked by its
+     * declaration in {@link HostSettings}; every key optional.
+     */
+    public static final class HostSection {
+        static final HostSection EMPTY = new HostSection(Map.of());
 
-        /** Ranges, checked on the file itself: a wrong value is refused even where a flag overrides it. */
-        void check(String where) {
-            range(where, "ssh_port", sshPort);
-            range(where, "api_port", apiPort);
-            range(where, "instance_id", instanceId);
-            range(where, "connect_timeout_seconds", connectTimeoutSeconds);
-            range(where, "banner_timeout_seconds", bannerTimeoutSeconds);
-            range(where, "keepalive_interval_seconds", keepaliveIntervalSeconds);
-            range(where, "keepalive_max_missed", keepaliveMaxMissed);
+        private final Map<Setting<?>, Object> values;
+
+        private HostSection(Map<Setting<?>, Object> values) {
+            this.values = Map.copyOf(values);
         }
 
-        private static void range(String where, String key, Integer value) {
-            String why = value == null ? null : HostConfig.outOfRange(key, value);
-            if (why != null) {
-                throw new IllegalArgumentException(where + ": bad value for 'host." + key + "': " + why);
+        /** The value the section gives {@code setting}, or null when it gives none. */
+        @SuppressWarnings("unchecked")
+        public <T> T get(Setting<T> setting) {
+            return (T) values.get(setting);
+        }
+
+        /** The value the section gives {@code setting}, else its default. */
+        public <T> T getOrDefault(Setting<T> setting) {
+            T value = get(setting);
+            return value != null ? value : setting.fallback();
+        }
+
+        /** {@code config} with every setting this section gives but the data directory and the registry's. */
+        public HostConfig over(HostConfig config) {
+            HostConfig c = config;
+            for (Map.Entry<Setting<?>, Object> e : values.entrySet()) {
+                if (!NOT_IN_HOST_CONFIG.contains(e.getKey())) {
+                    c = with(c, e.getKey(), e.getValue());
+                }
             }
+            return c;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T> HostConfig with(HostConfig config, Setting<T> setting, Object value) {
+            return config.with(setting, (T) value);
+        }
+
+        /** Read from the TOML table {@code table}; {@code lines} finds a key's line for the messages. */
+        static HostSection read(JsonNode table, String where, TomlLines lines) {
+            if (table == null || table.isNull()) {
+                return EMPTY;
+            }
+            if (!table.isObject()) {
+                throw new IllegalArgumentException(where + ": 'host' must be a table ([host])");
+            }
+            Map<Setting<?>, Object> values = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> field : table.properties()) {
+                String path = "host." + field.getKey();
+                Setting<?> setting = HostSettings.byKey(field.getKey()).orElseThrow(() -> new IllegalArgumentException(
+                        where + ": unknown key '" + path + "'" + lines.at(path)));
+                try {
+                    values.put(setting, setting.valueOf(field.getValue()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": bad value for '" + path + "'" + lines.at(path) + ": "
+                            + e.getMessage().substring(setting.key().length() + 1));
+                }
+            }
+            return new HostSection(values);
+        }
+
+        @Override
+        public String toString() {
+            return "HostSection" + values;
         }
     }
+
+    /** Settings a {@link HostConfig} does not hold as such: the data directory, and the registry's location. */
+    private static final Set<Setting<?>> NOT_IN_HOST_CONFIG = Set.of(HostSettings.DATA_DIR, HostSettings.REGISTRY_URL,
+            HostSettings.REGISTRY_PASSWORD_FILE, HostSettings.REGISTRY_KEY_FILE);
 
     /** The {@code [client]} section: where the CLI finds the Host. */
     public record ClientSection(String host, String token, @JsonProperty("token_file") String tokenFile,
@@ -173,12 +198,10 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
 
     /** The local Host's API: {@code http://127.0.0.1:<api_port>}, {@code https://} where it speaks TLS. */
     public String localApiUrl() {
-        String bind = host.apiBind() == null ? null : host.apiBind().replaceAll("^\\[|]$", "");
-        String address = bind == null || bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
-        boolean tls = HostConfig.speaksTls(bind == null ? HostConfig.DEFAULT_API_BIND : bind,
-                Boolean.TRUE.equals(host.apiTls()));
-        return (tls ? "https://" : "http://")
-                + Endpoint.hostPort(address, Settings.pick(null, host.apiPort(), HostConfig.DEFAULT_API_PORT));
+        String bind = host.getOrDefault(HostSettings.API_BIND);
+        String address = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+        boolean tls = HostConfig.speaksTls(bind, host.getOrDefault(HostSettings.API_TLS));
+        return (tls ? "https://" : "http://") + Endpoint.hostPort(address, host.getOrDefault(HostSettings.API_PORT));
     }
 
     /** Whether {@code url} is the local Host's own API URL, from this config. */
@@ -197,7 +220,7 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
     }
 
     private Path localDataDir(Env env) {
-        return host.dataDir() != null ? Path.of(host.dataDir()) : env.ferryHome();
+        return host.get(HostSettings.DATA_DIR) != null ? host.get(HostSettings.DATA_DIR) : env.ferryHome();
     }
 
     /**
@@ -261,12 +284,14 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
 
     static ConfigFile parse(String text, String where) {
         try {
-            ConfigFile c = TOML.readValue(text, ConfigFile.class);
-            if (c == null) {
+            JsonNode tree = TOML.readTree(text);
+            if (tree == null || tree.isNull() || tree.isMissingNode()) {
                 return EMPTY;
             }
-            c.host().check(where);
-            return c;
+            HostSection host = HostSection.read(tree.get("host"), where, TomlLines.of(text));
+            ((ObjectNode) tree).remove("host");
+            ConfigFile c = TOML.treeToValue(tree, ConfigFile.class);
+            return new ConfigFile(host, c.client(), c.runner());
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(where + ": unknown key '" + Json.fieldPath(e) + "'");
         } catch (JsonMappingException e) {

@@ -1,7 +1,7 @@
 package dev.ferry.cli.ssh;
 
 import dev.ferry.bastion.FerryException;
-import dev.ferry.bastion.host.HostConfig;
+import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.cli.Env;
 import dev.ferry.cli.config.ConfigFile;
@@ -39,10 +39,10 @@ public record Bastion(String host, int port) {
         }
         if (config.isLocalApi(apiUrl)) {
             ConfigFile.HostSection h = config.host();
-            String bind = h.bind() == null ? HostConfig.DEFAULT_BIND : h.bind().replaceAll("^\\[|]$", "");
+            String bind = h.getOrDefault(HostSettings.BIND);
             String address = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
-            Integer port = h.sshPort();
-            return new Bastion(address, port == null || port == 0 ? HostConfig.DEFAULT_SSH_PORT : port);
+            int port = h.getOrDefault(HostSettings.SSH_PORT);
+            return new Bastion(address, port == 0 ? HostSettings.SSH_PORT.fallback() : port);
         }
         String host = URI.create(apiUrl).getHost();
         return new Bastion(host == null ? "127.0.0.1" : host.replaceAll("^\\[|]$", ""), sshPort.getAsInt());
@@ -56,12 +56,12 @@ public record Bastion(String host, int port) {
                 int close = s.indexOf(']');
                 String host = s.substring(1, close);
                 String rest = s.substring(close + 1);
-                return new Bastion(host, rest.isEmpty() ? HostConfig.DEFAULT_SSH_PORT
+                return new Bastion(host, rest.isEmpty() ? HostSettings.SSH_PORT.fallback()
                         : Integer.parseInt(rest.substring(1)));
             }
             int colon = s.lastIndexOf(':');
             if (colon < 0 || s.indexOf(':') != colon) {
-                return new Bastion(s, HostConfig.DEFAULT_SSH_PORT);
+                return new Bastion(s, HostSettings.SSH_PORT.fallback());
             }
             return new Bastion(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
         } catch (RuntimeException e) {

@@ -9,7 +9,6 @@ import dev.ferry.bastion.vps.DialGuard;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Vps;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -114,9 +113,8 @@ public final class VpsDialChannel extends TcpipServerChannel {
                 return failed(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, vps.sshUser() + ": "
                         + refused.getMessage());
             }
-            return failed(SshConstants.SSH_OPEN_CONNECT_FAILED, vps.sshUser() + ": cannot connect to its sshd at "
-                    + vps.endpoint() + " (" + DialFailure.describe(why, vps.endpoint().host()) + " after "
-                    + elapsedMillis() + " ms)");
+            return failed(SshConstants.SSH_OPEN_CONNECT_FAILED, DialFailure.cannotConnect(vps.sshUser(),
+                    vps.endpoint(), why, elapsedMillis()));
         }
         String literal = address.getHostAddress();
         getSession().computeAttributeIfAbsent(DialFilter.APPROVED, k -> ConcurrentHashMap.newKeySet())
@@ -166,14 +164,9 @@ public final class VpsDialChannel extends TcpipServerChannel {
 
     @Override
     protected void handleChannelOpenFailure(OpenFuture f, Throwable problem) {
-        long ms = elapsedMillis();
-        String why = problem instanceof ConnectException && problem.getMessage() != null
-                && problem.getMessage().contains("time-out")
-                ? "no answer within " + ms + " ms"
-                : DialFailure.describe(problem, vps.endpoint().host()) + " after " + ms + " ms";
-        String text = vps.sshUser() + ": cannot connect to its sshd at " + vps.endpoint() + " (" + why + ")"
-                + (vps.onRunner() ? "; " + vps.runnerNote() : "");
-        log.warn("{} forward {} -> {} failed: {}", session.context(), requested, vps.endpoint(), why);
+        String sentence = DialFailure.cannotConnect(vps.sshUser(), vps.endpoint(), problem, elapsedMillis());
+        String text = sentence + (vps.onRunner() ? "; " + vps.runnerNote() : "");
+        log.warn("{} forward {} -> {} failed: {}", session.context(), requested, vps.endpoint(), sentence);
         super.handleChannelOpenFailure(f,
                 new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_CONNECT_FAILED, text, problem));
     }

@@ -195,9 +195,8 @@ public final class UpstreamConnector implements AutoCloseable {
     }
 
     private static BridgedConnection.Failure cannotConnect(Upstream t, Throwable problem, long start) {
-        return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label()
-                + ": cannot connect to its sshd at " + t.endpoint() + " (" + DialFailure.describe(problem,
-                t.endpoint().host()) + " after " + millisSince(start) + " ms)" + note(t));
+        return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, DialFailure.cannotConnect(
+                t.label(), t.endpoint(), problem, millisSince(start)) + note(t));
     }
 
     private BridgedConnection.Failure loginFailed(Upstream t, ClientSession session, Throwable problem, long start) {

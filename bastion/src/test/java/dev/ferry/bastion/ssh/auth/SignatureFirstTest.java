@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
-import dev.ferry.bastion.ssh.FrontDoor;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.ssh.route.Routing;
@@ -84,7 +84,8 @@ class SignatureFirstTest {
             PrivateKeyFiles.write(hostKey, KeyPairs.generate(KeyType.ED25519), "test");
             CountingRouting routing = new CountingRouting(SshPublicKey.of(held.getPublic(), "").fingerprint());
             try (Bastion bastion = Bastion.start(new BastionSettings("127.0.0.1", 0, List.of(hostKey),
-                    Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO, 3, FrontDoor.DEFAULTS, List.of()),
+                    Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO, 3,
+                    HostConfig.defaults(dir).frontDoor(), List.of()),
                     routing, KeyPairs.generate(), null, new DialGuard());
                  SshClient client = SshClient.setUpDefaultClient()) {
                 client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
