@@ -1,5 +1,6 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.bastion.Tally;
 import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.net.Sources;
 import dev.ferry.bastion.net.TrustedProxies;
@@ -26,7 +27,7 @@ final class ConnectionCaps implements SelectorManager.AcceptListener {
     private final int maxPerSource;
     /** The source of every connection counted, so each is counted down exactly once. */
     private final Map<SelectableChannel, String> open = new HashMap<>();
-    private final Map<String, Integer> perSource = new HashMap<>();
+    private final Tally<String> counted = new Tally<>();
     /** A flood is logged once per source every 10 s. */
     private final LogThrottle throttle = new LogThrottle(Duration.ofSeconds(10));
 
@@ -48,12 +49,12 @@ final class ConnectionCaps implements SelectorManager.AcceptListener {
         String source = source(channel);
         String refusal;
         synchronized (this) {
-            refusal = open.size() >= maxConnections ? maxConnections + " connections are open in all"
-                    : perSource.getOrDefault(source, 0) >= maxPerSource && !fromBalancer(channel)
+            refusal = counted.total() >= maxConnections ? maxConnections + " connections are open in all"
+                    : counted.of(source) >= maxPerSource && !fromBalancer(channel)
                     ? maxPerSource + " connections are open from " + source : null;
             if (refusal == null) {
                 open.put(channel, source);
-                perSource.merge(source, 1, Integer::sum);
+                counted.add(source);
             }
         }
         if (refusal != null) {
@@ -75,7 +76,7 @@ final class ConnectionCaps implements SelectorManager.AcceptListener {
         synchronized (this) {
             String source = open.remove(channel);
             if (source != null) {
-                perSource.computeIfPresent(source, (s, n) -> n == 1 ? null : n - 1);
+                counted.remove(source);
             }
         }
     }

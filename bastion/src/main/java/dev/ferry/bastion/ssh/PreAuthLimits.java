@@ -1,14 +1,12 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.Tally;
 import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.net.TrustedProxies;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -31,8 +29,7 @@ final class PreAuthLimits implements SessionListener {
 
     private final Startups perSource;
     private final Startups total;
-    private final Map<InetAddress, Integer> bySource = new ConcurrentHashMap<>();
-    private final AtomicInteger all = new AtomicInteger();
+    private final Tally<InetAddress> counted = new Tally<>();
     /** A flood is logged once per address every 10 s. */
     private final LogThrottle throttle = new LogThrottle(Duration.ofSeconds(10));
 
@@ -54,8 +51,8 @@ final class PreAuthLimits implements SessionListener {
      * the connections counted now: random early drop between start and full. Logged once per address every 10 s.
      */
     boolean drops(InetAddress from) {
-        int fromThere = bySource.getOrDefault(from, 0) + 1;
-        int everywhere = all.get() + 1;
+        int fromThere = counted.of(from) + 1;
+        int everywhere = counted.total() + 1;
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (!perSource.drops(fromThere, random.nextDouble()) && !total.drops(everywhere, random.nextDouble())) {
             return false;
@@ -84,8 +81,7 @@ final class PreAuthLimits implements SessionListener {
             return;
         }
         InetAddress from = client.getAddress();
-        bySource.merge(from, 1, Integer::sum);
-        all.incrementAndGet();
+        counted.add(from);
         session.setAttribute(COUNTED, from);
     }
 
@@ -107,7 +103,6 @@ final class PreAuthLimits implements SessionListener {
         if (from == null) {
             return;
         }
-        all.decrementAndGet();
-        bySource.computeIfPresent(from, (a, n) -> n <= 1 ? null : n - 1);
+        counted.remove(from);
     }
 }

@@ -1,11 +1,9 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.Tally;
 import java.io.IOException;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
@@ -25,8 +23,7 @@ final class SessionCaps implements SessionListener {
 
     private final int perKey;
     private final int total;
-    private final Map<String, Integer> byKey = new ConcurrentHashMap<>();
-    private final AtomicInteger all = new AtomicInteger();
+    private final Tally<String> counted = new Tally<>();
 
     SessionCaps(int perKey, int total) {
         this.perKey = perKey;
@@ -42,8 +39,8 @@ final class SessionCaps implements SessionListener {
         if (info == null) {
             return;
         }
-        int withKey = byKey.merge(info.fingerprint(), 1, Integer::sum);
-        int everywhere = all.incrementAndGet();
+        int withKey = counted.add(info.fingerprint());
+        int everywhere = counted.total();
         session.setAttribute(COUNTED, info.fingerprint());
         String why = withKey > perKey ? "key " + info.fingerprint() + " holds " + perKey + " connections to the "
                 + "bastion already (max_sessions_per_key); close some, or share one with ControlMaster"
@@ -67,8 +64,7 @@ final class SessionCaps implements SessionListener {
     public void sessionClosed(Session session) {
         String key = session.removeAttribute(COUNTED);
         if (key != null) {
-            all.decrementAndGet();
-            byKey.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+            counted.remove(key);
         }
     }
 }
