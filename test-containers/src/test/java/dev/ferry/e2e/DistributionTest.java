@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The distribution {@code mvn package} makes, unpacked as the README's "Installing on a server" says: its
+ * The distribution {@code mvn package} makes, unpacked as docs/operations.md's "Installing on a server" says: its
  * launcher runs the jars as they are, its sample config checks, its systemd units verify and are hardened, and a
  * Host started from it serves.
  */
@@ -37,7 +37,8 @@ class DistributionTest {
             root = unpacked.filter(p -> p.getFileName().toString().startsWith("ferry-")).findFirst().orElseThrow();
         }
         for (String file : List.of("ferry", "lib/ferry-cli.jar", "config.toml", "runner.toml", "README.md",
-                "docs/ARCHITECTURE.md", "systemd/ferry-host.service", "systemd/ferry-runner.service")) {
+                "docs/ARCHITECTURE.md", "docs/operations.md", "systemd/ferry-host.service",
+                "systemd/ferry-runner.service")) {
             assertTrue(Files.exists(root.resolve(file)), file);
         }
         assertTrue(Files.isExecutable(root.resolve("ferry")));

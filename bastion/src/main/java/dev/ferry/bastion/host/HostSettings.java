@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every setting of {@code ferry host}, in the order the README lists them: the one place each is declared (key,
- * type, bounds, default, what it does, flag). {@link HostConfig} holds their values; the CLI's config file parser
- * and flags, {@code --check-config} and the README's configuration section are made from this table.
+ * Every setting of {@code ferry host}, in the order docs/configuration.md lists them: the one place each is
+ * declared (key, type, bounds, default, what it does, flag). {@link HostConfig} holds their values; the CLI's config
+ * file parser and flags, {@code --check-config} and docs/configuration.md's [host] sample are made from this table.
  */
 public final class HostSettings {
     public static final Setting<Path> DATA_DIR = Setting.path("data_dir", "$FERRY_HOME, else ~/.ferry",
@@ -97,7 +97,7 @@ public final class HostSettings {
 
     /**
      * The {@code [host]} section of config.toml with every setting at its example value, each after comment lines
-     * saying what it does, what it takes, its default and its flag: the README's configuration section.
+     * saying what it does, what it takes, its default and its flag: docs/configuration.md's [host] sample.
      */
     public static String sample() {
         StringBuilder out = new StringBuilder("[host]\n");

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * The Host's audit events: one JSON object a line in {@code logs/audit.jsonl} (rolled daily, 30 days kept), for
  * tools to read: every login, every connection that ended without one, every ProxyJump forward and plain-mode
  * channel with its bytes and duration, every refused channel, every penalty, and every change made through the
- * API with who made it. The README lists every field. Values are JSON strings and numbers, so a client-chosen
+ * API with who made it. docs/operations.md lists every field. Values are JSON strings and numbers, so a client-chosen
  * name cannot break a line or forge a field.
  */
 public final class AuditLog {

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * The Host's Prometheus metrics, counted where the log and the audit events are written (one set per process,
  * as a process runs one Host). {@link #scrape} adds a Host's own gauges (VPS and runners by status), which it
- * reads from its registry at each scrape. The README lists every metric.
+ * reads from its registry at each scrape. docs/operations.md lists every metric.
  */
 public final class Metrics {
     private static final PrometheusRegistry REGISTRY = new PrometheusRegistry();

@@ -10,14 +10,14 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The table of the Host's settings: what the README says of them, and how values are checked. */
+/** The table of the Host's settings: what docs/configuration.md says of them, and how values are checked. */
 class HostSettingsTest {
     @Test
-    void theReadmesConfigurationSectionIsTheTable() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
+    void theConfigurationDocsHostSampleIsTheTable() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
         String sample = HostSettings.sample();
-        assertTrue(readme.contains("```toml\n" + sample + "\n[client]"),
-                "README.md's configuration section must hold the [host] sample made from HostSettings:\n" + sample);
+        assertTrue(doc.contains("```toml\n" + sample + "\n[client]"),
+                "docs/configuration.md must hold the [host] sample made from HostSettings:\n" + sample);
     }
 
     @Test

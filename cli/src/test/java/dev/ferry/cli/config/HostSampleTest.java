@@ -7,7 +7,7 @@ import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.host.Setting;
 import org.junit.jupiter.api.Test;
 
-/** The README's [host] sample, made from the settings' table, is a config file the Host takes as written. */
+/** docs/configuration.md's [host] sample, made from the settings' table, is a config file the Host takes as written. */
 class HostSampleTest {
     @Test
     void everyExampleValueOfTheSampleIsReadAsGiven() {
