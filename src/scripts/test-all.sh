@@ -20,7 +20,8 @@ Debian packages through apt, dockerd started, the VPS test images built).
                pass: the run before each commit
   --help       this text
 
-Other options go to Maven, for example: ./ferry test --quick -pl bastion -Dtest=PlainModeTest
+Other options go to Maven, for example:
+  ./ferry test --quick -Dtest=PlainModeTest -Dsurefire.failIfNoSpecifiedTests=false
 USAGE
 }
 
