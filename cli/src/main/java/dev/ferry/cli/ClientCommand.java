@@ -6,7 +6,7 @@ import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.client.HostTarget;
 import dev.ferry.cli.config.ConfigFile;
-import dev.ferry.cli.ssh.Bastion;
+import dev.ferry.cli.ssh.BastionAddress;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +54,8 @@ public abstract class ClientCommand implements Callable<Integer> {
     }
 
     /** Where users reach the bastion's SSH port, for printed ssh lines and config blocks. */
-    protected Bastion bastion() {
-        return Bastion.resolve(env(), config, target.url(),
+    protected BastionAddress bastion() {
+        return BastionAddress.resolve(env(), config, target.url(),
                 () -> api.get("/api/v1/bastion").path("ssh_port").asInt(HostSettings.SSH_PORT.fallback()));
     }
 

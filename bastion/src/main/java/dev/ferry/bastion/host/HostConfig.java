@@ -21,7 +21,7 @@ import static dev.ferry.bastion.host.HostSettings.RUNNER_SILENCE;
 import static dev.ferry.bastion.host.HostSettings.SSH_PORT;
 
 import dev.ferry.bastion.registry.RegistryLocation;
-import dev.ferry.bastion.ssh.FrontDoor;
+import dev.ferry.bastion.ssh.frontdoor.FrontDoor;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.ferry.bastion.host;
 
-import dev.ferry.bastion.ssh.Startups;
+import dev.ferry.bastion.ssh.frontdoor.Startups;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

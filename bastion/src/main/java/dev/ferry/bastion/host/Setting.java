@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.ferry.bastion.net.Cidr;
-import dev.ferry.bastion.ssh.Startups;
+import dev.ferry.bastion.ssh.frontdoor.Startups;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,9 +1,8 @@
 package dev.ferry.bastion.ssh;
 
-import dev.ferry.bastion.net.Cidr;
-import dev.ferry.bastion.net.TrustedProxies;
 import dev.ferry.bastion.ssh.auth.BastionAuthenticator;
 import dev.ferry.bastion.ssh.auth.BlindKeyQuery;
+import dev.ferry.bastion.ssh.frontdoor.FrontDoor;
 import dev.ferry.bastion.ssh.jump.DialFilter;
 import dev.ferry.bastion.ssh.jump.VpsDialChannel;
 import dev.ferry.bastion.ssh.plain.UpstreamConnector;
@@ -15,7 +14,6 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.sshd.common.Service;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.global.KeepAliveHandler;
@@ -94,22 +92,7 @@ public final class Bastion implements AutoCloseable {
         sshd.setSessionDisconnectHandler(new ReadableTimeouts());
         SessionAudit audit = new SessionAudit();
         sshd.addSessionListener(audit);
-        // a load balancer is never penalised itself: the clients its headers name are
-        SourcePenalties penalties = new SourcePenalties(Stream.concat(settings.frontDoor().penaltyExempt().stream(),
-                settings.frontDoor().proxyProtocolFrom().stream()).map(Cidr::parse).toList(),
-                Clock.systemUTC());
-        sshd.addSessionListener(penalties);
-        sshd.addSessionListener(new SessionCaps(settings.frontDoor().maxSessionsPerKey(),
-                settings.frontDoor().maxSessions()));
-        TrustedProxies balancers = settings.frontDoor().trustedProxies();
-        PreAuthLimits limits = new PreAuthLimits(settings.frontDoor().startupsPerSource(),
-                settings.frontDoor().startups(), balancers);
-        sshd.addSessionListener(limits);
-        AdmissionGate gate = new AdmissionGate(penalties, limits, balancers);
-        sshd.setIoServiceFactoryFactory(Transport.gated(gate));
-        if (!balancers.isEmpty()) {
-            sshd.setServerProxyAcceptor(new ProxyProtocolAcceptor(balancers, gate, limits));
-        }
+        sshd.setIoServiceFactoryFactory(Transport.gated(settings.frontDoor().install(sshd)));
 
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(sshd, settings.connectTimeout());
         VpsDialChannel.BANNER_TIMEOUT.set(sshd, settings.bannerTimeout());
@@ -185,7 +168,7 @@ public final class Bastion implements AutoCloseable {
         @Override
         public boolean handleTimeoutDisconnectReason(Session session, TimeoutIndicator timeout) throws IOException {
             if (timeout.getStatus() == TimeoutIndicator.TimeoutStatus.AuthTimeout) {
-                session.setAttribute(SourcePenalties.GRACE_EXCEEDED, true);
+                FrontDoor.graceExceeded(session);
             }
             session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: " + describe(timeout));
             return true;

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.ssh.frontdoor.FrontDoor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.metrics.Metrics;
+import dev.ferry.bastion.ssh.frontdoor.ClientAddress;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.keys.SshPublicKey;
 import java.net.InetSocketAddress;

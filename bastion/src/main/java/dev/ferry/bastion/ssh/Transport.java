@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.ssh.frontdoor.AdmissionGate;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.ConnectException;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostSettings;
+import dev.ferry.bastion.ssh.frontdoor.Startups;
 import dev.ferry.bastion.ssh.route.RegistryRouting;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;

@@ -12,7 +12,7 @@ public final class ConnectHint {
      * @param vpsId the VPS's id
      * @param key   its private key file, or null for the user's own identities
      */
-    public static List<String> lines(Bastion bastion, String vpsId, Path key) {
+    public static List<String> lines(BastionAddress bastion, String vpsId, Path key) {
         SshLine line = new SshLine("ssh", bastion, "vps-" + vpsId, SshLine.DEFAULT_LOGIN, key);
         return List.of("connect with: ferry vps connect " + vpsId,
                 "          or: " + ShellWords.join(line.jump(List.of())));

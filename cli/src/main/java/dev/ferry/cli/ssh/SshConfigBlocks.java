@@ -25,7 +25,7 @@ public final class SshConfigBlocks {
      * @param knownHosts the known_hosts files every block names, in the order ssh reads them (the first is the
      *                   one it adds keys to); empty: none named, ssh's defaults apply
      */
-    public static String render(Bastion bastion, List<Entry> entries, boolean plain, List<Path> knownHosts) {
+    public static String render(BastionAddress bastion, List<Entry> entries, boolean plain, List<Path> knownHosts) {
         Blocks b = new Blocks(knownHosts);
         b.text.append("# Ferry: VPS behind the bastion ").append(bastion).append(plain ? ", plain mode" : ", ProxyJump")
                 .append(" (ferry ssh-config)\n");
@@ -48,7 +48,7 @@ public final class SshConfigBlocks {
         return b.text.toString();
     }
 
-    private static void jumpBlocks(Blocks b, Bastion bastion, Entry e) {
+    private static void jumpBlocks(Blocks b, BastionAddress bastion, Entry e) {
         String vps = "vps-" + e.id();
         if (e.key() == null) {
             if (e.name() == null) {
@@ -73,7 +73,7 @@ public final class SshConfigBlocks {
         b.identity(e.key());
     }
 
-    private static void plainBlock(Blocks b, Bastion bastion, Entry e) {
+    private static void plainBlock(Blocks b, BastionAddress bastion, Entry e) {
         b.host(aliases(e));
         b.option("HostName", bastion.host());
         b.option("Port", Integer.toString(bastion.port()));

@@ -19,11 +19,11 @@ import java.util.List;
  * @param knownHosts the known_hosts files both hops read, the user's first (see {@link FerryKnownHosts}); empty
  *                   for ssh's own choice
  */
-public record SshLine(String ssh, Bastion bastion, String vpsUser, String login, Path key, List<Path> knownHosts) {
+public record SshLine(String ssh, BastionAddress bastion, String vpsUser, String login, Path key, List<Path> knownHosts) {
     public static final String DEFAULT_LOGIN = "root";
 
     /** A line as printed for the user: their own known_hosts, as their ssh config says. */
-    public SshLine(String ssh, Bastion bastion, String vpsUser, String login, Path key) {
+    public SshLine(String ssh, BastionAddress bastion, String vpsUser, String login, Path key) {
         this(ssh, bastion, vpsUser, login, key, List.of());
     }
 

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.frontdoor;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

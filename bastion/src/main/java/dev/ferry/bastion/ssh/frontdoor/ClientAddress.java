@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.frontdoor;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -10,17 +10,17 @@ import org.apache.sshd.common.session.Session;
  * peer. Logs, penalties, the pre-auth limits and the audit all ask here, so that behind a balancer they see the
  * real client rather than the balancer.
  */
-final class ClientAddress {
+public final class ClientAddress {
     /** Set by {@link ProxyProtocolAcceptor} when the header named a client. */
     static final AttributeKey<InetSocketAddress> PROXIED = new AttributeKey<>();
     /** Set when the balancer spoke for itself (PROXY v1 UNKNOWN, v2 LOCAL): its health checks. */
-    static final AttributeKey<Boolean> BALANCER_ITSELF = new AttributeKey<>();
+    public static final AttributeKey<Boolean> BALANCER_ITSELF = new AttributeKey<>();
 
     private ClientAddress() {
     }
 
     /** The client's address, or null when the session has no network peer (tests' in-memory sessions). */
-    static InetSocketAddress of(Session session) {
+    public static InetSocketAddress of(Session session) {
         InetSocketAddress proxied = session.getAttribute(PROXIED);
         if (proxied != null) {
             return proxied;

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.frontdoor;
 
 import dev.ferry.bastion.Tally;
 import dev.ferry.bastion.log.LogThrottle;

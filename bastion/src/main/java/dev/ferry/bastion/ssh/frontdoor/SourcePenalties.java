@@ -1,9 +1,10 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.frontdoor;
 
 import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.net.Cidr;
 import dev.ferry.bastion.net.Sources;
+import dev.ferry.bastion.ssh.SessionInfo;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.frontdoor;
 
 /**
  * OpenSSH's MaxStartups {@code start:rate:full} for connections not logged in yet: nothing dropped up to

@@ -13,8 +13,8 @@ import java.util.function.IntSupplier;
  * {@code FERRY_BASTION}, else {@code [client] bastion} in config.toml, else the local Host's own {@code [host]}
  * settings when the CLI talks to the local Host, else the API URL's host name with the default SSH port.
  */
-public record Bastion(String host, int port) {
-    public Bastion {
+public record BastionAddress(String host, int port) {
+    public BastionAddress {
         if (host == null || host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '\'' || c == '"')) {
             throw FerryException.invalid("bad bastion host '" + host + "'");
         }
@@ -29,7 +29,7 @@ public record Bastion(String host, int port) {
      *
      * @param sshPort asks the Host for its SSH port; called only in the last case
      */
-    public static Bastion resolve(Env env, ConfigFile config, String apiUrl, IntSupplier sshPort) {
+    public static BastionAddress resolve(Env env, ConfigFile config, String apiUrl, IntSupplier sshPort) {
         String given = env.get("FERRY_BASTION");
         if (given != null) {
             return parse(given, "FERRY_BASTION");
@@ -42,28 +42,28 @@ public record Bastion(String host, int port) {
             String bind = h.getOrDefault(HostSettings.BIND);
             String address = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
             int port = h.getOrDefault(HostSettings.SSH_PORT);
-            return new Bastion(address, port == 0 ? HostSettings.SSH_PORT.fallback() : port);
+            return new BastionAddress(address, port == 0 ? HostSettings.SSH_PORT.fallback() : port);
         }
         String host = URI.create(apiUrl).getHost();
-        return new Bastion(host == null ? "127.0.0.1" : host.replaceAll("^\\[|]$", ""), sshPort.getAsInt());
+        return new BastionAddress(host == null ? "127.0.0.1" : host.replaceAll("^\\[|]$", ""), sshPort.getAsInt());
     }
 
     /** {@code host}, {@code host:port} or {@code [v6]:port}; the port defaults to 2222. */
-    static Bastion parse(String text, String where) {
+    static BastionAddress parse(String text, String where) {
         String s = text.strip();
         try {
             if (s.startsWith("[")) {
                 int close = s.indexOf(']');
                 String host = s.substring(1, close);
                 String rest = s.substring(close + 1);
-                return new Bastion(host, rest.isEmpty() ? HostSettings.SSH_PORT.fallback()
+                return new BastionAddress(host, rest.isEmpty() ? HostSettings.SSH_PORT.fallback()
                         : Integer.parseInt(rest.substring(1)));
             }
             int colon = s.lastIndexOf(':');
             if (colon < 0 || s.indexOf(':') != colon) {
-                return new Bastion(s, HostSettings.SSH_PORT.fallback());
+                return new BastionAddress(s, HostSettings.SSH_PORT.fallback());
             }
-            return new Bastion(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
+            return new BastionAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
         } catch (RuntimeException e) {
             throw FerryException.invalid(where + ": '" + text + "' is not a bastion address (HOST or HOST:PORT, "
                     + "e.g. bastion.example:2222)");

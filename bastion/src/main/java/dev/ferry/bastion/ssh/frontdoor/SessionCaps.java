@@ -1,6 +1,7 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.frontdoor;
 
 import dev.ferry.bastion.Tally;
+import dev.ferry.bastion.ssh.SessionInfo;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.frontdoor;
 
 import dev.ferry.bastion.net.TrustedProxies;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * listeners after it, MINA's own timeout tracker among them, to see the session created after it had closed: they
  * kept it for ever, and the pre-auth counts grew until everyone's connections were dropped.)
  */
-final class AdmissionGate {
+public final class AdmissionGate {
     private static final Logger log = LoggerFactory.getLogger(AdmissionGate.class);
 
     private final SourcePenalties penalties;
@@ -49,7 +49,7 @@ final class AdmissionGate {
      * Whether this accepted connection may become a session; a balancer's are decided on once its PROXY header
      * named the client.
      */
-    boolean admits(AsynchronousSocketChannel socket) throws IOException {
+    public boolean admits(AsynchronousSocketChannel socket) throws IOException {
         return !(socket.getRemoteAddress() instanceof InetSocketAddress remote) || balancers.contains(remote)
                 || admits(remote.getAddress());
     }

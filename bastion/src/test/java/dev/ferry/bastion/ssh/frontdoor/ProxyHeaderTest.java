@@ -1,4 +1,4 @@
-package dev.ferry.bastion.ssh;
+package dev.ferry.bastion.ssh.frontdoor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
