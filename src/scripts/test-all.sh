@@ -15,7 +15,7 @@ Debian packages through apt, dockerd started, the VPS test images built).
 
   (no option)  every test: mvn verify with the embedded H2 registry, load tests included, then the tests
                about the store again with every test Host's registry on PostgreSQL (what CI runs; about
-               27 minutes on 2 cores)
+               25 minutes on 2 cores)
   --quick      the same first pass without the load tests (JUnit tag "load") and without the PostgreSQL
                pass: the run before each commit
   --help       this text
