@@ -59,7 +59,16 @@ final class E2eFleet implements AutoCloseable {
                 host.apiFingerprint().toString());
     }
 
-    /** Builds the test images when needed, starts a Host (3 s connect timeout) and a runner named e2e-*. */
+    /**
+     * How long the test Hosts wait for a silent runner before its VPS are lost: its runner beats every second, so
+     * twelve seconds keep a busy machine's late beats from losing anything and a killed runner's test short.
+     */
+    static final Duration RUNNER_SILENCE = Duration.ofSeconds(12);
+
+    /**
+     * Builds the test images when needed, starts a Host (3 s connect timeout, {@link #RUNNER_SILENCE}) and a runner
+     * named e2e-*.
+     */
     static E2eFleet start(Path dir) throws Exception {
         requireDockerAndImages();
         Path data = dir.resolve("host");
@@ -67,7 +76,8 @@ final class E2eFleet implements AutoCloseable {
         // the control API over TLS, as beyond loopback: the runner and the CLI pin its key
         Host host = Host.start(TestRegistries.of(HostConfig.defaults(data)
                 .withListeners("127.0.0.1", 0, "127.0.0.1", 0).with(HostSettings.CONNECT_TIMEOUT, Duration.ofSeconds(3))
-                .with(HostSettings.API_TLS, true).with(HostSettings.PENALTY_EXEMPT, List.of("127.0.0.1"))));
+                .with(HostSettings.RUNNER_SILENCE, RUNNER_SILENCE).with(HostSettings.API_TLS, true)
+                .with(HostSettings.PENALTY_EXEMPT, List.of("127.0.0.1"))));
         Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         E2eFleet fleet = new E2eFleet(dir, host, "e2e-" + UUID.randomUUID().toString().substring(0, 8), key, ssh);

@@ -301,7 +301,8 @@ class RunnerE2ETest {
             assertEquals(VpsStatus.RUNNING, host.registry().get(VpsRef.parse("e2e-lost")).status());
             agent.destroyForcibly(); // SIGKILL: no goodbye to the Host
             agent.waitFor();
-            await("e2e-lost", is(VpsStatus.LOST), 60, "lost after 30 s of runner silence");
+            await("e2e-lost", is(VpsStatus.LOST), 60, "lost after " + E2eFleet.RUNNER_SILENCE.toSeconds()
+                    + " s of runner silence");
             Processes.Result r = jump("e2e-lost", "true");
             assertTrue(r.err().contains("its runner " + runnerName + " is offline, last heartbeat"), r.toString());
             Processes.Result status = ferry("vps", "status", "e2e-lost");
