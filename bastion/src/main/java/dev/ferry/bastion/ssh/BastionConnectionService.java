@@ -12,8 +12,6 @@ import dev.ferry.bastion.vps.DialGuard;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.channel.Channel;
@@ -33,13 +31,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The bastion's connection service. It takes over channel opening from MINA, whose own handling keeps
  * only the reason code of a refusal and replaces its text, because the reason text is what the user
- * reads ({@code open failed: administratively prohibited: vps-123 is paused; ...}). It also sends
- * OpenSSH-style keepalives ({@code ClientAliveInterval}/{@code ClientAliveCountMax}).
+ * reads ({@code open failed: administratively prohibited: vps-123 is paused; ...}). It also keeps the user's
+ * connection alive ({@link Keepalive}).
  */
 final class BastionConnectionService extends ServerConnectionService {
     private static final Logger log = LoggerFactory.getLogger(BastionConnectionService.class);
     private static final LogThrottle NOISE = new LogThrottle(Duration.ofSeconds(1));
-    private static final String KEEPALIVE = "keepalive@openssh.com";
 
     /** Global requests a plain-mode login's container handles: remote forwards and their cancels. */
     static final Set<String> BRIDGED_REQUESTS = Set.of("tcpip-forward", "cancel-tcpip-forward",
@@ -52,8 +49,7 @@ final class BastionConnectionService extends ServerConnectionService {
     private volatile BridgedConnection bridge;
     private final Duration keepaliveInterval;
     private final int keepaliveMaxMissed;
-    private final AtomicInteger missed = new AtomicInteger();
-    private volatile ScheduledFuture<?> keepalive;
+    private volatile Keepalive keepalive;
 
     BastionConnectionService(AbstractServerSession session, ChannelRouter router, UpstreamConnector connector,
                              DialGuard guard, Duration keepaliveInterval, int keepaliveMaxMissed)
@@ -252,40 +248,32 @@ final class BastionConnectionService extends ServerConnectionService {
     @Override
     public void start() {
         super.start();
-        long ms = keepaliveInterval.toMillis();
-        if (ms > 0) {
-            keepalive = SshTimer.every(ms, this::sendKeepalive);
-            if (isClosing()) {
-                keepalive.cancel(false); // closed while the task was being scheduled
-            }
-        }
-    }
-
-    private void sendKeepalive() {
         AbstractServerSession s = getSession();
-        try {
-            if (!s.isOpen()) {
-                keepalive.cancel(false);
-                return;
+        keepalive = Keepalive.start(s, context(), keepaliveInterval, keepaliveMaxMissed, new Keepalive.Peer() {
+            @Override
+            public boolean ready() {
+                return s.getKexState() == KexState.DONE;
             }
-            if (s.getKexState() != KexState.DONE) {
-                return;
+
+            @Override
+            public void send(Buffer request, Runnable answered) throws IOException {
+                s.request(request, Keepalive.REQUEST, (cmd, reply) -> answered.run());
             }
-            if (missed.incrementAndGet() > keepaliveMaxMissed) {
-                log.info("{} no answer to {} keepalives {} s apart: disconnecting", context(), keepaliveMaxMissed,
+
+            @Override
+            public void silent(int missed) {
+                log.info("{} no answer to {} keepalives {} s apart: disconnecting", context(), missed,
                         keepaliveInterval.toSeconds());
-                s.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: no answer to "
-                        + keepaliveMaxMissed + " keepalives " + keepaliveInterval.toSeconds() + " s apart");
-                return;
+                try {
+                    s.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: no answer to " + missed
+                            + " keepalives " + keepaliveInterval.toSeconds() + " s apart");
+                } catch (IOException e) {
+                    s.close(true);
+                }
             }
-            Buffer b = s.createBuffer(SshConstants.SSH_MSG_GLOBAL_REQUEST, 32);
-            b.putString(KEEPALIVE);
-            b.putBoolean(true);
-            // OpenSSH answers with a failure; any answer proves the client is there
-            s.request(b, KEEPALIVE, (cmd, reply) -> missed.set(0));
-        } catch (IOException | RuntimeException e) {
-            // a housekeeping task must not die silently, nor take the session down on its own
-            log.warn("{} keepalive failed: {}", context(), e.toString());
+        });
+        if (keepalive != null && isClosing()) {
+            keepalive.stop(); // closed while the task was being scheduled
         }
     }
 
@@ -296,9 +284,9 @@ final class BastionConnectionService extends ServerConnectionService {
 
     @Override
     protected void preClose() {
-        ScheduledFuture<?> keepalive = this.keepalive;
+        Keepalive keepalive = this.keepalive;
         if (keepalive != null) {
-            keepalive.cancel(false);
+            keepalive.stop();
         }
         BridgedConnection b = bridge;
         if (b != null) {

@@ -36,6 +36,16 @@ final class BridgedChannel {
         this.fromUser = fromUser;
     }
 
+    /** Whether the user may answer its open now: the container opened it and the user has not answered yet. */
+    boolean awaitsUser() {
+        return !fromUser && userId == UNKNOWN;
+    }
+
+    /** Whether the container may answer its open now: the user opened it and the container has not answered yet. */
+    boolean awaitsContainer() {
+        return fromUser && upstreamId == UNKNOWN;
+    }
+
     /** Records the user's close; true when the channel is now closed on both sides. */
     synchronized boolean userClosed() {
         closedByUser = true;

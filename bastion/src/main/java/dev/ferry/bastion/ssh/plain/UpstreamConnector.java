@@ -128,7 +128,7 @@ public final class UpstreamConnector implements AutoCloseable {
      * guard's lookup thread when a name does not resolve or may not be dialed).
      */
     void connect(Upstream target, BridgedConnection bridge, String context, String fingerprint,
-                 Consumer<ClientSession> ready, Consumer<BridgedConnection.Failure> failed) {
+                 Consumer<ClientSession> ready, Consumer<BridgeFailure> failed) {
         long start = System.nanoTime();
         String keyId = "ferry " + target.label() + " user " + target.loginUser() + " key " + fingerprint;
         // the VPS's principal, not the login user: no other VPS's sshd accepts it, whatever a runner reported
@@ -143,7 +143,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 if (why instanceof DialGuard.Refused refused) {
                     log.warn("{} bridge to {} at {} refused: {}", context, target.label(), target.endpoint(),
                             refused.getMessage());
-                    failed.accept(new BridgedConnection.Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                    failed.accept(new BridgeFailure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
                             target.label() + ": " + refused.getMessage()));
                 } else {
                     failed.accept(cannotConnect(target, why, start));
@@ -163,10 +163,10 @@ public final class UpstreamConnector implements AutoCloseable {
     }
 
     private void login(ConnectFuture connecting, Upstream target, KeyPair identity, String context, long start,
-                       Consumer<ClientSession> ready, Consumer<BridgedConnection.Failure> failed) {
+                       Consumer<ClientSession> ready, Consumer<BridgeFailure> failed) {
         connecting.addListener(cf -> {
             if (!cf.isConnected()) {
-                BridgedConnection.Failure why = cannotConnect(target, cf.getException(), start);
+                BridgeFailure why = cannotConnect(target, cf.getException(), start);
                 log.warn("{} bridge to {} at {} failed: {}", context, target.label(), target.endpoint(), why.text());
                 failed.accept(why);
                 return;
@@ -181,7 +181,7 @@ public final class UpstreamConnector implements AutoCloseable {
                         ready.accept(session);
                         return;
                     }
-                    BridgedConnection.Failure why = loginFailed(target, session, af.getException(), start);
+                    BridgeFailure why = loginFailed(target, session, af.getException(), start);
                     log.warn("{} bridge to {} at {} as {} failed: {}", context, target.label(), target.endpoint(),
                             target.loginUser(), why.text());
                     session.close(true);
@@ -194,19 +194,19 @@ public final class UpstreamConnector implements AutoCloseable {
         });
     }
 
-    private static BridgedConnection.Failure cannotConnect(Upstream t, Throwable problem, long start) {
-        return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, DialFailure.cannotConnect(
+    private static BridgeFailure cannotConnect(Upstream t, Throwable problem, long start) {
+        return new BridgeFailure(SshConstants.SSH_OPEN_CONNECT_FAILED, DialFailure.cannotConnect(
                 t.label(), t.endpoint(), problem, millisSince(start)) + note(t));
     }
 
-    private BridgedConnection.Failure loginFailed(Upstream t, ClientSession session, Throwable problem, long start) {
+    private BridgeFailure loginFailed(Upstream t, ClientSession session, Throwable problem, long start) {
         String hostKey = session.getAttribute(HOST_KEY_PROBLEM);
         if (hostKey != null) {
-            return new BridgedConnection.Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, hostKey);
+            return new BridgeFailure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, hostKey);
         }
         String m = problem == null || problem.getMessage() == null ? "" : problem.getMessage();
         if (m.contains("No more authentication methods")) {
-            return new BridgedConnection.Failure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, t.label()
+            return new BridgeFailure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, t.label()
                     + "'s sshd refused the bastion's certificate for user " + t.loginUser() + ": the user does not "
                     + "exist there, its account is locked (a '!' password, which sshd without PAM refuses even for "
                     + "keys: usermod -p '*' " + t.loginUser() + "), or its sshd does not accept Ferry's certificates "
@@ -215,11 +215,11 @@ public final class UpstreamConnector implements AutoCloseable {
                     + "--vps " + t.vpsId() + " prints what to install)");
         }
         if (m.toLowerCase(Locale.ROOT).contains("timeout") || m.contains("timed out")) {
-                return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label() + ": its sshd at "
+                return new BridgeFailure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label() + ": its sshd at "
                     + t.endpoint() + " accepted the connection but did not complete an SSH login within "
                     + millisSince(start) + " ms" + note(t));
         }
-        return new BridgedConnection.Failure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label()
+        return new BridgeFailure(SshConstants.SSH_OPEN_CONNECT_FAILED, t.label()
                 + ": the SSH login to its sshd at " + t.endpoint() + " failed after " + millisSince(start) + " ms ("
                 + Text.printable(m.isEmpty() ? "connection closed" : m, 200) + ")");
     }
