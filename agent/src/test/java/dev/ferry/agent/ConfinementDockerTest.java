@@ -4,10 +4,11 @@ import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.DockerRuntime;
 import dev.ferry.agent.testing.DockerTestSupport;
 import dev.ferry.agent.testing.FakeHost;
-import dev.ferry.agent.testing.Waits;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.SshKeygen;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class ConfinementDockerTest {
     static void twoVps() {
         DockerTestSupport.requireImages();
         DockerTestSupport.removeTestContainers();
-        key = DockerTestSupport.newKey(dir, "tenant");
+        key = SshKeygen.ed25519(dir, "tenant");
         host = new FakeHost();
         runner = Runner.start(new RunnerConfig(URI.create("http://127.0.0.1:1"), "test-token",
                 DockerTestSupport.newRunnerName(), "127.0.0.1", null, Duration.ofMillis(300),
@@ -154,7 +155,7 @@ class ConfinementDockerTest {
             // half a CPU on a busy machine filling the VPS can take a while, hence the generous wait.
             docker("exec", "-d", container, "sh", "-c", "b() { b | b & }; b").ok();
             docker("exec", "-d", container, "bash", "-c", "while :; do sleep 600 & done").ok();
-            Waits.until(Duration.ofSeconds(30), "the bomb fills its VPS", () -> pids(container) >= PIDS - 2);
+            Await.until("the bomb fills its VPS", Duration.ofSeconds(30), () -> pids(container) >= PIDS - 2);
 
             int heartbeats = host.heartbeats.size();
             String other = DockerTestSupport.newVpsId();

@@ -14,6 +14,8 @@ import dev.ferry.keys.VpsPrincipals;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.SshKeygen;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,8 +66,8 @@ class RunnerDockerTest {
     static void images() {
         DockerTestSupport.requireImages();
         DockerTestSupport.removeTestContainers();
-        key1 = DockerTestSupport.newKey(keys, "key1");
-        key2 = DockerTestSupport.newKey(keys, "key2");
+        key1 = SshKeygen.ed25519(keys, "key1");
+        key2 = SshKeygen.ed25519(keys, "key2");
     }
 
     @AfterAll
@@ -168,11 +170,8 @@ class RunnerDockerTest {
         docker("exec", "-d", container, "sh", "-c", "echo $$ > /run/ferry-sshd.pid; sleep 300; "
                 + ": /etc/ssh/ferry_sshd_config").ok();
         String containerId = docker("inspect", "-f", "{{.Id}}", container).ok().out().strip();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (docker("exec", container, "sh", "-c", "cat /proc/$(cat /run/ferry-sshd.pid)/comm").out().strip()
-                .equals("sshd") && System.nanoTime() < deadline) {
-            Thread.sleep(100); // the decoy writes its pid at once
-        }
+        Await.until("the decoy's pid in the pid file", Duration.ofSeconds(10), () -> !docker("exec", container, "sh",
+                "-c", "cat /proc/$(cat /run/ferry-sshd.pid)/comm").out().strip().equals("sshd"));
         OnStartStep.Result again = new OnStartStep(DockerRuntime.connect(null), Duration.ofSeconds(60))
                 .run(containerId, id, SSHD_IMAGE, List.of(publicKey(key1)), List.of(), null);
         assertEquals(OnStartStep.Outcome.OK, again.outcome(), again.message());
@@ -181,8 +180,8 @@ class RunnerDockerTest {
 
     @Test
     void theUserCaIsTrustedAndTheContainersHostKeyIsReported() {
-        Path ca = DockerTestSupport.newKey(keys, "user-ca-" + runnerName);
-        Path certified = DockerTestSupport.newKey(keys, "certified-" + runnerName);
+        Path ca = SshKeygen.ed25519(keys, "user-ca-" + runnerName);
+        Path certified = SshKeygen.ed25519(keys, "certified-" + runnerName);
         host.userCaKeys = List.of(publicKey(ca));
         String id = DockerTestSupport.newVpsId();
         host.want(id, SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
@@ -199,10 +198,10 @@ class RunnerDockerTest {
         assertNotEquals(0, ssh(certified, r.sshPort(), "true").code(), "its key alone is not authorized");
         // certificates for another VPS, or for the login user (as they were before they named their VPS): refused
         for (String other : List.of(VpsPrincipals.of(Long.parseLong(id) + 1), "root")) {
-            DockerTestSupport.certify(ca, certified, other);
+            SshKeygen.certify(ca, certified, other);
             assertNotEquals(0, ssh(certified, r.sshPort(), "true").code(), "a certificate for " + other);
         }
-        DockerTestSupport.certify(ca, certified, VpsPrincipals.of(Long.parseLong(id)));
+        SshKeygen.certify(ca, certified, VpsPrincipals.of(Long.parseLong(id)));
         assertEquals("cert root\n", ssh(certified, r.sshPort(), "echo cert $(id -un)").ok().out(),
                 "a certificate of the user CA for this VPS logs in");
 
@@ -213,11 +212,11 @@ class RunnerDockerTest {
 
     @Test
     void anImageRunningItsOwnSshdAsPid1TrustsTheUserCaToo() {
-        Path ca = DockerTestSupport.newKey(keys, "user-ca-own-" + runnerName);
-        Path certified = DockerTestSupport.newKey(keys, "certified-own-" + runnerName);
+        Path ca = SshKeygen.ed25519(keys, "user-ca-own-" + runnerName);
+        Path certified = SshKeygen.ed25519(keys, "certified-own-" + runnerName);
         host.userCaKeys = List.of(publicKey(ca));
         String id = DockerTestSupport.newVpsId();
-        DockerTestSupport.certify(ca, certified, VpsPrincipals.of(Long.parseLong(id)));
+        SshKeygen.certify(ca, certified, VpsPrincipals.of(Long.parseLong(id)));
         host.want(id, OWN_SSHD_IMAGE, DesiredState.RUNNING, List.of(publicKey(key1)));
         ContainerReport r = awaitRunning(host, id);
         String container = "ferry-vps-" + id;
@@ -314,16 +313,8 @@ class RunnerDockerTest {
         ssh(key1, again.sshPort(), "true").ok();
 
         host.desired.remove(id);
-        DockerTestSupport.Result ps = null;
-        long deadline = System.nanoTime() + UP.toNanos();
-        while (System.nanoTime() < deadline) {
-            ps = docker("ps", "-aq", "--filter", "name=ferry-vps-" + id).ok();
-            if (ps.out().isBlank()) {
-                break;
-            }
-            dev.ferry.agent.testing.Waits.sleep(100);
-        }
-        assertEquals("", ps.out().strip(), "a VPS the Host no longer lists is removed");
+        Await.value("a VPS the Host no longer lists is removed", UP,
+                () -> docker("ps", "-aq", "--filter", "name=ferry-vps-" + id).ok().out(), String::isBlank);
     }
 
     @Test
@@ -338,11 +329,7 @@ class RunnerDockerTest {
         assertEquals("back\n", ssh(key1, after.sshPort(), "echo back").ok().out());
 
         host.keys(id, List.of(publicKey(key2)));
-        long deadline = System.nanoTime() + UP.toNanos();
-        while (ssh(key2, after.sshPort(), "true").code() != 0) {
-            assertTrue(System.nanoTime() < deadline, "the new key was not applied");
-            dev.ferry.agent.testing.Waits.sleep(200);
-        }
+        Await.until("the new key applied", UP, () -> ssh(key2, after.sshPort(), "true").code() == 0);
         assertNotEquals(0, ssh(key1, after.sshPort(), "true").code(), "the removed key no longer works");
     }
 

@@ -4,10 +4,10 @@ import dev.ferry.agent.docker.DockerRuntime;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.testing.FakeHost;
 import dev.ferry.agent.testing.FakeRuntime;
-import dev.ferry.agent.testing.Waits;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.testing.Await;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -45,15 +45,15 @@ class RunnerTest {
         docker.images.put("img:1", new ImageInfo(List.of(), List.of()));
         host.want("201", "img:1", DesiredState.RUNNING, List.of());
         try (Runner runner = Runner.start(config(null), host, docker)) {
-            Waits.sleep(1500);
+            Await.sleep(1500);
             assertFalse(runner.registered());
             host.down = false;
-            Waits.until(WAIT, "registered", runner::registered);
+            Await.until("registered", WAIT, runner::registered);
             assertEquals("r1", host.registrations.get(0).name());
             assertEquals("127.0.0.1", host.registrations.get(0).address());
             assertEquals(8, host.registrations.get(0).cpus());
             assertTrue(host.registrations.get(0).docker().ok());
-            Waits.until(WAIT, "container created", () -> docker.box("ferry-vps-201") != null);
+            Await.until("container created", WAIT, () -> docker.box("ferry-vps-201") != null);
             host.await("201", WAIT, "starting", r -> r.state() == ContainerState.STARTING && r.sshPort() != null);
         }
         assertEquals("running", docker.box("ferry-vps-201").status, "close() leaves containers running");
@@ -69,10 +69,10 @@ class RunnerTest {
         docker.images.put("img:1", new ImageInfo(List.of(), List.of()));
         host.want("202", "img:1", DesiredState.RUNNING, List.of());
         try (Runner runner = Runner.start(config(null), host, docker)) {
-            Waits.until(WAIT, "the step ran", () -> !docker.execs.isEmpty());
+            Await.until("the step ran", WAIT, () -> !docker.execs.isEmpty());
             assertEquals(ca1, docker.execs.get(0).get("FERRY_TRUSTED_USER_CA_KEYS"));
             host.userCaKeys = List.of(ca2);
-            Waits.until(WAIT, "the step ran again for the new CA", () -> docker.execs.stream()
+            Await.until("the step ran again for the new CA", WAIT, () -> docker.execs.stream()
                     .anyMatch(env -> ca2.equals(env.get("FERRY_TRUSTED_USER_CA_KEYS"))));
             assertTrue(runner.registered());
         }
@@ -82,10 +82,10 @@ class RunnerTest {
     void registersAgainWhenTheHostForgetsIt() {
         FakeHost host = new FakeHost();
         try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
-            Waits.until(WAIT, "registered", () -> host.heartbeats.size() >= 1);
+            Await.until("registered", WAIT, () -> host.heartbeats.size() >= 1);
             host.forgetRunner = true;
-            Waits.until(WAIT, "registered again", () -> host.registrations.size() == 2);
-            Waits.until(WAIT, "heartbeats go on", () -> !host.forgetRunner && host.heartbeats.size() >= 3);
+            Await.until("registered again", WAIT, () -> host.registrations.size() == 2);
+            Await.until("heartbeats go on", WAIT, () -> !host.forgetRunner && host.heartbeats.size() >= 3);
             assertTrue(runner.registered());
         }
     }
@@ -95,7 +95,7 @@ class RunnerTest {
         FakeHost host = new FakeHost();
         host.heartbeatSeconds = 1;
         try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
-            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
             assertEquals(host.session, host.last().orElseThrow().session(), "heartbeats carry the registration");
             // another runner process registers as r1
             host.register(java.nio.file.Files.readString(dir.resolve("runner/r1.credential")).strip(),
@@ -103,7 +103,7 @@ class RunnerTest {
             String why = runner.superseded().get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(why.contains("registered by another process"), why);
             int beats = host.heartbeats.size();
-            Waits.sleep(2500);
+            Await.sleep(2500);
             assertEquals(beats, host.heartbeats.size(), "the superseded runner sends nothing more");
         }
     }
@@ -114,7 +114,8 @@ class RunnerTest {
         host.heartbeatSeconds = 1;
         RunnerConfig slow = config(null, Duration.ofSeconds(30));
         try (Runner runner = Runner.start(slow, host, new FakeRuntime())) {
-            Waits.until(Duration.ofSeconds(5), "three heartbeats at the Host's pace", () -> host.heartbeats.size() >= 3);
+            Await.until("three heartbeats at the Host's pace", Duration.ofSeconds(5),
+                    () -> host.heartbeats.size() >= 3);
             assertTrue(runner.registered());
         }
     }
@@ -124,7 +125,7 @@ class RunnerTest {
         FakeHost host = new FakeHost();
         String socket = "unix:///tmp/ferry-no-such-docker.sock";
         try (Runner runner = Runner.start(config(socket), host, DockerRuntime.connect(socket))) {
-            Waits.until(WAIT, "two heartbeats", () -> host.heartbeats.size() >= 2);
+            Await.until("two heartbeats", WAIT, () -> host.heartbeats.size() >= 2);
             assertFalse(host.registrations.get(0).docker().ok());
             HeartbeatRequest h = host.last().orElseThrow();
             assertFalse(h.docker().ok());
@@ -141,9 +142,9 @@ class RunnerTest {
         FakeRuntime docker = new FakeRuntime();
         docker.reachable = false;
         try (Runner runner = Runner.start(config(null), host, docker)) {
-            Waits.until(WAIT, "a heartbeat without Docker", () -> host.last().map(h -> !h.docker().ok()).orElse(false));
+            Await.until("a heartbeat without Docker", WAIT, () -> host.last().map(h -> !h.docker().ok()).orElse(false));
             docker.reachable = true;
-            Waits.until(WAIT, "a heartbeat with Docker", () -> host.last().map(h -> h.docker().ok()).orElse(false));
+            Await.until("a heartbeat with Docker", WAIT, () -> host.last().map(h -> h.docker().ok()).orElse(false));
             assertEquals("20.10.99-fake", host.last().orElseThrow().docker().version());
             assertTrue(runner.registered());
         }
@@ -153,7 +154,7 @@ class RunnerTest {
     void enrollsOnceKeepsItsCredentialPrivateAndUsesItFromThenOn() throws Exception {
         FakeHost host = new FakeHost();
         try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
-            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
         }
         Path file = dir.resolve("runner/r1.credential");
         assertEquals(1, host.enrollments.size());
@@ -167,7 +168,7 @@ class RunnerTest {
                 Duration.ofMillis(200), file, null, null);
         int beats = host.heartbeats.size();
         try (Runner runner = Runner.start(noToken, host, new FakeRuntime())) {
-            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() > beats);
+            Await.until("heartbeats", WAIT, () -> host.heartbeats.size() > beats);
         }
         assertEquals(1, host.enrollments.size(), "the stored credential is used, not a second enrollment");
     }
@@ -176,12 +177,12 @@ class RunnerTest {
     void aRemovedRunnerWithAJoinTokenEnrollsAgainWithANewCredential() throws Exception {
         FakeHost host = new FakeHost();
         try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
-            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
             String first = host.credentialDigest;
             host.forgetCredential(); // ferry node remove r1
-            Waits.until(WAIT, "a second enrollment", () -> host.enrollments.size() == 2);
+            Await.until("a second enrollment", WAIT, () -> host.enrollments.size() == 2);
             int beats = host.heartbeats.size();
-            Waits.until(WAIT, "heartbeats again", () -> host.heartbeats.size() > beats);
+            Await.until("heartbeats again", WAIT, () -> host.heartbeats.size() > beats);
             assertFalse(first.equals(host.credentialDigest), "a removed credential is never used again");
             assertFalse(runner.refused().isDone());
         }
@@ -191,12 +192,12 @@ class RunnerTest {
     void aReEnrollmentWhoseAnswerIsLostIsProvedByTheKeptCredential() throws Exception {
         FakeHost host = new FakeHost();
         try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
-            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
             host.loseNextEnrollAnswer = true;
             host.forgetCredential();
-            Waits.until(WAIT, "a second enrollment", () -> host.enrollments.size() == 2);
+            Await.until("a second enrollment", WAIT, () -> host.enrollments.size() == 2);
             int beats = host.heartbeats.size();
-            Waits.until(WAIT, "heartbeats again", () -> host.heartbeats.size() > beats);
+            Await.until("heartbeats again", WAIT, () -> host.heartbeats.size() > beats);
             assertEquals(2, host.enrollments.size(), "the kept credential registered: no third enrollment");
             assertFalse(runner.refused().isDone());
         }
@@ -206,7 +207,7 @@ class RunnerTest {
     void aRemovedRunnerWithoutAJoinTokenStopsNamingItsCredentialFile() throws Exception {
         FakeHost host = new FakeHost();
         try (Runner first = Runner.start(config(null), host, new FakeRuntime())) {
-            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
         }
         host.forgetCredential();
         Path file = dir.resolve("runner/r1.credential");
@@ -225,7 +226,7 @@ class RunnerTest {
         FakeHost host = new FakeHost();
         host.loseNextEnrollAnswer = true;
         try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
-            Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
+            Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
             assertEquals(1, host.enrollments.size(), "the kept credential registered: no second enrollment");
         }
     }

@@ -1,5 +1,6 @@
 package dev.ferry.bastion;
 
+import dev.ferry.testing.Processes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

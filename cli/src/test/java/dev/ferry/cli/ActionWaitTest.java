@@ -7,16 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.api.Json;
 import dev.ferry.protocol.ContainerState;
+import dev.ferry.testing.Opened;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ferry vps stop|restart|pause|resume --wait} return once the runner has reported the state. */
 class ActionWaitTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path home;
 
@@ -25,15 +29,8 @@ class ActionWaitTest {
 
     @BeforeEach
     void start() throws Exception {
-        t = new ClientSshTestSupport(home);
+        t = opened.add(new ClientSshTestSupport(home));
         id = t.createRunning("web");
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     private CompletableFuture<CliTestSupport.Result> async(String... args) {

@@ -21,19 +21,23 @@ import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
 import dev.ferry.protocol.RegisterRequest;
+import dev.ferry.testing.Opened;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The control API over real TLS (forced on loopback), its runner and CLI clients pinning the Host's key. */
 class ApiTlsTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     /** Some other key's pin: what a man in the middle would present. */
     private static final TlsPin WRONG = TlsPin.of(KeyPairs.generate().getPublic());
 
@@ -48,15 +52,10 @@ class ApiTlsTest {
     @BeforeEach
     void start() throws Exception {
         dataDir = home.resolve("data");
-        host = Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
-                .with(HostSettings.API_TLS, true)));
+        host = opened.add(Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
+                .with(HostSettings.API_TLS, true))));
         adminToken = Files.readString(dataDir.resolve("admin.token")).strip();
         runnerToken = Files.readString(dataDir.resolve("runner.token")).strip();
-    }
-
-    @AfterEach
-    void stop() {
-        host.close();
     }
 
     private HttpHostLink runner(TlsPin pin) {

@@ -12,6 +12,7 @@ import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.testing.Opened;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,13 +20,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI end to end against a Host listening on a loopback port. */
 class CliTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path home;
 
@@ -38,18 +42,13 @@ class CliTest {
     @BeforeEach
     void start() throws Exception {
         dataDir = home.resolve("data");
-        host = Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)));
+        host = opened.add(Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0))));
         env = Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN",
                 Files.readString(dataDir.resolve("admin.token")).strip());
         var pair = KeyPairs.generate();
         alice = SshPublicKey.of(pair.getPublic(), "alice@laptop");
         aliceFile = home.resolve("id_alice.pub");
         PrivateKeyFiles.writePublic(aliceFile, alice);
-    }
-
-    @AfterEach
-    void stop() {
-        host.close();
     }
 
     private CliTestSupport.Result ferry(String... args) {

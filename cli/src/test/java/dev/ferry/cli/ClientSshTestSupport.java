@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ferry.bastion.FreePorts;
 import dev.ferry.bastion.api.Json;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
@@ -10,6 +9,7 @@ import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.ssh.SshdFixture;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerState;
+import dev.ferry.testing.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

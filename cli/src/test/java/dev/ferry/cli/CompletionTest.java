@@ -2,18 +2,22 @@ package dev.ferry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.testing.Opened;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ferry completion bash}: commands and options from picocli, VPS names from the Host, in a real bash. */
 class CompletionTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path home;
 
@@ -21,14 +25,7 @@ class CompletionTest {
 
     @BeforeEach
     void start() throws Exception {
-        t = new ClientSshTestSupport(home);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
+        t = opened.add(new ClientSshTestSupport(home));
     }
 
     /** What bash completes for these words, the last one being completed; 'ferry' answers as the CLI did. */

@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.protocol.ContainerState;
+import dev.ferry.testing.Opened;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the real OpenSSH client.
  */
 class ConnectLinesTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path home;
 
@@ -30,14 +34,7 @@ class ConnectLinesTest {
 
     @BeforeEach
     void start() throws Exception {
-        t = new ClientSshTestSupport(home);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
+        t = opened.add(new ClientSshTestSupport(home));
     }
 
     private static String sshLine(CliTestSupport.Result r) {

@@ -8,6 +8,7 @@ import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.api.Json;
 import dev.ferry.cli.ssh.ShellWords;
 import dev.ferry.protocol.ContainerState;
+import dev.ferry.testing.Opened;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * terminal), and piped.
  */
 class CreateWaitTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path home;
 
@@ -34,14 +38,7 @@ class CreateWaitTest {
 
     @BeforeEach
     void start() throws Exception {
-        t = new ClientSshTestSupport(home);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
+        t = opened.add(new ClientSshTestSupport(home));
     }
 
     @Test
@@ -131,7 +128,6 @@ class CreateWaitTest {
     private com.fasterxml.jackson.databind.JsonNode status(String id) throws IOException {
         return Json.MAPPER.readTree(t.ferry("vps", "status", id, "--json").out());
     }
-
 
     /** {@code ferry ARGS} as its own process on a pseudo terminal ({@code script}), its home the test's. */
     private record Terminal(Process process, ByteArrayOutputStream out, Thread pump) {

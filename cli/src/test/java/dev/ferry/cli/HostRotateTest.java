@@ -18,15 +18,16 @@ import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
 import dev.ferry.protocol.RegisterRequest;
+import dev.ferry.testing.Opened;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * stops working at once, the new one works, and the command says what the rotation breaks.
  */
 class HostRotateTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path home;
 
@@ -43,13 +47,8 @@ class HostRotateTest {
     @BeforeEach
     void start() throws Exception {
         dataDir = home.resolve("data");
-        host = Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
-                .with(HostSettings.API_TLS, true)));
-    }
-
-    @AfterEach
-    void stop() {
-        host.close();
+        host = opened.add(Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
+                .with(HostSettings.API_TLS, true))));
     }
 
     private String file(String name) throws Exception {

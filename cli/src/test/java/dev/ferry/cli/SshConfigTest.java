@@ -3,17 +3,21 @@ package dev.ferry.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.testing.Opened;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ferry ssh-config}: the blocks it prints and writes, used by the real OpenSSH client. */
 class SshConfigTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     private static final String BEGIN = "# >>> ferry ssh-config >>>";
 
     @TempDir
@@ -23,14 +27,7 @@ class SshConfigTest {
 
     @BeforeEach
     void start() throws Exception {
-        t = new ClientSshTestSupport(home);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
+        t = opened.add(new ClientSshTestSupport(home));
     }
 
     private Path userConfig(String content) throws Exception {

@@ -6,17 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.registry.TestRegistries;
+import dev.ferry.testing.Opened;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Tokens from files, and the refusal of files (token files, config files with a token) that others may read. */
 class TokenFilesTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path home;
 
@@ -26,13 +30,8 @@ class TokenFilesTest {
     @BeforeEach
     void start() throws Exception {
         Path data = home.resolve("data");
-        host = Host.start(TestRegistries.of(HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0)));
+        host = opened.add(Host.start(TestRegistries.of(HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0))));
         token = Files.readString(data.resolve("admin.token")).strip();
-    }
-
-    @AfterEach
-    void stop() {
-        host.close();
     }
 
     private Path file(String name, String text, String mode) throws Exception {

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.protocol.ContainerState;
+import dev.ferry.testing.Opened;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * running cannot be reached.
  */
 class VpsConnectTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path home;
 
@@ -27,14 +31,7 @@ class VpsConnectTest {
 
     @BeforeEach
     void start() throws Exception {
-        t = new ClientSshTestSupport(home);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
+        t = opened.add(new ClientSshTestSupport(home));
     }
 
     @Test
@@ -134,5 +131,4 @@ class VpsConnectTest {
         assertEquals("ferry: vps-" + id + " is paused; resume it with: ferry vps resume " + id, r.err().strip());
         assertEquals("", t.connectLog(), "ssh never ran");
     }
-
 }

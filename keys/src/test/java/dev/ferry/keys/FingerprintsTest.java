@@ -2,6 +2,7 @@ package dev.ferry.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.testing.SshKeygen;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;

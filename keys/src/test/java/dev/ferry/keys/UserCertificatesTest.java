@@ -3,6 +3,7 @@ package dev.ferry.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.testing.SshKeygen;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -2,7 +2,7 @@ package dev.ferry.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ferry.bastion.Processes;
+import dev.ferry.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

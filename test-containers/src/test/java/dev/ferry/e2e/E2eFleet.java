@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ferry.agent.Runner;
 import dev.ferry.agent.RunnerConfig;
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
@@ -17,6 +16,9 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.cli.Env;
 import dev.ferry.cli.Main;
 import dev.ferry.keys.tls.TlsPin;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Processes;
+import dev.ferry.testing.SshKeygen;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -26,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -78,12 +79,12 @@ final class E2eFleet implements AutoCloseable {
                 .withListeners("127.0.0.1", 0, "127.0.0.1", 0).with(HostSettings.CONNECT_TIMEOUT, Duration.ofSeconds(3))
                 .with(HostSettings.RUNNER_SILENCE, RUNNER_SILENCE).with(HostSettings.API_TLS, true)
                 .with(HostSettings.PENALTY_EXEMPT, List.of("127.0.0.1"))));
-        Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
+        Path key = SshKeygen.ed25519(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         E2eFleet fleet = new E2eFleet(dir, host, "e2e-" + UUID.randomUUID().toString().substring(0, 8), key, ssh);
         fleet.startRunner();
-        awaitTrue(() -> host.fleet().runners().find(fleet.runnerName).filter(r -> r.online()).isPresent(), 30,
-                "the runner enrolls and registers");
+        Await.until("the runner enrolls and registers", Duration.ofSeconds(30),
+                () -> host.fleet().runners().find(fleet.runnerName).filter(r -> r.online()).isPresent());
         return fleet;
     }
 
@@ -187,28 +188,10 @@ final class E2eFleet implements AutoCloseable {
         return ssh.ssh(args.toArray(String[]::new));
     }
 
-    Vps await(String name, Predicate<Vps> condition, int seconds, String what) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        Vps v = host.registry().get(VpsRef.parse(name));
-        while (!condition.test(v)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " within " + seconds + " s; it is " + v.status() + " ("
-                        + v.lastError() + ")");
-            }
-            Thread.sleep(250);
-            v = host.registry().get(VpsRef.parse(name));
-        }
-        return v;
-    }
-
-    static void awaitTrue(BooleanSupplier condition, int seconds, String what) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected: " + what + " within " + seconds + " s");
-            }
-            Thread.sleep(250);
-        }
+    /** The VPS named {@code name} once {@code condition} holds for it; the test fails if not within the time. */
+    Vps await(String name, Predicate<Vps> condition, int seconds, String what) {
+        return Await.value(name + ": " + what, Duration.ofSeconds(seconds),
+                () -> host.registry().get(VpsRef.parse(name)), condition);
     }
 
     @Override

@@ -7,17 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.agent.Runner;
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Processes;
+import dev.ferry.testing.SshKeygen;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +57,7 @@ class FaultsE2ETest {
     @Test
     void aHostKilledWithFiftySessionsOpenAndTenCreatesUnderWayComesBackWithEverythingAndTrustedByItsCertificates() throws Exception {
         String runnerName = "faults-" + UUID.randomUUID().toString().substring(0, 8);
-        Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
+        Path key = SshKeygen.ed25519(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         int sshPort = HostProcess.freePort();
         HostProcess host = HostProcess.start(dir, sshPort, HostProcess.freePort());
@@ -64,8 +67,8 @@ class FaultsE2ETest {
             runner = E2eFleet.startRunner(host.apiUrl(), host.pin(), host.data(), runnerName,
                     dir.resolve("runner.credential"));
             Map<String, String> env = host.cliEnv();
-            E2eFleet.awaitTrue(() -> runnerHeardAfter(env, runnerName, Instant.EPOCH), 30,
-                    "the runner enrolls and registers");
+            Await.until("the runner enrolls and registers", Duration.ofSeconds(30),
+                    () -> runnerHeardAfter(env, runnerName, Instant.EPOCH));
             for (String name : List.of("kept-a", "kept-b")) {
                 ferry(env, "vps", "create", "--image", IMAGE, "--name", name, "--ssh-key", key + ".pub", "--wait",
                         "--wait-timeout", "120").requireSuccess();
@@ -102,8 +105,8 @@ class FaultsE2ETest {
             long restartedAt = System.nanoTime();
             // the new Host takes its runners as heard at its start: a heartbeat a while after that is the runner's
             Instant ready = Instant.now().plusSeconds(2);
-            E2eFleet.awaitTrue(() -> runnerHeardAfter(env, runnerName, ready), 30,
-                    "the runner reconnects to the new Host process");
+            Await.until("the runner reconnects to the new Host process", Duration.ofSeconds(30),
+                    () -> runnerHeardAfter(env, runnerName, ready));
             long reconnectedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
             awaitSettled(env, 180);
             long settledMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
@@ -139,8 +142,9 @@ class FaultsE2ETest {
             runner = E2eFleet.startRunner(host.apiUrl(), host.pin(), host.data(), runnerName,
                     dir.resolve("runner.credential"));
             long runnerBackAt = System.nanoTime();
-            E2eFleet.awaitTrue(() -> all.stream().allMatch(v -> strict.ssh("-J", "vps-" + v + "@" + bastion,
-                    "root@vps-" + v, "true").exit() == 0), 60, "the strict user reaching every VPS");
+            Await.until("the strict user reaching every VPS", Duration.ofSeconds(60),
+                    () -> all.stream().allMatch(v -> strict.ssh("-J", "vps-" + v + "@" + bastion,
+                    "root@vps-" + v, "true").exit() == 0));
             System.out.println("a strict client reached every VPS " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
                     - runnerBackAt) + " ms after the runner restarted");
             for (JsonNode v : JSON.readTree(ferry(env, "vps", "list", "--json").requireSuccess().out()).get("vps")) {
@@ -169,8 +173,9 @@ class FaultsE2ETest {
             List<String> names = new ArrayList<>();
             Map<String, Long> ids = new HashMap<>();
             try {
-                E2eFleet.awaitTrue(() -> fleet.host.fleet().runners().find(fleet.runnerName)
-                        .filter(r -> r.online()).isPresent(), 60, "the runner process registers");
+                Await.until("the runner process registers", Duration.ofSeconds(60),
+                        () -> fleet.host.fleet().runners().find(fleet.runnerName)
+                        .filter(r -> r.online()).isPresent());
                 for (int i = 0; i < 6; i++) {
                     String name = "mid-" + i;
                     assertEquals(0, fleet.ferry("vps", "create", "--image", IMAGE, "--name", name, "--ssh-key",
@@ -179,8 +184,8 @@ class FaultsE2ETest {
                     ids.put(name, fleet.host.registry().get(VpsRef.parse(name)).id());
                 }
                 // kill -9 as soon as Docker has the first container: the others are being pulled, created, started
-                E2eFleet.awaitTrue(() -> !E2eFleet.containersOf(fleet.runnerName).isEmpty(), 60,
-                        "the runner creates a first container");
+                Await.until("the runner creates a first container", Duration.ofSeconds(60),
+                        () -> !E2eFleet.containersOf(fleet.runnerName).isEmpty());
                 agent.destroyForcibly();
                 agent.waitFor();
             } finally {
@@ -207,7 +212,8 @@ class FaultsE2ETest {
                 assertEquals(VpsStatus.RUNNING, v.status(), n + ": " + v.lastError());
             }
             long settledMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
-            E2eFleet.awaitTrue(() -> !hasContainer(ids.get(removed)), 60, "the removed VPS's container is removed");
+            Await.until("the removed VPS's container is removed", Duration.ofSeconds(60),
+                    () -> !hasContainer(ids.get(removed)));
             Set<String> registered = fleet.host.registry().list().stream().map(v -> "ferry-vps-" + v.id())
                     .collect(Collectors.toSet());
             List<String> orphans = containerNames(fleet.runnerName).stream().filter(c -> !registered.contains(c))
@@ -234,13 +240,13 @@ class FaultsE2ETest {
                 // its tenant kills the listening sshd; the session's own sshd process goes on
                 Processes.run(List.of("docker", "exec", "ferry-vps-" + v.id(), "sh", "-c",
                         "kill $(cat /run/ferry-sshd.pid)"), null, 60).requireSuccess();
-                E2eFleet.awaitTrue(() -> fleet.jump("healed", "true").exit() != 0, 30, "the sshd gone");
+                Await.until("the sshd gone", Duration.ofSeconds(30), () -> fleet.jump("healed", "true").exit() != 0);
                 long goneAt = System.nanoTime();
                 Set<String> seen = new HashSet<>();
-                E2eFleet.awaitTrue(() -> {
+                Await.until("the runner starting its sshd again", Duration.ofSeconds(90), () -> {
                     seen.add(fleet.host.registry().get(VpsRef.parse("healed")).status().word());
                     return fleet.jump("healed", "true").exit() == 0;
-                }, 90, "the runner starting its sshd again");
+                });
                 System.out.println("an sshd killed in its container answered again "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - goneAt) + " ms after; status meanwhile: "
                         + seen);

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.bastion.ssh.SshdFixture;
 import dev.ferry.keys.PrivateKeyFiles;
+import dev.ferry.testing.Processes;
+import dev.ferry.testing.SshKeygen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -65,12 +66,12 @@ class FrontDoorLoadTest {
 
     @Test
     void thousandSessionsAndFiftyLoginsASecondWhileAnotherAddressBruteForces() throws Exception {
-        Path sshKey = SshClientFixture.keygen(dir.resolve("keys"), "user");
+        Path sshKey = SshKeygen.ed25519(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(sshKey), null);
         List<KeyPair> keys = new ArrayList<>();
         List<String> publicKeys = new ArrayList<>(List.of(Files.readString(Path.of(sshKey + ".pub")).strip()));
         for (int i = 0; i < KEYS; i++) {
-            Path k = SshClientFixture.keygen(dir.resolve("keys"), "load" + i);
+            Path k = SshKeygen.ed25519(dir.resolve("keys"), "load" + i);
             keys.add(PrivateKeyFiles.read(k));
             publicKeys.add(Files.readString(Path.of(k + ".pub")).strip());
         }

@@ -4,21 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostCertificateE2ETest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private static final String SSHD_IMAGE = "ferry-test/sshd:1";
 
     private Path dir;
@@ -40,19 +46,12 @@ class HostCertificateE2ETest {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        fleet = E2eFleet.start(dir);
+        fleet = opened.add(E2eFleet.start(dir));
         Processes.Result lines = fleet.ferry("known-hosts");
         assertEquals(0, lines.exit(), lines.toString());
         knownHosts = Files.writeString(dir.resolve("known_hosts"), lines.out());
         strict = SshClientFixture.create(dir.resolve("strict"), List.of(fleet.key), "StrictHostKeyChecking yes\n"
                 + "UserKnownHostsFile " + knownHosts + "\nGlobalKnownHostsFile /dev/null\nUpdateHostKeys no\n");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     private Processes.Result jump(String ref, String command) {
@@ -61,7 +60,7 @@ class HostCertificateE2ETest {
 
     /** The certificate follows the runner's first report of the container's key by a heartbeat or two. */
     private void awaitCertified(String ref) throws Exception {
-        E2eFleet.awaitTrue(() -> jump(ref, "true").exit() == 0, 60, "a strict ssh -J to vps-" + ref);
+        Await.until("a strict ssh -J to vps-" + ref, Duration.ofSeconds(60), () -> jump(ref, "true").exit() == 0);
     }
 
     private static String containerId(Vps v) {
@@ -106,7 +105,8 @@ class HostCertificateE2ETest {
         // container and runs the start-up step in it again, knowing nothing of the runs before
         fleet.stopRunner();
         fleet.startRunner();
-        E2eFleet.awaitTrue(() -> stepsDone(container) > steps, 60, "the start-up step run again by the new runner");
+        Await.until("the start-up step run again by the new runner", Duration.ofSeconds(60),
+                () -> stepsDone(container) > steps);
         assertTrue(Processes.run(List.of("docker", "exec", container, "test", "-s", "/etc/ssh/ferry_host_key-cert.pub"),
                 null, 30).exit() == 0, "the certificate is still there");
         assertEquals("after", jump("e2e-restarts", "echo after").requireSuccess().out().strip(),
@@ -130,8 +130,8 @@ class HostCertificateE2ETest {
                 .requireSuccess();
         // sshd restarting is a moment without an SSH banner, which the runner reports: wait until it serves again
         fleet.await("e2e-forged", x -> x.status() == VpsStatus.RUNNING, 60, "running again");
-        E2eFleet.awaitTrue(() -> jump("e2e-forged", "true").err().contains("Host key verification failed."), 30,
-                "the strict client refusing the uncertified key");
+        Await.until("the strict client refusing the uncertified key", Duration.ofSeconds(30),
+                () -> jump("e2e-forged", "true").err().contains("Host key verification failed."));
         Processes.Result r = jump("e2e-forged", "echo in");
         assertNotEquals(0, r.exit(), r.toString());
         assertTrue(r.err().contains("No ED25519 host key is known for vps-e2e-forged"), r.err());

@@ -1,9 +1,9 @@
 package dev.ferry.e2e;
 
-import dev.ferry.bastion.FreePorts;
-import dev.ferry.bastion.Processes;
 import dev.ferry.cli.Env;
 import dev.ferry.keys.tls.TlsPin;
+import dev.ferry.testing.FreePorts;
+import dev.ferry.testing.Processes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,10 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlainModeE2ETest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private static final String SSHD_IMAGE = "ferry-test/sshd:1";
     /** What VS Code's install script prints once its server listens. */
     private static final Pattern LISTENING = Pattern.compile("listeningOn==127\\.0\\.0\\.1:(\\d+)==");
@@ -42,15 +46,8 @@ class PlainModeE2ETest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        fleet = E2eFleet.start(dir);
+        fleet = opened.add(E2eFleet.start(dir));
         vps = fleet.create("e2e-plain", SSHD_IMAGE);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     @Test

@@ -5,36 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.agent.Runner;
-import dev.ferry.agent.RunnerConfig;
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.Host;
-import dev.ferry.bastion.host.HostConfig;
-import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
-import dev.ferry.cli.Env;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunnerE2ETest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private static final String SSHD_IMAGE = "ferry-test/sshd:1";
 
     private Path dir;
@@ -58,19 +54,12 @@ class RunnerE2ETest {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        fleet = E2eFleet.start(dir);
+        fleet = opened.add(E2eFleet.start(dir));
         host = fleet.host;
         bastion = fleet.bastion;
         runnerName = fleet.runnerName;
         key = fleet.key;
         ssh = fleet.ssh;
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     private Processes.Result ferry(String... args) {
@@ -87,11 +76,6 @@ class RunnerE2ETest {
 
     private Vps await(String name, Predicate<Vps> condition, int seconds, String what) throws Exception {
         return fleet.await(name, condition, seconds, what);
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, int seconds, String what)
-            throws Exception {
-        E2eFleet.awaitTrue(condition, seconds, what);
     }
 
     private static Predicate<Vps> is(VpsStatus status) {
@@ -233,8 +217,8 @@ class RunnerE2ETest {
                 "{{index .Config.Labels \"ferry.registry\"}}", "ferry-vps-" + v.id()), null, 30).requireSuccess();
         assertEquals(host.fleet().runners().registryId(), labels.out().strip());
         assertEquals(0, ferry("vps", "remove", "e2e-remove").exit());
-        awaitTrue(() -> Processes.run(List.of("docker", "inspect", "ferry-vps-" + v.id()), null, 30).exit() != 0, 60,
-                "the container removed");
+        Await.until("the container removed", Duration.ofSeconds(60),
+                () -> Processes.run(List.of("docker", "inspect", "ferry-vps-" + v.id()), null, 30).exit() != 0);
     }
 
     @Test
@@ -296,8 +280,9 @@ class RunnerE2ETest {
                 dir.resolve("runner/" + runnerName + ".credential"), dir.resolve("runner-process.log"));
         try {
             long heardBefore = host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli();
-            awaitTrue(() -> host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli()
-                    > heardBefore + 1000, 60, "heartbeats from the runner process");
+            Await.until("heartbeats from the runner process", Duration.ofSeconds(60),
+                    () -> host.fleet().runners().find(runnerName).orElseThrow().lastHeartbeat().toEpochMilli()
+                    > heardBefore + 1000);
             assertEquals(VpsStatus.RUNNING, host.registry().get(VpsRef.parse("e2e-lost")).status());
             agent.destroyForcibly(); // SIGKILL: no goodbye to the Host
             agent.waitFor();

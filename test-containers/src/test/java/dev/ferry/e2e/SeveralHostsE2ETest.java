@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.agent.Runner;
-import dev.ferry.bastion.FreePorts;
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.registry.PostgresServer;
 import dev.ferry.bastion.registry.RegistryLocation;
 import dev.ferry.bastion.ssh.SshClientFixture;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.FreePorts;
+import dev.ferry.testing.Processes;
+import dev.ferry.testing.SshKeygen;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -77,8 +80,8 @@ class SeveralHostsE2ETest {
             String lbUrl = "https://127.0.0.1:" + lbApi;
             Map<String, String> viaLb = new HashMap<>(hosts.get(0).cliEnv());
             viaLb.put("FERRY_HOST", lbUrl);
-            E2eFleet.awaitTrue(() -> E2eFleet.ferry(viaLb, dir, "vps", "list").exit() == 0, 30,
-                    "the API through the balancer");
+            Await.until("the API through the balancer", Duration.ofSeconds(30),
+                    () -> E2eFleet.ferry(viaLb, dir, "vps", "list").exit() == 0);
 
             // one host key, whichever Host the balancer picks
             Set<String> keys = new HashSet<>();
@@ -91,8 +94,9 @@ class SeveralHostsE2ETest {
             // a runner through the balancer, a VPS made through Host 1, reached through the balancer
             runner = E2eFleet.startRunner(lbUrl, hosts.get(0).pin(), hosts.get(0).data(), runnerName,
                     dir.resolve("runner.credential"));
-            E2eFleet.awaitTrue(() -> nodeOnline(viaLb, runnerName), 60, "the runner enrolls through the balancer");
-            Path key = SshClientFixture.keygen(dir.resolve("keys"), "user");
+            Await.until("the runner enrolls through the balancer", Duration.ofSeconds(60),
+                    () -> nodeOnline(viaLb, runnerName));
+            Path key = SshKeygen.ed25519(dir.resolve("keys"), "user");
             SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
             E2eFleet.ferry(hosts.get(0).cliEnv(), dir, "vps", "create", "--image", IMAGE, "--name", "several",
                     "--ssh-key", key + ".pub", "--wait", "--wait-timeout", "120").requireSuccess();
@@ -228,13 +232,13 @@ class SeveralHostsE2ETest {
                 : Path.of("haproxy");
         Process p = new ProcessBuilder(haproxy.toString(), "-db", "-f", file.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-        E2eFleet.awaitTrue(() -> {
+        Await.until("HAProxy listens", Duration.ofSeconds(30), () -> {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", ssh)) {
                 return true;
             } catch (java.io.IOException e) {
                 return false;
             }
-        }, 30, "HAProxy listens");
+        });
         return p;
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
@@ -13,8 +12,11 @@ import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DockerStatus;
 import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Processes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +43,9 @@ class VpsBoundCertificatesE2ETest {
         external = Processes.run(List.of("docker", "run", "-d", "-p", "127.0.0.1::22", SSHD_IMAGE, "sh", "-c",
                 "ssh-keygen -A && mkdir -p /run/sshd && /usr/sbin/sshd -E /var/log/sshd.log && exec sleep infinity"),
                 null, 60).requireSuccess().out().strip();
-        E2eFleet.awaitTrue(() -> Processes.run(List.of("docker", "exec", external, "test", "-f", "/run/sshd.pid"),
-                null, 30).exit() == 0, 30, "the external VPS's sshd runs");
+        Await.until("the external VPS's sshd runs", Duration.ofSeconds(30),
+                () -> Processes.run(List.of("docker", "exec", external, "test", "-f", "/run/sshd.pid"),
+                null, 30).exit() == 0);
     }
 
     @AfterAll
@@ -75,8 +78,9 @@ class VpsBoundCertificatesE2ETest {
                 + " && sed -i '1i TrustedUserCAKeys /etc/ssh/ferry_user_ca.pub' /etc/ssh/sshd_config"
                 + " && kill -HUP $(cat /run/sshd.pid)");
         // (once the reload, which re-executes sshd, is done)
-        E2eFleet.awaitTrue(() -> fleet.plain("vps-e2e-external", "true").err().contains("ferry ca user-key --vps "
-                + id + " prints what to install"), 20, "a refusal that names the command");
+        Await.until("a refusal that names the command", Duration.ofSeconds(20),
+                () -> fleet.plain("vps-e2e-external", "true").err().contains("ferry ca user-key --vps "
+                + id + " prints what to install"));
 
         // then with what that command prints, run as root there
         Processes.Result setup = fleet.ferry("ca", "user-key", "--vps", "e2e-external").requireSuccess();
@@ -85,7 +89,7 @@ class VpsBoundCertificatesE2ETest {
         assertEquals(0, ran.exit(), setup.out() + "\n" + ran);
         assertEquals(VpsPrincipals.of(id) + "\n", inExternal("cat " + VpsPrincipals.FILE));
         // the reload re-executes sshd: the first login may come while it does
-        E2eFleet.awaitTrue(() -> fleet.plain("vps-e2e-external", "true").exit() == 0, 20, "a plain login");
+        Await.until("a plain login", Duration.ofSeconds(20), () -> fleet.plain("vps-e2e-external", "true").exit() == 0);
         assertEquals("in root", fleet.plain("vps-e2e-external", "echo in $(id -un)").requireSuccess().out().strip());
         // any user of the VPS, made as on any Debian server (this sshd has PAM: a locked password is fine)
         inExternal("useradd -m dev");

@@ -3,11 +3,11 @@ package dev.ferry.agent.reconcile;
 import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.testing.FakeRuntime;
-import dev.ferry.agent.testing.Waits;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
+import dev.ferry.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,20 +68,20 @@ class HostileVpsTest {
         }
         r.observe();
         r.apply(hostile);
-        Waits.until(Duration.ofSeconds(2), "every hostile step hangs", () -> docker.hungNow.size() == 6);
+        Await.until("every hostile step hangs", Duration.ofSeconds(2), () -> docker.hungNow.size() == 6);
 
         long t0 = System.nanoTime();
         List<DesiredVps> all = new ArrayList<>(hostile);
         all.add(vps("210", PLAIN));
         r.observe();
         r.apply(all);
-        Waits.until(Duration.ofSeconds(1), "the honest VPS's step ran", () -> docker.execs.stream()
+        Await.until("the honest VPS's step ran", Duration.ofSeconds(1), () -> docker.execs.stream()
                 .anyMatch(env -> "210".equals(env.get("FERRY_VPS_ID"))));
         Duration honest = Duration.ofNanos(System.nanoTime() - t0);
         assertEquals(6, docker.hungNow.size(), "the hostile steps still hang meanwhile");
         assertTrue(honest.compareTo(Duration.ofSeconds(1)) < 0, "started in " + honest.toMillis() + " ms");
 
-        Waits.until(STEP_LIMIT.plusSeconds(2), "the hung steps are abandoned", () -> !r.busy());
+        Await.until("the hung steps are abandoned", STEP_LIMIT.plusSeconds(2), () -> !r.busy());
         Map<String, ContainerReport> reports = byVps(r.observe().containers());
         for (DesiredVps d : hostile) {
             ContainerReport report = reports.get(d.vpsId());
@@ -98,7 +98,7 @@ class HostileVpsTest {
         Reconciler r = reconciler(null);
         r.observe();
         r.apply(List.of(vps("220", PLAIN), vps("221", PLAIN)));
-        Waits.until(Duration.ofSeconds(5), "both started", () -> docker.execs.size() == 2 && !r.busy());
+        Await.until("both started", Duration.ofSeconds(5), () -> docker.execs.size() == 2 && !r.busy());
         docker.box("ferry-vps-220").status = null; // Docker said something no report can be made of
 
         Map<String, ContainerReport> reports = byVps(r.observe().containers());
@@ -112,14 +112,14 @@ class HostileVpsTest {
         Reconciler r = reconciler(null);
         r.observe();
         r.apply(List.of(vps("230", PLAIN)));
-        Waits.until(Duration.ofSeconds(5), "started", () -> docker.execs.size() == 1 && !r.busy());
+        Await.until("started", Duration.ofSeconds(5), () -> docker.execs.size() == 1 && !r.busy());
         FakeRuntime.Box old = docker.box("ferry-vps-230");
         old.status = "exited";
         old.networks = Set.of("bridge");
 
         r.observe();
         r.apply(List.of(vps("230", PLAIN)));
-        Waits.until(Duration.ofSeconds(5), "started again", () -> docker.execs.size() == 2 && !r.busy());
+        Await.until("started again", Duration.ofSeconds(5), () -> docker.execs.size() == 2 && !r.busy());
         assertEquals(Set.of(ContainerPolicy.NETWORK), old.networks);
         int moved = docker.calls.indexOf("move " + old.id + " to " + ContainerPolicy.NETWORK);
         assertTrue(moved >= 0 && moved < docker.calls.lastIndexOf("start " + old.id), docker.calls.toString());

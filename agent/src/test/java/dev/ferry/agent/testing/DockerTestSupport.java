@@ -1,12 +1,11 @@
 package dev.ferry.agent.testing;
 
+import dev.ferry.testing.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,7 +28,7 @@ public final class DockerTestSupport {
     private DockerTestSupport() {
     }
 
-    /** The output and exit code of a command. */
+    /** The exit code of a command and what it printed (stdout, then stderr). */
     public record Result(int code, String out) {
         public Result ok() {
             if (code != 0) {
@@ -95,23 +94,6 @@ public final class DockerTestSupport {
         return run(cmd, 60);
     }
 
-    /** Makes an ed25519 key pair with ssh-keygen; the public key is at {@code <key>.pub}. */
-    public static Path newKey(Path dir, String name) {
-        Path key = dir.resolve(name);
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()), 30).ok();
-        return key;
-    }
-
-    /**
-     * Signs {@code key}'s public key with {@code ca} as an OpenSSH user certificate for root, valid for five
-     * minutes, at {@code <key>-cert.pub}, where {@code ssh -i key} finds it.
-     */
-    /** Signs {@code key}'s public key with {@code ca} for this principal (a VPS's, as the bastion's certificates). */
-    public static void certify(Path ca, Path key, String principal) {
-        run(List.of("ssh-keygen", "-q", "-s", ca.toString(), "-I", "test-cert " + principal, "-n", principal, "-V",
-                "-1m:+5m", key + ".pub"), 30).ok();
-    }
-
     public static String publicKey(Path key) {
         try {
             return Files.readString(Path.of(key + ".pub")).strip();
@@ -127,31 +109,9 @@ public final class DockerTestSupport {
                 "-i", key.toString(), "-p", Integer.toString(port), "root@127.0.0.1", command), 30);
     }
 
+    /** Runs {@code cmd} with no input; what it printed on stdout and stderr, in that order, is the result's out. */
     public static Result run(List<String> cmd, int timeoutSeconds) {
-        Path out = null;
-        try {
-            // Output to a file, so that a hung command cannot block the read and the timeout holds.
-            out = Files.createTempFile("ferry-test-cmd", ".out");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", cmd) + " did not end within " + timeoutSeconds + " s");
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException e) {
-                    // a temp file left behind
-                }
-            }
-        }
+        Processes.Result r = Processes.run(cmd, new byte[0], timeoutSeconds);
+        return new Result(r.exit(), r.out() + r.err());
     }
 }

@@ -17,6 +17,7 @@ import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterAnswer;
 import dev.ferry.protocol.RegisterRequest;
 
+import dev.ferry.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,7 +145,7 @@ public final class FakeHost implements HostLink {
             if (r.isPresent() && p.test(r.get())) {
                 return r.get();
             }
-            Waits.sleep(50);
+            Await.sleep(50);
         }
         throw new AssertionError("vps " + vpsId + " did not become " + what + " within " + timeout
                 + "; last report: " + report(vpsId).map(Object::toString).orElse("none")

@@ -161,7 +161,7 @@ final class H2Database extends Database {
 
     static IllegalStateException openFailure(Path file, Exception e) {
         String text = String.valueOf(e.getMessage());
-        if (text.contains("already in use") || text.contains("Locked by another")) {
+        if (e instanceof SQLException s && s.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1) {
             return new IllegalStateException("the registry " + file + ".mv.db is in use by another process "
                     + "(is another 'ferry host' running with this data directory?)", e);
         }

@@ -9,6 +9,7 @@ import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.bastion.net.ProxyBalancer;
+import dev.ferry.testing.Opened;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the client the header names; a header from an address not listed is refused, never believed.
  */
 class ApiBehindBalancerTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path dir;
 
@@ -37,13 +41,8 @@ class ApiBehindBalancerTest {
     void start() throws Exception {
         HostLogging.init(Files.createDirectories(dir.resolve("logs")));
         Path host = dir.resolve("host");
-        api = new ApiTestSupport(host, ApiLimits.DEFAULTS, HostConfig.defaults(host)
-                .with(HostSettings.PROXY_PROTOCOL_FROM, List.of("127.0.0.3")));
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+        api = opened.add(new ApiTestSupport(host, ApiLimits.DEFAULTS, HostConfig.defaults(host)
+                .with(HostSettings.PROXY_PROTOCOL_FROM, List.of("127.0.0.3"))));
     }
 
     private ProxyBalancer balancer(String from, byte[] header) throws Exception {

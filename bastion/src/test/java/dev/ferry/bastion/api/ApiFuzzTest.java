@@ -3,13 +3,14 @@ package dev.ferry.bastion.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ferry.bastion.TestKeys;
+import dev.ferry.testing.Opened;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a 500, never a stack trace. The seed is fixed, so a failure repeats.
  */
 class ApiFuzzTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     private static final String[] FIELDS = {"name", "image", "keys", "runner", "cpus", "memory_bytes", "endpoint",
         "host_key", "address", "port_min", "port_max", "credential_sha256", "docker", "containers", "session",
         "vps_id", "container_id", "state", "ssh_port", "ssh_ready", "error", "started_at", "ttl_seconds", "ok",
@@ -32,15 +36,10 @@ class ApiFuzzTest {
 
     @BeforeEach
     void start() throws Exception {
-        api = new ApiTestSupport(dir);
+        api = opened.add(new ApiTestSupport(dir));
         credential = api.enroll("r1", "127.0.0.1");
         api.call("POST", "/api/v1/vps", "{\"name\": \"web\", \"endpoint\": \"127.0.0.1:2200\", \"keys\": [\""
                 + TestKeys.ed25519("alice").toOpenSsh() + "\"]}");
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
     }
 
     private String value(int depth) {

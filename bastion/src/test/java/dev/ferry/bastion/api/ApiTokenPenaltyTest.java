@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.host.HostLogging;
+import dev.ferry.testing.Opened;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -12,10 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiTokenPenaltyTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private ApiTestSupport api;
     private Path logs;
 
@@ -32,14 +36,7 @@ class ApiTokenPenaltyTest {
     void start(@TempDir Path dir) throws Exception {
         logs = Files.createDirectories(dir.resolve("logs"));
         HostLogging.init(logs);
-        api = new ApiTestSupport(dir.resolve("host"), ApiLimits.DEFAULTS);
-    }
-
-    @AfterAll
-    void stop() {
-        if (api != null) {
-            api.close();
-        }
+        api = opened.add(new ApiTestSupport(dir.resolve("host"), ApiLimits.DEFAULTS));
     }
 
     /** The status line and body of one request from {@code source}, with this token. */

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.testing.Opened;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ControlApiTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path dir;
 
@@ -23,12 +27,7 @@ class ControlApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        api = new ApiTestSupport(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
+        api = opened.add(new ApiTestSupport(dir));
     }
 
     private String createBody(String name, SshPublicKey... keys) {

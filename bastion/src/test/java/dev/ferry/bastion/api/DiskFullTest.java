@@ -10,6 +10,7 @@ import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.bastion.ssh.SshdFixture;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.testing.SshKeygen;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -37,9 +38,9 @@ class DiskFullTest {
     void start() throws Exception {
         disk = SmallDisk.mount(dir.resolve("host"), 8);
         api = new ApiTestSupport(disk.dir());
-        Path key = SshClientFixture.keygen(dir.resolve("keys"), "alice");
+        Path key = SshKeygen.ed25519(dir.resolve("keys"), "alice");
         SshPublicKey aliceKey = SshClientFixture.publicKey(key);
-        bobKey = SshClientFixture.publicKey(SshClientFixture.keygen(dir.resolve("keys"), "bob"));
+        bobKey = SshClientFixture.publicKey(SshKeygen.ed25519(dir.resolve("keys"), "bob"));
         alice = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         vps = SshdFixture.start(dir.resolve("vps"), List.of(aliceKey));
         assertEquals(201, api.call("POST", "/api/v1/vps", "{\"endpoint\": \"" + vps.endpoint() + "\", \"name\": "

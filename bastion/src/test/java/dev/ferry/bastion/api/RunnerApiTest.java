@@ -12,16 +12,20 @@ import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.Credentials;
+import dev.ferry.testing.Opened;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The runner endpoints through a real HTTP client, with the JSON a runner sends (protocol v1 names). */
 class RunnerApiTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path dir;
 
@@ -31,13 +35,8 @@ class RunnerApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        api = new ApiTestSupport(dir);
+        api = opened.add(new ApiTestSupport(dir));
         credential = api.enroll("r1", "127.0.0.1");
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
     }
 
     private ApiTestSupport.Reply register() throws Exception {

@@ -30,6 +30,7 @@ import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterRequest;
+import dev.ferry.testing.Opened;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -38,13 +39,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Host's side of the runner protocol, with the H2 registry and a clock the test moves. */
 class FleetTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     private static final DockerStatus DOCKER_OK = new DockerStatus(true, null, "20.10");
 
     @TempDir
@@ -70,17 +74,12 @@ class FleetTest {
 
     @BeforeEach
     void open() {
-        registry = TestRegistries.open(dir, new Snowflake(1), clock);
+        registry = opened.add(TestRegistries.open(dir, new Snowflake(1), clock));
         fleet = new Fleet(registry, registry.runners(), clock);
         trust = new RunnerTrust(registry.runners(), JOIN, clock);
         enroll("r1", "127.0.0.1");
         enroll("r2", "127.0.0.2");
         fleet.register("r1", new RegisterRequest("r1", "127.0.0.1", 2, 8L << 30, DOCKER_OK));
-    }
-
-    @AfterEach
-    void close() {
-        registry.close();
     }
 
     private Vps create(String name) {

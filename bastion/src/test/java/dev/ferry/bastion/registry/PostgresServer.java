@@ -1,6 +1,6 @@
 package dev.ferry.bastion.registry;
 
-import dev.ferry.bastion.Processes;
+import dev.ferry.testing.Processes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -1,10 +1,8 @@
 package dev.ferry.bastion.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.fleet.VpsAction;
 import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.NewVps;
@@ -14,15 +12,19 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessEndsSessionsTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private static final String RUNNER = "r1";
 
     private BastionTestSupport t;
@@ -42,16 +47,9 @@ class AccessEndsSessionsTest {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        t = BastionTestSupport.start(dir);
+        t = opened.add(BastionTestSupport.start(dir));
         alice = BastionTestSupport.pub(t.aliceKey);
         t.fakeRunner(RUNNER);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     private BastionTestSupport.Started vps(String name) throws Exception {
@@ -195,11 +193,7 @@ class AccessEndsSessionsTest {
         return t.host.registry().get(VpsRef.ofId(v.id()));
     }
 
-    private static void awaitEnded(Background b, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (b.alive() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertFalse(b.alive(), "the session still runs");
+    private static void awaitEnded(Background b, int seconds) {
+        Await.until("the session ended", Duration.ofSeconds(seconds), () -> !b.alive());
     }
 }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.bastion.Processes;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,10 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditLogTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private BastionTestSupport t;
     private Path dir;
@@ -34,15 +38,8 @@ class AuditLogTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        t = BastionTestSupport.start(dir);
+        t = opened.add(BastionTestSupport.start(dir));
         t.startWebVps();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     /** Every event of the file, each line parsed on its own. */

@@ -2,11 +2,9 @@ package dev.ferry.bastion.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.ssh.frontdoor.Startups;
@@ -17,6 +15,8 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Processes;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -343,15 +343,14 @@ class BastionJumpTest {
         return Files.exists(logFile) ? Files.readString(logFile).split(java.util.regex.Pattern.quote(text), -1).length - 1 : 0;
     }
 
-    private static void waitForLog(Path logFile, String text, int times, int seconds) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (count(logFile, text) >= times) {
-                return;
+    private static void waitForLog(Path logFile, String text, int times, int seconds) {
+        Await.value("'" + text + "' logged " + times + " times", Duration.ofSeconds(seconds), () -> {
+            try {
+                return count(logFile, text);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("'" + text + "' not logged " + times + " times within " + seconds + " s");
+        }, n -> n >= times);
     }
 
     @Test

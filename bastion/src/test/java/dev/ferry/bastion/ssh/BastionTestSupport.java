@@ -1,6 +1,5 @@
 package dev.ferry.bastion.ssh;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.host.DataDir;
@@ -14,7 +13,11 @@ import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.DockerStatus;
 import dev.ferry.protocol.HeartbeatRequest;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Processes;
+import dev.ferry.testing.SshKeygen;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
@@ -70,9 +73,9 @@ final class BastionTestSupport implements AutoCloseable {
     static BastionTestSupport start(Path dir, Duration keepalive, UnaryOperator<HostConfig> settings)
             throws Exception {
         Path keys = dir.resolve("keys");
-        Path alice = SshClientFixture.keygen(keys, "alice");
-        Path bob = SshClientFixture.keygen(keys, "bob");
-        Path mallory = SshClientFixture.keygen(keys, "mallory");
+        Path alice = SshKeygen.ed25519(keys, "alice");
+        Path bob = SshKeygen.ed25519(keys, "bob");
+        Path mallory = SshKeygen.ed25519(keys, "mallory");
         Path data = dir.resolve("host");
         HostLogging.init(DataDir.prepare(data).logs());
         HostConfig config = HostConfig.defaults(data).withListeners("127.0.0.1", 0, "127.0.0.1", 0)
@@ -163,17 +166,14 @@ final class BastionTestSupport implements AutoCloseable {
     }
 
     /** Waits until the Host's log holds {@code text} at least {@code times} times. */
-    void awaitLog(String text, int times, int seconds) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            String log = hostLogText();
-            if (log.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
-                return;
+    void awaitLog(String text, int times, int seconds) {
+        Await.value("'" + text + "' logged " + times + " times", Duration.ofSeconds(seconds), () -> {
+            try {
+                return hostLogText().split(java.util.regex.Pattern.quote(text), -1).length - 1;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("'" + text + "' not logged " + times + " times within " + seconds + " s:\n"
-                + hostLogText());
+        }, n -> n >= times);
     }
 
     /** The last line ssh printed on stderr, where it puts its one-line verdicts. */

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.testing.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -62,16 +63,14 @@ final class BlackHole implements AutoCloseable {
     }
 
     /** Waits until exactly {@code n} connects wait for an answer from the hole. */
-    void awaitWaiting(int n, Duration within) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        int seen;
-        while ((seen = waitingConnects()) != n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(seen + " connects waiting for port " + port() + " after " + within
-                        + ", not " + n);
+    void awaitWaiting(int n, Duration within) {
+        Await.value(n + " connects waiting for port " + port(), within, () -> {
+            try {
+                return waitingConnects();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            Thread.sleep(20);
-        }
+        }, seen -> seen == n);
     }
 
     @Override

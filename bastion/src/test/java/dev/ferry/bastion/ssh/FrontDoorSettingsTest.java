@@ -3,10 +3,11 @@ package dev.ferry.bastion.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -15,10 +16,10 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,23 +29,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrontDoorSettingsTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private BastionTestSupport t;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        t = BastionTestSupport.start(dir, Duration.ofSeconds(1), c -> c
-                .with(HostSettings.LOGIN_GRACE_TIME, Duration.ofSeconds(5)).with(HostSettings.MAX_SESSIONS_PER_KEY, 2));
+        t = opened.add(BastionTestSupport.start(dir, Duration.ofSeconds(1), c -> c
+                .with(HostSettings.LOGIN_GRACE_TIME, Duration.ofSeconds(5)).with(HostSettings.MAX_SESSIONS_PER_KEY, 2)));
         SshdFixture sshd = SshdFixture.start(dir.resolve("vps"), List.of(BastionTestSupport.pub(t.aliceKey)));
         t.closeLater(sshd);
         t.host.registry().create(new NewVps("web", Endpoint.parse(sshd.endpoint()),
                 List.of(BastionTestSupport.pub(t.aliceKey), BastionTestSupport.pub(t.bobKey))));
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     @Test

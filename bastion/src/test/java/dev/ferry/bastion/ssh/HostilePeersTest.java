@@ -3,11 +3,11 @@ package dev.ferry.bastion.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.keys.KeyPairs;
+import dev.ferry.testing.Processes;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

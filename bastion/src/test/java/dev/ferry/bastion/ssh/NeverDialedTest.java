@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Vps;
@@ -14,6 +13,8 @@ import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -21,10 +22,10 @@ import java.net.URI;
 import java.time.Instant;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,20 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NeverDialedTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private BastionTestSupport t;
     private int apiPort;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        t = BastionTestSupport.start(dir);
+        t = opened.add(BastionTestSupport.start(dir));
         apiPort = URI.create(t.host.apiUrl()).getPort();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     private Vps register(String name, String host, int port) throws Exception {

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.net.Sources;
 import dev.ferry.bastion.net.Cidr;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -17,10 +18,10 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,23 +31,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PenaltiesTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private BastionTestSupport t;
     private SshClientFixture mallory;
     private SshClientFixture wrongThenRight;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        t = BastionTestSupport.start(dir);
+        t = opened.add(BastionTestSupport.start(dir));
         t.startWebVps();
         mallory = t.client("mallory", List.of(t.malloryKey), null);
         wrongThenRight = t.client("wrong-then-right", List.of(t.malloryKey, t.aliceKey), null);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     private Processes.Result jumpFrom(SshClientFixture client, String source) {

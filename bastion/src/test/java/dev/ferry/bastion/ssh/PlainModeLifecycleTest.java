@@ -3,9 +3,11 @@ package dev.ferry.bastion.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,11 +24,11 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,13 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlainModeLifecycleTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private BastionTestSupport t;
     private SshdFixture sshd;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         // keepalives 10 s apart: a stopped VPS stays connected long enough to be flooded (aUserWhoIgnores...)
-        t = BastionTestSupport.start(dir, Duration.ofSeconds(10));
+        t = opened.add(BastionTestSupport.start(dir, Duration.ofSeconds(10)));
         List<String> config = new ArrayList<>(t.certificateLogins(dir.resolve("vps")));
         config.addAll(List.of("MaxStartups 200", "MaxSessions 100"));
         sshd = SshdFixture.start(dir.resolve("vps"), List.of(), config, 0);
@@ -54,13 +59,6 @@ class PlainModeLifecycleTest {
     @org.junit.jupiter.api.BeforeEach
     void noConnectionsLeft() throws Exception {
         await(sshd::connections, 0, 30, "connections of earlier tests to end");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     private Background sleeper() throws Exception {
@@ -197,13 +195,7 @@ class PlainModeLifecycleTest {
         }
     }
 
-    private static void await(LongSupplier value, long expected, int seconds, String what) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (value.getAsLong() != expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + seconds + " s in vain for " + what + ": " + value.getAsLong());
-            }
-            Thread.sleep(100);
-        }
+    private static void await(LongSupplier value, long expected, int seconds, String what) {
+        Await.value(what + " to be " + expected, Duration.ofSeconds(seconds), value::getAsLong, v -> v == expected);
     }
 }

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.VpsPrincipals;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +32,10 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,6 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlainModeTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private static final String PLAIN_USER = "ferry-plain";
 
     private BastionTestSupport t;
@@ -55,7 +59,7 @@ class PlainModeTest {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        t = BastionTestSupport.start(dir);
+        t = opened.add(BastionTestSupport.start(dir));
         List<String> config = new ArrayList<>(t.certificateLogins(dir.resolve("vps")));
         config.addAll(List.of("AcceptEnv FERRY_*", "MaxStartups 100", "X11Forwarding yes"));
         sshd = SshdFixture.start(dir.resolve("vps"), List.of(), config, 0);
@@ -65,13 +69,6 @@ class PlainModeTest {
         sshd.acceptCertificatesFor(web.id());
         http = HttpFixture.start("hello from inside the VPS");
         t.closeLater(http);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     private Processes.Result alice(String... command) {

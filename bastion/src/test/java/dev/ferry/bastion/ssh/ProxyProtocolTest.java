@@ -5,18 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.net.ProxyBalancer;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProxyProtocolTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private static final String BALANCER = "127.0.0.3";
     private BastionTestSupport t;
     private SshClientFixture mallory;
@@ -33,18 +37,11 @@ class ProxyProtocolTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        t = BastionTestSupport.start(dir, Duration.ofSeconds(1),
-                c -> c.with(HostSettings.PROXY_PROTOCOL_FROM, List.of(BALANCER)));
+        t = opened.add(BastionTestSupport.start(dir, Duration.ofSeconds(1),
+                c -> c.with(HostSettings.PROXY_PROTOCOL_FROM, List.of(BALANCER))));
         t.startWebVps();
         mallory = t.client("mallory", List.of(t.malloryKey), null);
         backend = new InetSocketAddress(InetAddress.getLoopbackAddress(), t.port);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     private ProxyBalancer balancer(String from, byte[] header) throws Exception {

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.registry.TestRegistries;
+import dev.ferry.testing.Processes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

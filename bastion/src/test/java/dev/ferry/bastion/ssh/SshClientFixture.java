@@ -1,7 +1,7 @@
 package dev.ferry.bastion.ssh;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.testing.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +19,6 @@ public final class SshClientFixture {
     private SshClientFixture(Path dir, Path config) {
         this.dir = dir;
         this.config = config;
-    }
-
-    /** A new ed25519 key pair {@code dir/name} (and {@code .pub}) made by ssh-keygen. */
-    public static Path keygen(Path dir, String name) throws IOException {
-        Files.createDirectories(dir);
-        Path key = dir.resolve(name);
-        Processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()),
-                null, 30).requireSuccess();
-        return key;
     }
 
     /** A client in {@code dir} offering these identity files, in this order. */

@@ -1,9 +1,9 @@
 package dev.ferry.bastion.ssh;
 
-import dev.ferry.bastion.FreePorts;
-import dev.ferry.bastion.Processes;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.keys.VpsPrincipals;
+import dev.ferry.testing.FreePorts;
+import dev.ferry.testing.SshKeygen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -55,8 +55,7 @@ public final class SshdFixture implements AutoCloseable {
         Files.createDirectories(dir);
         Path hostKeyFile = dir.resolve("ssh_host_ed25519_key");
         if (!Files.exists(hostKeyFile)) {
-            Processes.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKeyFile.toString()),
-                    null, 30).requireSuccess();
+            SshKeygen.generate(dir, hostKeyFile.getFileName().toString(), "", "-t", "ed25519");
         }
         Path authorizedKeys = dir.resolve("authorized_keys");
         Files.writeString(authorizedKeys, authorized.stream().map(SshPublicKey::toOpenSsh)

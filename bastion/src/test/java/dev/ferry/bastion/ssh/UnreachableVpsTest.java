@@ -3,19 +3,20 @@ package dev.ferry.bastion.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UnreachableVpsTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     /** Connects left waiting in each mode: well over the I/O threads of any machine this runs on. */
     private static final int HANGING = 12;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
@@ -32,16 +36,9 @@ class UnreachableVpsTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        t = BastionTestSupport.start(dir, Duration.ofSeconds(1),
-                c -> c.with(HostSettings.CONNECT_TIMEOUT, CONNECT_TIMEOUT));
+        t = opened.add(BastionTestSupport.start(dir, Duration.ofSeconds(1),
+                c -> c.with(HostSettings.CONNECT_TIMEOUT, CONNECT_TIMEOUT)));
         t.startWebVps();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     @Test

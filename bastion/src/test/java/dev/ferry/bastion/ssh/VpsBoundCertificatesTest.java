@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Endpoint;
@@ -15,12 +14,14 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
+import dev.ferry.testing.Opened;
+import dev.ferry.testing.Processes;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VpsBoundCertificatesTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilAllTestsRan();
+
     private static final String RUNNER = "liar";
 
     private BastionTestSupport t;
@@ -39,15 +43,8 @@ class VpsBoundCertificatesTest {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        t = BastionTestSupport.start(dir);
+        t = opened.add(BastionTestSupport.start(dir));
         t.fakeRunner(RUNNER);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (t != null) {
-            t.close();
-        }
     }
 
     /** A VPS placed on the lying runner, served by a real sshd set up as the start-up step does it. */

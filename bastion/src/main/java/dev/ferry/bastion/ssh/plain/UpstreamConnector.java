@@ -12,7 +12,6 @@ import dev.ferry.keys.SshPublicKey;
 import dev.ferry.keys.UserCertificates;
 import dev.ferry.keys.VpsPrincipals;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.KeyPair;
@@ -35,6 +34,7 @@ import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -205,7 +205,8 @@ public final class UpstreamConnector implements AutoCloseable {
             return new BridgeFailure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, hostKey);
         }
         String m = problem == null || problem.getMessage() == null ? "" : problem.getMessage();
-        if (m.contains("No more authentication methods")) {
+        if (problem instanceof SshException e
+                && e.getDisconnectCode() == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
             return new BridgeFailure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, t.label()
                     + "'s sshd refused the bastion's certificate for user " + t.loginUser() + ": the user does not "
                     + "exist there, its account is locked (a '!' password, which sshd without PAM refuses even for "

@@ -13,17 +13,21 @@ import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.testing.Opened;
 import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class RegistryRoutingTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
     @TempDir
     Path dir;
 
@@ -36,15 +40,10 @@ class RegistryRoutingTest {
 
     @BeforeEach
     void setUp() {
-        registry = TestRegistries.open(dir, new Snowflake(1), Clock.systemUTC());
+        registry = opened.add(TestRegistries.open(dir, new Snowflake(1), Clock.systemUTC()));
         rules = new RegistryRouting(registry, registry.runners(), Clock.systemUTC());
         web = registry.create(new NewVps("web", new Endpoint("127.0.0.1", 2201), List.of(alice)));
         db = registry.create(new NewVps("db", new Endpoint("127.0.0.1", 2202), List.of(bob)));
-    }
-
-    @AfterEach
-    void tearDown() {
-        registry.close();
     }
 
     private Route decide(String user, SshPublicKey key, String host, int port) {

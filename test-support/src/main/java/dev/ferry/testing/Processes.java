@@ -1,4 +1,4 @@
-package dev.ferry.bastion;
+package dev.ferry.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

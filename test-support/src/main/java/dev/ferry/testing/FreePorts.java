@@ -1,4 +1,4 @@
-package dev.ferry.bastion;
+package dev.ferry.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
