@@ -152,10 +152,11 @@ class ConfinementDockerTest {
         long t0 = System.nanoTime();
         try {
             // The classic bomb, and a loop that keeps what it forks (bash retries a failed fork and goes on); with
-            // half a CPU on a busy machine filling the VPS can take a while, hence the generous wait.
+            // half a CPU on a busy machine (./ferry test runs the bastion's suite meanwhile) filling the VPS can take
+            // a while, hence the generous wait.
             docker("exec", "-d", container, "sh", "-c", "b() { b | b & }; b").ok();
             docker("exec", "-d", container, "bash", "-c", "while :; do sleep 600 & done").ok();
-            Await.until("the bomb fills its VPS", Duration.ofSeconds(30), () -> pids(container) >= PIDS - 2);
+            Await.until("the bomb fills its VPS", Duration.ofSeconds(90), () -> pids(container) >= PIDS - 2);
 
             int heartbeats = host.heartbeats.size();
             String other = DockerTestSupport.newVpsId();
