@@ -21,10 +21,6 @@ import java.util.function.BiConsumer;
  * parameters are said in code, in their order ({@link #bind}); nothing is counted from the SQL text.
  */
 final class Sql {
-    interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
     interface Work<T> extends Database.Work<T> {
     }
 
@@ -69,13 +65,8 @@ final class Sql {
 
     /** Runs one SELECT in the transaction of {@code c} (where a FOR UPDATE holds its rows until it ends). */
     static <T> List<T> query(Connection c, String sql, Statements.Row<T> row, Object... params) throws SQLException {
-        return query(c, sql, ps -> bind(ps, params), row);
-    }
-
-    private static <T> List<T> query(Connection c, String sql, Binder binder, Statements.Row<T> row)
-            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
+            bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 List<T> out = new ArrayList<>();
                 while (rs.next()) {
@@ -106,16 +97,11 @@ final class Sql {
         }
     }
 
-    /** {@link #query(String, Binder, Statements.Row)} with its parameters in order. */
+    /** Runs one SELECT on its own. */
     <T> List<T> query(String sql, Statements.Row<T> row, Object... params) {
-        return query(sql, ps -> bind(ps, params), row);
-    }
-
-    /** Runs one SELECT on its own, {@code binder} setting its parameters. */
-    <T> List<T> query(String sql, Binder binder, Statements.Row<T> row) {
         long start = System.nanoTime();
         try {
-            return db.run(c -> query(c, sql, binder, row), e -> true);
+            return db.run(c -> query(c, sql, row, params), e -> true);
         } catch (SQLException e) {
             throw failure(e, false);
         } finally {
