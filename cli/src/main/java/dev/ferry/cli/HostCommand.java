@@ -6,6 +6,7 @@ import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.bastion.registry.JdbcRegistry;
+import dev.ferry.bastion.several.SecretSeal;
 import dev.ferry.bastion.vps.Endpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,6 +58,9 @@ public final class HostCommand implements Callable<Integer> {
         }
         String registry;
         try {
+            if (!config.registry().embedded()) {
+                SecretSeal.fromFile(config.registry().keyFile());
+            }
             registry = JdbcRegistry.check(config.registry());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw FerryException.invalid("the configuration is not valid: " + e.getMessage());

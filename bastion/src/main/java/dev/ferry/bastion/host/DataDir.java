@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.several.SharedFiles;
 import dev.ferry.keys.KeyFiles;
 import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.KeyType;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * The Host's data directory: the registry, the bastion host keys, the user and host CAs, {@code admin.token}
  * and {@code logs/}. Everything secret is created owner-only from the start and refused when it is not.
  */
-public final class DataDir {
+public final class DataDir implements SharedFiles {
     private static final Logger log = LoggerFactory.getLogger(DataDir.class);
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String RUNNER_TOKEN = "runner.token";
@@ -38,6 +39,12 @@ public final class DataDir {
     public static final String USER_CA = "ca/user_ca_ed25519";
     /** The host CA that certifies the bastion's host keys and the containers'. */
     public static final String HOST_CA = "ca/host_ca_ed25519";
+    /**
+     * What every Host on a shared registry must hold the same: the host keys (one host key behind the load
+     * balancer), the user and host CAs (one {@code TrustedUserCAKeys}, one {@code @cert-authority} line), the API's
+     * TLS key (one pinned fingerprint) and the tokens (one admin token, one join token).
+     */
+    public static final List<String> SHARED = sharedFiles();
 
     private final Path root;
 
@@ -143,8 +150,21 @@ public final class DataDir {
         return ca;
     }
 
+    private static List<String> sharedFiles() {
+        List<String> files = new ArrayList<>(List.of(ADMIN_TOKEN, RUNNER_TOKEN, METRICS_TOKEN));
+        files.addAll(HOST_KEYS);
+        files.addAll(List.of(USER_CA, HOST_CA, ApiTls.KEY, ApiTls.CERTIFICATE));
+        return List.copyOf(files);
+    }
+
+    @Override
+    public List<String> shared() {
+        return SHARED;
+    }
+
     /** Makes every token and key that is missing, as their first use would. */
-    void makeMissing() throws IOException {
+    @Override
+    public void makeMissing() throws IOException {
         adminToken();
         runnerToken();
         metricsToken();

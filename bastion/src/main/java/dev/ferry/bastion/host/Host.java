@@ -15,10 +15,12 @@ import dev.ferry.bastion.fleet.VpsCertificates;
 import dev.ferry.bastion.metrics.HostGauges;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.net.Cidr;
-import dev.ferry.bastion.registry.Coordination;
 import dev.ferry.bastion.registry.JdbcRegistry;
-import dev.ferry.bastion.registry.SecretSeal;
 import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.bastion.several.Coordination;
+import dev.ferry.bastion.several.Membership;
+import dev.ferry.bastion.several.SecretSeal;
+import dev.ferry.bastion.several.SharedKeyMaterial;
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
 import dev.ferry.bastion.ssh.route.RegistryRouting;
@@ -60,14 +62,16 @@ public final class Host implements AutoCloseable {
     private final boolean apiTls;
     private final List<String> knownHosts;
     private final ScheduledExecutorService watchdog;
+    private final Coordination coordination;
     private final Membership membership;
     private final Rotation rotation;
     private final Duration runnerSilence;
 
     private Host(DataDir dataDir, KeyPair userCa, JdbcRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
-                 TlsPin apiPin, boolean apiTls, List<String> knownHosts, Membership membership, Rotation rotation,
-                 Duration runnerSilence) {
+                 TlsPin apiPin, boolean apiTls, List<String> knownHosts, Coordination coordination,
+                 Membership membership, Rotation rotation, Duration runnerSilence) {
         this.runnerSilence = runnerSilence;
+        this.coordination = coordination;
         this.membership = membership;
         this.rotation = rotation;
         this.dataDir = dataDir;
@@ -121,7 +125,7 @@ public final class Host implements AutoCloseable {
 
     /** What this Host agrees on with the other Hosts of its registry. */
     Coordination coordination() {
-        return registry.coordination();
+        return coordination;
     }
 
     /** Prepares the data directory and starts serving. Closes what it opened when a step fails. */
@@ -135,18 +139,19 @@ public final class Host implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         JdbcRegistry registry = JdbcRegistry.open(config.registry(), dir.root(), new Snowflake(config.instanceId()),
                 clock);
+        Coordination coordination = new Coordination(registry.statements(), clock);
         Membership membership;
         Rotation rotation;
         LiveSecrets secrets;
         try {
-            membership = Membership.join(registry.coordination(), config.instanceId(), holder(config, dir));
+            membership = Membership.join(coordination, config.instanceId(), holder(config, dir));
             SecretSeal seal = null;
             if (!config.registry().embedded()) {
                 seal = SecretSeal.fromFile(config.registry().keyFile());
-                SharedKeyMaterial.sync(registry.coordination(), dir, seal);
+                SharedKeyMaterial.sync(coordination, dir, seal);
             }
             secrets = new LiveSecrets(dir);
-            rotation = new Rotation(dir, seal == null ? null : registry.coordination(), seal, secrets);
+            rotation = new Rotation(dir, seal == null ? null : coordination, seal, secrets);
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw e;
@@ -197,7 +202,7 @@ public final class Host implements AutoCloseable {
                 rotation.servingTls(identity -> api.reloadTls(identity.serverContext()));
             }
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,
-                    membership, rotation, config.runnerSilence());
+                    coordination, membership, rotation, config.runnerSilence());
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {

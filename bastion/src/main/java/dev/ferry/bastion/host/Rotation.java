@@ -1,8 +1,9 @@
 package dev.ferry.bastion.host;
 
 import dev.ferry.bastion.log.AuditLog;
-import dev.ferry.bastion.registry.Coordination;
-import dev.ferry.bastion.registry.SecretSeal;
+import dev.ferry.bastion.several.Coordination;
+import dev.ferry.bastion.several.SecretSeal;
+import dev.ferry.bastion.several.SharedKeyMaterial;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;

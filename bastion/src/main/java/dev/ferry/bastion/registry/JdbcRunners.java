@@ -3,7 +3,6 @@ package dev.ferry.bastion.registry;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -45,34 +44,27 @@ final class JdbcRunners implements RunnerRegistry {
     public synchronized Runner enroll(String name, String address, Runner.Enrollment enrollment, String credentialHash,
                                       Instant at) {
         heard.remove(name);
+        Object[] row = {address, at, at, credentialHash, enrollment.onHostMachine(), enrollment.portMin(),
+                enrollment.portMax(), name};
         sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT credential_hash FROM runner WHERE name = ? FOR UPDATE")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && rs.getString(1) != null) {
-                        throw enrolledAlready(name);
-                    }
-                }
+            List<Boolean> enrolled = Sql.query(c, "SELECT credential_hash FROM runner WHERE name = ? FOR UPDATE",
+                    rs -> rs.getString(1) != null, name);
+            if (!enrolled.isEmpty() && enrolled.get(0)) {
+                throw enrolledAlready(name);
             }
             // a row from before enrollment is taken over, else a new one (two Hosts inserting the same name: the
             // second meets the primary key, and the name is enrolled already)
-            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET address = ?, cpus = 0, memory_bytes = 0, "
-                    + "docker_ok = FALSE, docker_error = NULL, online = FALSE, registered_at = ?, last_heartbeat = ?, "
-                    + "credential_hash = ?, on_host_machine = ?, port_min = ?, port_max = ? WHERE name = ?")) {
-                bindEnrollment(ps, address, at, credentialHash, enrollment);
-                ps.setString(8, name);
-                if (ps.executeUpdate() > 0) {
-                    return null;
-                }
+            if (Sql.update(c, "UPDATE runner SET address = ?, cpus = 0, memory_bytes = 0, docker_ok = FALSE, "
+                    + "docker_error = NULL, online = FALSE, registered_at = ?, last_heartbeat = ?, "
+                    + "credential_hash = ?, on_host_machine = ?, port_min = ?, port_max = ? WHERE name = ?", row) > 0) {
+                return null;
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO runner(address, cpus, memory_bytes, docker_ok, "
-                    + "docker_error, online, registered_at, last_heartbeat, credential_hash, on_host_machine, port_min, "
-                    + "port_max, name) VALUES (?, 0, 0, FALSE, NULL, FALSE, ?, ?, ?, ?, ?, ?, ?)")) {
-                bindEnrollment(ps, address, at, credentialHash, enrollment);
-                ps.setString(8, name);
-                ps.executeUpdate();
+            try {
+                Sql.update(c, "INSERT INTO runner(address, cpus, memory_bytes, docker_ok, docker_error, online, "
+                        + "registered_at, last_heartbeat, credential_hash, on_host_machine, port_min, port_max, name) "
+                        + "VALUES (?, 0, 0, FALSE, NULL, FALSE, ?, ?, ?, ?, ?, ?, ?)", row);
             } catch (SQLException e) {
-                if ("23505".equals(e.getSQLState())) {
+                if (Sql.uniqueViolation(e)) {
                     throw enrolledAlready(name);
                 }
                 throw e;
@@ -89,46 +81,28 @@ final class JdbcRunners implements RunnerRegistry {
                 + "its machine, an admin removes it first: ferry node remove " + name + ", then the new machine enrolls");
     }
 
-    private static void bindEnrollment(PreparedStatement ps, String address, Instant at, String credentialHash,
-                                       Runner.Enrollment enrollment) throws SQLException {
-        ps.setString(1, address);
-        ps.setObject(2, Sql.utc(at));
-        ps.setObject(3, Sql.utc(at));
-        ps.setString(4, credentialHash);
-        ps.setBoolean(5, enrollment.onHostMachine());
-        ps.setInt(6, enrollment.portMin());
-        ps.setInt(7, enrollment.portMax());
-    }
-
     @Override
     public boolean isEnrolled(String name) {
-        return !sql.query("SELECT 1 FROM runner WHERE name = ? AND credential_hash IS NOT NULL",
-                ps -> ps.setString(1, name), rs -> 1).isEmpty();
+        return !sql.query("SELECT 1 FROM runner WHERE name = ? AND credential_hash IS NOT NULL", rs -> 1, name)
+                .isEmpty();
     }
 
     @Override
     public boolean hasJoinToken(String tokenHash, Instant now) {
-        return !sql.query("SELECT 1 FROM join_token WHERE token_hash = ? AND expires_at > ?", ps -> {
-            ps.setString(1, tokenHash);
-            ps.setObject(2, Sql.utc(now));
-        }, rs -> 1).isEmpty();
+        return !sql.query("SELECT 1 FROM join_token WHERE token_hash = ? AND expires_at > ?", rs -> 1, tokenHash, now)
+                .isEmpty();
     }
 
     @Override
     public Optional<String> nameOfCredential(String credentialHash) {
-        return sql.query("SELECT name FROM runner WHERE credential_hash = ?", ps -> ps.setString(1, credentialHash),
-                rs -> rs.getString(1)).stream().findFirst();
+        return sql.query("SELECT name FROM runner WHERE credential_hash = ?", rs -> rs.getString(1), credentialHash)
+                .stream().findFirst();
     }
 
     @Override
     public synchronized boolean remove(String name) {
         heard.remove(name);
-        boolean removed = sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM runner WHERE name = ?")) {
-                ps.setString(1, name);
-                return ps.executeUpdate() == 1;
-            }
-        });
+        boolean removed = sql.transaction(c -> Sql.update(c, "DELETE FROM runner WHERE name = ?", name) == 1);
         if (removed) {
             log.info("runner {} removed: its credential is no longer accepted", name);
         }
@@ -138,50 +112,26 @@ final class JdbcRunners implements RunnerRegistry {
     @Override
     public void addJoinToken(String tokenHash, Instant at, Instant expires) {
         sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM join_token WHERE expires_at < ?")) {
-                ps.setObject(1, Sql.utc(at));
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO join_token(token_hash, created_at, expires_at) VALUES (?, ?, ?)")) {
-                ps.setString(1, tokenHash);
-                ps.setObject(2, Sql.utc(at));
-                ps.setObject(3, Sql.utc(expires));
-                ps.executeUpdate();
-            }
+            Sql.update(c, "DELETE FROM join_token WHERE expires_at < ?", at);
+            Sql.update(c, "INSERT INTO join_token(token_hash, created_at, expires_at) VALUES (?, ?, ?)", tokenHash, at,
+                    expires);
             return null;
         });
     }
 
     @Override
     public boolean takeJoinToken(String tokenHash, Instant now) {
-        return sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM join_token WHERE token_hash = ? AND expires_at > ?")) {
-                ps.setString(1, tokenHash);
-                ps.setObject(2, Sql.utc(now));
-                return ps.executeUpdate() == 1;
-            }
-        });
+        return sql.transaction(c -> Sql.update(c, "DELETE FROM join_token WHERE token_hash = ? AND expires_at > ?",
+                tokenHash, now) == 1);
     }
 
     @Override
     public synchronized Runner register(String name, int cpus, long memoryBytes, boolean dockerOk, String dockerError,
                                         String session, Instant at) {
         heard.remove(name);
-        int updated = sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET cpus = ?, memory_bytes = ?, docker_ok = ?, "
-                    + "docker_error = ?, online = TRUE, last_heartbeat = ?, session = ? WHERE name = ?")) {
-                ps.setInt(1, cpus);
-                ps.setLong(2, memoryBytes);
-                ps.setBoolean(3, dockerOk);
-                ps.setString(4, dockerError);
-                ps.setObject(5, Sql.utc(at));
-                ps.setString(6, session);
-                ps.setString(7, name);
-                return ps.executeUpdate();
-            }
-        });
+        int updated = sql.transaction(c -> Sql.update(c, "UPDATE runner SET cpus = ?, memory_bytes = ?, "
+                + "docker_ok = ?, docker_error = ?, online = TRUE, last_heartbeat = ?, session = ? WHERE name = ?",
+                cpus, memoryBytes, dockerOk, dockerError, at, session, name));
         if (updated == 0) {
             throw FerryException.notFound("runner '" + name + "' is not enrolled; enroll it first");
         }
@@ -198,8 +148,8 @@ final class JdbcRunners implements RunnerRegistry {
         if (before.isEmpty()) {
             return before;
         }
-        String current = sql.query("SELECT COALESCE(session, '') FROM runner WHERE name = ?",
-                ps -> ps.setString(1, name), rs -> rs.getString(1)).stream().findFirst().orElse("");
+        String current = sql.query("SELECT COALESCE(session, '') FROM runner WHERE name = ?", rs -> rs.getString(1),
+                name).stream().findFirst().orElse("");
         if (current.isEmpty()) {
             return Optional.empty(); // enrolled, but its process has not registered yet
         }
@@ -214,30 +164,14 @@ final class JdbcRunners implements RunnerRegistry {
             // only the time changed: kept in memory, and written now and then where other Hosts read it
             Instant last = written.get(name);
             if (writeEvery != null && (last == null || !at.isBefore(last.plus(writeEvery)))) {
-                sql.transaction(c -> {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET last_heartbeat = ? "
-                            + "WHERE name = ? AND last_heartbeat < ?")) {
-                        ps.setObject(1, Sql.utc(at));
-                        ps.setString(2, name);
-                        ps.setObject(3, Sql.utc(at));
-                        return ps.executeUpdate();
-                    }
-                });
+                sql.transaction(c -> Sql.update(c, "UPDATE runner SET last_heartbeat = ? WHERE name = ? "
+                        + "AND last_heartbeat < ?", at, name, at));
                 written.put(name, at);
             }
             return Optional.of(withLatestHeartbeat(was));
         }
-        sql.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE runner SET docker_ok = ?, docker_error = ?, "
-                    + "online = TRUE, last_heartbeat = ? WHERE name = ?")) {
-                ps.setBoolean(1, dockerOk);
-                ps.setString(2, dockerError);
-                ps.setObject(3, Sql.utc(at));
-                ps.setString(4, name);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        sql.transaction(c -> Sql.update(c, "UPDATE runner SET docker_ok = ?, docker_error = ?, online = TRUE, "
+                + "last_heartbeat = ? WHERE name = ?", dockerOk, dockerError, at, name));
         if (!was.online()) {
             log.info("runner {} is back online", name);
         }
@@ -249,18 +183,18 @@ final class JdbcRunners implements RunnerRegistry {
 
     @Override
     public String registryId() {
-        return sql.query("SELECT registry_id FROM registry_info", ps -> { }, rs -> rs.getString(1)).get(0);
+        return sql.query("SELECT registry_id FROM registry_info", rs -> rs.getString(1)).get(0);
     }
 
     @Override
     public Optional<Runner> find(String name) {
-        return sql.query("SELECT " + SELECTED + " FROM runner WHERE name = ?", ps -> ps.setString(1, name),
-                JdbcRunners::runner).stream().findFirst().map(this::withLatestHeartbeat);
+        return sql.query("SELECT " + SELECTED + " FROM runner WHERE name = ?", JdbcRunners::runner, name).stream()
+                .findFirst().map(this::withLatestHeartbeat);
     }
 
     @Override
     public List<Runner> list() {
-        return sql.query("SELECT " + SELECTED + " FROM runner ORDER BY name", ps -> { }, JdbcRunners::runner).stream()
+        return sql.query("SELECT " + SELECTED + " FROM runner ORDER BY name", JdbcRunners::runner).stream()
                 .map(this::withLatestHeartbeat).toList();
     }
 
@@ -291,18 +225,13 @@ final class JdbcRunners implements RunnerRegistry {
         }
         return sql.transaction(c -> {
             List<Runner> marked = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE runner SET online = FALSE, last_heartbeat = ? WHERE name = ? AND online "
-                            + "AND last_heartbeat < ?")) {
-                for (Runner r : silent) {
-                    ps.setObject(1, Sql.utc(r.lastHeartbeat())); // the time kept in memory, for after a restart
-                    ps.setString(2, r.name());
-                    // another Host may have heard it and written so since this one looked
-                    ps.setObject(3, Sql.utc(cutoff));
-                    if (ps.executeUpdate() == 1) {
-                        marked.add(r);
-                        log.warn("runner {} offline: no heartbeat since {}", r.name(), r.lastHeartbeat());
-                    }
+            for (Runner r : silent) {
+                // last_heartbeat becomes the time kept in memory, for after a restart; the cutoff again, as another
+                // Host may have heard it and written so since this one looked
+                if (Sql.update(c, "UPDATE runner SET online = FALSE, last_heartbeat = ? WHERE name = ? AND online "
+                        + "AND last_heartbeat < ?", r.lastHeartbeat(), r.name(), cutoff) == 1) {
+                    marked.add(r);
+                    log.warn("runner {} offline: no heartbeat since {}", r.name(), r.lastHeartbeat());
                 }
             }
             return marked;

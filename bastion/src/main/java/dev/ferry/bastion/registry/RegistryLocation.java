@@ -21,7 +21,7 @@ import java.util.Objects;
  *                            it), or null
  * @param environmentPassword the password from {@code FERRY_REGISTRY_PASSWORD}, or null; never printed
  * @param keyFile             {@code registry_key_file}: the key that seals the key material the Hosts share in
- *                            the database ({@link SecretSeal}); needed with a URL
+ *                            the database ({@code several.SecretSeal}); needed with a URL
  */
 public record RegistryLocation(String url, Path passwordFile, String environmentPassword, Path keyFile) {
     /** The embedded H2 file in the data directory. */

@@ -9,6 +9,7 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.registry.PostgresServer;
 import dev.ferry.bastion.registry.RegistryLocation;
+import dev.ferry.bastion.several.Membership;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.VpsRef;
@@ -148,7 +149,7 @@ class SeveralHostsTest {
                 assertTrue(sealed.startsWith("v1:"), rs.getString(1));
                 assertTrue(!sealed.contains(token) && !sealed.contains("PRIVATE KEY"), rs.getString(1));
             }
-            assertEquals(SharedKeyMaterial.files().size(), rows);
+            assertEquals(DataDir.SHARED.size(), rows);
         }
         assertTrue(ca.contains("PRIVATE KEY"), "the local copy is the key itself");
         // another key file: the Host refuses to start rather than make keys of its own

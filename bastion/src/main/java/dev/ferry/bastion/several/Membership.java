@@ -1,6 +1,5 @@
-package dev.ferry.bastion.host;
+package dev.ferry.bastion.several;
 
-import dev.ferry.bastion.registry.Coordination;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,13 +9,14 @@ import org.slf4j.LoggerFactory;
  * the lease of the lost-runner watchdog, which one Host at a time holds. A Host is known by its machine, SSH port
  * and data directory, so the same Host started again after a crash takes its own claim and lease back at once.
  */
-final class Membership {
+public final class Membership {
     private static final Logger log = LoggerFactory.getLogger(Membership.class);
     /** A claim not refreshed for this long belongs to a Host that is gone. */
     static final Duration CLAIM_STALE = Duration.ofSeconds(30);
     /** The watchdog's lease: another Host takes over this long after its holder stopped renewing it. */
     static final Duration WATCHDOG_LEASE = Duration.ofSeconds(15);
-    static final String WATCHDOG = "watchdog";
+    /** The lease of the lost-runner watchdog. */
+    public static final String WATCHDOG = "watchdog";
 
     private final Coordination coordination;
     private final int instanceId;
@@ -34,17 +34,17 @@ final class Membership {
      *
      * @throws dev.ferry.bastion.FerryException when another Host's fresh claim holds it
      */
-    static Membership join(Coordination coordination, int instanceId, String holder) {
+    public static Membership join(Coordination coordination, int instanceId, String holder) {
         coordination.claimInstance(instanceId, holder, CLAIM_STALE);
         return new Membership(coordination, instanceId, holder);
     }
 
-    String holder() {
+    public String holder() {
         return holder;
     }
 
     /** Refreshes the claim and the lease (every few seconds); whether this Host runs the watchdog now. */
-    boolean tick() {
+    public boolean tick() {
         coordination.claimInstance(instanceId, holder, CLAIM_STALE);
         boolean held = coordination.holdLease(WATCHDOG, holder, WATCHDOG_LEASE);
         if (held != watching) {
@@ -56,7 +56,7 @@ final class Membership {
     }
 
     /** Lets the lease and the claim go, so that another Host takes the watchdog at once. */
-    void leave() {
+    public void leave() {
         coordination.releaseLease(WATCHDOG, holder);
         coordination.releaseInstance(instanceId, holder);
     }

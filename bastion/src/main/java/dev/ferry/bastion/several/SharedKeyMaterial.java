@@ -1,14 +1,11 @@
-package dev.ferry.bastion.host;
+package dev.ferry.bastion.several;
 
-import dev.ferry.bastion.registry.Coordination;
-import dev.ferry.bastion.registry.SecretSeal;
 import dev.ferry.keys.KeyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,41 +14,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every Host on a shared registry must hold the same: the bastion's host keys (one host key behind the load
- * balancer), the user and host CAs (one {@code TrustedUserCAKeys}, one {@code @cert-authority} line), the API's
- * TLS key (one pinned fingerprint) and the tokens (one admin token, one join token). The first Host to start
- * makes them and stores them sealed ({@link SecretSeal}); every later Host takes them from the registry into its
- * own data directory, replacing what it had made alone.
+ * What every Host on a shared registry must hold the same ({@link SharedFiles#shared()}: the host keys, the CAs,
+ * the API's TLS key, the tokens). The first Host to start makes them and stores them sealed ({@link SecretSeal});
+ * every later Host takes them from the registry into its own data directory, replacing what it had made alone.
  */
-final class SharedKeyMaterial {
+public final class SharedKeyMaterial {
     private static final Logger log = LoggerFactory.getLogger(SharedKeyMaterial.class);
 
     private SharedKeyMaterial() {
     }
 
-    /** The data directory's files that are shared, by their path inside it. */
-    static List<String> files() {
-        List<String> files = new ArrayList<>(List.of(DataDir.ADMIN_TOKEN, DataDir.RUNNER_TOKEN,
-                DataDir.METRICS_TOKEN));
-        files.addAll(DataDir.HOST_KEYS);
-        files.addAll(List.of(DataDir.USER_CA, DataDir.HOST_CA, ApiTls.KEY, ApiTls.CERTIFICATE));
-        return files;
-    }
-
     /** Brings the data directory and the registry to the same key material, one Host at a time. */
-    static void sync(Coordination coordination, DataDir dir, SecretSeal seal) {
+    public static void sync(Coordination coordination, SharedFiles dir, SecretSeal seal) {
         coordination.shareSecrets(stored -> {
             try {
                 // a Host joining holds none of them yet; one that lacks some had them deleted
-                boolean joining = files().stream().noneMatch(name -> Files.exists(dir.root().resolve(name)));
-                for (String name : files()) {
+                boolean joining = dir.shared().stream().noneMatch(name -> Files.exists(dir.root().resolve(name)));
+                for (String name : dir.shared()) {
                     if (stored.containsKey(name)) {
                         take(dir.root().resolve(name), seal.open(name, stored.get(name)), name, joining);
                     }
                 }
                 dir.makeMissing();
                 Map<String, String> added = new LinkedHashMap<>();
-                for (String name : files()) {
+                for (String name : dir.shared()) {
                     if (!stored.containsKey(name)) {
                         added.put(name, seal.seal(name, Files.readAllBytes(dir.root().resolve(name))));
                     }
@@ -64,7 +50,7 @@ final class SharedKeyMaterial {
     }
 
     /** Stores this data directory's copies of {@code names} as every Host's (a rotation made here). */
-    static void publish(Coordination coordination, DataDir dir, SecretSeal seal, List<String> names)
+    public static void publish(Coordination coordination, SharedFiles dir, SecretSeal seal, List<String> names)
             throws IOException {
         Map<String, String> sealed = new LinkedHashMap<>();
         for (String name : names) {
@@ -74,7 +60,7 @@ final class SharedKeyMaterial {
     }
 
     /** Takes the registry's copies of {@code names} (another Host's rotation). */
-    static void take(Map<String, String> stored, DataDir dir, SecretSeal seal, List<String> names)
+    public static void take(Map<String, String> stored, SharedFiles dir, SecretSeal seal, List<String> names)
             throws IOException {
         for (String name : names) {
             if (stored.containsKey(name)) {

@@ -1,4 +1,4 @@
-package dev.ferry.bastion.registry;
+package dev.ferry.bastion.several;
 
 import dev.ferry.keys.SecretFiles;
 import java.io.IOException;

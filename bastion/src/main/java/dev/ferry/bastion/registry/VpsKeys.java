@@ -1,0 +1,133 @@
+package dev.ferry.bastion.registry;
+
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsKey;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.keys.SshPublicKey;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The SSH keys of each VPS (table {@code vps_key}): stored with the VPS, added and removed, and asked about
+ * when someone logs in. A VPS keeps at least one key: nobody could log in without it.
+ */
+final class VpsKeys {
+    private final Sql sql;
+
+    VpsKeys(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** Stores {@code keys} for VPS {@code vpsId} in the transaction of {@code c}. */
+    static void insert(Connection c, long vpsId, List<SshPublicKey> keys, Instant now) throws SQLException {
+        Sql.batch(c, "INSERT INTO vps_key(vps_id, fingerprint, key_type, key_blob, comment, added_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", keys.stream()
+                .map(k -> new Object[] {vpsId, k.fingerprint(), k.type(), k.base64(), k.comment(), now}).toList());
+    }
+
+    /** The keys of VPS {@code id}, oldest first. */
+    List<VpsKey> of(long id) {
+        return sql.query("SELECT vps_id, key_type, key_blob, comment, added_at FROM vps_key WHERE vps_id = ? "
+                + "ORDER BY added_at, fingerprint", VpsKeys::key, id);
+    }
+
+    /** The fingerprints of the keys of each of {@code ids} that has any. */
+    Map<Long, Set<String>> fingerprints(Collection<Long> ids) {
+        Map<Long, Set<String>> found = new HashMap<>();
+        Sql.inChunks(ids, (in, chunk) -> sql.query("SELECT vps_id, fingerprint FROM vps_key WHERE vps_id IN (" + in
+                        + ")", rs -> Map.entry(rs.getLong(1), rs.getString(2)), chunk)
+                .forEach(e -> found.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue())));
+        return found;
+    }
+
+    /**
+     * Adds {@code keys} to {@code v}: the keys as stored.
+     *
+     * @throws FerryException CONFLICT when one of them is stored for {@code v} already
+     */
+    List<VpsKey> add(Vps v, List<SshPublicKey> keys, Instant now) {
+        sql.transaction(c -> {
+            try {
+                insert(c, v.id(), keys, now);
+            } catch (SQLException e) {
+                if (Sql.uniqueViolation(e) || isBatchUniqueViolation(e)) {
+                    throw FerryException.conflict("that key is already stored for " + v.label()
+                            + " (see: ferry vps keys list " + v.id() + ")");
+                }
+                throw e;
+            }
+            return null;
+        });
+        List<String> added = keys.stream().map(SshPublicKey::fingerprint).toList();
+        return of(v.id()).stream().filter(k -> added.contains(k.fingerprint())).toList();
+    }
+
+    private static boolean isBatchUniqueViolation(SQLException e) {
+        for (SQLException next = e.getNextException(); next != null; next = next.getNextException()) {
+            if (Sql.uniqueViolation(next)) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException cause && Sql.uniqueViolation(cause);
+    }
+
+    /**
+     * Removes the key {@code fingerprint} of {@code v}: the key removed.
+     *
+     * @throws FerryException NOT_FOUND when {@code v} has no such key, CONFLICT when it is its last
+     */
+    VpsKey remove(Vps v, String fingerprint) {
+        return sql.transaction(c -> {
+            // serialises key changes of one VPS, so two removals cannot both pass the last-key check
+            Sql.query(c, "SELECT id FROM vps WHERE id = ? FOR UPDATE", rs -> Boolean.TRUE, v.id());
+            List<VpsKey> keys = of(v.id());
+            VpsKey target = keys.stream().filter(k -> k.fingerprint().equals(fingerprint)).findFirst()
+                    .orElseThrow(() -> FerryException.notFound("no key " + fingerprint + " is stored for "
+                            + v.label() + " (see: ferry vps keys list " + v.id() + ")"));
+            if (keys.size() == 1) {
+                throw FerryException.conflict(fingerprint + " is the last key of " + v.label()
+                        + ": nobody could log in without it; add another key first, or remove the VPS");
+            }
+            Sql.update(c, "DELETE FROM vps_key WHERE vps_id = ? AND fingerprint = ?", v.id(), fingerprint);
+            return target;
+        });
+    }
+
+    /** Whether VPS {@code vpsId} holds the key {@code fingerprint}. */
+    boolean has(long vpsId, String fingerprint) {
+        return !sql.query("SELECT 1 FROM vps_key WHERE vps_id = ? AND fingerprint = ?", rs -> Boolean.TRUE, vpsId,
+                fingerprint).isEmpty();
+    }
+
+    /** The id of the VPS {@code ref} names when it holds the key {@code fingerprint}. */
+    OptionalLong idHolding(VpsRef ref, String fingerprint) {
+        List<Long> ids = sql.query("SELECT v.id FROM vps v JOIN vps_key k ON k.vps_id = v.id WHERE "
+                + JdbcRegistry.whereRef(ref) + " AND k.fingerprint = ?", rs -> rs.getLong(1),
+                JdbcRegistry.refValue(ref), fingerprint);
+        return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
+    }
+
+    /** Whether any VPS holds the key {@code fingerprint}. */
+    boolean anyHolds(String fingerprint) {
+        return !sql.query("SELECT 1 FROM vps_key WHERE fingerprint = ? LIMIT 1", rs -> Boolean.TRUE, fingerprint)
+                .isEmpty();
+    }
+
+    private static VpsKey key(ResultSet rs) throws SQLException {
+        byte[] blob = Base64.getDecoder().decode(rs.getString("key_blob"));
+        return new VpsKey(rs.getLong("vps_id"),
+                new SshPublicKey(rs.getString("key_type"), blob, rs.getString("comment")),
+                Sql.instant(rs, "added_at"));
+    }
+}
