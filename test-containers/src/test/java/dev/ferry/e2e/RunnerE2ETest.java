@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.agent.Runner;
+import dev.ferry.agent.RunnerAgent;
 import dev.ferry.agent.RunnerConfig;
 import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.host.Host;

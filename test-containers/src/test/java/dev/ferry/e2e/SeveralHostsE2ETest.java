@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.agent.Runner;
+import dev.ferry.agent.RunnerAgent;
 import dev.ferry.bastion.FreePorts;
 import dev.ferry.bastion.Processes;
 import dev.ferry.bastion.registry.PostgresServer;
@@ -57,7 +57,7 @@ class SeveralHostsE2ETest {
         Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
         List<HostProcess> hosts = new ArrayList<>();
         Process haproxy = null;
-        Runner runner = null;
+        RunnerAgent runner = null;
         String runnerName = "several-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             for (int i = 1; i <= 3; i++) {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The runner's loop with a hand-written Host and runtime: registration, heartbeats, recovery. */
-class RunnerTest {
+class RunnerAgentTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
@@ -44,7 +44,7 @@ class RunnerTest {
         FakeRuntime docker = new FakeRuntime();
         docker.images.put("img:1", new ImageInfo(List.of(), List.of()));
         host.want("201", "img:1", DesiredState.RUNNING, List.of());
-        try (Runner runner = Runner.start(config(null), host, docker)) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, docker)) {
             Waits.sleep(1500);
             assertFalse(runner.registered());
             host.down = false;
@@ -68,7 +68,7 @@ class RunnerTest {
         FakeRuntime docker = new FakeRuntime();
         docker.images.put("img:1", new ImageInfo(List.of(), List.of()));
         host.want("202", "img:1", DesiredState.RUNNING, List.of());
-        try (Runner runner = Runner.start(config(null), host, docker)) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, docker)) {
             Waits.until(WAIT, "the step ran", () -> !docker.execs.isEmpty());
             assertEquals(ca1, docker.execs.get(0).get("FERRY_TRUSTED_USER_CA_KEYS"));
             host.userCaKeys = List.of(ca2);
@@ -81,7 +81,7 @@ class RunnerTest {
     @Test
     void registersAgainWhenTheHostForgetsIt() {
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Waits.until(WAIT, "registered", () -> host.heartbeats.size() >= 1);
             host.forgetRunner = true;
             Waits.until(WAIT, "registered again", () -> host.registrations.size() == 2);
@@ -94,7 +94,7 @@ class RunnerTest {
     void stopsWhenAnotherProcessRegistersUnderItsName() throws Exception {
         FakeHost host = new FakeHost();
         host.heartbeatSeconds = 1;
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
             assertEquals(host.session, host.last().orElseThrow().session(), "heartbeats carry the registration");
             // another runner process registers as r1
@@ -113,7 +113,7 @@ class RunnerTest {
         FakeHost host = new FakeHost();
         host.heartbeatSeconds = 1;
         RunnerConfig slow = config(null, Duration.ofSeconds(30));
-        try (Runner runner = Runner.start(slow, host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(slow, host, new FakeRuntime())) {
             Waits.until(Duration.ofSeconds(5), "three heartbeats at the Host's pace", () -> host.heartbeats.size() >= 3);
             assertTrue(runner.registered());
         }
@@ -123,7 +123,7 @@ class RunnerTest {
     void dockerDownIsReportedNamingTheDockerHostAndRetried() {
         FakeHost host = new FakeHost();
         String socket = "unix:///tmp/ferry-no-such-docker.sock";
-        try (Runner runner = Runner.start(config(socket), host, DockerRuntime.connect(socket))) {
+        try (RunnerAgent runner = RunnerAgent.start(config(socket), host, DockerRuntime.connect(socket))) {
             Waits.until(WAIT, "two heartbeats", () -> host.heartbeats.size() >= 2);
             assertFalse(host.registrations.get(0).docker().ok());
             HeartbeatRequest h = host.last().orElseThrow();
@@ -140,7 +140,7 @@ class RunnerTest {
         FakeHost host = new FakeHost();
         FakeRuntime docker = new FakeRuntime();
         docker.reachable = false;
-        try (Runner runner = Runner.start(config(null), host, docker)) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, docker)) {
             Waits.until(WAIT, "a heartbeat without Docker", () -> host.last().map(h -> !h.docker().ok()).orElse(false));
             docker.reachable = true;
             Waits.until(WAIT, "a heartbeat with Docker", () -> host.last().map(h -> h.docker().ok()).orElse(false));
@@ -152,7 +152,7 @@ class RunnerTest {
     @Test
     void enrollsOnceKeepsItsCredentialPrivateAndUsesItFromThenOn() throws Exception {
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
         }
         Path file = dir.resolve("runner/r1.credential");
@@ -166,7 +166,7 @@ class RunnerTest {
         RunnerConfig noToken = new RunnerConfig(URI.create("http://127.0.0.1:1"), null, "r1", "127.0.0.1", null,
                 Duration.ofMillis(200), file, null, null);
         int beats = host.heartbeats.size();
-        try (Runner runner = Runner.start(noToken, host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(noToken, host, new FakeRuntime())) {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() > beats);
         }
         assertEquals(1, host.enrollments.size(), "the stored credential is used, not a second enrollment");
@@ -175,7 +175,7 @@ class RunnerTest {
     @Test
     void aRemovedRunnerWithAJoinTokenEnrollsAgainWithANewCredential() throws Exception {
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
             String first = host.credentialDigest;
             host.forgetCredential(); // ferry node remove r1
@@ -190,7 +190,7 @@ class RunnerTest {
     @Test
     void aReEnrollmentWhoseAnswerIsLostIsProvedByTheKeptCredential() throws Exception {
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
             host.loseNextEnrollAnswer = true;
             host.forgetCredential();
@@ -205,14 +205,14 @@ class RunnerTest {
     @Test
     void aRemovedRunnerWithoutAJoinTokenStopsNamingItsCredentialFile() throws Exception {
         FakeHost host = new FakeHost();
-        try (Runner first = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent first = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
         }
         host.forgetCredential();
         Path file = dir.resolve("runner/r1.credential");
         RunnerConfig noToken = new RunnerConfig(URI.create("http://127.0.0.1:1"), null, "r1", "127.0.0.1", null,
                 Duration.ofMillis(200), file, null, null);
-        try (Runner runner = Runner.start(noToken, host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(noToken, host, new FakeRuntime())) {
             String why = runner.refused().get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(why.endsWith("does not know this credential (test); to enroll this runner again (its "
                     + "credential in " + file + " is no longer known), start it with --token-file holding a join "
@@ -224,7 +224,7 @@ class RunnerTest {
     void anEnrollmentWhoseAnswerIsLostIsProvedByTheKeptCredential() throws Exception {
         FakeHost host = new FakeHost();
         host.loseNextEnrollAnswer = true;
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Waits.until(WAIT, "heartbeats", () -> host.heartbeats.size() >= 1);
             assertEquals(1, host.enrollments.size(), "the kept credential registered: no second enrollment");
         }
@@ -238,7 +238,7 @@ class RunnerTest {
         java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(
                 "rw-r--r--"));
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             String why = runner.refused().get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals("the runner credential " + file + " is readable by others (rw-r--r--): whoever reads it "
                     + "speaks for this runner; fix it with: chmod 600 " + file, why);
