@@ -1,5 +1,5 @@
 /**
- * The Runner agent ({@code ferry runner}): {@link dev.ferry.agent.Runner} registers with the Host, heartbeats
+ * The Runner agent ({@code ferry runner}): {@link dev.ferry.agent.RunnerAgent} registers with the Host, heartbeats
  * the state of its VPS containers and reconciles them against the Host's answers (runner protocol v1).
  * Sub-packages by concern: {@code host} (the protocol and its HTTP client), {@code docker} (container
  * operations over docker-java), {@code onstart} (the in-container start-up step that starts sshd, and the

@@ -44,7 +44,7 @@ class ConfinementDockerTest {
     static Path dir;
     private static Path key;
     private static FakeHost host;
-    private static Runner runner;
+    private static RunnerAgent runner;
     private static String a;
     private static String b;
 
@@ -54,7 +54,7 @@ class ConfinementDockerTest {
         DockerTestSupport.removeTestContainers();
         key = SshKeygen.ed25519(dir, "tenant");
         host = new FakeHost();
-        runner = Runner.start(new RunnerConfig(URI.create("http://127.0.0.1:1"), "test-token",
+        runner = RunnerAgent.start(new RunnerConfig(URI.create("http://127.0.0.1:1"), "test-token",
                 DockerTestSupport.newRunnerName(), "127.0.0.1", null, Duration.ofMillis(300),
                 dir.resolve("runner.credential"), null, POLICY), host,
                 DockerRuntime.connect(null));

@@ -46,11 +46,11 @@ public final class HostKeyOptions {
         return "";
     }
 
-    private static String parse(String what, String line) {
+    private static String parse(String source, String line) {
         try {
             return HostKeyLine.normalize(line);
         } catch (KeyFormatException e) {
-            throw FerryException.invalid(what + ": " + e.getMessage());
+            throw FerryException.invalid(source + ": " + e.getMessage());
         }
     }
 }

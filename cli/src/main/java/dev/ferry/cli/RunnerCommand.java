@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.agent.Runner;
+import dev.ferry.agent.RunnerAgent;
 import dev.ferry.bastion.host.HostLogging;
 import dev.ferry.cli.config.ConfigFile;
 import dev.ferry.cli.runner.RunnerOptions;
@@ -31,7 +31,7 @@ public final class RunnerCommand implements Callable<Integer> {
         ConfigFile file = ConfigFile.load(configFile, env);
         var config = options.config(env, file);
         HostLogging.initConsoleOnly();
-        Runner runner = Runner.start(config);
+        RunnerAgent runner = RunnerAgent.start(config);
         // another process took this runner's name: this one manages nothing any more, so it ends
         runner.superseded().thenRun(() -> System.exit(ExitCodes.CONFLICT));
         // the Host refused it for good (removed, or its name taken): an admin has to act

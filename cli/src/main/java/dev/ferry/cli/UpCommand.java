@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.agent.Runner;
+import dev.ferry.agent.RunnerAgent;
 import dev.ferry.agent.RunnerConfig;
 import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.bastion.FerryException;
@@ -42,11 +42,11 @@ public final class UpCommand implements Callable<Integer> {
         requireDocker(dockerHost);
         HostConfig config = hostOptions.config(parent.env());
         Host host = HostCommand.start(config);
-        Runner runner;
+        RunnerAgent runner;
         try {
             String token = DataDir.prepare(config.dataDir()).runnerToken();
             // the runner publishes VPS ports on loopback only: the bastion on this machine is the way in
-            runner = Runner.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
+            runner = RunnerAgent.start(new RunnerConfig(URI.create(host.apiUrl()), token, runnerName, "127.0.0.1",
                     dockerHost, Duration.ofSeconds(5), config.dataDir().resolve("runner").resolve(runnerName
                     + ".credential"), null, ContainerPolicy.DEFAULTS,
                     host.apiUrl().startsWith("https:") ? host.apiFingerprint() : null));

@@ -138,11 +138,11 @@ public final class PrivateKeyFiles {
         }
     }
 
-    private static void write(Path file, byte[] content, Set<PosixFilePermission> permissions, String what) {
+    private static void write(Path file, byte[] content, Set<PosixFilePermission> permissions, String kind) {
         try {
             KeyFiles.writeAtomically(file, content, permissions);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + what + " '" + file + "': " + KeyFiles.describe(e), e);
+            throw new UncheckedIOException("cannot write " + kind + " '" + file + "': " + KeyFiles.describe(e), e);
         }
     }
 }

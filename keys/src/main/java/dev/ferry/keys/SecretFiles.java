@@ -16,9 +16,9 @@ public final class SecretFiles {
      * Why {@code file} may not hold a secret, or null when only its owner may access it (or the file system
      * has no POSIX permissions to check).
      *
-     * @param what what the file holds, as the sentence names it, e.g. {@code "a token file"}
+     * @param description what the file holds, as the sentence names it, e.g. {@code "a token file"}
      */
-    public static String tooOpen(Path file, String what) throws IOException {
+    public static String tooOpen(Path file, String description) throws IOException {
         if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return null;
         }
@@ -26,7 +26,7 @@ public final class SecretFiles {
         if (mode.stream().allMatch(p -> p.name().startsWith("OWNER_"))) {
             return null;
         }
-        return "permissions " + PosixFilePermissions.toString(mode) + " of " + file + " are too open: " + what
+        return "permissions " + PosixFilePermissions.toString(mode) + " of " + file + " are too open: " + description
                 + " must be readable by its owner only (chmod 600 " + file + ")";
     }
 }

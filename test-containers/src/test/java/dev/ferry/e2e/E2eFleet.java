@@ -2,7 +2,7 @@ package dev.ferry.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ferry.agent.Runner;
+import dev.ferry.agent.RunnerAgent;
 import dev.ferry.agent.RunnerConfig;
 import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
@@ -45,7 +45,7 @@ final class E2eFleet implements AutoCloseable {
     final String bastion;
     final int port;
     private final Map<String, String> cliEnv;
-    private Runner runner;
+    private RunnerAgent runner;
 
     private E2eFleet(Path dir, Host host, String runnerName, Path key, SshClientFixture ssh) throws Exception {
         this.dir = dir;
@@ -106,9 +106,10 @@ final class E2eFleet implements AutoCloseable {
      * A runner in this JVM for the Host at {@code apiUrl} (1 s heartbeats, VPS on 127.0.0.1), enrolling with the
      * runner.token of the Host's data directory {@code hostData} unless {@code credential} holds its credential.
      */
-    static Runner startRunner(String apiUrl, TlsPin pin, Path hostData, String name, Path credential) throws Exception {
+    static RunnerAgent startRunner(String apiUrl, TlsPin pin, Path hostData, String name, Path credential)
+            throws Exception {
         String token = Files.readString(hostData.resolve("runner.token")).strip();
-        return Runner.start(new RunnerConfig(URI.create(apiUrl), token, name, "127.0.0.1",
+        return RunnerAgent.start(new RunnerConfig(URI.create(apiUrl), token, name, "127.0.0.1",
                 "unix:///var/run/docker.sock", Duration.ofSeconds(1), credential, null, null, pin));
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.agent.Runner;
+import dev.ferry.agent.RunnerAgent;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
@@ -61,7 +61,7 @@ class FaultsE2ETest {
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         int sshPort = HostProcess.freePort();
         HostProcess host = HostProcess.start(dir, sshPort, HostProcess.freePort());
-        Runner runner = null;
+        RunnerAgent runner = null;
         List<Process> sessions = new ArrayList<>();
         try {
             runner = E2eFleet.startRunner(host.apiUrl(), host.pin(), host.data(), runnerName,

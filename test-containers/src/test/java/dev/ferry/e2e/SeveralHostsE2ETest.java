@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.agent.Runner;
+import dev.ferry.agent.RunnerAgent;
 import dev.ferry.bastion.registry.PostgresServer;
 import dev.ferry.bastion.registry.RegistryLocation;
 import dev.ferry.bastion.ssh.SshClientFixture;
@@ -60,7 +60,7 @@ class SeveralHostsE2ETest {
         Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
         List<HostProcess> hosts = new ArrayList<>();
         Process haproxy = null;
-        Runner runner = null;
+        RunnerAgent runner = null;
         String runnerName = "several-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             for (int i = 1; i <= 3; i++) {

@@ -411,8 +411,8 @@ public final class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    private void run(String what, Runnable r) {
-        call(what, () -> {
+    private void run(String operation, Runnable r) {
+        call(operation, () -> {
             r.run();
             return null;
         });
@@ -423,15 +423,15 @@ public final class DockerRuntime implements ContainerRuntime {
      * {@link ContainerRuntimeException} with the engine's own message, no answer at all an
      * {@link EngineUnreachableException} naming the Docker host.
      */
-    private <T> T call(String what, Supplier<T> s) {
+    private <T> T call(String operation, Supplier<T> s) {
         try {
             return s.get();
         } catch (ContainerRuntimeException e) {
             throw e;
         } catch (NotFoundException e) {
-            throw new NotFound("cannot " + what + ": " + daemonMessage(e), e);
+            throw new NotFound("cannot " + operation + ": " + daemonMessage(e), e);
         } catch (DockerException e) {
-            throw new ContainerRuntimeException("cannot " + what + ": " + daemonMessage(e), e);
+            throw new ContainerRuntimeException("cannot " + operation + ": " + daemonMessage(e), e);
         } catch (RuntimeException e) {
             Throwable root = e;
             boolean io = false;
@@ -440,7 +440,7 @@ public final class DockerRuntime implements ContainerRuntime {
                 io |= root instanceof IOException;
             }
             if (!io) {
-                throw new ContainerRuntimeException("cannot " + what + ": " + e, e);
+                throw new ContainerRuntimeException("cannot " + operation + ": " + e, e);
             }
             throw new EngineUnreachableException("the Docker engine at " + dockerHost + " is not reachable ("
                     + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())

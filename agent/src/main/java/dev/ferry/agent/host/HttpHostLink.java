@@ -147,16 +147,16 @@ public final class HttpHostLink implements HostLink {
         }
     }
 
-    private HostException refused(String what, HttpResponse<String> r) {
+    private HostException refused(String request, HttpResponse<String> r) {
         if (r.statusCode() == 401) {
-            return new UnknownCredentialException("the Host at " + base + " refused the " + what + " (HTTP 401): "
+            return new UnknownCredentialException("the Host at " + base + " refused the " + request + " (HTTP 401): "
                     + errorText(r));
         }
         if (r.statusCode() == 403) {
-            return new RefusedException("the Host at " + base + " refused the " + what + " (HTTP " + r.statusCode()
+            return new RefusedException("the Host at " + base + " refused the " + request + " (HTTP " + r.statusCode()
                     + "): " + errorText(r));
         }
-        return new HostException("the Host at " + base + " refused the " + what + " (HTTP " + r.statusCode()
+        return new HostException("the Host at " + base + " refused the " + request + " (HTTP " + r.statusCode()
                 + ": " + errorText(r) + ")");
     }
 

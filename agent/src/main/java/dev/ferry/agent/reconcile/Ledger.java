@@ -2,16 +2,18 @@ package dev.ferry.agent.reconcile;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the runner remembers about its VPS between heartbeats, in memory only: Docker's labels are the
  * durable record, and everything here is rebuilt safely after a restart (the start-up step is idempotent
- * and simply runs once more on adopted containers).
+ * and simply runs once more on adopted containers). All of it about one VPS is in one {@link Memory}, so
+ * forgetting a VPS forgets everything about it.
  */
 final class Ledger {
 
@@ -45,57 +47,89 @@ final class Ledger {
     record QuickExits(String containerId, SortedMap<Instant, Instant> runs) {
     }
 
-    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
-    private final Map<String, StepDone> steps = new ConcurrentHashMap<>();
-    private final Map<String, StepAttempts> attempts = new ConcurrentHashMap<>();
-    private final Map<String, QuickExits> quickExits = new ConcurrentHashMap<>();
-    private final Set<String> sshdSilent = ConcurrentHashMap.newKeySet();
+    /**
+     * Everything remembered about one VPS. Touched only under the ledger's lock, which is held for a few field
+     * reads and writes at a time (by the heartbeat thread and the one action or step that runs for a VPS).
+     */
+    private static final class Memory {
+        Failure failure;
+        StepDone stepDone;
+        StepAttempts stepAttempts;
+        /** The sshd the step started no longer answers: the step is to run again, to start it. */
+        boolean sshdSilent;
+        QuickExits quickExits;
+        /** The start of its container ({@code id@startedAt}) in which Ferry's sshd has answered a check. */
+        String answeredIn;
+        /** The checks in a row its sshd has left unanswered since it answered in that start. */
+        int missed;
+        /** The container whose finding was logged. */
+        String found;
+        /** The container, of another registry, that was logged as left alone. */
+        String leftAlone;
+    }
 
-    Failure failure(String vpsId) {
-        return failures.get(vpsId);
+    /** Read for a VPS with nothing remembered; never written. */
+    private static final Memory NOTHING = new Memory();
+
+    private final Map<String, Memory> vps = new HashMap<>();
+
+    private Memory of(String vpsId) {
+        return vps.getOrDefault(vpsId, NOTHING);
+    }
+
+    private Memory changing(String vpsId) {
+        return vps.computeIfAbsent(vpsId, k -> new Memory());
+    }
+
+    synchronized Failure failure(String vpsId) {
+        return of(vpsId).failure;
     }
 
     /** Records the failure; the count of quick exits starts again from nothing for the next attempt. */
-    void fail(String vpsId, Failure failure) {
-        failures.put(vpsId, failure);
-        quickExits.remove(vpsId);
+    synchronized void fail(String vpsId, Failure failure) {
+        Memory m = changing(vpsId);
+        m.failure = failure;
+        m.quickExits = null;
     }
 
-    void clearFailure(String vpsId) {
-        failures.remove(vpsId);
+    synchronized void clearFailure(String vpsId) {
+        changing(vpsId).failure = null;
     }
 
-    StepDone stepDone(String vpsId) {
-        return steps.get(vpsId);
+    synchronized StepDone stepDone(String vpsId) {
+        return of(vpsId).stepDone;
     }
 
-    void stepSucceeded(String vpsId, StepDone done) {
-        steps.put(vpsId, done);
-        attempts.remove(vpsId);
-        sshdSilent.remove(vpsId);
+    synchronized void stepSucceeded(String vpsId, StepDone done) {
+        Memory m = changing(vpsId);
+        m.stepDone = done;
+        m.stepAttempts = null;
+        m.sshdSilent = false;
     }
 
     /** Notes that the sshd the step started no longer answers: the step is to run again, to start it. */
-    void sshdSilent(String vpsId) {
-        sshdSilent.add(vpsId);
+    synchronized void sshdSilent(String vpsId) {
+        changing(vpsId).sshdSilent = true;
     }
 
     /** @return true when the step is to run again because its sshd went silent (until it succeeds) */
-    boolean stepWanted(String vpsId) {
-        return sshdSilent.contains(vpsId);
+    synchronized boolean stepWanted(String vpsId) {
+        return of(vpsId).sshdSilent;
     }
 
     /** @return true when the step has failed since it last succeeded for this VPS */
-    boolean stepFailedBefore(String vpsId) {
-        return attempts.containsKey(vpsId);
+    synchronized boolean stepFailedBefore(String vpsId) {
+        return of(vpsId).stepAttempts != null;
     }
 
     /** @return how many times the step has now failed for this start of this container */
-    int stepFailed(String vpsId, String containerId, Instant startedAt) {
-        return attempts.compute(vpsId, (k, a) -> a != null && a.containerId().equals(containerId)
-                && java.util.Objects.equals(a.startedAt(), startedAt)
+    synchronized int stepFailed(String vpsId, String containerId, Instant startedAt) {
+        Memory m = changing(vpsId);
+        StepAttempts a = m.stepAttempts;
+        m.stepAttempts = a != null && a.containerId().equals(containerId) && Objects.equals(a.startedAt(), startedAt)
                 ? new StepAttempts(containerId, startedAt, a.count() + 1)
-                : new StepAttempts(containerId, startedAt, 1)).count();
+                : new StepAttempts(containerId, startedAt, 1);
+        return m.stepAttempts.count();
     }
 
     /**
@@ -104,27 +138,57 @@ final class Ledger {
      *
      * @return how many such runs now count, this one included (the same run noted twice counts once)
      */
-    int quickExit(String vpsId, String containerId, Instant startedAt, Instant finishedAt, Duration window) {
-        return quickExits.compute(vpsId, (k, q) -> {
-            SortedMap<Instant, Instant> runs = new TreeMap<>();
-            if (q != null && q.containerId().equals(containerId)) {
-                q.runs().forEach((start, end) -> {
-                    if (!end.isBefore(finishedAt.minus(window))) {
-                        runs.put(start, end);
-                    }
-                });
-            }
-            runs.put(startedAt, finishedAt);
-            return new QuickExits(containerId, runs);
-        }).runs().size();
+    synchronized int quickExit(String vpsId, String containerId, Instant startedAt, Instant finishedAt,
+                               Duration window) {
+        Memory m = changing(vpsId);
+        SortedMap<Instant, Instant> runs = new TreeMap<>();
+        if (m.quickExits != null && m.quickExits.containerId().equals(containerId)) {
+            m.quickExits.runs().forEach((start, end) -> {
+                if (!end.isBefore(finishedAt.minus(window))) {
+                    runs.put(start, end);
+                }
+            });
+        }
+        runs.put(startedAt, finishedAt);
+        m.quickExits = new QuickExits(containerId, runs);
+        return runs.size();
     }
 
-    /** Drops everything about VPS that are neither desired nor have a container. */
-    void retainOnly(Set<String> vpsIds) {
-        failures.keySet().retainAll(vpsIds);
-        steps.keySet().retainAll(vpsIds);
-        attempts.keySet().retainAll(vpsIds);
-        quickExits.keySet().retainAll(vpsIds);
-        sshdSilent.retainAll(vpsIds);
+    /** Notes that Ferry's sshd answered a check in this start of the VPS's container ({@code id@startedAt}). */
+    synchronized void sshdAnswered(String vpsId, String start) {
+        Memory m = changing(vpsId);
+        m.answeredIn = start;
+        m.missed = 0;
+    }
+
+    /** @return true when Ferry's sshd has answered a check in this start of the VPS's container */
+    synchronized boolean answeredIn(String vpsId, String start) {
+        return start.equals(of(vpsId).answeredIn);
+    }
+
+    /** @return how many checks in a row its sshd has now left unanswered, this one included */
+    synchronized int sshdMissed(String vpsId) {
+        return ++changing(vpsId).missed;
+    }
+
+    /** @return true the first time this container is found for the VPS (its finding is logged once) */
+    synchronized boolean newlyFound(String vpsId, String containerId) {
+        Memory m = changing(vpsId);
+        boolean news = !containerId.equals(m.found);
+        m.found = containerId;
+        return news;
+    }
+
+    /** @return true the first time this unlisted container of the VPS is left alone (that is logged once) */
+    synchronized boolean newlyLeftAlone(String vpsId, String containerId) {
+        Memory m = changing(vpsId);
+        boolean news = !containerId.equals(m.leftAlone);
+        m.leftAlone = containerId;
+        return news;
+    }
+
+    /** Forgets the VPS that are neither desired nor have a container. */
+    synchronized void retainOnly(Set<String> vpsIds) {
+        vps.keySet().retainAll(vpsIds);
     }
 }

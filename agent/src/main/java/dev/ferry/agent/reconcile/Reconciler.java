@@ -6,7 +6,6 @@ import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ManagedContainer;
 import dev.ferry.agent.docker.PortRange;
 import dev.ferry.agent.onstart.OnStartStep;
-import dev.ferry.agent.onstart.SshBanner;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
@@ -20,37 +19,24 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * The runner's view of its VPS containers: {@link #observe()} builds a heartbeat from what Docker shows (and
  * whether each sshd answers), {@link #apply(List)} makes Docker converge on the Host's answer. Containers are
  * found by label, never remembered, so containers left by an earlier agent are adopted as they are, with
- * their ports. Actions run on worker threads, one at a time per VPS, so a slow one never delays the
- * heartbeats; {@code onChange} is called after an action so that the loop can report it early. The start-up
- * step, which a tenant's container can make hang until its time limit, runs on threads of its own (one per
- * VPS whose step runs), so a hung one never keeps the action threads from other VPS.
+ * their ports. Actions run on worker threads, one at a time per VPS ({@code Workers}), so a slow one never delays
+ * the heartbeats; {@code onChange} is called after an action so that the loop can report it early. What it
+ * remembers about each VPS between heartbeats is kept in one place ({@code Ledger}), and forgotten with the VPS.
  */
 public final class Reconciler implements AutoCloseable {
-    /** Connect and banner timeout of the sshd check; each VPS is checked at most once per heartbeat. */
-    public static final Duration BANNER_TIMEOUT = Duration.ofSeconds(1);
     /**
      * Checks in a row that a running VPS's sshd leaves unanswered before the start-up step runs again to start it
      * (15 s at the default heartbeat): its tenant killed it, or it crashed. A busy sshd that misses them is left
@@ -61,23 +47,11 @@ public final class Reconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
     private final String runner;
-    private final String advertise;
     private final ContainerRuntime runtime;
     private final Converger converger;
     private final Ledger ledger = new Ledger();
-    private final Executor actions;
-    private final Executor steps;
-    private final ExecutorService ownedActions;
-    private final ExecutorService ownedSteps;
-    private final ExecutorService probes;
-    private final Runnable onChange;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Set<String> adopted = ConcurrentHashMap.newKeySet();
-    private final Set<String> leftAlone = ConcurrentHashMap.newKeySet();
-    /** Per VPS, the start of its container (see {@link #startOf}) in which Ferry's sshd has answered a check. */
-    private final Map<String, String> answered = new ConcurrentHashMap<>();
-    /** Per VPS, the checks in a row its sshd left unanswered since it answered in this start. */
-    private final Map<String, Integer> missed = new ConcurrentHashMap<>();
+    private final Workers workers;
+    private final SshdChecks sshdChecks;
     private volatile String registryId;
     private volatile Map<String, DesiredVps> desired = Map.of();
     private volatile Map<String, ManagedContainer> seen = Map.of();
@@ -99,18 +73,11 @@ public final class Reconciler implements AutoCloseable {
     Reconciler(String runner, String advertise, PortRange ports, ContainerPolicy policy, ContainerRuntime runtime,
                Executor actions, Runnable onChange, Clock clock, Duration stopTimeout, Duration pullTimeout) {
         this.runner = Objects.requireNonNull(runner, "runner");
-        this.advertise = Objects.requireNonNull(advertise, "advertise");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
-        this.onChange = onChange == null ? () -> { } : onChange;
-        this.converger = new Converger(runner, advertise, ports, policy, runtime, new OnStartStep(runtime,
-                policy.stepTimeout()), ledger, clock, stopTimeout, pullTimeout);
-        this.ownedActions = actions == null ? Executors.newFixedThreadPool(4, daemon("ferry-runner-action")) : null;
-        this.actions = actions == null ? ownedActions : actions;
-        // Unbounded on purpose: at most one step per VPS runs (see submit), each ends within its time limit,
-        // and execs have their own engine connections (ContainerRuntime.exec).
-        this.ownedSteps = actions == null ? Executors.newCachedThreadPool(daemon("ferry-runner-step")) : null;
-        this.steps = actions == null ? ownedSteps : actions;
-        this.probes = Executors.newCachedThreadPool(daemon("ferry-runner-probe"));
+        this.converger = new Converger(runner, Objects.requireNonNull(advertise, "advertise"), ports, policy, runtime,
+                new OnStartStep(runtime, policy.stepTimeout()), ledger, clock, stopTimeout, pullTimeout);
+        this.workers = new Workers(converger, actions, onChange == null ? () -> { } : onChange);
+        this.sshdChecks = new SshdChecks(advertise);
     }
 
     /**
@@ -148,28 +115,22 @@ public final class Reconciler implements AutoCloseable {
         Map<String, ManagedContainer> byVps = new LinkedHashMap<>();
         for (ManagedContainer c : containers) {
             String vpsId = c.label(Labels.VPS_ID);
-            if (!Labels.validVpsId(vpsId)) {
-                continue; // labelled by hand, or by something else: not one of ours to manage
+            if (Labels.validVpsId(vpsId)) { // else labelled by hand, or by something else: not one of ours
+                byVps.put(vpsId, c);
             }
-            byVps.put(vpsId, c);
-            onItsOwn(vpsId, "look at its container", () -> {
-                DesiredVps d = desired.get(vpsId);
-                if (d != null) {
-                    converger.noteExit(d, c);
-                }
-                if (adopted.add(c.id())) {
-                    found(vpsId, c);
-                }
-                return null;
-            });
         }
-        List<String> ids = containers.stream().map(ManagedContainer::id).toList();
-        adopted.retainAll(ids);
-        leftAlone.retainAll(ids);
-        answered.keySet().retainAll(byVps.keySet());
-        missed.keySet().retainAll(byVps.keySet());
+        byVps.forEach((vpsId, c) -> onItsOwn(vpsId, "look at its container", () -> {
+            DesiredVps d = desired.get(vpsId);
+            if (d != null) {
+                converger.noteExit(d, c);
+            }
+            if (ledger.newlyFound(vpsId, c.id())) {
+                found(vpsId, c);
+            }
+            return null;
+        }));
         seen = Map.copyOf(byVps);
-        Map<String, Boolean> ready = probeAll(byVps.values());
+        Map<String, Boolean> ready = sshdChecks.check(byVps.values());
         List<ContainerReport> reports = new ArrayList<>();
         for (var e : byVps.entrySet()) {
             reports.add(onItsOwn(e.getKey(), "report on its container",
@@ -191,14 +152,14 @@ public final class Reconciler implements AutoCloseable {
      * {@link ContainerState#UNKNOWN} for this VPS (the Host keeps it as it was being set up, rather than
      * take it for gone), never for the others. Docker not answering is not one VPS's trouble and goes up.
      */
-    private static ContainerReport onItsOwn(String vpsId, String what, Supplier<ContainerReport> part) {
+    private static ContainerReport onItsOwn(String vpsId, String task, Supplier<ContainerReport> part) {
         try {
             return part.get();
         } catch (EngineUnreachableException e) {
             throw e;
         } catch (RuntimeException e) {
             log.warn("vps {}: the runner could not {} for this heartbeat ({}); the other VPS are reported", vpsId,
-                    what, ReportText.printable(String.valueOf(e.getMessage()), 300));
+                    task, ReportText.printable(String.valueOf(e.getMessage()), 300));
             log.debug("vps {}: report failed", vpsId, e);
             return new ContainerReport(vpsId, null, ContainerState.UNKNOWN, null, false, null, null, null);
         }
@@ -248,14 +209,13 @@ public final class Reconciler implements AutoCloseable {
             return ContainerState.STARTING;
         }
         if (sshReady) {
-            answered.put(vpsId, startOf(c));
-            missed.remove(vpsId);
+            ledger.sshdAnswered(vpsId, startOf(c));
             return ContainerState.RUNNING;
         }
-        if (!startOf(c).equals(answered.get(vpsId))) {
+        if (!ledger.answeredIn(vpsId, startOf(c))) {
             return ContainerState.STARTING;
         }
-        int inARow = missed.merge(vpsId, 1, Integer::sum);
+        int inARow = ledger.sshdMissed(vpsId);
         if (inARow % SILENT_CHECKS == 0) {
             log.warn("vps {}: its sshd in {} has not answered {} checks in a row: the start-up step runs again to "
                     + "start it", vpsId, c.name(), inARow);
@@ -285,7 +245,7 @@ public final class Reconciler implements AutoCloseable {
     private boolean stepNotBehind(String vpsId, ManagedContainer c) {
         Ledger.StepDone done = ledger.stepDone(vpsId);
         if (done == null) {
-            return !inFlight.contains(vpsId) && !ledger.stepFailedBefore(vpsId);
+            return !workers.inFlight(vpsId) && !ledger.stepFailedBefore(vpsId);
         }
         return done.containerId().equals(c.id()) && Objects.equals(done.startedAt(), c.startedAt());
     }
@@ -296,7 +256,7 @@ public final class Reconciler implements AutoCloseable {
         ContainerState state;
         if (f != null) {
             state = ContainerState.FAILED;
-        } else if (inFlight.contains(d.vpsId())) {
+        } else if (workers.inFlight(d.vpsId())) {
             state = ContainerState.STARTING;
         } else if (d.state() == DesiredState.RUNNING || d.state() == DesiredState.PAUSED) {
             state = ContainerState.MISSING;
@@ -306,31 +266,6 @@ public final class Reconciler implements AutoCloseable {
             return null;
         }
         return new ContainerReport(d.vpsId(), null, state, null, false, f == null ? null : f.error(), null, null);
-    }
-
-    /** All checks at once, so the slowest VPS costs one timeout, not one each. */
-    private Map<String, Boolean> probeAll(Iterable<ManagedContainer> containers) {
-        Map<String, CompletableFuture<Boolean>> futures = new HashMap<>();
-        for (ManagedContainer c : containers) {
-            if (c.isRunning() && c.sshPort() != null) {
-                futures.put(c.label(Labels.VPS_ID), CompletableFuture.supplyAsync(
-                        () -> SshBanner.answers(advertise, c.sshPort(), BANNER_TIMEOUT), probes));
-            }
-        }
-        Map<String, Boolean> out = new HashMap<>();
-        long deadline = System.nanoTime() + BANNER_TIMEOUT.multipliedBy(3).toNanos();
-        for (var e : futures.entrySet()) {
-            try {
-                long left = Math.max(1, deadline - System.nanoTime());
-                out.put(e.getKey(), e.getValue().get(left, TimeUnit.NANOSECONDS));
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (Exception ex) {
-                out.put(e.getKey(), false);
-            }
-        }
-        return out;
     }
 
     /**
@@ -354,7 +289,7 @@ public final class Reconciler implements AutoCloseable {
         for (DesiredVps d : want.values()) {
             ManagedContainer c = now.get(d.vpsId());
             if (converger.plan(d, c) != Action.NONE) {
-                submit(d.vpsId(), () -> converger.converge(d, c));
+                workers.submit(d.vpsId(), () -> converger.converge(d, c));
             }
         }
         for (var e : now.entrySet()) {
@@ -364,11 +299,11 @@ public final class Reconciler implements AutoCloseable {
             }
             String owner = c.label(Labels.REGISTRY);
             if (registryId != null && registryId.equals(owner)) {
-                submit(e.getKey(), () -> {
+                workers.submit(e.getKey(), () -> {
                     converger.remove(c);
                     return Converger.Outcome.CHANGED;
                 });
-            } else if (leftAlone.add(c.id())) {
+            } else if (ledger.newlyLeftAlone(e.getKey(), c.id())) {
                 // Another Host's (or a new, empty one's): removing it would lose a VPS that Host still has.
                 log.warn("vps {}: container {} is not listed by this Host and belongs to registry {}, not this "
                         + "Host's {}: left alone (docker rm -f {} removes it)", e.getKey(), c.name(), owner,
@@ -380,85 +315,15 @@ public final class Reconciler implements AutoCloseable {
         ledger.retainOnly(keep);
     }
 
-    /**
-     * One action per VPS at a time: a VPS whose last action (or the start-up step it left) still runs is looked
-     * at again next time. The step goes on to the step threads and the VPS stays in flight until it ends.
-     */
-    private void submit(String vpsId, Callable<Converger.Outcome> action) {
-        if (!inFlight.add(vpsId)) {
-            return;
-        }
-        try {
-            actions.execute(() -> {
-                Converger.Outcome o = attempt(vpsId, "action", action);
-                if (o.step() == null) {
-                    done(vpsId, o.changed());
-                    return;
-                }
-                try {
-                    steps.execute(() -> done(vpsId, attempt(vpsId, "start-up step",
-                            () -> new Converger.Outcome(converger.runStep(o.step()), null)).changed()));
-                } catch (RejectedExecutionException e) {
-                    done(vpsId, true); // closing: the step runs again after the next start of the runner
-                }
-            });
-        } catch (RuntimeException e) {
-            inFlight.remove(vpsId);
-            throw e;
-        }
-    }
-
-    /** The VPS stays as it is after a failure and is looked at again on the next heartbeat. */
-    private static Converger.Outcome attempt(String vpsId, String what, Callable<Converger.Outcome> work) {
-        try {
-            return work.call();
-        } catch (Throwable t) {
-            log.warn("vps {}: {}", vpsId, String.valueOf(t.getMessage()));
-            log.debug("vps {}: {} failed", vpsId, what, t);
-            return Converger.Outcome.CHANGED;
-        }
-    }
-
-    private void done(String vpsId, boolean changed) {
-        inFlight.remove(vpsId);
-        if (changed) {
-            onChange.run();
-        }
-    }
-
     /** @return true while an action on some VPS still runs (for tests and orderly shutdown) */
     public boolean busy() {
-        return !inFlight.isEmpty();
+        return workers.busy();
     }
 
     /** Stops the worker threads; containers keep running. */
     @Override
     public void close() {
-        probes.shutdownNow();
-        if (ownedActions != null) {
-            shutdown(ownedActions);
-            shutdown(ownedSteps);
-        }
-    }
-
-    private static void shutdown(ExecutorService pool) {
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
-                pool.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pool.shutdownNow();
-        }
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        sshdChecks.close();
+        workers.close();
     }
 }

@@ -4,9 +4,9 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.registry.VpsRegistry;
-import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
@@ -114,7 +114,7 @@ public final class Fleet {
     public Vps create(CreateRequest req) {
         for (Runner runner : candidates(req)) {
             Placement placement = new Placement(req.image(), runner.name(), req.cpus(), req.memoryBytes(),
-                    DesiredState.RUNNING, false);
+                    TargetState.RUNNING, false);
             Optional<Vps> created = vps.createOnRunner(new NewVps(req.name(), null, req.keys(), placement),
                     placed -> req.runner() != null || hasRoom(runner, placed, req));
             if (created.isPresent()) {

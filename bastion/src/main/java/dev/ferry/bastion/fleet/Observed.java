@@ -1,8 +1,8 @@
 package dev.ferry.bastion.fleet;
 
-import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.protocol.ContainerReport;
@@ -43,7 +43,7 @@ record Observed(VpsStatus status, Endpoint endpoint, String error) {
                 yield new Observed(VpsStatus.ASSIGNING, published, null);
             }
             case PAUSED -> new Observed(VpsStatus.PAUSED, published, null);
-            case STOPPED, MISSING -> p.toldToRunner() == DesiredState.STOPPED
+            case STOPPED, MISSING -> p.toldToRunner() == TargetState.STOPPED
                     ? new Observed(VpsStatus.STOPPED, null, null)
                     : new Observed(VpsStatus.ASSIGNING, null, null);
             // starting, or a word of a newer runner: still being set up

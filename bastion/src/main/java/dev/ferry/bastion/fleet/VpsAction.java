@@ -1,8 +1,8 @@
 package dev.ferry.bastion.fleet;
 
 import dev.ferry.bastion.FerryException;
-import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsStatus;
 import java.util.Locale;
@@ -52,10 +52,10 @@ public enum VpsAction {
         }
         Placement p = v.placement();
         return switch (this) {
-            case STOP -> p.wanting(DesiredState.STOPPED, false);
-            case PAUSE -> p.wanting(DesiredState.PAUSED, false);
-            case RESUME -> p.wanting(DesiredState.RUNNING, false);
-            case RESTART -> p.wanting(DesiredState.RUNNING, v.status() != VpsStatus.STOPPED);
+            case STOP -> p.wanting(TargetState.STOPPED, false);
+            case PAUSE -> p.wanting(TargetState.PAUSED, false);
+            case RESUME -> p.wanting(TargetState.RUNNING, false);
+            case RESTART -> p.wanting(TargetState.RUNNING, v.status() != VpsStatus.STOPPED);
         };
     }
 
@@ -70,7 +70,7 @@ public enum VpsAction {
             case STOPPED -> VpsStatus.STOPPED;
             default -> null;
         };
-        if (v.placement().desired() == DesiredState.RUNNING && v.status() == VpsStatus.PAUSED) {
+        if (v.placement().desired() == TargetState.RUNNING && v.status() == VpsStatus.PAUSED) {
             wanted = VpsStatus.RUNNING;
         }
         return wanted == null || wanted == v.status() ? null : wanted;

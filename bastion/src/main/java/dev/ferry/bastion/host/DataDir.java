@@ -139,14 +139,14 @@ public final class DataDir implements SharedFiles {
     }
 
     /** A CA key of the Host, generated on first use; its private key never leaves the data directory. */
-    private KeyPair ca(String name, String comment, String what) {
+    private KeyPair ca(String name, String comment, String label) {
         Path file = root.resolve(name);
         if (!Files.exists(file)) {
             PrivateKeyFiles.write(file, KeyPairs.generate(KeyType.ED25519), comment);
-            log.info("generated {} {}", what, file);
+            log.info("generated {} {}", label, file);
         }
         KeyPair ca = PrivateKeyFiles.read(file);
-        log.info("{} {} ({})", what, SshPublicKey.of(ca.getPublic(), "").fingerprint(), file.getFileName());
+        log.info("{} {} ({})", label, SshPublicKey.of(ca.getPublic(), "").fingerprint(), file.getFileName());
         return ca;
     }
 
@@ -215,8 +215,8 @@ public final class DataDir implements SharedFiles {
     }
 
     /** Refuses a secret file that others than its owner may read, naming the fix. */
-    static void requireOwnerOnly(Path file, String what) throws IOException {
-        String why = SecretFiles.tooOpen(file, what);
+    static void requireOwnerOnly(Path file, String description) throws IOException {
+        String why = SecretFiles.tooOpen(file, description);
         if (why != null) {
             throw new IOException(why);
         }

@@ -2,11 +2,11 @@ package dev.ferry.bastion.registry;
 
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.fleet.RunnerRegistry;
-import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.Snowflake;
+import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
@@ -411,7 +411,7 @@ public final class JdbcRegistry implements VpsRegistry {
         String image = rs.getString("image");
         Placement placement = image == null ? null : new Placement(image, rs.getString("runner_name"),
                 rs.getObject("cpus", Double.class), rs.getObject("memory_bytes", Long.class),
-                DesiredState.fromWord(rs.getString("desired")), rs.getBoolean("restarting"));
+                TargetState.fromWord(rs.getString("desired")), rs.getBoolean("restarting"));
         return new Vps(rs.getLong("id"), rs.getString("name"), VpsStatus.fromWord(rs.getString("status")),
                 endpoint, rs.getInt("key_count"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), placement,
                 rs.getString("last_error"), rs.getString("host_key"), rs.getBoolean("host_certified"));

@@ -82,7 +82,7 @@ final class BastionConnectionService extends ServerConnectionService {
             if (routed.route() instanceof Route.Bridge bridge) {
                 byte[] typeData = new byte[buffer.available()];
                 buffer.getRawBytes(typeData);
-                bridge().openFromUser(bridge.upstream(), type, routed.what(), sender, remoteWindow, remotePacket,
+                bridge().openFromUser(bridge.upstream(), type, routed.label(), sender, remoteWindow, remotePacket,
                         typeData);
                 return;
             }

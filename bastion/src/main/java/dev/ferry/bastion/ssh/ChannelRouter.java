@@ -29,10 +29,10 @@ final class ChannelRouter {
     /**
      * A channel the routing allowed.
      *
-     * @param what      how the log names it
+     * @param label     how the log names it
      * @param requested the host:port a direct-tcpip channel asked for, printable; else empty
      */
-    record Routed(Route route, String what, String requested) {
+    record Routed(Route route, String label, String requested) {
     }
 
     /** Refusals one session may have logged: one line a second, which says how many were left out. */
@@ -97,24 +97,24 @@ final class ChannelRouter {
                 : "forward " + requested, requested);
     }
 
-    private static Routed allowed(SessionInfo info, Route route, String what) throws SshChannelOpenException {
-        return allowed(info, route, what, "");
+    private static Routed allowed(SessionInfo info, Route route, String label) throws SshChannelOpenException {
+        return allowed(info, route, label, "");
     }
 
-    private static Routed allowed(SessionInfo info, Route route, String what, String requested)
+    private static Routed allowed(SessionInfo info, Route route, String label, String requested)
             throws SshChannelOpenException {
         if (route instanceof Route.Refuse refuse) {
             String reason = refuse.reason(info.reachedAt());
             Metrics.REFUSED.inc();
             int more = NOISE.admit(info.tag() + " refused");
             if (more >= 0) { // a client may ask again and again: the log and the audit take one a second
-                log.info("{} {} refused: {}{}", info.context(), what, reason, NOISE.more(more));
-                info.audit("channel_refused").put("channel", what).put("reason", reason)
+                log.info("{} {} refused: {}{}", info.context(), label, reason, NOISE.more(more));
+                info.audit("channel_refused").put("channel", label).put("reason", reason)
                         .put("not_logged_before", Math.max(more, 0)).write();
             }
             throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, reason);
         }
-        return new Routed(route, what, requested);
+        return new Routed(route, label, requested);
     }
 
     private static SshChannelOpenException refuse(int code, String text) {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param desired       what the Host wants
  * @param restarting    a restart is under way: the runner is told to stop it, then to run it again
  */
-public record Placement(String image, String runner, Double cpus, Long memoryBytes, DesiredState desired,
+public record Placement(String image, String runner, Double cpus, Long memoryBytes, TargetState desired,
                         boolean restarting) {
     public Placement {
         Objects.requireNonNull(image, "image");
@@ -22,12 +22,12 @@ public record Placement(String image, String runner, Double cpus, Long memoryByt
     }
 
     /** The same placement, wanting another state. */
-    public Placement wanting(DesiredState state, boolean restart) {
+    public Placement wanting(TargetState state, boolean restart) {
         return new Placement(image, runner, cpus, memoryBytes, state, restart);
     }
 
     /** What the runner is told now: during a restart, stopped until it reports the stop. */
-    public DesiredState toldToRunner() {
-        return restarting ? DesiredState.STOPPED : desired;
+    public TargetState toldToRunner() {
+        return restarting ? TargetState.STOPPED : desired;
     }
 }

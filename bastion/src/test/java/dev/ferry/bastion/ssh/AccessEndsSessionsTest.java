@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.fleet.VpsAction;
-import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
@@ -184,7 +184,7 @@ class AccessEndsSessionsTest {
         SshdFixture sshd = SshdFixture.start(where, List.of(), t.certificateLogins(where), 0);
         t.closeLater(sshd);
         Vps v = t.host.registry().create(new NewVps(name, null, List.of(alice),
-                new Placement("img", RUNNER, null, null, DesiredState.RUNNING, false)));
+                new Placement("img", RUNNER, null, null, TargetState.RUNNING, false)));
         sshd.acceptCertificatesFor(v.id());
         // the runner reports all its VPS at every heartbeat: one left out would be missing
         reports.add(new ContainerReport(Long.toString(v.id()), "c-" + v.id(), ContainerState.RUNNING, sshd.port(),

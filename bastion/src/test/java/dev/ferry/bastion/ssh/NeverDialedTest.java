@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
-import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
@@ -78,7 +78,7 @@ class NeverDialedTest {
             runners.enroll("far", "localhost", new Runner.Enrollment(false, 1024, 65535), "0".repeat(64), Instant.now());
             runners.register("far", 2, 1L << 30, true, null, "s-far", Instant.now());
             Vps v = t.host.registry().create(new NewVps("far-vps", null, List.of(BastionTestSupport.pub(t.aliceKey)),
-                    new Placement("img", "far", null, null, DesiredState.RUNNING, false)));
+                    new Placement("img", "far", null, null, TargetState.RUNNING, false)));
             t.host.registry().recordObserved(v.id(), VpsStatus.RUNNING, new Endpoint("localhost", canary.getLocalPort()),
                     null);
             assertNeverDialed(t.host.registry().get(VpsRef.ofId(v.id())), "localhost:" + canary.getLocalPort()

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
-import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
@@ -56,7 +56,7 @@ class VpsBoundCertificatesTest {
         SshdFixture sshd = SshdFixture.start(where, List.of(), t.certificateLogins(where), 0);
         t.closeLater(sshd);
         Vps v = t.host.registry().create(new NewVps(name, null, List.of(BastionTestSupport.pub(t.aliceKey)),
-                new Placement("img", RUNNER, null, null, DesiredState.RUNNING, false)));
+                new Placement("img", RUNNER, null, null, TargetState.RUNNING, false)));
         sshd.acceptCertificatesFor(v.id());
         return new OnRunner(v, sshd);
     }

@@ -4,8 +4,8 @@ import dev.ferry.bastion.Text;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
-import dev.ferry.bastion.vps.DesiredState;
 import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
@@ -107,11 +107,11 @@ public final class RegistryRouting implements Routing {
         if (v.onRunner() && v.placement().restarting()) {
             return Optional.empty();
         }
-        DesiredState wanted = v.onRunner() ? v.placement().desired() : null;
-        if (wanted == DesiredState.STOPPED || v.status() == VpsStatus.STOPPED) {
+        TargetState wanted = v.onRunner() ? v.placement().desired() : null;
+        if (wanted == TargetState.STOPPED || v.status() == VpsStatus.STOPPED) {
             return Optional.of(v.label() + " was stopped; start it with: ferry vps restart " + v.id());
         }
-        if (wanted == DesiredState.PAUSED || v.status() == VpsStatus.PAUSED) {
+        if (wanted == TargetState.PAUSED || v.status() == VpsStatus.PAUSED) {
             return Optional.of(v.label() + " was paused; resume it with: ferry vps resume " + v.id());
         }
         return Optional.empty();

@@ -39,8 +39,8 @@ import java.util.concurrent.TimeUnit;
  * once. {@link #close()} stops the loop but not the containers: they keep running, and a new runner with the
  * same name adopts them by their labels.
  */
-public final class Runner implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Runner.class);
+public final class RunnerAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RunnerAgent.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /** Early heartbeats after an action are welcome, a storm of them is not. */
@@ -63,7 +63,7 @@ public final class Runner implements AutoCloseable {
     private Boolean hostOk;
     private Boolean dockerOk;
 
-    private Runner(RunnerConfig config, HostLink host, ContainerRuntime runtime) {
+    private RunnerAgent(RunnerConfig config, HostLink host, ContainerRuntime runtime) {
         this.config = Objects.requireNonNull(config, "config");
         this.host = Objects.requireNonNull(host, "host");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -75,7 +75,7 @@ public final class Runner implements AutoCloseable {
     }
 
     /** Starts a runner on the Docker engine and Host of {@code config}. */
-    public static Runner start(RunnerConfig config) {
+    public static RunnerAgent start(RunnerConfig config) {
         return start(config, new HttpHostLink(config.hostUrl(), HttpHostLink.DEFAULT_TIMEOUT, config.hostPin()),
                 DockerRuntime.connect(config.dockerHost()));
     }
@@ -84,8 +84,8 @@ public final class Runner implements AutoCloseable {
      * Starts a runner with the given Host link and container runtime (tests, embedding). The runner owns both
      * from now on and closes them in {@link #close()}.
      */
-    public static Runner start(RunnerConfig config, HostLink host, ContainerRuntime runtime) {
-        Runner r = new Runner(config, host, runtime);
+    public static RunnerAgent start(RunnerConfig config, HostLink host, ContainerRuntime runtime) {
+        RunnerAgent r = new RunnerAgent(config, host, runtime);
         log.info("runner {} starting: Host {}, Docker {}, VPS published on {}", config.name(), config.hostUrl(),
                 runtime.dockerHost(), config.advertise());
         r.thread.start();

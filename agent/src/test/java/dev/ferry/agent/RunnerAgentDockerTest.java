@@ -50,7 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole runner against the real Docker engine and the test images, with a hand-written Host: VPS
  * containers are created, reached with OpenSSH, paused, stopped, restarted and adopted.
  */
-class RunnerDockerTest {
+class RunnerAgentDockerTest {
     private static final Duration UP = Duration.ofSeconds(30);
 
     @TempDir
@@ -58,7 +58,7 @@ class RunnerDockerTest {
     private static Path key1;
     private static Path key2;
 
-    private final List<Runner> runners = new ArrayList<>();
+    private final List<RunnerAgent> runners = new ArrayList<>();
     private String runnerName;
     private FakeHost host;
 
@@ -84,17 +84,17 @@ class RunnerDockerTest {
 
     @AfterEach
     void stopRunners() {
-        runners.forEach(Runner::close);
+        runners.forEach(RunnerAgent::close);
     }
 
-    private Runner start(FakeHost h) {
+    private RunnerAgent start(FakeHost h) {
         return start(h, null);
     }
 
-    private Runner start(FakeHost h, PortRange ports) {
+    private RunnerAgent start(FakeHost h, PortRange ports) {
         RunnerConfig config = new RunnerConfig(URI.create("http://127.0.0.1:1"), "test-token", runnerName,
                 "127.0.0.1", null, Duration.ofMillis(300), keys.resolve(runnerName + ".credential"), ports, null);
-        Runner r = Runner.start(config, h, DockerRuntime.connect(null));
+        RunnerAgent r = RunnerAgent.start(config, h, DockerRuntime.connect(null));
         runners.add(r);
         return r;
     }
@@ -142,7 +142,7 @@ class RunnerDockerTest {
     void aPublishedPortTakenByAnotherSocketIsPassedOverNotAFailure() throws Exception {
         // Docker picks the first port of a range it has not used yet and binds it without asking whether another
         // socket holds it; a runner of its own with a fresh range whose first two ports are held
-        runners.forEach(Runner::close);
+        runners.forEach(RunnerAgent::close);
         int first = 40000 + 4 * ThreadLocalRandom.current().nextInt(1500);
         FakeHost h = new FakeHost();
         try (ServerSocket a = new ServerSocket(first, 1, InetAddress.getLoopbackAddress());

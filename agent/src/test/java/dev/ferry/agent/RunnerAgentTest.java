@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The runner's loop with a hand-written Host and runtime: registration, heartbeats, recovery. */
-class RunnerTest {
+class RunnerAgentTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
@@ -44,7 +44,7 @@ class RunnerTest {
         FakeRuntime docker = new FakeRuntime();
         docker.images.put("img:1", new ImageInfo(List.of(), List.of()));
         host.want("201", "img:1", DesiredState.RUNNING, List.of());
-        try (Runner runner = Runner.start(config(null), host, docker)) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, docker)) {
             Await.sleep(1500);
             assertFalse(runner.registered());
             host.down = false;
@@ -68,7 +68,7 @@ class RunnerTest {
         FakeRuntime docker = new FakeRuntime();
         docker.images.put("img:1", new ImageInfo(List.of(), List.of()));
         host.want("202", "img:1", DesiredState.RUNNING, List.of());
-        try (Runner runner = Runner.start(config(null), host, docker)) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, docker)) {
             Await.until("the step ran", WAIT, () -> !docker.execs.isEmpty());
             assertEquals(ca1, docker.execs.get(0).get("FERRY_TRUSTED_USER_CA_KEYS"));
             host.userCaKeys = List.of(ca2);
@@ -81,7 +81,7 @@ class RunnerTest {
     @Test
     void registersAgainWhenTheHostForgetsIt() {
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Await.until("registered", WAIT, () -> host.heartbeats.size() >= 1);
             host.forgetRunner = true;
             Await.until("registered again", WAIT, () -> host.registrations.size() == 2);
@@ -94,7 +94,7 @@ class RunnerTest {
     void stopsWhenAnotherProcessRegistersUnderItsName() throws Exception {
         FakeHost host = new FakeHost();
         host.heartbeatSeconds = 1;
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
             assertEquals(host.session, host.last().orElseThrow().session(), "heartbeats carry the registration");
             // another runner process registers as r1
@@ -113,7 +113,7 @@ class RunnerTest {
         FakeHost host = new FakeHost();
         host.heartbeatSeconds = 1;
         RunnerConfig slow = config(null, Duration.ofSeconds(30));
-        try (Runner runner = Runner.start(slow, host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(slow, host, new FakeRuntime())) {
             Await.until("three heartbeats at the Host's pace", Duration.ofSeconds(5),
                     () -> host.heartbeats.size() >= 3);
             assertTrue(runner.registered());
@@ -124,7 +124,7 @@ class RunnerTest {
     void dockerDownIsReportedNamingTheDockerHostAndRetried() {
         FakeHost host = new FakeHost();
         String socket = "unix:///tmp/ferry-no-such-docker.sock";
-        try (Runner runner = Runner.start(config(socket), host, DockerRuntime.connect(socket))) {
+        try (RunnerAgent runner = RunnerAgent.start(config(socket), host, DockerRuntime.connect(socket))) {
             Await.until("two heartbeats", WAIT, () -> host.heartbeats.size() >= 2);
             assertFalse(host.registrations.get(0).docker().ok());
             HeartbeatRequest h = host.last().orElseThrow();
@@ -141,7 +141,7 @@ class RunnerTest {
         FakeHost host = new FakeHost();
         FakeRuntime docker = new FakeRuntime();
         docker.reachable = false;
-        try (Runner runner = Runner.start(config(null), host, docker)) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, docker)) {
             Await.until("a heartbeat without Docker", WAIT, () -> host.last().map(h -> !h.docker().ok()).orElse(false));
             docker.reachable = true;
             Await.until("a heartbeat with Docker", WAIT, () -> host.last().map(h -> h.docker().ok()).orElse(false));
@@ -153,7 +153,7 @@ class RunnerTest {
     @Test
     void enrollsOnceKeepsItsCredentialPrivateAndUsesItFromThenOn() throws Exception {
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
         }
         Path file = dir.resolve("runner/r1.credential");
@@ -167,7 +167,7 @@ class RunnerTest {
         RunnerConfig noToken = new RunnerConfig(URI.create("http://127.0.0.1:1"), null, "r1", "127.0.0.1", null,
                 Duration.ofMillis(200), file, null, null);
         int beats = host.heartbeats.size();
-        try (Runner runner = Runner.start(noToken, host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(noToken, host, new FakeRuntime())) {
             Await.until("heartbeats", WAIT, () -> host.heartbeats.size() > beats);
         }
         assertEquals(1, host.enrollments.size(), "the stored credential is used, not a second enrollment");
@@ -176,7 +176,7 @@ class RunnerTest {
     @Test
     void aRemovedRunnerWithAJoinTokenEnrollsAgainWithANewCredential() throws Exception {
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
             String first = host.credentialDigest;
             host.forgetCredential(); // ferry node remove r1
@@ -191,7 +191,7 @@ class RunnerTest {
     @Test
     void aReEnrollmentWhoseAnswerIsLostIsProvedByTheKeptCredential() throws Exception {
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
             host.loseNextEnrollAnswer = true;
             host.forgetCredential();
@@ -206,14 +206,14 @@ class RunnerTest {
     @Test
     void aRemovedRunnerWithoutAJoinTokenStopsNamingItsCredentialFile() throws Exception {
         FakeHost host = new FakeHost();
-        try (Runner first = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent first = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
         }
         host.forgetCredential();
         Path file = dir.resolve("runner/r1.credential");
         RunnerConfig noToken = new RunnerConfig(URI.create("http://127.0.0.1:1"), null, "r1", "127.0.0.1", null,
                 Duration.ofMillis(200), file, null, null);
-        try (Runner runner = Runner.start(noToken, host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(noToken, host, new FakeRuntime())) {
             String why = runner.refused().get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(why.endsWith("does not know this credential (test); to enroll this runner again (its "
                     + "credential in " + file + " is no longer known), start it with --token-file holding a join "
@@ -225,7 +225,7 @@ class RunnerTest {
     void anEnrollmentWhoseAnswerIsLostIsProvedByTheKeptCredential() throws Exception {
         FakeHost host = new FakeHost();
         host.loseNextEnrollAnswer = true;
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             Await.until("heartbeats", WAIT, () -> host.heartbeats.size() >= 1);
             assertEquals(1, host.enrollments.size(), "the kept credential registered: no second enrollment");
         }
@@ -239,7 +239,7 @@ class RunnerTest {
         java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(
                 "rw-r--r--"));
         FakeHost host = new FakeHost();
-        try (Runner runner = Runner.start(config(null), host, new FakeRuntime())) {
+        try (RunnerAgent runner = RunnerAgent.start(config(null), host, new FakeRuntime())) {
             String why = runner.refused().get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals("the runner credential " + file + " is readable by others (rw-r--r--): whoever reads it "
                     + "speaks for this runner; fix it with: chmod 600 " + file, why);

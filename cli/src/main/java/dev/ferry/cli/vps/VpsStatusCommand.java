@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ferry vps status REF}: everything about one VPS. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show one VPS in full.")
-public final class VpsStatus extends ClientCommand {
+public final class VpsStatusCommand extends ClientCommand {
     @Parameters(paramLabel = "VPS", description = "VPS id or name.")
     String ref;
 
