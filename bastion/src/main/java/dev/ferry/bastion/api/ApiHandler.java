@@ -1,5 +1,6 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.api.Json;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.fleet.RunnerTrust;
@@ -92,7 +93,7 @@ public final class ApiHandler {
             if (e.kind() == FerryException.Kind.UNAUTHORIZED) {
                 penalties.failed(from);
             }
-            int status = HttpStatus.of(e.kind());
+            int status = e.kind().httpStatus();
             if (e.kind() == FerryException.Kind.INTERNAL) {
                 // its details (SQL, paths) are for the log, not for the client
                 log.error("{} {} failed", method, path, e);
