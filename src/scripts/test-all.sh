@@ -14,7 +14,7 @@ Runs Ferry's tests with Maven, after installing what they need when it is missin
 Debian packages through apt, dockerd started, the VPS test images built).
 
   (no option)  every test: the whole build once, then the suites in two lanes at once (keys, protocol,
-               bastion, cli; agent and test-containers, which use Docker) with the embedded H2 registry, load
+               api, bastion, cli; agent and test-containers, which use Docker) with the embedded H2 registry, load
                tests included, then in each lane the tests about the store again with every test Host's
                registry on PostgreSQL (what CI runs; about 13 minutes on 2 cores)
   --quick      the same without the load tests (JUnit tag "load") and without the PostgreSQL pass: the run
@@ -130,7 +130,7 @@ cd "$ROOT"
 started=$SECONDS
 # Everything built and installed once (main and test classes, the jars, the distribution); then the suites run
 # from that build in two lanes at once, because most of their time is spent waiting on sockets, sshd and Docker,
-# not on the 2 cores. The lanes share nothing: lane a's tests (keys, protocol, bastion, cli) never use Docker;
+# not on the 2 cores. The lanes share nothing: lane a's tests (keys, protocol, api, bastion, cli) never use Docker,
 # lane b holds every test that does (agent, test-containers, whose last test restarts dockerd).
 mvn -B -q install -DskipTests ${mvn_args[@]+"${mvn_args[@]}"}
 
@@ -149,7 +149,8 @@ suite() {
     mvn -B -pl "$module" surefire:test "$@" ${mvn_args[@]+"${mvn_args[@]}"}
 }
 lane_a() {
-    suite keys "${load[@]}" && suite protocol "${load[@]}" && suite bastion "${load[@]}" && suite cli "${load[@]}" \
+    suite keys "${load[@]}" && suite protocol "${load[@]}" && suite api "${load[@]}" && suite bastion "${load[@]}" \
+        && suite cli "${load[@]}" \
         && { $quick || suite bastion "${postgres[@]}"; }
 }
 lane_b() {

@@ -2,7 +2,8 @@ package dev.ferry.bastion;
 
 /**
  * A failure whose message is a sentence the user reads as it is, in the CLI or in an API error.
- * The {@link Kind} is mapped once to an HTTP status (control API) and once to an exit code (CLI).
+ * The {@link Kind} is mapped once to an HTTP status (control API: the Host answers with {@link Kind#httpStatus()}, the
+ * CLI's client reads it back with {@link Kind#ofHttpStatus(int)}) and once to an exit code (CLI).
  */
 public class FerryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -22,7 +23,33 @@ public class FerryException extends RuntimeException {
         /** Something Ferry needs is not there right now (host unreachable, registry busy). */
         UNAVAILABLE,
         /** A bug or an unexpected failure; details are in the log, not in the message. */
-        INTERNAL
+        INTERNAL;
+
+        /** The HTTP status the control API answers this kind of failure with. */
+        public int httpStatus() {
+            return switch (this) {
+                case INVALID -> 400;
+                case UNAUTHORIZED -> 401;
+                case FORBIDDEN -> 403;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case UNAVAILABLE -> 503;
+                case INTERNAL -> 500;
+            };
+        }
+
+        /** The kind of failure an HTTP status from the control API (or from a proxy in front of it) stands for. */
+        public static Kind ofHttpStatus(int status) {
+            return switch (status) {
+                case 400, 405, 413, 414, 415, 431 -> INVALID;
+                case 401 -> UNAUTHORIZED;
+                case 403 -> FORBIDDEN;
+                case 404 -> NOT_FOUND;
+                case 409 -> CONFLICT;
+                case 408, 429, 502, 503, 504 -> UNAVAILABLE;
+                default -> INTERNAL;
+            };
+        }
     }
 
     private final Kind kind;

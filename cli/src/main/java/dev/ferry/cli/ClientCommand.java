@@ -1,7 +1,7 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.Json;
+import dev.ferry.api.Json;
 import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.client.HostTarget;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.api.Json;
 import dev.ferry.bastion.TestKeys;
-import dev.ferry.bastion.api.Json;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.testing.Opened;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.ferry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ferry.bastion.api.Json;
+import dev.ferry.api.Json;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.registry.TestRegistries;

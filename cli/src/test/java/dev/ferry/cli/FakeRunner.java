@@ -1,7 +1,7 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.Json;
+import dev.ferry.api.Json;
 import dev.ferry.keys.HostCertificates;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;

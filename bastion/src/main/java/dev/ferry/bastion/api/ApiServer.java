@@ -19,7 +19,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The control API's HTTP transport (Jetty, core handlers): limits what one client may hold ({@link ApiLimits}),
- * speaks TLS when given a context, and has {@link ApiHandler} answer what gets through.
+ * speaks TLS when given a context, and has {@link ApiDispatcher} answer what gets through.
  */
 public final class ApiServer implements AutoCloseable {
     private static final long IDLE_WORKER_MILLIS = 60_000;
@@ -35,27 +35,27 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Binds plain HTTP with the default limits (loopback). */
-    public static ApiServer start(InetSocketAddress address, ApiHandler handler) throws IOException {
-        return start(address, handler, ApiLimits.DEFAULTS, null);
+    public static ApiServer start(InetSocketAddress address, ApiDispatcher dispatcher) throws IOException {
+        return start(address, dispatcher, ApiLimits.DEFAULTS, null);
     }
 
     /**
-     * Binds and starts serving what {@code handler} answers.
+     * Binds and starts serving what {@code dispatcher} answers.
      *
      * @param tls the Host's TLS identity, or null for plain HTTP; with it, a plain request is answered with a
-     *            sentence saying to use https, and never reaches {@code handler}
+     *            sentence saying to use https, and never reaches {@code dispatcher}
      */
-    public static ApiServer start(InetSocketAddress address, ApiHandler handler, ApiLimits limits, SSLContext tls)
+    public static ApiServer start(InetSocketAddress address, ApiDispatcher dispatcher, ApiLimits limits, SSLContext tls)
             throws IOException {
-        return start(address, handler, limits, tls, TrustedProxies.NONE);
+        return start(address, dispatcher, limits, tls, TrustedProxies.NONE);
     }
 
     /**
-     * {@link #start(InetSocketAddress, ApiHandler, ApiLimits, SSLContext)} behind load balancers.
+     * {@link #start(InetSocketAddress, ApiDispatcher, ApiLimits, SSLContext)} behind load balancers.
      *
      * @param balancers the load balancers whose connections may start with a PROXY protocol header
      */
-    public static ApiServer start(InetSocketAddress address, ApiHandler handler, ApiLimits limits, SSLContext tls,
+    public static ApiServer start(InetSocketAddress address, ApiDispatcher dispatcher, ApiLimits limits, SSLContext tls,
                                   TrustedProxies balancers) throws IOException {
         QueuedThreadPool workers = new QueuedThreadPool(limits.workers(), Math.min(4, limits.workers()),
                 (int) IDLE_WORKER_MILLIS, new BlockingArrayQueue<>(limits.queuedTasks()));
@@ -71,7 +71,7 @@ public final class ApiServer implements AutoCloseable {
         HeadDeadline deadline = new HeadDeadline(limits.headTime(), connector::getConnectedEndPoints);
         String plainRefusal = tls == null ? null : "this Host's API speaks TLS only: use https:// instead of "
                 + "http:// in the Host URL, with --host-fingerprint set to the key 'ferry host' prints at start";
-        server.setHandler(new ApiRequests(handler, limits, deadline, workers, plainRefusal));
+        server.setHandler(new JettyAdapter(dispatcher, limits, deadline, workers, plainRefusal));
         try {
             server.start();
         } catch (Exception e) {
@@ -102,7 +102,7 @@ public final class ApiServer implements AutoCloseable {
             // clients pin the key, not a name: a request for any host name is for this Host
             config.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
             SslConnectionFactory ssl = new SslConnectionFactory(context, http.getProtocol());
-            // the detector hands plain HTTP to the same factory, where ApiRequests answers it with a sentence
+            // the detector hands plain HTTP to the same factory, where JettyAdapter answers it with a sentence
             DetectorConnectionFactory detector = new DetectorConnectionFactory(ssl);
             connector = balancers.isEmpty() ? new ServerConnector(server, 1, 1, detector, http)
                     : new ServerConnector(server, 1, 1, new BalancerProxyFactory(detector.getProtocol(), balancers),

@@ -1,5 +1,8 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.api.NodeView;
+import dev.ferry.api.TokenRequest;
+import dev.ferry.api.TokenView;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.Runner;
@@ -35,39 +38,22 @@ public final class FleetRoutes {
         this.apiFingerprint = apiFingerprint;
     }
 
-    /** {@code POST /api/v1/nodes/tokens}: how long the one-time join token lasts. */
-    public record TokenRequest(Long ttlSeconds) {
-    }
-
-    /** A one-time join token, shown once, with the TLS key the runner is to pin (null without TLS). */
-    public record TokenView(String token, String expiresAt, String hostFingerprint) {
-        @Override
-        public String toString() {
-            return "TokenView[token=<secret>, expiresAt=" + expiresAt + "]";
-        }
-    }
-
-    /** A runner in {@code ferry node list}. */
-    public record NodeView(String name, String address, String status, String lastHeartbeat, long secondsSinceHeartbeat,
-                           int vpsCount, int cpus, long memoryBytes, boolean dockerOk, String dockerError, String ports,
-                           boolean onHostMachine) {
-    }
-
     public Router register(Router router) {
         return router
                 .joinRoute("POST", "/api/v1/runners/enroll", req -> Router.Response.ok(
-                        trust.enroll(req.caller(), Json.read(req.body(), EnrollRequest.class), req.from())))
+                        trust.enroll(req.caller(), RequestBodies.read(req.body(), EnrollRequest.class), req.from())))
                 .runnerRoute("POST", "/api/v1/runners/register", req -> Router.Response.ok(
-                        fleet.register(req.caller(), Json.read(req.body(), RegisterRequest.class))))
+                        fleet.register(req.caller(), RequestBodies.read(req.body(), RegisterRequest.class))))
                 .runnerRoute("POST", "/api/v1/runners/{name}/heartbeat", req -> Router.Response.ok(
-                        fleet.heartbeat(req.caller(), req.param(0), Json.read(req.body(), HeartbeatRequest.class))))
+                        fleet.heartbeat(req.caller(), req.param(0),
+                                RequestBodies.read(req.body(), HeartbeatRequest.class))))
                 .route("GET", "/api/v1/nodes", req -> Router.Response.ok(Map.of("nodes", nodes())))
                 .route("POST", "/api/v1/nodes/tokens", req -> Router.Response.created(joinToken(req.body())))
                 .route("DELETE", "/api/v1/nodes/{name}", req -> Router.Response.ok(remove(req.param(0))));
     }
 
     private TokenView joinToken(byte[] body) {
-        TokenRequest r = body.length == 0 ? new TokenRequest(null) : Json.read(body, TokenRequest.class);
+        TokenRequest r = body.length == 0 ? new TokenRequest(null) : RequestBodies.read(body, TokenRequest.class);
         Duration ttl = r.ttlSeconds() == null ? RunnerTrust.DEFAULT_JOIN_TTL : Duration.ofSeconds(r.ttlSeconds());
         RunnerTrust.JoinToken t = trust.newJoinToken(ttl);
         return new TokenView(t.token(), t.expires().toString(), apiFingerprint.get());

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * opened (so the TLS handshake counts too), or from the end of its previous answer. Jetty's idle timeout
  * alone restarts on every byte, so a client dripping one byte a second would hold a connection for ever;
  * this clock does not restart. While a request is being handled its connection is out of this clock (the
- * body has its own limit, in {@link ApiRequests}).
+ * body has its own limit, in {@link JettyAdapter}).
  */
 final class HeadDeadline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HeadDeadline.class);

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Jetty's own refusals (malformed HTTP, headers too large, a failure before {@link ApiRequests} answers) in the
+ * Jetty's own refusals (malformed HTTP, headers too large, a failure before {@link JettyAdapter} answers) in the
  * API's form, {@code {"error": "<sentence>"}}: never Jetty's HTML page, a stack trace or a cause's details.
  */
 final class JsonErrors implements Request.Handler {
@@ -39,7 +39,7 @@ final class JsonErrors implements Request.Handler {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         log.info("api {} {} -> {} ({}) from {}", request.getMethod(), path(request), status, sentence,
                 Request.getRemoteAddr(request));
-        response.write(true, ByteBuffer.wrap(ApiHandler.error(status, sentence, null).json()), callback);
+        response.write(true, ByteBuffer.wrap(ApiDispatcher.error(status, sentence, null).json()), callback);
         return true;
     }
 

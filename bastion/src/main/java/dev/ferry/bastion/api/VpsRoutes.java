@@ -1,5 +1,11 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.api.AddKeysRequest;
+import dev.ferry.api.CreateVpsRequest;
+import dev.ferry.api.KeyView;
+import dev.ferry.api.RenameRequest;
+import dev.ferry.api.SetHostKeyRequest;
+import dev.ferry.api.VpsView;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.api.Router.Request;
 import dev.ferry.bastion.api.Router.Response;
@@ -8,7 +14,9 @@ import dev.ferry.bastion.fleet.VpsAction;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
 import java.util.List;
 import java.util.Map;
@@ -34,24 +42,24 @@ public final class VpsRoutes {
                 .route("POST", VPS, this::create)
                 .route("GET", VPS + "/{ref}", req -> Response.ok(detail(registry.get(ref(req)))))
                 .route("DELETE", VPS + "/{ref}", req -> Response.ok(Map.of("removed",
-                        VpsView.of(registry.remove(ref(req)), null))))
+                        vpsView(registry.remove(ref(req)), null, null))))
                 .route("GET", VPS + "/{ref}/keys", req -> Response.ok(Map.of("keys",
-                        registry.keys(ref(req)).stream().map(KeyView::of).toList())))
+                        registry.keys(ref(req)).stream().map(VpsRoutes::keyView).toList())))
                 .route("POST", VPS + "/{ref}/keys", this::addKeys)
                 .route("PUT", VPS + "/{ref}/host-key", this::setHostKey)
                 .route("PUT", VPS + "/{ref}/name", this::rename)
                 .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", req -> Response.ok(Map.of("removed",
-                        KeyView.of(registry.removeKey(ref(req), req.param(1))))))
+                        keyView(registry.removeKey(ref(req), req.param(1))))))
                 .route("POST", VPS + "/{ref}/{action}", req -> Response.ok(detail(
                         fleet.act(ref(req), VpsAction.fromWord(req.param(1))))));
     }
 
     private Map<String, List<VpsView>> list() {
-        return Map.of("vps", registry.list().stream().map(v -> VpsView.of(v, null)).toList());
+        return Map.of("vps", registry.list().stream().map(v -> vpsView(v, null, null)).toList());
     }
 
     private Response create(Request req) {
-        Requests.CreateVps body = Json.read(req.body(), Requests.CreateVps.class);
+        CreateVpsRequest body = RequestBodies.read(req.body(), CreateVpsRequest.class);
         if ((body.endpoint() == null) == (body.image() == null)) {
             throw FerryException.invalid("give either 'endpoint' (an external sshd) or 'image' (a VPS on a runner)");
         }
@@ -61,26 +69,26 @@ public final class VpsRoutes {
                         + "the VPS it runs");
             }
             return Response.created(detail(fleet.create(new Fleet.CreateRequest(body.name(), body.image(),
-                    Requests.parseKeys(body.keys()), body.runner(), body.cpus(), body.memoryBytes()))));
+                    RequestBodies.parseKeys(body.keys()), body.runner(), body.cpus(), body.memoryBytes()))));
         }
         if (body.runner() != null || body.cpus() != null || body.memoryBytes() != null) {
             throw FerryException.invalid("'runner', 'cpus' and 'memory_bytes' go with 'image', not with 'endpoint'");
         }
         Endpoint endpoint = Endpoint.parse(body.endpoint());
-        NewVps vps = new NewVps(body.name(), endpoint, Requests.parseKeys(body.keys()), null,
-                Requests.parseHostKey(body.hostKey()));
+        NewVps vps = new NewVps(body.name(), endpoint, RequestBodies.parseKeys(body.keys()), null,
+                RequestBodies.parseHostKey(body.hostKey()));
         return Response.created(detail(registry.create(vps)));
     }
 
     private Response addKeys(Request req) {
         VpsRef ref = ref(req);
-        Requests.AddKeys body = Json.read(req.body(), Requests.AddKeys.class);
-        return Response.created(Map.of("added", registry.addKeys(ref, Requests.parseKeys(body.keys()))
-                .stream().map(KeyView::of).toList()));
+        AddKeysRequest body = RequestBodies.read(req.body(), AddKeysRequest.class);
+        return Response.created(Map.of("added", registry.addKeys(ref, RequestBodies.parseKeys(body.keys()))
+                .stream().map(VpsRoutes::keyView).toList()));
     }
 
     private Response rename(Request req) {
-        Requests.Rename body = Json.read(req.body(), Requests.Rename.class);
+        RenameRequest body = RequestBodies.read(req.body(), RenameRequest.class);
         if (body.name() == null) {
             throw FerryException.invalid("give 'name': the VPS's new name");
         }
@@ -90,7 +98,7 @@ public final class VpsRoutes {
     /** An external VPS's sshd got new host keys on purpose: the bastion expects the new one from now on. */
     private Response setHostKey(Request req) {
         Vps v = registry.get(ref(req));
-        Requests.SetHostKey body = Json.read(req.body(), Requests.SetHostKey.class);
+        SetHostKeyRequest body = RequestBodies.read(req.body(), SetHostKeyRequest.class);
         if (body.hostKey() == null) {
             throw FerryException.invalid("give 'host_key': the public key its sshd presents");
         }
@@ -98,7 +106,7 @@ public final class VpsRoutes {
             throw FerryException.invalid(v.sshUser() + " runs on runner " + v.placement().runner() + ", which reports "
                     + "its host key itself");
         }
-        OptionalLong holder = registry.replaceHostKey(v.id(), Requests.parseHostKey(body.hostKey()));
+        OptionalLong holder = registry.replaceHostKey(v.id(), RequestBodies.parseHostKey(body.hostKey()));
         if (holder.isPresent()) {
             throw FerryException.conflict("vps-" + holder.getAsLong() + " already has this host key: one sshd cannot "
                     + "be two VPS (give each its own host key, or register it once)");
@@ -107,7 +115,23 @@ public final class VpsRoutes {
     }
 
     private VpsView detail(Vps v) {
-        return VpsView.of(v, registry.keys(VpsRef.ofId(v.id())).stream().map(KeyView::of).toList(), runnerState(v));
+        return vpsView(v, registry.keys(VpsRef.ofId(v.id())).stream().map(VpsRoutes::keyView).toList(), runnerState(v));
+    }
+
+    /** A VPS as the API shows it; {@code keys} and {@code runnerState} are null in lists and in a removal. */
+    private static VpsView vpsView(Vps v, List<KeyView> keys, String runnerState) {
+        Placement p = v.placement();
+        return new VpsView(Long.toString(v.id()), v.name(), v.status().word(), p == null ? null : p.runner(),
+                runnerState, v.endpoint() == null ? null : v.endpoint().port(),
+                v.endpoint() == null ? null : v.endpoint().toString(),
+                p == null ? null : p.image(), p == null ? null : p.desired().word(), p == null ? null : p.cpus(),
+                p == null ? null : p.memoryBytes(), v.lastError(), v.sshUser(), v.keyCount(), v.createdAt().toString(),
+                v.updatedAt().toString(), keys, v.hostKey(), p == null ? null : v.hostCertified());
+    }
+
+    private static KeyView keyView(VpsKey k) {
+        return new KeyView(k.key().type(), k.fingerprint(), k.key().comment(), k.key().toOpenSsh(),
+                k.addedAt().toString());
     }
 
     /** "online, Docker ok", "online, Docker unreachable: ...", "offline, last heartbeat ..."; null if external. */

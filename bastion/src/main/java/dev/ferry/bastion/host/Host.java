@@ -2,7 +2,7 @@ package dev.ferry.bastion.host;
 
 import dev.ferry.bastion.DaemonThreads;
 import dev.ferry.bastion.FerryException;
-import dev.ferry.bastion.api.ApiHandler;
+import dev.ferry.bastion.api.ApiDispatcher;
 import dev.ferry.bastion.api.ApiLimits;
 import dev.ferry.bastion.api.ApiServer;
 import dev.ferry.bastion.api.CaRoutes;
@@ -193,7 +193,7 @@ public final class Host implements AutoCloseable {
                             .route("POST", "/api/v1/host/rotate/{secret}", req -> Router.Response.ok(
                                     rotate(rotation, Secret.of(req.param(0))))))));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
-                    new ApiHandler(router, secrets::admin, secrets::metrics, trust,
+                    new ApiDispatcher(router, secrets::admin, secrets::metrics, trust,
                             config.frontDoor().penaltyExempt().stream().map(Cidr::parse).toList()), apiLimits,
                     speaksTls ? tls.serverContext() : null,
                     config.frontDoor().trustedProxies());

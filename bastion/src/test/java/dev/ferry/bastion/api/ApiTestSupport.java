@@ -1,5 +1,6 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.api.Json;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.registry.TestRegistries;

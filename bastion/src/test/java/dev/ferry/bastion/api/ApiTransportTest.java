@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.Json;
 import java.io.IOException;
 import dev.ferry.bastion.host.HostLogging;
 import java.nio.file.Files;

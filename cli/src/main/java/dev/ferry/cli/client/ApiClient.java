@@ -1,9 +1,8 @@
 package dev.ferry.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.Json;
 import dev.ferry.bastion.FerryException;
-import dev.ferry.bastion.api.HttpStatus;
-import dev.ferry.bastion.api.Json;
 import dev.ferry.keys.tls.PinMismatchException;
 import dev.ferry.keys.tls.TlsPin;
 import java.io.IOException;
@@ -112,7 +111,7 @@ public final class ApiClient {
                     + "only to the local Host's own URL, from its config)"
                     : " (the token given was refused)";
         }
-        throw new FerryException(HttpStatus.kindOf(status), error);
+        throw new FerryException(FerryException.Kind.ofHttpStatus(status), error);
     }
 
     private URI uri(String path) {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.ferry.bastion.api.Json;
+import dev.ferry.api.Json;
 import dev.ferry.bastion.host.ApiTls;
 import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.HostSettings;

@@ -1,7 +1,7 @@
 package dev.ferry.cli.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.FleetRoutes;
+import dev.ferry.api.NodeView;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Sizes;
 import dev.ferry.cli.Table;
@@ -20,7 +20,7 @@ public final class NodeList extends ClientCommand {
         }
         Table t = new Table("NAME", "ADDRESS", "STATUS", "LAST HEARTBEAT", "VPS COUNT", "CPUS", "MEMORY", "DOCKER");
         for (JsonNode n : node.get("nodes")) {
-            FleetRoutes.NodeView r = ApiClient.as(n, FleetRoutes.NodeView.class);
+            NodeView r = ApiClient.as(n, NodeView.class);
             t.row(r.name(), r.address(), r.status(), r.lastHeartbeat() + " (" + r.secondsSinceHeartbeat() + " s ago)",
                     Integer.toString(r.vpsCount()), Integer.toString(r.cpus()), Sizes.human(r.memoryBytes()),
                     r.dockerOk() ? "ok" : "unreachable: " + r.dockerError());

@@ -1,7 +1,7 @@
 package dev.ferry.cli.ssh;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.VpsView;
+import dev.ferry.api.VpsView;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
 import java.nio.file.Path;

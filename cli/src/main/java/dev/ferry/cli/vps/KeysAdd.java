@@ -1,7 +1,7 @@
 package dev.ferry.cli.vps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.Requests;
+import dev.ferry.api.AddKeysRequest;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.KeyOptions;
 import dev.ferry.cli.client.ApiClient;
@@ -20,7 +20,7 @@ public final class KeysAdd extends ClientCommand {
 
     @Override
     protected void run(ApiClient api) {
-        JsonNode node = api.post("/api/v1/vps/" + segment(ref) + "/keys", new Requests.AddKeys(keys.lines()));
+        JsonNode node = api.post("/api/v1/vps/" + segment(ref) + "/keys", new AddKeysRequest(keys.lines()));
         if (json()) {
             printJson(node);
             return;

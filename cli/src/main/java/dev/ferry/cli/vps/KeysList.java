@@ -1,7 +1,7 @@
 package dev.ferry.cli.vps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.KeyView;
+import dev.ferry.api.KeyView;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Table;
 import dev.ferry.cli.client.ApiClient;

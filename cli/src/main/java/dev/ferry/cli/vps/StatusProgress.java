@@ -1,6 +1,6 @@
 package dev.ferry.cli.vps;
 
-import dev.ferry.bastion.api.VpsView;
+import dev.ferry.api.VpsView;
 import java.io.PrintWriter;
 import java.util.Locale;
 

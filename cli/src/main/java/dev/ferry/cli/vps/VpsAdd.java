@@ -1,8 +1,8 @@
 package dev.ferry.cli.vps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.Requests;
-import dev.ferry.bastion.api.VpsView;
+import dev.ferry.api.CreateVpsRequest;
+import dev.ferry.api.VpsView;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.HostKeyOptions;
 import dev.ferry.cli.KeyOptions;
@@ -32,7 +32,7 @@ public final class VpsAdd extends ClientCommand {
 
     @Override
     protected void run(ApiClient api) {
-        JsonNode node = api.post("/api/v1/vps", new Requests.CreateVps(name, endpoint, keys.lines(),
+        JsonNode node = api.post("/api/v1/vps", new CreateVpsRequest(name, endpoint, keys.lines(),
                 hostKey == null ? null : hostKey.line()));
         if (json()) {
             printJson(node);

@@ -1,7 +1,7 @@
 package dev.ferry.cli.vps;
 
+import dev.ferry.api.VpsView;
 import dev.ferry.bastion.FerryException;
-import dev.ferry.bastion.api.VpsView;
 import dev.ferry.bastion.ssh.route.StatusAdvice;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.cli.ClientCommand;

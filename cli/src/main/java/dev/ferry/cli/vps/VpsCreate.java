@@ -1,9 +1,9 @@
 package dev.ferry.cli.vps;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.CreateVpsRequest;
+import dev.ferry.api.VpsView;
 import dev.ferry.bastion.FerryException;
-import dev.ferry.bastion.api.Requests;
-import dev.ferry.bastion.api.VpsView;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.KeyOptions;
 import dev.ferry.cli.Sizes;
@@ -74,7 +74,7 @@ public final class VpsCreate extends ClientCommand {
         Long memoryBytes = memory == null ? null : Sizes.parse("--memory", memory);
         JsonNode node;
         try {
-            node = api.post("/api/v1/vps", new Requests.CreateVps(name, null,
+            node = api.post("/api/v1/vps", new CreateVpsRequest(name, null,
                     generated != null ? List.of(generated.publicLine()) : keys.given.lines(), image, runner,
                     cpus, memoryBytes, null));
         } catch (RuntimeException e) {

@@ -1,7 +1,7 @@
 package dev.ferry.cli.vps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.Requests;
+import dev.ferry.api.SetHostKeyRequest;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.HostKeyOptions;
 import dev.ferry.cli.client.ApiClient;
@@ -23,7 +23,7 @@ public final class VpsHostKey extends ClientCommand {
 
     @Override
     protected void run(ApiClient api) {
-        JsonNode node = api.put("/api/v1/vps/" + segment(ref) + "/host-key", new Requests.SetHostKey(hostKey.line()));
+        JsonNode node = api.put("/api/v1/vps/" + segment(ref) + "/host-key", new SetHostKeyRequest(hostKey.line()));
         if (json()) {
             printJson(node);
             return;

@@ -1,8 +1,8 @@
 package dev.ferry.cli.vps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.Requests;
-import dev.ferry.bastion.api.VpsView;
+import dev.ferry.api.RenameRequest;
+import dev.ferry.api.VpsView;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
 import picocli.CommandLine.Command;
@@ -23,7 +23,7 @@ public final class VpsRename extends ClientCommand {
 
     @Override
     protected void run(ApiClient api) {
-        JsonNode node = api.put("/api/v1/vps/" + segment(ref) + "/name", new Requests.Rename(name));
+        JsonNode node = api.put("/api/v1/vps/" + segment(ref) + "/name", new RenameRequest(name));
         if (json()) {
             printJson(node);
             return;

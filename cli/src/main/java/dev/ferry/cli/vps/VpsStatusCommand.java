@@ -1,8 +1,8 @@
 package dev.ferry.cli.vps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.api.KeyView;
-import dev.ferry.bastion.api.VpsView;
+import dev.ferry.api.KeyView;
+import dev.ferry.api.VpsView;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Sizes;
 import dev.ferry.cli.client.ApiClient;

@@ -1,7 +1,7 @@
 package dev.ferry.cli.vps;
 
+import dev.ferry.api.VpsView;
 import dev.ferry.bastion.FerryException;
-import dev.ferry.bastion.api.VpsView;
 import dev.ferry.cli.client.ApiClient;
 import java.time.Duration;
 

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.api;
 
+import dev.ferry.api.Json;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.fleet.RunnerTrust;
@@ -21,12 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control API without its transport: one request in (method, path, the Authorization header, the
- * caller's address, the body), one JSON answer out. Authorization and error mapping live here, so the HTTP
- * server ({@link ApiServer}) only reads and writes bytes. Every error is {@code {"error": "<sentence>"}} with
- * the status its {@link FerryException.Kind} maps to.
+ * caller's address, the body), checked for the realm of the route the {@link Router} finds for it and handed to
+ * that route; one JSON answer out. Authorization, token penalties, error mapping and the audit of changes live
+ * here, so the HTTP server ({@link ApiServer}, {@link JettyAdapter}) only reads and writes bytes. Every error is
+ * {@code {"error": "<sentence>"}} with the status its {@link FerryException.Kind} maps to.
  */
-public final class ApiHandler {
-    private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+public final class ApiDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
 
     /** What goes back: status, body (JSON unless said otherwise), and a {@code WWW-Authenticate} value or null. */
     public record Answer(int status, byte[] json, String authenticate, String contentType) {
@@ -53,8 +55,8 @@ public final class ApiHandler {
      * @param trust         who speaks for which runner: credentials and join tokens
      * @param penaltyExempt sources whose wrong tokens earn no penalty
      */
-    public ApiHandler(Router router, Supplier<String> adminToken, Supplier<String> metricsToken, RunnerTrust trust,
-                      List<Cidr> penaltyExempt) {
+    public ApiDispatcher(Router router, Supplier<String> adminToken, Supplier<String> metricsToken, RunnerTrust trust,
+                         List<Cidr> penaltyExempt) {
         this.router = router;
         this.adminToken = adminToken;
         this.metricsToken = metricsToken;
@@ -92,7 +94,7 @@ public final class ApiHandler {
             if (e.kind() == FerryException.Kind.UNAUTHORIZED) {
                 penalties.failed(from);
             }
-            int status = HttpStatus.of(e.kind());
+            int status = e.kind().httpStatus();
             if (e.kind() == FerryException.Kind.INTERNAL) {
                 // its details (SQL, paths) are for the log, not for the client
                 log.error("{} {} failed", method, path, e);

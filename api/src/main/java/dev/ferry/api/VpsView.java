@@ -1,7 +1,5 @@
-package dev.ferry.bastion.api;
+package dev.ferry.api;
 
-import dev.ferry.bastion.vps.Placement;
-import dev.ferry.bastion.vps.Vps;
 import java.util.List;
 
 /**
@@ -17,18 +15,4 @@ public record VpsView(String id, String name, String status, String runner, Stri
                       String endpoint, String image, String desired, Double cpus, Long memoryBytes, String lastError,
                       String sshUser, int keyCount, String createdAt, String updatedAt, List<KeyView> keys,
                       String hostKey, Boolean hostCertified) {
-
-    public static VpsView of(Vps v, List<KeyView> keys) {
-        return of(v, keys, null);
-    }
-
-    public static VpsView of(Vps v, List<KeyView> keys, String runnerState) {
-        Placement p = v.placement();
-        return new VpsView(Long.toString(v.id()), v.name(), v.status().word(), p == null ? null : p.runner(),
-                runnerState,
-                v.endpoint() == null ? null : v.endpoint().port(), v.endpoint() == null ? null : v.endpoint().toString(),
-                p == null ? null : p.image(), p == null ? null : p.desired().word(), p == null ? null : p.cpus(),
-                p == null ? null : p.memoryBytes(), v.lastError(), v.sshUser(), v.keyCount(), v.createdAt().toString(),
-                v.updatedAt().toString(), keys, v.hostKey(), p == null ? null : v.hostCertified());
-    }
 }

@@ -24,24 +24,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Jetty's side of the control API: takes method, raw path, Authorization header, caller and body from a
- * request, has {@link ApiHandler} answer, writes the answer. The body is read without holding a thread, within
+ * request, has {@link ApiDispatcher} answer, writes the answer. The body is read without holding a thread, within
  * the body time, so a client that drips it holds a connection for a while but never a worker.
  * Requests are logged without their headers: the token never reaches a log line.
  */
-final class ApiRequests extends Handler.Abstract {
-    private static final Logger log = LoggerFactory.getLogger(ApiRequests.class);
+final class JettyAdapter extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(JettyAdapter.class);
     private static final LogThrottle REFUSED = new LogThrottle(Duration.ofSeconds(10));
 
-    private final ApiHandler handler;
+    private final ApiDispatcher dispatcher;
     private final ApiLimits limits;
     private final HeadDeadline deadline;
     private final Executor workers;
     /** Set when the API speaks TLS: a plain request that reached it anyway is refused with this sentence. */
     private final String plainRefusal;
 
-    ApiRequests(ApiHandler handler, ApiLimits limits, HeadDeadline deadline, Executor workers, String plainRefusal) {
+    JettyAdapter(ApiDispatcher dispatcher, ApiLimits limits, HeadDeadline deadline, Executor workers,
+                 String plainRefusal) {
         super(InvocationType.BLOCKING);
-        this.handler = handler;
+        this.dispatcher = dispatcher;
         this.limits = limits;
         this.deadline = deadline;
         this.workers = workers;
@@ -55,18 +56,18 @@ final class ApiRequests extends Handler.Abstract {
         deadline.handling(endPoint);
         Exchange exchange = new Exchange(request, response, callback, endPoint, start);
         if (plainRefusal != null && !request.isSecure()) {
-            exchange.answer(ApiHandler.error(400, plainRefusal, null), true);
+            exchange.answer(ApiDispatcher.error(400, plainRefusal, null), true);
         } else if (request.getLength() > limits.maxBodyBytes()) {
             exchange.answer(tooLarge(), true);
         } else {
             Content.Source.asByteArrayAsync(request, limits.maxBodyBytes())
                     .orTimeout(limits.bodyTime().toMillis(), TimeUnit.MILLISECONDS)
-                    // the handler may block on the registry: never on the thread that delivered the last bytes
+                    // the dispatcher may block on the registry: never on the thread that delivered the last bytes
                     .whenComplete((body, failure) -> {
                         try {
                             workers.execute(() -> exchange.bodyRead(body, failure));
                         } catch (RejectedExecutionException busy) {
-                            exchange.answer(ApiHandler.error(503, "the Host has too many requests waiting; try "
+                            exchange.answer(ApiDispatcher.error(503, "the Host has too many requests waiting; try "
                                     + "again in a moment", null), true);
                         }
                     });
@@ -74,8 +75,8 @@ final class ApiRequests extends Handler.Abstract {
         return true;
     }
 
-    private ApiHandler.Answer tooLarge() {
-        return ApiHandler.error(413, "the request body is larger than " + limits.maxBodyBytes() + " bytes", null);
+    private ApiDispatcher.Answer tooLarge() {
+        return ApiDispatcher.error(413, "the request body is larger than " + limits.maxBodyBytes() + " bytes", null);
     }
 
     /** One request on its way to its answer. */
@@ -96,14 +97,14 @@ final class ApiRequests extends Handler.Abstract {
 
         void bodyRead(byte[] body, Throwable failure) {
             if (failure == null) {
-                answer(handler.handle(request.getMethod(), request.getHttpURI().getPath(),
+                answer(dispatcher.handle(request.getMethod(), request.getHttpURI().getPath(),
                         request.getHeaders().get(HttpHeader.AUTHORIZATION), caller(request), body), false);
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (cause instanceof TimeoutException) {
-                answer(ApiHandler.error(408, "the request body did not arrive within "
+                answer(ApiDispatcher.error(408, "the request body did not arrive within "
                         + seconds(limits.bodyTime()) + "; the connection is closed", null), true);
             } else if (cause instanceof IllegalStateException) {
                 // how asByteArrayAsync reports more than its maximum (Jetty 12.1), as a chunked body may bring:
@@ -111,13 +112,13 @@ final class ApiRequests extends Handler.Abstract {
                 answer(tooLarge(), true);
             } else {
                 log.debug("api request body failed: {}", cause.toString());
-                answer(ApiHandler.error(400, "the request body could not be read: " + cause.getMessage(), null),
+                answer(ApiDispatcher.error(400, "the request body could not be read: " + cause.getMessage(), null),
                         true);
             }
         }
 
         /** Writes the answer; {@code close} ends the connection after it (its unread body is not worth reading). */
-        void answer(ApiHandler.Answer answer, boolean close) {
+        void answer(ApiDispatcher.Answer answer, boolean close) {
             response.setStatus(answer.status());
             if (answer.authenticate() != null) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, answer.authenticate());
