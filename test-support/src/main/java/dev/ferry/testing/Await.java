@@ -16,15 +16,15 @@ public final class Await {
     }
 
     /** Returns once {@code condition} holds; fails the test if it does not within {@code within}. */
-    public static void until(String what, Duration within, BooleanSupplier condition) {
-        value(what, within, condition::getAsBoolean, Boolean::booleanValue);
+    public static void until(String awaited, Duration within, BooleanSupplier condition) {
+        value(awaited, within, condition::getAsBoolean, Boolean::booleanValue);
     }
 
     /**
      * Returns the first value of {@code next} that {@code done} accepts; fails the test, showing the last value, if
      * none does within {@code within}.
      */
-    public static <T> T value(String what, Duration within, Supplier<T> next, Predicate<? super T> done) {
+    public static <T> T value(String awaited, Duration within, Supplier<T> next, Predicate<? super T> done) {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             T now = next.get();
@@ -32,7 +32,7 @@ public final class Await {
                 return now;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within " + within.toSeconds() + " s: " + what + " (last: " + now + ")");
+                throw new AssertionError("not within " + within.toSeconds() + " s: " + awaited + " (last: " + now + ")");
             }
             sleep(POLL_MILLIS);
         }

@@ -39,27 +39,29 @@ public final class SecretSeal {
     public static SecretSeal fromFile(Path file) {
         String how = "make one with: head -c 32 /dev/urandom | base64 > " + file + " && chmod 600 " + file
                 + ", and copy that file to every Host";
+        String text;
         try {
             String why = SecretFiles.tooOpen(file, "registry_key_file");
             if (why != null) {
                 throw new IllegalArgumentException(why);
             }
-            byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
-            if (key.length != 32) {
-                throw new IllegalArgumentException("registry_key_file " + file + " holds " + key.length
-                        + " bytes, not 32: " + how);
-            }
-            return new SecretSeal(key);
+            text = Files.readString(file, StandardCharsets.US_ASCII).strip();
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("registry_key_file " + file + " does not exist: " + how);
         } catch (IOException e) {
             throw new IllegalArgumentException("registry_key_file: cannot read " + file + ": " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("registry_key_file")) {
-                throw e;
-            }
+        }
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException notBase64) {
             throw new IllegalArgumentException("registry_key_file " + file + " is not base64: " + how);
         }
+        if (key.length != 32) {
+            throw new IllegalArgumentException("registry_key_file " + file + " holds " + key.length + " bytes, not 32: "
+                    + how);
+        }
+        return new SecretSeal(key);
     }
 
     /** For tests: a seal over these 32 bytes. */

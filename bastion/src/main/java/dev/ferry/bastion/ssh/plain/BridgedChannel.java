@@ -15,7 +15,7 @@ final class BridgedChannel {
     final long local;
     final String type;
     /** What the log calls it: the type, plus the target of a forward. */
-    final String what;
+    final String label;
     /** Whether the user opened it (else the container did: forwarded-tcpip, agent, X11). */
     final boolean fromUser;
     volatile long userId = UNKNOWN;
@@ -29,10 +29,10 @@ final class BridgedChannel {
     boolean counted;
     private final long startNanos = System.nanoTime();
 
-    BridgedChannel(long local, String type, String what, boolean fromUser) {
+    BridgedChannel(long local, String type, String label, boolean fromUser) {
         this.local = local;
         this.type = type;
-        this.what = what;
+        this.label = label;
         this.fromUser = fromUser;
     }
 

@@ -87,9 +87,9 @@ public final class BridgedConnection {
      *
      * @param typeData the channel type's own data, passed on as it came
      */
-    public void openFromUser(Upstream target, String type, String what, long userId, long window, long maxPacket,
+    public void openFromUser(Upstream target, String type, String label, long userId, long window, long maxPacket,
                              byte[] typeData) {
-        BridgedChannel c = channels.add(type, what, true);
+        BridgedChannel c = channels.add(type, label, true);
         if (c == null) {
             wire.refuse(user, userId, new BridgeFailure(SshConstants.SSH_OPEN_RESOURCE_SHORTAGE, "too many channels "
                     + "open on this connection (" + ChannelTable.MAX_CHANNELS + "); close some and try again"));
@@ -105,7 +105,7 @@ public final class BridgedConnection {
             @Override
             public void failed(BridgeFailure why) {
                 channels.refused(c);
-                noisy("refused", more -> log.info("{} {} refused: {}{}", context, what, why.text(), more));
+                noisy("refused", more -> log.info("{} {} refused: {}{}", context, label, why.text(), more));
                 wire.refuse(user, userId, why);
             }
         });
@@ -178,7 +178,7 @@ public final class BridgedConnection {
                     return;
                 }
                 wire.confirm(up, c.upstreamId, c.local, buffer);
-                log.info("{} {} from the container open", context, c.what);
+                log.info("{} {} from the container open", context, c.label);
                 channels.opened(c);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
@@ -223,7 +223,7 @@ public final class BridgedConnection {
                 }
                 c.upstreamId = buffer.getUInt();
                 wire.confirm(user, c.userId, c.local, buffer);
-                log.info("{} {} open", context, c.what);
+                log.info("{} {} open", context, c.label);
                 channels.opened(c);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
@@ -237,7 +237,7 @@ public final class BridgedConnection {
                 String why = buffer.getString();
                 buffer.rpos(at);
                 noisy("refused by the container", more -> log.info("{} {} refused by the container's sshd (code "
-                        + "{}): {}{}", context, c.what, code, Text.printable(why, 200), more));
+                        + "{}): {}{}", context, c.label, code, Text.printable(why, 200), more));
                 wire.send(user, cmd, c.userId, buffer);
             }
             case SshConstants.SSH_MSG_CHANNEL_CLOSE -> {
@@ -274,7 +274,7 @@ public final class BridgedConnection {
     /** A message the protocol does not allow now for this channel (a second answer to its open): dropped. */
     private void stray(String who, int cmd, BridgedChannel c) {
         noisy(who + " stray message", more -> log.warn("{} {} sent message {} for {} that it may not send: dropped{}",
-                context, who, cmd, c.what, more));
+                context, who, cmd, c.label, more));
     }
 
     /** The container opens a channel towards the user: a -R connection, the agent, X11. */

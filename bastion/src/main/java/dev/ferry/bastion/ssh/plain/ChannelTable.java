@@ -43,11 +43,11 @@ final class ChannelTable {
     }
 
     /** A new channel under a fresh id, or null when the connection holds {@link #MAX_CHANNELS} already. */
-    BridgedChannel add(String type, String what, boolean fromUser) {
+    BridgedChannel add(String type, String label, boolean fromUser) {
         if (channels.size() >= MAX_CHANNELS) {
             return null;
         }
-        BridgedChannel c = new BridgedChannel(ids.getAsLong(), type, what, fromUser);
+        BridgedChannel c = new BridgedChannel(ids.getAsLong(), type, label, fromUser);
         channels.put(c.local, c);
         return c;
     }
@@ -72,11 +72,11 @@ final class ChannelTable {
             c.counted = false;
             Metrics.channelClosed("plain", c.toVps.get(), c.fromVps.get());
         }
-        log.info("{} {} closed: {} bytes to the VPS, {} bytes from it, {} ms", context, c.what, c.toVps.get(),
+        log.info("{} {} closed: {} bytes to the VPS, {} bytes from it, {} ms", context, c.label, c.toVps.get(),
                 c.fromVps.get(), c.millis());
         SessionInfo info = SessionInfo.of(user);
         if (info != null) {
-            info.audit("bridge").put("channel", c.what).put("bytes_to_vps", c.toVps.get())
+            info.audit("bridge").put("channel", c.label).put("bytes_to_vps", c.toVps.get())
                     .put("bytes_from_vps", c.fromVps.get()).put("ms", c.millis()).write();
         }
     }
