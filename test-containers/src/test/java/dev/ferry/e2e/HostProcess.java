@@ -201,8 +201,12 @@ final class HostProcess implements AutoCloseable {
     }
 
     /** The Host's log file. */
-    String log() throws IOException {
-        return Files.readString(data.resolve("logs/ferry-host.log"));
+    String log() {
+        try {
+            return Files.readString(data.resolve("logs/ferry-host.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
