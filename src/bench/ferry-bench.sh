@@ -7,7 +7,9 @@
 #
 # 1. throughput: SIZE of zeros through `ssh ... 'cat >/dev/null'` (direct, ssh -J Ferry, ssh -J OpenSSH,
 #    Ferry plain mode) and through `sftp -b` (put of a SIZE file to /dev/null: direct, -J OpenSSH, Ferry plain);
-#    median MiB/s of the rounds.
+#    median MiB/s of the rounds, and the CPU time each way costs per GiB: of the whole machine (client, bastion,
+#    sshd: on a machine whose cores they share, the way that costs more CPU per byte moves fewer bytes) and of
+#    the Host's JVM alone.
 # 2. set-up: `ssh ... true` (direct, -J Ferry, -J OpenSSH, Ferry plain), median and p95 in ms.
 # 3. memory per session: SESSIONS concurrent idle sessions (an exec of `read`) in plain mode, then through
 #    ProxyJump, held by one small Java client (MINA SSHD, from the build's jars) instead of thousands of ssh
@@ -179,15 +181,20 @@ p95() { sort -n | awk '{a[NR]=$1} END {i=int(NR*0.95+0.999); if (i<1) i=1; if (i
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}'; }
 verdict() { awk -v r="$1" -v op="$2" -v t="$3" 'BEGIN {ok = (op == ">=") ? r >= t : r <= t; printf "%s", ok ? "met" : "MISSED"}'; }
 
-throughput() { # way -> MiB/s of one round
-    local start end
-    start=$(now_ns)
+# CPU time in clock ticks: of the whole machine (user, nice, system, irq, softirq), and of the Host's JVM
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+host_ticks() { awk '{print $14 + $15}' "/proc/$HOST_PID/stat"; }
+TICKS="$(getconf CLK_TCK)"
+throughput() { # way -> "MiB/s, CPU seconds per GiB of the whole machine, of the Host's JVM" of one round
+    local start end busy0 host0
+    busy0=$(busy_ticks); host0=$(host_ticks); start=$(now_ns)
     case "$1" in
         *_sftp) "$1" ;;
         *) head -c "$((MIB * 1024 * 1024))" /dev/zero | "$1" 'cat > /dev/null' ;;
     esac
     end=$(now_ns)
-    awk -v m="$MIB" -v ns="$((end - start))" 'BEGIN {printf "%.1f\n", m / (ns / 1e9)}'
+    awk -v m="$MIB" -v ns="$((end - start))" -v busy="$(( $(busy_ticks) - busy0 ))" -v host="$(( $(host_ticks) - host0 ))" \
+        -v hz="$TICKS" 'BEGIN {printf "%.1f %.2f %.2f\n", m / (ns / 1e9), busy / hz * 1024 / m, host / hz * 1024 / m}'
 }
 
 setup_ms() { # way -> ms of one `true`
@@ -213,11 +220,12 @@ for _ in 1 2 3 4 5; do for w in "${SSH_WAYS[@]}"; do "$w" true; done; done
 head -c $((256 * 1024 * 1024)) /dev/zero | fjump_ssh 'cat > /dev/null'
 head -c $((256 * 1024 * 1024)) /dev/zero | plain_ssh 'cat > /dev/null'
 
-declare -A TP SU
+declare -A TP SU CPU_ALL CPU_HOST
 for r in $(seq "$ROUNDS"); do
     line="round $r/$ROUNDS:"
     for w in "${SSH_WAYS[@]}" "${SFTP_WAYS[@]}"; do
-        v="$(throughput "$w")"; TP[$w]+="$v "; line+=" ${NAME[$w]} $v;"
+        read -r v all host <<<"$(throughput "$w")"
+        TP[$w]+="$v "; CPU_ALL[$w]+="$all "; CPU_HOST[$w]+="$host "; line+=" ${NAME[$w]} $v;"
     done
     log "$line MiB/s"
 done
@@ -533,6 +541,7 @@ LOAD_END="$(load_now)"
 
 # --- the figures ---
 med() { tr ' ' '\n' <<<"${TP[$1]}" | grep . | median; }
+cpu_med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 sumed() { tr ' ' '\n' <<<"${SU[$1]}" | grep . | median; }
 sup95() { tr ' ' '\n' <<<"${SU[$1]}" | grep . | p95; }
 per_session() { awk -v a="$1" -v b="$2" -v n="$SESSIONS" 'BEGIN {printf "%.1f", (b - a) / n}'; }
@@ -543,8 +552,12 @@ echo "machine:  $(nproc) cores, $CPU, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1
 echo "command:  $COMMAND_LINE"
 echo "load:     at start $LOAD_START; after throughput/set-up $LOAD_AFTER_SPEED; at end $LOAD_END (1/5/15 min)"
 echo
-echo "throughput, $SIZE_LABEL x $ROUNDS, median MiB/s (rounds)"
-for w in "${SSH_WAYS[@]}" "${SFTP_WAYS[@]}"; do printf '  %-22s %8s   (%s)\n' "${NAME[$w]}" "$(med "$w")" "${TP[$w]% }"; done
+echo "throughput, $SIZE_LABEL x $ROUNDS, median MiB/s (rounds); CPU seconds per GiB moved (medians): all processes"
+echo "of the machine (client, bastion, sshd), and of them the Host's JVM"
+for w in "${SSH_WAYS[@]}" "${SFTP_WAYS[@]}"; do
+    printf '  %-22s %8s   (%s)   CPU s/GiB: all %5s, Host %5s\n' "${NAME[$w]}" "$(med "$w")" "${TP[$w]% }" \
+        "$(cpu_med "${CPU_ALL[$w]}")" "$(cpu_med "${CPU_HOST[$w]}")"
+done
 r="$(ratio "$(med fjump_ssh)" "$(med ojump_ssh)")"; echo "  ratio ssh -J Ferry / ssh -J OpenSSH:        $r (target >= 0.90: $(verdict "$r" '>=' 0.90))"
 r="$(ratio "$(med plain_ssh)" "$(med ojump_ssh)")"; echo "  ratio Ferry plain / ssh -J OpenSSH:        $r (target >= 0.90: $(verdict "$r" '>=' 0.90))"
 r="$(ratio "$(med plain_sftp)" "$(med ojump_sftp)")"; echo "  ratio sftp Ferry plain / sftp -J OpenSSH:  $r"

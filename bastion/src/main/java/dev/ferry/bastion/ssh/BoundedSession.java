@@ -7,7 +7,6 @@ import org.apache.sshd.common.PropertyResolver;
 import org.apache.sshd.common.io.IoHandler;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.io.nio2.Nio2Service;
-import org.apache.sshd.common.io.nio2.Nio2Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Reads suspended for flow control elsewhere ({@code Backpressure}, MINA's forwarding) compose with this:
  * the connection is read only when neither wants it stopped.
  */
-final class BoundedSession extends Nio2Session {
+final class BoundedSession extends AdaptiveReadSession {
     private static final Logger log = LoggerFactory.getLogger(BoundedSession.class);
     /**
      * Queued bytes past which the peer is no longer read: two full SSH windows of OpenSSH's (2 MiB each), so that

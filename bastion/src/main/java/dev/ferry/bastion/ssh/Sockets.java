@@ -7,8 +7,8 @@ import org.apache.sshd.core.CoreModuleProperties;
  * How the bastion's connections use their sockets, on both ends (users' connections to the bastion and the
  * bastion's own to VPS sshds). Each connection keeps one read buffer for its whole life, waiting for the
  * next bytes: MINA's default of 32 KiB made two thirds of an idle ProxyJump session's memory (a jump holds
- * two connections). {@link #READ_BUFFER_BYTES} keeps idle sessions small; a busy one reads its packets in
- * more pieces, which the benchmark measures.
+ * two connections). {@link #READ_BUFFER_BYTES} keeps idle sessions small; a busy one reads into a larger buffer
+ * while it is busy ({@link AdaptiveReadSession}).
  */
 public final class Sockets {
     /** One connection's read buffer (MINA's NIO2 default: 32 KiB). */
