@@ -140,7 +140,7 @@ $quick && load=(-DexcludedGroups=load)
 # file: the shared fleet, several Hosts, the runner API's records, a full disk and the runner end to end (the
 # registry's contract runs on both stores in the first pass already; the protocol tests only look a login up).
 postgres=(-Dferry.test.registry=postgres -Dsurefire.failIfNoSpecifiedTests=false
-    -Dtest='FleetTest,SharedRegistryFleetTest,SeveralHostsTest,RunnerApiTest,DiskFullTest,RunnerE2ETest')
+    -Dtest='Fleet*Test,SharedRegistryFleetTest,SeveralHostsTest,RunnerApiTest,DiskFullTest,RunnerE2ETest')
 
 # suite MODULE [MAVEN OPTIONS...]: one module's tests, from the build above
 suite() {

@@ -39,7 +39,7 @@ class SharedRegistryFleetTest {
     private static final String JOIN = "join-token-for-shared-fleet-tests";
 
     /** Both Hosts read one clock, as machines with synchronised clocks do. */
-    private final FleetTest.MovableClock clock = new FleetTest.MovableClock();
+    private final FleetTestSupport.MovableClock clock = new FleetTestSupport.MovableClock();
     private JdbcRegistry a;
     private JdbcRegistry b;
     private Fleet fleetA;

@@ -1,0 +1,73 @@
+package dev.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.Json;
+import dev.ferry.bastion.host.Host;
+import dev.ferry.testing.Opened;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ferry ca user-key} and {@code ferry known-hosts}: the Host's CA keys as the lines sshd and ssh want. */
+class CliCaTest {
+    @RegisterExtension
+    final Opened opened = Opened.untilEachTestRan();
+
+    @TempDir
+    Path home;
+
+    private AdminCliTestSupport cli;
+
+    @BeforeEach
+    void start() throws Exception {
+        cli = new AdminCliTestSupport(home, opened);
+    }
+
+    @Test
+    void caUserKeyPrintsTheHostsUserCaAsOneLine() throws Exception {
+        CliTestSupport.Result r = cli.ferry("ca", "user-key");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(Host.userCaLine(cli.host.userCa()) + "\n", r.out());
+        assertTrue(r.out().startsWith("ssh-ed25519 ") && r.out().strip().endsWith(" ferry-user-ca"), r.out());
+        JsonNode json = Json.MAPPER.readTree(cli.ferry("ca", "user-key", "--json").out());
+        assertEquals(Host.userCaLine(cli.host.userCa()), json.get("public_key").asText());
+    }
+
+    @Test
+    void caUserKeyForAVpsPrintsItsPrincipalAndTheSshdLines() throws Exception {
+        String id = cli.addVps("ext");
+        JsonNode json = Json.MAPPER.readTree(cli.ferry("ca", "user-key", "--vps", "ext", "--json").out());
+        assertEquals("vps-" + id, json.get("principal").asText());
+        assertEquals(Host.userCaLine(cli.host.userCa()), json.get("public_key").asText());
+        assertEquals("[\"TrustedUserCAKeys /etc/ssh/ferry_user_ca.pub\",\"AuthorizedPrincipalsFile "
+                + "/etc/ssh/ferry_principals\"]", json.get("sshd_config").toString());
+        String script = cli.ferry("ca", "user-key", "--vps", "ext").out();
+        assertTrue(script.contains("printf '%s\\n' 'vps-" + id + "' > /etc/ssh/ferry_principals\n"), script);
+        assertTrue(script.contains("printf '%s\\n' '" + Host.userCaLine(cli.host.userCa()) + "' > "
+                + "/etc/ssh/ferry_user_ca.pub\n"), script);
+        CliTestSupport.Result unknown = cli.ferry("ca", "user-key", "--vps", "nope");
+        assertEquals(ExitCodes.NOT_FOUND, unknown.code(), unknown.toString());
+    }
+
+    @Test
+    void knownHostsPrintsTheCaLinesForTheBastionAndEveryVps() throws Exception {
+        CliTestSupport.Result r = cli.ferry("known-hosts");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(String.join("\n", cli.host.knownHosts()) + "\n", r.out());
+        String[] lines = r.out().split("\n");
+        assertEquals(2, lines.length, r.out());
+        int port = cli.host.sshAddress().getPort();
+        assertTrue(lines[0].matches("@cert-authority \\S*\\[127\\.0\\.0\\.1]:" + port
+                + "\\S* ssh-ed25519 \\S+ ferry-host-ca"), lines[0]);
+        assertTrue(lines[0].contains("[localhost]:" + port + ",") && lines[0].contains("[::1]:" + port), lines[0]);
+        assertTrue(lines[1].matches("@cert-authority vps-\\* ssh-ed25519 \\S+ ferry-host-ca"), lines[1]);
+        assertEquals(lines[0].split(" ")[3], lines[1].split(" ")[3], "one host CA for both");
+        JsonNode json = Json.MAPPER.readTree(cli.ferry("known-hosts", "--json").out());
+        assertEquals(lines[1], json.get("lines").get(1).asText());
+    }
+}
