@@ -8,6 +8,7 @@ import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.testing.Await;
+import dev.ferry.testing.DockerImages;
 import dev.ferry.testing.SshKeygen;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +51,7 @@ class ConfinementDockerTest {
 
     @BeforeAll
     static void twoVps() {
-        DockerTestSupport.requireImages();
+        DockerImages.require();
         DockerTestSupport.removeTestContainers();
         key = SshKeygen.ed25519(dir, "tenant");
         host = new FakeHost();

@@ -15,6 +15,7 @@ import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.testing.Await;
+import dev.ferry.testing.DockerImages;
 import dev.ferry.testing.SshKeygen;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +65,7 @@ class RunnerAgentDockerTest {
 
     @BeforeAll
     static void images() {
-        DockerTestSupport.requireImages();
+        DockerImages.require();
         DockerTestSupport.removeTestContainers();
         key1 = SshKeygen.ed25519(keys, "key1");
         key2 = SshKeygen.ed25519(keys, "key2");

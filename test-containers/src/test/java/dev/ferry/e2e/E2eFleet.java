@@ -17,6 +17,7 @@ import dev.ferry.cli.Env;
 import dev.ferry.cli.Main;
 import dev.ferry.keys.tls.TlsPin;
 import dev.ferry.testing.Await;
+import dev.ferry.testing.DockerImages;
 import dev.ferry.testing.Processes;
 import dev.ferry.testing.SshKeygen;
 import java.io.PrintWriter;
@@ -71,7 +72,7 @@ final class E2eFleet implements AutoCloseable {
      * named e2e-*.
      */
     static E2eFleet start(Path dir) throws Exception {
-        requireDockerAndImages();
+        DockerImages.require();
         Path data = dir.resolve("host");
         HostLogging.init(DataDir.prepare(data).logs());
         // the control API over TLS, as beyond loopback: the runner and the CLI pin its key
@@ -86,14 +87,6 @@ final class E2eFleet implements AutoCloseable {
         Await.until("the runner enrolls and registers", Duration.ofSeconds(30),
                 () -> host.fleet().runners().find(fleet.runnerName).filter(r -> r.online()).isPresent());
         return fleet;
-    }
-
-    /** Fails unless a Docker engine answers; builds the test images when needed. */
-    static void requireDockerAndImages() {
-        Processes.Result info = Processes.run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), null, 60);
-        assertEquals(0, info.exit(), "a Docker engine must run for these tests (./ferry test starts one): " + info);
-        Processes.run(List.of("bash", Path.of("images/build.sh").toAbsolutePath().toString()), null, 900)
-                .requireSuccess();
     }
 
     /** Starts the runner (again) in this JVM. */

@@ -12,6 +12,7 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.testing.Await;
+import dev.ferry.testing.DockerImages;
 import dev.ferry.testing.Processes;
 import dev.ferry.testing.SshKeygen;
 import java.io.BufferedReader;
@@ -51,7 +52,7 @@ class FaultsE2ETest {
 
     @BeforeAll
     static void docker() {
-        E2eFleet.requireDockerAndImages();
+        DockerImages.require();
     }
 
     @Test

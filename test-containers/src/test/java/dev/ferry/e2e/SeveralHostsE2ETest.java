@@ -11,6 +11,7 @@ import dev.ferry.bastion.registry.PostgresServer;
 import dev.ferry.bastion.registry.RegistryLocation;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.testing.Await;
+import dev.ferry.testing.DockerImages;
 import dev.ferry.testing.FreePorts;
 import dev.ferry.testing.Processes;
 import dev.ferry.testing.SshKeygen;
@@ -54,7 +55,7 @@ class SeveralHostsE2ETest {
 
     @Test
     void threeHostsBehindHaproxyServeAsOne() throws Exception {
-        E2eFleet.requireDockerAndImages();
+        DockerImages.require();
         RegistryLocation db = PostgresServer.get().newDatabase();
         Path password = Files.writeString(dir.resolve("registry.password"), PostgresServer.PASSWORD + "\n");
         Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));

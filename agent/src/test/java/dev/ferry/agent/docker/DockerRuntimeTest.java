@@ -3,6 +3,7 @@ package dev.ferry.agent.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.agent.testing.DockerTestSupport;
+import dev.ferry.testing.DockerImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class DockerRuntimeTest {
 
     @BeforeAll
     static void setUp() {
-        DockerTestSupport.requireImages();
+        DockerImages.require();
         runtime = DockerRuntime.connect(null);
         runner = DockerTestSupport.newRunnerName();
     }

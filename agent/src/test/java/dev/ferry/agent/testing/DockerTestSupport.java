@@ -23,7 +23,6 @@ public final class DockerTestSupport {
     public static final String OWN_SSHD_IMAGE = "ferry-test/own-sshd:1";
 
     private static final AtomicLong IDS = new AtomicLong(System.currentTimeMillis() << 22);
-    private static volatile boolean imagesReady;
 
     private DockerTestSupport() {
     }
@@ -36,28 +35,6 @@ public final class DockerTestSupport {
             }
             return this;
         }
-    }
-
-    /** Builds the test images when needed; fails with the script's words when it cannot. */
-    public static synchronized void requireImages() {
-        if (imagesReady) {
-            return;
-        }
-        Result info = run(List.of("docker", "info", "--format", "{{.ServerVersion}}"), 30);
-        if (info.code() != 0) {
-            throw new AssertionError("these tests need a running Docker engine (unix:///var/run/docker.sock); "
-                    + "docker info said: " + info.out().strip()
-                    + "\nstart it with: nohup dockerd > /tmp/dockerd.log 2>&1 &");
-        }
-        Path script = Path.of("").toAbsolutePath().resolveSibling("test-containers").resolve("images/build.sh");
-        if (!Files.isExecutable(script)) {
-            script = Path.of("").toAbsolutePath().resolve("test-containers/images/build.sh");
-        }
-        Result build = run(List.of("bash", script.toString()), 600);
-        if (build.code() != 0) {
-            throw new AssertionError("the test images could not be built by " + script + ":\n" + build.out());
-        }
-        imagesReady = true;
     }
 
     /** @return a fresh VPS id in the snowflake form */
