@@ -11,6 +11,11 @@ import dev.ferry.agent.docker.ExecTimeoutException;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.docker.ManagedContainer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,7 +68,12 @@ public final class FakeRuntime implements ContainerRuntime {
     public volatile boolean reachable = true;
     public final List<String> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
-    private final AtomicInteger ports = new AtomicInteger(40000);
+    /**
+     * The fake containers' ports: each bound on loopback and never listened on, so that a connect is refused and no
+     * other test's sshd can take the port meanwhile (with fixed numbers, a bastion test running beside these took
+     * one, and its banner made a fake container's sshd look ready).
+     */
+    private static final List<Socket> PORTS = new CopyOnWriteArrayList<>();
     private volatile Instant clock = Instant.parse("2026-01-01T00:00:00Z");
 
     private void check(String call) {
@@ -159,7 +169,7 @@ public final class FakeRuntime implements ContainerRuntime {
             b.status = "running";
             b.startedAt = clock = clock.plusSeconds(1);
             if (b.port == null) {
-                b.port = ports.incrementAndGet();
+                b.port = unansweredPort();
             }
         }
     }
@@ -222,5 +232,16 @@ public final class FakeRuntime implements ContainerRuntime {
 
     @Override
     public void close() {
+    }
+
+    private static int unansweredPort() {
+        try {
+            Socket bound = new Socket();
+            bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            PORTS.add(bound);
+            return bound.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
