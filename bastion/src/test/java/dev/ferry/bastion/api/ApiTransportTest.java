@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.Json;
 import java.io.IOException;
+import dev.ferry.bastion.LogTail;
 import dev.ferry.bastion.host.HostLogging;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,12 +72,15 @@ class ApiTransportTest {
         for (int i = 0; i < 4; i++) {
             connect();
         }
+        LogTail log = LogTail.of(logs.resolve("ferry-host.log"));
         for (int i = 0; i < 50; i++) {
             assertTrue(connect().closedBy(AT_ONCE), "connection " + (i + 5) + " over the cap stayed open");
         }
-        long lines = Files.readString(logs.resolve("ferry-host.log")).lines()
-                .filter(l -> l.contains("api connection from 127.0.0.1 refused")).count();
-        assertEquals(1, lines, "50 refusals within 10 s: one line for them, not one each");
+        List<String> written = log.lines();
+        assertTrue(written.stream().anyMatch(l -> l.contains("api connection from 127.0.0.1 refused")),
+                "the refusals are logged: " + written);
+        assertTrue(written.size() <= 5, "50 refusals within 10 s wrote " + written.size() + " lines, not a few: "
+                + written);
     }
 
     @Test

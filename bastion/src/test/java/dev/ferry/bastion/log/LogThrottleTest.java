@@ -33,6 +33,25 @@ class LogThrottleTest {
     }
 
     @Test
+    void aFloodOfThirtySecondsIsALinePerWindowAndTheLinesTellEveryEvent() {
+        // what a peer flooding for 30 s causes (HostilePeersTest floods for as long): an event a millisecond
+        int lines = 0;
+        int told = 0;
+        for (int i = 0; i < 30_000; i++) {
+            int more = throttle.admit("10.0.0.1");
+            if (more >= 0) {
+                lines++;
+                told += more + 1;
+            }
+            now.addAndGet(Duration.ofMillis(1).toNanos());
+        }
+        assertEquals(3, lines, "one line at 0, 10 and 20 s");
+        int more = throttle.admit("10.0.0.1");
+        assertEquals(9_999, more, "the next event after the flood has a line, telling those left out since 20 s");
+        assertEquals(30_001, told + more + 1, "so the lines tell every event");
+    }
+
+    @Test
     void manySourcesAtOnceShareOneLineBeyondTheBound() {
         for (int i = 0; i < LogThrottle.MAX_KEYS; i++) {
             assertEquals(0, throttle.admit("s" + i));

@@ -80,10 +80,6 @@ class AccessEndsSessionsTest {
         return fields[fields.length - 1];
     }
 
-    private static long connections(SshdFixture sshd) {
-        return sshd.log().lines().filter(l -> l.contains("Connection from")).count();
-    }
-
     @Test
     void aRenameNeverMovesAnOpenSessionToAnotherVps() throws Exception {
         BastionTestSupport.Started first = vps("first");
@@ -97,11 +93,11 @@ class AccessEndsSessionsTest {
             // the name now names the second VPS; the open connection stays in the one it was admitted to, for a
             // session and for a ProxyJump forward to "the VPS of my user name"
             assertEquals(port, sshdPort(t.sshTo(c, "vps-first", "echo $SSH_CONNECTION")), "a new session");
-            long before = connections(second.sshd());
+            long before = second.sshd().accepted();
             Processes.Result forward = c.ssh("-W", "localhost:22", "-p", Integer.toString(t.port),
                     "vps-first@127.0.0.1");
             assertTrue(forward.out().startsWith("SSH-2.0-"), forward.toString());
-            assertEquals(before, connections(second.sshd()), "the forward reached the renamed-to VPS");
+            assertEquals(before, second.sshd().accepted(), "the forward reached the renamed-to VPS");
             // a new connection goes by the name as it is now
             assertEquals(Integer.toString(second.sshd().port()), sshdPort(t.sshTo(t.alice, "vps-first",
                     "echo $SSH_CONNECTION")));
@@ -130,7 +126,7 @@ class AccessEndsSessionsTest {
                     + Pattern.quote(why + "; this session ends")), 10);
             jump.awaitStderr(Pattern.compile(Pattern.quote("ferry: " + why)), 10);
             awaitEnded(muxed, 10);
-            t.awaitLog("ended: " + why, 1, 10);
+            t.awaitLogged("ended: " + why, 10);
             assertTrue(elsewhere.alive(), "a session of the same key to another VPS goes on");
             Processes.Result again = t.sshTo(c, "vps-gamma", "true");
             assertEquals(255, again.exit(), again.toString());
@@ -173,8 +169,8 @@ class AccessEndsSessionsTest {
             t.host.registry().addKeys(VpsRef.ofId(eta.vps().id()), List.of(BastionTestSupport.pub(t.bobKey)));
             t.host.registry().removeKey(VpsRef.ofId(eta.vps().id()), alice.fingerprint());
             awaitEnded(forward, 10);
-            t.awaitLog("forward to vps-" + eta.vps().id() + " ended: your key " + alice.fingerprint()
-                    + " was removed from " + eta.vps().label(), 1, 10);
+            t.awaitLogged("forward to vps-" + eta.vps().id() + " ended: your key " + alice.fingerprint()
+                    + " was removed from " + eta.vps().label(), 10);
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.testing.Opened;
 import dev.ferry.testing.Processes;
 import java.net.URI;
@@ -13,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +29,6 @@ class AuditLogTest {
     @RegisterExtension
     final Opened opened = Opened.untilAllTestsRan();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private BastionTestSupport t;
     private Path dir;
 
@@ -42,26 +39,9 @@ class AuditLogTest {
         t.startWebVps();
     }
 
-    /** Every event of the file, each line parsed on its own. */
-    private List<JsonNode> events() throws Exception {
-        List<JsonNode> events = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("host/logs/audit.jsonl"))) {
-            events.add(JSON.readTree(line));
-        }
-        return events;
-    }
-
     /** The first event matching, waiting a moment for a close to be written. */
-    private JsonNode await(String name, Predicate<JsonNode> which) throws Exception {
-        for (int i = 0; i < 50; i++) {
-            for (JsonNode e : events()) {
-                if (e.path("event").asText().equals(name) && which.test(e)) {
-                    return e;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no " + name + " event in " + events());
+    private JsonNode await(String name, Predicate<JsonNode> which) {
+        return t.audit.await(name, which, 5);
     }
 
     @Test

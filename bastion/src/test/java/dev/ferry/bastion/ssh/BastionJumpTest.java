@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.host.Host;
 import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.ssh.frontdoor.Startups;
@@ -15,7 +16,6 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
-import dev.ferry.testing.Await;
 import dev.ferry.testing.Processes;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -322,35 +322,22 @@ class BastionJumpTest {
 
     @Test
     void closesASessionWhoseClientStopsAnsweringKeepalives() throws Exception {
-        Path logFile = dir.resolve("host/logs/ferry-host.log");
-        int loginsBefore = count(logFile, "login with key");
+        List<String> earlier = support.audit.loggedIn();
         Process ssh = new ProcessBuilder("ssh", "-F", alice.config().toString(), "-N", "-p", Integer.toString(port),
                 "vps-web@127.0.0.1").redirectErrorStream(true).start();
         closeLater.add(ssh::destroyForcibly);
         long pid = ssh.pid();
-        waitForLog(logFile, "login with key", loginsBefore + 1, 20);
+        String session = support.audit.awaitLogin(earlier, 20);
         Processes.run(List.of("kill", "-STOP", Long.toString(pid)), null, 10).requireSuccess();
         try {
             // keepalive every second, three misses allowed: the bastion gives up within a few seconds
-            waitForLog(logFile, "no answer to 3 keepalives 1 s apart: disconnecting", 1, 20);
+            support.awaitLogged("no answer to 3 keepalives 1 s apart: disconnecting", 20);
+            // and it was this session that ended, while its client could not close it
+            support.audit.await("session_closed", e -> AuditEvents.has(e, "session", session), 10);
         } finally {
             Processes.run(List.of("kill", "-CONT", Long.toString(pid)), null, 10);
         }
         assertTrue(ssh.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "ssh should see the disconnect");
-    }
-
-    private static int count(Path logFile, String text) throws java.io.IOException {
-        return Files.exists(logFile) ? Files.readString(logFile).split(java.util.regex.Pattern.quote(text), -1).length - 1 : 0;
-    }
-
-    private static void waitForLog(Path logFile, String text, int times, int seconds) {
-        Await.value("'" + text + "' logged " + times + " times", Duration.ofSeconds(seconds), () -> {
-            try {
-                return count(logFile, text);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, n -> n >= times);
     }
 
     @Test
@@ -558,17 +545,17 @@ class BastionJumpTest {
 
     @Test
     void logsLoginsAndForwardsWithoutKeyMaterial() throws Exception {
-        // a VPS of its own, so the lines counted are this test's alone
+        // a VPS of its own, so the forwards counted are this test's alone
         Vps logged = host.registry().create(new NewVps("logged", Endpoint.parse(sshd.endpoint()),
                 List.of(SshClientFixture.publicKey(aliceKey))));
-        Path logFile = dir.resolve("host/logs/ferry-host.log");
-        String closeLine = "(vps-" + logged.id() + ") with key";
         alice.ssh("-J", "vps-logged@" + bastion, user() + "@vps-logged", "head -c 100000 /dev/zero").requireSuccess();
         String fingerprint = SshClientFixture.publicKey(aliceKey).fingerprint();
-        waitForLog(logFile, closeLine, 1, 10);
+        JsonNode forward = support.audit.await("forward", e -> AuditEvents.has(e, "vps", logged.sshUser()), 10);
+        assertEquals(fingerprint, forward.path("key").asText(), forward.toString());
         Thread.sleep(500);
-        assertEquals(1, count(logFile, closeLine), "one audit line per forward");
-        String log = Files.readString(logFile);
+        assertEquals(1, support.audit.named("forward", e -> AuditEvents.has(e, "vps", logged.sshUser())).size(),
+                "one audit event per forward");
+        String log = support.hostLogText();
         assertTrue(log.contains("vps-logged from 127.0.0.1:") && log.contains("login with key " + fingerprint), log);
         assertTrue(log.matches("(?s).*forward vps-logged:22 -> " + sshd.endpoint().replace(".", "\\.")
                 + " \\(vps-" + logged.id() + "\\) with key " + java.util.regex.Pattern.quote(fingerprint)

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.LogTail;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.host.DataDir;
@@ -46,6 +47,8 @@ final class BastionTestSupport implements AutoCloseable {
     final Path bobKey;
     final Path malloryKey;
     final SshClientFixture alice;
+    /** The Host's audit events. */
+    final AuditEvents audit;
     private final List<AutoCloseable> closeLater = new ArrayList<>();
 
     private BastionTestSupport(Path dir, Host host, Path aliceKey, Path bobKey, Path malloryKey) throws IOException {
@@ -57,6 +60,7 @@ final class BastionTestSupport implements AutoCloseable {
         this.bobKey = bobKey;
         this.malloryKey = malloryKey;
         this.alice = client("alice", List.of(aliceKey), null);
+        this.audit = new AuditEvents(dir.resolve("host"));
     }
 
     /** Keys for alice, bob and mallory, and a Host with a 2 s connect timeout and 1 s keepalives (3 missed). */
@@ -165,15 +169,23 @@ final class BastionTestSupport implements AutoCloseable {
         return Files.readString(hostLog());
     }
 
-    /** Waits until the Host's log holds {@code text} at least {@code times} times. */
-    void awaitLog(String text, int times, int seconds) {
-        Await.value("'" + text + "' logged " + times + " times", Duration.ofSeconds(seconds), () -> {
+    /** The Host's log from now on. */
+    LogTail hostLogTail() {
+        return LogTail.of(hostLog());
+    }
+
+    /**
+     * Waits until the Host's log holds {@code text}. How often a sentence is logged is no behaviour to assert: an
+     * event that must happen a number of times is counted in {@link #audit}.
+     */
+    void awaitLogged(String text, int seconds) {
+        Await.until("'" + text + "' logged", Duration.ofSeconds(seconds), () -> {
             try {
-                return hostLogText().split(java.util.regex.Pattern.quote(text), -1).length - 1;
+                return hostLogText().contains(text);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, n -> n >= times);
+        });
     }
 
     /** The last line ssh printed on stderr, where it puts its one-line verdicts. */

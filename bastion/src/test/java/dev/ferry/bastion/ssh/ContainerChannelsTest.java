@@ -77,7 +77,7 @@ class ContainerChannelsTest {
         Throwable why = refusal.get(20, TimeUnit.SECONDS);
         assertTrue(why != null && why.getMessage().contains(
                 "the bastion relays only forwarded-tcpip, agent and x11 channels to the user"), String.valueOf(why));
-        t.awaitLog("the container opened a 'session' channel towards the user: refused", 1, 10);
+        t.awaitLogged("the container opened a 'session' channel towards the user: refused", 10);
     }
 
     /** Opens a "session" channel back to its client, prints "tried" and ends once the open is answered. */

@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
@@ -75,7 +76,9 @@ class FrontDoorSettingsTest {
         }
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         assertTrue(seconds >= 4 && seconds <= 12, "closed after " + seconds + " s");
-        t.awaitLog("penalty: source 127.0.0.5 +20 s (no login within the login grace time)", 1, 10);
+        JsonNode penalty = t.audit.await("penalty", e -> AuditEvents.has(e, "source", "127.0.0.5")
+                && AuditEvents.has(e, "reason", "no login within the login grace time"), 10);
+        assertEquals(20, penalty.path("seconds").asInt(), penalty.toString());
         try (Socket next = new Socket("127.0.0.1", t.port, InetAddress.getByName("127.0.0.5"), 0)) {
             next.setSoTimeout(5_000);
             assertEquals(-1, next.getInputStream().read(), "refused at once, before the banner");

@@ -74,7 +74,7 @@ class MetricsTest {
         Processes.Result denied = t.sshTo(mallory, List.of("-b", "127.0.0.5"), "vps-web", "true");
         assertTrue(denied.exit() != 0, denied.toString());
         t.alice.ssh("-W", "example.com:22", "-p", Integer.toString(t.port), "jump@127.0.0.1");
-        t.awaitLog("penalty: source 127.0.0.5 ", 1, 10);
+        t.audit.await("penalty", e -> AuditEvents.has(e, "source", "127.0.0.5"), 10);
         Thread.sleep(500); // the closes are counted as the bastion sees them
         String after = metrics();
 

@@ -151,6 +151,11 @@ public final class SshdFixture implements AutoCloseable {
         return process.toHandle().children().count();
     }
 
+    /** Connections this sshd has accepted since it started, as its log tells them ("Connection from"). */
+    public long accepted() {
+        return log().lines().filter(l -> l.contains("Connection from")).count();
+    }
+
     /** The processes serving its connections (the listener's children and theirs). */
     public java.util.stream.Stream<ProcessHandle> connectionProcesses() {
         return process.toHandle().descendants();

@@ -88,8 +88,8 @@ class VpsBoundCertificatesTest {
         heartbeat(running(a.vps(), b.sshd().port(), b.sshd().hostKey()),
                 running(b.vps(), b.sshd().port(), b.sshd().hostKey()));
         assertTrue(a.sshd().hostKey().sameKey(SshPublicKey.parse(now(a.vps()).hostKey())), "a's key was replaced");
-        t.awaitLog("runner " + RUNNER + " reported host key " + b.sshd().hostKey().fingerprint() + ", which vps "
-                + b.vps().id() + " holds: refused, as a possible interception", 1, 10);
+        t.awaitLogged("runner " + RUNNER + " reported host key " + b.sshd().hostKey().fingerprint() + ", which vps "
+                + b.vps().id() + " holds: refused, as a possible interception", 10);
         Processes.Result refused = t.sshTo(t.alice, "vps-lied-about", "echo landed");
         assertEquals(255, refused.exit(), refused.toString());
         assertTrue(refused.err().contains("vps-" + a.vps().id() + "'s sshd presented a host key ("
