@@ -157,7 +157,8 @@ class ConfinementDockerTest {
             // a while, hence the generous wait.
             docker("exec", "-d", container, "sh", "-c", "b() { b | b & }; b").ok();
             docker("exec", "-d", container, "bash", "-c", "while :; do sleep 600 & done").ok();
-            Await.until("the bomb fills its VPS", Duration.ofSeconds(90), () -> pids(container) >= PIDS - 2);
+            Await.value("the bomb fills its VPS (docker stats: its PIDs)", Duration.ofSeconds(90), () -> pids(container),
+                    n -> n >= PIDS - 2);
 
             int heartbeats = host.heartbeats.size();
             String other = DockerTestSupport.newVpsId();
