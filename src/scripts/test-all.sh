@@ -22,7 +22,7 @@ Debian packages through apt, dockerd started, the VPS test images built).
   --help       this text
 
 Other options go to Maven, for example:
-  ./ferry test --quick -Dtest=PlainModeTest -Dsurefire.failIfNoSpecifiedTests=false
+  ./ferry test --quick -Dtest='PlainMode*Test' -Dsurefire.failIfNoSpecifiedTests=false
 USAGE
 }
 
