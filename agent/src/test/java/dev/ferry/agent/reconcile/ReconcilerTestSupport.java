@@ -8,17 +8,15 @@ import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
 import dev.ferry.protocol.HeartbeatRequest;
 
+import dev.ferry.testing.MovableClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +32,7 @@ final class ReconcilerTestSupport implements AutoCloseable {
     static final String REGISTRY = "0c6a0b1e-5a3f-4b7e-9d2a-3f1e2d4c5b6a";
 
     final FakeRuntime docker = new FakeRuntime();
-    final MutableClock clock = new MutableClock();
+    final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
     final List<Reconciler> reconcilers = new ArrayList<>();
     Reconciler reconciler;
     private ServerSocket sshd;
@@ -97,28 +95,5 @@ final class ReconcilerTestSupport implements AutoCloseable {
         t.setDaemon(true);
         t.start();
         return sshd.getLocalPort();
-    }
-
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -15,13 +15,11 @@ import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterRequest;
+import dev.ferry.testing.MovableClock;
 import dev.ferry.testing.Opened;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -34,7 +32,7 @@ final class FleetTestSupport {
     static final DockerStatus DOCKER_OK = new DockerStatus(true, null, "20.10");
     static final String JOIN = "join-token-for-fleet-tests";
 
-    final MovableClock clock = new MovableClock();
+    final MovableClock clock = new MovableClock(Instant.parse("2026-11-23T12:00:00Z"));
     final SshPublicKey alice = TestKeys.ed25519("alice");
     JdbcRegistry registry;
     Fleet fleet;
@@ -71,29 +69,5 @@ final class FleetTestSupport {
 
     Vps now(Vps v) {
         return registry.get(VpsRef.ofId(v.id()));
-    }
-
-    /** A clock tests move by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-23T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

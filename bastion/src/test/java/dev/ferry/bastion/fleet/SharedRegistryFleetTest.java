@@ -16,6 +16,7 @@ import dev.ferry.protocol.DockerStatus;
 import dev.ferry.protocol.EnrollRequest;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterRequest;
+import dev.ferry.testing.MovableClock;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class SharedRegistryFleetTest {
     private static final String JOIN = "join-token-for-shared-fleet-tests";
 
     /** Both Hosts read one clock, as machines with synchronised clocks do. */
-    private final FleetTestSupport.MovableClock clock = new FleetTestSupport.MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-11-23T12:00:00Z"));
     private JdbcRegistry a;
     private JdbcRegistry b;
     private Fleet fleetA;
