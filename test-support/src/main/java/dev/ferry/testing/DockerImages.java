@@ -3,22 +3,18 @@ package dev.ferry.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The Docker engine and the VPS test images, for the tests that run containers: a class that uses them fails at
  * once, saying how to fix it, unless an engine answers, and the images are built when missing
  * ({@code test-containers/images/build.sh}: debootstrap and {@code docker import}, cached, so instant after the
- * first time). Nothing skips. As an extension ({@code @ExtendWith(DockerImages.class)}) or called in a set-up.
+ * first time). Nothing skips: a test's set-up calls {@link #require()}.
  */
-public final class DockerImages implements BeforeAllCallback {
+public final class DockerImages {
     private static final String SCRIPT = "test-containers/images/build.sh";
     private static boolean ready;
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        require();
+    private DockerImages() {
     }
 
     /** Returns once a Docker engine answers and the test images are there; fails the test otherwise. */
