@@ -13,8 +13,8 @@ Usage: ./ferry test [--quick] [MAVEN OPTIONS...]
 Runs Ferry's tests with Maven, after installing what they need when it is missing (as root on Debian:
 Debian packages through apt, dockerd started, the VPS test images built).
 
-  (no option)  every test: the whole build once, then the suites in two lanes at once (keys, protocol,
-               api, bastion, cli; agent and test-containers, which use Docker) with the embedded H2 registry, load
+  (no option)  every test: the whole build once, the agent's tests, then the suites in two lanes at once
+               (keys, protocol, api, cli, bastion; test-containers) with the embedded H2 registry, load
                tests included, then in each lane the tests about the store again with every test Host's
                registry on PostgreSQL (what CI runs; about 13 minutes on 2 cores)
   --quick      the same without the load tests (JUnit tag "load") and without the PostgreSQL pass: the run
@@ -130,8 +130,9 @@ cd "$ROOT"
 started=$SECONDS
 # Everything built and installed once (main and test classes, the jars, the distribution); then the suites run
 # from that build in two lanes at once, because most of their time is spent waiting on sockets, sshd and Docker,
-# not on the 2 cores. The lanes share nothing: lane a's tests (keys, protocol, api, bastion, cli) never use Docker,
-# lane b holds every test that does (agent, test-containers, whose last test restarts dockerd).
+# not on the 2 cores. The lanes share nothing: lane a's tests (keys, protocol, api, cli, bastion) never use Docker,
+# lane b holds the end-to-end tests that do (test-containers, whose last test restarts dockerd); the agent's, which
+# use Docker too, run before both.
 mvn -B -q install -DskipTests ${mvn_args[@]+"${mvn_args[@]}"}
 
 load=()
@@ -148,15 +149,17 @@ suite() {
     shift
     mvn -B -pl "$module" surefire:test "$@" ${mvn_args[@]+"${mvn_args[@]}"}
 }
-# the cli's suite (one JVM) before the bastion's (two), so that the agent's Docker tests run beside the lighter one:
-# beside the bastion's, the agent's fork bomb did not fill its VPS within 90 s (22 s alone)
+# The agent's Docker tests run first, alone: beside the other suites its fork-bomb test saw docker stats report no
+# PIDs at all in its VPS (three fresh-clone runs out of six), alone never. Then the two lanes.
+lane_agent() {
+    suite agent "${load[@]}"
+}
 lane_a() {
     suite keys "${load[@]}" && suite protocol "${load[@]}" && suite api "${load[@]}" && suite cli "${load[@]}" \
         && suite bastion "${load[@]}" && { $quick || suite bastion "${postgres[@]}"; }
 }
 lane_b() {
-    suite agent "${load[@]}" && suite test-containers "${load[@]}" \
-        && { $quick || suite test-containers "${postgres[@]}"; }
+    suite test-containers "${load[@]}" && { $quick || suite test-containers "${postgres[@]}"; }
 }
 # lane NAME: runs lane_NAME with its lines marked [NAME], and says how long it took
 lane() {
@@ -170,6 +173,10 @@ lane() {
         return 1
     fi
 }
+if ! lane agent; then
+    echo "ferry test: FAILED after $(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s" >&2
+    exit 1
+fi
 lane a & a=$!
 lane b & b=$!
 failed=0
