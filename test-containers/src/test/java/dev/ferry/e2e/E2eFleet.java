@@ -62,10 +62,10 @@ final class E2eFleet implements AutoCloseable {
     }
 
     /**
-     * How long the test Hosts wait for a silent runner before its VPS are lost: its runner beats every second, so
-     * twelve seconds keep a busy machine's late beats from losing anything and a killed runner's test short.
+     * How long the test Hosts wait for a silent runner before its VPS are lost: the default's 30 s. Twelve lost the
+     * VPS of RunnerE2ETest's runner while its replacement process was still starting on a busy machine.
      */
-    static final Duration RUNNER_SILENCE = Duration.ofSeconds(12);
+    static final Duration RUNNER_SILENCE = Duration.ofSeconds(30);
 
     /**
      * Builds the test images when needed, starts a Host (3 s connect timeout, {@link #RUNNER_SILENCE}) and a runner
