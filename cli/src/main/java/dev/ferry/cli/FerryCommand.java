@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.cli.ca.CaCommand;
 import dev.ferry.cli.ca.KnownHostsCommand;
 import dev.ferry.cli.node.NodeCommand;
+import dev.ferry.cli.sessions.SessionsCommand;
 import dev.ferry.cli.ssh.SshConfigCommand;
 import dev.ferry.cli.vps.VpsCommand;
 import picocli.CommandLine.Command;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH jump server for container VPS fleets.",
         subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, VpsCommand.class, NodeCommand.class,
-                CaCommand.class, KnownHostsCommand.class, SshConfigCommand.class, CompletionCommand.class})
+                SessionsCommand.class, CaCommand.class, KnownHostsCommand.class, SshConfigCommand.class,
+                CompletionCommand.class})
 public final class FerryCommand {
     private final Env env;
 

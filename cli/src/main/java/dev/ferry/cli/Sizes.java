@@ -34,4 +34,19 @@ public final class Sizes {
         }
         return (bytes >> 20) + " MiB";
     }
+
+    /** A count of bytes as people read it: "0 B", "812 B", "3.4 KiB", "120.0 MiB", "2.1 GiB". */
+    public static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int unit = -1;
+        while (v >= 1024 && unit < units.length - 1) {
+            v /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[unit]);
+    }
 }

@@ -8,6 +8,7 @@ import dev.ferry.bastion.api.ApiServer;
 import dev.ferry.bastion.api.CaRoutes;
 import dev.ferry.bastion.api.FleetRoutes;
 import dev.ferry.bastion.api.Router;
+import dev.ferry.bastion.api.SessionRoutes;
 import dev.ferry.bastion.api.VpsRoutes;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.RunnerTrust;
@@ -19,6 +20,9 @@ import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.several.Coordination;
 import dev.ferry.bastion.several.Membership;
+import dev.ferry.bastion.sessions.SessionBoard;
+import dev.ferry.bastion.sessions.SessionNumbers;
+import dev.ferry.bastion.sessions.SessionStore;
 import dev.ferry.bastion.several.SecretSeal;
 import dev.ferry.bastion.several.SharedKeyMaterial;
 import dev.ferry.bastion.ssh.Bastion;
@@ -66,11 +70,13 @@ public final class Host implements AutoCloseable {
     private final Membership membership;
     private final Rotation rotation;
     private final Duration runnerSilence;
+    private final SessionBoard sessions;
 
     private Host(DataDir dataDir, KeyPair userCa, JdbcRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
                  TlsPin apiPin, boolean apiTls, List<String> knownHosts, Coordination coordination,
-                 Membership membership, Rotation rotation, Duration runnerSilence) {
+                 Membership membership, Rotation rotation, Duration runnerSilence, SessionBoard sessions) {
         this.runnerSilence = runnerSilence;
+        this.sessions = sessions;
         this.coordination = coordination;
         this.membership = membership;
         this.rotation = rotation;
@@ -165,18 +171,23 @@ public final class Host implements AutoCloseable {
         String userCaLine = userCaLine(userCa);
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa));
         DialGuard guard = new DialGuard();
+        SessionStore sessionStore = new SessionStore(registry.statements(), clock);
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
                     config.connectTimeout(), config.bannerTimeout(), config.keepaliveInterval(),
                     config.keepaliveMaxMissed(), config.frontDoor(), principals),
-                    new RegistryRouting(registry, registry.runners(), clock), userCa, hostCa, guard);
+                    new RegistryRouting(registry, registry.runners(), clock), userCa, hostCa, guard,
+                    new SessionNumbers(sessionStore));
         } catch (IOException | RuntimeException e) {
             registry.close();
             throw new IOException("cannot listen for SSH on " + config.bind() + ":" + config.sshPort() + ": "
                     + e.getMessage(), e);
         }
+        SessionBoard sessions = null;
         try {
+            sessions = new SessionBoard(sessionStore, bastion.sessions(), config.instanceId(), membership.holder(),
+                    Membership.CLAIM_STALE, clock).start();
             RunnerTrust trust = new RunnerTrust(registry.runners(), secrets::runner, clock);
             List<String> knownHosts = KnownHosts.lines(principals, bastion.address().getPort(), hostCa.getPublic());
             log.info("bastion host certificate for {}", String.join(", ", principals));
@@ -187,11 +198,11 @@ public final class Host implements AutoCloseable {
             };
             Router router = new CaRoutes(userCaLine, knownHosts, bastion.address().getPort(), principals).register(
                     new FleetRoutes(fleet, trust, registry, clock, pin).register(new VpsRoutes(registry, fleet)
-                            .register(new Router()
+                            .register(new SessionRoutes(sessions, registry).register(new Router()
                             .metricsRoute("GET", "/metrics", req -> Router.Response.ok(new Router.Raw(
                                     Metrics.contentType(), gauges.scrape())))
                             .route("POST", "/api/v1/host/rotate/{secret}", req -> Router.Response.ok(
-                                    rotate(rotation, Secret.of(req.param(0))))))));
+                                    rotate(rotation, Secret.of(req.param(0)))))))));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
                     new ApiDispatcher(router, secrets::admin, secrets::metrics, trust,
                             config.frontDoor().penaltyExempt().stream().map(Cidr::parse).toList()), apiLimits,
@@ -202,10 +213,13 @@ public final class Host implements AutoCloseable {
                 rotation.servingTls(identity -> api.reloadTls(identity.serverContext()));
             }
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,
-                    coordination, membership, rotation, config.runnerSilence());
+                    coordination, membership, rotation, config.runnerSilence(), sessions);
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {
+            if (sessions != null) {
+                sessions.close();
+            }
             bastion.close();
             registry.close();
             throw new IOException("cannot listen for the control API on " + config.apiBind() + ":"
@@ -296,6 +310,7 @@ public final class Host implements AutoCloseable {
                     e.toString());
         }
         api.close();
+        sessions.close();
         try {
             bastion.close();
         } catch (IOException e) {

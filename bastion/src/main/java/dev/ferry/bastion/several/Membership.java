@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 public final class Membership {
     private static final Logger log = LoggerFactory.getLogger(Membership.class);
     /** A claim not refreshed for this long belongs to a Host that is gone. */
-    static final Duration CLAIM_STALE = Duration.ofSeconds(30);
+    public static final Duration CLAIM_STALE = Duration.ofSeconds(30);
     /** The watchdog's lease: another Host takes over this long after its holder stopped renewing it. */
     static final Duration WATCHDOG_LEASE = Duration.ofSeconds(15);
     /** The lease of the lost-runner watchdog. */

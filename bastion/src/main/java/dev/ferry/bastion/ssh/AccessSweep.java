@@ -6,7 +6,6 @@ import dev.ferry.bastion.ssh.jump.VpsDialChannel;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.bastion.ssh.route.Routing;
 import dev.ferry.bastion.ssh.route.Routing.Access;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.common.session.helpers.AbstractSession;
@@ -132,17 +130,12 @@ final class AccessSweep implements AutoCloseable {
     }
 
     private static void end(Holder holder, String why) {
-        Metrics.FORCED_ENDS.inc();
         if (holder instanceof WholeSession s) {
             log.info("{} ended: {}", s.info().context(), why);
             s.info().audit("session_ended").put("reason", why).write();
-            try {
-                s.session().disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: " + why
-                        + "; this session ends");
-            } catch (IOException e) {
-                s.session().close(true);
-            }
+            LiveConnections.disconnect(s.session(), "ferry: " + why + "; this session ends");
         } else if (holder instanceof Forward f) {
+            Metrics.FORCED_ENDS.inc();
             log.info("{} forward to vps-{} ended: {}", f.info().context(), f.channel().vpsId(), why);
             f.info().audit("forward_ended").put("vps", Long.toString(f.channel().vpsId())).put("reason", why).write();
             f.channel().close(false);

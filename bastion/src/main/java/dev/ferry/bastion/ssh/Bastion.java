@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.bastion.sessions.LocalSessions;
 import dev.ferry.bastion.ssh.auth.BastionAuthenticator;
 import dev.ferry.bastion.ssh.auth.BlindKeyQuery;
 import dev.ferry.bastion.ssh.frontdoor.FrontDoor;
@@ -14,6 +15,7 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.apache.sshd.common.Service;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.global.KeepAliveHandler;
@@ -44,9 +46,12 @@ public final class Bastion implements AutoCloseable {
     private final SessionAudit audit;
     private final UpstreamConnector upstream;
     private final AccessSweep sweep;
+    private final LiveConnections live;
 
-    private Bastion(SshServer server, UpstreamConnector upstream, SessionAudit audit, AccessSweep sweep) {
+    private Bastion(SshServer server, UpstreamConnector upstream, SessionAudit audit, AccessSweep sweep,
+                    LiveConnections live) {
         this.server = server;
+        this.live = live;
         this.upstream = upstream;
         this.audit = audit;
         this.sweep = sweep;
@@ -57,9 +62,10 @@ public final class Bastion implements AutoCloseable {
      * @param userCa  the CA that signs plain mode's certificates for logins to VPS sshd
      * @param hostCa  the CA that certifies the bastion's host keys for {@link BastionSettings#certPrincipals()};
      *                may be null when there are none
+     * @param sessionNumbers the numbers of the sessions' ids ({@code s<n>}), unique across the Hosts of a registry
      */
     public static Bastion start(BastionSettings settings, Routing routing, KeyPair userCa, KeyPair hostCa,
-                                DialGuard guard) throws IOException {
+                                DialGuard guard, LongSupplier sessionNumbers) throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.bind());
         sshd.setPort(settings.port());
@@ -90,7 +96,7 @@ public final class Bastion implements AutoCloseable {
         sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, new NoMoreSessionsHandler(),
                 TcpipForwardHandler.INSTANCE, CancelTcpipForwardHandler.INSTANCE, OpenSshHostKeysHandler.INSTANCE));
         sshd.setSessionDisconnectHandler(new ReadableTimeouts());
-        SessionAudit audit = new SessionAudit();
+        SessionAudit audit = new SessionAudit(sessionNumbers);
         sshd.addSessionListener(audit);
         sshd.setIoServiceFactoryFactory(Transport.gated(settings.frontDoor().install(sshd)));
 
@@ -114,12 +120,17 @@ public final class Bastion implements AutoCloseable {
         }
         AccessSweep sweep = new AccessSweep(sshd, routing);
         sweep.start();
-        return new Bastion(sshd, upstream, audit, sweep);
+        return new Bastion(sshd, upstream, audit, sweep, new LiveConnections(sshd));
     }
 
     /** The address actually bound (the port is known only after start when 0 was asked). */
     public InetSocketAddress address() {
         return new InetSocketAddress(server.getHost(), server.getPort());
+    }
+
+    /** The logged-in connections, for the live list, and the way to end one. */
+    public LocalSessions sessions() {
+        return live;
     }
 
     /** How many SSH connections have been accepted since start. */

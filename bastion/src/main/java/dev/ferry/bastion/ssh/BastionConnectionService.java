@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh;
 
+import dev.ferry.api.ChannelView;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.ssh.jump.VpsDialChannel;
@@ -11,6 +12,8 @@ import dev.ferry.bastion.ssh.route.Route;
 import dev.ferry.bastion.vps.DialGuard;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
@@ -82,7 +85,8 @@ final class BastionConnectionService extends ServerConnectionService {
             if (routed.route() instanceof Route.Bridge bridge) {
                 byte[] typeData = new byte[buffer.available()];
                 buffer.getRawBytes(typeData);
-                bridge().openFromUser(bridge.upstream(), type, routed.label(), sender, remoteWindow, remotePacket,
+                bridge().openFromUser(bridge.upstream(), type, routed.label(), routed.requested(), sender,
+                        remoteWindow, remotePacket,
                         typeData);
                 return;
             }
@@ -275,6 +279,21 @@ final class BastionConnectionService extends ServerConnectionService {
         if (keepalive != null && isClosing()) {
             keepalive.stop(); // closed while the task was being scheduled
         }
+    }
+
+    /** Its open channels as the live list shows them: plain mode's bridged ones, then its ProxyJump forwards. */
+    List<ChannelView> channelViews() {
+        List<ChannelView> views = new ArrayList<>();
+        BridgedConnection b = bridge;
+        if (b != null) {
+            views.addAll(b.openChannels());
+        }
+        for (Channel c : getChannels()) {
+            if (c instanceof VpsDialChannel forward) {
+                forward.view().ifPresent(views::add);
+            }
+        }
+        return views;
     }
 
     private String context() {

@@ -30,7 +30,8 @@ final class ChannelRouter {
      * A channel the routing allowed.
      *
      * @param label     how the log names it
-     * @param requested the host:port a direct-tcpip channel asked for, printable; else empty
+     * @param requested the host:port a direct-tcpip channel asked for, or the socket of a direct-streamlocal one,
+     *                  printable; else empty
      */
     record Routed(Route route, String label, String requested) {
     }
@@ -76,7 +77,8 @@ final class ChannelRouter {
                 return allowed(info, routing.inside(info.login(), info.fingerprint()), "session");
             case DIRECT_STREAMLOCAL:
                 String path = RegistryRouting.printable(buffer.getString());
-                return allowed(info, routing.inside(info.login(), info.fingerprint()), "forward to socket " + path);
+                return allowed(info, routing.inside(info.login(), info.fingerprint()), "forward to socket " + path,
+                        path);
             default:
                 int more = NOISE.admit(info.tag() + " type");
                 if (more >= 0) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
@@ -24,6 +25,12 @@ import org.slf4j.LoggerFactory;
 final class SessionAudit implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(SessionAudit.class);
     private final AtomicLong counter = new AtomicLong();
+    private final LongSupplier numbers;
+
+    /** @param numbers the numbers of sessions' ids, unique across the Hosts of a registry and their restarts */
+    SessionAudit(LongSupplier numbers) {
+        this.numbers = numbers;
+    }
 
     /** How many connections the bastion has accepted since it started. */
     long sessionsAccepted() {
@@ -32,7 +39,8 @@ final class SessionAudit implements SessionListener {
 
     @Override
     public void sessionCreated(Session session) {
-        session.setAttribute(SessionInfo.TAG, "s" + counter.incrementAndGet());
+        counter.incrementAndGet();
+        session.setAttribute(SessionInfo.TAG, "s" + numbers.getAsLong());
     }
 
     @Override
@@ -48,7 +56,8 @@ final class SessionAudit implements SessionListener {
         String fingerprint = SshPublicKey.of(proven.get(proven.size() - 1), "").fingerprint();
         SessionInfo info = new SessionInfo(session.getAttribute(SessionInfo.TAG), client(session), login,
                 session.getUsername(), fingerprint, Instant.now(), session.getIoSession() != null
-                && session.getIoSession().getLocalAddress() instanceof InetSocketAddress local ? local : null);
+                && session.getIoSession().getLocalAddress() instanceof InetSocketAddress local ? local : null,
+                new SessionTraffic());
         session.setAttribute(SessionInfo.KEY, info);
         log.info("{} login with key {} ({})", info.context(), fingerprint, login.describe());
         info.audit("login").put("as", login.describe()).write();

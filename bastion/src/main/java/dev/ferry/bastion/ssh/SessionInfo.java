@@ -19,9 +19,10 @@ import org.apache.sshd.common.session.Session;
  * @param since       when the key was proven
  * @param reachedAt   the bastion's address the client connected to, which refusals name in the commands they
  *                    suggest; null when unknown
+ * @param traffic     what its ended channels carried, for the live list
  */
 public record SessionInfo(String tag, String client, Login login, String user, String fingerprint, Instant since,
-                          InetSocketAddress reachedAt) {
+                          InetSocketAddress reachedAt, SessionTraffic traffic) {
     /** Set on the session when authentication succeeds. */
     public static final AttributeKey<SessionInfo> KEY = new AttributeKey<>();
     /** Set by the authenticator when it accepts a key: the login as admitted, bound to its VPS. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.Json;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.registry.PostgresServer;
@@ -15,15 +17,20 @@ import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.SshKeygen;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,5 +196,53 @@ class SeveralHostsTest {
             Thread.sleep(100);
         }
         return null;
+    }
+
+    @Test
+    void aSessionOnOneHostIsListedAndEndedFromAnother() throws Exception {
+        Host a = start("a", 1);
+        Host b = start("b", 2);
+        Path key = SshKeygen.ed25519(dir.resolve("keys"), "alice");
+        a.registry().create(new NewVps("web", new Endpoint("127.0.0.1", 2200),
+                List.of(SshPublicKey.parse(Files.readString(Path.of(key + ".pub"))))));
+        // logged in, no channel: a live session all the same
+        Process ssh = new ProcessBuilder("ssh", "-N", "-i", key.toString(), "-o", "IdentitiesOnly=yes", "-o",
+                "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-p",
+                Integer.toString(a.sshAddress().getPort()), "vps-web@127.0.0.1").redirectErrorStream(true).start();
+        try {
+            String token = Files.readString(b.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip();
+            JsonNode session = Await.value("a's session in b's list", Duration.ofSeconds(20), () -> {
+                for (JsonNode s : api(b, token, "GET", "/api/v1/sessions").get("sessions")) {
+                    if (s.get("user").asText().equals("vps-web")) {
+                        return s;
+                    }
+                }
+                return null;
+            }, s -> s != null);
+            assertTrue(session.get("host").asText().endsWith(a.dataDir().toString()), "held by a: " + session);
+            String id = session.get("id").asText();
+            assertEquals(id, api(b, token, "GET", "/api/v1/sessions/" + id).get("id").asText());
+
+            JsonNode killed = api(b, token, "POST", "/api/v1/sessions/" + id + "/kill");
+            assertTrue(killed.get("ended").asBoolean(), killed.toString());
+            assertTrue(ssh.waitFor(10, TimeUnit.SECONDS), "the client was disconnected");
+            String said = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(said.contains("ferry: an administrator ended this session: moving you"), said);
+            assertEquals(0, api(a, token, "GET", "/api/v1/sessions").get("sessions").size(), "gone from a's list");
+        } finally {
+            ssh.destroyForcibly();
+        }
+    }
+
+    private JsonNode api(Host h, String token, String method, String path) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(h.apiUrl() + path))
+                    .header("Authorization", "Bearer " + token).method(method, method.equals("POST")
+                            ? HttpRequest.BodyPublishers.ofString("{\"reason\": \"moving you\"}")
+                            : HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            return Json.MAPPER.readTree(r.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -16,11 +16,20 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.bastion.sessions.SessionNumbers;
+import dev.ferry.bastion.sessions.SessionStore;
+import dev.ferry.bastion.several.Coordination;
+import dev.ferry.testing.MovableClock;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -247,5 +256,56 @@ abstract class RegistryContract {
             assertEquals(rs.getInt(2), rs.getInt(1), "each version once");
             assertTrue(rs.getInt(1) >= 1);
         }
+    }
+
+    @Test
+    void sessionNumbersAreNeverHandedOutTwiceAcrossHostsAndRestarts() {
+        SessionStore store = new SessionStore(registry.statements(), Clock.systemUTC());
+        SessionNumbers a = new SessionNumbers(store);
+        SessionNumbers b = new SessionNumbers(store);
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < 2500; i++) {
+            assertTrue(seen.add(a.getAsLong()), "a number twice");
+            assertTrue(seen.add(b.getAsLong()), "a number twice");
+        }
+        registry.close();
+        registry = openRegistry();
+        long afterRestart = new SessionNumbers(new SessionStore(registry.statements(), Clock.systemUTC())).getAsLong();
+        assertTrue(seen.stream().allMatch(n -> n < afterRestart), "a Host started again goes on after every number "
+                + "handed out before");
+    }
+
+    @Test
+    void liveSessionsOfAHostThatIsGoneAreNotListedAndAKillReachesTheirHolder() {
+        MovableClock clock = new MovableClock(Instant.parse("2026-12-07T12:00:00Z"));
+        Coordination coordination = new Coordination(registry.statements(), clock);
+        SessionStore store = new SessionStore(registry.statements(), clock);
+        Duration stale = Duration.ofSeconds(30);
+        coordination.claimInstance(1, "host-a", stale);
+        coordination.claimInstance(2, "host-b", stale);
+        Instant started = clock.instant();
+        store.publish(1, "host-a", List.of(new SessionStore.Written("s1", 7L, started, "{\"id\": \"s1\"}")),
+                List.of());
+        store.publish(2, "host-b", List.of(new SessionStore.Written("s1001", null, started, "{\"id\": \"s1001\"}")),
+                List.of());
+        assertEquals(List.of("s1", "s1001"), store.live(stale).stream().map(SessionStore.Row::id).toList());
+
+        assertTrue(store.askKill("s1001", "an administrator", "maintenance"));
+        assertFalse(store.askKill("s999", "an administrator", ""), "no such session: nobody to ask");
+        assertEquals(List.of(new SessionStore.Kill("s1001", "an administrator", "maintenance")), store.kills("host-b"));
+        assertEquals(List.of(), store.kills("host-a"));
+
+        clock.advance(Duration.ofSeconds(20));
+        coordination.claimInstance(1, "host-a", stale); // host-a goes on; host-b went silent 20 s ago
+        store.publish(1, "host-a", List.of(new SessionStore.Written("s1", 7L, started, "{\"id\": \"s1\", \"x\": 1}")),
+                List.of());
+        clock.advance(Duration.ofSeconds(15));
+        assertEquals(List.of("s1"), store.live(stale).stream().map(SessionStore.Row::id).toList(), "host-b is gone");
+        assertEquals("{\"id\": \"s1\", \"x\": 1}", store.get("s1", stale).orElseThrow().view());
+        assertTrue(store.get("s1001", stale).isEmpty());
+        assertEquals(1, store.forgetGone(stale), "host-b's row goes");
+
+        store.publish(1, "host-a", List.of(), List.of("s1"));
+        assertEquals(List.of(), store.live(stale));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh.jump;
 
+import dev.ferry.api.ChannelView;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.ssh.SshTimer;
@@ -11,6 +12,8 @@ import dev.ferry.bastion.vps.Vps;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +56,7 @@ public final class VpsDialChannel extends TcpipServerChannel {
     private final AtomicLong toVps = new AtomicLong();
     private final AtomicLong windowGranted = new AtomicLong();
     private volatile boolean opened;
+    private volatile Instant openedAt;
     private final AtomicBoolean closeLogged = new AtomicBoolean();
     private volatile long initialRemoteWindow;
     private volatile long startNanos;
@@ -130,7 +134,9 @@ public final class VpsDialChannel extends TcpipServerChannel {
 
     @Override
     protected void handleChannelOpenSuccess(OpenFuture f, IoSession ioSession) {
+        openedAt = Instant.now();
         opened = true;
+        session.traffic().jump();
         Metrics.channelOpened("jump");
         log.info("{} forward {} -> {} ({}) open after {} ms", session.context(), requested, vps.endpoint(),
                 vps.sshUser(), elapsedMillis());
@@ -200,9 +206,20 @@ public final class VpsDialChannel extends TcpipServerChannel {
         log.info("{} forward {} -> {} ({}) with key {} closed: {} bytes to the VPS, {} bytes from it, {} ms",
                 session.context(), requested, vps.endpoint(), vps.sshUser(), session.fingerprint(), to, from, ms);
         Metrics.channelClosed("jump", to, from);
+        session.traffic().ended(to, from);
         session.audit("forward").put("target", requested).put("vps", vps.sshUser()).put("endpoint", vps.endpoint())
                 .put("bytes_to_vps", to).put("bytes_from_vps", from).put("ms", ms).write();
         super.preClose();
+    }
+
+    /** This forward as the live list shows it, once it is open. */
+    public Optional<ChannelView> view() {
+        Instant at = openedAt;
+        if (!opened || at == null || closeLogged.get()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChannelView(getChannelId(), "jump", requested, Long.toString(vps.id()), at.toString(),
+                toVps.get(), bytesFromVps()));
     }
 
     private long elapsedMillis() {

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.ssh.plain;
 
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,12 +29,71 @@ final class BridgedChannel {
     /** Counted among the open channels of the metrics (it was confirmed both ways): counted down once. */
     boolean counted;
     private final long startNanos = System.nanoTime();
+    final Instant openedAt = Instant.now();
+    /** What it is for, as the live list names it: from its type, then (a session channel) from its request. */
+    private volatile String kind;
+    /** A forward's target, a command, a subsystem's name: what the live list says of it besides its pty. */
+    private volatile String what;
+    /** The terminal type of the pty asked for it, or null: none was. */
+    private volatile String term;
+    /** The pty's size, {@code 80x24}, as it was asked for or changed since. */
+    private volatile String size;
 
-    BridgedChannel(long local, String type, String label, boolean fromUser) {
+    /** @param target what a forward reaches, for the live list; "" for a session */
+    BridgedChannel(long local, String type, String label, boolean fromUser, String target) {
         this.local = local;
         this.type = type;
         this.label = label;
         this.fromUser = fromUser;
+        this.kind = kindOf(type);
+        this.what = target;
+    }
+
+    /** The live list's word for a channel type. */
+    static String kindOf(String type) {
+        return switch (type) {
+            case "direct-tcpip", "direct-streamlocal@openssh.com" -> "forward";
+            case "forwarded-tcpip", "forwarded-streamlocal@openssh.com" -> "remote-forward";
+            case "auth-agent@openssh.com" -> "agent";
+            default -> type; // session, x11
+        };
+    }
+
+    /** A request the user sent on it: a session channel learns what it is for, a pty its size. */
+    void asked(ChannelRequest r) {
+        switch (r.name()) {
+            case "pty-req" -> {
+                size = r.number() + "x" + r.rows();
+                term = r.text();
+            }
+            case "window-change" -> size = r.number() + "x" + r.rows();
+            case "shell" -> kind = "shell";
+            case "exec" -> {
+                what = r.text();
+                kind = "exec";
+            }
+            case "subsystem" -> {
+                what = r.text().equals("sftp") ? "" : r.text();
+                kind = r.text().equals("sftp") ? "sftp" : "subsystem";
+            }
+            default -> {
+            }
+        }
+    }
+
+    String kind() {
+        return kind;
+    }
+
+    /** What the live list says of it: a forward's target, a command, a pty and its size. */
+    String detail() {
+        String p = term == null ? null : term + " " + size;
+        return switch (kind) {
+            case "shell" -> p == null ? "no pty" : "pty " + p;
+            case "session" -> p == null ? "" : "pty " + p;
+            case "exec" -> what + (p == null ? "" : " (pty " + p + ")");
+            default -> what;
+        };
     }
 
     /** Whether the user may answer its open now: the container opened it and the user has not answered yet. */

@@ -1,10 +1,13 @@
 package dev.ferry.bastion.ssh.plain;
 
+import dev.ferry.api.ChannelView;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.ssh.route.Upstream;
+import dev.ferry.bastion.vps.Endpoint;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -85,11 +88,12 @@ public final class BridgedConnection {
     /**
      * The user opens a channel to be opened inside the container: session, direct-tcpip, direct-streamlocal.
      *
-     * @param typeData the channel type's own data, passed on as it came
+     * @param requested what a forward reaches, as the user asked for it; "" for a session
+     * @param typeData  the channel type's own data, passed on as it came
      */
-    public void openFromUser(Upstream target, String type, String label, long userId, long window, long maxPacket,
-                             byte[] typeData) {
-        BridgedChannel c = channels.add(type, label, true);
+    public void openFromUser(Upstream target, String type, String label, String requested, long userId, long window,
+                             long maxPacket, byte[] typeData) {
+        BridgedChannel c = channels.add(type, label, true, requested);
         if (c == null) {
             wire.refuse(user, userId, new BridgeFailure(SshConstants.SSH_OPEN_RESOURCE_SHORTAGE, "too many channels "
                     + "open on this connection (" + ChannelTable.MAX_CHANNELS + "); close some and try again"));
@@ -267,6 +271,8 @@ public final class BridgedConnection {
     private void relay(BridgedChannel c, boolean toVps, Session to, int cmd, Buffer buffer) throws IOException {
         if (cmd == SshConstants.SSH_MSG_CHANNEL_DATA) {
             (toVps ? c.toVps : c.fromVps).addAndGet(buffer.rawUInt(buffer.rpos()));
+        } else if (cmd == SshConstants.SSH_MSG_CHANNEL_REQUEST && toVps) {
+            c.asked(ChannelRequest.read(buffer));
         }
         wire.send(to, cmd, toVps ? c.upstreamId : c.userId, buffer);
     }
@@ -287,7 +293,8 @@ public final class BridgedConnection {
         if (up == null) {
             return;
         }
-        BridgedChannel c = FROM_CONTAINER.contains(type) ? channels.add(type, type, false) : null;
+        BridgedChannel c = FROM_CONTAINER.contains(type) ? channels.add(type, type, false, origin(type, buffer))
+                : null;
         if (c == null) {
             String printable = Text.printable(type, 60);
             noisy("container's channel", more -> log.warn("{} the container opened a '{}' channel towards the user: "
@@ -300,6 +307,25 @@ public final class BridgedConnection {
         wire.open(user, type, c.local, window, maxPacket, buffer.array(), buffer.rpos(), buffer.available());
     }
 
+    /** Where a channel the container opens comes from: the forwarded port or socket of a -R. */
+    private static String origin(String type, Buffer buffer) {
+        int at = buffer.rpos();
+        try {
+            return switch (type) {
+                case "forwarded-tcpip" -> {
+                    String host = buffer.getString();
+                    yield Text.printable(Endpoint.hostPort(host, (int) Math.min(buffer.getUInt(), 65535)), 300);
+                }
+                case "forwarded-streamlocal@openssh.com" -> Text.printable(buffer.getString(), 300);
+                default -> "";
+            };
+        } catch (RuntimeException malformed) {
+            return "";
+        } finally {
+            buffer.rpos(at);
+        }
+    }
+
     /** The container sent a global request the bastion does not know (it is refused). */
     void unknownRequestFromUpstream(String request) {
         noisy("container's request", more -> log.warn("{} the container sent a global request '{}' the bastion does "
@@ -309,6 +335,12 @@ public final class BridgedConnection {
     /** The container answers a global request the bastion sent it (a user's forward or a keepalive). */
     void replyFromUpstream(int cmd, Buffer buffer) {
         requests.reply(cmd, buffer);
+    }
+
+    /** The channels open both ways now, as the live list shows them. */
+    public List<ChannelView> openChannels() {
+        return channels.open().stream().map(c -> new ChannelView(c.local, c.kind(), c.detail(), null,
+                c.openedAt.toString(), c.toVps.get(), c.fromVps.get())).toList();
     }
 
     /** The user's connection ends: the container's goes too, at once. */

@@ -2,6 +2,7 @@ package dev.ferry.bastion.ssh.plain;
 
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.SessionInfo;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,11 +44,11 @@ final class ChannelTable {
     }
 
     /** A new channel under a fresh id, or null when the connection holds {@link #MAX_CHANNELS} already. */
-    BridgedChannel add(String type, String label, boolean fromUser) {
+    BridgedChannel add(String type, String label, boolean fromUser, String target) {
         if (channels.size() >= MAX_CHANNELS) {
             return null;
         }
-        BridgedChannel c = new BridgedChannel(ids.getAsLong(), type, label, fromUser);
+        BridgedChannel c = new BridgedChannel(ids.getAsLong(), type, label, fromUser, target);
         channels.put(c.local, c);
         return c;
     }
@@ -60,6 +61,10 @@ final class ChannelTable {
     /** The channel is open both ways. */
     void opened(BridgedChannel c) {
         c.counted = true;
+        SessionInfo info = SessionInfo.of(user);
+        if (info != null) {
+            info.traffic().plain();
+        }
         Metrics.channelOpened("plain");
     }
 
@@ -76,9 +81,16 @@ final class ChannelTable {
                 c.fromVps.get(), c.millis());
         SessionInfo info = SessionInfo.of(user);
         if (info != null) {
+            info.traffic().ended(c.toVps.get(), c.fromVps.get());
             info.audit("bridge").put("channel", c.label).put("bytes_to_vps", c.toVps.get())
                     .put("bytes_from_vps", c.fromVps.get()).put("ms", c.millis()).write();
         }
+    }
+
+    /** The channels open both ways now, the oldest first, for the live list. */
+    List<BridgedChannel> open() {
+        return channels.values().stream().filter(c -> c.counted).sorted(Comparator.comparingLong(c -> c.local))
+                .toList();
     }
 
     /** The channels now, to go through while the table may change. */

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
@@ -86,7 +87,7 @@ class SignatureFirstTest {
             try (Bastion bastion = Bastion.start(new BastionSettings("127.0.0.1", 0, List.of(hostKey),
                     Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO, 3,
                     HostConfig.defaults(dir).frontDoor(), List.of()),
-                    routing, KeyPairs.generate(), null, new DialGuard());
+                    routing, KeyPairs.generate(), null, new DialGuard(), new AtomicLong()::incrementAndGet);
                  SshClient client = SshClient.setUpDefaultClient()) {
                 client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
                 client.start();

@@ -1,0 +1,83 @@
+package dev.ferry.bastion.ssh;
+
+import dev.ferry.api.ChannelView;
+import dev.ferry.api.SessionView;
+import dev.ferry.bastion.metrics.Metrics;
+import dev.ferry.bastion.sessions.LocalSessions;
+import dev.ferry.bastion.ssh.route.Login;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.server.SshServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The bastion's logged-in connections as the live list shows them, read from MINA's own sessions each time. */
+final class LiveConnections implements LocalSessions {
+    private static final Logger log = LoggerFactory.getLogger(LiveConnections.class);
+    /** Channels one view lists: a connection may hold 256; the rest are counted. */
+    static final int MAX_LISTED_CHANNELS = 64;
+
+    private final SshServer server;
+
+    LiveConnections(SshServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public List<SessionView> views() {
+        List<SessionView> views = new ArrayList<>();
+        for (AbstractSession session : server.getActiveSessions()) {
+            SessionInfo info = SessionInfo.of(session);
+            if (info != null && !session.isClosing()) {
+                views.add(view(session, info));
+            }
+        }
+        return views;
+    }
+
+    private static SessionView view(AbstractSession session, SessionInfo info) {
+        BastionConnectionService service = session.getService(BastionConnectionService.class);
+        List<ChannelView> channels = service == null ? List.of() : service.channelViews();
+        long to = info.traffic().endedToVps();
+        long from = info.traffic().endedFromVps();
+        for (ChannelView c : channels) {
+            to += c.bytesToVps();
+            from += c.bytesFromVps();
+        }
+        Login.ToVps vps = info.login() instanceof Login.ToVps v ? v : null;
+        return new SessionView(info.tag(), info.user(), info.fingerprint(), info.client(),
+                vps == null ? null : Long.toString(vps.vpsId()), vps == null ? null : vps.describe(),
+                vps == null ? null : vps.vpsUser(), info.traffic().mode(), null, info.since().toString(), to, from,
+                channels, 0, Instant.now().toString()).withFirstChannels(MAX_LISTED_CHANNELS);
+    }
+
+    @Override
+    public boolean end(String id, String reason, String by) {
+        for (AbstractSession session : server.getActiveSessions()) {
+            SessionInfo info = SessionInfo.of(session);
+            if (info != null && info.tag().equals(id) && !session.isClosing()) {
+                String why = by + " ended this session" + (reason.isEmpty() ? "" : ": " + reason);
+                log.info("{} ended: {}", info.context(), why);
+                info.audit("session_killed").put("by", by).put("reason", reason).write();
+                disconnect(session, "ferry: " + why);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ends a session with a sentence its user's client prints ({@code Received disconnect ...: 11: ...}). */
+    static void disconnect(Session session, String message) {
+        Metrics.FORCED_ENDS.inc();
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, message);
+        } catch (IOException e) {
+            session.close(true);
+        }
+    }
+}

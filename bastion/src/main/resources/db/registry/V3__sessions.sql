@@ -1,0 +1,27 @@
+-- Sessions on the record.
+
+-- Numbers handed out in blocks: a Host takes a block of session numbers (the n of s<n>) at a time, so that a session
+-- id is unique across the Hosts of a registry and across their restarts.
+CREATE TABLE id_block (
+    name    VARCHAR(63) PRIMARY KEY,
+    next_id BIGINT NOT NULL
+);
+
+-- The live sessions of every Host: written by the Host that holds each (when it logs in, then its channels and bytes
+-- while they change, at most every few seconds), deleted when it ends. Rows of a Host whose instance claim went stale
+-- are not listed: that Host is gone and so are its sessions. A kill asked for on another Host is written here
+-- (kill_by); the Host holding the session ends it and deletes the row.
+CREATE TABLE live_session (
+    id          VARCHAR(24) PRIMARY KEY,
+    instance_id INT NOT NULL,
+    holder      VARCHAR(255) NOT NULL,
+    vps_id      BIGINT,
+    started_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    -- the session as the live list shows it (dev.ferry.api.SessionView as JSON, its channels cut to fit)
+    view_json   VARCHAR(65536) NOT NULL,
+    updated_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    kill_by     VARCHAR(255),
+    kill_reason VARCHAR(1024)
+);
+
+CREATE INDEX live_session_by_holder ON live_session(holder);
