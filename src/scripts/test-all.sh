@@ -45,6 +45,8 @@ command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v rsync >/dev/null || missing+=(rsync)
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
+# plays the session recordings back in the tests, as an operator would
+command -v asciinema >/dev/null || missing+=(asciinema)
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 # plain mode's X11 forwarding test: a virtual display, an X client, and xauth for sshd

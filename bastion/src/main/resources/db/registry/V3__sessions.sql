@@ -25,3 +25,23 @@ CREATE TABLE live_session (
 );
 
 CREATE INDEX live_session_by_holder ON live_session(holder);
+
+-- The files of session recordings (plain mode): one row per file when it opens, its size and SHA-256 (of the file as
+-- stored, compressed) when it closes. A file whose row has no closed_at was still being written when its Host
+-- stopped: it is readable up to the last second, with nothing to check it against.
+CREATE TABLE recording (
+    session_id VARCHAR(24) NOT NULL,
+    name       VARCHAR(255) NOT NULL,
+    kind       VARCHAR(16) NOT NULL,
+    channel    BIGINT,
+    vps_id     BIGINT,
+    holder     VARCHAR(255) NOT NULL,
+    opened_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    closed_at  TIMESTAMP WITH TIME ZONE,
+    bytes      BIGINT,
+    sha256     VARCHAR(64),
+    dropped    BIGINT,
+    PRIMARY KEY (session_id, name)
+);
+
+CREATE INDEX recording_by_opened ON recording(opened_at);

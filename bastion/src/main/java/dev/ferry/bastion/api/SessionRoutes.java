@@ -9,6 +9,12 @@ import dev.ferry.bastion.api.Router.Response;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.sessions.SessionBoard;
 import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.sessions.RecordingStore;
+import dev.ferry.bastion.sessions.Recordings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +29,12 @@ public final class SessionRoutes {
 
     private final SessionBoard board;
     private final VpsRegistry registry;
+    private final Recordings recordings;
 
-    public SessionRoutes(SessionBoard board, VpsRegistry registry) {
+    public SessionRoutes(SessionBoard board, VpsRegistry registry, Recordings recordings) {
         this.board = board;
         this.registry = registry;
+        this.recordings = recordings;
     }
 
     /** Adds this class's routes to a router. */
@@ -38,7 +46,91 @@ public final class SessionRoutes {
                 .route("GET", SESSIONS + "/{id}", req -> Response.ok(board.get(req.param(0)).orElseThrow(() ->
                         FerryException.notFound("no live session " + Text.printable(req.param(0), 30) + " (it "
                                 + "ended, or it never was): ferry sessions list shows the live ones"))))
-                .route("POST", SESSIONS + "/{id}/kill", this::kill);
+                .route("POST", SESSIONS + "/{id}/kill", this::kill)
+                .route("GET", SESSIONS + "/{id}/recordings", req -> Response.ok(Map.of("recordings",
+                        files(req.param(0)).stream().map(SessionRoutes::fileView).toList())))
+                .route("GET", SESSIONS + "/{id}/events", req -> content(req.param(0), null, "application/x-ndjson"))
+                .route("GET", SESSIONS + "/{id}/recordings/{channel}", req -> content(req.param(0),
+                        channel(req.param(1)), "application/x-asciicast"))
+                .route("GET", SESSIONS + "/{id}/verify", req -> Response.ok(Map.of("files",
+                        files(req.param(0)).stream().map(this::verify).toList())));
+    }
+
+    private List<RecordingStore.File> files(String id) {
+        List<RecordingStore.File> files = recordings.store().of(id);
+        if (files.isEmpty()) {
+            throw FerryException.notFound("session " + Text.printable(id, 30) + " has no recording: only plain-mode "
+                    + "sessions that opened a channel are recorded (ferry sessions list shows the live ones)");
+        }
+        return files;
+    }
+
+    private static long channel(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw FerryException.invalid("a channel is a number, as ferry sessions show lists it");
+        }
+    }
+
+    /** The events of a session ({@code channel} null) or one terminal's asciicast, uncompressed. */
+    private Response content(String id, Long channel, String type) {
+        RecordingStore.File file = files(id).stream().filter(f -> channel == null ? f.kind().equals("events")
+                : channel.equals(f.channel())).findFirst().orElseThrow(() -> FerryException.notFound("session "
+                + Text.printable(id, 30) + " has no terminal recording on channel " + channel + "; its recordings: "
+                + String.join(", ", files(id).stream().map(RecordingStore.File::name).toList())));
+        Path path = recordings.files().path(file.name());
+        if (!Files.exists(path)) {
+            throw FerryException.notFound("recording " + file.name() + " is not on this Host (" + file.holder()
+                    + " recorded it and keeps it)");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            recordings.files().copyTo(file.name(), out);
+        } catch (IOException e) {
+            throw new FerryException(FerryException.Kind.INTERNAL, "cannot read recording " + file.name() + ": "
+                    + e.getMessage());
+        }
+        return Response.ok(new Router.Raw(type, out.toByteArray()));
+    }
+
+    /** Whether a recording file is the one written: its SHA-256 now against the one kept when it closed. */
+    private Map<String, Object> verify(RecordingStore.File f) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("name", f.name());
+        v.put("sha256", f.sha256());
+        Path path = recordings.files().path(f.name());
+        String status;
+        String actual = null;
+        if (!Files.exists(path)) {
+            status = "missing";
+        } else {
+            try {
+                actual = recordings.files().sha256(f.name());
+            } catch (IOException e) {
+                throw new FerryException(FerryException.Kind.INTERNAL, "cannot read recording " + f.name() + ": "
+                        + e.getMessage());
+            }
+            status = f.sha256() == null ? "not closed" : f.sha256().equals(actual) ? "ok" : "modified";
+        }
+        v.put("actual", actual);
+        v.put("status", status);
+        return v;
+    }
+
+    private static Map<String, Object> fileView(RecordingStore.File f) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("name", f.name());
+        v.put("kind", f.kind());
+        v.put("channel", f.channel());
+        v.put("vps_id", f.vpsId());
+        v.put("host", f.holder());
+        v.put("opened_at", f.openedAt().toString());
+        v.put("closed_at", f.closedAt() == null ? null : f.closedAt().toString());
+        v.put("bytes", f.bytes());
+        v.put("sha256", f.sha256());
+        v.put("bytes_left_out", f.dropped());
+        return v;
     }
 
     /** The sessions whose user name named the VPS, and those with a ProxyJump forward to it. */

@@ -90,6 +90,11 @@ public final class DataDir implements SharedFiles {
         return root.resolve("logs");
     }
 
+    /** Plain mode's session recordings, by day and session. */
+    public Path recordings() {
+        return root.resolve("recordings");
+    }
+
     /** The admin bearer token, created (random, 0600) on first use. */
     public String adminToken() throws IOException {
         return token(root.resolve(ADMIN_TOKEN));

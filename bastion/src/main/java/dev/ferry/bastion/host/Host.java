@@ -20,7 +20,12 @@ import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.several.Coordination;
 import dev.ferry.bastion.several.Membership;
+import dev.ferry.bastion.sessions.RecordingFiles;
+import dev.ferry.bastion.sessions.RecordingStore;
+import dev.ferry.bastion.sessions.RecordingWriter;
+import dev.ferry.bastion.sessions.Recordings;
 import dev.ferry.bastion.sessions.SessionBoard;
+import dev.ferry.bastion.sessions.SessionRecorder;
 import dev.ferry.bastion.sessions.SessionNumbers;
 import dev.ferry.bastion.sessions.SessionStore;
 import dev.ferry.bastion.several.SecretSeal;
@@ -71,10 +76,13 @@ public final class Host implements AutoCloseable {
     private final Rotation rotation;
     private final Duration runnerSilence;
     private final SessionBoard sessions;
+    private final Recordings recordings;
 
     private Host(DataDir dataDir, KeyPair userCa, JdbcRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
                  TlsPin apiPin, boolean apiTls, List<String> knownHosts, Coordination coordination,
-                 Membership membership, Rotation rotation, Duration runnerSilence, SessionBoard sessions) {
+                 Membership membership, Rotation rotation, Duration runnerSilence, SessionBoard sessions,
+                 Recordings recordings) {
+        this.recordings = recordings;
         this.runnerSilence = runnerSilence;
         this.sessions = sessions;
         this.coordination = coordination;
@@ -172,14 +180,18 @@ public final class Host implements AutoCloseable {
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa));
         DialGuard guard = new DialGuard();
         SessionStore sessionStore = new SessionStore(registry.statements(), clock);
+        Recordings recordings = new Recordings(new RecordingWriter(new RecordingFiles(dir.recordings())),
+                new RecordingStore(registry.statements()), membership.holder(), new SessionRecorder.Options(
+                config.get(HostSettings.RECORD_INPUT), config.get(HostSettings.RECORD_EXEC_OUTPUT)), clock);
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
                     config.connectTimeout(), config.bannerTimeout(), config.keepaliveInterval(),
                     config.keepaliveMaxMissed(), config.frontDoor(), principals),
                     new RegistryRouting(registry, registry.runners(), clock), userCa, hostCa, guard,
-                    new SessionNumbers(sessionStore));
+                    new SessionNumbers(sessionStore), recordings);
         } catch (IOException | RuntimeException e) {
+            recordings.close();
             registry.close();
             throw new IOException("cannot listen for SSH on " + config.bind() + ":" + config.sshPort() + ": "
                     + e.getMessage(), e);
@@ -198,7 +210,7 @@ public final class Host implements AutoCloseable {
             };
             Router router = new CaRoutes(userCaLine, knownHosts, bastion.address().getPort(), principals).register(
                     new FleetRoutes(fleet, trust, registry, clock, pin).register(new VpsRoutes(registry, fleet)
-                            .register(new SessionRoutes(sessions, registry).register(new Router()
+                            .register(new SessionRoutes(sessions, registry, recordings).register(new Router()
                             .metricsRoute("GET", "/metrics", req -> Router.Response.ok(new Router.Raw(
                                     Metrics.contentType(), gauges.scrape())))
                             .route("POST", "/api/v1/host/rotate/{secret}", req -> Router.Response.ok(
@@ -213,7 +225,7 @@ public final class Host implements AutoCloseable {
                 rotation.servingTls(identity -> api.reloadTls(identity.serverContext()));
             }
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,
-                    coordination, membership, rotation, config.runnerSilence(), sessions);
+                    coordination, membership, rotation, config.runnerSilence(), sessions, recordings);
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {
@@ -221,6 +233,7 @@ public final class Host implements AutoCloseable {
                 sessions.close();
             }
             bastion.close();
+            recordings.close();
             registry.close();
             throw new IOException("cannot listen for the control API on " + config.apiBind() + ":"
                     + config.apiPort() + ": " + e.getMessage(), e);
@@ -316,6 +329,7 @@ public final class Host implements AutoCloseable {
         } catch (IOException e) {
             log.warn("bastion did not stop cleanly: {}", e.toString());
         }
+        recordings.close();
         registry.close();
         log.info("ferry host stopped");
     }

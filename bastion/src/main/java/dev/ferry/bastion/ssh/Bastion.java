@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.sessions.LocalSessions;
+import dev.ferry.bastion.sessions.Recordings;
 import dev.ferry.bastion.ssh.auth.BastionAuthenticator;
 import dev.ferry.bastion.ssh.auth.BlindKeyQuery;
 import dev.ferry.bastion.ssh.frontdoor.FrontDoor;
@@ -63,9 +64,11 @@ public final class Bastion implements AutoCloseable {
      * @param hostCa  the CA that certifies the bastion's host keys for {@link BastionSettings#certPrincipals()};
      *                may be null when there are none
      * @param sessionNumbers the numbers of the sessions' ids ({@code s<n>}), unique across the Hosts of a registry
+     * @param recordings     where plain mode's sessions are recorded, or null: they are not
      */
     public static Bastion start(BastionSettings settings, Routing routing, KeyPair userCa, KeyPair hostCa,
-                                DialGuard guard, LongSupplier sessionNumbers) throws IOException {
+                                DialGuard guard, LongSupplier sessionNumbers, Recordings recordings)
+            throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.bind());
         sshd.setPort(settings.port());
@@ -91,7 +94,7 @@ public final class Bastion implements AutoCloseable {
         sshd.setChannelFactories(List.of(DirectTcpipFactory.INSTANCE));
         sshd.setServiceFactories(List.of(ServerUserAuthServiceFactory.INSTANCE,
                 new ConnectionServiceFactory(router, upstream, guard, settings.keepaliveInterval(),
-                        settings.keepaliveMaxMissed())));
+                        settings.keepaliveMaxMissed(), recordings)));
         sshd.setForwardingFilter(new DialFilter());
         sshd.setGlobalRequestHandlers(List.of(KeepAliveHandler.INSTANCE, new NoMoreSessionsHandler(),
                 TcpipForwardHandler.INSTANCE, CancelTcpipForwardHandler.INSTANCE, OpenSshHostKeysHandler.INSTANCE));
@@ -155,9 +158,11 @@ public final class Bastion implements AutoCloseable {
         private final DialGuard guard;
         private final Duration keepaliveInterval;
         private final int keepaliveMaxMissed;
+        private final Recordings recordings;
 
         ConnectionServiceFactory(ChannelRouter router, UpstreamConnector upstream, DialGuard guard,
-                                 Duration keepaliveInterval, int keepaliveMaxMissed) {
+                                 Duration keepaliveInterval, int keepaliveMaxMissed, Recordings recordings) {
+            this.recordings = recordings;
             this.router = router;
             this.upstream = upstream;
             this.guard = guard;
@@ -168,7 +173,7 @@ public final class Bastion implements AutoCloseable {
         @Override
         public Service create(Session session) throws IOException {
             BastionConnectionService service = new BastionConnectionService((AbstractServerSession) session, router,
-                    upstream, guard, keepaliveInterval, keepaliveMaxMissed);
+                    upstream, guard, keepaliveInterval, keepaliveMaxMissed, recordings);
             service.addPortForwardingEventListenerManager(this);
             return service;
         }

@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh;
 import dev.ferry.api.ChannelView;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.log.LogThrottle;
+import dev.ferry.bastion.sessions.Recordings;
 import dev.ferry.bastion.ssh.jump.VpsDialChannel;
 import dev.ferry.bastion.ssh.plain.BridgedConnection;
 import dev.ferry.bastion.ssh.plain.ReplyOrder;
@@ -53,11 +54,13 @@ final class BastionConnectionService extends ServerConnectionService {
     private final Duration keepaliveInterval;
     private final int keepaliveMaxMissed;
     private volatile Keepalive keepalive;
+    private final Recordings recordings;
 
     BastionConnectionService(AbstractServerSession session, ChannelRouter router, UpstreamConnector connector,
-                             DialGuard guard, Duration keepaliveInterval, int keepaliveMaxMissed)
-            throws SshException {
+                             DialGuard guard, Duration keepaliveInterval, int keepaliveMaxMissed,
+                             Recordings recordings) throws SshException {
         super(session);
+        this.recordings = recordings;
         this.router = router;
         this.connector = connector;
         this.guard = guard;
@@ -229,7 +232,7 @@ final class BastionConnectionService extends ServerConnectionService {
             if (bridge == null) {
                 SessionInfo info = SessionInfo.of(getSession());
                 bridge = new BridgedConnection(getSession(), this::getNextChannelId, connector, info.context(),
-                        info.fingerprint());
+                        info.fingerprint(), recordings == null ? null : recordings.start(info.subject()));
             }
             return bridge;
         }

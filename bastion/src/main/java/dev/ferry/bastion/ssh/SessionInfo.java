@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.log.AuditLog;
+import dev.ferry.bastion.sessions.SessionRecorder;
 import dev.ferry.bastion.ssh.route.Login;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -41,6 +42,14 @@ public record SessionInfo(String tag, String client, Login login, String user, S
     /** An audit event of this session: its id, user name, client and key, then the event's own fields. */
     public AuditLog.Event audit(String event) {
         return AuditLog.event(event).put("session", tag).put("user", user).put("client", client).put("key", fingerprint);
+    }
+
+    /** Who this session is, as its recording names it. */
+    public SessionRecorder.Subject subject() {
+        Login.ToVps vps = login instanceof Login.ToVps v ? v : null;
+        return new SessionRecorder.Subject(tag, user, fingerprint, client, vps == null ? null
+                : Long.toString(vps.vpsId()), vps == null ? null : vps.describe(), vps == null ? null : vps.vpsUser(),
+                null);
     }
 
     /** The prefix of every log line of this session. */

@@ -52,15 +52,28 @@ public final class ApiClient {
         return send("DELETE", path, null);
     }
 
+    /** A body that is not JSON (a recording), as text; a refusal is read as any other. */
+    public String getText(String path) {
+        HttpResponse<String> response = exchange("GET", path, null, "*/*");
+        if (response.statusCode() >= 200 && response.statusCode() < 300) {
+            return response.body();
+        }
+        answer(response);
+        throw new IllegalStateException("unreachable: answer() throws for HTTP " + response.statusCode());
+    }
+
     /** Reads a response node into one of the API's view records. */
     public static <T> T as(JsonNode node, Class<T> type) {
         return Json.MAPPER.convertValue(node, type);
     }
 
     private JsonNode send(String method, String path, Object body) {
+        return answer(exchange(method, path, body, "application/json"));
+    }
+
+    private HttpResponse<String> exchange(String method, String path, Object body, String accept) {
         URI uri = uri(path);
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json");
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Accept", accept);
         if (target.token() != null) {
             b.header("Authorization", "Bearer " + target.token());
         }
@@ -89,7 +102,7 @@ public final class ApiClient {
             Thread.currentThread().interrupt();
             throw unreachable("interrupted");
         }
-        return answer(response);
+        return response;
     }
 
     private JsonNode answer(HttpResponse<String> response) {

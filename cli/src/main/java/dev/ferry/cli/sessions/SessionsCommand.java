@@ -2,9 +2,11 @@ package dev.ferry.cli.sessions;
 
 import picocli.CommandLine.Command;
 
-/** {@code ferry sessions}: who is connected now, and ending a session. */
+/** {@code ferry sessions}: who is connected now, ending a session, and what sessions did. */
 @Command(name = "sessions", mixinStandardHelpOptions = true,
-        description = "Live sessions on every Host: list, show, kill.",
-        subcommands = {SessionsList.class, SessionsShow.class, SessionsKill.class})
+        description = "Sessions: the live ones of every Host (list, show, kill) and the recorded ones (play, export, "
+                + "verify).",
+        subcommands = {SessionsList.class, SessionsShow.class, SessionsKill.class, SessionsPlay.class,
+                SessionsExport.class, SessionsVerify.class})
 public final class SessionsCommand {
 }

@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh.plain;
 import dev.ferry.api.ChannelView;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.log.LogThrottle;
+import dev.ferry.bastion.sessions.SessionRecorder;
 import dev.ferry.bastion.ssh.route.Upstream;
 import dev.ferry.bastion.vps.Endpoint;
 import java.io.IOException;
@@ -47,18 +48,21 @@ public final class BridgedConnection {
     private final UpstreamRequests requests;
     private final UpstreamLink upstream;
     private final AtomicInteger pendingRequests = new AtomicInteger();
+    private final SessionRecorder recorder;
 
     /**
      * @param user        the user's SSH session
      * @param ids         channel ids of the user's connection, shared with the bastion's own channels
      * @param context     the log prefix of the user's session
      * @param fingerprint the user's key, named in the certificate's key id
+     * @param recorder    what records the session, or null
      */
     public BridgedConnection(Session user, LongSupplier ids, UpstreamConnector connector, String context,
-                             String fingerprint) {
+                             String fingerprint, SessionRecorder recorder) {
         this.user = user;
         this.context = context;
-        this.channels = new ChannelTable(ids, user, context);
+        this.recorder = recorder;
+        this.channels = new ChannelTable(ids, user, context, recorder);
         this.wire = new BridgeWire(user, this::upstreamIo);
         this.requests = new UpstreamRequests(wire);
         this.upstream = new UpstreamLink(this, connector, requests, context, fingerprint, this::upstreamGone);
@@ -181,9 +185,9 @@ public final class BridgedConnection {
                     wire.send(user, SshConstants.SSH_MSG_CHANNEL_CLOSE, c.userId, null);
                     return;
                 }
+                channels.opened(c); // before the confirmation: what the peer sends next finds it open
                 wire.confirm(up, c.upstreamId, c.local, buffer);
                 log.info("{} {} from the container open", context, c.label);
-                channels.opened(c);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
                 if (!c.awaitsUser()) {
@@ -226,9 +230,9 @@ public final class BridgedConnection {
                     return;
                 }
                 c.upstreamId = buffer.getUInt();
+                channels.opened(c); // before the confirmation: the user's requests may follow it at once
                 wire.confirm(user, c.userId, c.local, buffer);
                 log.info("{} {} open", context, c.label);
-                channels.opened(c);
             }
             case SshConstants.SSH_MSG_CHANNEL_OPEN_FAILURE -> {
                 if (!c.awaitsContainer()) {
@@ -269,10 +273,34 @@ public final class BridgedConnection {
      * @param toVps whether it goes from the user to the container
      */
     private void relay(BridgedChannel c, boolean toVps, Session to, int cmd, Buffer buffer) throws IOException {
-        if (cmd == SshConstants.SSH_MSG_CHANNEL_DATA) {
-            (toVps ? c.toVps : c.fromVps).addAndGet(buffer.rawUInt(buffer.rpos()));
-        } else if (cmd == SshConstants.SSH_MSG_CHANNEL_REQUEST && toVps) {
-            c.asked(ChannelRequest.read(buffer));
+        switch (cmd) {
+            case SshConstants.SSH_MSG_CHANNEL_DATA -> {
+                int at = buffer.rpos();
+                long n = buffer.rawUInt(at);
+                (toVps ? c.toVps : c.fromVps).addAndGet(n);
+                if (recorder != null && n <= buffer.available() - 4) {
+                    recorder.data(c.local, toVps, buffer.array(), at + 4, (int) n);
+                }
+            }
+            case SshConstants.SSH_MSG_CHANNEL_EXTENDED_DATA -> {
+                int at = buffer.rpos();
+                long n = buffer.available() >= 8 ? buffer.rawUInt(at + 4) : 0;
+                (toVps ? c.toVps : c.fromVps).addAndGet(n);
+                if (recorder != null && n > 0 && n <= buffer.available() - 8) {
+                    recorder.data(c.local, toVps, buffer.array(), at + 8, (int) n);
+                }
+            }
+            case SshConstants.SSH_MSG_CHANNEL_REQUEST -> {
+                ChannelRequest r = ChannelRequest.read(buffer);
+                if (toVps) {
+                    c.asked(r);
+                }
+                if (recorder != null && toVps != r.name().startsWith("exit-")) {
+                    recorder.request(c.local, r.name(), r.text(), r.number(), r.rows());
+                }
+            }
+            default -> {
+            }
         }
         wire.send(to, cmd, toVps ? c.upstreamId : c.userId, buffer);
     }
@@ -348,6 +376,9 @@ public final class BridgedConnection {
         upstream.close();
         // a user who vanishes sends no close: each channel's audit line is written here
         channels.all().forEach(channels::ended);
+        if (recorder != null) {
+            recorder.close();
+        }
     }
 
     /** The container's connection ended: every channel on it ends for the user too. */

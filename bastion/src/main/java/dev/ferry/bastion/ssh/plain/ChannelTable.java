@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh.plain;
 
 import dev.ferry.bastion.metrics.Metrics;
+import dev.ferry.bastion.sessions.SessionRecorder;
 import dev.ferry.bastion.ssh.SessionInfo;
 import java.util.Comparator;
 import java.util.List;
@@ -26,9 +27,14 @@ final class ChannelTable {
     private final LongSupplier ids;
     private final Session user;
     private final String context;
+    private final SessionRecorder recorder;
 
-    /** @param ids channel ids of the user's connection, shared with the bastion's own channels */
-    ChannelTable(LongSupplier ids, Session user, String context) {
+    /**
+     * @param ids      channel ids of the user's connection, shared with the bastion's own channels
+     * @param recorder what records the session's channels, or null
+     */
+    ChannelTable(LongSupplier ids, Session user, String context, SessionRecorder recorder) {
+        this.recorder = recorder;
         this.ids = ids;
         this.user = user;
         this.context = context;
@@ -65,6 +71,9 @@ final class ChannelTable {
         if (info != null) {
             info.traffic().plain();
         }
+        if (recorder != null) {
+            recorder.opened(c.local, c.kind(), c.detail());
+        }
         Metrics.channelOpened("plain");
     }
 
@@ -76,6 +85,9 @@ final class ChannelTable {
         if (c.counted) {
             c.counted = false;
             Metrics.channelClosed("plain", c.toVps.get(), c.fromVps.get());
+        }
+        if (recorder != null) {
+            recorder.closed(c.local, c.toVps.get(), c.fromVps.get());
         }
         log.info("{} {} closed: {} bytes to the VPS, {} bytes from it, {} ms", context, c.label, c.toVps.get(),
                 c.fromVps.get(), c.millis());

@@ -87,7 +87,7 @@ class SignatureFirstTest {
             try (Bastion bastion = Bastion.start(new BastionSettings("127.0.0.1", 0, List.of(hostKey),
                     Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO, 3,
                     HostConfig.defaults(dir).frontDoor(), List.of()),
-                    routing, KeyPairs.generate(), null, new DialGuard(), new AtomicLong()::incrementAndGet);
+                    routing, KeyPairs.generate(), null, new DialGuard(), new AtomicLong()::incrementAndGet, null);
                  SshClient client = SshClient.setUpDefaultClient()) {
                 client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
                 client.start();

@@ -1,0 +1,111 @@
+package dev.ferry.bastion.sessions;
+
+import dev.ferry.bastion.DaemonThreads;
+import dev.ferry.bastion.log.AuditLog;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Host's session recordings: a recorder for each plain-mode session, its files written by the
+ * {@link RecordingWriter} under {@code <yyyy>/<mm>/<dd>/<session>/}, each file's row in the registry (its SHA-256 once
+ * it closes), and the audit event of a recording that failed. Registry writes go through a thread of their own: an
+ * I/O thread never waits for the database.
+ */
+public final class Recordings implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Recordings.class);
+
+    private final RecordingWriter writer;
+    private final RecordingStore store;
+    private final String holder;
+    private final SessionRecorder.Options options;
+    private final Clock clock;
+    private final ExecutorService registry = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("ferry-recordings-registry"));
+
+    public Recordings(RecordingWriter writer, RecordingStore store, String holder, SessionRecorder.Options options,
+                      Clock clock) {
+        this.writer = writer;
+        this.store = store;
+        this.holder = holder;
+        this.options = options;
+        this.clock = clock;
+    }
+
+    public RecordingStore store() {
+        return store;
+    }
+
+    public RecordingFiles files() {
+        return writer.files();
+    }
+
+    /** A recorder for a session that has logged in now. */
+    public SessionRecorder start(SessionRecorder.Subject subject) {
+        LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        String dir = String.format("%04d/%02d/%02d/%s/", day.getYear(), day.getMonthValue(), day.getDayOfMonth(),
+                subject.session());
+        return new SessionRecorder(this, subject.withHost(holder), options, dir);
+    }
+
+    RecordingWriter.Track open(SessionRecorder.Subject s, String name, String kind, Long channel,
+                               Consumer<String> failed) {
+        Long vps = s.vpsId() == null ? null : Long.parseLong(s.vpsId());
+        var at = clock.instant();
+        registry.execute(() -> quietly(() -> store.opened(s.session(), name, kind, channel, vps, holder, at)));
+        return writer.open(name, new RecordingWriter.Producer() {
+            @Override
+            public void drained() {
+            }
+
+            @Override
+            public void failed(String why) {
+                failed.accept(why);
+            }
+        });
+    }
+
+    void close(SessionRecorder.Subject s, RecordingWriter.Track track) {
+        track.close(closed -> registry.execute(() -> quietly(() -> {
+            store.closed(s.session(), closed.name(), closed.bytes(), closed.sha256(), closed.dropped(),
+                    clock.instant());
+            if (closed.dropped() > 0) {
+                log.warn("{} recording {}: {} bytes left out (the peer sent faster than the disk took them)",
+                        s.session(), closed.name(), closed.dropped());
+                AuditLog.event("recording_incomplete").put("session", s.session()).put("file", closed.name())
+                        .put("bytes_left_out", closed.dropped()).write();
+            }
+        })));
+    }
+
+    void failed(SessionRecorder.Subject s, String why) {
+        AuditLog.event("recording_failed").put("session", s.session()).put("user", s.user())
+                .put("client", s.client()).put("key", s.key()).put("reason", why).write();
+    }
+
+    private static void quietly(Runnable registryWrite) {
+        try {
+            registryWrite.run();
+        } catch (RuntimeException e) {
+            log.warn("a recording's row could not be written to the registry: {}", e.toString());
+        }
+    }
+
+    /** Writes what is gathered and the last rows, then stops. */
+    @Override
+    public void close() {
+        writer.close();
+        registry.shutdown();
+        try {
+            registry.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
