@@ -46,6 +46,8 @@ public final class SessionRecorder {
         volatile int rows = 24;
         volatile String kind = "session";
         volatile Asciicast cast;
+        volatile SftpStream sftp;
+        volatile ScpStream scp;
 
         Channel(long id) {
             this.id = id;
@@ -128,10 +130,14 @@ public final class SessionRecorder {
                     fields.put("recording", startCast(c, text));
                 }
                 event(c, "exec", fields);
+                c.scp = ScpStream.of(text, op -> event(c, "scp", op));
             }
             case "subsystem" -> {
                 c.kind = text.equals("sftp") ? "sftp" : "subsystem";
-                event(c, c.kind, Map.of("name", text));
+                event(c, "subsystem", Map.of("name", text));
+                if (text.equals("sftp")) {
+                    c.sftp = new SftpStream(op -> event(c, "sftp", op));
+                }
             }
             case "exit-status" -> event(c, "exit", Map.of("status", number));
             case "exit-signal" -> event(c, "exit", Map.of("signal", text));
@@ -147,7 +153,18 @@ public final class SessionRecorder {
      */
     public boolean data(long channel, boolean toVps, byte[] b, int off, int n) {
         Channel c = channels.get(channel);
-        Asciicast cast = c == null ? null : c.cast;
+        if (c == null) {
+            return false;
+        }
+        SftpStream sftp = c.sftp;
+        if (sftp != null) {
+            sftp.data(toVps, b, off, n);
+        }
+        ScpStream scp = c.scp;
+        if (scp != null) {
+            scp.data(toVps, b, off, n);
+        }
+        Asciicast cast = c.cast;
         if (cast == null) {
             return false;
         }
@@ -162,6 +179,10 @@ public final class SessionRecorder {
         Channel c = channels.remove(channel);
         if (c == null) {
             return;
+        }
+        SftpStream sftp = c.sftp;
+        if (sftp != null) {
+            sftp.end();
         }
         event(c, "close", Map.of("kind", c.kind, "bytes_to_vps", bytesToVps, "bytes_from_vps", bytesFromVps, "ms",
                 (System.nanoTime() - c.startNanos) / 1_000_000));

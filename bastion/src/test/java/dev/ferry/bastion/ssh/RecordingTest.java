@@ -183,4 +183,75 @@ class RecordingTest {
         assertTrue(events.stream().anyMatch(e -> e.get("event").asText().equals("open")
                 && e.get("target").asText().equals("127.0.0.1:" + plain.http.port())), events.toString());
     }
+
+    /** The id of the one session {@code run} logged in. */
+    private String sessionOf(Runnable run) {
+        List<String> before = sessionIds();
+        run.run();
+        return Await.value("the session's login", Duration.ofSeconds(5), () -> {
+            List<String> now = new ArrayList<>(sessionIds());
+            now.removeAll(before);
+            return now;
+        }, now -> now.size() == 1).get(0);
+    }
+
+    /** The file operations a session's events name, as {@code op path [to] [error]} lines (sftp and scp). */
+    private List<JsonNode> fileEvents(String id) throws Exception {
+        closedFiles(id);
+        return events(id).stream().filter(e -> e.get("event").asText().equals("sftp")
+                || e.get("event").asText().equals("scp")).toList();
+    }
+
+    private static boolean has(List<JsonNode> events, String op, String path, String field, long value) {
+        return events.stream().anyMatch(e -> e.get("op").asText().equals(op) && e.path("path").asText().equals(path)
+                && (field == null || e.path(field).asLong() == value));
+    }
+
+    @Test
+    void transfersAreRecordedWithTheirFileNames() throws Exception {
+        Path remote = Files.createDirectories(dir.resolve("remote"));
+        Path local = Files.write(dir.resolve("local.bin"), new byte[100_000]);
+        String a = remote.resolve("a.bin").toString();
+        Path batch = Files.writeString(dir.resolve("batch"), String.join("\n", "put " + local + " " + a,
+                "get " + a + " " + dir.resolve("back.bin"), "chmod 600 " + a, "rename " + a + " " + remote
+                        .resolve("b.bin"), "mkdir " + remote.resolve("d"), "rmdir " + remote.resolve("d"),
+                "rm " + remote.resolve("b.bin"), "-rm " + remote.resolve("nothing-here")) + "\n");
+        String sftp = sessionOf(() -> t.alice.tool("sftp", null, "-b", batch.toString(), "-P",
+                Integer.toString(t.port), "vps-web@127.0.0.1").requireSuccess());
+        List<JsonNode> ops = fileEvents(sftp);
+        assertTrue(has(ops, "open", a, null, 0) && ops.stream().anyMatch(e -> e.path("mode").asText()
+                .equals("write")), ops.toString());
+        assertTrue(has(ops, "close", a, "bytes_written", 100_000), ops.toString());
+        assertTrue(has(ops, "close", a, "bytes_read", 100_000), ops.toString());
+        assertTrue(has(ops, "setstat", a, null, 0), ops.toString());
+        assertTrue(ops.stream().anyMatch(e -> e.get("op").asText().equals("rename") && e.get("path").asText()
+                .equals(a) && e.get("to").asText().equals(remote.resolve("b.bin").toString())), ops.toString());
+        assertTrue(has(ops, "mkdir", remote.resolve("d").toString(), null, 0), ops.toString());
+        assertTrue(has(ops, "rmdir", remote.resolve("d").toString(), null, 0), ops.toString());
+        assertTrue(has(ops, "remove", remote.resolve("b.bin").toString(), null, 0), ops.toString());
+        assertTrue(ops.stream().anyMatch(e -> e.get("op").asText().equals("remove") && e.get("path").asText()
+                .endsWith("nothing-here") && e.has("error")), "a refused remove says why: " + ops);
+
+        String c = remote.resolve("c.bin").toString();
+        String upload = sessionOf(() -> t.alice.tool("scp", null, "-O", "-P", Integer.toString(t.port),
+                local.toString(), "vps-web@127.0.0.1:" + c).requireSuccess());
+        List<JsonNode> up = fileEvents(upload);
+        assertTrue(up.stream().anyMatch(e -> e.get("op").asText().equals("file") && e.get("path").asText()
+                .equals("local.bin") && e.get("bytes").asLong() == 100_000 && e.get("direction").asText()
+                .equals("to the VPS")), up.toString());
+        String download = sessionOf(() -> t.alice.tool("scp", null, "-O", "-P", Integer.toString(t.port),
+                "vps-web@127.0.0.1:" + c, dir.resolve("c-back.bin").toString()).requireSuccess());
+        List<JsonNode> down = fileEvents(download);
+        assertTrue(down.stream().anyMatch(e -> e.get("path").asText().equals("c.bin")
+                && e.get("bytes").asLong() == 100_000 && e.get("direction").asText().equals("from the VPS")),
+                down.toString());
+
+        String rsync = sessionOf(() -> Processes.run(List.of("rsync", "-a", "-e", "ssh -F " + t.alice.config()
+                + " -p " + t.port, local.toString(), "vps-web@127.0.0.1:" + remote.resolve("r.bin")), new byte[0], 60)
+                .requireSuccess());
+        closedFiles(rsync);
+        assertTrue(events(rsync).stream().anyMatch(e -> e.get("event").asText().equals("exec")
+                && e.get("command").asText().startsWith("rsync --server")
+                && e.get("command").asText().endsWith(remote.resolve("r.bin").toString())), events(rsync).toString());
+    }
 }
