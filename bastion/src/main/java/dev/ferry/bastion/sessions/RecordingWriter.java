@@ -140,6 +140,11 @@ public final class RecordingWriter implements AutoCloseable {
             return holdingBack;
         }
 
+        /** Whether its producer should hold back now: more than {@link #HOLD_BACK} waits for the disk. */
+        public synchronized boolean holdingBack() {
+            return holdingBack;
+        }
+
         /** Adds text to the file (UTF-8). */
         public boolean write(String text) {
             byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -55,13 +55,14 @@ public final class Recordings implements AutoCloseable {
     }
 
     RecordingWriter.Track open(SessionRecorder.Subject s, String name, String kind, Long channel,
-                               Consumer<String> failed) {
+                               Consumer<String> failed, Runnable drained) {
         Long vps = s.vpsId() == null ? null : Long.parseLong(s.vpsId());
         var at = clock.instant();
         registry.execute(() -> quietly(() -> store.opened(s.session(), name, kind, channel, vps, holder, at)));
         return writer.open(name, new RecordingWriter.Producer() {
             @Override
             public void drained() {
+                drained.run();
             }
 
             @Override

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,8 @@ public final class SessionRecorder {
     private final Map<Long, Channel> channels = new ConcurrentHashMap<>();
     private final AtomicBoolean failed = new AtomicBoolean();
     private volatile RecordingWriter.Track events;
+    private volatile LongConsumer drained = channel -> {
+    };
 
     SessionRecorder(Recordings recordings, Subject subject, Options options, String dir) {
         this.recordings = recordings;
@@ -74,6 +77,24 @@ public final class SessionRecorder {
     /** Where the session's files are, under the recordings' root ({@code 2026/12/07/s12/}). */
     public String dir() {
         return dir;
+    }
+
+    /**
+     * Who hears that a channel's terminal recording has caught up after {@link #holding} said to hold back: the
+     * bridge, which then passes on the window it held.
+     */
+    public void onDrained(LongConsumer listener) {
+        this.drained = listener;
+    }
+
+    /**
+     * Whether what comes from the VPS on {@code channel} should be held back: its terminal's recording waits for the
+     * disk. The bridge then holds the user's window adjustments, so the VPS sends no faster than the disk takes it.
+     */
+    public boolean holding(long channel) {
+        Channel c = channels.get(channel);
+        Asciicast cast = c == null ? null : c.cast;
+        return cast != null && cast.file().holdingBack();
     }
 
     /** A channel opened: a session channel (its purpose comes with its request) or a forward. */
@@ -215,8 +236,8 @@ public final class SessionRecorder {
         header.put("title", subject.session() + " " + subject.user() + " from " + subject.client());
         header.put("env", Map.of("TERM", c.term == null ? "" : c.term));
         header.put("ferry", header());
-        c.cast = new Asciicast(recordings.open(subject, name, "terminal", c.id, this::failed), line(header),
-                System.nanoTime());
+        c.cast = new Asciicast(recordings.open(subject, name, "terminal", c.id, this::failed,
+                () -> drained.accept(c.id)), line(header), System.nanoTime());
         return name;
     }
 
@@ -247,7 +268,8 @@ public final class SessionRecorder {
         if (e == null) {
             synchronized (this) {
                 if (events == null) {
-                    events = recordings.open(subject, dir + EVENTS, "events", null, this::failed);
+                    events = recordings.open(subject, dir + EVENTS, "events", null, this::failed, () -> {
+                    });
                     Map<String, Object> first = new LinkedHashMap<>();
                     first.put("t", 0);
                     first.put("event", "session");

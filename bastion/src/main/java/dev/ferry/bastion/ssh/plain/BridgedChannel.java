@@ -26,6 +26,8 @@ final class BridgedChannel {
     private boolean lost;
     final AtomicLong toVps = new AtomicLong();
     final AtomicLong fromVps = new AtomicLong();
+    /** Window the user granted the container that waits for the channel's recording to catch up; guarded by this. */
+    long heldWindow;
     /** Counted among the open channels of the metrics (it was confirmed both ways): counted down once. */
     boolean counted;
     private final long startNanos = System.nanoTime();

@@ -63,6 +63,9 @@ public final class BridgedConnection {
         this.context = context;
         this.recorder = recorder;
         this.channels = new ChannelTable(ids, user, context, recorder);
+        if (recorder != null) {
+            recorder.onDrained(this::releaseWindow);
+        }
         this.wire = new BridgeWire(user, this::upstreamIo);
         this.requests = new UpstreamRequests(wire);
         this.upstream = new UpstreamLink(this, connector, requests, context, fingerprint, this::upstreamGone);
@@ -290,6 +293,17 @@ public final class BridgedConnection {
                     recorder.data(c.local, toVps, buffer.array(), at + 8, (int) n);
                 }
             }
+            case SshConstants.SSH_MSG_CHANNEL_WINDOW_ADJUST -> {
+                if (toVps && recorder != null) {
+                    synchronized (c) {
+                        if (recorder.holding(c.local)) {
+                            // the recording waits for the disk: the container gets no more window until it caught up
+                            c.heldWindow += buffer.rawUInt(buffer.rpos());
+                            return;
+                        }
+                    }
+                }
+            }
             case SshConstants.SSH_MSG_CHANNEL_REQUEST -> {
                 ChannelRequest r = ChannelRequest.read(buffer);
                 if (toVps) {
@@ -303,6 +317,31 @@ public final class BridgedConnection {
             }
         }
         wire.send(to, cmd, toVps ? c.upstreamId : c.userId, buffer);
+    }
+
+    /** A channel's recording caught up: the window held from the container goes to it now. */
+    private void releaseWindow(long local) {
+        BridgedChannel c = channels.get(local);
+        ClientSession up = upstream.current();
+        if (c == null || up == null) {
+            return;
+        }
+        long window;
+        synchronized (c) {
+            window = c.heldWindow;
+            c.heldWindow = 0;
+        }
+        if (window == 0 || c.isClosedByUpstream() || c.isLost()) {
+            return;
+        }
+        try {
+            Buffer out = up.createBuffer(SshConstants.SSH_MSG_CHANNEL_WINDOW_ADJUST, 16);
+            out.putUInt(c.upstreamId);
+            out.putUInt(window);
+            wire.write(up, out);
+        } catch (IOException e) {
+            log.debug("{} could not pass the held window on: {}", context, e.toString());
+        }
     }
 
     /** A message the protocol does not allow now for this channel (a second answer to its open): dropped. */
