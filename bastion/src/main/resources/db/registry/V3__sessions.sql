@@ -45,3 +45,8 @@ CREATE TABLE recording (
 );
 
 CREATE INDEX recording_by_opened ON recording(opened_at);
+
+-- What a VPS demands of its sessions (ferry vps policy): recording 'optional' or 'required' (then ProxyJump is
+-- refused), forwarding 'all', 'local' (no -R) or 'none'.
+ALTER TABLE vps ADD COLUMN recording VARCHAR(16) DEFAULT 'optional' NOT NULL;
+ALTER TABLE vps ADD COLUMN forwarding VARCHAR(16) DEFAULT 'all' NOT NULL;

@@ -144,4 +144,20 @@ class CliVpsTest {
         assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
         assertTrue(bad.err().contains("--memory 'lots' is not a size"), bad.err());
     }
+
+    @Test
+    void policyShowsAndSetsWhatAVpsDemandsOfItsSessions() {
+        String id = cli.addVps("web");
+        assertEquals("vps-" + id + ": recording optional, forwarding all\n", cli.ferry("vps", "policy", "web").out());
+        CliTestSupport.Result set = cli.ferry("vps", "policy", "web", "--recording", "required", "--forwarding",
+                "local");
+        assertEquals(0, set.code(), set.toString());
+        assertEquals("vps-" + id + ": recording required, forwarding local\n", set.out());
+        assertEquals("vps-" + id + ": recording required, forwarding none\n",
+                cli.ferry("vps", "policy", "web", "--forwarding", "none").out(), "the other one is kept");
+        assertTrue(cli.ferry("vps", "status", "web").out().contains("policy:    recording required, forwarding none"));
+        CliTestSupport.Result bad = cli.ferry("vps", "policy", "web", "--forwarding", "some");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
+        assertEquals("ferry: forwarding is 'all', 'local' or 'none', not 'some'", bad.err().strip());
+    }
 }

@@ -97,8 +97,21 @@ final class JettyAdapter extends Handler.Abstract {
 
         void bodyRead(byte[] body, Throwable failure) {
             if (failure == null) {
-                answer(dispatcher.handle(request.getMethod(), request.getHttpURI().getPath(),
-                        request.getHeaders().get(HttpHeader.AUTHORIZATION), caller(request), body), false);
+                ApiDispatcher.Answer answer;
+                try {
+                    answer = dispatcher.handle(request.getMethod(), request.getHttpURI().getPath(),
+                            request.getHeaders().get(HttpHeader.AUTHORIZATION), caller(request), body);
+                } catch (Error e) {
+                    // a class that cannot load, an assertion: the client still gets an answer, never a hung request
+                    log.error("api {} {} failed", Text.printable(request.getMethod(), 16),
+                            Text.printable(request.getHttpURI().getPath(), 200), e);
+                    answer(ApiDispatcher.error(500, "internal error on the Host; details are in its log", null), true);
+                    if (e instanceof VirtualMachineError) {
+                        throw e;
+                    }
+                    return;
+                }
+                answer(answer, false);
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null

@@ -3,6 +3,7 @@ package dev.ferry.bastion.api;
 import dev.ferry.api.AddKeysRequest;
 import dev.ferry.api.CreateVpsRequest;
 import dev.ferry.api.KeyView;
+import dev.ferry.api.PolicyRequest;
 import dev.ferry.api.RenameRequest;
 import dev.ferry.api.SetHostKeyRequest;
 import dev.ferry.api.VpsView;
@@ -17,6 +18,7 @@ import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
+import dev.ferry.bastion.vps.VpsPolicy;
 import dev.ferry.bastion.vps.VpsRef;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ public final class VpsRoutes {
                 .route("POST", VPS + "/{ref}/keys", this::addKeys)
                 .route("PUT", VPS + "/{ref}/host-key", this::setHostKey)
                 .route("PUT", VPS + "/{ref}/name", this::rename)
+                .route("PUT", VPS + "/{ref}/policy", this::policy)
                 .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", req -> Response.ok(Map.of("removed",
                         keyView(registry.removeKey(ref(req), req.param(1))))))
                 .route("POST", VPS + "/{ref}/{action}", req -> Response.ok(detail(
@@ -95,6 +98,16 @@ public final class VpsRoutes {
         return Response.ok(detail(registry.rename(ref(req), body.name())));
     }
 
+    private Response policy(Request req) {
+        Vps v = registry.get(ref(req));
+        PolicyRequest body = RequestBodies.read(req.body(), PolicyRequest.class);
+        VpsPolicy now = v.policy();
+        VpsPolicy next = new VpsPolicy(body.recording() == null ? now.recording()
+                : VpsPolicy.Recording.fromWord(body.recording()), body.forwarding() == null ? now.forwarding()
+                : VpsPolicy.Forwarding.fromWord(body.forwarding()));
+        return Response.ok(detail(registry.setPolicy(VpsRef.ofId(v.id()), next)));
+    }
+
     /** An external VPS's sshd got new host keys on purpose: the bastion expects the new one from now on. */
     private Response setHostKey(Request req) {
         Vps v = registry.get(ref(req));
@@ -126,7 +139,8 @@ public final class VpsRoutes {
                 v.endpoint() == null ? null : v.endpoint().toString(),
                 p == null ? null : p.image(), p == null ? null : p.desired().word(), p == null ? null : p.cpus(),
                 p == null ? null : p.memoryBytes(), v.lastError(), v.sshUser(), v.keyCount(), v.createdAt().toString(),
-                v.updatedAt().toString(), keys, v.hostKey(), p == null ? null : v.hostCertified());
+                v.updatedAt().toString(), keys, v.hostKey(), p == null ? null : v.hostCertified(),
+                v.policy().recording().word(), v.policy().forwarding().word());
     }
 
     private static KeyView keyView(VpsKey k) {

@@ -9,6 +9,7 @@ import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
+import dev.ferry.bastion.vps.VpsPolicy;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.HostKeyLine;
@@ -42,7 +43,8 @@ public final class JdbcRegistry implements VpsRegistry {
     private static final Logger log = LoggerFactory.getLogger(JdbcRegistry.class);
     private static final String VPS_COLUMNS = "v.id, v.name, v.status, v.endpoint_host, v.endpoint_port, "
             + "v.created_at, v.updated_at, v.image, v.runner_name, v.cpus, v.memory_bytes, v.desired, v.restarting, "
-            + "v.last_error, v.host_key, v.host_certified, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
+            + "v.last_error, v.host_key, v.host_certified, v.recording, v.forwarding, "
+            + "(SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
 
     private final Database db;
     private final Snowflake ids;
@@ -287,6 +289,15 @@ public final class JdbcRegistry implements VpsRegistry {
     }
 
     @Override
+    public Vps setPolicy(VpsRef ref, VpsPolicy policy) {
+        Vps v = get(ref);
+        sql.transaction(c -> Sql.update(c, "UPDATE vps SET recording = ?, forwarding = ? WHERE id = ?",
+                policy.recording().word(), policy.forwarding().word(), v.id()));
+        log.info("vps {}: recording {}, forwarding {}", v.id(), policy.recording().word(), policy.forwarding().word());
+        return get(VpsRef.ofId(v.id()));
+    }
+
+    @Override
     public Vps updateStatus(VpsRef ref, VpsStatus status) {
         Vps v = get(ref);
         updateVps(v.id(), "UPDATE vps SET status = ?, updated_at = ? WHERE id = ?", status.word(), clock.instant(),
@@ -414,6 +425,8 @@ public final class JdbcRegistry implements VpsRegistry {
                 TargetState.fromWord(rs.getString("desired")), rs.getBoolean("restarting"));
         return new Vps(rs.getLong("id"), rs.getString("name"), VpsStatus.fromWord(rs.getString("status")),
                 endpoint, rs.getInt("key_count"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), placement,
-                rs.getString("last_error"), rs.getString("host_key"), rs.getBoolean("host_certified"));
+                rs.getString("last_error"), rs.getString("host_key"), rs.getBoolean("host_certified"),
+                new VpsPolicy(VpsPolicy.Recording.fromWord(rs.getString("recording")),
+                        VpsPolicy.Forwarding.fromWord(rs.getString("forwarding"))));
     }
 }

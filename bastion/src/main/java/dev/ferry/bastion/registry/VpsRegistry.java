@@ -5,6 +5,7 @@ import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
+import dev.ferry.bastion.vps.VpsPolicy;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
@@ -87,6 +88,9 @@ public interface VpsRegistry extends AutoCloseable {
      * @throws dev.ferry.bastion.FerryException CONFLICT when another VPS has that name, INVALID for a bad name
      */
     Vps rename(VpsRef ref, String name);
+
+    /** Sets what the VPS demands of its sessions; sessions open now are held to it from their next channel. */
+    Vps setPolicy(VpsRef ref, VpsPolicy policy);
 
     /** Records what a runner observed: status, published endpoint (or none) and the last error. */
     Vps recordObserved(long id, VpsStatus status, Endpoint endpoint, String lastError);

@@ -10,6 +10,7 @@ import dev.ferry.bastion.ssh.plain.ReplyOrder;
 import dev.ferry.bastion.ssh.plain.UpstreamConnector;
 import dev.ferry.bastion.ssh.route.Login;
 import dev.ferry.bastion.ssh.route.Route;
+import dev.ferry.bastion.ssh.route.Routing;
 import dev.ferry.bastion.vps.DialGuard;
 import java.io.IOException;
 import java.time.Duration;
@@ -176,7 +177,7 @@ final class BastionConnectionService extends ServerConnectionService {
             return super.globalRequest(buffer);
         }
         ReplyOrder.Slot slot = wantReply ? replies.reserve() : null;
-        Route route = router.routing().inside(info.login(), info.fingerprint());
+        Route route = router.routing().inside(info.login(), info.fingerprint(), Routing.Purpose.REMOTE_FORWARD);
         if (route instanceof Route.Bridge b) {
             byte[] data = new byte[buffer.available()];
             buffer.getRawBytes(data);

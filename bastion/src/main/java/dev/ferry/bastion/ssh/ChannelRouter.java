@@ -74,11 +74,12 @@ final class ChannelRouter {
                     throw refuse(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
                             "no more sessions on this connection: the client asked for that (no-more-sessions)");
                 }
-                return allowed(info, routing.inside(info.login(), info.fingerprint()), "session");
+                return allowed(info, routing.inside(info.login(), info.fingerprint(), Routing.Purpose.SESSION),
+                        "session");
             case DIRECT_STREAMLOCAL:
                 String path = RegistryRouting.printable(buffer.getString());
-                return allowed(info, routing.inside(info.login(), info.fingerprint()), "forward to socket " + path,
-                        path);
+                return allowed(info, routing.inside(info.login(), info.fingerprint(), Routing.Purpose.LOCAL_FORWARD),
+                        "forward to socket " + path, path);
             default:
                 int more = NOISE.admit(info.tag() + " type");
                 if (more >= 0) {

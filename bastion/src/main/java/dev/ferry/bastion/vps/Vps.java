@@ -19,12 +19,14 @@ import java.util.Objects;
  *                  VPS given at registration or recorded at the bastion's first contact)
  * @param hostCertified its sshd serves the host certificate the Host issues for it now (its runner installed
  *                  it); always false for an external VPS
+ * @param policy    what it demands of its sessions: recording, forwarding
  */
 public record Vps(long id, String name, VpsStatus status, Endpoint endpoint, int keyCount,
                   Instant createdAt, Instant updatedAt, Placement placement, String lastError, String hostKey,
-                  boolean hostCertified) {
+                  boolean hostCertified, VpsPolicy policy) {
     public Vps {
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         if (endpoint == null && placement == null) {

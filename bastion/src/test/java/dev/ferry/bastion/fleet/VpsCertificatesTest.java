@@ -30,7 +30,8 @@ class VpsCertificatesTest {
     private static Vps vps(String name, SshPublicKey hostKey) {
         Instant t = Instant.parse("2026-11-26T12:00:00Z");
         return new Vps(7323718749301768192L, name, VpsStatus.RUNNING, Endpoint.parse("127.0.0.1:32768"), 1, t, t,
-                null, null, hostKey == null ? null : hostKey.type() + " " + hostKey.base64(), false);
+                null, null, hostKey == null ? null : hostKey.type() + " " + hostKey.base64(), false,
+                dev.ferry.bastion.vps.VpsPolicy.DEFAULT);
     }
 
     private static OpenSshCertificate parse(String line) throws Exception {

@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "vps", mixinStandardHelpOptions = true, description = "Create, register, inspect, control and remove VPS.",
         subcommands = {VpsCreate.class, VpsAdd.class, VpsList.class, VpsStatusCommand.class, VpsStop.class,
             VpsRestart.class, VpsPause.class, VpsResume.class, VpsRemove.class, VpsRename.class, VpsHostKey.class,
-            KeysCommand.class, VpsConnect.class})
+            VpsPolicyCommand.class, KeysCommand.class, VpsConnect.class})
 public final class VpsCommand {
 }

@@ -43,6 +43,7 @@ public final class VpsStatusCommand extends ClientCommand {
         out.println("endpoint:  " + (v.endpoint() == null ? "- (no SSH port published yet)" : v.endpoint()));
         out.println("ssh user:  " + v.sshUser());
         out.println("host key:  " + hostKey(v));
+        out.println("policy:    recording " + v.recording() + ", forwarding " + v.forwarding());
         out.println("created:   " + v.createdAt());
         out.println("updated:   " + v.updatedAt());
         out.println("keys:      " + v.keyCount());

@@ -7,6 +7,7 @@ import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsPolicy;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import java.time.Clock;
@@ -54,13 +55,13 @@ public final class RegistryRouting implements Routing {
     public Route directTcpip(Login login, String fingerprint, String host, int port) {
         boolean namesVps = Login.vpsHost(host).isPresent();
         if (login instanceof Login.ToVps && !namesVps && !(isLoopback(host) && port == SSH_PORT)) {
-            return inside(login, fingerprint); // -L, -D, VS Code: localhost is the container's
+            return inside(login, fingerprint, Purpose.LOCAL_FORWARD); // -L, -D, VS Code: localhost is the container's
         }
         return decide(login, fingerprint, host, port);
     }
 
     @Override
-    public Route inside(Login login, String fingerprint) {
+    public Route inside(Login login, String fingerprint, Purpose purpose) {
         if (!(login instanceof Login.ToVps picked)) {
             return new Route.Refuse("the jump user only jumps: it has no shell or forwards of its own; log in to "
                     + "the VPS itself: ssh " + Route.Refuse.PORT_OPTION + "vps-<id>@" + Route.Refuse.BASTION_HOST
@@ -72,7 +73,7 @@ public final class RegistryRouting implements Routing {
             return new Route.Refuse("vps-" + picked.ref() + " is not a VPS your key can reach");
         }
         Vps v = vps.get();
-        Optional<String> down = unreachable(v);
+        Optional<String> down = unreachable(v).or(() -> forbidden(v, purpose));
         if (down.isPresent()) {
             return new Route.Refuse(down.get());
         }
@@ -163,8 +164,29 @@ public final class RegistryRouting implements Routing {
                     + "the bastion, not port " + port + "; forward other ports over an SSH session to the "
                     + "VPS itself (ssh -J ... -L ...)");
         }
+        if (v.policy().recording() == VpsPolicy.Recording.REQUIRED) {
+            // end to end encrypted, a jump cannot be recorded: only plain mode reaches such a VPS
+            return new Route.Refuse(v.label() + " requires its sessions to be recorded, which ProxyJump cannot be; "
+                    + "log in through the bastion instead (plain mode): ssh " + Route.Refuse.PORT_OPTION
+                    + v.sshUser() + "@" + Route.Refuse.BASTION_HOST);
+        }
         Optional<String> down = unreachable(v);
         return down.isPresent() ? new Route.Refuse(down.get()) : new Route.Dial(v, mayBeOnHostMachine(v));
+    }
+
+    /** Why the VPS's policy refuses a forward of this kind, if it does. */
+    private static Optional<String> forbidden(Vps v, Purpose purpose) {
+        VpsPolicy.Forwarding allowed = v.policy().forwarding();
+        if (purpose == Purpose.LOCAL_FORWARD && allowed == VpsPolicy.Forwarding.NONE) {
+            return Optional.of(v.label() + " allows no port forwarding (its policy: forwarding none; an admin "
+                    + "changes it with: ferry vps policy " + v.id() + " --forwarding all)");
+        }
+        if (purpose == Purpose.REMOTE_FORWARD && allowed != VpsPolicy.Forwarding.ALL) {
+            return Optional.of(v.label() + " allows no remote forwarding (-R) (its policy: forwarding "
+                    + allowed.word() + "; an admin changes it with: ferry vps policy " + v.id()
+                    + " --forwarding all)");
+        }
+        return Optional.empty();
     }
 
     /** An admin registered its endpoint, or its runner enrolled from the Host's own machine. */

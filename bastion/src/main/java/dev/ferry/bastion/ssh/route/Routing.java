@@ -23,7 +23,17 @@ public interface Routing {
     Route directTcpip(Login login, String fingerprint, String host, int port);
 
     /** A session, a streamlocal channel or a remote forward: inside the container the login picked, or no. */
-    Route inside(Login login, String fingerprint);
+    Route inside(Login login, String fingerprint, Purpose purpose);
+
+    /** What a channel or request inside the container is for: the VPS's policy may refuse forwards. */
+    enum Purpose {
+        /** A shell, command or subsystem. */
+        SESSION,
+        /** -L, -D, -W to a port or socket inside the VPS. */
+        LOCAL_FORWARD,
+        /** -R: the VPS listens for the user. */
+        REMOTE_FORWARD
+    }
 
     /**
      * Of the access open sessions rely on, what no longer holds (the key was removed from the VPS; the VPS was

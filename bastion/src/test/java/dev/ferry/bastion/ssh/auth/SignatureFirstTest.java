@@ -66,7 +66,7 @@ class SignatureFirstTest {
         }
 
         @Override
-        public Route inside(Login login, String fingerprint) {
+        public Route inside(Login login, String fingerprint, Purpose purpose) {
             return new Route.Refuse("not in this test");
         }
 

@@ -11,6 +11,7 @@ import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsPolicy;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.testing.Opened;
@@ -109,15 +110,45 @@ class RegistryRoutingTest {
     @Test
     void sessionsGoInsideTheLoginsVpsOnly() {
         Upstream up = assertInstanceOf(Route.Bridge.class, rules.inside(Login.parse("vps-web").orElseThrow(),
-                alice.fingerprint())).upstream();
+                alice.fingerprint(), Routing.Purpose.SESSION)).upstream();
         assertEquals("root", up.loginUser());
         assertTrue(up.firstContact(), "an external VPS's host key is recorded on first contact");
-        assertRefused(rules.inside(Login.parse("jump").orElseThrow(), alice.fingerprint()), "the jump user only jumps");
-        assertRefused(rules.inside(Login.parse("vps-db").orElseThrow(), alice.fingerprint()),
+        assertRefused(rules.inside(Login.parse("jump").orElseThrow(), alice.fingerprint(), Routing.Purpose.SESSION),
+                "the jump user only jumps");
+        assertRefused(rules.inside(Login.parse("vps-db").orElseThrow(), alice.fingerprint(), Routing.Purpose.SESSION),
                 "vps-db is not a VPS your key can reach");
         registry.updateStatus(VpsRef.ofId(web.id()), dev.ferry.bastion.vps.VpsStatus.STOPPED);
-        assertRefused(rules.inside(Login.parse("vps-web").orElseThrow(), alice.fingerprint()),
+        assertRefused(rules.inside(Login.parse("vps-web").orElseThrow(), alice.fingerprint(), Routing.Purpose.SESSION),
                 "is stopped; start it with: ferry vps restart " + web.id());
+    }
+
+    @Test
+    void aVpsPolicyRefusesProxyJumpWhenRecordingIsRequiredAndForwardsItDoesNotAllow() {
+        Login login = Login.parse("vps-web").orElseThrow();
+        registry.setPolicy(VpsRef.ofId(web.id()), new VpsPolicy(VpsPolicy.Recording.REQUIRED,
+                VpsPolicy.Forwarding.ALL));
+        Route.Refuse jump = assertInstanceOf(Route.Refuse.class, decide("vps-web", alice, "localhost", 22));
+        assertEquals("vps-" + web.id() + " (web) requires its sessions to be recorded, which ProxyJump cannot be; log "
+                + "in through the bastion instead (plain mode): ssh -p 2222 vps-" + web.id() + "@10.0.0.5",
+                jump.reason(new InetSocketAddress("10.0.0.5", 2222)));
+        assertRefused(decide("jump", alice, "vps-web", 22), "requires its sessions to be recorded");
+        assertInstanceOf(Route.Bridge.class, rules.inside(login, alice.fingerprint(), Routing.Purpose.SESSION));
+        assertInstanceOf(Route.Bridge.class, rules.inside(login, alice.fingerprint(), Routing.Purpose.REMOTE_FORWARD));
+
+        registry.setPolicy(VpsRef.ofId(web.id()), new VpsPolicy(VpsPolicy.Recording.OPTIONAL,
+                VpsPolicy.Forwarding.LOCAL));
+        assertInstanceOf(Route.Dial.class, decide("vps-web", alice, "localhost", 22));
+        assertInstanceOf(Route.Bridge.class, decide("vps-web", alice, "localhost", 8080));
+        assertRefused(rules.inside(login, alice.fingerprint(), Routing.Purpose.REMOTE_FORWARD),
+                "allows no remote forwarding (-R) (its policy: forwarding local");
+
+        registry.setPolicy(VpsRef.ofId(web.id()), new VpsPolicy(VpsPolicy.Recording.OPTIONAL,
+                VpsPolicy.Forwarding.NONE));
+        assertRefused(rules.directTcpip(login, alice.fingerprint(), "localhost", 8080),
+                "allows no port forwarding (its policy: forwarding none");
+        assertRefused(rules.inside(login, alice.fingerprint(), Routing.Purpose.LOCAL_FORWARD), "allows no port "
+                + "forwarding");
+        assertInstanceOf(Route.Bridge.class, rules.inside(login, alice.fingerprint(), Routing.Purpose.SESSION));
     }
 
     @Test
@@ -131,7 +162,7 @@ class RegistryRoutingTest {
     @Test
     void refusalsNameTheBastionAsTheClientReachedIt() throws Exception {
         Route.Refuse jump = assertInstanceOf(Route.Refuse.class, rules.inside(Login.parse("jump").orElseThrow(),
-                alice.fingerprint()));
+                alice.fingerprint(), Routing.Purpose.SESSION));
         assertTrue(jump.reason(new InetSocketAddress(InetAddress.getByName("10.0.0.5"), 2222)).endsWith(
                 "log in to the VPS itself: ssh -p 2222 vps-<id>@10.0.0.5, or jump through: ssh -J jump@10.0.0.5:2222 "
                         + "root@vps-<id>"), jump.reason());
