@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.bastion.ssh.SshdFixture;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import dev.ferry.testing.Await;
+import dev.ferry.testing.Processes;
+import dev.ferry.testing.SshKeygen;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ferry host} as its own process: first start, signals, {@code kill -9}, a second Host. */
 class HostProcessTest {
-    private static final Pattern READY = Pattern.compile("ferry host ready: ssh \\S+, api (http://[^,]+),");
+    private static final Pattern READY = Pattern.compile("ferry host ready: ssh \\S+:(\\d+), api (http://[^,]+),");
 
     @TempDir
     Path dir;
@@ -38,7 +43,7 @@ class HostProcessTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** A started Host process and what it printed. */
-    private record HostProcess(Process process, String apiUrl, List<String> output) {
+    private record HostProcess(Process process, String apiUrl, List<String> output, int sshPort) {
     }
 
     @AfterEach
@@ -75,7 +80,7 @@ class HostProcessTest {
             Matcher m = READY.matcher(line);
             if (m.find()) {
                 drain(out);
-                return new HostProcess(p, m.group(1), output);
+                return new HostProcess(p, m.group(2), output, Integer.parseInt(m.group(1)));
             }
         }
         throw new AssertionError("no ready line from ferry host; it printed:\n" + String.join("\n", output));
@@ -167,5 +172,69 @@ class HostProcessTest {
         String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertNotEquals(0, second.exitValue());
         assertTrue(out.contains("in use by another process"), out);
+    }
+
+    @Test
+    void aTerminalRecordingSurvivesKill9UpToItsLastSecond(@TempDir Path vps) throws Exception {
+        HostProcess h = startHost(dir);
+        Path key = SshKeygen.ed25519(dir.resolve("keys"), "alice");
+        Path userCa = Files.writeString(dir.resolve("user_ca.pub"), SshPublicKey.of(PrivateKeyFiles.read(
+                dir.resolve("ca/user_ca_ed25519")).getPublic(), "ferry-user-ca").toOpenSsh() + "\n");
+        // the VPS's sshd in a directory of its own: sshd needs its path open to others, the Host's data directory
+        // must not be
+        try (SshdFixture sshd = SshdFixture.start(vps, List.of(), SshdFixture.certificateLogins(vps, userCa), 0)) {
+            HttpResponse<String> created = api(h, "POST", "/api/v1/vps", "{\"endpoint\": \"" + sshd.endpoint()
+                    + "\", \"name\": \"web\", \"keys\": [\"" + Files.readString(Path.of(key + ".pub")).strip()
+                    + "\"]}");
+            assertEquals(201, created.statusCode(), created.body());
+            String id = created.body().replaceAll("(?s).*\"id\" ?: ?\"(\\d+)\".*", "$1");
+            sshd.acceptCertificatesFor(Long.parseLong(id));
+
+            Process ssh = new ProcessBuilder("ssh", "-tt", "-i", key.toString(), "-o", "IdentitiesOnly=yes", "-o",
+                    "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-p",
+                    Integer.toString(h.sshPort()), "vps-web@127.0.0.1").redirectErrorStream(true).start();
+            started.add(ssh);
+            StringBuffer shown = new StringBuffer();
+            Thread reader = new Thread(() -> {
+                try (var in = ssh.getInputStream()) {
+                    byte[] b = new byte[4096];
+                    for (int n; (n = in.read(b)) > 0; ) {
+                        shown.append(new String(b, 0, n, StandardCharsets.UTF_8));
+                    }
+                } catch (IOException ignored) {
+                    // ssh ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            ssh.getOutputStream().write("printf 'before-kill-%s\\n' $((6 * 7))\n".getBytes(StandardCharsets.UTF_8));
+            ssh.getOutputStream().flush();
+            Await.until("the shell answered", Duration.ofSeconds(20), () -> shown.indexOf("before-kill-42") >= 0);
+            Thread.sleep(2500); // the recording writes a member every second: two have been written since
+
+            h.process().destroyForcibly(); // SIGKILL mid-session
+            h.process().waitFor(30, TimeUnit.SECONDS);
+            Path cast;
+            try (var files = Files.walk(dir.resolve("recordings"))) {
+                cast = files.filter(f -> f.toString().endsWith(".cast.gz")).findFirst().orElseThrow();
+            }
+            String session = cast.getParent().getFileName().toString();
+            Processes.Result zcat = Processes.run(List.of("sh", "-c", "zcat " + cast + " > " + dir.resolve("s.cast")),
+                    new byte[0], 10);
+            assertTrue(Files.readString(dir.resolve("s.cast")).contains("before-kill-42"), zcat.toString());
+            Processes.Result played = Processes.run(List.of("script", "-qec", "stty -onlcr; asciinema cat "
+                    + dir.resolve("s.cast"), "/dev/null"), new byte[0], 30);
+            assertTrue(played.out().contains("before-kill-42"), "the prefix plays: " + played);
+
+            HostProcess again = startHost(dir);
+            HttpResponse<String> verified = api(again, "GET", "/api/v1/sessions/" + session + "/verify", null);
+            assertEquals(200, verified.statusCode(), verified.body());
+            assertTrue(verified.body().contains("\"status\" : \"not closed\""), verified.body());
+            assertFalse(verified.body().contains("\"ok\""), verified.body());
+            HttpResponse<String> replay = api(again, "GET", "/api/v1/sessions/" + session + "/recordings/"
+                    + cast.getFileName().toString().replace(".cast.gz", ""), null);
+            assertEquals(200, replay.statusCode(), replay.body());
+            assertTrue(replay.body().contains("before-kill-42"), replay.body());
+        }
     }
 }
