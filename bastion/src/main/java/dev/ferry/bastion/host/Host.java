@@ -21,6 +21,7 @@ import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.several.Coordination;
 import dev.ferry.bastion.several.Membership;
 import dev.ferry.bastion.sessions.RecordingFiles;
+import dev.ferry.bastion.sessions.RecordingRetention;
 import dev.ferry.bastion.sessions.RecordingStore;
 import dev.ferry.bastion.sessions.RecordingWriter;
 import dev.ferry.bastion.sessions.Recordings;
@@ -81,7 +82,7 @@ public final class Host implements AutoCloseable {
     private Host(DataDir dataDir, KeyPair userCa, JdbcRegistry registry, Fleet fleet, Bastion bastion, ApiServer api,
                  TlsPin apiPin, boolean apiTls, List<String> knownHosts, Coordination coordination,
                  Membership membership, Rotation rotation, Duration runnerSilence, SessionBoard sessions,
-                 Recordings recordings) {
+                 Recordings recordings, RecordingRetention retention) {
         this.recordings = recordings;
         this.runnerSilence = runnerSilence;
         this.sessions = sessions;
@@ -100,6 +101,13 @@ public final class Host implements AutoCloseable {
         this.watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ferry-runner-watchdog"));
         watchdog.scheduleWithFixedDelay(this::checkRunners, 5, 5, TimeUnit.SECONDS);
         watchdog.scheduleWithFixedDelay(this::takeRotations, 5, 5, TimeUnit.SECONDS);
+        watchdog.scheduleWithFixedDelay(() -> {
+            try {
+                retention.enforce();
+            } catch (RuntimeException e) {
+                log.error("keeping the recordings within their retention failed; trying again in an hour", e);
+            }
+        }, 1, 60, TimeUnit.MINUTES);
     }
 
     /** Another Host's rotation of a shared secret reaches this one within a round. */
@@ -225,7 +233,10 @@ public final class Host implements AutoCloseable {
                 rotation.servingTls(identity -> api.reloadTls(identity.serverContext()));
             }
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,
-                    coordination, membership, rotation, config.runnerSilence(), sessions, recordings);
+                    coordination, membership, rotation, config.runnerSilence(), sessions, recordings,
+                    new RecordingRetention(recordings.files(), recordings.store(), Duration.ofDays(config.get(
+                            HostSettings.RECORDING_RETENTION_DAYS)), (long) config.get(HostSettings.RECORDINGS_MAX_GIB)
+                            << 30, clock));
             log.info("{}", host.readyLine());
             return host;
         } catch (IOException | RuntimeException e) {

@@ -84,13 +84,18 @@ public final class HostSettings {
     public static final Setting<Boolean> RECORD_EXEC_OUTPUT = Setting.bool("record_exec_output", false,
             "record the output of commands run without a terminal (ssh host cmd), besides their command line and "
                     + "exit status");
+    public static final Setting<Integer> RECORDING_RETENTION_DAYS = Setting.number("recording_retention_days", 90, 1,
+            36_500, "days a session recording is kept; older ones are deleted (checked every hour)");
+    public static final Setting<Integer> RECORDINGS_MAX_GIB = Setting.number("recordings_max_gib", 10, 1, 1_000_000,
+            "the most the recordings of this Host may take on its disk, in GiB; beyond it the oldest sessions' "
+                    + "recordings are deleted first");
 
     /** Every setting, in the README's order. */
     public static final List<Setting<?>> ALL = List.of(DATA_DIR, BIND, SSH_PORT, API_BIND, API_TLS, API_PORT,
             INSTANCE_ID, CONNECT_TIMEOUT, BANNER_TIMEOUT, KEEPALIVE_INTERVAL, KEEPALIVE_MAX_MISSED, PENALTY_EXEMPT,
             LOGIN_GRACE_TIME, MAX_SESSIONS_PER_KEY, MAX_SESSIONS, MAX_STARTUPS_PER_SOURCE, MAX_STARTUPS,
             HOST_CERT_PRINCIPALS, PROXY_PROTOCOL_FROM, REGISTRY_URL, REGISTRY_PASSWORD_FILE, REGISTRY_KEY_FILE,
-            RUNNER_SILENCE, RECORD_INPUT, RECORD_EXEC_OUTPUT);
+            RUNNER_SILENCE, RECORD_INPUT, RECORD_EXEC_OUTPUT, RECORDING_RETENTION_DAYS, RECORDINGS_MAX_GIB);
 
     private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 

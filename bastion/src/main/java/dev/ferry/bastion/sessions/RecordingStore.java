@@ -36,6 +36,11 @@ public final class RecordingStore {
                 + "WHERE session_id = ? AND name = ?", at, bytes, sha256, dropped, session, name));
     }
 
+    /** Forgets session {@code id}'s files: they were deleted (retention). */
+    void forget(String session) {
+        sql.transaction(tx -> tx.update("DELETE FROM recording WHERE session_id = ?", session));
+    }
+
     /** The files of session {@code id}, the events first. */
     public List<File> of(String session) {
         return sql.query("SELECT * FROM recording WHERE session_id = ? ORDER BY channel NULLS FIRST, name",
