@@ -21,10 +21,22 @@ CREATE TABLE live_session (
     view_json   VARCHAR(65536) NOT NULL,
     updated_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     kill_by     VARCHAR(255),
-    kill_reason VARCHAR(1024)
+    kill_reason VARCHAR(1024),
+    -- someone watches the session (ferry sessions watch) until then: its Host streams its terminal below
+    watched_until TIMESTAMP WITH TIME ZONE
 );
 
 CREATE INDEX live_session_by_holder ON live_session(holder);
+
+-- What a watched session's terminals show, as the Host holding it writes it (asciicast event lines, a few times a
+-- second) for the Host a watcher asked, which reads it from here; rows older than a minute are deleted.
+CREATE TABLE session_stream (
+    session_id VARCHAR(24) NOT NULL,
+    seq        BIGINT NOT NULL,
+    written_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    lines      VARCHAR(65536) NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
 
 -- The files of session recordings (plain mode): one row per file when it opens, its size and SHA-256 (of the file as
 -- stored, compressed) when it closes. A file whose row has no closed_at was still being written when its Host

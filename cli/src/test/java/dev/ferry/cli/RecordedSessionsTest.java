@@ -78,4 +78,37 @@ class RecordedSessionsTest {
         assertEquals(ExitCodes.NOT_FOUND, none.code());
         assertTrue(none.err().contains("session s999999 has no recording"), none.err());
     }
+
+    @Test
+    void watchShowsALiveTerminalUntilItEnds() throws Exception {
+        String vps = t.createRunning("web");
+        Process ssh = new ProcessBuilder("ssh", "-F", t.userSshConfig.toString(), "-i", home.resolve(".ferry/keys/vps-"
+                + vps).toString(), "-tt", "-p", Integer.toString(t.sshPort), "vps-web@127.0.0.1")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String id = Await.value("the session listed", Duration.ofSeconds(20), () -> {
+                String list = t.ferry("sessions", "list").out();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(s\\d+) +vps-web .* shell ").matcher(list);
+                return m.find() ? m.group(1) : null;
+            }, found -> found != null);
+            java.util.concurrent.CompletableFuture<CliTestSupport.Result> watched = java.util.concurrent
+                    .CompletableFuture.supplyAsync(() -> t.ferry("sessions", "watch", id));
+            var typed = ssh.getOutputStream();
+            // until the watch has begun (its Host counts the session as watched from its next second)
+            for (int i = 0; i < 10; i++) {
+                typed.write(("echo cli-watched-$((6 * 7))-" + i + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                typed.flush();
+                Thread.sleep(500);
+            }
+            typed.write("exit\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            typed.flush();
+            CliTestSupport.Result r = watched.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("cli-watched-42-9"), r.out());
+            assertTrue(r.err().startsWith("watching " + id + " (vps-web from 127.0.0.1:"), r.err());
+            assertTrue(r.err().strip().endsWith("session " + id + " ended"), r.err());
+        } finally {
+            ssh.destroyForcibly();
+        }
+    }
 }

@@ -47,6 +47,8 @@ public final class SessionRoutes {
                         FerryException.notFound("no live session " + Text.printable(req.param(0), 30) + " (it "
                                 + "ended, or it never was): ferry sessions list shows the live ones"))))
                 .route("POST", SESSIONS + "/{id}/kill", this::kill)
+                .route("GET", SESSIONS + "/{id}/watch/{after}", req -> Response.ok(board.watch(req.param(0),
+                        after(req.param(1)))))
                 .route("GET", SESSIONS + "/{id}/recordings", req -> Response.ok(Map.of("recordings",
                         files(req.param(0)).stream().map(SessionRoutes::fileView).toList())))
                 .route("GET", SESSIONS + "/{id}/events", req -> content(req.param(0), null, "application/x-ndjson"))
@@ -63,6 +65,14 @@ public final class SessionRoutes {
                     + "sessions that opened a channel are recorded (ferry sessions list shows the live ones)");
         }
         return files;
+    }
+
+    private static long after(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw FerryException.invalid("watch from a number: 0, then the 'next' of the answer before");
+        }
     }
 
     private static long channel(String text) {

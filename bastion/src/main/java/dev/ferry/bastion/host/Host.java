@@ -29,6 +29,7 @@ import dev.ferry.bastion.sessions.SessionBoard;
 import dev.ferry.bastion.sessions.SessionRecorder;
 import dev.ferry.bastion.sessions.SessionNumbers;
 import dev.ferry.bastion.sessions.SessionStore;
+import dev.ferry.bastion.sessions.WatchFeed;
 import dev.ferry.bastion.several.SecretSeal;
 import dev.ferry.bastion.several.SharedKeyMaterial;
 import dev.ferry.bastion.ssh.Bastion;
@@ -188,9 +189,10 @@ public final class Host implements AutoCloseable {
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa));
         DialGuard guard = new DialGuard();
         SessionStore sessionStore = new SessionStore(registry.statements(), clock);
+        WatchFeed feed = new WatchFeed();
         Recordings recordings = new Recordings(new RecordingWriter(new RecordingFiles(dir.recordings())),
                 new RecordingStore(registry.statements()), membership.holder(), new SessionRecorder.Options(
-                config.get(HostSettings.RECORD_INPUT), config.get(HostSettings.RECORD_EXEC_OUTPUT)), clock);
+                config.get(HostSettings.RECORD_INPUT), config.get(HostSettings.RECORD_EXEC_OUTPUT)), feed, clock);
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
@@ -206,8 +208,8 @@ public final class Host implements AutoCloseable {
         }
         SessionBoard sessions = null;
         try {
-            sessions = new SessionBoard(sessionStore, bastion.sessions(), config.instanceId(), membership.holder(),
-                    Membership.CLAIM_STALE, clock).start();
+            sessions = new SessionBoard(sessionStore, bastion.sessions(), feed, config.instanceId(),
+                    membership.holder(), Membership.CLAIM_STALE, clock).start();
             RunnerTrust trust = new RunnerTrust(registry.runners(), secrets::runner, clock);
             List<String> knownHosts = KnownHosts.lines(principals, bastion.address().getPort(), hostCa.getPublic());
             log.info("bastion host certificate for {}", String.join(", ", principals));

@@ -7,6 +7,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * One terminal's recording in asciicast v2 (the format asciinema plays): a header line, then one line per event,
@@ -19,12 +20,15 @@ final class Asciicast {
     private final long startNanos;
     private final Utf8 output = new Utf8();
     private final Utf8 input = new Utf8();
+    private final Consumer<String> mirror;
 
     /**
      * @param header the header's JSON object (version 2, width, height, timestamp, env, title, and Ferry's own),
      *               one line with its newline
+     * @param mirror hears each event line as it is written (a watcher's feed)
      */
-    Asciicast(RecordingWriter.Track file, String header, long startNanos) {
+    Asciicast(RecordingWriter.Track file, String header, long startNanos, Consumer<String> mirror) {
+        this.mirror = mirror;
         this.file = file;
         this.startNanos = startNanos;
         file.write(header);
@@ -53,8 +57,10 @@ final class Asciicast {
             return false;
         }
         double t = (System.nanoTime() - startNanos) / 1e9;
-        return file.write("[" + String.format(Locale.ROOT, "%.6f", t) + ", \"" + code + "\", \""
-                + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"]\n");
+        String line = "[" + String.format(Locale.ROOT, "%.6f", t) + ", \"" + code + "\", \""
+                + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"]\n";
+        mirror.accept(line);
+        return file.write(line);
     }
 
     /** Bytes to text across packets: an incomplete sequence at the end waits for the next packet. */

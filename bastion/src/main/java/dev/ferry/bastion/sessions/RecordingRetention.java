@@ -87,7 +87,8 @@ public final class RecordingRetention {
             return List.of();
         }
         List<Session> found = new ArrayList<>();
-        try (Stream<Path> days = Files.find(root, 3, (p, a) -> a.isDirectory() && root.relativize(p).getNameCount() == 3)) {
+        try (Stream<Path> days = Files.find(root, 3, (p, a) -> a.isDirectory()
+                && root.relativize(p).getNameCount() == 3)) {
             for (Path day : days.toList()) {
                 LocalDate date = date(root.relativize(day));
                 if (date == null) {

@@ -26,11 +26,13 @@ public final class Recordings implements AutoCloseable {
     private final String holder;
     private final SessionRecorder.Options options;
     private final Clock clock;
+    private final WatchFeed feed;
     private final ExecutorService registry = Executors.newSingleThreadExecutor(
             DaemonThreads.named("ferry-recordings-registry"));
 
     public Recordings(RecordingWriter writer, RecordingStore store, String holder, SessionRecorder.Options options,
-                      Clock clock) {
+                      WatchFeed feed, Clock clock) {
+        this.feed = feed;
         this.writer = writer;
         this.store = store;
         this.holder = holder;
@@ -44,6 +46,11 @@ public final class Recordings implements AutoCloseable {
 
     public RecordingFiles files() {
         return writer.files();
+    }
+
+    /** Where what the watched sessions' terminals show goes. */
+    WatchFeed feed() {
+        return feed;
     }
 
     /** A recorder for a session that has logged in now. */

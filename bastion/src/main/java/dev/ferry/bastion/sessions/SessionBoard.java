@@ -42,6 +42,21 @@ public final class SessionBoard implements AutoCloseable {
     private static final int FORGET_GONE_EVERY_TICKS = 60;
     private static final ObjectWriter COMPACT = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
+    /** How often what watched sessions show is written for their watchers. */
+    static final Duration FEED = Duration.ofMillis(200);
+    /** How long one watch call waits for something to show. */
+    static final Duration WATCH_WAIT = Duration.ofSeconds(3);
+    /** How long a watch call keeps its session watched: the watcher calls again well within it. */
+    static final Duration WATCH_HOLD = Duration.ofSeconds(15);
+    /** What watched sessions showed is kept this long for their watchers. */
+    static final Duration SHOWN_KEPT = Duration.ofMinutes(1);
+    /** The most characters one row of what a session showed holds. */
+    static final int MAX_SHOWN_CHARS = 60_000;
+
+    /** What a watcher gets from one call: event lines, where to go on from, whether the session is still live. */
+    public record Watched(String lines, long next, boolean live) {
+    }
+
     /** What ending a session did. */
     public record Ended(String id, String host, boolean ended) {
     }
@@ -59,14 +74,17 @@ public final class SessionBoard implements AutoCloseable {
     private final Map<String, Published> published = new HashMap<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("ferry-session-board"));
+    private final WatchFeed feed;
     private int ticks;
+    private long shownSeq;
 
     /**
      * @param holder this Host, as its instance claim in the registry names it
      * @param stale  how old another Host's claim may be for its sessions to be listed
      */
-    public SessionBoard(SessionStore store, LocalSessions local, int instance, String holder, Duration stale,
-                        Clock clock) {
+    public SessionBoard(SessionStore store, LocalSessions local, WatchFeed feed, int instance, String holder,
+                        Duration stale, Clock clock) {
+        this.feed = feed;
         this.store = store;
         this.local = local;
         this.instance = instance;
@@ -79,6 +97,7 @@ public final class SessionBoard implements AutoCloseable {
     public SessionBoard start() {
         store.forget(holder);
         thread.scheduleWithFixedDelay(this::tickQuietly, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::feedQuietly, FEED.toMillis(), FEED.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -126,6 +145,57 @@ public final class SessionBoard implements AutoCloseable {
             sleep(100);
         }
         return new Ended(id, row.holder(), false);
+    }
+
+    /**
+     * What live session {@code id} shows after {@code after}, from whichever Host holds it: keeps it watched, then
+     * waits up to {@link #WATCH_WAIT} for something to show.
+     *
+     * @throws FerryException NOT_FOUND when no live Host holds it
+     */
+    public Watched watch(String id, long after) {
+        if (get(id).isEmpty()) {
+            throw notLive(id);
+        }
+        store.watch(id, clock.instant().plus(WATCH_HOLD));
+        Instant until = clock.instant().plus(WATCH_WAIT);
+        while (true) {
+            List<SessionStore.Shown> shown = store.shownAfter(id, after);
+            if (!shown.isEmpty()) {
+                StringBuilder lines = new StringBuilder();
+                shown.forEach(s -> lines.append(s.lines()));
+                return new Watched(lines.toString(), shown.get(shown.size() - 1).seq(), true);
+            }
+            if (!clock.instant().isBefore(until)) {
+                return new Watched("", after, store.get(id, stale).isPresent() || get(id).isPresent());
+            }
+            sleep(100);
+        }
+    }
+
+    /** Writes what the watched sessions showed since the last round, for their watchers on any Host. */
+    private void feedQuietly() {
+        try {
+            for (Map.Entry<String, List<String>> e : feed.take().entrySet()) {
+                StringBuilder row = new StringBuilder();
+                for (String line : e.getValue()) {
+                    if (row.length() > 0 && row.length() + line.length() > MAX_SHOWN_CHARS) {
+                        store.show(e.getKey(), nextSeq(), row.toString());
+                        row.setLength(0);
+                    }
+                    row.append(line);
+                }
+                store.show(e.getKey(), nextSeq(), row.toString());
+            }
+        } catch (RuntimeException e) {
+            log.warn("writing what watched sessions show failed: {}", e.toString());
+        }
+    }
+
+    /** Increasing across this Host's restarts: a watcher never takes a new row for one it has seen. */
+    private long nextSeq() {
+        shownSeq = Math.max(shownSeq + 1, clock.instant().toEpochMilli() * 1000);
+        return shownSeq;
     }
 
     private static FerryException notLive(String id) {
@@ -178,7 +248,11 @@ public final class SessionBoard implements AutoCloseable {
         }
         published.clear();
         published.putAll(next);
-        if (++ticks % FORGET_GONE_EVERY_TICKS == 0) {
+        feed.watched(store.watched(holder));
+        if (++ticks % 10 == 0) {
+            store.forgetShown(clock.instant().minus(SHOWN_KEPT));
+        }
+        if (ticks % FORGET_GONE_EVERY_TICKS == 0) {
             int forgotten = store.forgetGone(stale);
             if (forgotten > 0) {
                 log.info("forgot {} live session(s) of Hosts that are gone", forgotten);

@@ -237,7 +237,8 @@ public final class SessionRecorder {
         header.put("env", Map.of("TERM", c.term == null ? "" : c.term));
         header.put("ferry", header());
         c.cast = new Asciicast(recordings.open(subject, name, "terminal", c.id, this::failed,
-                () -> drained.accept(c.id)), line(header), System.nanoTime());
+                () -> drained.accept(c.id)), line(header), System.nanoTime(),
+                event -> recordings.feed().offer(subject.session(), event));
         return name;
     }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The live sessions of every Host of a registry, in its tables: each Host writes its own, reads the others', and asks
@@ -117,6 +118,38 @@ public final class SessionStore {
     public List<Kill> kills(String holder) {
         return sql.query("SELECT id, kill_by, kill_reason FROM live_session WHERE holder = ? AND kill_by IS NOT NULL",
                 rs -> new Kill(rs.getString(1), rs.getString(2), rs.getString(3)), holder);
+    }
+
+    /** Someone watches session {@code id} until {@code until}: its Host streams its terminals meanwhile. */
+    public boolean watch(String id, Instant until) {
+        return sql.transaction(tx -> tx.update("UPDATE live_session SET watched_until = ? WHERE id = ?", until,
+                id)) == 1;
+    }
+
+    /** Which of {@code holder}'s sessions someone watches now. */
+    public Set<String> watched(String holder) {
+        return Set.copyOf(sql.query("SELECT id FROM live_session WHERE holder = ? AND watched_until > ?",
+                rs -> rs.getString(1), holder, clock.instant()));
+    }
+
+    /** What a watched session showed, written by its Host: event lines after sequence number {@code seq}. */
+    public record Shown(long seq, String lines) {
+    }
+
+    void show(String id, long seq, String lines) {
+        sql.transaction(tx -> tx.update("INSERT INTO session_stream(session_id, seq, written_at, lines) "
+                + "VALUES (?, ?, ?, ?)", id, seq, clock.instant(), lines));
+    }
+
+    /** What session {@code id} showed after {@code seq}, in order. */
+    public List<Shown> shownAfter(String id, long seq) {
+        return sql.query("SELECT seq, lines FROM session_stream WHERE session_id = ? AND seq > ? ORDER BY seq",
+                rs -> new Shown(rs.getLong(1), rs.getString(2)), id, seq);
+    }
+
+    /** Forgets what watched sessions showed before {@code before}. */
+    void forgetShown(Instant before) {
+        sql.transaction(tx -> tx.update("DELETE FROM session_stream WHERE written_at < ?", before));
     }
 
     /** Deletes the rows of Hosts whose claims are older than {@code stale}: they are gone, with their sessions. */

@@ -175,4 +175,65 @@ class LiveSessionsTest {
         assertEquals(404, api("POST", "/api/v1/sessions/" + id + "/kill", null).status(), "ended: nothing to kill");
         assertTrue(sessions("/api/v1/sessions").stream().noneMatch(s -> s.get("id").asText().equals(id)));
     }
+
+    @Test
+    void aWatcherSeesWhatATerminalShowsWithinASecond() throws Exception {
+        List<String> before = sessions("/api/v1/sessions").stream().map(s -> s.get("id").asText()).toList();
+        Process ssh = new ProcessBuilder("ssh", "-F", t.alice.config().toString(), "-tt", "-p",
+                Integer.toString(t.port), "vps-web@127.0.0.1").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        t.closeLater(ssh::destroyForcibly);
+        String id = listed(s -> !before.contains(s.get("id").asText()) && withChannel("shell", "pty ").test(s),
+                "the watched session").get("id").asText();
+        StringBuffer seen = new StringBuffer();
+        java.util.concurrent.ConcurrentHashMap<String, Long> at = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread watcher = new Thread(() -> {
+            long after = 0;
+            try {
+                while (true) {
+                    Reply r = api("GET", "/api/v1/sessions/" + id + "/watch/" + after, null);
+                    if (r.status() != 200) {
+                        return;
+                    }
+                    seen.append(r.body().get("lines").asText());
+                    for (String word : List.of("ping", "watched-42")) {
+                        if (seen.indexOf(word) >= 0) {
+                            at.putIfAbsent(word, System.nanoTime());
+                        }
+                    }
+                    after = r.body().get("next").asLong();
+                    if (!r.body().get("live").asBoolean()) {
+                        return;
+                    }
+                }
+            } catch (Exception e) {
+                // the test's end
+            }
+        });
+        watcher.setDaemon(true);
+        watcher.start();
+        var typed = ssh.getOutputStream();
+        // the session counts as watched from its Host's next second: type until the watcher sees something
+        Await.until("the watcher sees the terminal", Duration.ofSeconds(20), () -> {
+            try {
+                typed.write("echo ping\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                typed.flush();
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            Await.sleep(300);
+            return at.containsKey("ping");
+        });
+        long sent = System.nanoTime();
+        typed.write("echo watched-$((6 * 7))\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        typed.flush();
+        Await.until("the watcher sees what was typed", Duration.ofSeconds(10), () -> at.containsKey("watched-42"));
+        long millis = (at.get("watched-42") - sent) / 1_000_000;
+        System.out.printf("watch: typed output seen by the watcher after %d ms%n", millis);
+        assertTrue(millis < 1000, "seen within a second: " + millis + " ms");
+
+        typed.write("exit\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        typed.flush();
+        watcher.join(10_000);
+        assertFalse(watcher.isAlive(), "the watch ends with the session");
+    }
 }
