@@ -53,6 +53,24 @@ public final class RecordingFiles {
         }
     }
 
+    /** Whether a small file can be written under the root now: null when it can, else why not. */
+    String probe() {
+        Path probe = root.resolve(".probe");
+        try {
+            Files.createDirectories(root);
+            Files.write(probe, new byte[4096]);
+            Files.delete(probe);
+            return null;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // the failure below says enough
+            }
+            return "cannot write recordings in " + root + ": " + e.getMessage();
+        }
+    }
+
     /** The SHA-256 of recording {@code name} as stored, hex. */
     public String sha256(String name) throws IOException {
         MessageDigest digest = sha256();

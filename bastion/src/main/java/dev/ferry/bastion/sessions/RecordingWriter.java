@@ -57,6 +57,9 @@ public final class RecordingWriter implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("ferry-recorder-flush"));
     private final Set<Track> gathering = ConcurrentHashMap.newKeySet();
+    /** Why the last write failed, until one succeeds again; null while writes succeed. */
+    private volatile String failing;
+    private volatile long probedAt;
     private final GzipMember gzip = new GzipMember();
 
     public RecordingWriter(RecordingFiles files) {
@@ -66,6 +69,21 @@ public final class RecordingWriter implements AutoCloseable {
 
     public RecordingFiles files() {
         return files;
+    }
+
+    /**
+     * Why recordings cannot be written now, or null when they can: the last write's failure, checked again with a
+     * small write at most every {@link #FLUSH} (a disk freed meanwhile counts at once).
+     */
+    public String failing() {
+        String why = failing;
+        long now = System.nanoTime();
+        if (why != null && now - probedAt > FLUSH.toNanos()) {
+            probedAt = now;
+            why = files.probe();
+            failing = why;
+        }
+        return why;
     }
 
     /** A new file, {@code name} under the recordings' root; made on disk at its first write. */
@@ -189,8 +207,10 @@ public final class RecordingWriter implements AutoCloseable {
                         files.append(name, gzip.bytes(), gzip.length());
                         digest.update(gzip.bytes(), 0, gzip.length());
                         written += gzip.length();
+                        failing = null;
                     } catch (IOException | RuntimeException e) {
                         failure = "cannot write the recording " + files.path(name) + ": " + e.getMessage();
+                        failing = failure;
                         log.warn("{}", failure);
                         producer.failed(failure);
                     }

@@ -48,6 +48,11 @@ public final class Recordings implements AutoCloseable {
         return writer.files();
     }
 
+    /** Why recordings cannot be written now, or null when they can. */
+    String failing() {
+        return writer.failing();
+    }
+
     /** Where what the watched sessions' terminals show goes. */
     WatchFeed feed() {
         return feed;

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,9 @@ public final class SessionRecorder {
     private volatile RecordingWriter.Track events;
     private volatile LongConsumer drained = channel -> {
     };
+    private volatile Consumer<String> onFailed = why -> {
+    };
+    private volatile String failure;
 
     SessionRecorder(Recordings recordings, Subject subject, Options options, String dir) {
         this.recordings = recordings;
@@ -85,6 +89,17 @@ public final class SessionRecorder {
      */
     public void onDrained(LongConsumer listener) {
         this.drained = listener;
+    }
+
+    /** Who hears, once, that this session can no longer be recorded (the sentence says why). */
+    public void onFailed(Consumer<String> listener) {
+        this.onFailed = listener;
+    }
+
+    /** Why this session cannot be recorded now, or null when it can. */
+    public String unrecordable() {
+        String own = failure;
+        return own != null ? own : recordings.failing();
     }
 
     /**
@@ -290,8 +305,10 @@ public final class SessionRecorder {
 
     private void failed(String why) {
         if (failed.compareAndSet(false, true)) {
+            failure = why;
             log.warn("{} is no longer recorded: {}", subject.session(), why);
             recordings.failed(subject, why);
+            onFailed.accept(why);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.ferry.api.ChannelView;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.sessions.SessionRecorder;
+import dev.ferry.bastion.ssh.SessionInfo;
 import dev.ferry.bastion.ssh.route.Upstream;
 import dev.ferry.bastion.vps.Endpoint;
 import java.io.IOException;
@@ -49,6 +50,8 @@ public final class BridgedConnection {
     private final UpstreamLink upstream;
     private final AtomicInteger pendingRequests = new AtomicInteger();
     private final SessionRecorder recorder;
+    /** A channel of this connection went to a VPS whose sessions must be recorded. */
+    private volatile boolean recordingRequired;
 
     /**
      * @param user        the user's SSH session
@@ -65,6 +68,7 @@ public final class BridgedConnection {
         this.channels = new ChannelTable(ids, user, context, recorder);
         if (recorder != null) {
             recorder.onDrained(this::releaseWindow);
+            recorder.onFailed(this::unrecordable);
         }
         this.wire = new BridgeWire(user, this::upstreamIo);
         this.requests = new UpstreamRequests(wire);
@@ -100,6 +104,18 @@ public final class BridgedConnection {
      */
     public void openFromUser(Upstream target, String type, String label, String requested, long userId, long window,
                              long maxPacket, byte[] typeData) {
+        if (target.recordingRequired()) {
+            recordingRequired = true;
+            String why = recorder == null ? "this Host records nothing" : recorder.unrecordable();
+            if (why != null) {
+                noisy("unrecordable", more -> log.warn("{} {} refused: {} requires recording and it fails: {}{}",
+                        context, label, target.label(), why, more));
+                wire.refuse(user, userId, new BridgeFailure(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                        target.label() + " requires its sessions to be recorded, and this Host cannot record them "
+                                + "now (" + why + "); try again later, or ask its admin"));
+                return;
+            }
+        }
         BridgedChannel c = channels.add(type, label, true, requested);
         if (c == null) {
             wire.refuse(user, userId, new BridgeFailure(SshConstants.SSH_OPEN_RESOURCE_SHORTAGE, "too many channels "
@@ -317,6 +333,25 @@ public final class BridgedConnection {
             }
         }
         wire.send(to, cmd, toVps ? c.upstreamId : c.userId, buffer);
+    }
+
+    /** The session can no longer be recorded: where its VPS requires recording, it ends, with why. */
+    private void unrecordable(String why) {
+        if (!recordingRequired || !user.isOpen() || user.isClosing()) {
+            return;
+        }
+        String sentence = "this session's VPS requires its sessions to be recorded, and this one can no longer be ("
+                + why + "): it ends";
+        log.warn("{} ended: {}", context, sentence);
+        SessionInfo info = SessionInfo.of(user);
+        if (info != null) {
+            info.audit("session_ended").put("reason", sentence).write();
+        }
+        try {
+            user.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, "ferry: " + sentence);
+        } catch (IOException | RuntimeException e) {
+            user.close(true);
+        }
     }
 
     /** A channel's recording caught up: the window held from the container goes to it now. */

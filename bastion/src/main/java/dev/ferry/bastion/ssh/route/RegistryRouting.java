@@ -78,7 +78,8 @@ public final class RegistryRouting implements Routing {
             return new Route.Refuse(down.get());
         }
         return new Route.Bridge(new Upstream(v.id(), v.sshUser(), v.endpoint(), picked.vpsUser(), v.hostKey(),
-                !v.onRunner(), v.runnerNote(), mayBeOnHostMachine(v)));
+                !v.onRunner(), v.runnerNote(), mayBeOnHostMachine(v),
+                v.policy().recording() == VpsPolicy.Recording.REQUIRED));
     }
 
     @Override

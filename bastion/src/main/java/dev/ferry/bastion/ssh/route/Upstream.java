@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param runnerNote   what the runner last said about the container, for "not answering" messages; may be empty
  * @param hostMachine  whether its endpoint may be on the Host's own machine: an admin registered it, or its runner
  *                     enrolled from the Host's machine; a runner elsewhere never makes the bastion dial the Host
+ * @param recordingRequired its sessions must be recorded: a session the Host cannot record is refused, or ends
  */
 public record Upstream(long vpsId, String label, Endpoint endpoint, String loginUser, String hostKey,
-                       boolean firstContact, String runnerNote, boolean hostMachine) {
+                       boolean firstContact, String runnerNote, boolean hostMachine, boolean recordingRequired) {
     public Upstream {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(endpoint, "endpoint");
