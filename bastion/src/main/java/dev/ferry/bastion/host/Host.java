@@ -199,7 +199,7 @@ public final class Host implements AutoCloseable {
                     config.connectTimeout(), config.bannerTimeout(), config.keepaliveInterval(),
                     config.keepaliveMaxMissed(), config.frontDoor(), principals),
                     new RegistryRouting(registry, registry.runners(), clock), userCa, hostCa, guard,
-                    new SessionNumbers(sessionStore), recordings);
+                    new SessionNumbers(sessionStore), config.get(HostSettings.RECORD_SESSIONS) ? recordings : null);
         } catch (IOException | RuntimeException e) {
             recordings.close();
             registry.close();

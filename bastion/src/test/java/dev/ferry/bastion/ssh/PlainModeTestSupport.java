@@ -5,9 +5,12 @@ import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.testing.Opened;
 import dev.ferry.testing.Processes;
+import dev.ferry.bastion.host.HostConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Plain mode against the stock OpenSSH client, with a real sshd as an external VPS that trusts Ferry's
@@ -32,7 +35,12 @@ final class PlainModeTestSupport {
     }
 
     static PlainModeTestSupport start(Path dir, Opened opened) throws Exception {
-        BastionTestSupport t = opened.add(BastionTestSupport.start(dir));
+        return start(dir, opened, UnaryOperator.identity());
+    }
+
+    /** The same with {@code settings} applied over the tests' own. */
+    static PlainModeTestSupport start(Path dir, Opened opened, UnaryOperator<HostConfig> settings) throws Exception {
+        BastionTestSupport t = opened.add(BastionTestSupport.start(dir, Duration.ofSeconds(1), settings));
         List<String> config = new ArrayList<>(t.certificateLogins(dir.resolve("vps")));
         config.addAll(List.of("AcceptEnv FERRY_*", "MaxStartups 100", "X11Forwarding yes"));
         SshdFixture sshd = SshdFixture.start(dir.resolve("vps"), List.of(), config, 0);
