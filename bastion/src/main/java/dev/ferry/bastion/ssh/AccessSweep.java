@@ -105,7 +105,7 @@ final class AccessSweep implements AutoCloseable {
                         .add(new WholeSession(session, info));
                 continue;
             }
-            AbstractConnectionService service = session.getService(AbstractConnectionService.class);
+            AbstractConnectionService service = LiveConnections.connection(session);
             for (Channel c : service == null ? List.<Channel>of() : service.getChannels()) {
                 if (c instanceof VpsDialChannel forward && !forward.isClosing()) {
                     held.computeIfAbsent(new Access(forward.vpsId(), info.fingerprint()), a -> new ArrayList<>())

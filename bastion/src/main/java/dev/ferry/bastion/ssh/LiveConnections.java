@@ -41,7 +41,7 @@ final class LiveConnections implements LocalSessions {
     }
 
     private static SessionView view(AbstractSession session, SessionInfo info) {
-        BastionConnectionService service = session.getService(BastionConnectionService.class);
+        BastionConnectionService service = connection(session);
         List<ChannelView> channels = service == null ? List.of() : service.channelViews();
         long to = info.traffic().endedToVps();
         long from = info.traffic().endedFromVps();
@@ -69,6 +69,18 @@ final class LiveConnections implements LocalSessions {
             }
         }
         return false;
+    }
+
+    /**
+     * The session's connection service, or null in the moment between its login and the client's asking for that
+     * service (MINA's own lookup throws then).
+     */
+    static BastionConnectionService connection(Session session) {
+        try {
+            return session.getService(BastionConnectionService.class);
+        } catch (IllegalStateException notYet) {
+            return null;
+        }
     }
 
     /** Ends a session with a sentence its user's client prints ({@code Received disconnect ...: 11: ...}). */
