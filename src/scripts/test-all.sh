@@ -47,6 +47,8 @@ command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
 # plays the session recordings back in the tests, as an operator would
 command -v asciinema >/dev/null || missing+=(asciinema)
+# a file system over sftp through the bastion, whose recording names its files
+command -v sshfs >/dev/null || missing+=(sshfs)
 command -v dockerd >/dev/null || missing+=(docker.io)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 # plain mode's X11 forwarding test: a virtual display, an X client, and xauth for sshd

@@ -254,4 +254,28 @@ class RecordingTest {
                 && e.get("command").asText().startsWith("rsync --server")
                 && e.get("command").asText().endsWith(remote.resolve("r.bin").toString())), events(rsync).toString());
     }
+
+    @Test
+    void filesWrittenThroughSshfsAreNamed() throws Exception {
+        Path remote = Files.createDirectories(dir.resolve("sshfs-remote"));
+        Path mnt = Files.createDirectories(dir.resolve("sshfs-mnt"));
+        String id = sessionOf(() -> {
+            Processes.run(List.of("sshfs", "-p", Integer.toString(t.port), "-o", "ssh_command=ssh -F "
+                    + t.alice.config(), "vps-web@127.0.0.1:" + remote, mnt.toString()), new byte[0], 30)
+                    .requireSuccess();
+            try {
+                Files.writeString(mnt.resolve("via-sshfs.txt"), "written through sshfs\n");
+                assertEquals("written through sshfs\n", Files.readString(remote.resolve("via-sshfs.txt")));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            } finally {
+                Processes.run(List.of("fusermount", "-u", mnt.toString()), new byte[0], 30).requireSuccess();
+            }
+        });
+        List<JsonNode> ops = fileEvents(id);
+        String file = remote.resolve("via-sshfs.txt").toString();
+        assertTrue(ops.stream().anyMatch(e -> e.get("op").asText().equals("open") && e.get("path").asText()
+                .equals(file) && e.get("mode").asText().contains("write")), ops.toString());
+        assertTrue(has(ops, "close", file, "bytes_written", 22), ops.toString());
+    }
 }
