@@ -57,9 +57,12 @@ public final class RecordingWriter implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("ferry-recorder-flush"));
     private final Set<Track> gathering = ConcurrentHashMap.newKeySet();
-    /** Why the last write failed, until one succeeds again; null while writes succeed. */
+    /**
+     * Why the last write failed, until a test write of a new file succeeds (an append to an existing file may still
+     * fit in its last block of a full disk: it proves nothing for new sessions); null while writes succeed.
+     */
     private volatile String failing;
-    private volatile long probedAt;
+    private volatile long probedAt = System.nanoTime() - 2 * FLUSH.toNanos();
     private final GzipMember gzip = new GzipMember();
 
     public RecordingWriter(RecordingFiles files) {
@@ -207,7 +210,6 @@ public final class RecordingWriter implements AutoCloseable {
                         files.append(name, gzip.bytes(), gzip.length());
                         digest.update(gzip.bytes(), 0, gzip.length());
                         written += gzip.length();
-                        failing = null;
                     } catch (IOException | RuntimeException e) {
                         failure = "cannot write the recording " + files.path(name) + ": " + e.getMessage();
                         failing = failure;

@@ -64,13 +64,26 @@ class RecordingDiskFullTest {
         return ssh;
     }
 
+    /** The disk has room and the Host knows it (a test before may have filled it): a session is recorded. */
+    private void recordable() {
+        Await.until("sessions are recorded", Duration.ofSeconds(10), () -> plain.alice("echo ready").exit() == 0);
+    }
+
     @Test
     void aVpsRequiringRecordingEndsAndRefusesWhatItCannotRecordUntilTheDiskHasRoom() throws Exception {
         t.host.registry().setPolicy(VpsRef.ofId(plain.web.id()), new VpsPolicy(VpsPolicy.Recording.REQUIRED,
                 VpsPolicy.Forwarding.ALL));
         try {
-            disk.fill();
+            recordable();
             Process held = typingTerminal();
+            Await.until("the terminal is recorded", Duration.ofSeconds(10), () -> {
+                try (var files = java.nio.file.Files.walk(disk.dir())) {
+                    return files.anyMatch(f -> f.toString().endsWith(".cast.gz"));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            disk.fill();
             assertTrue(held.waitFor(30, TimeUnit.SECONDS), "the session it cannot record ends");
             String said = new String(held.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(said.contains("ferry: this session's VPS requires its sessions to be recorded, and this one can "
@@ -93,9 +106,12 @@ class RecordingDiskFullTest {
     @Test
     void anyOtherVpsGoesOnUnrecordedAndTheAuditSaysSo() throws Exception {
         try {
+            recordable();
+            int before = t.audit.named("recording_failed", e -> true).size();
             disk.fill();
             Process held = typingTerminal();
-            t.audit.await("recording_failed", e -> e.get("reason").asText().contains("No space left"), 20);
+            t.audit.await("recording_failed", e -> e.get("reason").asText().contains("No space left"), before + 1,
+                    20);
             Thread.sleep(1000);
             assertTrue(held.isAlive(), "the session goes on");
             assertEquals("still here\n", plain.alice("echo still here").requireSuccess().out(),
