@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,8 +41,17 @@ class RecordingDiskFullTest {
     void start(@TempDir Path dir) throws Exception {
         plain = PlainModeTestSupport.start(dir, opened);
         t = plain.t;
+    }
+
+    /** A fresh 1 MiB disk under the recordings for each test: nothing one test wrote is left for the next. */
+    @BeforeEach
+    void mount() throws Exception {
         disk = SmallDisk.mount(t.host.dataDir().resolve("recordings"), 1);
-        t.closeLater(disk);
+    }
+
+    @AfterEach
+    void unmount() {
+        disk.close();
     }
 
     /** A terminal session typing a line every 200 ms until it ends; its client's stderr comes back. */
