@@ -1,12 +1,27 @@
 package dev.ferry.cli.sessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.Json;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.cli.client.ApiClient;
+import java.io.IOException;
 
 /** Which terminal of a session's recording a command means: the one asked for, or the session's first. */
 final class RecordedTerminal {
     private RecordedTerminal() {
+    }
+
+    /** One asciicast event, {@code [seconds, code, text]}; null for the header line or an empty one. */
+    static JsonNode event(String line) {
+        if (!line.startsWith("[")) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(line);
+        } catch (IOException e) {
+            throw new FerryException(FerryException.Kind.INTERNAL, "a recording's line is not JSON: "
+                    + e.getMessage());
+        }
     }
 
     /** The asciicast of session {@code id}'s terminal on {@code channel} (null: its first), as text. */

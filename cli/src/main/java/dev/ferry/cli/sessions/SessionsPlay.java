@@ -1,11 +1,9 @@
 package dev.ferry.cli.sessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.api.Json;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
-import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,10 +35,10 @@ public final class SessionsPlay extends ClientCommand {
         PrintWriter out = out();
         double last = 0;
         for (String line : cast.split("\n")) {
-            if (!line.startsWith("[")) {
+            JsonNode event = RecordedTerminal.event(line);
+            if (event == null) {
                 continue; // the header
             }
-            JsonNode event = read(line);
             double t = event.get(0).asDouble();
             if (!event.get(1).asText().equals("o")) {
                 continue;
@@ -57,14 +55,6 @@ public final class SessionsPlay extends ClientCommand {
         out.flush();
     }
 
-    private static JsonNode read(String line) {
-        try {
-            return Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-            throw new FerryException(FerryException.Kind.INTERNAL, "the recording has a line that is not JSON: "
-                    + e.getMessage());
-        }
-    }
 
     private static void sleep(double seconds) {
         if (seconds <= 0) {

@@ -1,11 +1,9 @@
 package dev.ferry.cli.sessions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.api.Json;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
-import java.io.IOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -35,10 +33,10 @@ public final class SessionsWatch extends ClientCommand {
                 return; // it was live a moment ago: it ended between two calls
             }
             for (String line : batch.get("lines").asText().split("\n")) {
-                if (line.isEmpty()) {
+                JsonNode event = RecordedTerminal.event(line);
+                if (event == null) {
                     continue;
                 }
-                JsonNode event = read(line);
                 if (event.get(1).asText().equals("o")) {
                     out().print(event.get(2).asText());
                 }
@@ -57,12 +55,4 @@ public final class SessionsWatch extends ClientCommand {
         err().println("session " + id + " ended");
     }
 
-    private static JsonNode read(String line) {
-        try {
-            return Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-            throw new FerryException(FerryException.Kind.INTERNAL, "the Host sent a line that is not JSON: "
-                    + e.getMessage());
-        }
-    }
 }
