@@ -69,7 +69,7 @@ class CreateWaitTest {
         t.runner.installsCertificates(false);
         Terminal terminal = Terminal.run(t.home, "vps", "create", "--image", "ferry-test/sshd:1", "--name", "tty",
                 "--gen-ssh-key", "--wait");
-        String id = t.awaitId("tty");
+        String id = terminal.awaitId(t, "tty");
         t.runner.hostKey(id, TestKeys.ed25519("root@tty").toOpenSsh());
         Thread.sleep(1000);
         t.runner.report(id, ContainerState.RUNNING, ClientSshTestSupport.freePort(), null);
@@ -85,7 +85,7 @@ class CreateWaitTest {
 
         Terminal piped = Terminal.run(t.home, "vps", "create", "--image", "ferry-test/sshd:1", "--name", "piped",
                 "--gen-ssh-key", "--wait", "|", "cat");
-        String pipedId = t.awaitId("piped");
+        String pipedId = piped.awaitId(t, "piped");
         t.runner.hostKey(pipedId, TestKeys.ed25519("root@piped").toOpenSsh());
         t.runner.report(pipedId, ContainerState.RUNNING, ClientSshTestSupport.freePort(), null);
         String quiet = piped.finish();
@@ -142,6 +142,26 @@ class CreateWaitTest {
                     .start();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             return new Terminal(p, out, ClientSshTestSupport.pump(p, out));
+        }
+
+        /**
+         * The id of VPS {@code name} once the Host lists it; fails with what this {@code ferry} printed if it ends
+         * first or the Host has not listed it within 60 s.
+         */
+        String awaitId(ClientSshTestSupport t, String name) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                CliTestSupport.Result r = t.ferry("vps", "status", name, "--json");
+                if (r.code() == 0) {
+                    return Json.MAPPER.readTree(r.out()).path("id").asText();
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError("ferry ended (" + process.exitValue() + ") before VPS " + name
+                            + " was listed: " + out + "\nvps status: " + r);
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("VPS " + name + " not listed within 60 s; ferry printed: " + out);
         }
 
         /** Until the output so far contains {@code text}. */
