@@ -40,7 +40,8 @@ CREATE TABLE session_stream (
 
 -- The files of session recordings (plain mode): one row per file when it opens, its size and SHA-256 (of the file as
 -- stored, compressed) when it closes. A file whose row has no closed_at was still being written when its Host
--- stopped: it is readable up to the last second, with nothing to check it against.
+-- stopped: it is readable up to the last second, with nothing to check it against. With an object store
+-- (recordings_url) a file is moved there after it closes (archived_at); until then it is on its holder's disk.
 CREATE TABLE recording (
     session_id VARCHAR(24) NOT NULL,
     name       VARCHAR(255) NOT NULL,
@@ -53,6 +54,7 @@ CREATE TABLE recording (
     bytes      BIGINT,
     sha256     VARCHAR(64),
     dropped    BIGINT,
+    archived_at TIMESTAMP WITH TIME ZONE,
     PRIMARY KEY (session_id, name)
 );
 

@@ -30,12 +30,15 @@ import org.slf4j.LoggerFactory;
 public final class ApiDispatcher {
     private static final Logger log = LoggerFactory.getLogger(ApiDispatcher.class);
 
-    /** What goes back: status, body (JSON unless said otherwise), and a {@code WWW-Authenticate} value or null. */
-    public record Answer(int status, byte[] json, String authenticate, String contentType) {
+    /**
+     * What goes back: status, body (JSON unless said otherwise), and a {@code WWW-Authenticate} value or null; or,
+     * with {@code stream}, a body written as it is read instead of {@code json}.
+     */
+    public record Answer(int status, byte[] json, String authenticate, String contentType, Router.Body stream) {
         public static final String JSON = "application/json; charset=utf-8";
 
         Answer(int status, byte[] json, String authenticate) {
-            this(status, json, authenticate, JSON);
+            this(status, json, authenticate, JSON, null);
         }
     }
 
@@ -85,9 +88,14 @@ public final class ApiDispatcher {
         Answer answer;
         try {
             Router.Response response = dispatch(method, path, authorization, from, body, authenticate, who);
-            answer = response.body() instanceof Router.Raw raw
-                    ? new Answer(response.status(), raw.bytes(), authenticate[0], raw.contentType())
-                    : new Answer(response.status(), Json.write(response.body()), authenticate[0]);
+            if (response.body() instanceof Router.Raw raw) {
+                answer = new Answer(response.status(), raw.bytes(), authenticate[0], raw.contentType(), null);
+            } else if (response.body() instanceof Router.Streamed streamed) {
+                answer = new Answer(response.status(), null, authenticate[0], streamed.contentType(),
+                        streamed.body());
+            } else {
+                answer = new Answer(response.status(), Json.write(response.body()), authenticate[0]);
+            }
         } catch (Penalised e) {
             answer = error(429, e.getMessage(), null);
         } catch (FerryException e) {

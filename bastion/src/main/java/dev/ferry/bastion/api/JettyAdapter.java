@@ -3,6 +3,8 @@ package dev.ferry.bastion.api;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.metrics.Metrics;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -152,10 +154,28 @@ final class JettyAdapter extends Handler.Abstract {
             }
             Metrics.API.labelValues(Metrics.method(request.getMethod()), Integer.toString(answer.status()))
                     .observe(nanos / 1e9);
+            if (answer.stream() != null) {
+                stream(answer.stream());
+                return;
+            }
             response.write(true, ByteBuffer.wrap(answer.json()), Callback.from(() -> {
                 deadline.answered(endPoint);
                 callback.succeeded();
             }, callback::failed));
+        }
+
+        /** Writes a streamed body on this thread (a worker's: it may block), then ends the exchange. */
+        private void stream(Router.Body body) {
+            try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                body.writeTo(out);
+            } catch (IOException | RuntimeException e) {
+                log.warn("api {} {}: the answer was cut short: {}", Text.printable(request.getMethod(), 16),
+                        Text.printable(request.getHttpURI().getPath(), 200), e.toString());
+                callback.failed(e);
+                return;
+            }
+            deadline.answered(endPoint);
+            callback.succeeded();
         }
     }
 

@@ -19,7 +19,24 @@ public final class Router {
     public record Raw(String contentType, byte[] bytes) {
     }
 
-    /** A handler's answer: status and a body that becomes JSON (or a {@link Raw} one, sent as it is). */
+    /**
+     * A body written as it is read (a recording of any size): {@code body} writes it to the response on the thread
+     * that answers. What could fail before the first byte (not found, not readable) fails in the handler instead,
+     * as a sentence; a failure after it cuts the response short.
+     */
+    public record Streamed(String contentType, Body body) {
+    }
+
+    /** What a {@link Streamed} answer writes. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
+    }
+
+    /**
+     * A handler's answer: status and a body that becomes JSON (or a {@link Raw} one, sent as it is, or a
+     * {@link Streamed} one).
+     */
     public record Response(int status, Object body) {
         public static Response ok(Object body) {
             return new Response(200, body);

@@ -7,14 +7,14 @@ import dev.ferry.bastion.Text;
 import dev.ferry.bastion.api.Router.Request;
 import dev.ferry.bastion.api.Router.Response;
 import dev.ferry.bastion.registry.VpsRegistry;
-import dev.ferry.bastion.sessions.SessionBoard;
-import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.bastion.sessions.RecordingFiles;
 import dev.ferry.bastion.sessions.RecordingStore;
 import dev.ferry.bastion.sessions.Recordings;
-import java.io.ByteArrayOutputStream;
+import dev.ferry.bastion.sessions.SessionBoard;
+import dev.ferry.bastion.vps.VpsRef;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,25 +83,26 @@ public final class SessionRoutes {
         }
     }
 
-    /** The events of a session ({@code channel} null) or one terminal's asciicast, uncompressed. */
+    /** The events of a session ({@code channel} null) or one terminal's asciicast, uncompressed, as it is read. */
     private Response content(String id, Long channel, String type) {
         RecordingStore.File file = files(id).stream().filter(f -> channel == null ? f.kind().equals("events")
                 : channel.equals(f.channel())).findFirst().orElseThrow(() -> FerryException.notFound("session "
                 + Text.printable(id, 30) + " has no terminal recording on channel " + channel + "; its recordings: "
                 + String.join(", ", files(id).stream().map(RecordingStore.File::name).toList())));
-        Path path = recordings.files().path(file.name());
-        if (!Files.exists(path)) {
-            throw FerryException.notFound("recording " + file.name() + " is not on this Host (" + file.holder()
-                    + " recorded it and keeps it)");
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        InputStream stored = open(file);
+        return Response.ok(new Router.Streamed(type, out -> RecordingFiles.copy(stored, out)));
+    }
+
+    /** Recording {@code f} as stored, wherever it is; a 404 saying where it is when this Host cannot read it. */
+    private InputStream open(RecordingStore.File f) {
         try {
-            recordings.files().copyTo(file.name(), out);
+            return recordings.open(f);
+        } catch (NoSuchFileException e) {
+            throw FerryException.notFound(e.getMessage());
         } catch (IOException e) {
-            throw new FerryException(FerryException.Kind.INTERNAL, "cannot read recording " + file.name() + ": "
+            throw new FerryException(FerryException.Kind.INTERNAL, "cannot read recording " + f.name() + ": "
                     + e.getMessage());
         }
-        return Response.ok(new Router.Raw(type, out.toByteArray()));
     }
 
     /** Whether a recording file is the one written: its SHA-256 now against the one kept when it closed. */
@@ -109,19 +110,17 @@ public final class SessionRoutes {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("name", f.name());
         v.put("sha256", f.sha256());
-        Path path = recordings.files().path(f.name());
         String status;
         String actual = null;
-        if (!Files.exists(path)) {
-            status = "missing";
-        } else {
-            try {
-                actual = recordings.files().sha256(f.name());
-            } catch (IOException e) {
-                throw new FerryException(FerryException.Kind.INTERNAL, "cannot read recording " + f.name() + ": "
-                        + e.getMessage());
-            }
+        try (InputStream stored = recordings.open(f)) {
+            actual = RecordingFiles.sha256(stored);
             status = f.sha256() == null ? "not closed" : f.sha256().equals(actual) ? "ok" : "modified";
+        } catch (NoSuchFileException e) {
+            status = "missing";
+            v.put("why", e.getMessage());
+        } catch (IOException e) {
+            throw new FerryException(FerryException.Kind.INTERNAL, "cannot read recording " + f.name() + ": "
+                    + e.getMessage());
         }
         v.put("actual", actual);
         v.put("status", status);
@@ -135,6 +134,7 @@ public final class SessionRoutes {
         v.put("channel", f.channel());
         v.put("vps_id", f.vpsId());
         v.put("host", f.holder());
+        v.put("stored", f.archivedAt() != null ? "object store" : "host");
         v.put("opened_at", f.openedAt().toString());
         v.put("closed_at", f.closedAt() == null ? null : f.closedAt().toString());
         v.put("bytes", f.bytes());

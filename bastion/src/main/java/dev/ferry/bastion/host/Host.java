@@ -20,6 +20,8 @@ import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.several.Coordination;
 import dev.ferry.bastion.several.Membership;
+import dev.ferry.bastion.sessions.ArchiveUploads;
+import dev.ferry.bastion.sessions.ArchiveUrl;
 import dev.ferry.bastion.sessions.RecordingFiles;
 import dev.ferry.bastion.sessions.RecordingRetention;
 import dev.ferry.bastion.sessions.RecordingStore;
@@ -29,6 +31,7 @@ import dev.ferry.bastion.sessions.SessionBoard;
 import dev.ferry.bastion.sessions.SessionRecorder;
 import dev.ferry.bastion.sessions.SessionNumbers;
 import dev.ferry.bastion.sessions.SessionStore;
+import dev.ferry.bastion.sessions.S3Archive;
 import dev.ferry.bastion.sessions.WatchFeed;
 import dev.ferry.bastion.several.SecretSeal;
 import dev.ferry.bastion.several.SharedKeyMaterial;
@@ -190,9 +193,12 @@ public final class Host implements AutoCloseable {
         DialGuard guard = new DialGuard();
         SessionStore sessionStore = new SessionStore(registry.statements(), clock);
         WatchFeed feed = new WatchFeed();
-        Recordings recordings = new Recordings(new RecordingWriter(new RecordingFiles(dir.recordings())),
-                new RecordingStore(registry.statements()), membership.holder(), new SessionRecorder.Options(
-                config.get(HostSettings.RECORD_INPUT), config.get(HostSettings.RECORD_EXEC_OUTPUT)), feed, clock);
+        RecordingFiles recordingFiles = new RecordingFiles(dir.recordings());
+        RecordingStore recordingStore = new RecordingStore(registry.statements());
+        ArchiveUploads uploads = archiveUploads(config, recordingFiles, recordingStore, membership.holder(), clock);
+        Recordings recordings = new Recordings(new RecordingWriter(recordingFiles), recordingStore,
+                membership.holder(), new SessionRecorder.Options(config.get(HostSettings.RECORD_INPUT),
+                config.get(HostSettings.RECORD_EXEC_OUTPUT)), feed, uploads, clock);
         Bastion bastion;
         try {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
@@ -236,7 +242,8 @@ public final class Host implements AutoCloseable {
             }
             Host host = new Host(dir, userCa, registry, fleet, bastion, api, tls.pin(), speaksTls, knownHosts,
                     coordination, membership, rotation, config.runnerSilence(), sessions, recordings,
-                    new RecordingRetention(recordings.files(), recordings.store(), Duration.ofDays(config.get(
+                    new RecordingRetention(recordings.files(), recordings.store(), recordings.archive(),
+                            Duration.ofDays(config.get(
                             HostSettings.RECORDING_RETENTION_DAYS)), (long) config.get(HostSettings.RECORDINGS_MAX_GIB)
                             << 30, clock));
             log.info("{}", host.readyLine());
@@ -251,6 +258,28 @@ public final class Host implements AutoCloseable {
             throw new IOException("cannot listen for the control API on " + config.apiBind() + ":"
                     + config.apiPort() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The move of closed recordings to the object store {@code recordings_url} names, or null without one. A store
+     * that does not answer is logged, not fatal: recordings wait on the disk until it does.
+     */
+    private static ArchiveUploads archiveUploads(HostConfig config, RecordingFiles files, RecordingStore store,
+                                                 String holder, Clock clock) {
+        ArchiveUrl url = config.get(HostSettings.RECORDINGS_URL);
+        if (url == null) {
+            return null;
+        }
+        S3Archive archive = new S3Archive(url);
+        String problem = archive.check();
+        if (problem == null) {
+            log.info("recordings: closed ones move to {}", archive);
+        } else {
+            log.warn("recordings: {}; they wait on this Host's disk until it answers", problem);
+        }
+        ArchiveUploads uploads = new ArchiveUploads(archive, files, store, holder, clock);
+        uploads.resume();
+        return uploads;
     }
 
     /** How the other Hosts of the registry know this one: its machine, SSH port and data directory. */

@@ -4,6 +4,7 @@ import dev.ferry.bastion.ssh.frontdoor.Startups;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import dev.ferry.bastion.sessions.ArchiveUrl;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,13 +93,20 @@ public final class HostSettings {
     public static final Setting<Integer> RECORDINGS_MAX_GIB = Setting.number("recordings_max_gib", 10, 1, 1_000_000,
             "the most the recordings of this Host may take on its disk, in GiB; beyond it the oldest sessions' "
                     + "recordings are deleted first");
+    public static final Setting<ArchiveUrl> RECORDINGS_URL = Setting.text("recordings_url",
+            "an s3://BUCKET/PREFIX URL in quotes", null, "none, each Host keeps its own",
+            "\"s3://ferry-recordings/bastion?endpoint=https://minio.example:9000\"", "an S3-compatible bucket the "
+                    + "recordings move to when they close, to be played from any Host; credentials from the "
+                    + "environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)", s -> s.isBlank() ? null
+                    : ArchiveUrl.parse(s));
 
     /** Every setting, in the README's order. */
     public static final List<Setting<?>> ALL = List.of(DATA_DIR, BIND, SSH_PORT, API_BIND, API_TLS, API_PORT,
             INSTANCE_ID, CONNECT_TIMEOUT, BANNER_TIMEOUT, KEEPALIVE_INTERVAL, KEEPALIVE_MAX_MISSED, PENALTY_EXEMPT,
             LOGIN_GRACE_TIME, MAX_SESSIONS_PER_KEY, MAX_SESSIONS, MAX_STARTUPS_PER_SOURCE, MAX_STARTUPS,
             HOST_CERT_PRINCIPALS, PROXY_PROTOCOL_FROM, REGISTRY_URL, REGISTRY_PASSWORD_FILE, REGISTRY_KEY_FILE,
-            RUNNER_SILENCE, RECORD_SESSIONS, RECORD_INPUT, RECORD_EXEC_OUTPUT, RECORDING_RETENTION_DAYS, RECORDINGS_MAX_GIB);
+            RUNNER_SILENCE, RECORD_SESSIONS, RECORD_INPUT, RECORD_EXEC_OUTPUT, RECORDING_RETENTION_DAYS, RECORDINGS_MAX_GIB,
+            RECORDINGS_URL);
 
     private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 

@@ -73,12 +73,17 @@ public final class RecordingFiles {
 
     /** The SHA-256 of recording {@code name} as stored, hex. */
     public String sha256(String name) throws IOException {
-        MessageDigest digest = sha256();
         try (InputStream in = Files.newInputStream(path(name))) {
-            byte[] buf = new byte[64 << 10];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                digest.update(buf, 0, n);
-            }
+            return sha256(in);
+        }
+    }
+
+    /** The SHA-256 of what {@code stored} holds (a recording as stored), hex. */
+    public static String sha256(InputStream stored) throws IOException {
+        MessageDigest digest = sha256();
+        byte[] buf = new byte[64 << 10];
+        for (int n; (n = stored.read(buf)) > 0; ) {
+            digest.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(digest.digest());
     }
@@ -98,7 +103,15 @@ public final class RecordingFiles {
      * @return whether the file ended cleanly (false: it was cut short)
      */
     public boolean copyTo(String name, OutputStream out) throws IOException {
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(path(name)));
+        return copy(Files.newInputStream(path(name)), out);
+    }
+
+    /**
+     * Writes what {@code stored} (a recording as stored, which this closes) holds, uncompressed, to {@code out}, as
+     * {@link #copyTo} does.
+     */
+    public static boolean copy(InputStream stored, OutputStream out) throws IOException {
+        try (InputStream file = new BufferedInputStream(stored);
              InputStream in = new GZIPInputStream(file, 64 << 10)) {
             byte[] buf = new byte[64 << 10];
             for (int n; (n = in.read(buf)) > 0; ) {

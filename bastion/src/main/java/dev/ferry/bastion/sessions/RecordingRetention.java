@@ -30,13 +30,17 @@ public final class RecordingRetention {
 
     private final RecordingFiles files;
     private final RecordingStore store;
+    private final RecordingArchive archive;
     private final Duration keep;
     private final long maxBytes;
     private final Clock clock;
 
-    public RecordingRetention(RecordingFiles files, RecordingStore store, Duration keep, long maxBytes, Clock clock) {
+    /** @param archive the object store closed recordings move to, or null */
+    public RecordingRetention(RecordingFiles files, RecordingStore store, RecordingArchive archive, Duration keep,
+                              long maxBytes, Clock clock) {
         this.files = files;
         this.store = store;
+        this.archive = archive;
         this.keep = keep;
         this.maxBytes = maxBytes;
         this.clock = clock;
@@ -46,8 +50,51 @@ public final class RecordingRetention {
     private record Session(Path dir, LocalDate day, long bytes, Instant modified) {
     }
 
-    /** One round: what is too old, then what is beyond the cap, oldest first. */
+    /** One round: what is too old, then what is beyond the cap, oldest first; then the object store's too old. */
     public void enforce() {
+        enforceOnDisk();
+        if (archive != null) {
+            enforceInArchive();
+        }
+    }
+
+    /**
+     * Deletes the files in the object store opened more than the retention ago (the size cap is the disk's: a
+     * bucket's size is its owner's business, through its lifecycle rules). Every Host sharing the store does this;
+     * deleting twice is harmless.
+     */
+    private void enforceInArchive() {
+        Instant before = clock.instant().minus(keep);
+        int deleted = 0;
+        long freed = 0;
+        for (List<RecordingStore.File> batch; !(batch = store.archivedBefore(before, 500)).isEmpty(); ) {
+            for (RecordingStore.File f : batch) {
+                try {
+                    archive.delete(f.name());
+                } catch (IOException e) {
+                    log.warn("recordings: cannot delete {} from {}; trying again in an hour: {}", f.name(), archive,
+                            e.getMessage());
+                    report(deleted, freed);
+                    return;
+                }
+                store.forget(f.session(), f.name());
+                deleted++;
+                freed += f.bytes() == null ? 0 : f.bytes();
+            }
+        }
+        report(deleted, freed);
+    }
+
+    private void report(int deleted, long freed) {
+        if (deleted > 0) {
+            log.info("recordings: deleted {} file(s) older than {} days from {} ({} bytes)", deleted, keep.toDays(),
+                    archive, freed);
+            AuditLog.event("recordings_deleted").put("older_than_days", keep.toDays()).put("store",
+                    archive.toString()).put("files", deleted).put("bytes", freed).write();
+        }
+    }
+
+    private void enforceOnDisk() {
         List<Session> sessions = sessions();
         LocalDate oldest = LocalDate.ofInstant(clock.instant().minus(keep), ZoneOffset.UTC);
         Instant busy = clock.instant().minus(BUSY);

@@ -2,6 +2,11 @@ package dev.ferry.bastion.sessions;
 
 import dev.ferry.bastion.DaemonThreads;
 import dev.ferry.bastion.log.AuditLog;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -15,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Host's session recordings: a recorder for each plain-mode session, its files written by the
  * {@link RecordingWriter} under {@code <yyyy>/<mm>/<dd>/<session>/}, each file's row in the registry (its SHA-256 once
- * it closes), and the audit event of a recording that failed. Registry writes go through a thread of their own: an
+ * it closes), the move of closed files to the object store when there is one, and the audit event of a recording
+ * that failed. Registry writes go through a thread of their own: an
  * I/O thread never waits for the database.
  */
 public final class Recordings implements AutoCloseable {
@@ -27,12 +33,15 @@ public final class Recordings implements AutoCloseable {
     private final SessionRecorder.Options options;
     private final Clock clock;
     private final WatchFeed feed;
+    private final ArchiveUploads uploads;
     private final ExecutorService registry = Executors.newSingleThreadExecutor(
             DaemonThreads.named("ferry-recordings-registry"));
 
+    /** @param uploads where closed files go to be read from any Host, or null: they stay on this Host's disk */
     public Recordings(RecordingWriter writer, RecordingStore store, String holder, SessionRecorder.Options options,
-                      WatchFeed feed, Clock clock) {
+                      WatchFeed feed, ArchiveUploads uploads, Clock clock) {
         this.feed = feed;
+        this.uploads = uploads;
         this.writer = writer;
         this.store = store;
         this.holder = holder;
@@ -46,6 +55,33 @@ public final class Recordings implements AutoCloseable {
 
     public RecordingFiles files() {
         return writer.files();
+    }
+
+    /** The object store closed files go to, or null when they stay on this Host's disk. */
+    public RecordingArchive archive() {
+        return uploads == null ? null : uploads.archive();
+    }
+
+    /**
+     * Recording {@code f} as stored (compressed), from the object store or this Host's disk.
+     *
+     * @throws NoSuchFileException saying where it is when this Host cannot read it
+     */
+    public InputStream open(RecordingStore.File f) throws IOException {
+        if (f.archivedAt() != null) {
+            if (uploads == null) {
+                throw new NoSuchFileException("recording " + f.name() + " is in the object store, which this Host "
+                        + "is not configured to read (recordings_url)");
+            }
+            return uploads.archive().open(f.name());
+        }
+        Path path = writer.files().path(f.name());
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException("recording " + f.name() + " is not on this Host (" + f.holder()
+                    + " recorded it and keeps it" + (uploads == null ? "" : " until it stores it in "
+                    + uploads.archive()) + ")");
+        }
+        return Files.newInputStream(path);
     }
 
     /** Why recordings cannot be written now, or null when they can. */
@@ -88,6 +124,9 @@ public final class Recordings implements AutoCloseable {
         track.close(closed -> registry.execute(() -> quietly(() -> {
             store.closed(s.session(), closed.name(), closed.bytes(), closed.sha256(), closed.dropped(),
                     clock.instant());
+            if (uploads != null) {
+                uploads.closed(s.session(), closed.name());
+            }
             if (closed.dropped() > 0) {
                 log.warn("{} recording {}: {} bytes left out (the peer sent faster than the disk took them)",
                         s.session(), closed.name(), closed.dropped());
@@ -110,7 +149,7 @@ public final class Recordings implements AutoCloseable {
         }
     }
 
-    /** Writes what is gathered and the last rows, then stops. */
+    /** Writes what is gathered and the last rows, stores what closed, then stops. */
     @Override
     public void close() {
         writer.close();
@@ -119,6 +158,9 @@ public final class Recordings implements AutoCloseable {
             registry.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (uploads != null) {
+            uploads.close();
         }
     }
 }

@@ -43,12 +43,12 @@ class RecordingRetentionTest {
             Path live = session("2026/12/07", "s4", 400, store);
             Files.setLastModifiedTime(live.resolve("events.jsonl.gz"), FileTime.from(clock.instant()));
 
-            new RecordingRetention(files, store, Duration.ofDays(90), 1200, clock).enforce();
+            new RecordingRetention(files, store, null, Duration.ofDays(90), 1200, clock).enforce();
             assertFalse(Files.exists(ancient), "older than 90 days");
             assertTrue(store.of("s1").isEmpty(), "and gone from the registry");
             assertTrue(Files.exists(older) && Files.exists(old) && Files.exists(live), "the rest, 1200 bytes, is within the cap");
 
-            new RecordingRetention(files, store, Duration.ofDays(90), 500, clock).enforce();
+            new RecordingRetention(files, store, null, Duration.ofDays(90), 500, clock).enforce();
             assertFalse(Files.exists(older), "the oldest goes first");
             assertFalse(Files.exists(old), "then the next");
             assertTrue(Files.exists(live), "a session written to a moment ago stays, even beyond the cap");
