@@ -16,7 +16,12 @@
 #    processes (FERRY_BENCH_HOLDER=ssh: one OpenSSH client each, as a cross-check); for the Host JVM the heap
 #    used after `jcmd GC.run`, RSS and threads, before and with them; then the same ProxyJump sessions through
 #    OpenSSH's sshd as the jump host, with the RSS and PSS of all its processes. FERRY_BENCH_MODES picks
-#    which of "plain jump ojump" run (default all); FERRY_BENCH_HOST_CONFIG adds lines to the Host's [host] config.
+#    which of "plain jump ojump unrec" run (default the first three); FERRY_BENCH_HOST_CONFIG adds lines to the
+#    Host's [host] config.
+#    "unrec" starts a second Host beside the first, the same but with record_sessions = false, and measures it
+#    as plain mode everywhere above (throughput, set-up, memory): what recording costs, in the same run. Then
+#    also a terminal writing flat out (256 MiB of base64 through `ssh -tt`) on both, with the recording Host's
+#    heap while it runs, and the size of the recording of a busy terminal (30 s of `ls`, `date`) per minute.
 # 4. authentication time as an oracle: logins whose signature is wrong, for a key vps-bench holds and for a key
 #    nobody holds (interleaved, each on its own connection from 127.0.0.3); medians and their difference.
 # Plus which key exchange and cipher each hop negotiated (ssh -v, and the target sshd's debug log for the
@@ -111,6 +116,18 @@ printf '[host]\nmax_sessions_per_key = %d\npenalty_exempt = ["127.0.0.3"]\n%s\n'
 FERRY_HOME="$WORK/ferry" "$ROOT/ferry" host --data-dir "$WORK/ferry" --bind 127.0.0.1 --ssh-port "$FERRY_SSH" \
     --api-port "$FERRY_API" > "$WORK/ferry.log" 2>&1 & PIDS+=($!)
 HOST_PID=$!
+MEASURED_PID=$HOST_PID  # the Host the memory figures are of
+MEASURED_PORT=$FERRY_SSH
+UNREC=false
+if [[ " $MODES " == *" unrec "* ]]; then
+    UNREC=true
+    OFF_SSH="$(free_port)"; OFF_API="$(free_port)"
+    mkdir -m 700 "$WORK/ferry-off"
+    sed 's/^\[host\]$/[host]\nrecord_sessions = false/' "$WORK/ferry/config.toml" > "$WORK/ferry-off/config.toml"
+    FERRY_HOME="$WORK/ferry-off" "$ROOT/ferry" host --data-dir "$WORK/ferry-off" --bind 127.0.0.1 --ssh-port "$OFF_SSH" \
+        --api-port "$OFF_API" > "$WORK/ferry-off.log" 2>&1 & PIDS+=($!)
+    OFF_PID=$!
+fi
 
 TARGET_PORT="$(free_port)"
 echo "$CLIENT_PUB" > "$WORK/target_keys"
@@ -136,16 +153,26 @@ JUMP_PID=$!
 
 wait_port "$TARGET_PORT"; wait_port "$PROBE_PORT"; wait_port "$JUMP_PORT"; wait_port "$FERRY_SSH"; wait_port "$FERRY_API"
 [[ "$(cat "/proc/$HOST_PID/comm")" == java ]] || { echo "the Host's pid $HOST_PID is not its JVM" >&2; exit 1; }
-ssh-keygen -y -f "$WORK/ferry/ca/user_ca_ed25519" > "$WORK/user_ca.pub"
-for vps in "bench:$TARGET_PORT" "bench-probe:$PROBE_PORT"; do
-    FERRY_TOKEN="$(cat "$WORK/ferry/admin.token")" "$ROOT/ferry" vps add --endpoint "127.0.0.1:${vps#*:}" \
-        --name "${vps%%:*}" --ssh-key "$WORK/keys/client.pub" --host "http://127.0.0.1:$FERRY_API" \
-        >> "$WORK/vps-add.log" 2>&1 || { cat "$WORK/vps-add.log" >&2; exit 1; }
-done
-FERRY_TOKEN="$(cat "$WORK/ferry/admin.token")" "$ROOT/ferry" vps list --json --host "http://127.0.0.1:$FERRY_API" \
-    | python3 -c 'import json, sys
+HOSTS=("ferry:$FERRY_API")
+if $UNREC; then
+    wait_port "$OFF_SSH"; wait_port "$OFF_API"
+    [[ "$(cat "/proc/$OFF_PID/comm")" == java ]] || { echo "the second Host's pid $OFF_PID is not its JVM" >&2; exit 1; }
+    HOSTS+=("ferry-off:$OFF_API")
+fi
+# the targets trust each Host's user CA and take each one's certificates for the VPS it knows them as
+: > "$WORK/user_ca.pub"
+for h in "${HOSTS[@]}"; do
+    ssh-keygen -y -f "$WORK/${h%%:*}/ca/user_ca_ed25519" >> "$WORK/user_ca.pub"
+    for vps in "bench:$TARGET_PORT" "bench-probe:$PROBE_PORT"; do
+        FERRY_TOKEN="$(cat "$WORK/${h%%:*}/admin.token")" "$ROOT/ferry" vps add --endpoint "127.0.0.1:${vps#*:}" \
+            --name "${vps%%:*}" --ssh-key "$WORK/keys/client.pub" --host "http://127.0.0.1:${h#*:}" \
+            >> "$WORK/vps-add.log" 2>&1 || { cat "$WORK/vps-add.log" >&2; exit 1; }
+    done
+    FERRY_TOKEN="$(cat "$WORK/${h%%:*}/admin.token")" "$ROOT/ferry" vps list --json --host "http://127.0.0.1:${h#*:}" \
+        | python3 -c 'import json, sys
 for v in json.load(sys.stdin)["vps"]:
-    open(sys.argv[1] + "/principals_" + v["name"], "w").write("vps-%s\n" % v["id"])' "$WORK"
+    open(sys.argv[1] + "/principals_" + v["name"], "a").write("vps-%s\n" % v["id"])' "$WORK"
+done
 
 cat > "$WORK/ssh_config" <<CFG
 Host *
@@ -166,11 +193,15 @@ plain_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -p "$FERRY_SSH" "$PLAIN_USER
 direct_sftp() { sftp -q -F "$WORK/ssh_config" -P "$TARGET_PORT" -b "$WORK/put.batch" "$USER_NAME@127.0.0.1" >/dev/null; }
 ojump_sftp()  { sftp -q -F "$WORK/ssh_config" -J "$USER_NAME@127.0.0.1:$JUMP_PORT" -P "$TARGET_PORT" -b "$WORK/put.batch" "$USER_NAME@127.0.0.1" >/dev/null; }
 plain_sftp()  { sftp -q -F "$WORK/ssh_config" -P "$FERRY_SSH" -b "$WORK/put.batch" "$PLAIN_USER@127.0.0.1" >/dev/null; }
+unrec_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -p "$OFF_SSH" "$PLAIN_USER@127.0.0.1" "$@"; }
+unrec_sftp()  { sftp -q -F "$WORK/ssh_config" -P "$OFF_SSH" -b "$WORK/put.batch" "$PLAIN_USER@127.0.0.1" >/dev/null; }
 SSH_WAYS=(direct_ssh fjump_ssh ojump_ssh plain_ssh)
 SFTP_WAYS=(direct_sftp ojump_sftp plain_sftp)
+if $UNREC; then SSH_WAYS+=(unrec_ssh); SFTP_WAYS+=(unrec_sftp); fi
 declare -A NAME=(
     [direct_ssh]="ssh direct" [fjump_ssh]="ssh -J Ferry" [ojump_ssh]="ssh -J OpenSSH sshd" [plain_ssh]="ssh Ferry plain"
-    [direct_sftp]="sftp direct" [ojump_sftp]="sftp -J OpenSSH sshd" [plain_sftp]="sftp Ferry plain")
+    [direct_sftp]="sftp direct" [ojump_sftp]="sftp -J OpenSSH sshd" [plain_sftp]="sftp Ferry plain"
+    [unrec_ssh]="ssh plain unrecorded" [unrec_sftp]="sftp plain unrecorded")
 
 truncate -s "${MIB}M" "$WORK/payload" # sparse: reads as zeros without touching the disk
 echo "put $WORK/payload /dev/null" > "$WORK/put.batch"
@@ -183,17 +214,19 @@ verdict() { awk -v r="$1" -v op="$2" -v t="$3" 'BEGIN {ok = (op == ">=") ? r >= 
 
 # CPU time in clock ticks: of the whole machine (user, nice, system, irq, softirq), and of the Host's JVM
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
-host_ticks() { awk '{print $14 + $15}' "/proc/$HOST_PID/stat"; }
+host_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # pid
+pid_of_way() { case "$1" in unrec_*) echo "$OFF_PID" ;; *) echo "$HOST_PID" ;; esac; }
 TICKS="$(getconf CLK_TCK)"
 throughput() { # way -> "MiB/s, CPU seconds per GiB of the whole machine, of the Host's JVM" of one round
-    local start end busy0 host0
-    busy0=$(busy_ticks); host0=$(host_ticks); start=$(now_ns)
+    local start end busy0 host0 pid
+    pid="$(pid_of_way "$1")"
+    busy0=$(busy_ticks); host0=$(host_ticks "$pid"); start=$(now_ns)
     case "$1" in
         *_sftp) "$1" ;;
         *) head -c "$((MIB * 1024 * 1024))" /dev/zero | "$1" 'cat > /dev/null' ;;
     esac
     end=$(now_ns)
-    awk -v m="$MIB" -v ns="$((end - start))" -v busy="$(( $(busy_ticks) - busy0 ))" -v host="$(( $(host_ticks) - host0 ))" \
+    awk -v m="$MIB" -v ns="$((end - start))" -v busy="$(( $(busy_ticks) - busy0 ))" -v host="$(( $(host_ticks "$pid") - host0 ))" \
         -v hz="$TICKS" 'BEGIN {printf "%.1f %.2f %.2f\n", m / (ns / 1e9), busy / hz * 1024 / m, host / hz * 1024 / m}'
 }
 
@@ -219,6 +252,7 @@ log "warming up (JIT)..."
 for _ in 1 2 3 4 5; do for w in "${SSH_WAYS[@]}"; do "$w" true; done; done
 head -c $((256 * 1024 * 1024)) /dev/zero | fjump_ssh 'cat > /dev/null'
 head -c $((256 * 1024 * 1024)) /dev/zero | plain_ssh 'cat > /dev/null'
+if $UNREC; then head -c $((256 * 1024 * 1024)) /dev/zero | unrec_ssh 'cat > /dev/null'; fi
 
 declare -A TP SU CPU_ALL CPU_HOST
 for r in $(seq "$ROUNDS"); do
@@ -232,6 +266,44 @@ done
 log "set-up: ${#SSH_WAYS[@]} x $SETUPS runs..."
 for _ in $(seq "$SETUPS"); do for w in "${SSH_WAYS[@]}"; do SU[$w]+="$(setup_ms "$w") "; done; done
 LOAD_AFTER_SPEED="$(load_now)"
+
+# --- with unrec: a terminal writing flat out, and the size of a busy terminal's recording ---
+PTY_MIB=256
+pty_round() { # way -> MiB/s a terminal shows of PTY_MIB of random bytes as base64 (ssh -tt)
+    local start end bytes
+    start=$(now_ns)
+    X=(-tt); bytes="$("$1" "head -c $((PTY_MIB * 1024 * 1024)) /dev/urandom | base64" < /dev/null | wc -c)"; X=()
+    end=$(now_ns)
+    awk -v b="$bytes" -v ns="$((end - start))" 'BEGIN {printf "%.1f", b / 1048576 / (ns / 1e9)}'
+}
+pty_heap() { # way pid -> "heap before, while it writes, after" (KiB, after a forced GC each) of that Host
+    local before during after p
+    MEASURED_PID=$2
+    read -r before _ <<<"$(host_state)"
+    X=(-tt); "$1" "head -c $((PTY_MIB * 1024 * 1024)) /dev/urandom | base64" < /dev/null > /dev/null & p=$!; X=()
+    sleep 3
+    read -r during _ <<<"$(host_state)"
+    kill -0 "$p" 2>/dev/null || { echo "the terminal ended before the heap was read: raise PTY_MIB" >&2; exit 1; }
+    wait "$p"
+    read -r after _ <<<"$(host_state)"
+    MEASURED_PID=$HOST_PID
+    echo "$before $during $after"
+}
+declare -A PTY_TP PTY_HEAP
+if $UNREC; then
+    log "terminal flat out: $PTY_MIB MiB as base64 through ssh -tt, $ROUNDS rounds each, recorded and not..."
+    for _ in $(seq "$ROUNDS"); do for w in plain_ssh unrec_ssh; do PTY_TP[$w]+="$(pty_round "$w") "; done; done
+    PTY_HEAP[plain_ssh]="$(pty_heap plain_ssh "$HOST_PID")"
+    PTY_HEAP[unrec_ssh]="$(pty_heap unrec_ssh "$OFF_PID")"
+    log "a busy terminal for 30 s (date and 40 lines of ls -l a second), recorded..."
+    BUSY_START=$(now_ns)
+    X=(-tt); BUSY_SHOWN="$(plain_ssh 'for i in $(seq 30); do date; ls -l /usr/bin | head -40; sleep 1; done' < /dev/null | wc -c)"; X=()
+    BUSY_SECS="$(awk -v ns="$(( $(now_ns) - BUSY_START ))" 'BEGIN {printf "%.1f", ns / 1e9}')"
+    sleep 3 # the recording's last second written and closed
+    BUSY_DIR="$(ls -td "$WORK"/ferry/recordings/*/*/*/s*/ | head -1)"
+    BUSY_CAST="$(cat "$BUSY_DIR"/*.cast.gz | wc -c)"
+    BUSY_EVENTS="$(wc -c < "$BUSY_DIR/events.jsonl.gz")"
+fi
 
 # --- memory per session ---
 holder_java() {
@@ -358,12 +430,12 @@ JAVA
 }
 
 host_state() { # -> "heap_KiB rss_KiB threads" of the Host JVM after a forced GC
-    jcmd "$HOST_PID" GC.run >/dev/null; sleep 1; jcmd "$HOST_PID" GC.run >/dev/null; sleep 1
+    jcmd "$MEASURED_PID" GC.run >/dev/null; sleep 1; jcmd "$MEASURED_PID" GC.run >/dev/null; sleep 1
     local heap
     # every generation's "used" (G1 has one heap line, Serial and Parallel one per generation), not Metaspace's
-    heap="$(jcmd "$HOST_PID" GC.heap_info | awk '/total .*used/ && !/Metaspace|class space/ {for (i = 1; i < NF; i++)
+    heap="$(jcmd "$MEASURED_PID" GC.heap_info | awk '/total .*used/ && !/Metaspace|class space/ {for (i = 1; i < NF; i++)
         if ($i == "used") {v = $(i+1); sub(/K.*/, "", v); sum += v}} END {print sum}')"
-    echo "$heap $(awk '/^VmRSS/ {print $2}' "/proc/$HOST_PID/status") $(awk '/^Threads/ {print $2}' "/proc/$HOST_PID/status")"
+    echo "$heap $(awk '/^VmRSS/ {print $2}' "/proc/$MEASURED_PID/status") $(awk '/^Threads/ {print $2}' "/proc/$MEASURED_PID/status")"
 }
 sshd_state() { # -> "rss_KiB pss_KiB processes" of the jump sshd and every process under it
     local pids
@@ -376,20 +448,20 @@ sshd_state() { # -> "rss_KiB pss_KiB processes" of the jump sshd and every proce
     echo "$rss $pss $n"
 }
 thread_groups() { # thread names of the Host, digits dropped, counted
-    jcmd "$HOST_PID" Thread.print | sed -n 's/^"\([^"]*\)".*/\1/p' | sed 's/[0-9]\+/N/g; s/ /_/g' | sort | uniq -c | sort -rn
+    jcmd "$MEASURED_PID" Thread.print | sed -n 's/^"\([^"]*\)".*/\1/p' | sed 's/[0-9]\+/N/g; s/ /_/g' | sort | uniq -c | sort -rn
 }
-ferry_conns() { ss -Htn state established "( sport = :$FERRY_SSH )" | wc -l; }
+ferry_conns() { ss -Htn state established "( sport = :$MEASURED_PORT )" | wc -l; }
 jump_conns() { ss -Htn state established "( sport = :$JUMP_PORT )" | wc -l; }
 holds() { pgrep -fc "^[^ ]*sh -c read -r _ # $1\$" || true; }
 # per mode: the first hop's port and user, and what a jump forwards to
-declare -A HOP_PORT=([plain]="$FERRY_SSH" [jump]="$FERRY_SSH" [ojump]="$JUMP_PORT")
-declare -A HOP_USER=([plain]=vps-bench [jump]=vps-bench [ojump]="$USER_NAME")
-declare -A HOP_TARGET=([plain]=- [jump]=vps-bench:22 [ojump]="127.0.0.1:$TARGET_PORT")
+declare -A HOP_PORT=([plain]="$FERRY_SSH" [jump]="$FERRY_SSH" [ojump]="$JUMP_PORT" [unrec]="${OFF_SSH:-}")
+declare -A HOP_USER=([plain]=vps-bench [jump]=vps-bench [ojump]="$USER_NAME" [unrec]=vps-bench)
+declare -A HOP_TARGET=([plain]=- [jump]=vps-bench:22 [ojump]="127.0.0.1:$TARGET_PORT" [unrec]=-)
 
 HOLDER_KIND="${FERRY_BENCH_HOLDER:-java}" # java: one MINA client holds them all; ssh: one OpenSSH client each
 open_with_java() { # mode tag log
     java -XX:+UseSerialGC -Xmx2g -cp "$ROOT/cli/target/lib/*" "$WORK/SessionHold.java" \
-        "$([[ $1 == plain ]] && echo plain || echo jump)" "$SESSIONS" "$PARALLEL" "${HOP_PORT[$1]}" "${HOP_USER[$1]}" \
+        "$([[ $1 == plain || $1 == unrec ]] && echo plain || echo jump)" "$SESSIONS" "$PARALLEL" "${HOP_PORT[$1]}" "${HOP_USER[$1]}" \
         "$USER_NAME" "$WORK/keys/client" "read -r _ # $2" "${HOP_TARGET[$1]}" \
         < "$WORK/hold.fifo" > "$3" 2>&1 7>&- &
     HOLDER=$!
@@ -407,7 +479,7 @@ open_with_ssh() { # mode tag log: PARALLEL ssh clients at a time, each batch run
         n=$(( SESSIONS - launched < PARALLEL ? SESSIONS - launched : PARALLEL ))
         for (( i = 0; i < n; i++ )); do
             case "$1" in
-                plain) ssh -F "$WORK/ssh_config" -o ControlMaster=no -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "read -r _ # $2" \
+                plain|unrec) ssh -F "$WORK/ssh_config" -o ControlMaster=no -p "${HOP_PORT[$1]}" "$PLAIN_USER@127.0.0.1" "read -r _ # $2" \
                         < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- & ;;
                 jump) ssh -F "$WORK/ssh_config" -o ControlMaster=no -J "vps-bench@127.0.0.1:$FERRY_SSH" "$USER_NAME@vps-bench" \
                         "read -r _ # $2" < "$WORK/hold.fifo" > /dev/null 2>> "$3" 7>&- & ;;
@@ -427,13 +499,15 @@ declare -A MEM_BEFORE MEM_WITH HOLD_SECS IDLE_CPU
 IDLE_SECONDS=30
 idle_cpu() { # -> % of one core the Host used over IDLE_SECONDS while its sessions are idle (keepalives, timers)
     local t0 t1
-    t0="$(awk '{print $14 + $15}' "/proc/$HOST_PID/stat")"; sleep "$IDLE_SECONDS"; t1="$(awk '{print $14 + $15}' "/proc/$HOST_PID/stat")"
+    t0="$(awk '{print $14 + $15}' "/proc/$MEASURED_PID/stat")"; sleep "$IDLE_SECONDS"; t1="$(awk '{print $14 + $15}' "/proc/$MEASURED_PID/stat")"
     awk -v d="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v s="$IDLE_SECONDS" 'BEGIN {printf "%.1f", 100 * d / hz / s}'
 }
 hold_sessions() { # mode: opens SESSIONS sessions, measures the Host with them, closes them
     local mode="$1" tag="ferry-bench-hold-$$-$1" start out="$WORK/hold-$1.log" p
     local state=host_state conns=ferry_conns
     if [[ "$mode" == ojump ]]; then state=sshd_state; conns=jump_conns; fi
+    MEASURED_PID=$HOST_PID; MEASURED_PORT=$FERRY_SSH
+    if [[ "$mode" == unrec ]]; then MEASURED_PID=$OFF_PID; MEASURED_PORT=$OFF_SSH; fi
     log "memory: $mode: baseline..."
     MEM_BEFORE[$mode]="$($state)"
     thread_groups > "$WORK/threads-$mode-before"
@@ -449,7 +523,7 @@ hold_sessions() { # mode: opens SESSIONS sessions, measures the Host with them, 
     MEM_WITH[$mode]="$($state)"
     if [[ "$mode" != ojump ]]; then IDLE_CPU[$mode]="$(idle_cpu)"; fi
     thread_groups > "$WORK/threads-$mode-with"
-    if [[ -n "${FERRY_BENCH_LOGS:-}" && "$mode" != ojump ]]; then jcmd "$HOST_PID" GC.class_histogram | head -45 > "$WORK/histogram-$mode.log"; fi
+    if [[ -n "${FERRY_BENCH_LOGS:-}" && "$mode" != ojump ]]; then jcmd "$MEASURED_PID" GC.class_histogram | head -45 > "$WORK/histogram-$mode.log"; fi
     exec 7>&-
     if [[ -n "$HOLDER" ]]; then wait "$HOLDER" || true; HOLDER=""; fi
     for p in "${HOLD_PIDS[@]}"; do wait "$p" || true; done
@@ -462,7 +536,8 @@ if (( SESSIONS > 0 )); then
     [[ "$HOLDER_KIND" == java || "$HOLDER_KIND" == ssh ]] || { echo "FERRY_BENCH_HOLDER is java or ssh" >&2; exit 2; }
     holder_java > "$WORK/SessionHold.java"
     for m in $MODES; do
-        [[ "$m" == plain || "$m" == jump || "$m" == ojump ]] || { echo "FERRY_BENCH_MODES: plain, jump, ojump" >&2; exit 2; }
+        [[ "$m" == plain || "$m" == jump || "$m" == ojump || "$m" == unrec ]] || {
+            echo "FERRY_BENCH_MODES: plain, jump, ojump, unrec" >&2; exit 2; }
         hold_sessions "$m"
     done
 fi
@@ -566,15 +641,36 @@ echo "set-up, ssh ... true x $SETUPS, ms: median, p95"
 for w in "${SSH_WAYS[@]}"; do printf '  %-22s %8s %8s\n' "${NAME[$w]}" "$(sumed "$w")" "$(sup95 "$w")"; done
 r="$(ratio "$(sumed fjump_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio ssh -J Ferry / ssh -J OpenSSH (median): $r (target <= 1.20: $(verdict "$r" '<=' 1.20))"
 r="$(ratio "$(sumed plain_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio Ferry plain / ssh -J OpenSSH (median):  $r (target <= 1.30: $(verdict "$r" '<=' 1.30))"
+if $UNREC; then
+    echo
+    echo "what recording costs, the same run (plain unrecorded: a second Host, record_sessions = false):"
+    r="$(ratio "$(med plain_ssh)" "$(med unrec_ssh)")"; echo "  throughput ssh plain recorded / unrecorded:   $r (target >= 0.95: $(verdict "$r" '>=' 0.95))"
+    r="$(ratio "$(med plain_sftp)" "$(med unrec_sftp)")"; echo "  throughput sftp plain recorded / unrecorded:  $r (target >= 0.95: $(verdict "$r" '>=' 0.95))"
+    r="$(ratio "$(sumed plain_ssh)" "$(sumed unrec_ssh)")"; echo "  set-up median recorded / unrecorded:         $r"
+    pty_med() { tr ' ' '\n' <<<"${PTY_TP[$1]}" | grep . | median; }
+    r="$(ratio "$(pty_med plain_ssh)" "$(pty_med unrec_ssh)")"
+    echo "  terminal flat out ($PTY_MIB MiB as base64, ssh -tt), MiB/s shown: recorded $(pty_med plain_ssh) (${PTY_TP[plain_ssh]% }), unrecorded $(pty_med unrec_ssh) (${PTY_TP[unrec_ssh]% }): $r"
+    read -r b0 b1 b2 <<<"${PTY_HEAP[plain_ssh]}"; read -r u0 u1 u2 <<<"${PTY_HEAP[unrec_ssh]}"
+    echo "  heap after GC (KiB) before / while / after it: recorded $b0 / $b1 / $b2, unrecorded $u0 / $u1 / $u2"
+    echo "  a busy terminal, ${BUSY_SECS} s showing $BUSY_SHOWN bytes: recorded in $BUSY_CAST bytes (.cast.gz) and $BUSY_EVENTS (events),"
+    awk -v c="$BUSY_CAST" -v e="$BUSY_EVENTS" -v shown="$BUSY_SHOWN" -v s="$BUSY_SECS" 'BEGIN {
+        printf "    %.1f KiB of recording per minute for %.1f KiB shown per minute\n", (c + e) / 1024 * 60 / s, shown / 1024 * 60 / s }'
+    if [[ -n "${MEM_WITH[unrec]:-}" && -n "${MEM_WITH[plain]:-}" ]]; then
+        read -r h0 _ <<<"${MEM_BEFORE[plain]}"; read -r h1 _ <<<"${MEM_WITH[plain]}"
+        read -r g0 _ <<<"${MEM_BEFORE[unrec]}"; read -r g1 _ <<<"${MEM_WITH[unrec]}"
+        echo "  heap per idle session: recorded $(per_session "$h0" "$h1") KiB, unrecorded $(per_session "$g0" "$g1") KiB"
+    fi
+fi
 if (( SESSIONS > 0 )); then
     echo
     echo "Host JVM with $SESSIONS concurrent idle sessions, $HOLDER_KIND clients (heap used after jcmd GC.run, VmRSS; KiB;"
     echo "idle CPU: % of one core over $IDLE_SECONDS s with the sessions open; host config: $(tr '\n' ' ' < "$WORK/ferry/config.toml"))"
-    printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s %8s\n' mode "heap 0" "heap $SESSIONS" "heap/sess" "RSS 0" "RSS $SESSIONS" "RSS/sess" threads "open s" "idle CPU"
-    for m in plain jump; do
+    printf '  %-11s %10s %10s %11s %10s %10s %11s %9s %6s %8s\n' mode "heap 0" "heap $SESSIONS" "heap/sess" "RSS 0" "RSS $SESSIONS" "RSS/sess" threads "open s" "idle CPU"
+    declare -A MODE_LABEL=([plain]=plain [jump]=ProxyJump [unrec]="plain unrec")
+    for m in plain unrec jump; do
         [[ -n "${MEM_WITH[$m]:-}" ]] || continue
         read -r h0 r0 t0 <<<"${MEM_BEFORE[$m]}"; read -r h1 r1 t1 <<<"${MEM_WITH[$m]}"
-        printf '  %-10s %10s %10s %11s %10s %10s %11s %9s %6s %7s%%\n' "$([[ $m == jump ]] && echo ProxyJump || echo plain)" \
+        printf '  %-11s %10s %10s %11s %10s %10s %11s %9s %6s %7s%%\n' "${MODE_LABEL[$m]}" \
             "$h0" "$h1" "$(per_session "$h0" "$h1")" "$r0" "$r1" "$(per_session "$r0" "$r1")" "$t0->$t1" "${HOLD_SECS[$m]}" \
             "${IDLE_CPU[$m]}"
     done
@@ -591,7 +687,7 @@ if (( SESSIONS > 0 )); then
         printf '  %10s %10s %11s %10s %10s %11s %11s %6s\n' "$r0" "$r1" "$(per_session "$r0" "$r1")" "$p0" "$p1" \
             "$(per_session "$p0" "$p1")" "$n0->$n1" "${HOLD_SECS[ojump]}"
     fi
-    for m in plain jump; do
+    for m in plain unrec jump; do
         [[ -n "${MEM_WITH[$m]:-}" ]] || continue
         grown="$(awk 'NR == FNR {b[$2] = $1; next} {w[$2] = $1}
             END {for (k in w) if (w[k] != b[k]) printf "%s %d->%d; ", k, b[k], w[k]; for (k in b) if (!(k in w)) printf "%s %d->0; ", k, b[k]}' \

@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.testing.Await;
@@ -77,6 +78,12 @@ class RecordedSessionsTest {
         CliTestSupport.Result none = t.ferry("sessions", "play", "s999999");
         assertEquals(ExitCodes.NOT_FOUND, none.code());
         assertTrue(none.err().contains("session s999999 has no recording"), none.err());
+        // a refused export leaves no file behind, whole or partial
+        Path nowhere = home.resolve("none.jsonl");
+        CliTestSupport.Result noEvents = t.ferry("sessions", "export", "s999999", "--events", "-o", nowhere.toString());
+        assertEquals(ExitCodes.NOT_FOUND, noEvents.code(), noEvents.toString());
+        assertTrue(noEvents.err().contains("session s999999 has no recording"), noEvents.err());
+        assertFalse(Files.exists(nowhere) || Files.exists(home.resolve("none.jsonl.part")), "no file written");
     }
 
     @Test

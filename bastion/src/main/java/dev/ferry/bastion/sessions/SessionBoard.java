@@ -61,7 +61,8 @@ public final class SessionBoard implements AutoCloseable {
     public record Ended(String id, String host, boolean ended) {
     }
 
-    private record Published(String json, Instant at) {
+    /** What was written of a session (its figures, without the time they were taken) and when. */
+    private record Published(SessionView figures, Instant at) {
     }
 
     private final SessionStore store;
@@ -228,9 +229,10 @@ public final class SessionBoard implements AutoCloseable {
         List<SessionStore.Written> written = new ArrayList<>();
         Map<String, Published> next = new HashMap<>();
         for (SessionView v : mine()) {
-            String figures = json(v.withUpdatedAt(null));
+            SessionView figures = v.withUpdatedAt(null);
             Published last = published.get(v.id());
-            if (last != null && (last.json().equals(figures) || last.at().plus(REWRITE).isAfter(now))) {
+            // records compare by value: no JSON is made for a session that is not written
+            if (last != null && (last.at().plus(REWRITE).isAfter(now) || last.figures().equals(figures))) {
                 next.put(v.id(), last);
                 continue;
             }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.Json;
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.HostApi;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.registry.PostgresServer;
 import dev.ferry.bastion.registry.RegistryLocation;
@@ -210,9 +211,8 @@ class SeveralHostsTest {
                 "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-p",
                 Integer.toString(a.sshAddress().getPort()), "vps-web@127.0.0.1").redirectErrorStream(true).start();
         try {
-            String token = Files.readString(b.dataDir().resolve(DataDir.ADMIN_TOKEN)).strip();
             JsonNode session = Await.value("a's session in b's list", Duration.ofSeconds(20), () -> {
-                for (JsonNode s : api(b, token, "GET", "/api/v1/sessions").get("sessions")) {
+                for (JsonNode s : api(b, "GET", "/api/v1/sessions").get("sessions")) {
                     if (s.get("user").asText().equals("vps-web")) {
                         return s;
                     }
@@ -221,27 +221,25 @@ class SeveralHostsTest {
             }, s -> s != null);
             assertTrue(session.get("host").asText().endsWith(a.dataDir().toString()), "held by a: " + session);
             String id = session.get("id").asText();
-            assertEquals(id, api(b, token, "GET", "/api/v1/sessions/" + id).get("id").asText());
+            assertEquals(id, api(b, "GET", "/api/v1/sessions/" + id).get("id").asText());
 
-            JsonNode killed = api(b, token, "POST", "/api/v1/sessions/" + id + "/kill");
+            JsonNode killed = api(b, "POST", "/api/v1/sessions/" + id + "/kill");
             assertTrue(killed.get("ended").asBoolean(), killed.toString());
             assertTrue(ssh.waitFor(10, TimeUnit.SECONDS), "the client was disconnected");
             String said = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(said.contains("ferry: an administrator ended this session: moving you"), said);
-            assertEquals(0, api(a, token, "GET", "/api/v1/sessions").get("sessions").size(), "gone from a's list");
+            assertEquals(0, api(a, "GET", "/api/v1/sessions").get("sessions").size(), "gone from a's list");
         } finally {
             ssh.destroyForcibly();
         }
     }
 
-    private JsonNode api(Host h, String token, String method, String path) {
+    private static JsonNode api(Host h, String method, String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(h.apiUrl() + path))
-                    .header("Authorization", "Bearer " + token).method(method, method.equals("POST")
-                            ? HttpRequest.BodyPublishers.ofString("{\"reason\": \"moving you\"}")
-                            : HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = new HostApi(h).send(method, path, method.equals("POST")
+                    ? "{\"reason\": \"moving you\"}" : null);
             return Json.MAPPER.readTree(r.body());
-        } catch (Exception e) {
+        } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
     }

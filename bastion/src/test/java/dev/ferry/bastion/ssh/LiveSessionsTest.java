@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.Json;
+import dev.ferry.bastion.HostApi;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Vps;
@@ -16,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class LiveSessionsTest {
 
     private PlainModeTestSupport plain;
     private BastionTestSupport t;
-    private String token;
+    private HostApi hostApi;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private record Reply(int status, JsonNode body) {
@@ -53,14 +53,11 @@ class LiveSessionsTest {
     void start(@TempDir Path dir) throws Exception {
         plain = PlainModeTestSupport.start(dir, opened);
         t = plain.t;
-        token = Files.readString(t.host.dataDir().resolve("admin.token")).strip();
+        hostApi = new HostApi(t.host);
     }
 
     private Reply api(String method, String path, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(t.host.apiUrl() + path))
-                .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = hostApi.send(method, path, body);
         return new Reply(r.statusCode(), Json.MAPPER.readTree(r.body()));
     }
 

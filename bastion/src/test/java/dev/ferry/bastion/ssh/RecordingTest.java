@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.Json;
+import dev.ferry.bastion.HostApi;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.FreePorts;
 import dev.ferry.testing.Opened;
@@ -12,9 +13,6 @@ import dev.ferry.testing.Processes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,20 +42,18 @@ class RecordingTest {
     private PlainModeTestSupport plain;
     private BastionTestSupport t;
     private Path dir;
-    private String token;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HostApi api;
 
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         plain = PlainModeTestSupport.start(dir, opened);
         t = plain.t;
-        token = Files.readString(t.host.dataDir().resolve("admin.token")).strip();
+        api = new HostApi(t.host);
     }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(t.host.apiUrl() + path))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(String path) {
+        return api.get(path);
     }
 
     /** The session ids of the audit's logins, in order. */

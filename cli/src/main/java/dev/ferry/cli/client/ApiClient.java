@@ -6,6 +6,9 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.keys.tls.PinMismatchException;
 import dev.ferry.keys.tls.TlsPin;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,11 +57,32 @@ public final class ApiClient {
 
     /** A body that is not JSON (a recording), as text; a refusal is read as any other. */
     public String getText(String path) {
-        HttpResponse<String> response = exchange("GET", path, null, "*/*");
+        HttpResponse<String> response = exchange("GET", path, null, "*/*", HttpResponse.BodyHandlers.ofString(
+                StandardCharsets.UTF_8));
         if (response.statusCode() >= 200 && response.statusCode() < 300) {
             return response.body();
         }
-        answer(response);
+        answer(response.statusCode(), response.body());
+        throw new IllegalStateException("unreachable: answer() throws for HTTP " + response.statusCode());
+    }
+
+    /**
+     * A body of UTF-8 text that is not JSON (a recording of any size) copied to {@code out} as it arrives (the
+     * request's time limit is for its answer to begin); a refusal is read as any other.
+     */
+    public void download(String path, Writer out) {
+        HttpResponse<InputStream> response = exchange("GET", path, null, "*/*",
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            if (response.statusCode() >= 200 && response.statusCode() < 300) {
+                new InputStreamReader(in, StandardCharsets.UTF_8).transferTo(out);
+                out.flush();
+                return;
+            }
+            answer(response.statusCode(), new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw unreachable("the answer broke off: " + e.getMessage());
+        }
         throw new IllegalStateException("unreachable: answer() throws for HTTP " + response.statusCode());
     }
 
@@ -68,10 +92,13 @@ public final class ApiClient {
     }
 
     private JsonNode send(String method, String path, Object body) {
-        return answer(exchange(method, path, body, "application/json"));
+        HttpResponse<String> response = exchange(method, path, body, "application/json",
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return answer(response.statusCode(), response.body());
     }
 
-    private HttpResponse<String> exchange(String method, String path, Object body, String accept) {
+    private <T> HttpResponse<T> exchange(String method, String path, Object body, String accept,
+                                         HttpResponse.BodyHandler<T> handler) {
         URI uri = uri(path);
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Accept", accept);
         if (target.token() != null) {
@@ -83,9 +110,9 @@ public final class ApiClient {
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> response;
+        HttpResponse<T> response;
         try {
-            response = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http.send(b.build(), handler);
         } catch (HttpConnectTimeoutException e) {
             throw unreachable("no answer within " + CONNECT_TIMEOUT.toSeconds() + " s");
         } catch (HttpTimeoutException e) {
@@ -105,15 +132,14 @@ public final class ApiClient {
         return response;
     }
 
-    private JsonNode answer(HttpResponse<String> response) {
+    private JsonNode answer(int status, String body) {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(response.body());
+            node = Json.MAPPER.readTree(body);
         } catch (IOException e) {
             throw new FerryException(FerryException.Kind.INTERNAL, target.url() + " answered HTTP "
-                    + response.statusCode() + " without JSON: is it a Ferry host?");
+                    + status + " without JSON: is it a Ferry host?");
         }
-        int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return node;
         }

@@ -26,6 +26,11 @@ final class RecordedTerminal {
 
     /** The asciicast of session {@code id}'s terminal on {@code channel} (null: its first), as text. */
     static String cast(ApiClient api, String id, Long channel) {
+        return api.getText(castPath(api, id, channel));
+    }
+
+    /** Where the API serves the asciicast of session {@code id}'s terminal on {@code channel} (null: its first). */
+    static String castPath(ApiClient api, String id, Long channel) {
         JsonNode files = api.get("/api/v1/sessions/" + id + "/recordings").get("recordings");
         Long chosen = channel;
         if (chosen == null) {
@@ -40,6 +45,6 @@ final class RecordedTerminal {
             throw FerryException.notFound("session " + id + " recorded no terminal (only commands, transfers or "
                     + "forwards): ferry sessions export " + id + " --events shows what it did");
         }
-        return api.getText("/api/v1/sessions/" + id + "/recordings/" + chosen);
+        return "/api/v1/sessions/" + id + "/recordings/" + chosen;
     }
 }

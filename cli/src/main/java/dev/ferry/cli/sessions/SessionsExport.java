@@ -4,9 +4,11 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,18 +31,30 @@ public final class SessionsExport extends ClientCommand {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: standard output).")
     Path output;
 
+    /** Copied as it arrives: a recording of any size passes through without being held. */
     @Override
     protected void run(ApiClient api) {
-        String text = events ? api.getText("/api/v1/sessions/" + segment(id) + "/events")
-                : RecordedTerminal.cast(api, segment(id), channel);
+        String path = events ? "/api/v1/sessions/" + segment(id) + "/events"
+                : RecordedTerminal.castPath(api, segment(id), channel);
         if (output == null) {
-            out().print(text);
+            api.download(path, out());
             return;
         }
+        // written beside it first: a refusal or a broken answer leaves no half file under the name asked for
+        Path partial = output.resolveSibling(output.getFileName() + ".part");
         try {
-            Files.writeString(output, text, StandardCharsets.UTF_8);
+            try (Writer file = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+                api.download(path, file);
+            }
+            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw FerryException.invalid("cannot write " + output + ": " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // what failed is said above
+            }
         }
         err().println("wrote " + output);
     }
