@@ -267,44 +267,6 @@ log "set-up: ${#SSH_WAYS[@]} x $SETUPS runs..."
 for _ in $(seq "$SETUPS"); do for w in "${SSH_WAYS[@]}"; do SU[$w]+="$(setup_ms "$w") "; done; done
 LOAD_AFTER_SPEED="$(load_now)"
 
-# --- with unrec: a terminal writing flat out, and the size of a busy terminal's recording ---
-PTY_MIB=256
-pty_round() { # way -> MiB/s a terminal shows of PTY_MIB of random bytes as base64 (ssh -tt)
-    local start end bytes
-    start=$(now_ns)
-    X=(-tt); bytes="$("$1" "head -c $((PTY_MIB * 1024 * 1024)) /dev/urandom | base64" < /dev/null | wc -c)"; X=()
-    end=$(now_ns)
-    awk -v b="$bytes" -v ns="$((end - start))" 'BEGIN {printf "%.1f", b / 1048576 / (ns / 1e9)}'
-}
-pty_heap() { # way pid -> "heap before, while it writes, after" (KiB, after a forced GC each) of that Host
-    local before during after p
-    MEASURED_PID=$2
-    read -r before _ <<<"$(host_state)"
-    X=(-tt); "$1" "head -c $((PTY_MIB * 1024 * 1024)) /dev/urandom | base64" < /dev/null > /dev/null & p=$!; X=()
-    sleep 3
-    read -r during _ <<<"$(host_state)"
-    kill -0 "$p" 2>/dev/null || { echo "the terminal ended before the heap was read: raise PTY_MIB" >&2; exit 1; }
-    wait "$p"
-    read -r after _ <<<"$(host_state)"
-    MEASURED_PID=$HOST_PID
-    echo "$before $during $after"
-}
-declare -A PTY_TP PTY_HEAP
-if $UNREC; then
-    log "terminal flat out: $PTY_MIB MiB as base64 through ssh -tt, $ROUNDS rounds each, recorded and not..."
-    for _ in $(seq "$ROUNDS"); do for w in plain_ssh unrec_ssh; do PTY_TP[$w]+="$(pty_round "$w") "; done; done
-    PTY_HEAP[plain_ssh]="$(pty_heap plain_ssh "$HOST_PID")"
-    PTY_HEAP[unrec_ssh]="$(pty_heap unrec_ssh "$OFF_PID")"
-    log "a busy terminal for 30 s (date and 40 lines of ls -l a second), recorded..."
-    BUSY_START=$(now_ns)
-    X=(-tt); BUSY_SHOWN="$(plain_ssh 'for i in $(seq 30); do date; ls -l /usr/bin | head -40; sleep 1; done' < /dev/null | wc -c)"; X=()
-    BUSY_SECS="$(awk -v ns="$(( $(now_ns) - BUSY_START ))" 'BEGIN {printf "%.1f", ns / 1e9}')"
-    sleep 3 # the recording's last second written and closed
-    BUSY_DIR="$(ls -td "$WORK"/ferry/recordings/*/*/*/s*/ | head -1)"
-    BUSY_CAST="$(cat "$BUSY_DIR"/*.cast.gz | wc -c)"
-    BUSY_EVENTS="$(wc -c < "$BUSY_DIR/events.jsonl.gz")"
-fi
-
 # --- memory per session ---
 holder_java() {
     cat <<'JAVA'
@@ -531,6 +493,45 @@ hold_sessions() { # mode: opens SESSIONS sessions, measures the Host with them, 
     for _ in $(seq 120); do [[ "$($conns)" -eq 0 && "$(holds "$tag")" -eq 0 ]] && break; sleep 1; done
     log "memory: $mode: closed ($($conns) connections to the jump host, $(holds "$tag") sessions left in the target)"
 }
+
+# --- with unrec: a terminal writing flat out, and the size of a busy terminal's recording ---
+PTY_MIB=256
+pty_round() { # way -> MiB/s a terminal shows of PTY_MIB of random bytes as base64 (ssh -tt)
+    local start end bytes
+    start=$(now_ns)
+    X=(-tt); bytes="$("$1" "head -c $((PTY_MIB * 1024 * 1024)) /dev/urandom | base64" < /dev/null | wc -c)"; X=()
+    end=$(now_ns)
+    awk -v b="$bytes" -v ns="$((end - start))" 'BEGIN {printf "%.1f", b / 1048576 / (ns / 1e9)}'
+}
+pty_heap() { # way pid -> "heap before, while it writes, after" (KiB, after a forced GC each) of that Host
+    local before during after p
+    MEASURED_PID=$2
+    read -r before _ <<<"$(host_state)"
+    X=(-tt); "$1" "head -c $((PTY_MIB * 1024 * 1024)) /dev/urandom | base64" < /dev/null > /dev/null & p=$!; X=()
+    sleep 3
+    read -r during _ <<<"$(host_state)"
+    if [[ -n "${FERRY_BENCH_LOGS:-}" ]]; then jcmd "$2" GC.class_histogram | head -45 > "$WORK/histogram-pty-$1.log"; fi
+    kill -0 "$p" 2>/dev/null || { echo "the terminal ended before the heap was read: raise PTY_MIB" >&2; exit 1; }
+    wait "$p"
+    read -r after _ <<<"$(host_state)"
+    MEASURED_PID=$HOST_PID
+    echo "$before $during $after"
+}
+declare -A PTY_TP PTY_HEAP
+if $UNREC; then
+    log "terminal flat out: $PTY_MIB MiB as base64 through ssh -tt, $ROUNDS rounds each, recorded and not..."
+    for _ in $(seq "$ROUNDS"); do for w in plain_ssh unrec_ssh; do PTY_TP[$w]+="$(pty_round "$w") "; done; done
+    PTY_HEAP[plain_ssh]="$(pty_heap plain_ssh "$HOST_PID")"
+    PTY_HEAP[unrec_ssh]="$(pty_heap unrec_ssh "$OFF_PID")"
+    log "a busy terminal for 30 s (date and 40 lines of ls -l a second), recorded..."
+    BUSY_START=$(now_ns)
+    X=(-tt); BUSY_SHOWN="$(plain_ssh 'for i in $(seq 30); do date; ls -l /usr/bin | head -40; sleep 1; done' < /dev/null | wc -c)"; X=()
+    BUSY_SECS="$(awk -v ns="$(( $(now_ns) - BUSY_START ))" 'BEGIN {printf "%.1f", ns / 1e9}')"
+    sleep 3 # the recording's last second written and closed
+    BUSY_DIR="$(ls -td "$WORK"/ferry/recordings/*/*/*/s*/ | head -1)"
+    BUSY_CAST="$(cat "$BUSY_DIR"/*.cast.gz | wc -c)"
+    BUSY_EVENTS="$(wc -c < "$BUSY_DIR/events.jsonl.gz")"
+fi
 
 if (( SESSIONS > 0 )); then
     [[ "$HOLDER_KIND" == java || "$HOLDER_KIND" == ssh ]] || { echo "FERRY_BENCH_HOLDER is java or ssh" >&2; exit 2; }

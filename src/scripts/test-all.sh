@@ -137,7 +137,8 @@ started=$SECONDS
 # not on the 2 cores. The lanes share nothing: lane a's tests (keys, protocol, api, cli, bastion) never use Docker,
 # lane b holds the end-to-end tests that do (test-containers, whose last test restarts dockerd); the agent's, which
 # use Docker too, run before both.
-mvn -B -q install -DskipTests ${mvn_args[@]+"${mvn_args[@]}"}
+# (-Ps3proxy: with the test-s3 module, which writes the classpath the recordings' tests start S3Proxy from)
+mvn -B -q install -DskipTests -Ps3proxy ${mvn_args[@]+"${mvn_args[@]}"}
 
 load=()
 $quick && load=(-DexcludedGroups=load)

@@ -52,7 +52,7 @@ public final class S3ProxyServer implements AutoCloseable {
     public synchronized void start() throws IOException {
         if (!Files.exists(CLASSPATH)) {
             throw new IllegalStateException(CLASSPATH.toAbsolutePath().normalize() + " is missing: build the test-s3 "
-                    + "module first (mvn -pl test-s3 install)");
+                    + "module first (./ferry test does; or mvn -Ps3proxy -pl test-s3 install)");
         }
         Path properties = Files.write(dir.resolve("s3proxy.properties"), List.of(
                 "s3proxy.endpoint=" + endpoint(),

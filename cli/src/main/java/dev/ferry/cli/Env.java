@@ -21,6 +21,15 @@ public record Env(Map<String, String> vars, Path home) {
         return v == null || v.isBlank() ? null : v;
     }
 
+    /**
+     * How the user runs Ferry, for the commands it prints: {@code ferry} when the launcher is on the PATH under that
+     * name, else the path it was run by ({@code ./ferry}), as the launcher says in {@code FERRY_LAUNCHER}.
+     */
+    public String launcher() {
+        String l = get("FERRY_LAUNCHER");
+        return l == null ? "ferry" : dev.ferry.cli.ssh.ShellWords.quote(l);
+    }
+
     /** {@code $FERRY_HOME}, else {@code ~/.ferry}: the local Host's data directory and config. */
     public Path ferryHome() {
         String h = get("FERRY_HOME");

@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.registry.PostgresServer;
@@ -8,6 +9,7 @@ import dev.ferry.bastion.registry.RegistryLocation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,21 @@ class CheckConfigTest {
         Path open = Files.createDirectories(home.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertRefused(check("[host]\ndata_dir = \"" + open + "\"\n", Map.of()), "is open to others (rwxr-xr-x)");
+    }
+
+    @Test
+    void theOtherSectionsErrorsNameTheKeyTheLineAndAnExampleAndNoJavaType() throws Exception {
+        CliTestSupport.Result number = check("[host]\nssh_port = 2299\n\n[runner.containers]\npids_limit = \"abc\"\n",
+                Map.of());
+        assertRefused(number, "(line 5): runner.containers.pids_limit takes a whole number; for example pids_limit = 5");
+        CliTestSupport.Result memory = check("[runner.containers]\ndefault_memory = \"lots\"\n", Map.of());
+        assertRefused(memory, "(line 2): runner.containers.default_memory takes a size in quotes, like \"512M\" or "
+                + "\"2G\" (\"0\" for no limit); got \"lots\"");
+        CliTestSupport.Result toml = check("[client]\nhost = \"http://127.0.0.1:8000\"\nbastion = \n", Map.of());
+        assertRefused(toml, "(line 3): not valid TOML");
+        for (CliTestSupport.Result r : List.of(number, memory, toml)) {
+            assertFalse(r.err().matches("(?s).*(java\\.|Cannot coerce|CoercionConfig|Exception).*"), r.err());
+        }
     }
 
     @Test

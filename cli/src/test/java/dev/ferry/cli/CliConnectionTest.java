@@ -44,7 +44,8 @@ class CliConnectionTest {
                 "http://127.0.0.1:" + port, "--token", "t");
         assertEquals(ExitCodes.UNAVAILABLE, r.code(), r.toString());
         assertEquals("ferry: cannot reach the Ferry host at http://127.0.0.1:" + port
-                + " (connection refused); is 'ferry host' running there?", r.err().strip());
+                + " (connection refused); is a Host running there? Start one with 'ferry up' (a Host and a runner) or "
+                + "'ferry host'", r.err().strip());
     }
 
     @Test

@@ -84,11 +84,20 @@ final class ClientSshTestSupport implements AutoCloseable {
      * the Host's user CA, its host key reported.
      */
     String createRunning(String name) throws Exception {
-        CliTestSupport.Result r = ferry("vps", "create", "--image", "ferry-test/sshd:1", "--name", name,
-                "--gen-ssh-key");
+        return createRunning(name, null);
+    }
+
+    /** The same with its generated key written to {@code keyOut} ({@code --key-out}), unless that is null. */
+    String createRunning(String name, Path keyOut) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("vps", "create", "--image", "ferry-test/sshd:1",
+                "--name", name, "--gen-ssh-key"));
+        if (keyOut != null) {
+            args.addAll(List.of("--key-out", keyOut.toString()));
+        }
+        CliTestSupport.Result r = ferry(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.toString());
         String id = r.out().strip();
-        Path pub = home.resolve(".ferry/keys/vps-" + id + ".pub");
+        Path pub = keyOut != null ? Path.of(keyOut + ".pub") : home.resolve(".ferry/keys/vps-" + id + ".pub");
         // it trusts the Host's user CA, as the runner sets up every VPS, so plain mode logs in too
         Path userCa = Files.writeString(home.resolve("user_ca_" + name + ".pub"), ferry("ca", "user-key").out());
         SshdFixture sshd = SshdFixture.start(home.resolve("sshd-" + name),

@@ -147,10 +147,18 @@ final class JettyAdapter extends Handler.Abstract {
             long nanos = System.nanoTime() - start;
             int more = answer.status() == 401 || answer.status() == 429
                     ? REFUSED.admit(Request.getRemoteAddr(request)) : 0;
-            if (more >= 0) {
-                log.info("api {} {} -> {} in {} ms from {}{}", Text.printable(request.getMethod(), 16),
-                        Text.printable(request.getHttpURI().getPath(), 200), answer.status(),
-                        TimeUnit.NANOSECONDS.toMillis(nanos), Request.getRemoteAddr(request), REFUSED.more(more));
+            // a runner's heartbeat answered (every 5 s from each runner) is routine: the log keeps the changes
+            boolean routine = answer.status() / 100 == 2 && request.getHttpURI().getPath().endsWith("/heartbeat");
+            if (more >= 0 && (!routine || log.isDebugEnabled())) {
+                String line = "api {} {} -> {} in {} ms from {}{}";
+                Object[] args = {Text.printable(request.getMethod(), 16), Text.printable(request.getHttpURI()
+                        .getPath(), 200), answer.status(), TimeUnit.NANOSECONDS.toMillis(nanos),
+                        Request.getRemoteAddr(request), REFUSED.more(more)};
+                if (routine) {
+                    log.debug(line, args);
+                } else {
+                    log.info(line, args);
+                }
             }
             Metrics.API.labelValues(Metrics.method(request.getMethod()), Integer.toString(answer.status()))
                     .observe(nanos / 1e9);

@@ -168,6 +168,7 @@ public final class ApiClient {
 
     private FerryException unreachable(String why) {
         return new FerryException(FerryException.Kind.UNAVAILABLE, "cannot reach the Ferry host at "
-                + target.url() + " (" + why + "); is 'ferry host' running there?");
+                + target.url() + " (" + why + "); is a Host running there? Start one with 'ferry up' (a Host and a "
+                + "runner) or 'ferry host'");
     }
 }

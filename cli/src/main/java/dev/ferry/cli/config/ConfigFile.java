@@ -1,9 +1,11 @@
 package dev.ferry.cli.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
@@ -14,6 +16,7 @@ import dev.ferry.bastion.host.HostSettings;
 import dev.ferry.bastion.host.Setting;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.cli.Env;
+import dev.ferry.cli.Sizes;
 import dev.ferry.keys.SecretFiles;
 import dev.ferry.keys.tls.TlsPin;
 import java.io.IOException;
@@ -103,6 +106,19 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
                                     @JsonProperty("allow_new_privileges") Boolean allowNewPrivileges,
                                     @JsonProperty("step_timeout_seconds") Integer stepTimeoutSeconds) {
         static final ContainersSection EMPTY = new ContainersSection(null, null, null, null, null, null);
+
+        /** What the runner would refuse at its start, refused now ({@code --check-config} included). */
+        void check(String where, TomlLines lines) {
+            if (defaultMemory != null) {
+                try {
+                    Sizes.parse("default_memory", defaultMemory);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(where + lines.at("runner.containers.default_memory")
+                            + ": runner.containers.default_memory takes a size in quotes, like \"512M\" or \"2G\" "
+                            + "(\"0\" for no limit); got \"" + defaultMemory + "\"");
+                }
+            }
+        }
     }
 
     /**
@@ -283,22 +299,56 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
     }
 
     static ConfigFile parse(String text, String where) {
+        TomlLines lines = TomlLines.of(text);
         try {
             JsonNode tree = TOML.readTree(text);
             if (tree == null || tree.isNull() || tree.isMissingNode()) {
                 return EMPTY;
             }
-            HostSection host = HostSection.read(tree.get("host"), where, TomlLines.of(text));
+            HostSection host = HostSection.read(tree.get("host"), where, lines);
             ((ObjectNode) tree).remove("host");
             ConfigFile c = TOML.treeToValue(tree, ConfigFile.class);
+            c.runner().containers().check(where, lines);
             return new ConfigFile(host, c.client(), c.runner());
         } catch (UnrecognizedPropertyException e) {
-            throw new IllegalArgumentException(where + ": unknown key '" + Json.fieldPath(e) + "'");
+            String key = Json.fieldPath(e);
+            throw new IllegalArgumentException(where + lines.at(key) + ": unknown key '" + key + "'");
+        } catch (MismatchedInputException e) {
+            String key = Json.fieldPath(e);
+            Expected expected = Expected.of(e.getTargetType());
+            throw new IllegalArgumentException(where + lines.at(key) + ": " + key + " takes " + expected.takes()
+                    + "; for example " + key.substring(key.lastIndexOf('.') + 1) + " = " + expected.example());
         } catch (JsonMappingException e) {
-            throw new IllegalArgumentException(where + ": bad value for '" + Json.fieldPath(e) + "': "
-                    + e.getOriginalMessage().split("\n")[0]);
+            String key = Json.fieldPath(e);
+            throw new IllegalArgumentException(where + lines.at(key) + ": bad value for '" + key + "'");
+        } catch (JacksonException e) {
+            // the parser's own words, which name no Java type, and where it stopped
+            String at = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                    : " (line " + e.getLocation().getLineNr() + ")";
+            throw new IllegalArgumentException(where + at + ": not valid TOML: " + e.getOriginalMessage()
+                    .split("\n")[0]);
         } catch (IOException e) {
             throw new IllegalArgumentException(where + ": not valid TOML: " + e.getMessage().split("\n")[0]);
+        }
+    }
+
+    /** What a value of a type is, as a config file's reader says it, and one written as an example. */
+    private record Expected(String takes, String example) {
+        static Expected of(Class<?> type) {
+            if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+                return new Expected("a whole number", "5");
+            }
+            if (type == Double.class || type == double.class) {
+                return new Expected("a number", "1.5");
+            }
+            if (type == Boolean.class || type == boolean.class) {
+                return new Expected("true or false", "true");
+            }
+            if (type != null && List.class.isAssignableFrom(type)) {
+                return new Expected("a list in brackets", "[\"a\", \"b\"]");
+            }
+            return type == String.class ? new Expected("text in quotes", "\"text\"")
+                    : new Expected("a table of keys", "{ key = \"value\" }");
         }
     }
 }

@@ -9,12 +9,13 @@ public final class ConnectHint {
     }
 
     /**
-     * @param vpsId the VPS's id
-     * @param key   its private key file, or null for the user's own identities
+     * @param launcher how the user runs ferry ({@code ./ferry} from a checkout)
+     * @param vpsId    the VPS's id
+     * @param key      its private key file, or null for the user's own identities
      */
-    public static List<String> lines(BastionAddress bastion, String vpsId, Path key) {
+    public static List<String> lines(String launcher, BastionAddress bastion, String vpsId, Path key) {
         SshLine line = new SshLine("ssh", bastion, "vps-" + vpsId, SshLine.DEFAULT_LOGIN, key);
-        return List.of("connect with: ferry vps connect " + vpsId,
+        return List.of("connect with: " + launcher + " vps connect " + vpsId,
                 "          or: " + ShellWords.join(line.jump(List.of())));
     }
 }

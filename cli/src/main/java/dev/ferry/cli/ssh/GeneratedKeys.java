@@ -1,13 +1,15 @@
 package dev.ferry.cli.ssh;
 
 import dev.ferry.cli.Env;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
  * The one place private keys made by {@code vps create --gen-ssh-key} live: {@code $FERRY_HOME/keys/vps-<id>}
- * (default {@code ~/.ferry/keys}). {@code vps connect} and {@code ssh-config} find them here.
+ * (default {@code ~/.ferry/keys}), or, for a key written elsewhere with {@code --key-out}, a note there saying where
+ * ({@code vps-<id>.location}). {@code vps connect} and {@code ssh-config} find them through it.
  */
 public final class GeneratedKeys {
     private GeneratedKeys() {
@@ -26,9 +28,33 @@ public final class GeneratedKeys {
         return "vps-" + vpsId;
     }
 
-    /** The generated key of this VPS, if this machine holds it. */
+    /** The generated key of this VPS, if this machine holds it: in the keys directory, or where its note says. */
     public static Optional<Path> find(Env env, String vpsId) {
         Path p = of(env, vpsId).toAbsolutePath();
-        return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+        if (Files.isRegularFile(p)) {
+            return Optional.of(p);
+        }
+        return elsewhere(dir(env), vpsId).filter(Files::isRegularFile);
+    }
+
+    /** Where the note in {@code keysDir} says VPS {@code vpsId}'s generated key was written, if there is one. */
+    public static Optional<Path> elsewhere(Path keysDir, String vpsId) {
+        Path note = location(keysDir, vpsId);
+        try {
+            return Files.isRegularFile(note) ? Optional.of(Path.of(Files.readString(note).strip())) : Optional.empty();
+        } catch (IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    /** Notes in {@code keysDir} that VPS {@code vpsId}'s generated key is at {@code key} (written with --key-out). */
+    public static void remember(Path keysDir, String vpsId, Path key) throws IOException {
+        Files.createDirectories(keysDir);
+        Files.writeString(location(keysDir, vpsId), key.toAbsolutePath().normalize() + "\n");
+    }
+
+    /** The note of a key written elsewhere. */
+    public static Path location(Path keysDir, String vpsId) {
+        return keysDir.resolve(fileName(vpsId) + ".location");
     }
 }

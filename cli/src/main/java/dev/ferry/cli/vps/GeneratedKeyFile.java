@@ -22,11 +22,13 @@ import java.util.UUID;
 final class GeneratedKeyFile {
     private final Path pending;
     private final Path explicit;
+    private final Path keysDir;
     private final SshPublicKey publicKey;
 
-    private GeneratedKeyFile(Path pending, Path explicit, SshPublicKey publicKey) {
+    private GeneratedKeyFile(Path pending, Path explicit, Path keysDir, SshPublicKey publicKey) {
         this.pending = pending;
         this.explicit = explicit;
+        this.keysDir = keysDir;
         this.publicKey = publicKey;
     }
 
@@ -43,16 +45,24 @@ final class GeneratedKeyFile {
         } catch (UncheckedIOException e) {
             throw FerryException.invalid("cannot write the private key: " + e.getMessage());
         }
-        return new GeneratedKeyFile(pending, keyOut, pub);
+        return new GeneratedKeyFile(pending, keyOut, keysDir, pub);
     }
 
     String publicLine() {
         return publicKey.toOpenSsh();
     }
 
-    /** Names the files after the VPS (unless --key-out named them) and returns the private key's path. */
+    /**
+     * Names the files after the VPS and returns the private key's path; a key --key-out named stays there, and a
+     * note in the keys directory says where, for {@code vps connect} and {@code vps remove}.
+     */
     Path commit(String vpsId) {
         if (explicit != null) {
+            try {
+                GeneratedKeys.remember(keysDir, vpsId, explicit);
+            } catch (IOException e) {
+                // the key is where the user asked; only connect's search misses it, and --key finds it
+            }
             return explicit;
         }
         Path target = pending.resolveSibling(GeneratedKeys.fileName(vpsId));

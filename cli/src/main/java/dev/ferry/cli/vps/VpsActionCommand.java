@@ -8,7 +8,7 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The shape of {@code ferry vps stop|restart|pause|resume REF [--wait]}. */
+/** The shape of {@code ferry vps stop|start|restart|pause|resume REF [--wait]}. */
 abstract class VpsActionCommand extends ClientCommand {
     @Parameters(paramLabel = "VPS", description = "VPS id or name.")
     String ref;
@@ -49,6 +49,6 @@ abstract class VpsActionCommand extends ClientCommand {
             return;
         }
         out().println(v.sshUser() + ": " + action() + " requested (status " + v.status() + ", wanted " + v.desired()
-                + "); follow it with: ferry vps status " + v.id());
+                + "); follow it with: " + env().launcher() + " vps status " + v.id());
     }
 }

@@ -44,6 +44,6 @@ public final class VpsAdd extends ClientCommand {
         err.println("registered " + v.sshUser() + (v.name() == null ? "" : " (" + v.name() + ")") + " -> "
                 + v.endpoint() + "; plain mode (ssh -p PORT " + v.sshUser() + "@BASTION) works once its sshd trusts "
                 + "the user CA that 'ferry ca user-key' prints");
-        ConnectHint.lines(bastion(), v.id(), keys.privateKeyFile()).forEach(err::println);
+        ConnectHint.lines(env().launcher(), bastion(), v.id(), keys.privateKeyFile()).forEach(err::println);
     }
 }

@@ -69,9 +69,10 @@ public final class VpsCreate extends ClientCommand {
 
     @Override
     protected void run(ApiClient api) {
+        // what the command line can get wrong is checked before a key is written: a refusal leaves no key file
+        Long memoryBytes = memory == null ? null : Sizes.parse("--memory", memory);
         GeneratedKeyFile generated = keys.generated != null
                 ? GeneratedKeyFile.prepare(keys.generated.keyOut, GeneratedKeys.dir(env())) : null;
-        Long memoryBytes = memory == null ? null : Sizes.parse("--memory", memory);
         JsonNode node;
         try {
             node = api.post("/api/v1/vps", new CreateVpsRequest(name, null,
@@ -104,6 +105,6 @@ public final class VpsCreate extends ClientCommand {
             err.println(VpsWait.certificateNote(v));
         }
         Path key = keyFile != null ? keyFile.toAbsolutePath() : keys.given.privateKeyFile();
-        ConnectHint.lines(bastion(), v.id(), key).forEach(err::println);
+        ConnectHint.lines(env().launcher(), bastion(), v.id(), key).forEach(err::println);
     }
 }

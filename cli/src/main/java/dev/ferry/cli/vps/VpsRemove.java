@@ -1,25 +1,82 @@
 package dev.ferry.cli.vps;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.VpsView;
 import dev.ferry.cli.ClientCommand;
+import dev.ferry.cli.ExitCodes;
 import dev.ferry.cli.client.ApiClient;
+import dev.ferry.cli.ssh.GeneratedKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ferry vps remove REF}. */
+/** {@code ferry vps remove REF}: asks first on a terminal; the key {@code --gen-ssh-key} wrote goes with it. */
 @Command(name = "remove", mixinStandardHelpOptions = true,
-        description = "Remove a VPS and its keys from the registry.")
+        description = "Remove a VPS and its keys from the registry, and the private key vps create --gen-ssh-key "
+                + "wrote for it on this machine. On a terminal it asks first.")
 public final class VpsRemove extends ClientCommand {
     @Parameters(paramLabel = "VPS", description = "VPS id or name.")
     String ref;
 
+    @Option(names = {"-y", "--yes"}, description = "Do not ask (scripts, and anything not on a terminal, are "
+            + "never asked).")
+    boolean yes;
+
     @Override
-    protected void run(ApiClient api) {
+    protected int runForExit(ApiClient api) {
+        if (!yes && onTerminal()) {
+            VpsView v = ApiClient.as(api.get("/api/v1/vps/" + segment(ref)), VpsView.class);
+            String answer = System.console().readLine("remove %s (%s) with its container and data? [y/N] ",
+                    v.sshUser(), v.name() == null ? "no name" : v.name());
+            if (answer == null || !answer.strip().equalsIgnoreCase("y") && !answer.strip().equalsIgnoreCase("yes")) {
+                err().println("not removed");
+                return ExitCodes.FAILURE;
+            }
+        }
         JsonNode node = api.delete("/api/v1/vps/" + segment(ref));
+        String id = node.get("removed").get("id").asText();
+        List<Path> deleted = deleteGeneratedKey(id);
         if (json()) {
             printJson(node);
-            return;
+            return 0;
         }
-        out().println("removed vps-" + node.get("removed").get("id").asText());
+        out().println("removed vps-" + id);
+        deleted.forEach(p -> err().println("deleted its generated key " + p));
+        return 0;
+    }
+
+    @Override
+    protected void run(ApiClient api) {
+        runForExit(api);
+    }
+
+    /** The private key (and public half) {@code --gen-ssh-key} wrote for VPS {@code id}, and the note of where. */
+    private List<Path> deleteGeneratedKey(String id) {
+        Path dir = GeneratedKeys.dir(env());
+        List<Path> deleted = new ArrayList<>();
+        Optional<Path> elsewhere = GeneratedKeys.elsewhere(dir, id);
+        for (Path key : elsewhere.isPresent() ? List.of(GeneratedKeys.of(env(), id), elsewhere.get())
+                : List.of(GeneratedKeys.of(env(), id))) {
+            try {
+                if (Files.deleteIfExists(key)) {
+                    deleted.add(key);
+                }
+                Files.deleteIfExists(Path.of(key + ".pub"));
+            } catch (IOException e) {
+                err().println("ferry: could not delete " + key + ": " + e.getMessage());
+            }
+        }
+        try {
+            Files.deleteIfExists(GeneratedKeys.location(dir, id));
+        } catch (IOException e) {
+            err().println("ferry: could not delete " + GeneratedKeys.location(dir, id) + ": " + e.getMessage());
+        }
+        return deleted;
     }
 }

@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code ferry vps restart REF}. */
 @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart a VPS on its runner.")
-public final class VpsRestart extends VpsActionCommand {
+public class VpsRestart extends VpsActionCommand {
     @Override
     String action() {
         return "restart";
