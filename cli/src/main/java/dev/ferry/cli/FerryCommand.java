@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** {@code ferry}: the top-level command. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH jump server for container VPS fleets.",
-        subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, VpsCommand.class, NodeCommand.class,
+        subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class, VpsCommand.class, NodeCommand.class,
                 SessionsCommand.class, CaCommand.class, KnownHostsCommand.class, SshConfigCommand.class,
                 CompletionCommand.class})
 public final class FerryCommand {

@@ -42,8 +42,13 @@ public final class HostCommand implements Callable<Integer> {
         if (checkConfig) {
             return check(parent.env());
         }
-        Host host = start(options.config(parent.env()));
-        Foreground.runUntilSignal(host::close);
+        HostConfig config = options.config(parent.env());
+        Host host = start(config);
+        HostProcessFile.write(config.dataDir());
+        Foreground.runUntilSignal(() -> {
+            host.close();
+            HostProcessFile.delete(config.dataDir());
+        });
         return ExitCodes.OK;
     }
 

@@ -56,9 +56,11 @@ public final class UpCommand implements Callable<Integer> {
         }
         LoggerFactory.getLogger(UpCommand.class).info("ferry up: host and runner '{}' started; next: ferry vps create "
                 + "--image IMAGE --gen-ssh-key --wait", runnerName);
+        HostProcessFile.write(config.dataDir());
         Foreground.runUntilSignal(() -> {
             runner.close();
             host.close();
+            HostProcessFile.delete(config.dataDir());
         });
         return ExitCodes.OK;
     }

@@ -25,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,6 +127,37 @@ class HostProcessTest {
                 .header("Authorization", "Bearer " + token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void statusSaysWhereTheHostIsAndDownStopsIt() throws Exception {
+        HostProcess h = startHost(dir);
+        // noted once it has started, a moment after its ready line
+        Await.until("the running Host noted in its data directory", Duration.ofSeconds(10),
+                () -> Files.exists(dir.resolve("ferry.pid")));
+        Map<String, String> env = Map.of("FERRY_HOME", dir.toString());
+        CliTestSupport.Result status = CliTestSupport.run(env, dir, "status", "--host", h.apiUrl(), "--token-file",
+                dir.resolve("admin.token").toString());
+        assertEquals(0, status.code(), status.toString());
+        assertTrue(status.out().startsWith("Host " + h.apiUrl() + ": up; SSH on port " + h.sshPort()), status.out());
+        assertTrue(status.out().contains("runners: none enrolled"), status.out());
+
+        CliTestSupport.Result down = CliTestSupport.run(env, dir, "down", "--data-dir", dir.toString());
+        assertEquals(0, down.code(), down.toString());
+        assertTrue(down.out().startsWith("stopped the Host running from " + dir + " (process "
+                + h.process().pid() + ")"), down.out());
+        assertFalse(h.process().isAlive(), "stopped by the time down returns");
+        assertTrue(Files.readString(dir.resolve("logs/ferry-host.log")).contains("ferry host stopped"),
+                "stopped as a signal stops it, cleanly");
+        assertFalse(Files.exists(dir.resolve("ferry.pid")), "its note went with it");
+
+        CliTestSupport.Result again = CliTestSupport.run(env, dir, "down", "--data-dir", dir.toString());
+        assertEquals(0, again.code(), again.toString());
+        assertEquals("no Host runs from " + dir + ": nothing to stop", again.out().strip());
+        CliTestSupport.Result none = CliTestSupport.run(env, dir, "status", "--host", h.apiUrl(), "--token-file",
+                dir.resolve("admin.token").toString());
+        assertEquals(ExitCodes.UNAVAILABLE, none.code(), none.toString());
+        assertTrue(none.err().contains("Start one with 'ferry up'"), none.err());
     }
 
     @Test

@@ -191,4 +191,32 @@ class HostCertificateE2ETest {
         assertEquals("connected", said.strip());
         assertEquals("", Files.readString(ssh.resolve("known_hosts")), "nothing asked, nothing learnt");
     }
+
+    @Test
+    void theSshLineCreatePrintsWorksForAStrictClientWithNothingInItsKnownHosts() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("printed-home"));
+        Path config = strictUser(home); // neither ferry known-hosts nor ssh-config is run
+        Map<String, String> env = new HashMap<>(fleet.cliEnv());
+        env.put("FERRY_BASTION", fleet.bastion);
+        Processes.Result created = E2eFleet.ferry(env, home, "vps", "create", "--image", SSHD_IMAGE, "--name",
+                "e2e-printed", "--gen-ssh-key", "--wait", "--wait-timeout", "120");
+        assertEquals(0, created.exit(), created.toString());
+        String line = created.err().lines().filter(l -> l.startsWith("          or: ssh ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no ssh line printed: " + created)).substring(14);
+        // the user's ssh, with their own strict options, for the line and its ProxyCommand hop alike
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path userSsh = Files.writeString(bin.resolve("ssh"), "#!/bin/sh\nexec /usr/bin/ssh -F " + config
+                + " \"$@\"\n");
+        Files.setPosixFilePermissions(userSsh, PosixFilePermissions.fromString("rwx------"));
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line + " 'echo printed-$((6 * 7))'")
+                .redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), line);
+        assertEquals(0, p.exitValue(), line + "\n" + out);
+        assertTrue(out.contains("printed-42"), out);
+        assertEquals("", Files.readString(config.getParent().resolve("known_hosts")), "nothing asked, nothing learnt");
+    }
 }

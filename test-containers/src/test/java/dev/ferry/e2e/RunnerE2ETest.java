@@ -264,7 +264,7 @@ class RunnerE2ETest {
 
         assertEquals(0, ferry("vps", "stop", "e2e-life").exit());
         await("e2e-life", is(VpsStatus.STOPPED), 60, "stopped");
-        assertTrue(jump("e2e-life", "true").err().contains("is stopped; start it with: ferry vps restart"));
+        assertTrue(jump("e2e-life", "true").err().contains("is stopped; start it with: ferry vps start"));
 
         assertEquals(0, ferry("vps", "restart", "e2e-life").exit());
         await("e2e-life", is(VpsStatus.RUNNING), 90, "running after restart");

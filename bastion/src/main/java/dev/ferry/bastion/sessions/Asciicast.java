@@ -6,7 +6,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -56,11 +55,17 @@ final class Asciicast {
         if (text.isEmpty()) {
             return false;
         }
-        double t = (System.nanoTime() - startNanos) / 1e9;
-        String line = "[" + String.format(Locale.ROOT, "%.6f", t) + ", \"" + code + "\", \""
-                + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"]\n";
-        mirror.accept(line);
-        return file.write(line);
+        // seconds with six decimals, written by hand: String.format costs a Formatter, its locale's symbols and a
+        // stack walk for every packet a terminal shows
+        long micros = (System.nanoTime() - startNanos) / 1000;
+        String fraction = Long.toString(micros % 1_000_000);
+        StringBuilder line = new StringBuilder(text.length() + 32).append('[').append(micros / 1_000_000).append('.')
+                .append("000000", 0, 6 - fraction.length()).append(fraction).append(", \"").append(code)
+                .append("\", \"");
+        JsonStringEncoder.getInstance().quoteAsString(text, line);
+        String written = line.append("\"]\n").toString();
+        mirror.accept(written);
+        return file.write(written);
     }
 
     /** Bytes to text across packets: an incomplete sequence at the end waits for the next packet. */

@@ -152,7 +152,7 @@ class AccessEndsSessionsTest {
             t.host.fleet().act(VpsRef.ofId(paused.id()), VpsAction.PAUSE);
             t.host.registry().remove(VpsRef.ofId(removed.vps().id()));
             a.awaitStderr(Pattern.compile(Pattern.quote("ferry: " + stopped.label() + " was stopped; start it with: "
-                    + "ferry vps restart " + stopped.id() + "; this session ends")), 10);
+                    + "ferry vps start " + stopped.id() + "; this session ends")), 10);
             b.awaitStderr(Pattern.compile(Pattern.quote("ferry: " + paused.label() + " was paused; resume it with: "
                     + "ferry vps resume " + paused.id() + "; this session ends")), 10);
             c.awaitStderr(Pattern.compile(Pattern.quote("ferry: vps-" + removed.vps().id() + " was removed; this "

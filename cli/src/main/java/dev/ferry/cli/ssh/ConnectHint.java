@@ -11,10 +11,12 @@ public final class ConnectHint {
     /**
      * @param launcher how the user runs ferry ({@code ./ferry} from a checkout)
      * @param vpsId    the VPS's id
-     * @param key      its private key file, or null for the user's own identities
+     * @param key        its private key file, or null for the user's own identities
+     * @param knownHosts the known_hosts files both hops read ({@link FerryKnownHosts#forBothHops}), or none
      */
-    public static List<String> lines(String launcher, BastionAddress bastion, String vpsId, Path key) {
-        SshLine line = new SshLine("ssh", bastion, "vps-" + vpsId, SshLine.DEFAULT_LOGIN, key);
+    public static List<String> lines(String launcher, BastionAddress bastion, String vpsId, Path key,
+                                     List<Path> knownHosts) {
+        SshLine line = new SshLine("ssh", bastion, "vps-" + vpsId, SshLine.DEFAULT_LOGIN, key, knownHosts);
         return List.of("connect with: " + launcher + " vps connect " + vpsId,
                 "          or: " + ShellWords.join(line.jump(List.of())));
     }

@@ -45,6 +45,22 @@ public final class FerryKnownHosts {
     }
 
     /**
+     * The user's known_hosts and Ferry's, brought up to date from the Host (as {@code ferry known-hosts --write}
+     * does), for both hops: the Host's CA lines vouch for the bastion and the VPS, so ssh asks about no host key
+     * and a strict one connects. When Ferry's file cannot be had, says so on {@code err} and returns none: ssh
+     * then reads the user's own files only, as before.
+     */
+    public static List<Path> forBothHops(Env env, ApiClient api, java.io.PrintWriter err) {
+        try {
+            write(env, fetch(api).lines());
+            return List.of(userFile(env), file(env));
+        } catch (FerryException e) {
+            err.println("ferry: " + e.getMessage() + "; ssh checks host keys with your own known_hosts only");
+            return List.of();
+        }
+    }
+
+    /**
      * Writes the lines to {@link #file} unless it holds them already.
      *
      * @return whether the file changed

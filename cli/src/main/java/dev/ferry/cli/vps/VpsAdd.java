@@ -8,6 +8,7 @@ import dev.ferry.cli.HostKeyOptions;
 import dev.ferry.cli.KeyOptions;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.ssh.ConnectHint;
+import dev.ferry.cli.ssh.FerryKnownHosts;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +45,7 @@ public final class VpsAdd extends ClientCommand {
         err.println("registered " + v.sshUser() + (v.name() == null ? "" : " (" + v.name() + ")") + " -> "
                 + v.endpoint() + "; plain mode (ssh -p PORT " + v.sshUser() + "@BASTION) works once its sshd trusts "
                 + "the user CA that 'ferry ca user-key' prints");
-        ConnectHint.lines(env().launcher(), bastion(), v.id(), keys.privateKeyFile()).forEach(err::println);
+        ConnectHint.lines(env().launcher(), bastion(), v.id(), keys.privateKeyFile(),
+                FerryKnownHosts.forBothHops(env(), api, err())).forEach(err::println);
     }
 }

@@ -52,14 +52,15 @@ public final class VpsConnect extends ClientCommand {
         VpsView v = ApiClient.as(api.get("/api/v1/vps/" + segment(ref)), VpsView.class);
         VpsStatus status = VpsStatus.fromWord(v.status());
         if (status != VpsStatus.RUNNING) {
-            throw FerryException.conflict(StatusAdvice.sentence(status, v.sshUser(), v.id(), v.lastError()));
+            throw FerryException.conflict(StatusAdvice.sentence(status, v.sshUser(), v.id(), v.lastError(),
+                    v.hostKey() != null));
         }
         if (key != null && !Files.isRegularFile(key)) {
             throw FerryException.invalid("--key " + key + ": no such file");
         }
         Path keyFile = key != null ? key.toAbsolutePath() : GeneratedKeys.find(env(), v.id()).orElse(null);
         String ssh = env().get("FERRY_SSH") != null ? env().get("FERRY_SSH") : "ssh";
-        SshLine line = new SshLine(ssh, bastion(), v.sshUser(), user, keyFile, knownHosts(api));
+        SshLine line = new SshLine(ssh, bastion(), v.sshUser(), user, keyFile, FerryKnownHosts.forBothHops(env(), api, err()));
         List<String> words = plain ? line.plain(sshArgs) : line.jump(sshArgs);
         out().flush();
         try {
@@ -73,18 +74,4 @@ public final class VpsConnect extends ClientCommand {
         }
     }
 
-    /**
-     * The user's known_hosts and Ferry's, brought up to date from the Host (as {@code ferry known-hosts --write}
-     * does), for both hops: the Host's CA lines vouch for the bastion and the VPS, so ssh asks about no host key
-     * and a strict one connects. Ferry's file cannot be written: ssh reads the user's own files only, as before.
-     */
-    private List<Path> knownHosts(ApiClient api) {
-        try {
-            FerryKnownHosts.write(env(), FerryKnownHosts.fetch(api).lines());
-            return List.of(FerryKnownHosts.userFile(env()), FerryKnownHosts.file(env()));
-        } catch (FerryException e) {
-            err().println("ferry: " + e.getMessage() + "; ssh checks host keys with your own known_hosts only");
-            return List.of();
-        }
-    }
 }

@@ -9,6 +9,7 @@ import dev.ferry.cli.KeyOptions;
 import dev.ferry.cli.Sizes;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.ssh.ConnectHint;
+import dev.ferry.cli.ssh.FerryKnownHosts;
 import dev.ferry.cli.ssh.GeneratedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,7 @@ public final class VpsCreate extends ClientCommand {
             err.println(VpsWait.certificateNote(v));
         }
         Path key = keyFile != null ? keyFile.toAbsolutePath() : keys.given.privateKeyFile();
-        ConnectHint.lines(env().launcher(), bastion(), v.id(), key).forEach(err::println);
+        ConnectHint.lines(env().launcher(), bastion(), v.id(), key, FerryKnownHosts.forBothHops(env(), api, err))
+                .forEach(err::println);
     }
 }

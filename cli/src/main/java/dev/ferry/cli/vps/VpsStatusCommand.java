@@ -3,6 +3,7 @@ package dev.ferry.cli.vps;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.KeyView;
 import dev.ferry.api.VpsView;
+import dev.ferry.agent.docker.ContainerPolicy;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.Sizes;
 import dev.ferry.cli.client.ApiClient;
@@ -37,8 +38,12 @@ public final class VpsStatusCommand extends ClientCommand {
         if (v.runner() != null) {
             out.println("runner:    " + v.runner() + (v.runnerState() == null ? "" : " (" + v.runnerState() + ")"));
             out.println("image:     " + v.image());
-            out.println("limits:    " + (v.cpus() == null ? "no CPU limit" : v.cpus() + " CPUs") + ", "
-                    + (v.memoryBytes() == null ? "no memory limit" : Sizes.human(v.memoryBytes())));
+            // none asked: the runner's defaults apply, which only its own config can change
+            out.println("limits:    " + (v.cpus() == null ? "runner's default CPUs (" + ContainerPolicy.DEFAULT_CPUS
+                    + " unless its default_cpus says otherwise)" : v.cpus() + " CPUs") + ", "
+                    + (v.memoryBytes() == null ? "runner's default memory (" + Sizes.human(
+                    ContainerPolicy.DEFAULT_MEMORY_BYTES) + " unless its default_memory says otherwise)"
+                    : Sizes.human(v.memoryBytes())));
         }
         out.println("endpoint:  " + (v.endpoint() == null ? "- (no SSH port published yet)" : v.endpoint()));
         out.println("ssh user:  " + v.sshUser());

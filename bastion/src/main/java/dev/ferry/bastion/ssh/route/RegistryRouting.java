@@ -111,7 +111,7 @@ public final class RegistryRouting implements Routing {
         }
         TargetState wanted = v.onRunner() ? v.placement().desired() : null;
         if (wanted == TargetState.STOPPED || v.status() == VpsStatus.STOPPED) {
-            return Optional.of(v.label() + " was stopped; start it with: ferry vps restart " + v.id());
+            return Optional.of(v.label() + " was stopped; start it with: ferry vps start " + v.id());
         }
         if (wanted == TargetState.PAUSED || v.status() == VpsStatus.PAUSED) {
             return Optional.of(v.label() + " was paused; resume it with: ferry vps resume " + v.id());

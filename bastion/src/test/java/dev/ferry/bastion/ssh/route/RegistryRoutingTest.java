@@ -119,7 +119,7 @@ class RegistryRoutingTest {
                 "vps-db is not a VPS your key can reach");
         registry.updateStatus(VpsRef.ofId(web.id()), dev.ferry.bastion.vps.VpsStatus.STOPPED);
         assertRefused(rules.inside(Login.parse("vps-web").orElseThrow(), alice.fingerprint(), Routing.Purpose.SESSION),
-                "is stopped; start it with: ferry vps restart " + web.id());
+                "is stopped; start it with: ferry vps start " + web.id());
     }
 
     @Test
