@@ -80,6 +80,16 @@ class ConnectLinesTest {
         assertTrue(r.err().contains("vps-" + id + " failed: image missing:1 is not on this runner's Docker engine"),
                 r.toString());
         assertFalse(r.err().contains("connect with") || r.err().contains("ssh "), r.toString());
+
+        // the failed VPS keeps its name until it is removed, and the refusal says so
+        CliTestSupport.Result again = t.ferry("vps", "create", "--image", "ferry-test/sshd:1", "--name", "bad",
+                "--gen-ssh-key");
+        assertEquals(ExitCodes.CONFLICT, again.code(), again.toString());
+        assertTrue(again.err().contains("a VPS named 'bad' already exists (vps-" + id + ", failed): pick another "
+                + "name, or free this one: ferry vps remove bad (or ferry vps rename bad NEW-NAME)"), again.err());
+        assertEquals(0, t.ferry("vps", "remove", "bad").code());
+        assertEquals(0, t.ferry("vps", "create", "--image", "ferry-test/sshd:1", "--name", "bad", "--gen-ssh-key")
+                .code(), "the name is free once the failed VPS is removed");
     }
 
     @Test

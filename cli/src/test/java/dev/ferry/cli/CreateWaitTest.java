@@ -118,6 +118,20 @@ class CreateWaitTest {
         }
         assertEquals("true", status("db").path("host_certified").asText(), "its runner installed the new one");
 
+        // --wait returns once the certificate for the new name is served
+        t.runner.installsCertificates(false);
+        CompletableFuture<CliTestSupport.Result> waited = CompletableFuture.supplyAsync(() -> t.ferry("vps",
+                "rename", "db", "cache", "--wait"));
+        Thread.sleep(1500);
+        assertFalse(waited.isDone(), () -> "returned before the certificate: " + waited.join());
+        t.runner.installsCertificates(true);
+        CliTestSupport.Result renamedAgain = waited.get(30, TimeUnit.SECONDS);
+        assertEquals(0, renamedAgain.code(), renamedAgain.toString());
+        assertEquals("vps-" + id + " is now named cache (vps-cache)", renamedAgain.out().strip());
+        assertEquals("true", status("cache").path("host_certified").asText(), "served when --wait returned");
+        assertEquals(0, t.ferry("vps", "rename", "cache", "db").code());
+        t.runner.installsCertificates(true);
+
         CliTestSupport.Result taken = t.ferry("vps", "rename", "db", "other");
         assertEquals(ExitCodes.CONFLICT, taken.code(), taken.toString());
         assertTrue(taken.err().contains("a VPS named 'other' already exists"), taken.toString());

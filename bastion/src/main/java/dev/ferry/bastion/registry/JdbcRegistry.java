@@ -126,10 +126,14 @@ public final class JdbcRegistry implements VpsRegistry {
     public Vps create(NewVps v) {
         long id = ids.next();
         Instant now = clock.instant();
-        sql.transaction(c -> {
-            insert(c, id, v, now);
-            return null;
-        });
+        try {
+            sql.transaction(c -> {
+                insert(c, id, v, now);
+                return null;
+            });
+        } catch (NameTaken e) {
+            throw nameTaken(e.name);
+        }
         logCreated(id, v);
         return get(VpsRef.ofId(id));
     }
@@ -139,20 +143,25 @@ public final class JdbcRegistry implements VpsRegistry {
         String runner = v.placement().runner();
         long id = ids.next();
         Instant now = clock.instant();
-        boolean created = sql.transaction(c -> {
-            // every create for this runner, on every Host, waits here for the one before to commit
-            if (Sql.query(c, "SELECT name FROM runner WHERE name = ? FOR UPDATE", rs -> Boolean.TRUE, runner)
-                    .isEmpty()) {
-                throw FerryException.notFound("no runner '" + runner + "' is registered (see: ferry node list)");
-            }
-            List<Vps> placed = Sql.query(c, "SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.runner_name = ?",
-                    JdbcRegistry::vps, runner);
-            if (!fits.test(placed)) {
-                return false;
-            }
-            insert(c, id, v, now);
-            return true;
-        });
+        boolean created;
+        try {
+            created = sql.transaction(c -> {
+                // every create for this runner, on every Host, waits here for the one before to commit
+                if (Sql.query(c, "SELECT name FROM runner WHERE name = ? FOR UPDATE", rs -> Boolean.TRUE, runner)
+                        .isEmpty()) {
+                    throw FerryException.notFound("no runner '" + runner + "' is registered (see: ferry node list)");
+                }
+                List<Vps> placed = Sql.query(c, "SELECT " + VPS_COLUMNS + " FROM vps v WHERE v.runner_name = ?",
+                        JdbcRegistry::vps, runner);
+                if (!fits.test(placed)) {
+                    return false;
+                }
+                insert(c, id, v, now);
+                return true;
+            });
+        } catch (NameTaken taken) {
+            throw nameTaken(taken.name);
+        }
         if (!created) {
             return Optional.empty();
         }
@@ -173,11 +182,35 @@ public final class JdbcRegistry implements VpsRegistry {
                     p == null ? null : p.memoryBytes(), p == null ? null : p.desired().word(), v.hostKey());
         } catch (SQLException failed) {
             if (Sql.uniqueViolation(failed)) {
-                throw FerryException.conflict("a VPS named '" + v.name() + "' already exists");
+                throw new NameTaken(v.name());
             }
             throw failed;
         }
         VpsKeys.insert(c, id, v.keys(), now);
+    }
+
+    /** A name another VPS holds, found inside a transaction: said once it has been rolled back. */
+    private static final class NameTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        NameTaken(String name) {
+            super(name, null, false, false);
+            this.name = name;
+        }
+    }
+
+    /** The refusal of a name in use: which VPS holds it, in what state, and how the name is freed. */
+    private FerryException nameTaken(String name) {
+        String holder = "";
+        try {
+            Vps other = get(VpsRef.parse(name));
+            holder = " (" + other.sshUser() + ", " + other.status().word() + ")";
+        } catch (FerryException gone) {
+            // it went in the meantime: the sentence stays true for the moment it was said
+        }
+        return FerryException.conflict("a VPS named '" + name + "' already exists" + holder + ": pick another name, "
+                + "or free this one: ferry vps remove " + name + " (or ferry vps rename " + name + " NEW-NAME)");
     }
 
     private static void logCreated(long id, NewVps v) {
@@ -273,17 +306,22 @@ public final class JdbcRegistry implements VpsRegistry {
         if (valid.equals(v.name())) {
             return v;
         }
-        sql.transaction(c -> {
-            try {
-                // updated_at is left alone: it tells when the VPS's status last changed
-                return Sql.update(c, "UPDATE vps SET name = ?, host_certified = FALSE WHERE id = ?", valid, v.id());
-            } catch (SQLException e) {
-                if (Sql.uniqueViolation(e)) {
-                    throw FerryException.conflict("a VPS named '" + valid + "' already exists");
+        try {
+            sql.transaction(c -> {
+                try {
+                    // updated_at is left alone: it tells when the VPS's status last changed
+                    return Sql.update(c, "UPDATE vps SET name = ?, host_certified = FALSE WHERE id = ?", valid,
+                            v.id());
+                } catch (SQLException e) {
+                    if (Sql.uniqueViolation(e)) {
+                        throw new NameTaken(valid);
+                    }
+                    throw e;
                 }
-                throw e;
-            }
-        });
+            });
+        } catch (NameTaken e) {
+            throw nameTaken(e.name);
+        }
         log.info("vps {}: renamed from {} to {}", v.id(), v.name(), valid);
         return get(VpsRef.ofId(v.id()));
     }

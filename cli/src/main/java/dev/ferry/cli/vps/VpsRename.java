@@ -5,7 +5,9 @@ import dev.ferry.api.RenameRequest;
 import dev.ferry.api.VpsView;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
+import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ferry vps rename REF NEW-NAME}. */
@@ -21,14 +23,30 @@ public final class VpsRename extends ClientCommand {
             + "digits or '-'.")
     String name;
 
+    @Option(names = "--wait", description = "Return when a running VPS serves the host certificate for its new name "
+            + "(until then a strict client refuses vps-NEW-NAME).")
+    boolean waitForIt;
+
+    @Option(names = "--wait-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
+    int waitTimeout;
+
     @Override
     protected void run(ApiClient api) {
         JsonNode node = api.put("/api/v1/vps/" + segment(ref) + "/name", new RenameRequest(name));
+        VpsView v = ApiClient.as(node, VpsView.class);
+        if (waitForIt && "running".equals(v.status())) {
+            v = VpsWait.untilStatus(api, v.id(), "running", false, Duration.ofSeconds(waitTimeout),
+                    StatusProgress.of(err(), onTerminal()));
+            node = api.get("/api/v1/vps/" + v.id());
+        }
         if (json()) {
             printJson(node);
             return;
         }
-        VpsView v = ApiClient.as(node, VpsView.class);
         out().println(v.sshUser() + " is now named " + v.name() + " (vps-" + v.name() + ")");
+        if (waitForIt && VpsWait.awaitsCertificate(v)) {
+            err().println(VpsWait.certificateNote(v));
+        }
     }
 }
