@@ -39,7 +39,7 @@ public final class VpsStatusCommand extends ClientCommand {
             out.println("runner:    " + v.runner() + (v.runnerState() == null ? "" : " (" + v.runnerState() + ")"));
             out.println("image:     " + v.image());
             // none asked: the runner's defaults apply, which only its own config can change
-            out.println("limits:    " + (v.cpus() == null ? "runner's default CPUs (" + ContainerPolicy.DEFAULT_CPUS
+            out.println("limits:    " + (v.cpus() == null ? "runner's default CPUs (" + (long) ContainerPolicy.DEFAULT_CPUS
                     + " unless its default_cpus says otherwise)" : v.cpus() + " CPUs") + ", "
                     + (v.memoryBytes() == null ? "runner's default memory (" + Sizes.human(
                     ContainerPolicy.DEFAULT_MEMORY_BYTES) + " unless its default_memory says otherwise)"
