@@ -11,9 +11,13 @@ import picocli.CommandLine.Command;
 /** {@code ferry}: the top-level command. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH jump server for container VPS fleets.",
-        subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, DownCommand.class, StatusCommand.class, VpsCommand.class, NodeCommand.class,
-                SessionsCommand.class, CaCommand.class, KnownHostsCommand.class, SshConfigCommand.class,
-                CompletionCommand.class})
+        subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, DownCommand.class,
+                StatusCommand.class, VpsCommand.class, NodeCommand.class, SessionsCommand.class, CaCommand.class,
+                KnownHostsCommand.class, SshConfigCommand.class, CompletionCommand.class},
+        // the launcher runs the tests itself (they are Maven's, from a checkout): listed here so that they are found
+        footer = {"", "From a checkout, the launcher also runs Ferry's tests:",
+            "  test         Every test, about 13 minutes (--quick: about 8;",
+            "                 --help says more)."})
 public final class FerryCommand {
     private final Env env;
 
