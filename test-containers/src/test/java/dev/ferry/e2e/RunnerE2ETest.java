@@ -262,7 +262,25 @@ class RunnerE2ETest {
         await("e2e-life", is(VpsStatus.RUNNING), 60, "running after resume");
         assertEquals("back", jump("e2e-life", "echo back").requireSuccess().out().strip());
 
-        assertEquals(0, ferry("vps", "stop", "e2e-life").exit());
+        // a terminal open in plain mode when the VPS stops hears why before the runner stops its container: the
+        // Host that took the stop ends the VPS's sessions at once, with the sentence the client prints
+        Process open = new ProcessBuilder("ssh", "-F", ssh.config().toString(), "-tt", "-p",
+                Integer.toString(fleet.port), "vps-e2e-life@127.0.0.1", "echo in; sleep 120")
+                .redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader shown = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    open.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            for (String line; (line = shown.readLine()) != null && !line.strip().equals("in"); ) {
+                // until the shell runs
+            }
+            assertEquals(0, ferry("vps", "stop", "e2e-life").exit());
+            assertTrue(open.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the session ended");
+            String rest = new String(open.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(rest.contains("ferry: vps-" + v.id() + " (e2e-life) was stopped; start it with: ferry vps start "
+                    + v.id() + "; this session ends"), rest);
+        } finally {
+            open.destroyForcibly();
+        }
         await("e2e-life", is(VpsStatus.STOPPED), 60, "stopped");
         assertTrue(jump("e2e-life", "true").err().contains("is stopped; start it with: ferry vps start"));
 

@@ -30,10 +30,26 @@ public final class VpsRoutes {
 
     private final VpsRegistry registry;
     private final Fleet fleet;
+    private final Runnable accessChanged;
 
     public VpsRoutes(VpsRegistry registry, Fleet fleet) {
+        this(registry, fleet, () -> { });
+    }
+
+    /**
+     * @param accessChanged told after a change that may end sessions (a stop, a pause, a removal, a key or a policy
+     *                      taken away), so this Host ends them at once with why, before the container goes
+     */
+    public VpsRoutes(VpsRegistry registry, Fleet fleet, Runnable accessChanged) {
         this.registry = registry;
         this.fleet = fleet;
+        this.accessChanged = accessChanged;
+    }
+
+    /** {@code answer}, once this Host's sessions have been told to look at their access again. */
+    private <T> T thenSweep(T answer) {
+        accessChanged.run();
+        return answer;
     }
 
     /** Adds this class's routes to a router. */
@@ -43,18 +59,18 @@ public final class VpsRoutes {
                 .route("GET", VPS, req -> Response.ok(list()))
                 .route("POST", VPS, this::create)
                 .route("GET", VPS + "/{ref}", req -> Response.ok(detail(registry.get(ref(req)))))
-                .route("DELETE", VPS + "/{ref}", req -> Response.ok(Map.of("removed",
-                        vpsView(registry.remove(ref(req)), null, null))))
+                .route("DELETE", VPS + "/{ref}", req -> Response.ok(thenSweep(Map.of("removed",
+                        vpsView(registry.remove(ref(req)), null, null)))))
                 .route("GET", VPS + "/{ref}/keys", req -> Response.ok(Map.of("keys",
                         registry.keys(ref(req)).stream().map(VpsRoutes::keyView).toList())))
                 .route("POST", VPS + "/{ref}/keys", this::addKeys)
                 .route("PUT", VPS + "/{ref}/host-key", this::setHostKey)
                 .route("PUT", VPS + "/{ref}/name", this::rename)
-                .route("PUT", VPS + "/{ref}/policy", this::policy)
-                .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", req -> Response.ok(Map.of("removed",
-                        keyView(registry.removeKey(ref(req), req.param(1))))))
-                .route("POST", VPS + "/{ref}/{action}", req -> Response.ok(detail(
-                        fleet.act(ref(req), VpsAction.fromWord(req.param(1))))));
+                .route("PUT", VPS + "/{ref}/policy", req -> thenSweep(policy(req)))
+                .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", req -> Response.ok(thenSweep(Map.of("removed",
+                        keyView(registry.removeKey(ref(req), req.param(1)))))))
+                .route("POST", VPS + "/{ref}/{action}", req -> Response.ok(thenSweep(detail(
+                        fleet.act(ref(req), VpsAction.fromWord(req.param(1)))))));
     }
 
     private Map<String, List<VpsView>> list() {

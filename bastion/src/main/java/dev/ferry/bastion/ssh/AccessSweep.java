@@ -83,6 +83,19 @@ final class AccessSweep implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A round now, on the sweep's thread: an access just went on this Host (a VPS stopped, paused or removed, a key
+     * removed), so its sessions end with why before the runner has stopped the container under them (which would
+     * close them with no reason the user sees).
+     */
+    void now() {
+        try {
+            thread.execute(this::sweepQuietly);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the Host is stopping: its sessions end anyway
+        }
+    }
+
     private void sweepQuietly() {
         try {
             sweep();

@@ -127,6 +127,11 @@ public final class Bastion implements AutoCloseable {
     }
 
     /** The address actually bound (the port is known only after start when 0 was asked). */
+    /** An access went through this Host (a VPS stopped, paused, removed, a key taken away): its sessions end now. */
+    public void accessChanged() {
+        sweep.now();
+    }
+
     public InetSocketAddress address() {
         return new InetSocketAddress(server.getHost(), server.getPort());
     }
