@@ -76,12 +76,19 @@ public final class Recordings implements AutoCloseable {
             return uploads.archive().open(f.name());
         }
         Path path = writer.files().path(f.name());
-        if (!Files.exists(path)) {
-            throw new NoSuchFileException("recording " + f.name() + " is not on this Host (" + f.holder()
-                    + " recorded it and keeps it" + (uploads == null ? "" : " until it stores it in "
-                    + uploads.archive()) + ")");
+        if (Files.exists(path)) {
+            return Files.newInputStream(path);
         }
-        return Files.newInputStream(path);
+        if (uploads != null) {
+            try {
+                return uploads.archive().open(f.name()); // moved there since its row was read
+            } catch (IOException notThere) {
+                // still on the disk of the Host that wrote it (or the store does not answer): said below
+            }
+        }
+        throw new NoSuchFileException("recording " + f.name() + " is not on this Host (" + f.holder()
+                + " recorded it and keeps it" + (uploads == null ? "" : " until it stores it in "
+                + uploads.archive()) + ")");
     }
 
     /** Why recordings cannot be written now, or null when they can. */
