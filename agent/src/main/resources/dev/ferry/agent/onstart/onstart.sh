@@ -236,6 +236,17 @@ foreign_sshd() {
     echo "${d#/proc/}"
   done
 }
+# The sshd processes this step did not start that have not yet set their title (a listener's is "sshd: ...
+# [listener]", a connection's "sshd: ..."): still starting.
+starting_sshd() {
+  for d in /proc/[0-9]*; do
+    exe=$(readlink "$d/exe" 2>/dev/null) || continue
+    case "$exe" in */sshd) ;; *) continue ;; esac
+    cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)
+    case "$cmd" in *"$CONFIG"*|"sshd: "*|"") continue ;; esac
+    echo "${d#/proc/}"
+  done
+}
 # Puts Ferry's settings at the top of the config file of the image's sshd running as pid 1 (in sshd_config
 # the first value of a keyword wins) and makes it reload; a block from an earlier run is replaced, and when
 # it is the same (and so is the host certificate) the sshd is left alone.
@@ -273,7 +284,11 @@ if pid=$(running_pid); then
     log "sshd already runs (pid $pid)"
   fi
 else
-  # Port 22 may be held by the image's own sshd, with the image's settings (passwords, perhaps).
+  # Port 22 may be held by the image's own sshd, with the image's settings (passwords, perhaps). One still
+  # starting (not yet titled "[listener]") is given up to 3 s: before it forks into the background the image's
+  # command may wait on it ("sshd && exec app"), and stopping it then fails that command and stops the container.
+  i=0
+  while [ $i -lt 30 ] && [ -n "$(starting_sshd)" ]; do sleep 0.1; i=$((i + 1)); done
   took_over=0
   for other in $(foreign_sshd); do
     if [ "$other" = 1 ]; then
