@@ -225,7 +225,8 @@ public final class Host implements AutoCloseable {
                 return now == null ? null : now.toString();
             };
             Router router = new CaRoutes(userCaLine, knownHosts, bastion.address().getPort(), principals).register(
-                    new FleetRoutes(fleet, trust, registry, clock, pin).register(new VpsRoutes(registry, fleet, bastion::accessChanged)
+                    new FleetRoutes(fleet, trust, registry, clock, pin).register(new VpsRoutes(registry, fleet,
+                            bastion::accessChanged)
                             .register(new SessionRoutes(sessions, registry, recordings).register(new Router()
                             .metricsRoute("GET", "/metrics", req -> Router.Response.ok(new Router.Raw(
                                     Metrics.contentType(), gauges.scrape())))

@@ -55,4 +55,62 @@ class RecordingRetentionTest {
             assertEquals(1, store.of("s4").size());
         }
     }
+
+    /** An object store kept in memory: a hand-written fake behind the interface, for this unit test only. */
+    private static final class MemoryArchive implements RecordingArchive {
+        final java.util.Map<String, byte[]> objects = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void put(String name, Path file) throws java.io.IOException {
+            objects.put(name, Files.readAllBytes(file));
+        }
+
+        @Override
+        public java.io.InputStream open(String name) throws java.io.IOException {
+            byte[] b = objects.get(name);
+            if (b == null) {
+                throw new java.nio.file.NoSuchFileException(name);
+            }
+            return new java.io.ByteArrayInputStream(b);
+        }
+
+        @Override
+        public void delete(String name) {
+            objects.remove(name);
+        }
+
+        @Override
+        public String check() {
+            return null;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void recordingsInTheObjectStoreGoWhenTheyAreOlderThanTheRetentionAndTheDiskCapLeavesThemAlone() throws Exception {
+        try (JdbcRegistry registry = JdbcRegistry.open(dir, new Snowflake(1), clock)) {
+            RecordingStore store = new RecordingStore(registry.statements());
+            RecordingFiles files = new RecordingFiles(dir.resolve("recordings"));
+            MemoryArchive archive = new MemoryArchive();
+            String ancient = "2026/08/01/s1/events.jsonl.gz";
+            String recent = "2026/12/01/s2/events.jsonl.gz";
+            for (String name : java.util.List.of(ancient, recent)) {
+                String session = name.split("/")[3];
+                Instant at = Instant.parse(name.substring(0, 10).replace('/', '-') + "T10:00:00Z");
+                store.opened(session, name, "events", null, null, "host", at);
+                store.closed(session, name, 100, "0".repeat(64), 0, at);
+                archive.objects.put(name, new byte[100]);
+                store.archived(session, name, at);
+            }
+
+            new RecordingRetention(files, store, archive, Duration.ofDays(90), 1, clock).enforce();
+            assertFalse(archive.objects.containsKey(ancient), "older than 90 days: deleted from the store");
+            assertTrue(store.of("s1").isEmpty(), "and from the registry");
+            assertTrue(archive.objects.containsKey(recent), "a 1-byte disk cap does not reach the object store");
+            assertEquals(1, store.of("s2").size());
+        }
+    }
 }

@@ -60,7 +60,8 @@ public final class VpsConnect extends ClientCommand {
         }
         Path keyFile = key != null ? key.toAbsolutePath() : GeneratedKeys.find(env(), v.id()).orElse(null);
         String ssh = env().get("FERRY_SSH") != null ? env().get("FERRY_SSH") : "ssh";
-        SshLine line = new SshLine(ssh, bastion(), v.sshUser(), user, keyFile, FerryKnownHosts.forBothHops(env(), api, err()));
+        SshLine line = new SshLine(ssh, bastion(), v.sshUser(), user, keyFile,
+                FerryKnownHosts.forBothHops(env(), api, err()));
         List<String> words = plain ? line.plain(sshArgs) : line.jump(sshArgs);
         out().flush();
         try {
