@@ -237,9 +237,11 @@ foreign_sshd() {
   done
 }
 # The sshd processes this step did not start that have not yet set their title (a listener's is "sshd: ...
-# [listener]", a connection's "sshd: ..."): still starting.
+# [listener]", a connection's "sshd: ..."): still starting. Pid 1 is left out: an image whose command is sshd
+# itself is taken over, not stopped, and is reloaded as before.
 starting_sshd() {
   for d in /proc/[0-9]*; do
+    [ "$d" = /proc/1 ] && continue
     exe=$(readlink "$d/exe" 2>/dev/null) || continue
     case "$exe" in */sshd) ;; *) continue ;; esac
     cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)
