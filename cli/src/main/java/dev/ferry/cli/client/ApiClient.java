@@ -8,6 +8,7 @@ import dev.ferry.keys.tls.TlsPin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.net.ConnectException;
 import java.net.URI;
@@ -57,13 +58,9 @@ public final class ApiClient {
 
     /** A body that is not JSON (a recording), as text; a refusal is read as any other. */
     public String getText(String path) {
-        HttpResponse<String> response = exchange("GET", path, null, "*/*", HttpResponse.BodyHandlers.ofString(
-                StandardCharsets.UTF_8));
-        if (response.statusCode() >= 200 && response.statusCode() < 300) {
-            return response.body();
-        }
-        answer(response.statusCode(), response.body());
-        throw new IllegalStateException("unreachable: answer() throws for HTTP " + response.statusCode());
+        StringWriter text = new StringWriter();
+        download(path, text);
+        return text.toString();
     }
 
     /**

@@ -2,8 +2,11 @@ package dev.ferry.cli.ssh;
 
 import dev.ferry.cli.Env;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,6 +54,35 @@ public final class GeneratedKeys {
     public static void remember(Path keysDir, String vpsId, Path key) throws IOException {
         Files.createDirectories(keysDir);
         Files.writeString(location(keysDir, vpsId), key.toAbsolutePath().normalize() + "\n");
+    }
+
+    /**
+     * Deletes VPS {@code vpsId}'s generated key (private and public halves) where this machine holds it, in the
+     * keys directory and where its note says, and the note; what could not be deleted is said to {@code err}.
+     *
+     * @return the private keys deleted
+     */
+    public static List<Path> forget(Env env, String vpsId, PrintWriter err) {
+        Path dir = dir(env);
+        List<Path> keys = new ArrayList<>(List.of(of(env, vpsId)));
+        elsewhere(dir, vpsId).ifPresent(keys::add);
+        List<Path> deleted = new ArrayList<>();
+        for (Path key : keys) {
+            try {
+                if (Files.deleteIfExists(key)) {
+                    deleted.add(key);
+                }
+                Files.deleteIfExists(Path.of(key + ".pub"));
+            } catch (IOException e) {
+                err.println("ferry: could not delete " + key + ": " + e.getMessage());
+            }
+        }
+        try {
+            Files.deleteIfExists(location(dir, vpsId));
+        } catch (IOException e) {
+            err.println("ferry: could not delete " + location(dir, vpsId) + ": " + e.getMessage());
+        }
+        return deleted;
     }
 
     /** The note of a key written elsewhere. */

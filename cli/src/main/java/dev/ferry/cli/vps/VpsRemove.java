@@ -6,12 +6,8 @@ import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.ExitCodes;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.ssh.GeneratedKeys;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,7 +37,7 @@ public final class VpsRemove extends ClientCommand {
         }
         JsonNode node = api.delete("/api/v1/vps/" + segment(ref));
         String id = node.get("removed").get("id").asText();
-        List<Path> deleted = deleteGeneratedKey(id);
+        List<Path> deleted = GeneratedKeys.forget(env(), id, err());
         if (json()) {
             printJson(node);
             return 0;
@@ -54,29 +50,5 @@ public final class VpsRemove extends ClientCommand {
     @Override
     protected void run(ApiClient api) {
         runForExit(api);
-    }
-
-    /** The private key (and public half) {@code --gen-ssh-key} wrote for VPS {@code id}, and the note of where. */
-    private List<Path> deleteGeneratedKey(String id) {
-        Path dir = GeneratedKeys.dir(env());
-        List<Path> deleted = new ArrayList<>();
-        Optional<Path> elsewhere = GeneratedKeys.elsewhere(dir, id);
-        for (Path key : elsewhere.isPresent() ? List.of(GeneratedKeys.of(env(), id), elsewhere.get())
-                : List.of(GeneratedKeys.of(env(), id))) {
-            try {
-                if (Files.deleteIfExists(key)) {
-                    deleted.add(key);
-                }
-                Files.deleteIfExists(Path.of(key + ".pub"));
-            } catch (IOException e) {
-                err().println("ferry: could not delete " + key + ": " + e.getMessage());
-            }
-        }
-        try {
-            Files.deleteIfExists(GeneratedKeys.location(dir, id));
-        } catch (IOException e) {
-            err().println("ferry: could not delete " + GeneratedKeys.location(dir, id) + ": " + e.getMessage());
-        }
-        return deleted;
     }
 }
