@@ -90,7 +90,12 @@ class HostCertificateE2ETest {
         // renamed: the certificate names it vps-e2e-cert, so its runner installs one for the new name
         assertEquals(0, fleet.ferry("vps", "rename", "e2e-cert", "e2e-renamed").exit());
         awaitCertified("e2e-renamed");
-        assertEquals("renamed", jump("e2e-renamed", "echo renamed").requireSuccess().out().strip());
+        assertEquals("renamed e2e-renamed", jump("e2e-renamed", "echo renamed $(hostname)").requireSuccess().out().strip(),
+                "its host name inside is the new one too");
+        assertEquals(0, fleet.ferry("vps", "restart", "e2e-renamed", "--wait").exit());
+        awaitCertified("e2e-renamed");
+        assertEquals("e2e-renamed", jump("e2e-renamed", "hostname").requireSuccess().out().strip(),
+                "and after a restart, which gives the container the name of its create again");
         assertTrue(fleet.host.registry().get(VpsRef.ofId(v.id())).hostCertified());
         assertEquals(before, Files.readString(knownHosts), "known_hosts was never edited");
     }

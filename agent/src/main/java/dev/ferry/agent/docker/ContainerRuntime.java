@@ -57,6 +57,14 @@ public interface ContainerRuntime extends AutoCloseable {
     void remove(String id);
 
     /**
+     * Gives the running container host name {@code hostname} (the kernel's, /etc/hostname and its line of
+     * /etc/hosts) until it stops: Docker gives it the name of its create again at each start.
+     *
+     * @return whether it changed anything (not when the container is named so already)
+     */
+    boolean rename(String id, String hostname);
+
+    /**
      * Runs a command in the running container as root and waits for it, on connections to the engine of its
      * own, so that commands that hang never hold the connections other calls need.
      *

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -351,6 +352,15 @@ public final class DockerRuntime implements ContainerRuntime {
         } catch (NotFound e) {
             // already gone: what was asked for
         }
+    }
+
+    @Override
+    public boolean rename(String id, String hostname) {
+        InspectContainerResponse r = call("inspect container " + id, () -> client.inspectContainerCmd(id).exec());
+        Long pid = r.getState() == null ? null : r.getState().getPidLong();
+        return ContainerHostname.set(pid == null ? 0 : pid, hostname,
+                r.getHostnamePath() == null ? null : Path.of(r.getHostnamePath()),
+                r.getHostsPath() == null ? null : Path.of(r.getHostsPath()));
     }
 
     @Override

@@ -59,7 +59,7 @@ enum Action {
     /**
      * The step runs once per start of the container (StartedAt), and again when the keys change: the VPS's
      * authorized keys, the user CA keys (a new CA must reach sshd before the bastion signs with it) or the host
-     * certificate (a renamed VPS, a re-created container's new key).
+     * certificate (a renamed VPS, a re-created container's new key), and the VPS's name (its host name inside).
      */
     static boolean stepNeeded(DesiredVps d, ManagedContainer c, Ledger.StepDone step, List<String> userCaKeys) {
         return step == null || !step.containerId().equals(c.id()) || !Objects.equals(step.startedAt(), c.startedAt())
@@ -67,6 +67,6 @@ enum Action {
     }
 
     static int keysHash(DesiredVps d, List<String> userCaKeys) {
-        return Objects.hash(d.authorizedKeys(), userCaKeys, d.hostCertificate());
+        return Objects.hash(d.authorizedKeys(), userCaKeys, d.hostCertificate(), Converger.hostname(d));
     }
 }

@@ -350,6 +350,7 @@ final class Converger {
 
     /** @return true when sshd now runs with the current keys */
     private boolean runStep(DesiredVps d, ManagedContainer c) {
+        rename(d, c);
         List<String> caKeys = userCaKeys;
         String cert = certificateFor(d, c);
         OnStartStep.Result r = step.run(c.id(), d.vpsId(), d.image(), d.authorizedKeys(), caKeys, cert);
@@ -393,6 +394,25 @@ final class Converger {
         }
     }
 
+    /**
+     * A renamed VPS keeps the name of its container's create (Docker cannot change it, and re-creating the
+     * container would lose the tenant's files): the runner gives it the new one after each start. Not being able
+     * to (a runner away from its engine) leaves only the name in the prompt wrong, so the VPS goes on.
+     */
+    private void rename(DesiredVps d, ManagedContainer c) {
+        String name = hostname(d);
+        try {
+            if (runtime.rename(c.id(), name)) {
+                log.info("vps {}: host name {} given to container {}", d.vpsId(), name, c.name());
+            }
+        } catch (EngineUnreachableException e) {
+            throw e;
+        } catch (ContainerRuntimeException e) {
+            log.warn("vps {}: container {} keeps the host name of its create, not {}: {}", d.vpsId(), c.name(),
+                    name, e.getMessage());
+        }
+    }
+
     private void fail(DesiredVps d, String error, Duration retryAfter) {
         fail(d, error, retryAfter, 0);
     }
@@ -414,7 +434,7 @@ final class Converger {
     }
 
     /** The VPS's name when it has one, else {@code vps-<id>}: what a user sees in the prompt. */
-    private static String hostname(DesiredVps d) {
+    static String hostname(DesiredVps d) {
         String n = d.name();
         return n != null && n.matches("[a-z][a-z0-9-]{0,62}") ? n : "vps-" + d.vpsId();
     }

@@ -120,6 +120,30 @@ class DockerRuntimeTest {
     }
 
     @Test
+    void aRunningContainerTakesANewHostNameUntilItStartsAgain() {
+        String vpsId = DockerTestSupport.newVpsId();
+        String id = runtime.create(spec(vpsId, SSHD_IMAGE, KEEP_ALIVE));
+        runtime.start(id);
+        // Docker's DNS keeps answering for the create's name (an alias on the network): only /etc/hosts is ours
+        String show = "hostname; cat /etc/hostname; getent hosts web-" + vpsId + " | wc -l; grep -cw vps-" + vpsId
+                + " /etc/hosts; true";
+        assertEquals("vps-" + vpsId + "\nvps-" + vpsId + "\n0\n1\n", shell(id, show));
+        assertTrue(runtime.rename(id, "web-" + vpsId));
+        assertEquals("web-" + vpsId + "\nweb-" + vpsId + "\n1\n0\n", shell(id, show),
+                "the kernel's name, /etc/hostname and /etc/hosts");
+        assertFalse(runtime.rename(id, "web-" + vpsId), "named so already");
+        runtime.stop(id, Duration.ofSeconds(5));
+        runtime.start(id);
+        assertEquals("vps-" + vpsId + "\nvps-" + vpsId + "\n0\n1\n", shell(id, show), "Docker's name at a start");
+    }
+
+    private static String shell(String id, String script) {
+        ExecResult r = runtime.exec(id, List.of("/bin/sh", "-c", script), Map.of(), Duration.ofSeconds(20));
+        assertEquals(0, r.exitCode(), r.output());
+        return r.output();
+    }
+
+    @Test
     void aCommandThatHangsIsAbandonedAtItsTimeLimit() {
         String id = runtime.create(spec(DockerTestSupport.newVpsId(), SSHD_IMAGE, KEEP_ALIVE));
         runtime.start(id);

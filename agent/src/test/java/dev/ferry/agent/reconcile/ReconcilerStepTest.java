@@ -1,5 +1,6 @@
 package dev.ferry.agent.reconcile;
 
+import dev.ferry.agent.testing.FakeRuntime;
 import dev.ferry.protocol.DesiredState;
 import dev.ferry.protocol.DesiredVps;
 import dev.ferry.testing.Opened;
@@ -64,5 +65,21 @@ class ReconcilerStepTest {
         runner.beat(d);
         assertEquals(2, runner.docker.execs.size(), "a new CA key must reach the running sshd");
         assertEquals(ca + "\n" + rotated, runner.docker.execs.get(1).get("FERRY_TRUSTED_USER_CA_KEYS"));
+    }
+
+    @Test
+    void aRenamedVpsIsGivenItsNewHostNameNowAndAfterEachStart() {
+        DesiredVps d = vps("121", PLAIN, DesiredState.RUNNING, KEY1);
+        runner.beat(d);
+        assertEquals("vps-121", runner.docker.box("ferry-vps-121").hostname);
+        DesiredVps named = new DesiredVps("121", "web", PLAIN, null, null, DesiredState.RUNNING, List.of(KEY1), null);
+        runner.beat(named);
+        FakeRuntime.Box box = runner.docker.box("ferry-vps-121");
+        assertEquals("web", box.hostname, "renamed while it runs");
+        assertEquals(2, runner.docker.execs.size(), "the step ran again for the new name");
+        runner.docker.restart("ferry-vps-121");
+        assertEquals("vps-121", box.hostname, "Docker gives it its create's name at each start");
+        runner.beat(named);
+        assertEquals("web", box.hostname, "and the runner the VPS's name again");
     }
 }

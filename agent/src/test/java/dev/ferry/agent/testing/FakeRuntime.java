@@ -41,6 +41,8 @@ public final class FakeRuntime implements ContainerRuntime {
         public volatile Integer exitCode;
         public volatile Integer port;
         public volatile Set<String> networks = Set.of(ContainerPolicy.NETWORK);
+        /** Its host name while it runs: the create's at each start, as Docker does. */
+        public volatile String hostname;
 
         Box(String id, ContainerSpec spec) {
             this.id = id;
@@ -87,6 +89,7 @@ public final class FakeRuntime implements ContainerRuntime {
     public void restart(String name) {
         Box b = box(name);
         b.status = "running";
+        b.hostname = b.spec.hostname();
         b.startedAt = clock = clock.plusSeconds(1);
     }
 
@@ -167,6 +170,7 @@ public final class FakeRuntime implements ContainerRuntime {
         Box b = box(id);
         if (!"running".equals(b.status)) {
             b.status = "running";
+            b.hostname = b.spec.hostname();
             b.startedAt = clock = clock.plusSeconds(1);
             if (b.port == null) {
                 b.port = unansweredPort();
@@ -207,6 +211,15 @@ public final class FakeRuntime implements ContainerRuntime {
         if (b != null) {
             containers.remove(b.id);
         }
+    }
+
+    @Override
+    public boolean rename(String id, String hostname) {
+        check("rename " + id);
+        Box b = box(id);
+        boolean changed = !hostname.equals(b.hostname);
+        b.hostname = hostname;
+        return changed;
     }
 
     @Override
