@@ -16,10 +16,17 @@ package dev.ferry.protocol;
  * @param hostCertificate the fingerprint of the host certificate the start-up step installed in this container
  *                    ({@code SHA256:...} over the certificate's blob), or null when none: the Host compares it
  *                    with the certificate it issues, to tell when a client checking certificates can connect
+ * @param limits      the limits the container runs with, or null when not known (no container, an older runner)
  */
 public record ContainerReport(String vpsId, String containerId, ContainerState state, Integer sshPort,
                               boolean sshReady, String error, String startedAt, String hostKey,
-                              String hostCertificate) {
+                              String hostCertificate, ContainerLimits limits) {
+    /** A report without limits. */
+    public ContainerReport(String vpsId, String containerId, ContainerState state, Integer sshPort, boolean sshReady,
+                           String error, String startedAt, String hostKey, String hostCertificate) {
+        this(vpsId, containerId, state, sshPort, sshReady, error, startedAt, hostKey, hostCertificate, null);
+    }
+
     /** A report without a host certificate. */
     public ContainerReport(String vpsId, String containerId, ContainerState state, Integer sshPort, boolean sshReady,
                            String error, String startedAt, String hostKey) {

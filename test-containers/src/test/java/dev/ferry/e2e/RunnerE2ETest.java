@@ -94,6 +94,12 @@ class RunnerE2ETest {
                 .requireSuccess();
         assertEquals("127.0.0.1:" + v.endpoint().port(), ports.out().strip(),
                 "port 22 must be published on the advertised address only");
+        // placed without limits: the status shows what Docker gave the container, the runner's defaults
+        assertEquals("2000000000 2147483648", Processes.run(List.of("docker", "inspect", "-f",
+                "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}", "ferry-vps-" + v.id()), null, 30).requireSuccess()
+                .out().strip());
+        Processes.Result status = ferry("vps", "status", "e2e-plain");
+        assertTrue(status.out().contains("limits:    2 CPUs, 2.0 GiB (its runner's defaults)\n"), status.toString());
     }
 
     @Test

@@ -25,6 +25,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.ferry.protocol.ContainerLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,7 +145,7 @@ public final class DockerRuntime implements ContainerRuntime {
         ContainerNetworkSettings net = c.getNetworkSettings();
         return new ManagedContainer(c.getId(), name, c.getImage(), c.getLabels(),
                 c.getState() == null ? "unknown" : c.getState(), null, null, null, ip, port,
-                net == null || net.getNetworks() == null ? Set.of() : net.getNetworks().keySet());
+                net == null || net.getNetworks() == null ? Set.of() : net.getNetworks().keySet(), null);
     }
 
     @Override
@@ -175,7 +176,16 @@ public final class DockerRuntime implements ContainerRuntime {
                 state == null ? "unknown" : state.getStatus(), instant(state == null ? null : state.getStartedAt()),
                 instant(state == null ? null : state.getFinishedAt()),
                 state == null || state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue(), ip, port,
-                networks == null ? Set.of() : networks.keySet());
+                networks == null ? Set.of() : networks.keySet(), limits(r.getHostConfig()));
+    }
+
+    private static ContainerLimits limits(HostConfig h) {
+        if (h == null) {
+            return null;
+        }
+        Long nanoCpus = h.getNanoCPUs();
+        Long memory = h.getMemory();
+        return new ContainerLimits(nanoCpus == null ? 0 : nanoCpus / 1e9, memory == null ? 0 : memory);
     }
 
     /** Docker says {@code 0001-01-01T00:00:00Z} for a container that never started (or never ended). */

@@ -1,5 +1,7 @@
 package dev.ferry.agent.docker;
 
+import dev.ferry.protocol.ContainerLimits;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -19,10 +21,11 @@ import java.util.Set;
  * @param sshHostIp the host address its port 22/tcp is published on, or null when not published
  * @param sshPort   the host port its port 22/tcp is published on, or null when not published (e.g. stopped)
  * @param networks  the names of the networks it is attached to
+ * @param limits    the CPU and memory limits it runs with; null in a list, which does not show them
  */
 public record ManagedContainer(String id, String name, String image, Map<String, String> labels, String status,
                                Instant startedAt, Instant finishedAt, Integer exitCode, String sshHostIp,
-                               Integer sshPort, Set<String> networks) {
+                               Integer sshPort, Set<String> networks, ContainerLimits limits) {
     public ManagedContainer {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         networks = networks == null ? Set.of() : Set.copyOf(networks);

@@ -1,5 +1,7 @@
 package dev.ferry.agent.reconcile;
 
+import dev.ferry.protocol.ContainerLimits;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -66,6 +68,9 @@ final class Ledger {
         String found;
         /** The container, of another registry, that was logged as left alone. */
         String leftAlone;
+        /** The limits of container {@link #limitsOf}, read once: Docker keeps them for the container's life. */
+        String limitsOf;
+        ContainerLimits limits;
     }
 
     /** Read for a VPS with nothing remembered; never written. */
@@ -169,6 +174,18 @@ final class Ledger {
     /** @return how many checks in a row its sshd has now left unanswered, this one included */
     synchronized int sshdMissed(String vpsId) {
         return ++changing(vpsId).missed;
+    }
+
+    /** @return the limits read from container {@code containerId} of the VPS, or null when not read yet */
+    synchronized ContainerLimits limits(String vpsId, String containerId) {
+        Memory m = of(vpsId);
+        return containerId.equals(m.limitsOf) ? m.limits : null;
+    }
+
+    synchronized void limits(String vpsId, String containerId, ContainerLimits limits) {
+        Memory m = changing(vpsId);
+        m.limitsOf = containerId;
+        m.limits = limits;
     }
 
     /** @return true the first time this container is found for the VPS (its finding is logged once) */

@@ -6,6 +6,7 @@ import dev.ferry.agent.docker.EngineUnreachableException;
 import dev.ferry.agent.docker.ManagedContainer;
 import dev.ferry.agent.docker.PortRange;
 import dev.ferry.agent.onstart.OnStartStep;
+import dev.ferry.protocol.ContainerLimits;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredState;
@@ -184,9 +185,10 @@ public final class Reconciler implements AutoCloseable {
         Ledger.StepDone done = stepDoneIn(vpsId, c);
         String hostKey = done == null ? null : done.hostKey();
         String certificate = done == null ? null : done.certificate();
+        ContainerLimits limits = limits(vpsId, c);
         if (f != null) {
             return new ContainerReport(vpsId, c.id(), ContainerState.FAILED, c.sshPort(), false, f.error(), started,
-                    hostKey, certificate);
+                    hostKey, certificate, limits);
         }
         ContainerState state = switch (c.status()) {
             case "running" -> running(vpsId, c, sshReady);
@@ -195,7 +197,19 @@ public final class Reconciler implements AutoCloseable {
             default -> ContainerState.STOPPED;
         };
         return new ContainerReport(vpsId, c.id(), state, c.sshPort(), state == ContainerState.RUNNING && sshReady,
-                null, started, hostKey, certificate);
+                null, started, hostKey, certificate, limits);
+    }
+
+    /** What the container really has (a list does not show it): inspected once per container. */
+    private ContainerLimits limits(String vpsId, ManagedContainer c) {
+        ContainerLimits known = ledger.limits(vpsId, c.id());
+        if (known == null) {
+            known = runtime.inspect(c.id()).map(ManagedContainer::limits).orElse(null);
+            if (known != null) {
+                ledger.limits(vpsId, c.id(), known);
+            }
+        }
+        return known;
     }
 
     /**

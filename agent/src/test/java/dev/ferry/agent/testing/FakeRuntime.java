@@ -10,6 +10,7 @@ import dev.ferry.agent.docker.ExecResult;
 import dev.ferry.agent.docker.ExecTimeoutException;
 import dev.ferry.agent.docker.ImageInfo;
 import dev.ferry.agent.docker.ManagedContainer;
+import dev.ferry.protocol.ContainerLimits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +52,9 @@ public final class FakeRuntime implements ContainerRuntime {
 
         ManagedContainer view() {
             return new ManagedContainer(id, spec.name(), spec.image(), spec.labels(), status, startedAt, finishedAt,
-                    exitCode, port == null ? null : spec.publishIp(), port, networks);
+                    exitCode, port == null ? null : spec.publishIp(), port, networks,
+                    new ContainerLimits(spec.nanoCpus() == null ? 0 : spec.nanoCpus() / 1e9,
+                            spec.memoryBytes() == null ? 0 : spec.memoryBytes()));
         }
     }
 

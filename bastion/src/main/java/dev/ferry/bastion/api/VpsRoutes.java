@@ -156,7 +156,8 @@ public final class VpsRoutes {
                 p == null ? null : p.image(), p == null ? null : p.desired().word(), p == null ? null : p.cpus(),
                 p == null ? null : p.memoryBytes(), v.lastError(), v.sshUser(), v.keyCount(), v.createdAt().toString(),
                 v.updatedAt().toString(), keys, v.hostKey(), p == null ? null : v.hostCertified(),
-                v.policy().recording().word(), v.policy().forwarding().word());
+                v.policy().recording().word(), v.policy().forwarding().word(),
+                v.limits() == null ? null : v.limits().cpus(), v.limits() == null ? null : v.limits().memoryBytes());
     }
 
     private static KeyView keyView(VpsKey k) {

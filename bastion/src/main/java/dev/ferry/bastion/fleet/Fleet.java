@@ -15,6 +15,7 @@ import dev.ferry.keys.HostCertificates;
 import dev.ferry.keys.HostKeyLine;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.protocol.ContainerLimits;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.protocol.DesiredVps;
@@ -334,6 +335,10 @@ public final class Fleet {
             Vps current = v;
             v = vps.replacePlacement(v.id(), p, p.wanting(p.desired(), false)).orElseGet(() -> vps.get(
                     VpsRef.ofId(current.id())));
+        }
+        ContainerLimits limits = report.map(ContainerReport::limits).orElse(null);
+        if (limits != null && limits.plausible() && !limits.equals(v.limits())) {
+            vps.recordLimits(v.id(), limits);
         }
         Observed o = Observed.of(runner, v, state, report.orElse(null), clock.instant());
         if (o.status() == VpsStatus.FAILED && !Objects.equals(o.error(), v.lastError())) {

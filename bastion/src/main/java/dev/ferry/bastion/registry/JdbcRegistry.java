@@ -14,6 +14,7 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.HostKeyLine;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.protocol.ContainerLimits;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -43,7 +44,8 @@ public final class JdbcRegistry implements VpsRegistry {
     private static final Logger log = LoggerFactory.getLogger(JdbcRegistry.class);
     private static final String VPS_COLUMNS = "v.id, v.name, v.status, v.endpoint_host, v.endpoint_port, "
             + "v.created_at, v.updated_at, v.image, v.runner_name, v.cpus, v.memory_bytes, v.desired, v.restarting, "
-            + "v.last_error, v.host_key, v.host_certified, v.recording, v.forwarding, "
+            + "v.last_error, v.host_key, v.host_certified, v.recording, v.forwarding, v.applied_cpus, "
+            + "v.applied_memory_bytes, "
             + "(SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
 
     private final Database db;
@@ -358,6 +360,12 @@ public final class JdbcRegistry implements VpsRegistry {
     }
 
     @Override
+    public void recordLimits(long id, ContainerLimits limits) {
+        sql.transaction(c -> Sql.update(c, "UPDATE vps SET applied_cpus = ?, applied_memory_bytes = ? WHERE id = ?",
+                limits.cpus(), limits.memoryBytes(), id));
+    }
+
+    @Override
     public Vps recordObserved(long id, VpsStatus status, Endpoint endpoint, String lastError) {
         Vps before = get(VpsRef.ofId(id));
         if (before.status() == status && Objects.equals(before.endpoint(), endpoint)
@@ -465,6 +473,12 @@ public final class JdbcRegistry implements VpsRegistry {
                 endpoint, rs.getInt("key_count"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), placement,
                 rs.getString("last_error"), rs.getString("host_key"), rs.getBoolean("host_certified"),
                 new VpsPolicy(VpsPolicy.Recording.fromWord(rs.getString("recording")),
-                        VpsPolicy.Forwarding.fromWord(rs.getString("forwarding"))));
+                        VpsPolicy.Forwarding.fromWord(rs.getString("forwarding"))), limits(rs));
+    }
+
+    private static ContainerLimits limits(ResultSet rs) throws SQLException {
+        Double cpus = rs.getObject("applied_cpus", Double.class);
+        Long memory = rs.getObject("applied_memory_bytes", Long.class);
+        return cpus == null || memory == null ? null : new ContainerLimits(cpus, memory);
     }
 }

@@ -9,6 +9,7 @@ import dev.ferry.bastion.vps.VpsPolicy;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.protocol.ContainerLimits;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,9 @@ public interface VpsRegistry extends AutoCloseable {
 
     /** Sets what the VPS demands of its sessions; sessions open now are held to it from their next channel. */
     Vps setPolicy(VpsRef ref, VpsPolicy policy);
+
+    /** Records the limits its runner reports its container runs with. */
+    void recordLimits(long id, ContainerLimits limits);
 
     /** Records what a runner observed: status, published endpoint (or none) and the last error. */
     Vps recordObserved(long id, VpsStatus status, Endpoint endpoint, String lastError);

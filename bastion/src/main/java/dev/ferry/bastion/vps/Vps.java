@@ -1,5 +1,7 @@
 package dev.ferry.bastion.vps;
 
+import dev.ferry.protocol.ContainerLimits;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -20,10 +22,12 @@ import java.util.Objects;
  * @param hostCertified its sshd serves the host certificate the Host issues for it now (its runner installed
  *                  it); always false for an external VPS
  * @param policy    what it demands of its sessions: recording, forwarding
+ * @param limits    the limits its container runs with, as its runner last reported them; {@code null} while not
+ *                  reported, and for an external VPS
  */
 public record Vps(long id, String name, VpsStatus status, Endpoint endpoint, int keyCount,
                   Instant createdAt, Instant updatedAt, Placement placement, String lastError, String hostKey,
-                  boolean hostCertified, VpsPolicy policy) {
+                  boolean hostCertified, VpsPolicy policy, ContainerLimits limits) {
     public Vps {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(policy, "policy");

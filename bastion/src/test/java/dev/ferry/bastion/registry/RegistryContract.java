@@ -16,6 +16,7 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.KeyFormatException;
 import dev.ferry.keys.SshPublicKey;
+import dev.ferry.protocol.ContainerLimits;
 import dev.ferry.bastion.sessions.SessionNumbers;
 import dev.ferry.bastion.sessions.SessionStore;
 import dev.ferry.bastion.several.Coordination;
@@ -91,6 +92,16 @@ abstract class RegistryContract {
                 () -> registry.rename(VpsRef.parse("shop"), "-x")).kind());
         registry.recordHostCertified(v.id(), true);
         assertTrue(registry.rename(VpsRef.ofId(v.id()), "shop").hostCertified(), "the same name changes nothing");
+    }
+
+    @Test
+    void theLimitsARunnerReportsAreKeptWithTheVps() {
+        Vps v = registry.create(new NewVps("web", ENDPOINT, List.of(alice)));
+        assertNull(v.limits(), "none reported yet");
+        registry.recordLimits(v.id(), new ContainerLimits(0.5, 256L << 20));
+        assertEquals(new ContainerLimits(0.5, 256L << 20), registry.get(VpsRef.ofId(v.id())).limits());
+        registry.recordLimits(v.id(), new ContainerLimits(0, 0));
+        assertEquals(new ContainerLimits(0, 0), registry.get(VpsRef.parse("web")).limits(), "0: no limit");
     }
 
     @Test

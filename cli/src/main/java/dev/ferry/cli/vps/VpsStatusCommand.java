@@ -38,12 +38,7 @@ public final class VpsStatusCommand extends ClientCommand {
         if (v.runner() != null) {
             out.println("runner:    " + v.runner() + (v.runnerState() == null ? "" : " (" + v.runnerState() + ")"));
             out.println("image:     " + v.image());
-            // none asked: the runner's defaults apply, which only its own config can change
-            out.println("limits:    " + (v.cpus() == null ? "runner's default CPUs (" + (long) ContainerPolicy.DEFAULT_CPUS
-                    + " unless its default_cpus says otherwise)" : v.cpus() + " CPUs") + ", "
-                    + (v.memoryBytes() == null ? "runner's default memory (" + Sizes.human(
-                    ContainerPolicy.DEFAULT_MEMORY_BYTES) + " unless its default_memory says otherwise)"
-                    : Sizes.human(v.memoryBytes())));
+            out.println("limits:    " + limits(v));
         }
         out.println("endpoint:  " + (v.endpoint() == null ? "- (no SSH port published yet)" : v.endpoint()));
         out.println("ssh user:  " + v.sshUser());
@@ -55,6 +50,31 @@ public final class VpsStatusCommand extends ClientCommand {
         for (KeyView k : v.keys()) {
             out.println("  " + k.fingerprint() + "  " + k.type() + "  " + k.comment());
         }
+    }
+
+    /**
+     * What its container runs with, as its runner read it from Docker; until reported, what it was placed with
+     * (none asked: the runner's defaults apply, which only its own config can change).
+     */
+    private static String limits(VpsView v) {
+        if (v.appliedCpus() != null && v.appliedMemoryBytes() != null) {
+            String defaults = v.cpus() == null && v.memoryBytes() == null ? " (its runner's defaults)"
+                    : v.cpus() == null ? " (CPUs: its runner's default)"
+                    : v.memoryBytes() == null ? " (memory: its runner's default)" : "";
+            return (v.appliedCpus() == 0 ? "no CPU limit" : cpus(v.appliedCpus()) + " CPUs") + ", "
+                    + (v.appliedMemoryBytes() == 0 ? "no memory limit" : Sizes.human(v.appliedMemoryBytes()))
+                    + defaults;
+        }
+        return (v.cpus() == null ? "runner's default CPUs (" + cpus(ContainerPolicy.DEFAULT_CPUS)
+                + " unless its default_cpus says otherwise)" : cpus(v.cpus()) + " CPUs") + ", "
+                + (v.memoryBytes() == null ? "runner's default memory (" + Sizes.human(
+                ContainerPolicy.DEFAULT_MEMORY_BYTES) + " unless its default_memory says otherwise)"
+                : Sizes.human(v.memoryBytes()));
+    }
+
+    /** "2", "0.5". */
+    private static String cpus(double cpus) {
+        return cpus == Math.rint(cpus) ? Long.toString((long) cpus) : Double.toString(cpus);
     }
 
     /** Type and fingerprint, as {@code ssh-keygen -lf} names a key; the full line is in {@code --json}. */
