@@ -41,6 +41,8 @@ class CheckConfigTest {
     @Test
     void whatAStartWouldRefuseIsSaid() throws Exception {
         assertRefused(check("[host]\nssh_prot = 22\n", Map.of()), "unknown key 'host.ssh_prot'");
+        assertRefused(check("penalty_exempt = [\"127.0.0.0/8\"]\n", Map.of()),
+                "(line 1): unknown key 'penalty_exempt' (a Host setting: put it under a [host] line)");
         assertRefused(check("[host]\nregistry_url = \"postgresql://ferry@db.example/ferry\"\n", Map.of()),
                 "registry_url needs registry_key_file too");
         assertRefused(check("[host]\nregistry_url = \"postgresql://ferry:secret@db.example/ferry\"\n"

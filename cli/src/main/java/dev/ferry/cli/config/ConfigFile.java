@@ -312,7 +312,10 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
             return new ConfigFile(host, c.client(), c.runner());
         } catch (UnrecognizedPropertyException e) {
             String key = Json.fieldPath(e);
-            throw new IllegalArgumentException(where + lines.at(key) + ": unknown key '" + key + "'");
+            // a Host setting above every table: the file's most likely slip, as the samples start with [host]
+            String hint = !key.contains(".") && HostSettings.byKey(key).isPresent()
+                    ? " (a Host setting: put it under a [host] line)" : "";
+            throw new IllegalArgumentException(where + lines.at(key) + ": unknown key '" + key + "'" + hint);
         } catch (MismatchedInputException e) {
             String key = Json.fieldPath(e);
             Expected expected = Expected.of(e.getTargetType());
