@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.ssh.SshdFixture;
+import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerState;
 import dev.ferry.testing.Opened;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +57,43 @@ class ConnectLinesTest {
 
         ClientSshTestSupport.Run run = t.shell(line, "echo ferry-$((6 * 7))\n");
         assertEquals(0, run.exit(), line + "\n" + run.out());
+        assertTrue(run.out().contains("ferry-42"), run.out());
+    }
+
+    @Test
+    void theLinesPrintedByAddForAKeyOfTheUsersOwnRunAsPrintedAndTheVpsKeyIsKnown() throws Exception {
+        Path key = Files.createDirectories(home.resolve("my keys")).resolve("ext");
+        assertEquals(0, new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+                .start().waitFor());
+        Path userCa = Files.writeString(home.resolve("user_ca.pub"), t.ferry("ca", "user-key").out());
+        Path sshdDir = home.resolve("sshd-ext");
+        SshdFixture sshd = opened.add(SshdFixture.start(sshdDir,
+                List.of(SshPublicKey.parse(Files.readString(Path.of(key + ".pub")))),
+                SshdFixture.certificateLogins(sshdDir, userCa), ClientSshTestSupport.freePort()));
+        Path hostKey = Files.writeString(home.resolve("ext_host_key.pub"), sshd.hostKey().toOpenSsh() + "\n");
+        CliTestSupport.Result added = t.ferry("vps", "add", "--endpoint", "127.0.0.1:" + sshd.port(), "--name", "ext",
+                "--ssh-key", key + ".pub", "--host-key", hostKey.toString());
+        assertEquals(0, added.code(), added.toString());
+        String id = added.out().strip();
+        sshd.acceptCertificatesFor(Long.parseLong(id));
+
+        // the key is not one vps connect finds by itself: the printed commands name it
+        String connect = "ferry vps connect " + id + " --key '" + key + "'";
+        assertTrue(added.err().contains("connect with: " + connect + "\n"), added.toString());
+        assertTrue(added.err().contains("plain mode (" + connect + " --plain) works once"), added.toString());
+        CliTestSupport.Result jumped = t.ferry("vps", "connect", id, "--key", key.toString(), "--", "echo jumped; exit 3");
+        assertEquals(3, jumped.code(), jumped + "\nssh: " + t.connectLog());
+        CliTestSupport.Result plain = t.ferry("vps", "connect", id, "--key", key.toString(), "--plain", "--",
+                "echo plain; exit 5");
+        assertEquals(5, plain.code(), plain + "\nssh: " + t.connectLog());
+        assertEquals("jumped\nplain", t.connectLog().strip());
+
+        // its host key, given at the add, is in Ferry's known_hosts: a strict client checks the VPS end to end
+        assertTrue(Files.readString(home.resolve(".ferry/known_hosts")).contains("vps-" + id + ",vps-ext "
+                + sshd.hostKey().type() + " " + sshd.hostKey().base64() + "\n"));
+        String strict = sshLine(added).replaceFirst("^ssh ", "ssh -o StrictHostKeyChecking=yes ");
+        ClientSshTestSupport.Run run = t.shell(strict, "echo ferry-$((6 * 7))\n");
+        assertEquals(0, run.exit(), strict + "\n" + run.out());
         assertTrue(run.out().contains("ferry-42"), run.out());
     }
 

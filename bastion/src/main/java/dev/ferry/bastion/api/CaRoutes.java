@@ -3,6 +3,7 @@ package dev.ferry.bastion.api;
 import dev.ferry.bastion.api.Router.Response;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The Host's CAs, public halves only (admin token):
@@ -10,26 +11,26 @@ import java.util.Map;
  * <li>{@code GET /api/v1/ca/user-key}: the user CA's public key, for the admin of an external VPS to trust
  * ({@code TrustedUserCAKeys}) so that the bastion's plain-mode certificates log in there;</li>
  * <li>{@code GET /api/v1/ca/known-hosts}: the {@code @cert-authority} lines that let a client trust the bastion
- * and every VPS without a prompt ({@code ferry known-hosts});</li>
+ * and every VPS without a prompt ({@code ferry known-hosts}), and the host keys of external VPS;</li>
  * <li>{@code GET /api/v1/bastion}: the bastion's SSH port and the names its host certificate holds, for a CLI
  * on another machine to print connect lines with the right port.</li>
  * </ul>
  */
 public final class CaRoutes {
     private final String userCaLine;
-    private final List<String> knownHosts;
+    private final Supplier<List<String>> knownHosts;
     private final int sshPort;
     private final List<String> names;
 
     /**
      * @param userCaLine the user CA's public key, one OpenSSH line
-     * @param knownHosts the known_hosts lines for the host CA
+     * @param knownHosts the known_hosts lines, as they are now
      * @param sshPort    the port the bastion listens on
      * @param names      the bastion's host certificate principals
      */
-    public CaRoutes(String userCaLine, List<String> knownHosts, int sshPort, List<String> names) {
+    public CaRoutes(String userCaLine, Supplier<List<String>> knownHosts, int sshPort, List<String> names) {
         this.userCaLine = userCaLine;
-        this.knownHosts = List.copyOf(knownHosts);
+        this.knownHosts = knownHosts;
         this.sshPort = sshPort;
         this.names = List.copyOf(names);
     }
@@ -37,7 +38,7 @@ public final class CaRoutes {
     /** Adds this class's routes to a router. */
     public Router register(Router router) {
         return router.route("GET", "/api/v1/ca/user-key", req -> Response.ok(Map.of("public_key", userCaLine)))
-                .route("GET", "/api/v1/ca/known-hosts", req -> Response.ok(Map.of("lines", knownHosts)))
+                .route("GET", "/api/v1/ca/known-hosts", req -> Response.ok(Map.of("lines", knownHosts.get())))
                 .route("GET", "/api/v1/bastion", req -> Response.ok(Map.of("ssh_port", sshPort, "names", names)));
     }
 }

@@ -56,6 +56,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -224,7 +225,9 @@ public final class Host implements AutoCloseable {
                 TlsPin now = speaksTls ? ApiTls.readPin(dir.root()) : null;
                 return now == null ? null : now.toString();
             };
-            Router router = new CaRoutes(userCaLine, knownHosts, bastion.address().getPort(), principals).register(
+            Supplier<List<String>> knownHostsNow = () -> Stream.concat(knownHosts.stream(),
+                    KnownHosts.externalVps(registry.list()).stream()).toList();
+            Router router = new CaRoutes(userCaLine, knownHostsNow, bastion.address().getPort(), principals).register(
                     new FleetRoutes(fleet, trust, registry, clock, pin).register(new VpsRoutes(registry, fleet,
                             bastion::accessChanged)
                             .register(new SessionRoutes(sessions, registry, recordings).register(new Router()

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.vps.Vps;
 import dev.ferry.keys.CertAuthorityLine;
 import dev.ferry.keys.SshPublicKey;
 import java.security.PublicKey;
@@ -7,7 +8,8 @@ import java.util.List;
 
 /**
  * What a user adds to known_hosts to trust the bastion and every VPS without a prompt ({@code ferry known-hosts}):
- * the host CA for the bastion's names, and for {@code vps-*}, the names a VPS is reached by through the bastion.
+ * the host CA for the bastion's names, and for {@code vps-*}, the names a VPS is reached by through the bastion;
+ * then the host key of each external VPS the Host knows (one Ferry does not run has no certificate of Ferry's).
  */
 public final class KnownHosts {
     /** The comment of the host CA's public key line. */
@@ -30,5 +32,15 @@ public final class KnownHosts {
         return List.of(CertAuthorityLine.of(principals.stream()
                         .map(name -> CertAuthorityLine.hostPattern(name, sshPort)).toList(), ca),
                 CertAuthorityLine.of(List.of(VPS_PATTERN), ca));
+    }
+
+    /**
+     * The host key lines of the external VPS whose key the Host knows (given at {@code vps add --host-key}, or met
+     * at the bastion's first contact, which the bastion then holds it to): a jump to one is checked end to end
+     * by the client, which would otherwise ask. A runner's VPS is certified instead.
+     */
+    public static List<String> externalVps(List<Vps> vps) {
+        return vps.stream().filter(v -> !v.onRunner() && v.hostKey() != null)
+                .map(v -> v.sshUser() + (v.name() == null ? "" : ",vps-" + v.name()) + " " + v.hostKey()).toList();
     }
 }

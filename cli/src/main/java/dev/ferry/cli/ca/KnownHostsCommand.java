@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ferry known-hosts}: the known_hosts lines that trust the bastion and every VPS without a prompt. */
 @Command(name = "known-hosts", mixinStandardHelpOptions = true,
-        description = {"Print the @cert-authority lines for known_hosts: one for the bastion's names, one for vps-*.",
+        description = {"Print the @cert-authority lines for known_hosts: one for the bastion's names, one for vps-*; "
+                + "then the host key of each external VPS whose key the Host knows.",
                 "With them in ~/.ssh/known_hosts (ferry known-hosts >> ~/.ssh/known_hosts), ssh trusts the bastion "
                         + "and every VPS with StrictHostKeyChecking yes and never asks about a host key.",
                 "--write puts them in ~/.ferry/known_hosts instead, the file the blocks of ferry ssh-config name."})

@@ -9,6 +9,7 @@ import dev.ferry.cli.KeyOptions;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.ssh.ConnectHint;
 import dev.ferry.cli.ssh.FerryKnownHosts;
+import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,10 +43,12 @@ public final class VpsAdd extends ClientCommand {
         VpsView v = ApiClient.as(node, VpsView.class);
         out().println(v.id());
         var err = err();
+        String launcher = env().launcher();
+        Path key = keys.privateKeyFile();
         err.println("registered " + v.sshUser() + (v.name() == null ? "" : " (" + v.name() + ")") + " -> "
-                + v.endpoint() + "; plain mode (ssh -p PORT " + v.sshUser() + "@BASTION) works once its sshd trusts "
-                + "the user CA that 'ferry ca user-key' prints");
-        ConnectHint.lines(env().launcher(), bastion(), v.id(), keys.privateKeyFile(),
+                + v.endpoint() + "; plain mode (" + ConnectHint.connect(launcher, v.id(), key, false) + " --plain) "
+                + "works once its sshd trusts the user CA that '" + launcher + " ca user-key' prints");
+        ConnectHint.lines(launcher, bastion(), v.id(), key, false,
                 FerryKnownHosts.forBothHops(env(), api, err())).forEach(err::println);
     }
 }

@@ -106,7 +106,8 @@ public final class VpsCreate extends ClientCommand {
             err.println(VpsWait.certificateNote(v));
         }
         Path key = keyFile != null ? keyFile.toAbsolutePath() : keys.given.privateKeyFile();
-        ConnectHint.lines(env().launcher(), bastion(), v.id(), key, FerryKnownHosts.forBothHops(env(), api, err))
+        ConnectHint.lines(env().launcher(), bastion(), v.id(), key, keyFile != null,
+                        FerryKnownHosts.forBothHops(env(), api, err))
                 .forEach(err::println);
     }
 }
