@@ -4,7 +4,7 @@
 #   ferry-test/sshd:1             Debian bookworm (debootstrap minbase) + openssh-server, busybox (a
 #                                 small HTTP server for the VS Code test), and what the README's
 #                                 quick start promises works: rsync, python3 (VS Code's server, the
-#                                 port-forward examples) and curl; no CMD, no
+#                                 port-forward examples), curl and xauth (ssh -X); no CMD, no
 #                                 ENTRYPOINT (the runner keeps it alive) and no host keys (the runner's
 #                                 start-up step makes them, so every VPS has its own).
 #   ferry-test/entrypoint-only:1  the same with an ENTRYPOINT that never starts sshd (shared/seeds/000).
@@ -30,7 +30,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 suite=bookworm
 variant=minbase
-include=openssh-server,busybox,rsync,python3,curl
+include=openssh-server,busybox,rsync,python3,curl,xauth
 # Bump when the way the root fs tarball is made changes (excludes, post-processing).
 rootfs_recipe=1
 # Bump when the way the images are made from the tarball changes (import changes, build steps).

@@ -179,22 +179,67 @@ class HostCertificateE2ETest {
     void ferryVpsConnectReachesAVpsForAStrictClientWithNothingInItsKnownHosts() throws Exception {
         fleet.create("e2e-connect", SSHD_IMAGE);
         Path home = Files.createDirectories(dir.resolve("connect-home"));
-        Path config = strictUser(home); // neither ferry known-hosts nor ssh-config is run
-        Path ssh = config.getParent();
+        assertEquals("connected", connect(home, Map.of(), "e2e-connect", "--", "echo connected"));
+        assertEquals("", Files.readString(home.resolve(".ssh/known_hosts")), "nothing asked, nothing learnt");
+    }
+
+    /**
+     * An X client's first exchange, in the VPS: it connects to the display sshd set up with the cookie sshd gave
+     * xauth, and prints the X server's answer (1: accepted) from the user's own display at the far end.
+     */
+    private static final String X_CLIENT = "python3 -c \"import os, socket, struct, subprocess\n"
+            + "d = os.environ['DISPLAY']\n"
+            + "cookie = bytes.fromhex(subprocess.check_output(['xauth', 'list', d]).split()[2].decode())\n"
+            + "s = socket.create_connection(('localhost', 6000 + int(d.split(':')[1].split('.')[0])))\n"
+            + "name = b'MIT-MAGIC-COOKIE-1'\n"
+            + "s.sendall(struct.pack('<cxHHHHxx', b'l', 11, 0, len(name), len(cookie)) + name + b'  ' + cookie)\n"
+            + "print('x11 answer', s.recv(1)[0])\"";
+
+    @Test
+    void ferryVpsConnectForwardsX11ToTheQuickStartImageBothWaysIn() throws Exception {
+        fleet.create("e2e-x11", SSHD_IMAGE);
+        Path home = Files.createDirectories(dir.resolve("x11-home"));
+        Path socket = Path.of("/tmp/.X11-unix/X78");
+        Process x = new ProcessBuilder("Xvfb", ":78", "-nolisten", "tcp").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("xvfb.log").toFile()).start();
+        try {
+            Await.until("Xvfb's socket", Duration.ofSeconds(20), () -> Files.exists(socket));
+            Map<String, String> display = Map.of("DISPLAY", ":78");
+            // (the first login also says xauth made its file, as on any Debian server)
+            String jumped = connect(home, display, "e2e-x11", "--", "-X", X_CLIENT);
+            assertTrue(jumped.endsWith("\nx11 answer 1") || jumped.equals("x11 answer 1"), jumped);
+            assertEquals("x11 answer 1", connect(home, display, "e2e-x11", "--plain", "--", "-X", X_CLIENT));
+        } finally {
+            x.destroy();
+            x.waitFor();
+        }
+    }
+
+    /**
+     * {@code ferry vps connect ARGS} for a strict user with nothing in their known_hosts (neither ferry known-hosts
+     * nor ssh-config run), with {@code env} added.
+     *
+     * @return what the session printed
+     */
+    private String connect(Path home, Map<String, String> env, String... args) throws Exception {
+        Path config = strictUser(home);
         // the user's ssh; the session's own stdin and output kept off the test JVM's (the hop's are its channel)
         Path log = home.resolve("connect.log");
+        Files.deleteIfExists(log);
         Path userSsh = Files.writeString(home.resolve("ssh"), "#!/bin/sh\n"
                 + "for a in \"$@\"; do [ \"$a\" = -W ] && exec ssh -F " + config + " \"$@\"; done\n"
                 + "exec ssh -F " + config + " \"$@\" </dev/null >>" + log + " 2>&1\n");
         Files.setPosixFilePermissions(userSsh, PosixFilePermissions.fromString("rwx------"));
-        Map<String, String> env = new HashMap<>(fleet.cliEnv());
-        env.put("FERRY_BASTION", fleet.bastion);
-        env.put("FERRY_SSH", userSsh.toString());
-        Processes.Result r = E2eFleet.ferry(env, home, "vps", "connect", "e2e-connect", "--", "echo connected");
+        Map<String, String> all = new HashMap<>(fleet.cliEnv());
+        all.put("FERRY_BASTION", fleet.bastion);
+        all.put("FERRY_SSH", userSsh.toString());
+        all.putAll(env);
+        List<String> command = new java.util.ArrayList<>(List.of("vps", "connect"));
+        command.addAll(List.of(args));
+        Processes.Result r = E2eFleet.ferry(all, home, command.toArray(String[]::new));
         String said = Files.exists(log) ? Files.readString(log) : "";
         assertEquals(0, r.exit(), r + "\nssh: " + said);
-        assertEquals("connected", said.strip());
-        assertEquals("", Files.readString(ssh.resolve("known_hosts")), "nothing asked, nothing learnt");
+        return said.strip();
     }
 
     @Test

@@ -173,7 +173,11 @@ UsePAM $use_pam
 PrintMotd $print_motd
 Subsystem sftp internal-sftp
 AllowTcpForwarding yes
-X11Forwarding no
+# as Debian's own sshd: ssh -X works where the image has xauth (the display stays on the container's loopback)
+X11Forwarding yes
+# IPv4 only: a container on a network without IPv6 has no ::1, where sshd would also bind the X11 display (and
+# then refuse the forwarding: "Failed to allocate internet-domain X11 display socket"); the bastion dials IPv4
+AddressFamily inet
 # every connection comes through the bastion, from one address: 50 parallel logins (Ansible's forks) must pass
 MaxStartups 100:30:200
 $ca_line

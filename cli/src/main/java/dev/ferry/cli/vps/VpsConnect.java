@@ -65,7 +65,9 @@ public final class VpsConnect extends ClientCommand {
         List<String> words = plain ? line.plain(sshArgs) : line.jump(sshArgs);
         out().flush();
         try {
-            return new ProcessBuilder(words).inheritIO().start().waitFor();
+            ProcessBuilder pb = new ProcessBuilder(words).inheritIO();
+            pb.environment().putAll(env().vars()); // the same as the CLI's own, but for a caller that gave its own
+            return pb.start().waitFor();
         } catch (IOException e) {
             throw new FerryException(FerryException.Kind.UNAVAILABLE, "cannot run " + ssh + ": " + e.getMessage()
                     + " (install openssh-client, or set FERRY_SSH to your ssh)");
