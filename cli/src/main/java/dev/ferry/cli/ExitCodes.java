@@ -29,16 +29,23 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
         };
     }
 
+    private final String launcher;
+
+    /** @param launcher how the user runs ferry ({@link Env#launcher}): the commands a message names say so */
+    public ExitCodes(String launcher) {
+        this.launcher = launcher;
+    }
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         if (e instanceof FerryException fe) {
-            err.println("ferry: " + fe.getMessage());
+            err.println("ferry: " + asRun(fe.getMessage(), cmd));
             err.flush();
             return of(fe.kind());
         }
         if (e instanceof IllegalArgumentException) {
-            err.println("ferry: " + e.getMessage());
+            err.println("ferry: " + asRun(e.getMessage(), cmd));
             err.flush();
             return USAGE;
         }
@@ -46,5 +53,18 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
         e.printStackTrace(err);
         err.flush();
         return FAILURE;
+    }
+
+    /**
+     * The message with each command it names ({@code ferry vps resume 7}, written so by the Host, which cannot know)
+     * as the user runs ferry: {@code ./ferry vps resume 7} from a checkout.
+     */
+    String asRun(String message, CommandLine cmd) {
+        if (message == null || launcher.equals("ferry")) {
+            return message;
+        }
+        String commands = String.join("|", cmd.getCommandSpec().root().subcommands().keySet());
+        return message.replaceAll("(?<![\\w./-])ferry (?=(" + commands + ")\\b)",
+                java.util.regex.Matcher.quoteReplacement(launcher) + " ");
     }
 }

@@ -16,7 +16,7 @@ public final class Main {
     /** The configured command line; tests call {@code execute} on it with their own writers. */
     public static CommandLine commandLine(Env env) {
         return new CommandLine(new FerryCommand(env))
-                .setExecutionExceptionHandler(new ExitCodes())
+                .setExecutionExceptionHandler(new ExitCodes(env.launcher()))
                 .setParameterExceptionHandler(new UsageErrors(env));
     }
 }

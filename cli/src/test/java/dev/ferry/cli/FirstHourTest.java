@@ -10,6 +10,7 @@ import dev.ferry.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -59,6 +60,25 @@ class FirstHourTest {
         Processes.Result onPath = Processes.run(List.of("env", "PATH=" + root + ":" + System.getenv("PATH"), "ferry",
                 "vps", "lst"), null, 300, home);
         assertTrue(onPath.err().contains("did you mean: ferry vps list?"), onPath.toString());
+    }
+
+    @Test
+    void aCommandTheHostNamesInARefusalIsWrittenAsTheUserRunsFerry() throws Exception {
+        String id = t.createRunning("web");
+        assertEquals(0, t.ferry("vps", "pause", "web").code());
+        t.runner.report(id, ContainerState.PAUSED, t.sshd().port(), null);
+        t.awaitStatus(id, "paused");
+        // the Host writes "ferry vps resume"; from a checkout the user runs ./ferry, as the launcher says
+        CliTestSupport.Result fromCheckout = CliTestSupport.run(Map.of("FERRY_LAUNCHER", "./ferry"), home, "vps",
+                "connect", "web");
+        assertEquals(4, fromCheckout.code(), fromCheckout.toString());
+        assertEquals("ferry: vps-" + id + " is paused; resume it with: ./ferry vps resume " + id,
+                fromCheckout.err().strip());
+        CliTestSupport.Result missing = CliTestSupport.run(Map.of("FERRY_LAUNCHER", "./ferry"), home, "vps",
+                "status", "nope");
+        assertEquals("ferry: no VPS 'nope' is registered (see: ./ferry vps list)", missing.err().strip());
+        assertTrue(t.ferry("vps", "connect", "web").err().contains("resume it with: ferry vps resume " + id),
+                "on the PATH, as ferry");
     }
 
     @Test
