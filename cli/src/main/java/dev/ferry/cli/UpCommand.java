@@ -54,8 +54,8 @@ public final class UpCommand implements Callable<Integer> {
             host.close();
             throw e;
         }
-        LoggerFactory.getLogger(UpCommand.class).info("ferry up: host and runner '{}' started; next: ferry vps create "
-                + "--image IMAGE --gen-ssh-key --wait", runnerName);
+        LoggerFactory.getLogger(UpCommand.class).info("ferry up: host and runner '{}' started; next: {} vps create "
+                + "--image IMAGE --gen-ssh-key --wait", runnerName, parent.env().launcher());
         HostProcessFile.write(config.dataDir());
         Foreground.runUntilSignal(() -> {
             runner.close();
