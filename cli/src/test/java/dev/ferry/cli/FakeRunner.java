@@ -53,6 +53,11 @@ public final class FakeRunner implements AutoCloseable {
                 hostKeys.get(id)));
     }
 
+    /** From the next heartbeat on, VPS {@code id}'s container is not reported: it was removed. */
+    public void gone(String id) {
+        reports.remove(id);
+    }
+
     /** The host key its sshd presents, reported with every state from now on (plain mode checks it). */
     public void hostKey(String id, String openSshLine) {
         hostKeys.put(id, openSshLine);

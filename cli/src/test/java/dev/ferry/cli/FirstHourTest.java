@@ -82,6 +82,26 @@ class FirstHourTest {
     }
 
     @Test
+    void removeWaitsForItsRunnerToRemoveTheContainer() throws Exception {
+        String id = t.createRunning("web");
+        CompletableFuture<CliTestSupport.Result> remove = CompletableFuture.supplyAsync(() -> t.ferry("vps", "remove",
+                "web", "--yes", "--wait"));
+        Thread.sleep(1500); // heartbeats every 200 ms that still report its container
+        assertFalse(remove.isDone(), "returned while its runner still had the container");
+        assertEquals(3, t.ferry("vps", "status", "web").code(), "its name is free at once");
+        t.runner.gone(id);
+        CliTestSupport.Result removed = remove.get(30, TimeUnit.SECONDS);
+        assertEquals(0, removed.code(), removed.toString());
+        assertEquals("removed vps-" + id + ", its container gone from runner r1", removed.out().strip());
+
+        String other = t.createRunning("db");
+        CliTestSupport.Result late = t.ferry("vps", "remove", "db", "--yes", "--wait", "--wait-timeout", "1");
+        assertEquals(5, late.code(), late.toString());
+        assertTrue(late.err().contains("vps-" + other + " is removed, but runner r1 still had its container at its "
+                + "last report after 1 s (runner online, Docker ok)"), late.err());
+    }
+
+    @Test
     void startStartsAStoppedVpsAndLeavesARunningOneAlone() throws Exception {
         String id = t.createRunning("web");
         CliTestSupport.Result running = t.ferry("vps", "start", "web");

@@ -16,6 +16,7 @@ import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.Removal;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsPolicy;
@@ -61,6 +62,7 @@ public final class VpsRoutes {
                 .route("GET", VPS + "/{ref}", req -> Response.ok(detail(registry.get(ref(req)))))
                 .route("DELETE", VPS + "/{ref}", req -> Response.ok(thenSweep(Map.of("removed",
                         vpsView(registry.remove(ref(req)), null, null)))))
+                .route("GET", "/api/v1/removals/{id}", this::removal)
                 .route("GET", VPS + "/{ref}/keys", req -> Response.ok(Map.of("keys",
                         registry.keys(ref(req)).stream().map(VpsRoutes::keyView).toList())))
                 .route("POST", VPS + "/{ref}/keys", this::addKeys)
@@ -167,13 +169,26 @@ public final class VpsRoutes {
 
     /** "online, Docker ok", "online, Docker unreachable: ...", "offline, last heartbeat ..."; null if external. */
     private String runnerState(Vps v) {
-        if (!v.onRunner()) {
-            return null;
-        }
-        return fleet.runners().find(v.placement().runner()).map(r -> !r.online()
+        return v.onRunner() ? runnerState(v.placement().runner()) : null;
+    }
+
+    private String runnerState(String runner) {
+        return fleet.runners().find(runner).map(r -> !r.online()
                 ? "offline, " + r.lastHeard(java.time.Instant.now())
                 : r.dockerOk() ? "online, Docker ok" : "online, Docker unreachable: " + r.dockerError())
                 .orElse("not registered");
+    }
+
+    /** A removed VPS whose runner still had its container at its last report; 404 once it is gone. */
+    private Response removal(Request req) {
+        Long id = VpsRef.parse(req.param(0)).id();
+        if (id == null) {
+            throw FerryException.invalid("a removal is named by the removed VPS's id, not its name");
+        }
+        Removal r = registry.removal(id).orElseThrow(() -> FerryException.notFound("no container of vps-" + id
+                + " is waiting to be removed (it is gone, or the VPS was never on a runner)"));
+        return Response.ok(Map.of("id", Long.toString(id), "runner", r.runner(), "removed_at",
+                r.removedAt().toString(), "runner_state", runnerState(r.runner())));
     }
 
     private static VpsRef ref(Request req) {

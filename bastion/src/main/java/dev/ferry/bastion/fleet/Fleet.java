@@ -244,6 +244,9 @@ public final class Fleet {
                 .collect(Collectors.toMap(c -> Long.parseLong(c.vpsId()), Function.identity(), (a, b) -> a));
         List<Vps> own = vps.onRunner(runner.name());
         refuseForeign(runner, reports, own);
+        if (d.ok()) { // without Docker it sees no containers: that says nothing of the removed ones
+            vps.containersGone(runner.name(), reports.keySet());
+        }
         List<DesiredVps> desired = new ArrayList<>();
         for (Vps v : own) {
             try {

@@ -5,6 +5,7 @@ import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.Removal;
 import dev.ferry.bastion.vps.Snowflake;
 import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcRegistry implements VpsRegistry {
     private static final Logger log = LoggerFactory.getLogger(JdbcRegistry.class);
+    /** A removal whose container was never reported gone (its runner went for good) is forgotten after this. */
+    private static final Duration REMOVAL_KEPT = Duration.ofDays(1);
     private static final String VPS_COLUMNS = "v.id, v.name, v.status, v.endpoint_host, v.endpoint_port, "
             + "v.created_at, v.updated_at, v.image, v.runner_name, v.cpus, v.memory_bytes, v.desired, v.restarting, "
             + "v.last_error, v.host_key, v.host_certified, v.recording, v.forwarding, v.applied_cpus, "
@@ -267,14 +270,39 @@ public final class JdbcRegistry implements VpsRegistry {
     @Override
     public Vps remove(VpsRef ref) {
         Vps v = get(ref);
+        Instant now = clock.instant();
         sql.transaction(c -> {
             if (Sql.update(c, "DELETE FROM vps WHERE id = ?", v.id()) == 0) {
                 throw notFound(ref);
+            }
+            Sql.update(c, "DELETE FROM vps_removal WHERE removed_at < ?", now.minus(REMOVAL_KEPT));
+            if (v.onRunner()) {
+                Sql.update(c, "INSERT INTO vps_removal(vps_id, runner_name, removed_at) VALUES (?, ?, ?)", v.id(),
+                        v.placement().runner(), now);
             }
             return null;
         });
         log.info("vps {} removed", v.id());
         return v;
+    }
+
+    @Override
+    public Optional<Removal> removal(long id) {
+        return sql.query("SELECT vps_id, runner_name, removed_at FROM vps_removal WHERE vps_id = ?",
+                rs -> new Removal(rs.getLong(1), rs.getString(2), Sql.instant(rs, "removed_at")), id).stream()
+                .findFirst();
+    }
+
+    @Override
+    public void containersGone(String runner, Set<Long> reported) {
+        List<Long> pending = sql.query("SELECT vps_id FROM vps_removal WHERE runner_name = ?", rs -> rs.getLong(1),
+                runner);
+        for (long id : pending) {
+            if (!reported.contains(id)) {
+                sql.transaction(c -> Sql.update(c, "DELETE FROM vps_removal WHERE vps_id = ?", id));
+                log.info("vps {}: its container is gone from runner {}", id, runner);
+            }
+        }
     }
 
     @Override

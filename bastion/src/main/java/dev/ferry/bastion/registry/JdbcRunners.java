@@ -102,7 +102,10 @@ final class JdbcRunners implements RunnerRegistry {
     @Override
     public synchronized boolean remove(String name) {
         heard.remove(name);
-        boolean removed = sql.transaction(c -> Sql.update(c, "DELETE FROM runner WHERE name = ?", name) == 1);
+        boolean removed = sql.transaction(c -> {
+            Sql.update(c, "DELETE FROM vps_removal WHERE runner_name = ?", name); // nothing left to wait for
+            return Sql.update(c, "DELETE FROM runner WHERE name = ?", name) == 1;
+        });
         if (removed) {
             log.info("runner {} removed: its credential is no longer accepted", name);
         }

@@ -3,6 +3,7 @@ package dev.ferry.bastion.registry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.Removal;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsPolicy;
@@ -92,6 +93,12 @@ public interface VpsRegistry extends AutoCloseable {
 
     /** Sets what the VPS demands of its sessions; sessions open now are held to it from their next channel. */
     Vps setPolicy(VpsRef ref, VpsPolicy policy);
+
+    /** The removal of runner's VPS {@code id} whose container its runner has not reported gone yet, if any. */
+    Optional<Removal> removal(long id);
+
+    /** Ends the removals on {@code runner} whose containers it no longer reports ({@code reported}: VPS ids). */
+    void containersGone(String runner, Set<Long> reported);
 
     /** Records the limits its runner reports its container runs with. */
     void recordLimits(long id, ContainerLimits limits);

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Placement;
+import dev.ferry.bastion.vps.TargetState;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsRef;
@@ -102,6 +105,25 @@ abstract class RegistryContract {
         assertEquals(new ContainerLimits(0.5, 256L << 20), registry.get(VpsRef.ofId(v.id())).limits());
         registry.recordLimits(v.id(), new ContainerLimits(0, 0));
         assertEquals(new ContainerLimits(0, 0), registry.get(VpsRef.parse("web")).limits(), "0: no limit");
+    }
+
+    @Test
+    void aRunnersVpsRemovedIsAwaitedUntilItsRunnerNoLongerReportsItsContainer() {
+        registry.runners().enroll("r1", "127.0.0.1", new Runner.Enrollment(false, 1024, 65535), "0".repeat(64),
+                Instant.now());
+        Vps v = registry.create(new NewVps("web", null, List.of(alice),
+                new Placement("img", "r1", null, null, TargetState.RUNNING, false)));
+        Vps external = registry.create(new NewVps("ext", ENDPOINT, List.of(bob)));
+        registry.remove(VpsRef.parse("web"));
+        registry.remove(VpsRef.parse("ext"));
+        assertEquals("r1", registry.removal(v.id()).orElseThrow().runner());
+        assertTrue(registry.removal(external.id()).isEmpty(), "no runner holds an external VPS's container");
+        registry.containersGone("r1", Set.of(v.id()));
+        assertTrue(registry.removal(v.id()).isPresent(), "still reported");
+        registry.containersGone("r2", Set.of());
+        assertTrue(registry.removal(v.id()).isPresent(), "another runner's report says nothing of it");
+        registry.containersGone("r1", Set.of());
+        assertTrue(registry.removal(v.id()).isEmpty(), "gone from its runner's report");
     }
 
     @Test

@@ -100,7 +100,8 @@ final class VpsWait {
         return v;
     }
 
-    private static void pause() {
+    /** Between two looks. */
+    static void pause() {
         try {
             Thread.sleep(POLL_MILLIS);
         } catch (InterruptedException e) {
