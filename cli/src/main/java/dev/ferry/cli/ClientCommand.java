@@ -93,7 +93,7 @@ public abstract class ClientCommand implements Callable<Integer> {
     }
 
     /** One URL path segment, percent-encoded (a fingerprint holds '/' and '+'). */
-    protected static String segment(String s) {
+    public static String segment(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -5,6 +5,7 @@ import dev.ferry.cli.ca.KnownHostsCommand;
 import dev.ferry.cli.node.NodeCommand;
 import dev.ferry.cli.sessions.SessionsCommand;
 import dev.ferry.cli.ssh.SshConfigCommand;
+import dev.ferry.cli.user.UserCommand;
 import dev.ferry.cli.vps.VpsCommand;
 import picocli.CommandLine.Command;
 
@@ -12,8 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "SSH jump server for container VPS fleets.",
         subcommands = {HostCommand.class, RunnerCommand.class, UpCommand.class, DownCommand.class,
-                StatusCommand.class, VpsCommand.class, NodeCommand.class, SessionsCommand.class, CaCommand.class,
-                KnownHostsCommand.class, SshConfigCommand.class, CompletionCommand.class},
+                StatusCommand.class, VpsCommand.class, UserCommand.class, NodeCommand.class, SessionsCommand.class,
+                CaCommand.class, KnownHostsCommand.class, SshConfigCommand.class, CompletionCommand.class},
         // the launcher runs the tests itself (they are Maven's, from a checkout): listed here so that they are found
         footer = {"", "From a checkout, the launcher also runs Ferry's tests:",
             "  test         Every test, about 13 minutes (--quick: about 8;",

@@ -1,6 +1,7 @@
 package dev.ferry.protocol;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,11 +18,21 @@ import java.util.Objects;
  *                       (an OpenSSH line {@code ssh-ed25519-cert-v01@openssh.com AAAA...}; principals
  *                       {@code vps-<id>} and {@code vps-<name>}), for sshd's {@code HostCertificate}; null while
  *                       no host key is known
+ * @param loginKeys      the public keys that may log in as each other login user (people granted that user),
+ *                       by user name; absent from an older Host
  */
 public record DesiredVps(String vpsId, String name, String image, Double cpus, Long memoryBytes,
-                         DesiredState state, List<String> authorizedKeys, String hostCertificate) {
+                         DesiredState state, List<String> authorizedKeys, String hostCertificate,
+                         Map<String, List<String>> loginKeys) {
     public DesiredVps {
         state = state == null ? DesiredState.UNKNOWN : state;
         authorizedKeys = authorizedKeys == null ? List.of() : authorizedKeys.stream().filter(Objects::nonNull).toList();
+        loginKeys = loginKeys == null ? Map.of() : Map.copyOf(loginKeys);
+    }
+
+    /** One with no keys for other login users than root. */
+    public DesiredVps(String vpsId, String name, String image, Double cpus, Long memoryBytes, DesiredState state,
+                      List<String> authorizedKeys, String hostCertificate) {
+        this(vpsId, name, image, cpus, memoryBytes, state, authorizedKeys, hostCertificate, Map.of());
     }
 }

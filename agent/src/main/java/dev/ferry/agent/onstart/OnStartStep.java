@@ -25,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Ferry's in-container start-up step (shared/seeds/000: never rely on the image's ENTRYPOINT): the shell
@@ -46,6 +48,8 @@ public final class OnStartStep {
     public static final String HOST_CERTIFICATE_MARKER = "ferry-host-certificate: ";
     /** A certificate line is a few hundred characters; a longer one is not Ferry's. */
     private static final int MAX_CERTIFICATE = 16_384;
+    /** A login user as the Host names them (a grant's {@code --login}); anything else never reaches a path. */
+    private static final Pattern LOGIN_USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
     private static final Logger log = LoggerFactory.getLogger(OnStartStep.class);
     private static final String SCRIPT = load("onstart.sh");
 
@@ -101,13 +105,15 @@ public final class OnStartStep {
      * Runs the step in the running container.
      *
      * @param authorizedKeys OpenSSH public key lines for root; lines that are not a public key are left out
+     * @param loginKeys      OpenSSH public key lines for other login users, by user; users that are not a user
+     *                       name and lines that are not a public key are left out
      * @param userCaKeys     user CA public keys for certificate logins (TrustedUserCAKeys); may be empty
      * @param hostCertificate the Host's certificate for the container sshd's host key (HostCertificate), one
      *                       OpenSSH line, or null for none
      * @throws EngineUnreachableException when Docker does not answer (nothing is known about the container)
      */
     public Result run(String containerId, String vpsId, String image, List<String> authorizedKeys,
-                      List<String> userCaKeys, String hostCertificate) {
+                      Map<String, List<String>> loginKeys, List<String> userCaKeys, String hostCertificate) {
         if (idOf(vpsId) <= 0) {
             return Result.failed(Outcome.FAILED, "the Host named this VPS '" + ReportText.printable(vpsId, 40)
                     + "', which is not a VPS id; its sshd cannot be told which certificates are its own");
@@ -117,6 +123,9 @@ public final class OnStartStep {
         env.put("FERRY_CONTAINER_ID", containerId);
         env.put("FERRY_USER_PRINCIPAL", VpsPrincipals.of(idOf(vpsId)));
         env.put("FERRY_AUTHORIZED_KEYS", String.join("\n", sanitize(vpsId, authorizedKeys)));
+        env.put("FERRY_LOGIN_KEYS", loginKeys.entrySet().stream().filter(e -> LOGIN_USER.matcher(e.getKey())
+                .matches()).flatMap(e -> sanitize(vpsId, e.getValue()).stream().map(k -> e.getKey() + " " + k))
+                .collect(Collectors.joining("\n")));
         env.put("FERRY_TRUSTED_USER_CA_KEYS", String.join("\n", sanitize(vpsId, userCaKeys)));
         env.put("FERRY_HOST_CERTIFICATE", hostCertificate == null ? "" : hostCertificate);
         ExecResult r;

@@ -58,8 +58,9 @@ enum Action {
 
     /**
      * The step runs once per start of the container (StartedAt), and again when the keys change: the VPS's
-     * authorized keys, the user CA keys (a new CA must reach sshd before the bastion signs with it) or the host
-     * certificate (a renamed VPS, a re-created container's new key), and the VPS's name (its host name inside).
+     * authorized keys (root's and other login users'), the user CA keys (a new CA must reach sshd before the
+     * bastion signs with it) or the host certificate (a renamed VPS, a re-created container's new key), and the
+     * VPS's name (its host name inside).
      */
     static boolean stepNeeded(DesiredVps d, ManagedContainer c, Ledger.StepDone step, List<String> userCaKeys) {
         return step == null || !step.containerId().equals(c.id()) || !Objects.equals(step.startedAt(), c.startedAt())
@@ -67,6 +68,6 @@ enum Action {
     }
 
     static int keysHash(DesiredVps d, List<String> userCaKeys) {
-        return Objects.hash(d.authorizedKeys(), userCaKeys, d.hostCertificate(), Converger.hostname(d));
+        return Objects.hash(d.authorizedKeys(), d.loginKeys(), userCaKeys, d.hostCertificate(), Converger.hostname(d));
     }
 }

@@ -353,7 +353,8 @@ final class Converger {
         rename(d, c);
         List<String> caKeys = userCaKeys;
         String cert = certificateFor(d, c);
-        OnStartStep.Result r = step.run(c.id(), d.vpsId(), d.image(), d.authorizedKeys(), caKeys, cert);
+        OnStartStep.Result r = step.run(c.id(), d.vpsId(), d.image(), d.authorizedKeys(), d.loginKeys(), caKeys,
+                cert);
         switch (r.outcome()) {
             case OK -> {
                 ledger.stepSucceeded(d.vpsId(), new Ledger.StepDone(c.id(), c.startedAt(), Action.keysHash(d, caKeys),

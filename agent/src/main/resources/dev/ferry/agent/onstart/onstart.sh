@@ -5,6 +5,8 @@
 #
 # Input (environment of the exec):
 #   FERRY_AUTHORIZED_KEYS         the VPS's public keys, one OpenSSH line each
+#   FERRY_LOGIN_KEYS              optional: keys of people granted other login users than root, a line each:
+#                                 "USER KEY"; sshd reads them from /etc/ssh/ferry_keys/USER
 #   FERRY_TRUSTED_USER_CA_KEYS    optional: user CA public keys for certificate logins (TrustedUserCAKeys)
 #   FERRY_USER_PRINCIPAL          the one certificate principal this sshd accepts, for every login user
 #                                 (AuthorizedPrincipalsFile): the bastion's certificates for other VPS are refused
@@ -24,6 +26,7 @@ CONFIG=/etc/ssh/ferry_sshd_config
 CA_FILE=/etc/ssh/ferry_user_ca_keys.pub
 CERT_FILE=/etc/ssh/ferry_host_key-cert.pub
 PRINCIPALS_FILE=/etc/ssh/ferry_principals
+LOGIN_KEYS_DIR=/etc/ssh/ferry_keys
 KEYS_MARKER=/etc/ssh/ferry_host_keys_of
 PIDFILE=/run/ferry-sshd.pid
 SSHD_LOG=/var/log/ferry-sshd.log
@@ -89,6 +92,17 @@ tmp="$ROOT_HOME/.ssh/authorized_keys.ferry-tmp"
   || fail 5 "cannot write $ROOT_HOME/.ssh/authorized_keys"
 count=$(grep -c . "$ROOT_HOME/.ssh/authorized_keys" 2>/dev/null || echo 0)
 log "authorized keys for root: $count"
+
+# 4a. Keys of people granted another login user (the user's own ~/.ssh/authorized_keys is left as it is):
+#     root-owned files sshd reads besides it, made anew as a whole so a grant taken away stops working.
+rm -rf "$LOGIN_KEYS_DIR.new" && mkdir -m 0755 "$LOGIN_KEYS_DIR.new" || fail 5 "cannot create $LOGIN_KEYS_DIR"
+printf '%s\n' "${FERRY_LOGIN_KEYS:-}" | while read -r user key; do
+  case "$user" in ''|.*|*[!a-z0-9_.-]*) continue ;; esac
+  printf '%s\n' "$key" >>"$LOGIN_KEYS_DIR.new/$user"
+done
+chmod 0644 "$LOGIN_KEYS_DIR.new"/* 2>/dev/null
+rm -rf "$LOGIN_KEYS_DIR" && mv "$LOGIN_KEYS_DIR.new" "$LOGIN_KEYS_DIR" || fail 5 "cannot write $LOGIN_KEYS_DIR"
+log "login users with people's keys: $(ls "$LOGIN_KEYS_DIR" | tr '\n' ' ')"
 
 # 4b. A locked root ('!' in /etc/shadow, as some images ship it) is refused even with a key by an sshd
 #     without PAM. '*' (no password at all) is not locked: keys work, passwords still cannot.
@@ -167,7 +181,7 @@ PasswordAuthentication no
 $1 no
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
-AuthorizedKeysFile .ssh/authorized_keys
+AuthorizedKeysFile .ssh/authorized_keys $LOGIN_KEYS_DIR/%u
 AuthorizedPrincipalsFile $PRINCIPALS_FILE
 UsePAM $use_pam
 PrintMotd $print_motd

@@ -162,7 +162,7 @@ public final class VpsRoutes {
                 v.limits() == null ? null : v.limits().cpus(), v.limits() == null ? null : v.limits().memoryBytes());
     }
 
-    private static KeyView keyView(VpsKey k) {
+    static KeyView keyView(VpsKey k) {
         return new KeyView(k.key().type(), k.fingerprint(), k.key().comment(), k.key().toOpenSsh(),
                 k.addedAt().toString());
     }

@@ -247,10 +247,11 @@ public final class Fleet {
         if (d.ok()) { // without Docker it sees no containers: that says nothing of the removed ones
             vps.containersGone(runner.name(), reports.keySet());
         }
+        LoginKeys people = LoginKeys.of(own, vps.people(), clock.instant());
         List<DesiredVps> desired = new ArrayList<>();
         for (Vps v : own) {
             try {
-                desired.add(report(runner, v, reports.get(v.id()), d.ok()));
+                desired.add(report(runner, v, reports.get(v.id()), d.ok(), people));
             } catch (RuntimeException e) {
                 // one VPS's trouble is its own: the others are still reported and answered
                 if (e instanceof FerryException f && f.kind() == FerryException.Kind.UNAVAILABLE) {
@@ -263,7 +264,8 @@ public final class Fleet {
                 } else {
                     log.error("runner {}: the report on vps {} could not be handled", runner.name(), v.id(), e);
                 }
-                desired.add(RunnerWords.desired(v, keysOf(v), certifier.certificate(v)));
+                desired.add(RunnerWords.desired(v, keysOf(v, people), certifier.certificate(v),
+                        people.others(v.id())));
             }
         }
         return new HeartbeatAnswer(desired, userCaKeys);
@@ -281,7 +283,7 @@ public final class Fleet {
         }
     }
 
-    private DesiredVps report(Runner runner, Vps v, ContainerReport report, boolean dockerOk) {
+    private DesiredVps report(Runner runner, Vps v, ContainerReport report, boolean dockerOk, LoginKeys people) {
         if (report != null && report.hostKey() != null) {
             recordHostKey(runner, v, report.hostKey());
         }
@@ -295,11 +297,15 @@ public final class Fleet {
                 vps.recordHostCertified(now.id(), certified);
             }
         }
-        return RunnerWords.desired(now, keysOf(v), certificate);
+        return RunnerWords.desired(now, keysOf(v, people), certificate, people.others(v.id()));
     }
 
-    private List<String> keysOf(Vps v) {
-        return vps.keys(VpsRef.ofId(v.id())).stream().map(VpsKey::key).map(SshPublicKey::toOpenSsh).toList();
+    /** Root's keys: the VPS's own, then the people's who may log in as root. */
+    private List<String> keysOf(Vps v, LoginKeys people) {
+        List<String> keys = new ArrayList<>(vps.keys(VpsRef.ofId(v.id())).stream().map(VpsKey::key)
+                .map(SshPublicKey::toOpenSsh).toList());
+        people.root(v.id()).stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+        return keys;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.ferry.bastion.api.ApiLimits;
 import dev.ferry.bastion.api.ApiServer;
 import dev.ferry.bastion.api.CaRoutes;
 import dev.ferry.bastion.api.FleetRoutes;
+import dev.ferry.bastion.api.PeopleRoutes;
 import dev.ferry.bastion.api.Router;
 import dev.ferry.bastion.api.SessionRoutes;
 import dev.ferry.bastion.api.VpsRoutes;
@@ -205,7 +206,7 @@ public final class Host implements AutoCloseable {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
                     config.connectTimeout(), config.bannerTimeout(), config.keepaliveInterval(),
                     config.keepaliveMaxMissed(), config.frontDoor(), principals),
-                    new RegistryRouting(registry, registry.runners(), clock), userCa, hostCa, guard,
+                    new RegistryRouting(registry, registry.people(), registry.runners(), clock), userCa, hostCa, guard,
                     new SessionNumbers(sessionStore), config.get(HostSettings.RECORD_SESSIONS) ? recordings : null);
         } catch (IOException | RuntimeException e) {
             recordings.close();
@@ -228,13 +229,14 @@ public final class Host implements AutoCloseable {
             Supplier<List<String>> knownHostsNow = () -> Stream.concat(knownHosts.stream(),
                     KnownHosts.externalVps(registry.list()).stream()).toList();
             Router router = new CaRoutes(userCaLine, knownHostsNow, bastion.address().getPort(), principals).register(
-                    new FleetRoutes(fleet, trust, registry, clock, pin).register(new VpsRoutes(registry, fleet,
+                    new FleetRoutes(fleet, trust, registry, clock, pin).register(new PeopleRoutes(registry.people(),
+                            registry, bastion::accessChanged, clock).register(new VpsRoutes(registry, fleet,
                             bastion::accessChanged)
                             .register(new SessionRoutes(sessions, registry, recordings).register(new Router()
                             .metricsRoute("GET", "/metrics", req -> Router.Response.ok(new Router.Raw(
                                     Metrics.contentType(), gauges.scrape())))
                             .route("POST", "/api/v1/host/rotate/{secret}", req -> Router.Response.ok(
-                                    rotate(rotation, Secret.of(req.param(0)))))))));
+                                    rotate(rotation, Secret.of(req.param(0))))))))));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
                     new ApiDispatcher(router, secrets::admin, secrets::metrics, trust,
                             config.frontDoor().penaltyExempt().stream().map(Cidr::parse).toList()), apiLimits,

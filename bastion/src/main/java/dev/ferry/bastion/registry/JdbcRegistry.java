@@ -2,6 +2,8 @@ package dev.ferry.bastion.registry;
 
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.fleet.RunnerRegistry;
+import dev.ferry.bastion.people.KeyAccess;
+import dev.ferry.bastion.people.People;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
@@ -48,7 +50,7 @@ public final class JdbcRegistry implements VpsRegistry {
     private static final String VPS_COLUMNS = "v.id, v.name, v.status, v.endpoint_host, v.endpoint_port, "
             + "v.created_at, v.updated_at, v.image, v.runner_name, v.cpus, v.memory_bytes, v.desired, v.restarting, "
             + "v.last_error, v.host_key, v.host_certified, v.recording, v.forwarding, v.applied_cpus, "
-            + "v.applied_memory_bytes, "
+            + "v.applied_memory_bytes, v.owner, "
             + "(SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id) AS key_count";
 
     private final Database db;
@@ -57,6 +59,7 @@ public final class JdbcRegistry implements VpsRegistry {
     private final Sql sql;
     private final VpsKeys keys;
     private final JdbcRunners runners;
+    private final JdbcPeople people;
     private final Statements statements;
 
     private JdbcRegistry(Database db, Snowflake ids, Clock clock) {
@@ -66,6 +69,7 @@ public final class JdbcRegistry implements VpsRegistry {
         this.sql = new Sql(db);
         this.keys = new VpsKeys(sql);
         this.runners = new JdbcRunners(sql, db.sharedByHosts() ? HEARTBEAT_WRITES : null);
+        this.people = new JdbcPeople(sql, clock);
         this.statements = new Statements(sql);
     }
 
@@ -467,6 +471,11 @@ public final class JdbcRegistry implements VpsRegistry {
     }
 
     @Override
+    public People people() {
+        return people;
+    }
+
+    @Override
     public boolean hasKey(long vpsId, String fingerprint) {
         return keys.has(vpsId, fingerprint);
     }
@@ -474,6 +483,11 @@ public final class JdbcRegistry implements VpsRegistry {
     @Override
     public OptionalLong idHoldingKey(VpsRef ref, String fingerprint) {
         return keys.idHolding(ref, fingerprint);
+    }
+
+    @Override
+    public Optional<KeyAccess> access(VpsRef ref, String fingerprint) {
+        return keys.access(ref, fingerprint);
     }
 
     @Override
@@ -501,7 +515,8 @@ public final class JdbcRegistry implements VpsRegistry {
                 endpoint, rs.getInt("key_count"), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"), placement,
                 rs.getString("last_error"), rs.getString("host_key"), rs.getBoolean("host_certified"),
                 new VpsPolicy(VpsPolicy.Recording.fromWord(rs.getString("recording")),
-                        VpsPolicy.Forwarding.fromWord(rs.getString("forwarding"))), limits(rs));
+                        VpsPolicy.Forwarding.fromWord(rs.getString("forwarding"))), limits(rs),
+                rs.getString("owner"));
     }
 
     private static ContainerLimits limits(ResultSet rs) throws SQLException {

@@ -1,5 +1,8 @@
 package dev.ferry.bastion.registry;
 
+import dev.ferry.bastion.people.KeyAccess;
+import dev.ferry.bastion.people.Role;
+
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
@@ -15,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -118,10 +122,36 @@ final class VpsKeys {
         return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
     }
 
+    /**
+     * How the key {@code fingerprint} reaches the VPS {@code ref} names, if that VPS exists: one query, whether it is
+     * a key of the VPS's own, a person's key, both or neither (DESIGN.md: one registry round trip per login).
+     */
+    Optional<KeyAccess> access(VpsRef ref, String fingerprint) {
+        return sql.query("SELECT v.id, v.owner, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id AND "
+                + "k.fingerprint = ?) AS vps_keys, p.name AS person, p.role, p.disabled_at, g.vps_id, g.person AS "
+                + "grantee, g.logins, g.expires_at, g.granted_by, g.granted_at FROM vps v "
+                + "LEFT JOIN person_key pk ON pk.fingerprint = ? LEFT JOIN person p ON p.name = pk.person "
+                + "LEFT JOIN vps_grant g ON g.vps_id = v.id AND g.person = p.name WHERE "
+                + JdbcRegistry.whereRef(ref), rs -> {
+                    String person = rs.getString("person");
+                    return new KeyAccess(rs.getLong("id"), rs.getInt("vps_keys") > 0, person,
+                            person == null ? null : Role.fromWord(rs.getString("role")),
+                            rs.getObject("disabled_at") != null, person != null && person.equals(rs.getString("owner")),
+                            rs.getString("grantee") == null ? null : JdbcPeople.grant(rs));
+                }, fingerprint, fingerprint, JdbcRegistry.refValue(ref)).stream().findFirst();
+    }
+
     /** Whether any VPS holds the key {@code fingerprint}. */
     boolean anyHolds(String fingerprint) {
-        return !sql.query("SELECT 1 FROM vps_key WHERE fingerprint = ? LIMIT 1", rs -> Boolean.TRUE, fingerprint)
-                .isEmpty();
+        // a disabled person's key, or an auditor's, reaches nothing, even where a VPS holds it too
+        return sql.query("SELECT CASE WHEN EXISTS (SELECT 1 FROM person_key pk JOIN person p ON p.name = pk.person "
+                + "WHERE pk.fingerprint = ? AND (p.disabled_at IS NOT NULL OR p.role = 'auditor')) THEN 0 "
+                + "WHEN EXISTS (SELECT 1 FROM vps_key WHERE fingerprint = ?) THEN 1 "
+                + "WHEN EXISTS (SELECT 1 FROM person_key pk JOIN person p ON p.name = pk.person "
+                + "WHERE pk.fingerprint = ? "
+                + "AND (p.role = 'admin' OR EXISTS (SELECT 1 FROM vps_grant g WHERE g.person = p.name) "
+                + "OR EXISTS (SELECT 1 FROM vps v WHERE v.owner = p.name))) THEN 1 ELSE 0 END",
+                rs -> rs.getInt(1) == 1, fingerprint, fingerprint, fingerprint).get(0);
     }
 
     private static VpsKey key(ResultSet rs) throws SQLException {

@@ -1,5 +1,7 @@
 package dev.ferry.bastion.registry;
 
+import dev.ferry.bastion.people.KeyAccess;
+import dev.ferry.bastion.people.People;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
@@ -153,6 +155,15 @@ public interface VpsRegistry extends AutoCloseable {
 
     /** Whether any VPS holds this key (the generic jump user's login); one indexed query. */
     boolean anyHoldsKey(String fingerprint);
+
+    /**
+     * How the key {@code fingerprint} reaches the VPS {@code ref} names (its own key, a person's through their role,
+     * ownership or grant), if the VPS exists: one query.
+     */
+    Optional<KeyAccess> access(VpsRef ref, String fingerprint);
+
+    /** People, their keys and grants, in the same registry. */
+    People people();
 
     @Override
     void close();

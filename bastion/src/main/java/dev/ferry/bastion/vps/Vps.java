@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param policy    what it demands of its sessions: recording, forwarding
  * @param limits    the limits its container runs with, as its runner last reported them; {@code null} while not
  *                  reported, and for an external VPS
+ * @param owner     the person who created it, who manages it and logs in as any user; {@code null} for one made
+ *                  with the admin token
  */
 public record Vps(long id, String name, VpsStatus status, Endpoint endpoint, int keyCount,
                   Instant createdAt, Instant updatedAt, Placement placement, String lastError, String hostKey,
-                  boolean hostCertified, VpsPolicy policy, ContainerLimits limits) {
+                  boolean hostCertified, VpsPolicy policy, ContainerLimits limits, String owner) {
     public Vps {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(policy, "policy");

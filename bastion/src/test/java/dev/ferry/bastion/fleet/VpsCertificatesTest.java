@@ -31,7 +31,7 @@ class VpsCertificatesTest {
         Instant t = Instant.parse("2026-11-26T12:00:00Z");
         return new Vps(7323718749301768192L, name, VpsStatus.RUNNING, Endpoint.parse("127.0.0.1:32768"), 1, t, t,
                 null, null, hostKey == null ? null : hostKey.type() + " " + hostKey.base64(), false,
-                dev.ferry.bastion.vps.VpsPolicy.DEFAULT, null);
+                dev.ferry.bastion.vps.VpsPolicy.DEFAULT, null, null);
     }
 
     private static OpenSshCertificate parse(String line) throws Exception {

@@ -10,6 +10,11 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.fleet.Runner;
+import dev.ferry.bastion.people.Grant;
+import dev.ferry.bastion.people.KeyAccess;
+import dev.ferry.bastion.people.People;
+import dev.ferry.bastion.people.Person;
+import dev.ferry.bastion.people.Role;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
 import dev.ferry.bastion.vps.TargetState;
@@ -124,6 +129,61 @@ abstract class RegistryContract {
         assertTrue(registry.removal(v.id()).isPresent(), "another runner's report says nothing of it");
         registry.containersGone("r1", Set.of());
         assertTrue(registry.removal(v.id()).isEmpty(), "gone from its runner's report");
+    }
+
+    @Test
+    void peopleHaveKeysOfTheirOwnAndGrantsThatEnd() {
+        People people = registry.people();
+        Person a = people.add("Alice", Role.MEMBER, List.of(alice), People.ADMIN_TOKEN);
+        assertEquals("alice", a.name());
+        assertEquals(1, a.keyCount());
+        assertEquals(FerryException.Kind.CONFLICT, assertThrows(FerryException.class,
+                () -> people.add("alice", Role.ADMIN, List.of(), People.ADMIN_TOKEN)).kind());
+        FerryException taken = assertThrows(FerryException.class,
+                () -> people.add("carol", Role.MEMBER, List.of(alice), People.ADMIN_TOKEN));
+        assertTrue(taken.getMessage().contains("held by alice: a key names one person"), taken.getMessage());
+        assertTrue(people.find("carol").isEmpty(), "a refused add leaves nobody behind");
+        people.add("audrey", Role.AUDITOR, List.of(), People.ADMIN_TOKEN);
+
+        Vps web = registry.create(new NewVps("web", ENDPOINT, List.of(bob)));
+        assertFalse(registry.access(VpsRef.parse("web"), alice.fingerprint()).orElseThrow().admits(), "no grant yet");
+        assertTrue(registry.access(VpsRef.parse("web"), bob.fingerprint()).orElseThrow().admits(), "a VPS key");
+        assertTrue(registry.access(VpsRef.parse("nope"), alice.fingerprint()).isEmpty());
+        assertFalse(registry.anyHoldsKey(alice.fingerprint()), "nothing for alice to jump to");
+
+        Instant until = Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Grant g = people.grant(web.id(), "alice", List.of("root", "dev"), until, People.ADMIN_TOKEN);
+        assertEquals(List.of("root", "dev"), g.logins());
+        KeyAccess access = registry.access(VpsRef.parse("web"), alice.fingerprint()).orElseThrow();
+        assertTrue(access.admits());
+        assertEquals("alice (grant)", access.via());
+        assertTrue(access.refusal("dev", Instant.now(), "vps-web").isEmpty());
+        assertEquals("alice's grant to vps-web allows the login users root, dev, not www: log in as vps-web+root",
+                access.refusal("www", Instant.now(), "vps-web").orElseThrow());
+        assertTrue(access.refusal(null, until.plusSeconds(1), "vps-web").orElseThrow().startsWith(
+                "alice's access to vps-web ended at " + until), "expired");
+        assertTrue(registry.anyHoldsKey(alice.fingerprint()), "the jump user reaches what a grant opens");
+        assertEquals(FerryException.Kind.INVALID, assertThrows(FerryException.class,
+                () -> people.grant(web.id(), "audrey", List.of(), null, People.ADMIN_TOKEN)).kind(),
+                "auditors log in nowhere");
+        assertEquals(List.of("alice"), people.grantsTo(web.id()).stream().map(Grant::person).toList());
+
+        people.setDisabled("alice", true, "root");
+        assertFalse(registry.access(VpsRef.parse("web"), alice.fingerprint()).orElseThrow().admits());
+        assertFalse(registry.anyHoldsKey(alice.fingerprint()));
+        assertEquals("root", people.get("alice").disabledBy());
+        people.setDisabled("alice", false, "root");
+        assertTrue(registry.access(VpsRef.parse("web"), alice.fingerprint()).orElseThrow().admits());
+
+        people.revoke(web.id(), "alice");
+        assertFalse(registry.access(VpsRef.parse("web"), alice.fingerprint()).orElseThrow().admits());
+        assertEquals(FerryException.Kind.NOT_FOUND, assertThrows(FerryException.class,
+                () -> people.revoke(web.id(), "alice")).kind());
+        people.grant(web.id(), "alice", List.of(), null, People.ADMIN_TOKEN);
+        people.remove("alice");
+        assertTrue(people.grantsTo(web.id()).isEmpty(), "a person's grants go with them");
+        assertTrue(registry.access(VpsRef.parse("web"), alice.fingerprint()).map(KeyAccess::admits).orElse(true)
+                == false, "and their keys");
     }
 
     @Test

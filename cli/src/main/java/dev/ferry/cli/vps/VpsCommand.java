@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vps", mixinStandardHelpOptions = true, description = "Create, register, inspect, control and remove VPS.",
         subcommands = {VpsCreate.class, VpsAdd.class, VpsList.class, VpsStatusCommand.class, VpsStop.class,
             VpsStart.class, VpsRestart.class, VpsPause.class, VpsResume.class, VpsRemove.class, VpsRename.class,
-            VpsHostKey.class, VpsPolicyCommand.class, KeysCommand.class, VpsConnect.class})
+            VpsHostKey.class, VpsPolicyCommand.class, KeysCommand.class, VpsGrant.class, VpsRevoke.class,
+            VpsAccess.class, VpsConnect.class})
 public final class VpsCommand {
 }

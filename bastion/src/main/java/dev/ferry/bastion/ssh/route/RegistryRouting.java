@@ -3,6 +3,10 @@ package dev.ferry.bastion.ssh.route;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
+import dev.ferry.bastion.people.Grant;
+import dev.ferry.bastion.people.KeyAccess;
+import dev.ferry.bastion.people.People;
+import dev.ferry.bastion.people.Person;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.TargetState;
@@ -11,13 +15,17 @@ import dev.ferry.bastion.vps.VpsPolicy;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The routing contract over the registry and the fleet (DESIGN.md, Forwarding rules). A direct-tcpip
@@ -28,15 +36,18 @@ import java.util.stream.Collectors;
  */
 public final class RegistryRouting implements Routing {
     static final int SSH_PORT = 22;
+    private static final Logger log = LoggerFactory.getLogger(RegistryRouting.class);
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1", "[::1]",
             "0:0:0:0:0:0:0:1");
 
     private final VpsRegistry registry;
+    private final People people;
     private final RunnerRegistry runners;
     private final Clock clock;
 
-    public RegistryRouting(VpsRegistry registry, RunnerRegistry runners, Clock clock) {
+    public RegistryRouting(VpsRegistry registry, People people, RunnerRegistry runners, Clock clock) {
         this.registry = registry;
+        this.people = people;
         this.runners = runners;
         this.clock = clock;
     }
@@ -45,8 +56,10 @@ public final class RegistryRouting implements Routing {
     public Optional<Login> admit(Login login, String fingerprint) {
         // one indexed query either way, so the time taken tells nothing about which VPS exist
         if (login instanceof Login.ToVps v) {
-            OptionalLong id = registry.idHoldingKey(v.ref(), fingerprint);
-            return id.isPresent() ? Optional.of(v.bound(id.getAsLong())) : Optional.empty();
+            Optional<KeyAccess> access = registry.access(v.ref(), fingerprint);
+            access.filter(a -> a.person() != null && !a.admits()).ifPresent(a -> log.info("{}: key {} of {} refused "
+                    + "({})", login.describe(), fingerprint, a.person(), a.disabled() ? "disabled" : a.role().word()));
+            return access.filter(KeyAccess::admits).map(a -> v.bound(a.vpsId()));
         }
         return registry.anyHoldsKey(fingerprint) ? Optional.of(login) : Optional.empty();
     }
@@ -68,9 +81,13 @@ public final class RegistryRouting implements Routing {
                     + ", or jump through: ssh -J jump@" + Route.Refuse.BASTION + " root@vps-<id>");
         }
         // the VPS the session was admitted to, by id: a rename meanwhile never moves it to another
-        Optional<Vps> vps = registry.find(picked.target()).filter(v -> registry.hasKey(v.id(), fingerprint));
+        String named = "vps-" + picked.ref();
+        Optional<String> refused = registry.access(picked.target(), fingerprint)
+                .map(a -> a.refusal(picked.vpsUser(), clock.instant(), named))
+                .orElse(Optional.of(named + " is not a VPS your key can reach"));
+        Optional<Vps> vps = refused.isPresent() ? Optional.empty() : registry.find(picked.target());
         if (vps.isEmpty()) {
-            return new Route.Refuse("vps-" + picked.ref() + " is not a VPS your key can reach");
+            return new Route.Refuse(refused.orElse(named + " is not a VPS your key can reach"));
         }
         Vps v = vps.get();
         Optional<String> down = unreachable(v).or(() -> forbidden(v, purpose));
@@ -87,18 +104,47 @@ public final class RegistryRouting implements Routing {
         Set<Long> ids = held.stream().map(Access::vpsId).collect(Collectors.toSet());
         Map<Long, Vps> vps = registry.byIds(ids);
         Map<Long, Set<String>> keys = registry.keyFingerprints(ids);
+        Map<String, Person> persons = people.byKeys(held.stream().map(Access::fingerprint).toList());
+        Map<Access, Grant> grants = new HashMap<>();
+        for (Grant g : persons.isEmpty() ? List.<Grant>of() : people.grantsTo(ids)) {
+            persons.forEach((fingerprint, p) -> {
+                if (p.name().equals(g.person())) {
+                    grants.put(new Access(g.vpsId(), fingerprint), g);
+                }
+            });
+        }
+        Instant now = clock.instant();
         Map<Access, Revoked> revoked = new HashMap<>();
         for (Access a : held) {
             Vps v = vps.get(a.vpsId());
             if (v == null) {
                 revoked.put(a, new Revoked("vps-" + a.vpsId() + " was removed", false));
-            } else if (!keys.getOrDefault(a.vpsId(), Set.of()).contains(a.fingerprint())) {
-                revoked.put(a, new Revoked("your key " + a.fingerprint() + " was removed from " + v.label(), false));
+                continue;
+            }
+            Person p = persons.get(a.fingerprint());
+            KeyAccess access = new KeyAccess(v.id(), keys.getOrDefault(v.id(), Set.of()).contains(a.fingerprint()),
+                    p == null ? null : p.name(), p == null ? null : p.role(), p != null && p.disabled(),
+                    p != null && p.name().equals(v.owner()), grants.get(a));
+            Optional<String> gone = lost(access, a, v, p, now);
+            if (gone.isPresent()) {
+                revoked.put(a, new Revoked(gone.get(), false));
             } else {
                 notServing(v).ifPresent(why -> revoked.put(a, new Revoked(why, true)));
             }
         }
         return revoked;
+    }
+
+    /** Why the access a session relies on no longer holds, if it does not. */
+    private static Optional<String> lost(KeyAccess access, Access a, Vps v, Person p, Instant now) {
+        if (p != null && p.disabled()) {
+            return Optional.of(p.name() + " was disabled" + (p.disabledBy() == null ? "" : " by " + p.disabledBy()));
+        }
+        if (!access.admits()) {
+            return Optional.of(p == null ? "your key " + a.fingerprint() + " was removed from " + v.label()
+                    : p.name() + "'s access to " + v.label() + " was revoked");
+        }
+        return access.refusal(null, now, v.label());
     }
 
     /**
@@ -146,11 +192,14 @@ public final class RegistryRouting implements Routing {
             return new Route.Refuse(printable(target) + " is not a VPS: through this bastion you "
                     + "reach vps-<id>:22 (or localhost:22 for the VPS of your user name)");
         }
-        Optional<Vps> vps = registry.find(ref.get()).filter(v -> registry.hasKey(v.id(), fingerprint));
+        // the same words whether the VPS is unknown or not this key's: nothing tells which exist
+        String named = "vps-" + (login instanceof Login.ToVps picked && isLoopback(host) ? picked.ref() : ref.get());
+        Optional<String> refused = registry.access(ref.get(), fingerprint)
+                .map(a -> a.refusal(null, clock.instant(), named))
+                .orElse(Optional.of(named + " is not a VPS your key can reach"));
+        Optional<Vps> vps = refused.isPresent() ? Optional.empty() : registry.find(ref.get());
         if (vps.isEmpty()) {
-            // the same words whether the VPS is unknown or not this key's: nothing tells which exist
-            VpsRef named = login instanceof Login.ToVps picked && isLoopback(host) ? picked.ref() : ref.get();
-            return new Route.Refuse("vps-" + named + " is not a VPS your key can reach");
+            return new Route.Refuse(refused.orElse(named + " is not a VPS your key can reach"));
         }
         Vps v = vps.get();
         if (login instanceof Login.ToVps picked && v.id() != (picked.vpsId() != 0 ? picked.vpsId()

@@ -42,7 +42,7 @@ class RegistryRoutingTest {
     @BeforeEach
     void setUp() {
         registry = opened.add(TestRegistries.open(dir, new Snowflake(1), Clock.systemUTC()));
-        rules = new RegistryRouting(registry, registry.runners(), Clock.systemUTC());
+        rules = new RegistryRouting(registry, registry.people(), registry.runners(), Clock.systemUTC());
         web = registry.create(new NewVps("web", new Endpoint("127.0.0.1", 2201), List.of(alice)));
         db = registry.create(new NewVps("db", new Endpoint("127.0.0.1", 2202), List.of(bob)));
     }

@@ -1,0 +1,147 @@
+package dev.ferry.bastion.api;
+
+import dev.ferry.api.AccessView;
+import dev.ferry.api.AddKeysRequest;
+import dev.ferry.api.GrantRequest;
+import dev.ferry.api.GrantView;
+import dev.ferry.api.KeyView;
+import dev.ferry.api.NewPersonRequest;
+import dev.ferry.api.PersonView;
+import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.api.Router.Request;
+import dev.ferry.bastion.api.Router.Response;
+import dev.ferry.bastion.people.Grant;
+import dev.ferry.bastion.people.People;
+import dev.ferry.bastion.people.Person;
+import dev.ferry.bastion.people.PersonKey;
+import dev.ferry.bastion.people.Role;
+import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.keys.SshPublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * People, their keys and their grants to VPS (issue 22):
+ * {@code /api/v1/users[/{name}[/keys[/{fingerprint}]|/disable|/enable]]} and
+ * {@code /api/v1/vps/{ref}/grants/{person}}, {@code /api/v1/vps/{ref}/access}. A change that may take access away
+ * (a person disabled or removed, a key removed, a grant revoked or shortened) has this Host's sessions look at
+ * their access at once.
+ */
+public final class PeopleRoutes {
+    static final String USERS = "/api/v1/users";
+
+    private final People people;
+    private final VpsRegistry registry;
+    private final Runnable accessChanged;
+    private final Clock clock;
+
+    public PeopleRoutes(People people, VpsRegistry registry, Runnable accessChanged, Clock clock) {
+        this.people = people;
+        this.registry = registry;
+        this.accessChanged = accessChanged;
+        this.clock = clock;
+    }
+
+    private <T> T thenSweep(T answer) {
+        accessChanged.run();
+        return answer;
+    }
+
+    /** Adds this class's routes to a router. */
+    public Router register(Router router) {
+        String vps = VpsRoutes.VPS + "/{ref}";
+        return router
+                .route("GET", USERS, req -> Response.ok(Map.of("users", people.list().stream()
+                        .map(p -> view(p, null, null)).toList())))
+                .route("POST", USERS, this::add)
+                .route("GET", USERS + "/{name}", req -> Response.ok(detail(people.get(req.param(0)))))
+                .route("DELETE", USERS + "/{name}", req -> Response.ok(thenSweep(Map.of("removed",
+                        view(people.remove(req.param(0)), null, null)))))
+                .route("POST", USERS + "/{name}/disable", req -> Response.ok(thenSweep(detail(
+                        people.setDisabled(req.param(0), true, People.ADMIN_TOKEN)))))
+                .route("POST", USERS + "/{name}/enable", req -> Response.ok(detail(
+                        people.setDisabled(req.param(0), false, People.ADMIN_TOKEN))))
+                .route("GET", USERS + "/{name}/keys", req -> Response.ok(Map.of("keys",
+                        people.keys(req.param(0)).stream().map(PeopleRoutes::keyView).toList())))
+                .route("POST", USERS + "/{name}/keys", this::addKeys)
+                .route("DELETE", USERS + "/{name}/keys/{fingerprint}", req -> Response.ok(thenSweep(Map.of(
+                        "removed", keyView(people.removeKey(req.param(0), req.param(1)))))))
+                .route("PUT", vps + "/grants/{person}", this::grant)
+                .route("DELETE", vps + "/grants/{person}", req -> {
+                    Vps v = registry.get(VpsRef.parse(req.param(0)));
+                    return Response.ok(thenSweep(Map.of("revoked", grantView(people.revoke(v.id(), req.param(1)),
+                            v))));
+                })
+                .route("GET", vps + "/access", req -> Response.ok(access(registry.get(VpsRef.parse(req.param(0))))));
+    }
+
+    private Response add(Request req) {
+        NewPersonRequest body = RequestBodies.read(req.body(), NewPersonRequest.class);
+        Role role = Role.fromWord(RequestBodies.required("role", body.role()));
+        List<SshPublicKey> keys = body.keys() == null || body.keys().isEmpty() ? List.of()
+                : RequestBodies.parseKeys(body.keys());
+        return Response.created(detail(people.add(RequestBodies.required("name", body.name()), role, keys,
+                People.ADMIN_TOKEN)));
+    }
+
+    private Response addKeys(Request req) {
+        AddKeysRequest body = RequestBodies.read(req.body(), AddKeysRequest.class);
+        return Response.created(Map.of("added", people.addKeys(req.param(0), RequestBodies.parseKeys(body.keys()))
+                .stream().map(PeopleRoutes::keyView).toList()));
+    }
+
+    private Response grant(Request req) {
+        Vps v = registry.get(VpsRef.parse(req.param(0)));
+        GrantRequest body = RequestBodies.read(req.body(), GrantRequest.class);
+        Instant until = null;
+        if (body.until() != null) {
+            try {
+                until = Instant.parse(body.until());
+            } catch (DateTimeParseException e) {
+                throw FerryException.invalid("'until' is not an instant like 2026-12-31T18:00:00Z: " + body.until());
+            }
+        }
+        Grant g = people.grant(v.id(), req.param(1), body.logins() == null ? List.of() : body.logins(), until,
+                People.ADMIN_TOKEN);
+        return Response.ok(thenSweep(grantView(g, v)));
+    }
+
+    private AccessView access(Vps v) {
+        List<String> admins = people.list().stream().filter(p -> p.role() == Role.ADMIN && !p.disabled())
+                .map(Person::name).toList();
+        return new AccessView(Long.toString(v.id()), v.name(), registry.keys(VpsRef.ofId(v.id())).stream()
+                .map(VpsRoutes::keyView).toList(), v.owner(), admins, people.grantsTo(v.id()).stream()
+                .map(g -> grantView(g, v)).toList());
+    }
+
+    private PersonView detail(Person p) {
+        List<Grant> grants = people.grantsOf(p.name());
+        Map<Long, Vps> vps = registry.byIds(grants.stream().map(Grant::vpsId).toList());
+        return view(p, people.keys(p.name()).stream().map(PeopleRoutes::keyView).toList(), grants.stream()
+                .map(g -> grantView(g, vps.get(g.vpsId()))).toList());
+    }
+
+    private static PersonView view(Person p, List<KeyView> keys, List<GrantView> grants) {
+        return new PersonView(p.name(), p.role().word(), text(p.disabledAt()), p.disabledBy(),
+                p.createdAt().toString(), p.createdBy(), p.keyCount(), keys, grants);
+    }
+
+    private GrantView grantView(Grant g, Vps v) {
+        return new GrantView(Long.toString(g.vpsId()), v == null ? null : v.name(), g.person(), g.logins(),
+                text(g.expiresAt()), g.expired(clock.instant()), g.grantedBy(), g.grantedAt().toString());
+    }
+
+    private static KeyView keyView(PersonKey k) {
+        return new KeyView(k.key().type(), k.fingerprint(), k.key().comment(), k.key().toOpenSsh(),
+                k.addedAt().toString());
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.ferry.bastion.fleet;
+
+import dev.ferry.bastion.people.Grant;
+import dev.ferry.bastion.people.People;
+import dev.ferry.bastion.people.Person;
+import dev.ferry.bastion.people.Role;
+import dev.ferry.bastion.vps.Vps;
+import dev.ferry.keys.SshPublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The keys of people that a runner installs in its VPS, so that a ProxyJump (end to end: the VPS's sshd, not the
+ * bastion, checks the login user) lets in whom the bastion lets in: for root, the admins, the owner and the grants
+ * that name no login user or name root; for each other login user, the grants that name it. Disabled people and
+ * ended grants install nothing. Read for all of a runner's VPS in three queries per heartbeat.
+ */
+final class LoginKeys {
+    static final String ROOT = "root";
+
+    /** Per VPS id, per login user, the key lines. */
+    private final Map<Long, Map<String, List<String>>> byVps;
+
+    private LoginKeys(Map<Long, Map<String, List<String>>> byVps) {
+        this.byVps = byVps;
+    }
+
+    static LoginKeys of(List<Vps> vps, People people, Instant now) {
+        Map<String, Person> everyone = people.list().stream().filter(p -> !p.disabled())
+                .collect(Collectors.toMap(Person::name, p -> p));
+        if (everyone.isEmpty() || vps.isEmpty()) {
+            return new LoginKeys(Map.of());
+        }
+        List<Grant> grants = people.grantsTo(vps.stream().map(Vps::id).toList()).stream()
+                .filter(g -> !g.expired(now) && everyone.containsKey(g.person())).toList();
+        Set<String> admins = everyone.values().stream().filter(p -> p.role() == Role.ADMIN).map(Person::name)
+                .collect(Collectors.toSet());
+        Set<String> wanted = new HashSet<>(admins);
+        grants.forEach(g -> wanted.add(g.person()));
+        vps.stream().map(Vps::owner).filter(everyone::containsKey).forEach(wanted::add);
+        Map<String, List<SshPublicKey>> keys = people.keysOf(wanted);
+        Map<Long, Map<String, List<String>>> byVps = new TreeMap<>();
+        for (Vps v : vps) {
+            Map<String, List<String>> logins = new TreeMap<>();
+            Set<String> root = new HashSet<>(admins);
+            if (v.owner() != null && everyone.containsKey(v.owner())) {
+                root.add(v.owner());
+            }
+            for (Grant g : grants) {
+                if (g.vpsId() != v.id()) {
+                    continue;
+                }
+                if (g.logins().isEmpty()) {
+                    root.add(g.person());
+                }
+                for (String login : g.logins()) {
+                    add(logins, login, keys.get(g.person()));
+                }
+            }
+            root.forEach(p -> add(logins, ROOT, keys.get(p)));
+            byVps.put(v.id(), logins);
+        }
+        return new LoginKeys(byVps);
+    }
+
+    private static void add(Map<String, List<String>> logins, String login, List<SshPublicKey> keys) {
+        if (keys == null || keys.isEmpty()) {
+            return;
+        }
+        List<String> lines = logins.computeIfAbsent(login, l -> new ArrayList<>());
+        keys.stream().map(SshPublicKey::toOpenSsh).filter(l -> !lines.contains(l)).forEach(lines::add);
+    }
+
+    /** The people's keys for root in VPS {@code id}. */
+    List<String> root(long id) {
+        return byVps.getOrDefault(id, Map.of()).getOrDefault(ROOT, List.of());
+    }
+
+    /** The people's keys for each other login user in VPS {@code id}. */
+    Map<String, List<String>> others(long id) {
+        Map<String, List<String>> all = new TreeMap<>(byVps.getOrDefault(id, Map.of()));
+        all.remove(ROOT);
+        return all;
+    }
+}
