@@ -31,7 +31,7 @@ public final class UserShow extends ClientCommand {
         out.println("status:   " + (p.disabledAt() == null ? "enabled" : "disabled at " + p.disabledAt() + " by "
                 + p.disabledBy()));
         out.println("added:    " + p.createdAt() + " by " + p.createdBy());
-        out.println("grants:   " + (p.grants().isEmpty() ? "none" : ""));
+        out.println(p.grants().isEmpty() ? "grants:   none" : "grants:");
         for (GrantView g : p.grants()) {
             out.println("  " + GrantLines.line(g, true));
         }

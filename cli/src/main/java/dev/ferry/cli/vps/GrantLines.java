@@ -4,7 +4,9 @@ import dev.ferry.api.GrantView;
 import dev.ferry.bastion.FerryException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -27,7 +29,8 @@ public final class GrantLines {
                 : g.person();
         return who + " as " + (g.logins().isEmpty() ? "any user" : String.join(", ", g.logins()))
                 + (g.until() == null ? ", no end" : (g.expired() ? ", ended " : " until ") + g.until())
-                + " (granted by " + g.grantedBy() + " at " + g.grantedAt() + ")";
+                + " (granted by " + g.grantedBy() + " at " + Instant.parse(g.grantedAt()).truncatedTo(ChronoUnit.SECONDS)
+                + ")";
     }
 
     /**
@@ -45,7 +48,7 @@ public final class GrantLines {
                 case "d" -> Duration.ofDays(n);
                 default -> Duration.ofDays(7 * n);
             };
-            return clock.instant().plus(d).toString();
+            return clock.instant().plus(d).truncatedTo(ChronoUnit.SECONDS).toString();
         }
         try {
             // seconds may be left out, and an offset other than Z given: 2026-12-31T18:00+01:00
