@@ -39,8 +39,8 @@ class CliSessionsTest {
             String list = Await.value("the session listed", Duration.ofSeconds(20),
                     () -> cli.ferry("sessions", "list").out(), out -> out.contains("vps-web"));
             assertTrue(list.startsWith("ID "), list);
-            Matcher row = Pattern.compile("(?m)^(s\\d+) +vps-web +127\\.0\\.0\\.1:\\d+ +none +\\d+s +0 B/0 B +- +"
-                    + "SHA256:").matcher(list);
+            Matcher row = Pattern.compile("(?m)^(s\\d+) +vps-web +VPS key +127\\.0\\.0\\.1:\\d+ +none +\\d+s +0 B/0 B"
+                    + " +- +SHA256:").matcher(list);
             assertTrue(row.find(), list);
             String id = row.group(1);
             assertTrue(cli.ferry("sessions", "list", "--vps", "web", "--json").out().contains("\"id\" : \"" + id

@@ -8,11 +8,14 @@ import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.log.LogThrottle;
 import dev.ferry.bastion.net.Cidr;
 import dev.ferry.bastion.net.Sources;
+import dev.ferry.bastion.people.Principal;
+import dev.ferry.bastion.people.Tokens;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +53,8 @@ public final class ApiDispatcher {
     private final Supplier<String> metricsToken;
     private final RunnerTrust trust;
     private final TokenPenalties penalties;
+    private final Tokens tokens;
+    private final Authorizer authorizer;
 
     /**
      * @param adminToken    the admin token as it is now (a rotation changes it)
@@ -57,14 +62,23 @@ public final class ApiDispatcher {
      *                      as it is now
      * @param trust         who speaks for which runner: credentials and join tokens
      * @param penaltyExempt sources whose wrong tokens earn no penalty
+     * @param tokens        people's tokens, which act as their person
+     * @param authorizer    what each person may call
      */
     public ApiDispatcher(Router router, Supplier<String> adminToken, Supplier<String> metricsToken, RunnerTrust trust,
-                         List<Cidr> penaltyExempt) {
+                         List<Cidr> penaltyExempt, Tokens tokens, Authorizer authorizer) {
         this.router = router;
         this.adminToken = adminToken;
         this.metricsToken = metricsToken;
         this.trust = trust;
         this.penalties = new TokenPenalties(penaltyExempt, Clock.systemUTC());
+        this.tokens = tokens;
+        this.authorizer = authorizer;
+    }
+
+    /** Every route a person or the admin token calls, as {@code METHOD /pattern}. */
+    List<String> personRoutes() {
+        return router.describe(Router.Realm.ADMIN);
     }
 
     /** A source shut out for its wrong tokens: 429, with the sentence. */
@@ -157,13 +171,17 @@ public final class ApiDispatcher {
         Router.Response response = switch (match.realm()) {
             case OPEN -> match.handle(body, null, from);
             case ADMIN -> {
-                if (!matches(bearer, adminToken)) {
+                Principal p = matches(bearer, adminToken) ? Principal.ADMIN_TOKEN
+                        : tokens.principal(bearer, Instant.now()).orElse(null);
+                if (p == null) {
                     authenticate[0] = "Bearer realm=\"ferry\"";
-                    throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing or wrong API token: send "
-                            + "'Authorization: Bearer <token>' with the token from the Host's admin.token");
+                    throw new FerryException(FerryException.Kind.UNAUTHORIZED, "missing, wrong or ended API token: "
+                            + "send 'Authorization: Bearer <token>' with your own token (ferry login), or the Host's "
+                            + "admin.token");
                 }
-                who[0] = "admin";
-                yield match.handle(body, null, from);
+                who[0] = p.person() == null ? "admin" : p.person() + " (" + p.via() + ")";
+                authorizer.check(p, match.need(), match.params());
+                yield match.handle(body, null, from, p);
             }
             case RUNNER -> {
                 Optional<String> runner = bearer == null ? Optional.empty() : trust.runnerOf(bearer);

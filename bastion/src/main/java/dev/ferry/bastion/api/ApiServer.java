@@ -2,6 +2,7 @@ package dev.ferry.bastion.api;
 
 import dev.ferry.bastion.net.TrustedProxies;
 import java.io.IOException;
+import java.util.List;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import javax.net.ssl.SSLContext;
@@ -27,11 +28,18 @@ public final class ApiServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final HeadDeadline deadline;
+    private final ApiDispatcher dispatcher;
 
-    private ApiServer(Server server, ServerConnector connector, HeadDeadline deadline) {
+    private ApiServer(Server server, ServerConnector connector, HeadDeadline deadline, ApiDispatcher dispatcher) {
         this.server = server;
         this.connector = connector;
         this.deadline = deadline;
+        this.dispatcher = dispatcher;
+    }
+
+    /** Every route a person or the admin token calls, as {@code METHOD /pattern}, in the order they are matched. */
+    public List<String> personRoutes() {
+        return dispatcher.personRoutes();
     }
 
     /** Binds plain HTTP with the default limits (loopback). */
@@ -79,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
             stop(server);
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
-        return new ApiServer(server, connector, deadline);
+        return new ApiServer(server, connector, deadline, dispatcher);
     }
 
     private static ServerConnector connector(Server server, ApiLimits limits, SSLContext tls,

@@ -37,8 +37,11 @@ public final class CaRoutes {
 
     /** Adds this class's routes to a router. */
     public Router register(Router router) {
-        return router.route("GET", "/api/v1/ca/user-key", req -> Response.ok(Map.of("public_key", userCaLine)))
-                .route("GET", "/api/v1/ca/known-hosts", req -> Response.ok(Map.of("lines", knownHosts.get())))
-                .route("GET", "/api/v1/bastion", req -> Response.ok(Map.of("ssh_port", sshPort, "names", names)));
+        return router.route("GET", "/api/v1/ca/user-key", Need.ANYONE, req -> Response.ok(Map.of("public_key",
+                        userCaLine)))
+                .route("GET", "/api/v1/ca/known-hosts", Need.ANYONE, req -> Response.ok(Map.of("lines",
+                        knownHosts.get())))
+                .route("GET", "/api/v1/bastion", Need.ANYONE, req -> Response.ok(Map.of("ssh_port", sshPort, "names",
+                        names)));
     }
 }

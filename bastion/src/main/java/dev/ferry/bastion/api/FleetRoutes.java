@@ -47,7 +47,7 @@ public final class FleetRoutes {
                 .runnerRoute("POST", "/api/v1/runners/{name}/heartbeat", req -> Router.Response.ok(
                         fleet.heartbeat(req.caller(), req.param(0),
                                 RequestBodies.read(req.body(), HeartbeatRequest.class))))
-                .route("GET", "/api/v1/nodes", req -> Router.Response.ok(Map.of("nodes", nodes())))
+                .route("GET", "/api/v1/nodes", Need.READ_ALL, req -> Router.Response.ok(Map.of("nodes", nodes())))
                 .route("POST", "/api/v1/nodes/tokens", req -> Router.Response.created(joinToken(req.body())))
                 .route("DELETE", "/api/v1/nodes/{name}", req -> Router.Response.ok(remove(req.param(0))));
     }

@@ -2,6 +2,8 @@ package dev.ferry.bastion.api;
 
 import dev.ferry.api.AccessView;
 import dev.ferry.api.AddKeysRequest;
+import dev.ferry.api.ApiTokenRequest;
+import dev.ferry.api.ApiTokenView;
 import dev.ferry.api.GrantRequest;
 import dev.ferry.api.GrantView;
 import dev.ferry.api.KeyView;
@@ -10,16 +12,20 @@ import dev.ferry.api.PersonView;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.api.Router.Request;
 import dev.ferry.bastion.api.Router.Response;
+import dev.ferry.bastion.people.ApiToken;
 import dev.ferry.bastion.people.Grant;
 import dev.ferry.bastion.people.People;
 import dev.ferry.bastion.people.Person;
 import dev.ferry.bastion.people.PersonKey;
+import dev.ferry.bastion.people.Principal;
 import dev.ferry.bastion.people.Role;
+import dev.ferry.bastion.people.Tokens;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.SshPublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -34,15 +40,21 @@ import java.util.Map;
  */
 public final class PeopleRoutes {
     static final String USERS = "/api/v1/users";
+    /** How long a token lasts when its request does not say. */
+    static final Duration DEFAULT_TTL = Duration.ofDays(30);
+
+    static final String TOKENS = "/api/v1/tokens";
 
     private final People people;
     private final VpsRegistry registry;
+    private final Tokens tokens;
     private final Runnable accessChanged;
     private final Clock clock;
 
-    public PeopleRoutes(People people, VpsRegistry registry, Runnable accessChanged, Clock clock) {
+    public PeopleRoutes(People people, VpsRegistry registry, Tokens tokens, Runnable accessChanged, Clock clock) {
         this.people = people;
         this.registry = registry;
+        this.tokens = tokens;
         this.accessChanged = accessChanged;
         this.clock = clock;
     }
@@ -71,13 +83,50 @@ public final class PeopleRoutes {
                 .route("POST", USERS + "/{name}/keys", this::addKeys)
                 .route("DELETE", USERS + "/{name}/keys/{fingerprint}", req -> Response.ok(thenSweep(Map.of(
                         "removed", keyView(people.removeKey(req.param(0), req.param(1)))))))
-                .route("PUT", vps + "/grants/{person}", this::grant)
-                .route("DELETE", vps + "/grants/{person}", req -> {
+                .route("POST", USERS + "/{name}/tokens", req -> issue(people.get(req.param(0)).name(), req))
+                .route("GET", "/api/v1/whoami", Need.ANYONE, req -> Response.ok(whoami(req.principal())))
+                .route("GET", TOKENS, Need.ANYONE, req -> Response.ok(Map.of("tokens", tokens.of(
+                        person(req.principal())).stream().map(t -> tokenView(t, null)).toList())))
+                .route("POST", TOKENS, Need.ANYONE, req -> issue(person(req.principal()), req))
+                .route("DELETE", TOKENS + "/{id}", Need.ANYONE, req -> Response.ok(Map.of("revoked", tokenView(
+                        tokens.revoke(person(req.principal()), req.param(0)), null))))
+                .route("PUT", vps + "/grants/{person}", Need.VPS_MANAGE, this::grant)
+                .route("DELETE", vps + "/grants/{person}", Need.VPS_MANAGE, req -> {
                     Vps v = registry.get(VpsRef.parse(req.param(0)));
                     return Response.ok(thenSweep(Map.of("revoked", grantView(people.revoke(v.id(), req.param(1)),
                             v))));
                 })
-                .route("GET", vps + "/access", req -> Response.ok(access(registry.get(VpsRef.parse(req.param(0))))));
+                .route("GET", vps + "/access", Need.VPS_READ, req -> Response.ok(access(registry.get(
+                        VpsRef.parse(req.param(0))))));
+    }
+
+    /** Tokens are a person's own: the admin token, which is nobody, makes them for people instead. */
+    private static String person(Principal p) {
+        if (p.person() == null) {
+            throw FerryException.invalid("the admin token is no person and has no tokens of its own: make one for "
+                    + "a person with: ferry user token NAME --name NAME");
+        }
+        return p.person();
+    }
+
+    private Response issue(String person, Request req) {
+        ApiTokenRequest body = RequestBodies.read(req.body(), ApiTokenRequest.class);
+        ApiToken.Issued issued = tokens.create(person, body.name(), Duration.ofSeconds(body.ttlSeconds() == null
+                ? DEFAULT_TTL.toSeconds() : body.ttlSeconds()));
+        return Response.created(tokenView(issued.token(), issued.secret()));
+    }
+
+    private static ApiTokenView tokenView(ApiToken t, String secret) {
+        return new ApiTokenView(t.id(), t.person(), t.name(), t.createdAt().toString(), t.expiresAt().toString(),
+                secret);
+    }
+
+    private static Map<String, String> whoami(Principal p) {
+        Map<String, String> me = new java.util.LinkedHashMap<>();
+        me.put("name", p.person() == null ? People.ADMIN_TOKEN : p.person());
+        me.put("role", p.role().word());
+        me.put("via", p.via());
+        return me;
     }
 
     private Response add(Request req) {

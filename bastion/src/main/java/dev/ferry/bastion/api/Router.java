@@ -1,7 +1,7 @@
 package dev.ferry.bastion.api;
 
-
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.people.Principal;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -50,11 +50,12 @@ public final class Router {
     /**
      * A request as a handler sees it.
      *
-     * @param caller who the request proved to be: the runner's name on runner routes, the join token on the join
-     *               route, null elsewhere
-     * @param from   the address it came from
+     * @param caller    who the request proved to be: the runner's name on runner routes, the join token on the join
+     *                  route, null elsewhere
+     * @param from      the address it came from
+     * @param principal whom it acts as on a person's or the admin token's route, else null
      */
-    public record Request(List<String> params, byte[] body, String caller, InetAddress from) {
+    public record Request(List<String> params, byte[] body, String caller, InetAddress from, Principal principal) {
         public String param(int i) {
             return params.get(i);
         }
@@ -77,46 +78,61 @@ public final class Router {
      */
     public enum Realm { OPEN, ADMIN, RUNNER, JOIN, METRICS }
 
-    /** A route found for a request, or the error it gets. */
-    public record Match(Realm realm, Handler handler, List<String> params) {
+    /** A route found for a request, or the error it gets; {@code need} is what a person must be to call it. */
+    public record Match(Realm realm, Need need, Handler handler, List<String> params) {
         Response handle(byte[] body, String caller, InetAddress from) {
-            return handler.handle(new Request(params, body, caller, from));
+            return handle(body, caller, from, null);
+        }
+
+        Response handle(byte[] body, String caller, InetAddress from, Principal principal) {
+            return handler.handle(new Request(params, body, caller, from, principal));
         }
     }
 
-    private record Route(String method, String[] segments, Realm realm, Handler handler) {
+    private record Route(String method, String[] segments, Realm realm, Need need, Handler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
-    /** Adds a route for the admin token; {@code pattern} like {@code /api/v1/vps/{ref}}. */
+    /** Adds a route for the admin token and admins; {@code pattern} like {@code /api/v1/vps/{ref}}. */
     public Router route(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), Realm.ADMIN, handler));
+        return route(method, pattern, Need.ADMIN, handler);
+    }
+
+    /** Adds a route for the admin token and the people {@code need} lets call it. */
+    public Router route(String method, String pattern, Need need, Handler handler) {
+        routes.add(new Route(method, split(pattern), Realm.ADMIN, need, handler));
         return this;
     }
 
     /** Adds a route for runners, each with its own credential. */
     public Router runnerRoute(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), Realm.RUNNER, handler));
+        routes.add(new Route(method, split(pattern), Realm.RUNNER, Need.ADMIN, handler));
         return this;
     }
 
     /** Adds a route for a join token (a runner enrolling). */
     public Router joinRoute(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), Realm.JOIN, handler));
+        routes.add(new Route(method, split(pattern), Realm.JOIN, Need.ADMIN, handler));
         return this;
     }
 
     /** Adds a route for the metrics token (or the admin token): what a Prometheus server scrapes. */
     public Router metricsRoute(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), Realm.METRICS, handler));
+        routes.add(new Route(method, split(pattern), Realm.METRICS, Need.ADMIN, handler));
         return this;
     }
 
     /** Adds a route anyone may call (health checks). */
     public Router open(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), Realm.OPEN, handler));
+        routes.add(new Route(method, split(pattern), Realm.OPEN, Need.ADMIN, handler));
         return this;
+    }
+
+    /** The routes of {@code realm}, as {@code METHOD /pattern}, in the order they are matched. */
+    List<String> describe(Realm realm) {
+        return routes.stream().filter(r -> r.realm() == realm).map(r -> r.method() + " /"
+                + String.join("/", r.segments())).toList();
     }
 
     Match match(String method, String rawPath) {
@@ -128,18 +144,18 @@ public final class Router {
                 continue;
             }
             if (r.method().equals(method)) {
-                return new Match(r.realm(), r.handler(), params);
+                return new Match(r.realm(), r.need(), r.handler(), params);
             }
             allowed.add(r.method());
         }
         // answer the authentication question first, so nothing about routes leaks before it
         if (allowed.isEmpty()) {
-            return new Match(Realm.ADMIN, req -> {
+            return new Match(Realm.ADMIN, Need.ANYONE, req -> {
                 throw FerryException.notFound("no such API endpoint: " + method + " " + rawPath);
             }, List.of());
         }
         String use = String.join(" or ", allowed);
-        return new Match(Realm.ADMIN, req -> new Response(405, java.util.Map.of("error",
+        return new Match(Realm.ADMIN, Need.ANYONE, req -> new Response(405, java.util.Map.of("error",
                 method + " is not allowed on " + rawPath + "; use " + use)), List.of());
     }
 

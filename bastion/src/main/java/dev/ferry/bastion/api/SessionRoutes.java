@@ -40,21 +40,22 @@ public final class SessionRoutes {
     /** Adds this class's routes to a router. */
     public Router register(Router router) {
         return router
-                .route("GET", SESSIONS, req -> Response.ok(Map.of("sessions", board.list())))
-                .route("GET", VpsRoutes.VPS + "/{ref}/sessions", req -> Response.ok(Map.of("sessions",
+                .route("GET", SESSIONS, Need.READ_ALL, req -> Response.ok(Map.of("sessions", board.list())))
+                .route("GET", VpsRoutes.VPS + "/{ref}/sessions", Need.READ_ALL, req -> Response.ok(Map.of("sessions",
                         ofVps(registry.get(VpsRef.parse(req.param(0))).id()))))
-                .route("GET", SESSIONS + "/{id}", req -> Response.ok(board.get(req.param(0)).orElseThrow(() ->
-                        FerryException.notFound("no live session " + Text.printable(req.param(0), 30) + " (it "
-                                + "ended, or it never was): ferry sessions list shows the live ones"))))
+                .route("GET", SESSIONS + "/{id}", Need.READ_ALL, req -> Response.ok(board.get(req.param(0))
+                        .orElseThrow(() -> FerryException.notFound("no live session " + Text.printable(req.param(0),
+                                30) + " (it ended, or it never was): ferry sessions list shows the live ones"))))
                 .route("POST", SESSIONS + "/{id}/kill", this::kill)
-                .route("GET", SESSIONS + "/{id}/watch/{after}", req -> Response.ok(board.watch(req.param(0),
-                        after(req.param(1)))))
-                .route("GET", SESSIONS + "/{id}/recordings", req -> Response.ok(Map.of("recordings",
+                .route("GET", SESSIONS + "/{id}/watch/{after}", Need.READ_ALL, req -> Response.ok(board.watch(
+                        req.param(0), after(req.param(1)))))
+                .route("GET", SESSIONS + "/{id}/recordings", Need.READ_ALL, req -> Response.ok(Map.of("recordings",
                         files(req.param(0)).stream().map(SessionRoutes::fileView).toList())))
-                .route("GET", SESSIONS + "/{id}/events", req -> content(req.param(0), null, "application/x-ndjson"))
-                .route("GET", SESSIONS + "/{id}/recordings/{channel}", req -> content(req.param(0),
+                .route("GET", SESSIONS + "/{id}/events", Need.READ_ALL, req -> content(req.param(0), null,
+                        "application/x-ndjson"))
+                .route("GET", SESSIONS + "/{id}/recordings/{channel}", Need.READ_ALL, req -> content(req.param(0),
                         channel(req.param(1)), "application/x-asciicast"))
-                .route("GET", SESSIONS + "/{id}/verify", req -> Response.ok(Map.of("files",
+                .route("GET", SESSIONS + "/{id}/verify", Need.READ_ALL, req -> Response.ok(Map.of("files",
                         files(req.param(0)).stream().map(this::verify).toList())));
     }
 

@@ -12,6 +12,7 @@ import dev.ferry.bastion.api.Router.Request;
 import dev.ferry.bastion.api.Router.Response;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.VpsAction;
+import dev.ferry.bastion.people.Principal;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
@@ -32,19 +33,18 @@ public final class VpsRoutes {
     private final VpsRegistry registry;
     private final Fleet fleet;
     private final Runnable accessChanged;
-
-    public VpsRoutes(VpsRegistry registry, Fleet fleet) {
-        this(registry, fleet, () -> { });
-    }
+    private final Authorizer authorizer;
 
     /**
      * @param accessChanged told after a change that may end sessions (a stop, a pause, a removal, a key or a policy
      *                      taken away), so this Host ends them at once with why, before the container goes
+     * @param authorizer    which VPS a member sees in the list
      */
-    public VpsRoutes(VpsRegistry registry, Fleet fleet, Runnable accessChanged) {
+    public VpsRoutes(VpsRegistry registry, Fleet fleet, Runnable accessChanged, Authorizer authorizer) {
         this.registry = registry;
         this.fleet = fleet;
         this.accessChanged = accessChanged;
+        this.authorizer = authorizer;
     }
 
     /** {@code answer}, once this Host's sessions have been told to look at their access again. */
@@ -57,26 +57,27 @@ public final class VpsRoutes {
     public Router register(Router router) {
         return router
                 .open("GET", "/api/v1/health", req -> Response.ok(Map.of("status", "ok")))
-                .route("GET", VPS, req -> Response.ok(list()))
-                .route("POST", VPS, this::create)
-                .route("GET", VPS + "/{ref}", req -> Response.ok(detail(registry.get(ref(req)))))
-                .route("DELETE", VPS + "/{ref}", req -> Response.ok(thenSweep(Map.of("removed",
+                .route("GET", VPS, Need.VPS_LIST, req -> Response.ok(list(req.principal())))
+                .route("POST", VPS, Need.CREATE, this::create)
+                .route("GET", VPS + "/{ref}", Need.VPS_READ, req -> Response.ok(detail(registry.get(ref(req)))))
+                .route("DELETE", VPS + "/{ref}", Need.VPS_MANAGE, req -> Response.ok(thenSweep(Map.of("removed",
                         vpsView(registry.remove(ref(req)), null, null)))))
-                .route("GET", "/api/v1/removals/{id}", this::removal)
-                .route("GET", VPS + "/{ref}/keys", req -> Response.ok(Map.of("keys",
+                .route("GET", "/api/v1/removals/{id}", Need.ANYONE, this::removal)
+                .route("GET", VPS + "/{ref}/keys", Need.VPS_READ, req -> Response.ok(Map.of("keys",
                         registry.keys(ref(req)).stream().map(VpsRoutes::keyView).toList())))
-                .route("POST", VPS + "/{ref}/keys", this::addKeys)
-                .route("PUT", VPS + "/{ref}/host-key", this::setHostKey)
-                .route("PUT", VPS + "/{ref}/name", this::rename)
-                .route("PUT", VPS + "/{ref}/policy", req -> thenSweep(policy(req)))
-                .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", req -> Response.ok(thenSweep(Map.of("removed",
-                        keyView(registry.removeKey(ref(req), req.param(1)))))))
-                .route("POST", VPS + "/{ref}/{action}", req -> Response.ok(thenSweep(detail(
+                .route("POST", VPS + "/{ref}/keys", Need.VPS_MANAGE, this::addKeys)
+                .route("PUT", VPS + "/{ref}/host-key", Need.VPS_MANAGE, this::setHostKey)
+                .route("PUT", VPS + "/{ref}/name", Need.VPS_MANAGE, this::rename)
+                .route("PUT", VPS + "/{ref}/policy", Need.VPS_MANAGE, req -> thenSweep(policy(req)))
+                .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", Need.VPS_MANAGE, req -> Response.ok(thenSweep(
+                        Map.of("removed", keyView(registry.removeKey(ref(req), req.param(1)))))))
+                .route("POST", VPS + "/{ref}/{action}", Need.VPS_MANAGE, req -> Response.ok(thenSweep(detail(
                         fleet.act(ref(req), VpsAction.fromWord(req.param(1)))))));
     }
 
-    private Map<String, List<VpsView>> list() {
-        return Map.of("vps", registry.list().stream().map(v -> vpsView(v, null, null)).toList());
+    private Map<String, List<VpsView>> list(Principal p) {
+        return Map.of("vps", authorizer.visible(p, registry.list()).stream().map(v -> vpsView(v, null, null))
+                .toList());
     }
 
     private Response create(Request req) {
@@ -89,8 +90,9 @@ public final class VpsRoutes {
                 throw FerryException.invalid("'host_key' goes with 'endpoint': a runner reports the host key of "
                         + "the VPS it runs");
             }
-            return Response.created(detail(fleet.create(new Fleet.CreateRequest(body.name(), body.image(),
-                    RequestBodies.parseKeys(body.keys()), body.runner(), body.cpus(), body.memoryBytes()))));
+            return Response.created(detail(owned(fleet.create(new Fleet.CreateRequest(body.name(), body.image(),
+                    RequestBodies.parseKeys(body.keys()), body.runner(), body.cpus(), body.memoryBytes())),
+                    req.principal())));
         }
         if (body.runner() != null || body.cpus() != null || body.memoryBytes() != null) {
             throw FerryException.invalid("'runner', 'cpus' and 'memory_bytes' go with 'image', not with 'endpoint'");
@@ -98,7 +100,12 @@ public final class VpsRoutes {
         Endpoint endpoint = Endpoint.parse(body.endpoint());
         NewVps vps = new NewVps(body.name(), endpoint, RequestBodies.parseKeys(body.keys()), null,
                 RequestBodies.parseHostKey(body.hostKey()));
-        return Response.created(detail(registry.create(vps)));
+        return Response.created(detail(owned(registry.create(vps), req.principal())));
+    }
+
+    /** A VPS a person created is theirs to manage; one the admin token made is nobody's. */
+    private Vps owned(Vps v, Principal p) {
+        return p == null || p.person() == null ? v : registry.setOwner(v.id(), p.person());
     }
 
     private Response addKeys(Request req) {

@@ -5,6 +5,7 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.api.ApiDispatcher;
 import dev.ferry.bastion.api.ApiLimits;
 import dev.ferry.bastion.api.ApiServer;
+import dev.ferry.bastion.api.Authorizer;
 import dev.ferry.bastion.api.CaRoutes;
 import dev.ferry.bastion.api.FleetRoutes;
 import dev.ferry.bastion.api.PeopleRoutes;
@@ -228,10 +229,11 @@ public final class Host implements AutoCloseable {
             };
             Supplier<List<String>> knownHostsNow = () -> Stream.concat(knownHosts.stream(),
                     KnownHosts.externalVps(registry.list()).stream()).toList();
+            Authorizer authorizer = new Authorizer(registry, registry.people());
             Router router = new CaRoutes(userCaLine, knownHostsNow, bastion.address().getPort(), principals).register(
                     new FleetRoutes(fleet, trust, registry, clock, pin).register(new PeopleRoutes(registry.people(),
-                            registry, bastion::accessChanged, clock).register(new VpsRoutes(registry, fleet,
-                            bastion::accessChanged)
+                            registry, registry.tokens(), bastion::accessChanged, clock).register(new VpsRoutes(
+                            registry, fleet, bastion::accessChanged, authorizer)
                             .register(new SessionRoutes(sessions, registry, recordings).register(new Router()
                             .metricsRoute("GET", "/metrics", req -> Router.Response.ok(new Router.Raw(
                                     Metrics.contentType(), gauges.scrape())))
@@ -239,7 +241,8 @@ public final class Host implements AutoCloseable {
                                     rotate(rotation, Secret.of(req.param(0))))))))));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
                     new ApiDispatcher(router, secrets::admin, secrets::metrics, trust,
-                            config.frontDoor().penaltyExempt().stream().map(Cidr::parse).toList()), apiLimits,
+                            config.frontDoor().penaltyExempt().stream().map(Cidr::parse).toList(), registry.tokens(),
+                            authorizer), apiLimits,
                     speaksTls ? tls.serverContext() : null,
                     config.frontDoor().trustedProxies());
             guard.ownPorts(new HashSet<>(List.of(bastion.address().getPort(), api.address().getPort())));
@@ -321,6 +324,11 @@ public final class Host implements AutoCloseable {
     }
 
     /** The control API's base URL, e.g. {@code http://127.0.0.1:8000}, or {@code https://} when it speaks TLS. */
+    /** Every control API route a person or the admin token calls ({@code METHOD /pattern}). */
+    public List<String> apiRoutes() {
+        return api.personRoutes();
+    }
+
     public String apiUrl() {
         InetSocketAddress a = api.address();
         String host = a.getAddress().getHostAddress();

@@ -4,6 +4,7 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.fleet.RunnerRegistry;
 import dev.ferry.bastion.people.KeyAccess;
 import dev.ferry.bastion.people.People;
+import dev.ferry.bastion.people.Tokens;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
@@ -60,6 +61,7 @@ public final class JdbcRegistry implements VpsRegistry {
     private final VpsKeys keys;
     private final JdbcRunners runners;
     private final JdbcPeople people;
+    private final JdbcTokens tokens;
     private final Statements statements;
 
     private JdbcRegistry(Database db, Snowflake ids, Clock clock) {
@@ -70,6 +72,7 @@ public final class JdbcRegistry implements VpsRegistry {
         this.keys = new VpsKeys(sql);
         this.runners = new JdbcRunners(sql, db.sharedByHosts() ? HEARTBEAT_WRITES : null);
         this.people = new JdbcPeople(sql, clock);
+        this.tokens = new JdbcTokens(sql, people, clock);
         this.statements = new Statements(sql);
     }
 
@@ -392,6 +395,13 @@ public final class JdbcRegistry implements VpsRegistry {
     }
 
     @Override
+    public Vps setOwner(long id, String person) {
+        updateVps(id, "UPDATE vps SET owner = ? WHERE id = ?", person, id);
+        log.info("vps {}: owned by {}", id, person);
+        return get(VpsRef.ofId(id));
+    }
+
+    @Override
     public void recordLimits(long id, ContainerLimits limits) {
         sql.transaction(c -> Sql.update(c, "UPDATE vps SET applied_cpus = ?, applied_memory_bytes = ? WHERE id = ?",
                 limits.cpus(), limits.memoryBytes(), id));
@@ -473,6 +483,11 @@ public final class JdbcRegistry implements VpsRegistry {
     @Override
     public People people() {
         return people;
+    }
+
+    @Override
+    public Tokens tokens() {
+        return tokens;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.ferry.bastion.registry;
 
 import dev.ferry.bastion.people.KeyAccess;
 import dev.ferry.bastion.people.People;
+import dev.ferry.bastion.people.Tokens;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.Placement;
@@ -102,6 +103,9 @@ public interface VpsRegistry extends AutoCloseable {
     /** Ends the removals on {@code runner} whose containers it no longer reports ({@code reported}: VPS ids). */
     void containersGone(String runner, Set<Long> reported);
 
+    /** Makes {@code person} the VPS's owner: the VPS as it is now. */
+    Vps setOwner(long id, String person);
+
     /** Records the limits its runner reports its container runs with. */
     void recordLimits(long id, ContainerLimits limits);
 
@@ -164,6 +168,9 @@ public interface VpsRegistry extends AutoCloseable {
 
     /** People, their keys and grants, in the same registry. */
     People people();
+
+    /** People's API tokens, in the same registry. */
+    Tokens tokens();
 
     @Override
     void close();

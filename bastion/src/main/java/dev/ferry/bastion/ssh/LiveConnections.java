@@ -50,7 +50,7 @@ final class LiveConnections implements LocalSessions {
             from += c.bytesFromVps();
         }
         Login.ToVps vps = info.login() instanceof Login.ToVps v ? v : null;
-        return new SessionView(info.tag(), info.user(), info.fingerprint(), info.client(),
+        return new SessionView(info.tag(), info.user(), info.fingerprint(), info.via(), info.client(),
                 vps == null ? null : Long.toString(vps.vpsId()), vps == null ? null : vps.describe(),
                 vps == null ? null : vps.vpsUser(), info.traffic().mode(), null, info.since().toString(), to, from,
                 channels, 0, Instant.now().toString()).withFirstChannels(MAX_LISTED_CHANNELS);

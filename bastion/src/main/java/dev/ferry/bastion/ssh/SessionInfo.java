@@ -41,7 +41,14 @@ public record SessionInfo(String tag, String client, Login login, String user, S
 
     /** An audit event of this session: its id, user name, client and key, then the event's own fields. */
     public AuditLog.Event audit(String event) {
-        return AuditLog.event(event).put("session", tag).put("user", user).put("client", client).put("key", fingerprint);
+        AuditLog.Event e = AuditLog.event(event).put("session", tag).put("user", user).put("client", client)
+                .put("key", fingerprint);
+        return via() == null ? e : e.put("via", via());
+    }
+
+    /** What let its key in: {@code VPS key}, or the person and why ({@code alice (grant)}); null for the jump user. */
+    public String via() {
+        return login instanceof Login.ToVps v ? v.via() : null;
     }
 
     /** Who this session is, as its recording names it. */

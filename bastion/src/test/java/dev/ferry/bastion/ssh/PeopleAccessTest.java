@@ -67,6 +67,11 @@ class PeopleAccessTest {
                 + "as vps-granted+root"), other.toString());
         assertEquals("bob", t.sshTo(bob, "vps-granted", "echo bob").requireSuccess().out().strip(),
                 "the VPS's own key works as before");
+        // the audit names who got in, and by what
+        t.audit.await("login", e -> AuditEvents.has(e, "as", "vps-granted") && AuditEvents.has(e, "via",
+                "alice (grant)"), 1, 5);
+        t.audit.await("login", e -> AuditEvents.has(e, "as", "vps-granted") && AuditEvents.has(e, "via",
+                "VPS key"), 1, 5);
     }
 
     @Test

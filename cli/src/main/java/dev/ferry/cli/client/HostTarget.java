@@ -11,9 +11,9 @@ import static dev.ferry.cli.config.Settings.firstOf;
 
 /**
  * Which Host the CLI talks to, with which token, trusting which TLS key: the flags, else the environment
- * ({@code FERRY_HOST}, {@code FERRY_TOKEN_FILE}, {@code FERRY_TOKEN}, {@code FERRY_HOST_FINGERPRINT}), else
- * {@code [client]} in config.toml, else the local Host: its data directory's {@code admin.token} and TLS key,
- * for its own URL only.
+ * ({@code FERRY_HOST}, {@code FERRY_TOKEN_FILE}, {@code FERRY_TOKEN}, {@code FERRY_HOST_FINGERPRINT}), else the
+ * person's login ({@code ferry login}: {@link LoginFile}, its token for its own Host only), else {@code [client]} in
+ * config.toml, else the local Host: its data directory's {@code admin.token} and TLS key, for its own URL only.
  *
  * @param pin the Host's TLS key fingerprint, or null (then only an http URL can be used)
  */
@@ -24,15 +24,24 @@ public record HostTarget(String url, String token, TlsPin pin) {
     }
 
     public static HostTarget resolve(Flags flags, Env env, ConfigFile config) {
-        String url = first(flags.url(), env.get("FERRY_HOST"), config.client().host(), config.localApiUrl());
+        ConfigFile.ClientSection login = LoginFile.read(env);
+        String url = first(flags.url(), env.get("FERRY_HOST"), login.host(), config.client().host(),
+                config.localApiUrl());
+        // a login's token goes to its own Host only, never to one named otherwise
+        ConfigFile.ClientSection here = login.host() != null && trimmed(login.host()).equals(trimmed(url)) ? login
+                : ConfigFile.ClientSection.EMPTY;
         String token = firstOf(flags::token, () -> TokenFile.read(flags.tokenFile(), "--token-file"),
                 () -> TokenFile.read(env.get("FERRY_TOKEN_FILE"), "FERRY_TOKEN_FILE"), () -> env.get("FERRY_TOKEN"),
-                config.client()::token, () -> TokenFile.read(config.client().tokenFile(), "[client] token_file"),
+                here::token, config.client()::token,
+                () -> TokenFile.read(config.client().tokenFile(), "[client] token_file"),
                 () -> config.localTokenFor(url, env, DataDir.ADMIN_TOKEN));
-        String pin = first(flags.hostFingerprint(), env.get("FERRY_HOST_FINGERPRINT"),
+        String pin = first(flags.hostFingerprint(), env.get("FERRY_HOST_FINGERPRINT"), here.hostFingerprint(),
                 config.client().hostFingerprint());
-        return new HostTarget(url.endsWith("/") ? url.substring(0, url.length() - 1) : url, token,
-                pin != null ? TlsPin.parse(pin) : config.localPinFor(url, env));
+        return new HostTarget(trimmed(url), token, pin != null ? TlsPin.parse(pin) : config.localPinFor(url, env));
+    }
+
+    private static String trimmed(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     @Override

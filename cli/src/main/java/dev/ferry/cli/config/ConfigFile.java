@@ -198,7 +198,7 @@ public record ConfigFile(HostSection host, ClientSection client, RunnerSection r
     /** The {@code [client]} section: where the CLI finds the Host. */
     public record ClientSection(String host, String token, @JsonProperty("token_file") String tokenFile,
                                 @JsonProperty("host_fingerprint") String hostFingerprint, String bastion) {
-        static final ClientSection EMPTY = new ClientSection(null, null, null, null, null);
+        public static final ClientSection EMPTY = new ClientSection(null, null, null, null, null);
 
         @Override
         public String toString() {

@@ -28,10 +28,10 @@ public final class SessionsList extends ClientCommand {
             out().println(vps == null ? "no live sessions" : "no live sessions in " + vps);
             return;
         }
-        Table t = new Table("ID", "USER", "FROM", "MODE", "SINCE", "IN/OUT", "CHANNELS", "KEY");
+        Table t = new Table("ID", "USER", "WHO", "FROM", "MODE", "SINCE", "IN/OUT", "CHANNELS", "KEY");
         for (JsonNode n : node.get("sessions")) {
             SessionView s = ApiClient.as(n, SessionView.class);
-            t.row(s.id(), s.user(), s.client(), s.mode(), Table.age(s.startedAt()),
+            t.row(s.id(), s.user(), s.via() == null ? "-" : s.via(), s.client(), s.mode(), Table.age(s.startedAt()),
                     Sizes.bytes(s.bytesToVps()) + "/" + Sizes.bytes(s.bytesFromVps()),
                     SessionsShow.channelSummary(s), s.key());
         }

@@ -28,7 +28,7 @@ public final class SessionsShow extends ClientCommand {
         }
         SessionView s = ApiClient.as(node, SessionView.class);
         out().println("session " + s.id() + ": " + s.user() + " from " + s.client());
-        out().println("  key:     " + s.key());
+        out().println("  key:     " + s.key() + (s.via() == null ? "" : ", " + s.via()));
         if (s.vps() != null) {
             out().println("  vps:     " + s.vps() + " (id " + s.vpsId() + "), login " + s.login());
         }

@@ -2,6 +2,7 @@ package dev.ferry.cli.vps;
 
 import dev.ferry.api.GrantView;
 import dev.ferry.bastion.FerryException;
+import dev.ferry.cli.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,13 +10,9 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** How the CLI writes a grant, and reads when one ends. */
 public final class GrantLines {
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})([mhdw])");
-
     private GrantLines() {
     }
 
@@ -29,8 +26,8 @@ public final class GrantLines {
                 : g.person();
         return who + " as " + (g.logins().isEmpty() ? "any user" : String.join(", ", g.logins()))
                 + (g.until() == null ? ", no end" : (g.expired() ? ", ended " : " until ") + g.until())
-                + " (granted by " + g.grantedBy() + " at " + Instant.parse(g.grantedAt()).truncatedTo(ChronoUnit.SECONDS)
-                + ")";
+                + " (granted by " + g.grantedBy() + " at "
+                + Instant.parse(g.grantedAt()).truncatedTo(ChronoUnit.SECONDS) + ")";
     }
 
     /**
@@ -38,16 +35,8 @@ public final class GrantLines {
      * {@code 7d}, {@code 2w}), as an ISO-8601 instant.
      */
     static String until(String text, Clock clock) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        Matcher m = DURATION.matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            };
+        Duration d = Durations.parse(text);
+        if (d != null) {
             return clock.instant().plus(d).truncatedTo(ChronoUnit.SECONDS).toString();
         }
         try {

@@ -26,15 +26,17 @@ public sealed interface Login permits Login.ToVps, Login.Jump {
      *
      * @param vpsId the id of the VPS the name named when the login was admitted, or 0 before: a session stays in
      *              that VPS for its whole life, whatever is renamed meanwhile
+     * @param via   what let the key in, as the live list and the audit name it ({@code VPS key}, {@code alice
+     *              (grant)}), or null before it was admitted
      */
-    record ToVps(VpsRef ref, String vpsUser, long vpsId) implements Login {
+    record ToVps(VpsRef ref, String vpsUser, long vpsId, String via) implements Login {
         public ToVps(VpsRef ref, String vpsUser) {
-            this(ref, vpsUser, 0);
+            this(ref, vpsUser, 0, null);
         }
 
-        /** This login, bound to the VPS its name names now. */
-        public ToVps bound(long id) {
-            return new ToVps(ref, vpsUser, id);
+        /** This login, bound to the VPS its name names now, and let in by {@code via}. */
+        public ToVps bound(long id, String via) {
+            return new ToVps(ref, vpsUser, id, via);
         }
 
         /** The VPS it is bound to, or the one its name names while it is not bound yet. */

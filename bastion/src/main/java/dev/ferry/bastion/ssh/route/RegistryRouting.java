@@ -59,7 +59,7 @@ public final class RegistryRouting implements Routing {
             Optional<KeyAccess> access = registry.access(v.ref(), fingerprint);
             access.filter(a -> a.person() != null && !a.admits()).ifPresent(a -> log.info("{}: key {} of {} refused "
                     + "({})", login.describe(), fingerprint, a.person(), a.disabled() ? "disabled" : a.role().word()));
-            return access.filter(KeyAccess::admits).map(a -> v.bound(a.vpsId()));
+            return access.filter(KeyAccess::admits).map(a -> v.bound(a.vpsId(), a.via()));
         }
         return registry.anyHoldsKey(fingerprint) ? Optional.of(login) : Optional.empty();
     }
