@@ -207,7 +207,8 @@ public final class Host implements AutoCloseable {
             bastion = Bastion.start(new BastionSettings(config.bind(), config.sshPort(), hostKeys,
                     config.connectTimeout(), config.bannerTimeout(), config.keepaliveInterval(),
                     config.keepaliveMaxMissed(), config.frontDoor(), principals),
-                    new RegistryRouting(registry, registry.people(), registry.runners(), clock), userCa, hostCa, guard,
+                    new RegistryRouting(registry, registry.people(), registry.runners(), clock,
+                            config.get(HostSettings.VPS_KEYS)), userCa, hostCa, guard,
                     new SessionNumbers(sessionStore), config.get(HostSettings.RECORD_SESSIONS) ? recordings : null);
         } catch (IOException | RuntimeException e) {
             recordings.close();

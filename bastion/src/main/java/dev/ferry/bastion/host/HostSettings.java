@@ -79,6 +79,9 @@ public final class HostSettings {
                     + "Host; seals the key material the Hosts share in the database");
     public static final Setting<Duration> RUNNER_SILENCE = Setting.seconds("runner_silence_seconds", 30, 5, 3600,
             "how long a runner may go unheard (it beats every 5 s) before it is offline and its VPS are lost");
+    public static final Setting<Boolean> VPS_KEYS = Setting.bool("vps_keys", true,
+            "let in the keys stored on a VPS (ferry vps keys), as well as people's own keys through their role, "
+                    + "ownership or grants; false, for a fleet that wants people only: a VPS's own keys reach nothing");
     public static final Setting<Boolean> RECORD_SESSIONS = Setting.bool("record_sessions", true,
             "record plain mode's sessions (see \"Session recordings\"); with false nothing is recorded, and a VPS "
                     + "that requires recording is refused");
@@ -105,7 +108,7 @@ public final class HostSettings {
             INSTANCE_ID, CONNECT_TIMEOUT, BANNER_TIMEOUT, KEEPALIVE_INTERVAL, KEEPALIVE_MAX_MISSED, PENALTY_EXEMPT,
             LOGIN_GRACE_TIME, MAX_SESSIONS_PER_KEY, MAX_SESSIONS, MAX_STARTUPS_PER_SOURCE, MAX_STARTUPS,
             HOST_CERT_PRINCIPALS, PROXY_PROTOCOL_FROM, REGISTRY_URL, REGISTRY_PASSWORD_FILE, REGISTRY_KEY_FILE,
-            RUNNER_SILENCE, RECORD_SESSIONS, RECORD_INPUT, RECORD_EXEC_OUTPUT, RECORDING_RETENTION_DAYS,
+            RUNNER_SILENCE, VPS_KEYS, RECORD_SESSIONS, RECORD_INPUT, RECORD_EXEC_OUTPUT, RECORDING_RETENTION_DAYS,
             RECORDINGS_MAX_GIB, RECORDINGS_URL);
 
     private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();

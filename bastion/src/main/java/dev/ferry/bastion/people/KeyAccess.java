@@ -18,6 +18,11 @@ import java.util.Optional;
  */
 public record KeyAccess(long vpsId, boolean vpsKey, String person, Role role, boolean disabled, boolean owner,
                         Grant grant) {
+    /** The same, not counting the VPS's own keys (a Host with {@code vps_keys = false}). */
+    public KeyAccess withoutVpsKey() {
+        return new KeyAccess(vpsId, false, person, role, disabled, owner, grant);
+    }
+
     /** A key of the VPS's own, nobody's. */
     public static KeyAccess vpsKey(long vpsId) {
         return new KeyAccess(vpsId, true, null, null, false, false, null);

@@ -507,7 +507,12 @@ public final class JdbcRegistry implements VpsRegistry {
 
     @Override
     public boolean anyHoldsKey(String fingerprint) {
-        return keys.anyHolds(fingerprint);
+        return keys.anyHolds(fingerprint, true);
+    }
+
+    @Override
+    public boolean anyHoldsKey(String fingerprint, boolean vpsKeys) {
+        return keys.anyHolds(fingerprint, vpsKeys);
     }
 
     @Override

@@ -160,6 +160,9 @@ public interface VpsRegistry extends AutoCloseable {
     /** Whether any VPS holds this key (the generic jump user's login); one indexed query. */
     boolean anyHoldsKey(String fingerprint);
 
+    /** The same, not counting the VPS's own keys when {@code vpsKeys} is false ({@code vps_keys = false}). */
+    boolean anyHoldsKey(String fingerprint, boolean vpsKeys);
+
     /**
      * How the key {@code fingerprint} reaches the VPS {@code ref} names (its own key, a person's through their role,
      * ownership or grant), if the VPS exists: one query.

@@ -44,24 +44,37 @@ public final class RegistryRouting implements Routing {
     private final People people;
     private final RunnerRegistry runners;
     private final Clock clock;
+    private final boolean vpsKeys;
 
     public RegistryRouting(VpsRegistry registry, People people, RunnerRegistry runners, Clock clock) {
+        this(registry, people, runners, clock, true);
+    }
+
+    /** @param vpsKeys whether a VPS's own keys let in ({@code vps_keys}); false: people's keys only */
+    public RegistryRouting(VpsRegistry registry, People people, RunnerRegistry runners, Clock clock,
+                           boolean vpsKeys) {
         this.registry = registry;
         this.people = people;
         this.runners = runners;
         this.clock = clock;
+        this.vpsKeys = vpsKeys;
+    }
+
+    /** How the key reaches the VPS {@code ref} names, as this Host lets it ({@code vps_keys}). */
+    private Optional<KeyAccess> access(VpsRef ref, String fingerprint) {
+        return registry.access(ref, fingerprint).map(a -> vpsKeys ? a : a.withoutVpsKey());
     }
 
     @Override
     public Optional<Login> admit(Login login, String fingerprint) {
         // one indexed query either way, so the time taken tells nothing about which VPS exist
         if (login instanceof Login.ToVps v) {
-            Optional<KeyAccess> access = registry.access(v.ref(), fingerprint);
+            Optional<KeyAccess> access = access(v.ref(), fingerprint);
             access.filter(a -> a.person() != null && !a.admits()).ifPresent(a -> log.info("{}: key {} of {} refused "
                     + "({})", login.describe(), fingerprint, a.person(), a.disabled() ? "disabled" : a.role().word()));
             return access.filter(KeyAccess::admits).map(a -> v.bound(a.vpsId(), a.via()));
         }
-        return registry.anyHoldsKey(fingerprint) ? Optional.of(login) : Optional.empty();
+        return registry.anyHoldsKey(fingerprint, vpsKeys) ? Optional.of(login) : Optional.empty();
     }
 
     @Override
@@ -82,7 +95,7 @@ public final class RegistryRouting implements Routing {
         }
         // the VPS the session was admitted to, by id: a rename meanwhile never moves it to another
         String named = "vps-" + picked.ref();
-        Optional<String> refused = registry.access(picked.target(), fingerprint)
+        Optional<String> refused = access(picked.target(), fingerprint)
                 .map(a -> a.refusal(picked.vpsUser(), clock.instant(), named))
                 .orElse(Optional.of(named + " is not a VPS your key can reach"));
         Optional<Vps> vps = refused.isPresent() ? Optional.empty() : registry.find(picked.target());
@@ -122,7 +135,8 @@ public final class RegistryRouting implements Routing {
                 continue;
             }
             Person p = persons.get(a.fingerprint());
-            KeyAccess access = new KeyAccess(v.id(), keys.getOrDefault(v.id(), Set.of()).contains(a.fingerprint()),
+            KeyAccess access = new KeyAccess(v.id(), vpsKeys && keys.getOrDefault(v.id(), Set.of()).contains(
+                    a.fingerprint()),
                     p == null ? null : p.name(), p == null ? null : p.role(), p != null && p.disabled(),
                     p != null && p.name().equals(v.owner()), grants.get(a));
             Optional<String> gone = lost(access, a, v, p, now);
@@ -194,7 +208,7 @@ public final class RegistryRouting implements Routing {
         }
         // the same words whether the VPS is unknown or not this key's: nothing tells which exist
         String named = "vps-" + (login instanceof Login.ToVps picked && isLoopback(host) ? picked.ref() : ref.get());
-        Optional<String> refused = registry.access(ref.get(), fingerprint)
+        Optional<String> refused = access(ref.get(), fingerprint)
                 .map(a -> a.refusal(null, clock.instant(), named))
                 .orElse(Optional.of(named + " is not a VPS your key can reach"));
         Optional<Vps> vps = refused.isPresent() ? Optional.empty() : registry.find(ref.get());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.people.People;
+import dev.ferry.bastion.people.Role;
 import dev.ferry.bastion.registry.JdbcRegistry;
 import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.vps.Endpoint;
@@ -49,6 +51,23 @@ class RegistryRoutingTest {
 
     private Route decide(String user, SshPublicKey key, String host, int port) {
         return rules.directTcpip(Login.parse(user).orElseThrow(), key.fingerprint(), host, port);
+    }
+
+    @Test
+    void aHostForPeopleOnlyLetsNoVpsKeyIn() {
+        RegistryRouting peopleOnly = new RegistryRouting(registry, registry.people(), registry.runners(),
+                Clock.systemUTC(), false);
+        Login web = Login.parse("vps-web").orElseThrow();
+        assertTrue(rules.admit(web, alice.fingerprint()).isPresent(), "a VPS key, where vps_keys is true");
+        assertTrue(peopleOnly.admit(web, alice.fingerprint()).isEmpty(), "vps_keys = false");
+        assertTrue(peopleOnly.admit(Login.parse("jump").orElseThrow(), alice.fingerprint()).isEmpty(),
+                "nor through the jump user");
+        registry.people().add("carol", Role.MEMBER, List.of(alice), People.ADMIN_TOKEN);
+        registry.people().grant(this.web.id(), "carol", List.of(), null, People.ADMIN_TOKEN);
+        assertEquals("carol (grant)", ((Login.ToVps) peopleOnly.admit(web, alice.fingerprint()).orElseThrow()).via(),
+                "the same key as a person's, through a grant");
+        assertTrue(peopleOnly.admit(Login.parse("jump").orElseThrow(), alice.fingerprint()).isPresent());
+        assertTrue(peopleOnly.admit(Login.parse("vps-db").orElseThrow(), bob.fingerprint()).isEmpty());
     }
 
     @Test
