@@ -10,11 +10,14 @@ import dev.ferry.api.Json;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.HostApi;
 import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.people.People;
+import dev.ferry.bastion.people.Role;
 import dev.ferry.bastion.registry.PostgresServer;
 import dev.ferry.bastion.registry.RegistryLocation;
 import dev.ferry.bastion.several.Membership;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
+import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.keys.SshPublicKey;
@@ -231,6 +234,40 @@ class SeveralHostsTest {
             assertEquals(0, api(a, "GET", "/api/v1/sessions").get("sessions").size(), "gone from a's list");
         } finally {
             ssh.destroyForcibly();
+        }
+    }
+
+    @Test
+    void disablingAPersonThroughOneHostEndsTheirSessionsOnEveryHost() throws Exception {
+        Host a = start("a", 1);
+        Host b = start("b", 2);
+        Path key = SshKeygen.ed25519(dir.resolve("keys"), "alice");
+        // a VPS key nobody holds, and alice's own key through a grant
+        Vps web = a.registry().create(new NewVps("web", new Endpoint("127.0.0.1", 2200),
+                List.of(SshPublicKey.parse(Files.readString(Path.of(SshKeygen.ed25519(dir.resolve("other"), "x")
+                        + ".pub"))))));
+        a.registry().people().add("alice", Role.MEMBER, List.of(SshPublicKey.parse(Files.readString(
+                Path.of(key + ".pub")))), People.ADMIN_TOKEN);
+        a.registry().people().grant(web.id(), "alice", List.of(), null, People.ADMIN_TOKEN);
+        List<Process> sessions = new ArrayList<>();
+        try {
+            for (Host h : List.of(a, b)) {
+                sessions.add(new ProcessBuilder("ssh", "-N", "-i", key.toString(), "-o", "IdentitiesOnly=yes", "-o",
+                        "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-p",
+                        Integer.toString(h.sshAddress().getPort()), "vps-web@127.0.0.1").redirectErrorStream(true)
+                        .start());
+            }
+            Await.until("alice's session on both Hosts", Duration.ofSeconds(20),
+                    () -> api(b, "GET", "/api/v1/sessions").get("sessions").size() == 2);
+            HttpResponse<String> disabled = new HostApi(a).send("POST", "/api/v1/users/alice/disable", null);
+            assertEquals(200, disabled.statusCode(), disabled.body());
+            for (Process ssh : sessions) {
+                assertTrue(ssh.waitFor(15, TimeUnit.SECONDS), "ended on the Host that was not asked too");
+                String said = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(said.contains("ferry: alice was disabled by admin token; this session ends"), said);
+            }
+        } finally {
+            sessions.forEach(Process::destroyForcibly);
         }
     }
 

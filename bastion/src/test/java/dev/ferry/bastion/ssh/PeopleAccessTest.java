@@ -9,6 +9,7 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.testing.Await;
 import dev.ferry.testing.Opened;
 import dev.ferry.testing.Processes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,9 +36,11 @@ class PeopleAccessTest {
     private BastionTestSupport t;
     private People people;
     private SshClientFixture bob;
+    private Path dir;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
+        this.dir = dir;
         t = opened.add(BastionTestSupport.start(dir));
         people = t.host.registry().people();
         bob = t.client("bob", List.of(t.bobKey), null);
@@ -77,12 +80,23 @@ class PeopleAccessTest {
     @Test
     void aGrantThatEndsEndsTheSessionsThatReliedOnIt() throws Exception {
         Vps v = vps("expiring");
-        Instant until = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        Instant until = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         people.grant(v.id(), "alice", List.of(), until, People.ADMIN_TOKEN);
-        try (Background held = session("vps-expiring")) {
+        // and one held through a ControlMaster connection, whose client shows no reason (the Host's log has it)
+        Path sockets = Files.createDirectories(dir.resolve("cm"));
+        SshClientFixture muxing = t.client("cm-alice", List.of(t.aliceKey), "Host 127.0.0.1\n    ControlMaster auto\n"
+                + "    ControlPath " + sockets + "/%C\n    ControlPersist 60\n");
+        try (Background held = session("vps-expiring");
+             Background muxed = Background.start(List.of("ssh", "-F", muxing.config().toString(), "-p",
+                     Integer.toString(t.port), "vps-expiring@127.0.0.1", "echo in; sleep 60"))) {
             held.awaitStdout("in", 20);
+            muxed.awaitStdout("in", 20);
             held.awaitStderr(Pattern.compile(Pattern.quote("ferry: alice's access to " + v.label() + " ended at "
                     + until + "; ask its owner or an admin for a new grant; this session ends")), 20);
+            Await.until("the ControlMaster session ended", Duration.ofSeconds(10), () -> !muxed.alive());
+            t.awaitLogged("ended: alice's access to " + v.label() + " ended at " + until, 10);
+        } finally {
+            muxing.ssh("-O", "exit", "-p", Integer.toString(t.port), "vps-expiring@127.0.0.1");
         }
         Processes.Result after = t.sshTo(t.alice, "vps-expiring", "true");
         assertTrue(after.err().contains("alice's access to vps-expiring ended at " + until), after.toString());
