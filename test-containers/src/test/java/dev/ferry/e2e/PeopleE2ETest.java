@@ -68,6 +68,8 @@ class PeopleE2ETest {
         // the runner installs carol's key for dev at its next heartbeat's start-up step
         Await.until("carol's ProxyJump as dev", Duration.ofSeconds(60), () -> jump("dev").exit() == 0);
         assertEquals("dev", jump("dev").requireSuccess().out().strip());
+        assertEquals("dev", carol.ssh("-J", "jump@" + fleet.bastion, "dev@vps-e2e-people", "echo $(id -un)")
+                .requireSuccess().out().strip(), "the generic jump user reaches what her grant opens");
         Processes.Result root = jump("root");
         assertNotEquals(0, root.exit(), "the grant names dev only, and the VPS's sshd knows it: " + root);
         assertTrue(plain("root").err().contains("carol's grant to vps-e2e-people allows the login user dev, not "
