@@ -89,7 +89,13 @@ class CliLoginTest {
                 ci.out().strip()), laptop, "whoami");
         assertEquals(6, withRevoked.code(), "a revoked token is refused: " + withRevoked);
 
-        assertEquals(0, admin.ferry("user", "disable", "alice").code());
+        // an admin of flesh disables her: the record names who did it
+        assertEquals(0, admin.ferry("user", "add", "ada", "--role", "admin").code());
+        String ada = admin.ferry("user", "token", "ada", "--name", "desk").out().strip();
+        CliTestSupport.Result byAda = CliTestSupport.run(Map.of("FERRY_HOST", url, "FERRY_TOKEN", ada), laptop,
+                "user", "disable", "alice");
+        assertEquals(0, byAda.code(), byAda.toString());
+        assertTrue(admin.ferry("user", "show", "alice").out().contains(" by ada\n"));
         CliTestSupport.Result disabled = alice("whoami");
         assertEquals(6, disabled.code(), disabled.toString());
         assertTrue(disabled.err().contains("missing, wrong or ended API token"), disabled.err());

@@ -12,6 +12,7 @@ import dev.ferry.api.PersonView;
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.api.Router.Request;
 import dev.ferry.bastion.api.Router.Response;
+import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.people.ApiToken;
 import dev.ferry.bastion.people.Grant;
 import dev.ferry.bastion.people.People;
@@ -75,9 +76,9 @@ public final class PeopleRoutes {
                 .route("DELETE", USERS + "/{name}", req -> Response.ok(thenSweep(Map.of("removed",
                         view(people.remove(req.param(0)), null, null)))))
                 .route("POST", USERS + "/{name}/disable", req -> Response.ok(thenSweep(detail(
-                        people.setDisabled(req.param(0), true, People.ADMIN_TOKEN)))))
+                        disable(req.param(0), true, req.principal())))))
                 .route("POST", USERS + "/{name}/enable", req -> Response.ok(detail(
-                        people.setDisabled(req.param(0), false, People.ADMIN_TOKEN))))
+                        disable(req.param(0), false, req.principal()))))
                 .route("GET", USERS + "/{name}/keys", req -> Response.ok(Map.of("keys",
                         people.keys(req.param(0)).stream().map(PeopleRoutes::keyView).toList())))
                 .route("POST", USERS + "/{name}/keys", this::addKeys)
@@ -129,13 +130,21 @@ public final class PeopleRoutes {
         return me;
     }
 
+    /** Disables or enables a person, with one audit event naming who did it. */
+    private Person disable(String name, boolean disabled, Principal by) {
+        Person p = people.setDisabled(name, disabled, by.who());
+        AuditLog.event(disabled ? "person_disabled" : "person_enabled").put("person", p.name()).put("by", by.who())
+                .write();
+        return p;
+    }
+
     private Response add(Request req) {
         NewPersonRequest body = RequestBodies.read(req.body(), NewPersonRequest.class);
         Role role = Role.fromWord(RequestBodies.required("role", body.role()));
         List<SshPublicKey> keys = body.keys() == null || body.keys().isEmpty() ? List.of()
                 : RequestBodies.parseKeys(body.keys());
         return Response.created(detail(people.add(RequestBodies.required("name", body.name()), role, keys,
-                People.ADMIN_TOKEN)));
+                req.principal().who())));
     }
 
     private Response addKeys(Request req) {
@@ -156,7 +165,7 @@ public final class PeopleRoutes {
             }
         }
         Grant g = people.grant(v.id(), req.param(1), body.logins() == null ? List.of() : body.logins(), until,
-                People.ADMIN_TOKEN);
+                req.principal().who());
         return Response.ok(thenSweep(grantView(g, v)));
     }
 

@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.bastion.HostApi;
 import dev.ferry.bastion.people.People;
 import dev.ferry.bastion.people.Role;
 import dev.ferry.bastion.vps.Vps;
@@ -124,9 +125,12 @@ class PeopleAccessTest {
         try (Background held = Background.start(List.of("ssh", "-F", dave.config().toString(), "-p",
                 Integer.toString(t.port), "vps-disabled@127.0.0.1", "echo in; sleep 60"))) {
             held.awaitStdout("in", 20);
-            people.setDisabled("dave", true, "root");
-            held.awaitStderr(Pattern.compile(Pattern.quote("ferry: dave was disabled by root; this session ends")),
-                    10);
+            // through the API, as ferry user disable does: one audit event names who did it
+            assertEquals(200, new HostApi(t.host).send("POST", "/api/v1/users/dave/disable", null).statusCode());
+            held.awaitStderr(Pattern.compile(Pattern.quote("ferry: dave was disabled by admin token; this session "
+                    + "ends")), 10);
+            t.audit.await("person_disabled", e -> AuditEvents.has(e, "person", "dave")
+                    && AuditEvents.has(e, "by", "admin token"), 1, 5);
         }
         Processes.Result refused = t.sshTo(dave, "vps-disabled", "true");
         assertTrue(refused.err().contains("Permission denied (publickey)"), refused.toString());
