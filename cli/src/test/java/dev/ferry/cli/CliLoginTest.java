@@ -67,18 +67,27 @@ class CliLoginTest {
         CliTestSupport.Result people = alice("user", "list");
         assertEquals(6, people.code(), people.toString());
         assertEquals("ferry: alice is a member: this is for admins", people.err().strip());
-        assertEquals(0, alice("vps", "add", "--endpoint", "127.0.0.1:2200", "--name", "hers", "--ssh-key",
-                admin.aliceFile.toString()).code());
+        CliTestSupport.Result external = alice("vps", "add", "--endpoint", "127.0.0.1:2200", "--name", "hers",
+                "--ssh-key", admin.aliceFile.toString());
+        assertEquals(6, external.code(), external.toString());
+        assertTrue(external.err().contains("registering an external VPS (an endpoint the bastion dials) is for "
+                + "admins"), external.err());
+        admin.addVps("hers");
         admin.addVps("others");
+        assertEquals(0, admin.ferry("vps", "grant", "hers", "alice").code());
         CliTestSupport.Result list = alice("vps", "list");
         assertTrue(list.out().contains("hers") && !list.out().contains("others"), list.out());
-        assertTrue(admin.ferry("vps", "access", "hers").out().contains("  alice (owner) as any user"));
-        CliTestSupport.Result notHers = alice("vps", "stop", "others");
+        CliTestSupport.Result notHers = alice("vps", "stop", "hers");
         assertEquals(6, notHers.code(), notHers.toString());
-        assertTrue(notHers.err().contains("alice is a member and sees only the VPS they created or are granted")
-                || notHers.err().contains("alice is a member and may change only the VPS they created"),
+        assertTrue(notHers.err().contains("alice is a member and may change only the VPS they created"),
                 notHers.err());
+        CliTestSupport.Result unseen = alice("vps", "status", "others");
+        assertEquals(3, unseen.code(), "a VPS she may not see is one that does not exist: " + unseen);
 
+        CliTestSupport.Result longer = alice("token", "create", "--name", "forever", "--ttl", "30d");
+        assertEquals(2, longer.code(), longer.toString());
+        assertTrue(longer.err().contains("a token lasts no longer than the one that makes it, which ends at "),
+                longer.err());
         CliTestSupport.Result ci = alice("token", "create", "--name", "ci", "--ttl", "1h");
         assertEquals(0, ci.code(), ci.toString());
         String list2 = alice("token", "list").out();

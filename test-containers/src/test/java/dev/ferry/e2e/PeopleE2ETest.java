@@ -11,6 +11,7 @@ import dev.ferry.testing.Processes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -31,10 +32,13 @@ class PeopleE2ETest {
 
     private E2eFleet fleet;
     private SshClientFixture carol;
+    private Path carolKey;
+    private Path dir;
     private String container;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
+        this.dir = dir;
         fleet = opened.add(E2eFleet.start(dir));
         container = "ferry-vps-" + fleet.create("e2e-people", SSHD_IMAGE).id();
         Processes.run(List.of("docker", "exec", container, "useradd", "-m", "dev"), null, 30).requireSuccess();
@@ -43,6 +47,7 @@ class PeopleE2ETest {
         assertEquals(0, new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
                 .start().waitFor());
         carol = SshClientFixture.create(dir.resolve("carol-client"), List.of(key), null);
+        carolKey = key;
         ok("user", "add", "carol", "--role", "member", "--ssh-key", key + ".pub");
     }
 
@@ -58,6 +63,23 @@ class PeopleE2ETest {
     private Processes.Result plain(String login) {
         return carol.ssh("-p", Integer.toString(fleet.port), "vps-e2e-people+" + login + "@127.0.0.1",
                 "echo $(id -un)");
+    }
+
+    @Test
+    void aMemberOwnsTheVpsTheyCreateAndReachesItAsRoot() throws Exception {
+        Processes.Result token = fleet.ferry("user", "token", "carol", "--name", "e2e");
+        assertEquals(0, token.exit(), token.toString());
+        Map<String, String> asCarol = new java.util.HashMap<>(fleet.cliEnv());
+        asCarol.put("FERRY_TOKEN", token.out().strip());
+        Processes.Result created = E2eFleet.ferry(asCarol, dir, "vps", "create", "--image", SSHD_IMAGE, "--name",
+                "e2e-carols", "--ssh-key", carolKey + ".pub", "--wait", "--wait-timeout", "120");
+        assertEquals(0, created.exit(), created.toString());
+        assertEquals("carol", fleet.host.registry().get(dev.ferry.bastion.vps.VpsRef.parse("e2e-carols")).owner());
+        // as its owner, her key is root's in it (the runner installs it), besides being the key she gave
+        assertEquals("root", carol.ssh("-J", "vps-e2e-carols@" + fleet.bastion, "root@vps-e2e-carols",
+                "echo $(id -un)").requireSuccess().out().strip());
+        Processes.Result stop = E2eFleet.ferry(asCarol, dir, "vps", "stop", "e2e-people");
+        assertEquals(3, stop.exit(), "not hers, and not granted: as if it did not exist: " + stop);
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.ferry.bastion.people.Role;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsRef;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -19,10 +20,12 @@ import java.util.stream.Collectors;
 public final class Authorizer {
     private final VpsRegistry registry;
     private final People people;
+    private final Clock clock;
 
-    public Authorizer(VpsRegistry registry, People people) {
+    public Authorizer(VpsRegistry registry, People people, Clock clock) {
         this.registry = registry;
         this.people = people;
+        this.clock = clock;
     }
 
     /**
@@ -36,17 +39,24 @@ public final class Authorizer {
         if (p.role() != Role.MEMBER || (need != Need.VPS_READ && need != Need.VPS_MANAGE)) {
             return;
         }
-        Vps v = registry.get(VpsRef.parse(params.get(0)));
+        VpsRef ref = VpsRef.parse(params.get(0));
+        Vps v = registry.get(ref);
         boolean owns = p.person().equals(v.owner());
+        if (!owns && !granted(p, v)) {
+            // a VPS a member may not see is answered as one that does not exist: nothing tells which exist
+            throw FerryException.notFound("no VPS '" + ref + "' is registered (see: ferry vps list)");
+        }
         if (need == Need.VPS_MANAGE && !owns) {
             throw FerryException.forbidden(p.person() + " is a member and may change only the VPS they created; "
                     + v.label() + " is " + (v.owner() == null ? "an admin's" : v.owner() + "'s") + " (ask "
                     + (v.owner() == null ? "an admin" : v.owner() + " or an admin") + ")");
         }
-        if (!owns && people.grantsTo(v.id()).stream().noneMatch(g -> g.person().equals(p.person()))) {
-            throw FerryException.forbidden(p.person() + " is a member and sees only the VPS they created or are "
-                    + "granted; " + v.label() + " is neither");
-        }
+    }
+
+    /** Whether the person holds a grant to the VPS that has not ended. */
+    private boolean granted(Principal p, Vps v) {
+        return people.grantsTo(v.id()).stream().anyMatch(g -> g.person().equals(p.person())
+                && !g.expired(clock.instant()));
     }
 
     /** What of {@code all} the principal sees: a member, the VPS they own or are granted; others, all. */
@@ -54,7 +64,8 @@ public final class Authorizer {
         if (p.role() != Role.MEMBER) {
             return all;
         }
-        Set<Long> granted = people.grantsOf(p.person()).stream().map(Grant::vpsId).collect(Collectors.toSet());
+        Set<Long> granted = people.grantsOf(p.person()).stream().filter(g -> !g.expired(clock.instant()))
+                .map(Grant::vpsId).collect(Collectors.toSet());
         return all.stream().filter(v -> p.person().equals(v.owner()) || granted.contains(v.id())).toList();
     }
 

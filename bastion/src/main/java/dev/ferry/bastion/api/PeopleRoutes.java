@@ -110,10 +110,17 @@ public final class PeopleRoutes {
         return p.person();
     }
 
+    /** A token lasts no longer than the one that asks for it: a leaked short one cannot make itself a long one. */
     private Response issue(String person, Request req) {
         ApiTokenRequest body = RequestBodies.read(req.body(), ApiTokenRequest.class);
-        ApiToken.Issued issued = tokens.create(person, body.name(), Duration.ofSeconds(body.ttlSeconds() == null
-                ? DEFAULT_TTL.toSeconds() : body.ttlSeconds()));
+        Duration ttl = Duration.ofSeconds(body.ttlSeconds() == null ? DEFAULT_TTL.toSeconds() : body.ttlSeconds());
+        Instant callerEnds = req.principal().until();
+        if (callerEnds != null && clock.instant().plus(ttl).isAfter(callerEnds)) {
+            throw FerryException.invalid("a token lasts no longer than the one that makes it, which ends at "
+                    + callerEnds.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": ask for less (--ttl), or "
+                    + "an admin for a longer one");
+        }
+        ApiToken.Issued issued = tokens.create(person, body.name(), ttl);
         return Response.created(tokenView(issued.token(), issued.secret()));
     }
 

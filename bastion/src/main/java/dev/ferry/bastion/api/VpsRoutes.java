@@ -13,6 +13,7 @@ import dev.ferry.bastion.api.Router.Response;
 import dev.ferry.bastion.fleet.Fleet;
 import dev.ferry.bastion.fleet.VpsAction;
 import dev.ferry.bastion.people.Principal;
+import dev.ferry.bastion.people.Role;
 import dev.ferry.bastion.registry.VpsRegistry;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.vps.NewVps;
@@ -68,7 +69,7 @@ public final class VpsRoutes {
                 .route("POST", VPS + "/{ref}/keys", Need.VPS_MANAGE, this::addKeys)
                 .route("PUT", VPS + "/{ref}/host-key", Need.VPS_MANAGE, this::setHostKey)
                 .route("PUT", VPS + "/{ref}/name", Need.VPS_MANAGE, this::rename)
-                .route("PUT", VPS + "/{ref}/policy", Need.VPS_MANAGE, req -> thenSweep(policy(req)))
+                .route("PUT", VPS + "/{ref}/policy", Need.ADMIN, req -> thenSweep(policy(req)))
                 .route("DELETE", VPS + "/{ref}/keys/{fingerprint}", Need.VPS_MANAGE, req -> Response.ok(thenSweep(
                         Map.of("removed", keyView(registry.removeKey(ref(req), req.param(1)))))))
                 .route("POST", VPS + "/{ref}/{action}", Need.VPS_MANAGE, req -> Response.ok(thenSweep(detail(
@@ -93,6 +94,12 @@ public final class VpsRoutes {
             return Response.created(detail(owned(fleet.create(new Fleet.CreateRequest(body.name(), body.image(),
                     RequestBodies.parseKeys(body.keys()), body.runner(), body.cpus(), body.memoryBytes())),
                     req.principal())));
+        }
+        if (req.principal() != null && req.principal().role() != Role.ADMIN) {
+            // the bastion dials an external VPS's endpoint from the Host's own machine: naming one is an admin's
+            throw FerryException.forbidden(req.principal().who() + " is " + (req.principal().role() == Role.MEMBER
+                    ? "a member" : "an auditor") + ": registering an external VPS (an endpoint the bastion dials) "
+                    + "is for admins; members create VPS on runners (--image)");
         }
         if (body.runner() != null || body.cpus() != null || body.memoryBytes() != null) {
             throw FerryException.invalid("'runner', 'cpus' and 'memory_bytes' go with 'image', not with 'endpoint'");

@@ -54,6 +54,7 @@ public final class Fleet {
     private final Clock clock;
     private final List<String> userCaKeys;
     private final HostCertifier certifier;
+    private final boolean vpsKeys;
     /** Reports the registry cannot take now are logged once per runner a minute, not once per VPS and beat. */
     private final LogThrottle waiting = new LogThrottle(Duration.ofMinutes(1));
     private final LogThrottle interceptions = new LogThrottle(Duration.ofMinutes(1));
@@ -72,11 +73,21 @@ public final class Fleet {
      */
     public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock, List<String> userCaKeys,
                  HostCertifier certifier) {
+        this(vps, runners, clock, userCaKeys, certifier, true);
+    }
+
+    /**
+     * @param vpsKeys whether a VPS's own keys let in ({@code vps_keys}): when not, runners install none of them in
+     *                their VPS, so that a ProxyJump, end to end, cannot use one either
+     */
+    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock, List<String> userCaKeys,
+                 HostCertifier certifier, boolean vpsKeys) {
         this.vps = vps;
         this.runners = runners;
         this.clock = clock;
         this.userCaKeys = List.copyOf(userCaKeys);
         this.certifier = certifier;
+        this.vpsKeys = vpsKeys;
         runners.heardAllOnlineAt(clock.instant());
     }
 
@@ -300,10 +311,10 @@ public final class Fleet {
         return RunnerWords.desired(now, keysOf(v, people), certificate, people.others(v.id()));
     }
 
-    /** Root's keys: the VPS's own, then the people's who may log in as root. */
+    /** Root's keys: the VPS's own (unless {@code vps_keys} is false), then the people's who may log in as root. */
     private List<String> keysOf(Vps v, LoginKeys people) {
-        List<String> keys = new ArrayList<>(vps.keys(VpsRef.ofId(v.id())).stream().map(VpsKey::key)
-                .map(SshPublicKey::toOpenSsh).toList());
+        List<String> keys = new ArrayList<>(!vpsKeys ? List.of() : vps.keys(VpsRef.ofId(v.id())).stream()
+                .map(VpsKey::key).map(SshPublicKey::toOpenSsh).toList());
         people.root(v.id()).stream().filter(k -> !keys.contains(k)).forEach(keys::add);
         return keys;
     }

@@ -192,7 +192,8 @@ public final class Host implements AutoCloseable {
         ApiTls tls = dir.apiTls();
         boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
-        Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa));
+        Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa),
+                config.get(HostSettings.VPS_KEYS));
         DialGuard guard = new DialGuard();
         SessionStore sessionStore = new SessionStore(registry.statements(), clock);
         WatchFeed feed = new WatchFeed();
@@ -230,7 +231,7 @@ public final class Host implements AutoCloseable {
             };
             Supplier<List<String>> knownHostsNow = () -> Stream.concat(knownHosts.stream(),
                     KnownHosts.externalVps(registry.list()).stream()).toList();
-            Authorizer authorizer = new Authorizer(registry, registry.people());
+            Authorizer authorizer = new Authorizer(registry, registry.people(), clock);
             Router router = new CaRoutes(userCaLine, knownHostsNow, bastion.address().getPort(), principals).register(
                     new FleetRoutes(fleet, trust, registry, clock, pin).register(new PeopleRoutes(registry.people(),
                             registry, registry.tokens(), bastion::accessChanged, clock).register(new VpsRoutes(

@@ -81,7 +81,8 @@ public final class HostSettings {
             "how long a runner may go unheard (it beats every 5 s) before it is offline and its VPS are lost");
     public static final Setting<Boolean> VPS_KEYS = Setting.bool("vps_keys", true,
             "let in the keys stored on a VPS (ferry vps keys), as well as people's own keys through their role, "
-                    + "ownership or grants; false, for a fleet that wants people only: a VPS's own keys reach nothing");
+                    + "ownership or grants; false, for a fleet that wants people only: a VPS's own keys reach nothing, "
+                    + "and runners install none of them");
     public static final Setting<Boolean> RECORD_SESSIONS = Setting.bool("record_sessions", true,
             "record plain mode's sessions (see \"Session recordings\"); with false nothing is recorded, and a VPS "
                     + "that requires recording is refused");

@@ -17,8 +17,8 @@ public record Grant(long vpsId, String person, List<String> logins, Instant expi
                     Instant grantedAt) {
     /** A login user as the bastion's user names take it ({@code vps-web+dev}). */
     private static final Pattern LOGIN = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
-    /** More login users than this in one grant is a mistake, not a policy. */
-    public static final int MAX_LOGINS = 32;
+    /** More login users than this in one grant is a mistake, not a policy (and 16 of 32 characters fit its column). */
+    public static final int MAX_LOGINS = 16;
 
     public Grant {
         logins = List.copyOf(logins);

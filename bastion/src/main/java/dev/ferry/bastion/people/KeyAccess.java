@@ -49,6 +49,11 @@ public record KeyAccess(long vpsId, boolean vpsKey, String person, Role role, bo
      * @param vps   how messages name the VPS ({@code vps-web})
      */
     public Optional<String> refusal(String login, Instant now, String vps) {
+        return refusal(login, now, vps, vps);
+    }
+
+    /** The same, with the bastion user name the message tells to log in as ({@code vps-123}). */
+    public Optional<String> refusal(String login, Instant now, String vps, String sshUser) {
         if (!admits()) {
             return Optional.of(vps + " is not a VPS your key can reach");
         }
@@ -63,7 +68,7 @@ public record KeyAccess(long vpsId, boolean vpsKey, String person, Role role, bo
         if (login != null && !grant.allows(login, now)) {
             return Optional.of(person + "'s grant to " + vps + " allows the login user" + (grant.logins().size() == 1
                     ? " " : "s ") + String.join(", ", grant.logins()) + ", not " + login + ": log in as "
-                    + vps + "+" + grant.logins().get(0));
+                    + sshUser + "+" + grant.logins().get(0));
         }
         return Optional.empty();
     }

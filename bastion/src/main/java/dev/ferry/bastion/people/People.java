@@ -32,7 +32,10 @@ public interface People {
     /** Disables (keys and tokens refused, sessions ended) or enables again; doing what is done already is fine. */
     Person setDisabled(String name, boolean disabled, String by);
 
-    /** Removes the person with their keys and grants; the VPS they own are kept, without an owner. */
+    /**
+     * Removes the person with their keys (those stored on VPS too) and grants; the VPS they own are kept, without an
+     * owner.
+     */
     Person remove(String name);
 
     List<PersonKey> keys(String name);

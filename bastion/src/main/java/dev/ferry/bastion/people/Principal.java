@@ -1,5 +1,6 @@
 package dev.ferry.bastion.people;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -9,10 +10,11 @@ import java.util.Objects;
  * @param person the person's name, or null for the admin token
  * @param role   what they may do
  * @param via    what proved it, for the audit: {@code admin token}, or {@code token laptop (t3f9...)}
+ * @param until  when the token that proved it ends, or null for the admin token
  */
-public record Principal(String person, Role role, String via) {
+public record Principal(String person, Role role, String via, Instant until) {
     /** The admin token's principal. */
-    public static final Principal ADMIN_TOKEN = new Principal(null, Role.ADMIN, People.ADMIN_TOKEN);
+    public static final Principal ADMIN_TOKEN = new Principal(null, Role.ADMIN, People.ADMIN_TOKEN, null);
 
     public Principal {
         Objects.requireNonNull(role, "role");

@@ -94,8 +94,14 @@ final class JdbcPeople implements People {
     @Override
     public Person remove(String name) {
         Person p = get(name);
-        sql.transaction(c -> Sql.update(c, "DELETE FROM person WHERE name = ?", p.name()));
-        log.info("person {} removed", p.name());
+        int vpsKeys = sql.transaction(c -> {
+            // their keys stored on VPS too: else, no longer anybody's, they would let in again what a disable shut
+            int n = Sql.update(c, "DELETE FROM vps_key WHERE fingerprint IN (SELECT fingerprint FROM person_key "
+                    + "WHERE person = ?)", p.name());
+            Sql.update(c, "DELETE FROM person WHERE name = ?", p.name());
+            return n;
+        });
+        log.info("person {} removed, with {} of their keys stored on VPS", p.name(), vpsKeys);
         return p;
     }
 

@@ -507,12 +507,12 @@ public final class JdbcRegistry implements VpsRegistry {
 
     @Override
     public boolean anyHoldsKey(String fingerprint) {
-        return keys.anyHolds(fingerprint, true);
+        return keys.anyHolds(fingerprint, true, clock.instant());
     }
 
     @Override
-    public boolean anyHoldsKey(String fingerprint, boolean vpsKeys) {
-        return keys.anyHolds(fingerprint, vpsKeys);
+    public boolean anyHoldsKey(String fingerprint, boolean vpsKeys, Instant now) {
+        return keys.anyHolds(fingerprint, vpsKeys, now);
     }
 
     @Override

@@ -84,10 +84,11 @@ final class JdbcTokens implements Tokens {
         if (secret == null || !secret.startsWith(PREFIX)) {
             return Optional.empty();
         }
-        return sql.query("SELECT t.id, t.name, p.name AS person, p.role FROM api_token t JOIN person p "
+        return sql.query("SELECT t.id, t.name, t.expires_at, p.name AS person, p.role FROM api_token t JOIN person p "
                 + "ON p.name = t.person WHERE t.token_hash = ? AND t.expires_at > ? AND p.disabled_at IS NULL",
                 rs -> new Principal(rs.getString("person"), Role.fromWord(rs.getString("role")), "token "
-                        + rs.getString("name") + " (" + rs.getString("id") + ")"), Credentials.digest(secret), now)
+                        + rs.getString("name") + " (" + rs.getString("id") + ")", Sql.instant(rs, "expires_at")),
+                Credentials.digest(secret), now)
                 .stream().findFirst();
     }
 

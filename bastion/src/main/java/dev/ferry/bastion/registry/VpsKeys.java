@@ -145,17 +145,18 @@ final class VpsKeys {
      * Whether the key {@code fingerprint} reaches some VPS (the jump user's login): a VPS holds it (counted when
      * {@code vpsKeys}), or its person is an admin, owns a VPS or holds a grant.
      */
-    boolean anyHolds(String fingerprint, boolean vpsKeys) {
+    boolean anyHolds(String fingerprint, boolean vpsKeys, Instant now) {
         // a disabled person's key, or an auditor's, reaches nothing, even where a VPS holds it too
         return sql.query("SELECT CASE WHEN EXISTS (SELECT 1 FROM person_key pk JOIN person p ON p.name = pk.person "
                 + "WHERE pk.fingerprint = ? AND (p.disabled_at IS NOT NULL OR p.role = 'auditor')) THEN 0 "
                 + (vpsKeys ? "WHEN EXISTS (SELECT 1 FROM vps_key WHERE fingerprint = ?) THEN 1 " : "")
                 + "WHEN EXISTS (SELECT 1 FROM person_key pk JOIN person p ON p.name = pk.person "
                 + "WHERE pk.fingerprint = ? "
-                + "AND (p.role = 'admin' OR EXISTS (SELECT 1 FROM vps_grant g WHERE g.person = p.name) "
+                + "AND (p.role = 'admin' OR EXISTS (SELECT 1 FROM vps_grant g WHERE g.person = p.name AND "
+                + "(g.expires_at IS NULL OR g.expires_at > ?)) "
                 + "OR EXISTS (SELECT 1 FROM vps v WHERE v.owner = p.name))) THEN 1 ELSE 0 END",
-                rs -> rs.getInt(1) == 1, vpsKeys ? new Object[] {fingerprint, fingerprint, fingerprint}
-                        : new Object[] {fingerprint, fingerprint}).get(0);
+                rs -> rs.getInt(1) == 1, vpsKeys ? new Object[] {fingerprint, fingerprint, fingerprint, now}
+                        : new Object[] {fingerprint, fingerprint, now}).get(0);
     }
 
     private static VpsKey key(ResultSet rs) throws SQLException {

@@ -14,6 +14,7 @@ import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerLimits;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -160,8 +161,11 @@ public interface VpsRegistry extends AutoCloseable {
     /** Whether any VPS holds this key (the generic jump user's login); one indexed query. */
     boolean anyHoldsKey(String fingerprint);
 
-    /** The same, not counting the VPS's own keys when {@code vpsKeys} is false ({@code vps_keys = false}). */
-    boolean anyHoldsKey(String fingerprint, boolean vpsKeys);
+    /**
+     * The same, not counting the VPS's own keys when {@code vpsKeys} is false ({@code vps_keys = false}), nor
+     * grants ended at {@code now}.
+     */
+    boolean anyHoldsKey(String fingerprint, boolean vpsKeys, Instant now);
 
     /**
      * How the key {@code fingerprint} reaches the VPS {@code ref} names (its own key, a person's through their role,

@@ -114,8 +114,9 @@ final class AccessSweep implements AutoCloseable {
                 continue;
             }
             if (info.login() instanceof Login.ToVps v) {
-                held.computeIfAbsent(new Access(v.vpsId(), info.fingerprint()), a -> new ArrayList<>())
-                        .add(new WholeSession(session, info));
+                // a session that has used plain mode relies on its login user too, which a grant may stop naming
+                held.computeIfAbsent(new Access(v.vpsId(), info.fingerprint(), info.traffic().usedPlain()
+                        ? v.vpsUser() : null), a -> new ArrayList<>()).add(new WholeSession(session, info));
                 continue;
             }
             AbstractConnectionService service = LiveConnections.connection(session);

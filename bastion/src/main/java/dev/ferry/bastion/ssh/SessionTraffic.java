@@ -36,6 +36,11 @@ public final class SessionTraffic {
         return fromVps.get();
     }
 
+    /** Whether a channel of plain mode has opened. */
+    public boolean usedPlain() {
+        return plain;
+    }
+
     /** {@code plain}, {@code jump}, {@code plain+jump}, or {@code none} before a channel opened. */
     String mode() {
         return plain && jump ? "plain+jump" : plain ? "plain" : jump ? "jump" : "none";

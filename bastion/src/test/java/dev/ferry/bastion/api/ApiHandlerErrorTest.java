@@ -25,7 +25,8 @@ class ApiHandlerErrorTest {
             throw new NoClassDefFoundError("dev/ferry/api/Missing");
         });
         ApiDispatcher dispatcher = new ApiDispatcher(router, () -> "admin-token", () -> "metrics-token",
-                new RunnerTrust(null, "join-token", Clock.systemUTC()), List.of(), null, new Authorizer(null, null));
+                new RunnerTrust(null, "join-token", Clock.systemUTC()), List.of(), null,
+                new Authorizer(null, null, Clock.systemUTC()));
         try (ApiServer api = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), dispatcher)) {
             URI broken = URI.create("http://127.0.0.1:" + api.address().getPort() + "/api/v1/broken");
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(broken)

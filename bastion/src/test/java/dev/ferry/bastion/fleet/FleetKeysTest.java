@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.TestKeys;
+import dev.ferry.bastion.people.People;
+import dev.ferry.bastion.people.Role;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsStatus;
 import dev.ferry.keys.HostCertificates;
@@ -14,6 +16,7 @@ import dev.ferry.keys.KeyPairs;
 import dev.ferry.keys.SshPublicKey;
 import dev.ferry.protocol.ContainerReport;
 import dev.ferry.protocol.ContainerState;
+import dev.ferry.protocol.DesiredVps;
 import dev.ferry.protocol.HeartbeatAnswer;
 import dev.ferry.protocol.HeartbeatRequest;
 import dev.ferry.protocol.RegisterRequest;
@@ -21,6 +24,7 @@ import dev.ferry.testing.Opened;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,6 +68,31 @@ class FleetKeysTest {
         host.create("web");
         assertEquals(List.of(ca),
                 host.fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of())).userCaKeys());
+    }
+
+    @Test
+    void runnersInstallPeoplesKeysForTheirLoginUsersAndNoVpsKeyWhereVpsKeysIsOff() {
+        Vps v = host.create("web");
+        People people = host.registry.people();
+        SshPublicKey carol = TestKeys.ed25519("carol");
+        SshPublicKey dave = TestKeys.ed25519("dave");
+        people.add("carol", Role.MEMBER, List.of(carol), People.ADMIN_TOKEN);
+        people.add("dave", Role.MEMBER, List.of(dave), People.ADMIN_TOKEN);
+        people.grant(v.id(), "carol", List.of("dev"), null, People.ADMIN_TOKEN);
+        people.grant(v.id(), "dave", List.of(), null, People.ADMIN_TOKEN);
+        DesiredVps d = host.fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of())).vps().get(0);
+        assertEquals(Map.of("dev", List.of(carol.toOpenSsh())), d.loginKeys(), "a grant naming dev: dev only");
+        assertTrue(d.authorizedKeys().contains(dave.toOpenSsh()), "a grant naming nobody: root");
+        assertTrue(d.authorizedKeys().size() > 1, "the VPS's own key too: " + d.authorizedKeys());
+
+        host.fleet = new Fleet(host.registry, host.registry.runners(), host.clock, List.of(), HostCertifier.NONE,
+                false);
+        DesiredVps peopleOnly = host.fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of())).vps()
+                .get(0);
+        assertEquals(List.of(dave.toOpenSsh()), peopleOnly.authorizedKeys(), "vps_keys = false: people's only");
+        people.setDisabled("dave", true, "root");
+        assertEquals(List.of(), host.fleet.heartbeat("r1", "r1", new HeartbeatRequest(DOCKER_OK, List.of())).vps()
+                .get(0).authorizedKeys(), "a disabled person's keys leave the VPS");
     }
 
     @Test

@@ -163,6 +163,7 @@ abstract class RegistryContract {
         assertTrue(access.refusal(null, until.plusSeconds(1), "vps-web").orElseThrow().startsWith(
                 "alice's access to vps-web ended at " + until), "expired");
         assertTrue(registry.anyHoldsKey(alice.fingerprint()), "the jump user reaches what a grant opens");
+        assertFalse(registry.anyHoldsKey(alice.fingerprint(), true, until.plusSeconds(1)), "not once it ended");
         assertEquals(FerryException.Kind.INVALID, assertThrows(FerryException.class,
                 () -> people.grant(web.id(), "audrey", List.of(), null, People.ADMIN_TOKEN)).kind(),
                 "auditors log in nowhere");
@@ -180,8 +181,14 @@ abstract class RegistryContract {
         assertEquals(FerryException.Kind.NOT_FOUND, assertThrows(FerryException.class,
                 () -> people.revoke(web.id(), "alice")).kind());
         people.grant(web.id(), "alice", List.of(), null, People.ADMIN_TOKEN);
+        // her key stored on a VPS too, as a member's is when they create one: it goes with her, or else, nobody's
+        // any more, it would let in what a disable shut
+        Vps shared = registry.create(new NewVps("shared", ENDPOINT, List.of(alice, bob)));
         people.remove("alice");
         assertTrue(people.grantsTo(web.id()).isEmpty(), "a person's grants go with them");
+        assertFalse(registry.access(VpsRef.ofId(shared.id()), alice.fingerprint()).orElseThrow().admits());
+        assertEquals(List.of(bob.fingerprint()), registry.keys(VpsRef.ofId(shared.id())).stream()
+                .map(VpsKey::fingerprint).toList());
         assertTrue(registry.access(VpsRef.parse("web"), alice.fingerprint()).map(KeyAccess::admits).orElse(true)
                 == false, "and their keys");
     }

@@ -104,6 +104,18 @@ class PeopleAccessTest {
     }
 
     @Test
+    void aGrantNoLongerNamingItsLoginUserEndsThePlainSessionsAsThatUser() throws Exception {
+        Vps v = vps("narrowed");
+        people.grant(v.id(), "alice", List.of(), null, People.ADMIN_TOKEN);
+        try (Background held = session("vps-narrowed")) {
+            held.awaitStdout("in", 20);
+            people.grant(v.id(), "alice", List.of("dev"), null, People.ADMIN_TOKEN);
+            held.awaitStderr(Pattern.compile(Pattern.quote("ferry: alice's grant to " + v.label() + " allows the "
+                    + "login user dev, not root: log in as " + v.sshUser() + "+dev; this session ends")), 10);
+        }
+    }
+
+    @Test
     void revokingAGrantEndsTheSessionsThatReliedOnIt() throws Exception {
         Vps v = vps("revoked");
         people.grant(v.id(), "alice", List.of(), null, People.ADMIN_TOKEN);

@@ -74,7 +74,7 @@ public final class RegistryRouting implements Routing {
                     + "({})", login.describe(), fingerprint, a.person(), a.disabled() ? "disabled" : a.role().word()));
             return access.filter(KeyAccess::admits).map(a -> v.bound(a.vpsId(), a.via()));
         }
-        return registry.anyHoldsKey(fingerprint, vpsKeys) ? Optional.of(login) : Optional.empty();
+        return registry.anyHoldsKey(fingerprint, vpsKeys, clock.instant()) ? Optional.of(login) : Optional.empty();
     }
 
     @Override
@@ -138,7 +138,7 @@ public final class RegistryRouting implements Routing {
             KeyAccess access = new KeyAccess(v.id(), vpsKeys && keys.getOrDefault(v.id(), Set.of()).contains(
                     a.fingerprint()),
                     p == null ? null : p.name(), p == null ? null : p.role(), p != null && p.disabled(),
-                    p != null && p.name().equals(v.owner()), grants.get(a));
+                    p != null && p.name().equals(v.owner()), grants.get(new Access(a.vpsId(), a.fingerprint())));
             Optional<String> gone = lost(access, a, v, p, now);
             if (gone.isPresent()) {
                 revoked.put(a, new Revoked(gone.get(), false));
@@ -158,7 +158,7 @@ public final class RegistryRouting implements Routing {
             return Optional.of(p == null ? "your key " + a.fingerprint() + " was removed from " + v.label()
                     : p.name() + "'s access to " + v.label() + " was revoked");
         }
-        return access.refusal(null, now, v.label());
+        return access.refusal(a.login(), now, v.label(), v.sshUser());
     }
 
     /**

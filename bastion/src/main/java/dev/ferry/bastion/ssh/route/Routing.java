@@ -42,8 +42,15 @@ public interface Routing {
      */
     Map<Access, Revoked> revoked(Set<Access> held);
 
-    /** A key's access to a VPS, which an open session (or one of its forwards) relies on. */
-    record Access(long vpsId, String fingerprint) {
+    /**
+     * A key's access to a VPS, which an open session (or one of its forwards) relies on.
+     *
+     * @param login the login user inside a session that has used plain mode (a grant may stop naming it), else null
+     */
+    record Access(long vpsId, String fingerprint, String login) {
+        public Access(long vpsId, String fingerprint) {
+            this(vpsId, fingerprint, null);
+        }
     }
 
     /**
