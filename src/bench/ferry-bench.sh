@@ -10,7 +10,8 @@
 #    median MiB/s of the rounds, and the CPU time each way costs per GiB: of the whole machine (client, bastion,
 #    sshd: on a machine whose cores they share, the way that costs more CPU per byte moves fewer bytes) and of
 #    the Host's JVM alone.
-# 2. set-up: `ssh ... true` (direct, -J Ferry, -J OpenSSH, Ferry plain), median and p95 in ms.
+# 2. set-up: `ssh ... true` (direct, -J Ferry, -J OpenSSH, Ferry plain, and Ferry plain with a person's own key
+#    that a grant lets in instead of a key stored on the VPS), median and p95 in ms.
 # 3. memory per session: SESSIONS concurrent idle sessions (an exec of `read`) in plain mode, then through
 #    ProxyJump, held by one small Java client (MINA SSHD, from the build's jars) instead of thousands of ssh
 #    processes (FERRY_BENCH_HOLDER=ssh: one OpenSSH client each, as a cross-check); for the Host JVM the heap
@@ -79,6 +80,7 @@ if [[ "$USER_NAME" == root ]]; then PLAIN_USER=vps-bench; else PLAIN_USER="vps-b
 mkdir -p /run/sshd "$WORK/keys"
 ssh-keygen -q -t ed25519 -N '' -C bench -f "$WORK/keys/client"
 ssh-keygen -q -t ed25519 -N '' -C nobody -f "$WORK/keys/unknown" # held by no VPS (the signature timing)
+ssh-keygen -q -t ed25519 -N '' -C person -f "$WORK/keys/person" # a person's own key, in through a grant
 ssh-keygen -q -t ed25519 -N '' -f "$WORK/keys/target_host"
 ssh-keygen -q -t ed25519 -N '' -f "$WORK/keys/jump_host"
 CLIENT_PUB="$(cat "$WORK/keys/client.pub")"
@@ -168,6 +170,13 @@ for h in "${HOSTS[@]}"; do
             --name "${vps%%:*}" --ssh-key "$WORK/keys/client.pub" --host "http://127.0.0.1:${h#*:}" \
             >> "$WORK/vps-add.log" 2>&1 || { cat "$WORK/vps-add.log" >&2; exit 1; }
     done
+    if [[ "${h%%:*}" == ferry ]]; then # a person whose own key reaches vps-bench through a grant (login set-up)
+        for args in "user add benchp --role member --ssh-key $WORK/keys/person.pub" "vps grant bench benchp"; do
+            # shellcheck disable=SC2086 # the words of args
+            FERRY_TOKEN="$(cat "$WORK/ferry/admin.token")" "$ROOT/ferry" $args --host "http://127.0.0.1:${h#*:}" \
+                >> "$WORK/vps-add.log" 2>&1 || { cat "$WORK/vps-add.log" >&2; exit 1; }
+        done
+    fi
     FERRY_TOKEN="$(cat "$WORK/${h%%:*}/admin.token")" "$ROOT/ferry" vps list --json --host "http://127.0.0.1:${h#*:}" \
         | python3 -c 'import json, sys
 for v in json.load(sys.stdin)["vps"]:
@@ -185,11 +194,14 @@ Host *
     LogLevel ERROR
 CFG
 
+sed "s|$WORK/keys/client|$WORK/keys/person|" "$WORK/ssh_config" > "$WORK/ssh_config_person"
+
 X=() # extra options for the next call (ssh -v)
 direct_ssh()  { ssh -F "$WORK/ssh_config" "${X[@]}" -p "$TARGET_PORT" "$USER_NAME@127.0.0.1" "$@"; }
 fjump_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -J "vps-bench@127.0.0.1:$FERRY_SSH" "$USER_NAME@vps-bench" "$@"; }
 ojump_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -J "$USER_NAME@127.0.0.1:$JUMP_PORT" -p "$TARGET_PORT" "$USER_NAME@127.0.0.1" "$@"; }
 plain_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "$@"; }
+person_ssh()  { ssh -F "$WORK/ssh_config_person" "${X[@]}" -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "$@"; }
 direct_sftp() { sftp -q -F "$WORK/ssh_config" -P "$TARGET_PORT" -b "$WORK/put.batch" "$USER_NAME@127.0.0.1" >/dev/null; }
 ojump_sftp()  { sftp -q -F "$WORK/ssh_config" -J "$USER_NAME@127.0.0.1:$JUMP_PORT" -P "$TARGET_PORT" -b "$WORK/put.batch" "$USER_NAME@127.0.0.1" >/dev/null; }
 plain_sftp()  { sftp -q -F "$WORK/ssh_config" -P "$FERRY_SSH" -b "$WORK/put.batch" "$PLAIN_USER@127.0.0.1" >/dev/null; }
@@ -198,8 +210,10 @@ unrec_sftp()  { sftp -q -F "$WORK/ssh_config" -P "$OFF_SSH" -b "$WORK/put.batch"
 SSH_WAYS=(direct_ssh fjump_ssh ojump_ssh plain_ssh)
 SFTP_WAYS=(direct_sftp ojump_sftp plain_sftp)
 if $UNREC; then SSH_WAYS+=(unrec_ssh); SFTP_WAYS+=(unrec_sftp); fi
+SETUP_WAYS=("${SSH_WAYS[@]}" person_ssh) # the person's login: set-up only
 declare -A NAME=(
     [direct_ssh]="ssh direct" [fjump_ssh]="ssh -J Ferry" [ojump_ssh]="ssh -J OpenSSH sshd" [plain_ssh]="ssh Ferry plain"
+    [person_ssh]="ssh plain, a person"
     [direct_sftp]="sftp direct" [ojump_sftp]="sftp -J OpenSSH sshd" [plain_sftp]="sftp Ferry plain"
     [unrec_ssh]="ssh plain unrecorded" [unrec_sftp]="sftp plain unrecorded")
 
@@ -249,7 +263,7 @@ ALG_UPSTREAM="$(hops < "$WORK/probe.log")"
 X=()
 
 log "warming up (JIT)..."
-for _ in 1 2 3 4 5; do for w in "${SSH_WAYS[@]}"; do "$w" true; done; done
+for _ in 1 2 3 4 5; do for w in "${SETUP_WAYS[@]}"; do "$w" true; done; done
 head -c $((256 * 1024 * 1024)) /dev/zero | fjump_ssh 'cat > /dev/null'
 head -c $((256 * 1024 * 1024)) /dev/zero | plain_ssh 'cat > /dev/null'
 if $UNREC; then head -c $((256 * 1024 * 1024)) /dev/zero | unrec_ssh 'cat > /dev/null'; fi
@@ -263,8 +277,8 @@ for r in $(seq "$ROUNDS"); do
     done
     log "$line MiB/s"
 done
-log "set-up: ${#SSH_WAYS[@]} x $SETUPS runs..."
-for _ in $(seq "$SETUPS"); do for w in "${SSH_WAYS[@]}"; do SU[$w]+="$(setup_ms "$w") "; done; done
+log "set-up: ${#SETUP_WAYS[@]} x $SETUPS runs..."
+for _ in $(seq "$SETUPS"); do for w in "${SETUP_WAYS[@]}"; do SU[$w]+="$(setup_ms "$w") "; done; done
 LOAD_AFTER_SPEED="$(load_now)"
 
 # --- memory per session ---
@@ -639,9 +653,10 @@ r="$(ratio "$(med plain_ssh)" "$(med ojump_ssh)")"; echo "  ratio Ferry plain / 
 r="$(ratio "$(med plain_sftp)" "$(med ojump_sftp)")"; echo "  ratio sftp Ferry plain / sftp -J OpenSSH:  $r"
 echo
 echo "set-up, ssh ... true x $SETUPS, ms: median, p95"
-for w in "${SSH_WAYS[@]}"; do printf '  %-22s %8s %8s\n' "${NAME[$w]}" "$(sumed "$w")" "$(sup95 "$w")"; done
+for w in "${SETUP_WAYS[@]}"; do printf '  %-22s %8s %8s\n' "${NAME[$w]}" "$(sumed "$w")" "$(sup95 "$w")"; done
 r="$(ratio "$(sumed fjump_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio ssh -J Ferry / ssh -J OpenSSH (median): $r (target <= 1.20: $(verdict "$r" '<=' 1.20))"
 r="$(ratio "$(sumed plain_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio Ferry plain / ssh -J OpenSSH (median):  $r (target <= 1.30: $(verdict "$r" '<=' 1.30))"
+r="$(ratio "$(sumed person_ssh)" "$(sumed plain_ssh)")"; echo "  ratio a person's key, grant / a VPS key (median): $r (target <= 1.05: $(verdict "$r" '<=' 1.05))"
 if $UNREC; then
     echo
     echo "what recording costs, the same run (plain unrecorded: a second Host, record_sessions = false):"
