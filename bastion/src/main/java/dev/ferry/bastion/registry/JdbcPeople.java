@@ -53,8 +53,16 @@ final class JdbcPeople implements People {
                 throw FerryException.conflict("a person named '" + valid + "' exists already (see: ferry user show "
                         + valid + ")");
             }
-            Sql.update(c, "INSERT INTO person(name, role, created_at, created_by) VALUES (?, ?, ?, ?)", valid,
-                    role.word(), now, by);
+            try {
+                Sql.update(c, "INSERT INTO person(name, role, created_at, created_by) VALUES (?, ?, ?, ?)", valid,
+                        role.word(), now, by);
+            } catch (SQLException e) {
+                if (Sql.uniqueViolation(e)) { // another Host added them meanwhile
+                    throw FerryException.conflict("a person named '" + valid + "' exists already (see: ferry user "
+                            + "show " + valid + ")");
+                }
+                throw e;
+            }
             insertKeys(c, valid, keys, now);
             return null;
         });
@@ -137,8 +145,16 @@ final class JdbcPeople implements People {
                 throw FerryException.conflict("key " + k.fingerprint() + " is " + (holder.get(0).equals(person)
                         ? person + "'s already" : "held by " + holder.get(0) + ": a key names one person"));
             }
-            Sql.update(c, "INSERT INTO person_key(fingerprint, person, key_type, key_blob, comment, added_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?)", k.fingerprint(), person, k.type(), k.base64(), k.comment(), now);
+            try {
+                Sql.update(c, "INSERT INTO person_key(fingerprint, person, key_type, key_blob, comment, added_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)", k.fingerprint(), person, k.type(), k.base64(), k.comment(), now);
+            } catch (SQLException e) {
+                if (Sql.uniqueViolation(e)) { // given twice, or by another Host meanwhile
+                    throw FerryException.conflict("key " + k.fingerprint() + " is held by someone already: a key "
+                            + "names one person (see: ferry user list)");
+                }
+                throw e;
+            }
         }
     }
 
@@ -168,8 +184,16 @@ final class JdbcPeople implements People {
         sql.transaction(c -> {
             if (Sql.update(c, "UPDATE vps_grant SET logins = ?, expires_at = ?, granted_by = ?, granted_at = ? "
                     + "WHERE vps_id = ? AND person = ?", joined, expiresAt, by, now, vpsId, p.name()) == 0) {
-                Sql.update(c, "INSERT INTO vps_grant(vps_id, person, logins, expires_at, granted_by, granted_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)", vpsId, p.name(), joined, expiresAt, by, now);
+                try {
+                    Sql.update(c, "INSERT INTO vps_grant(vps_id, person, logins, expires_at, granted_by, granted_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?)", vpsId, p.name(), joined, expiresAt, by, now);
+                } catch (SQLException e) {
+                    if (Sql.uniqueViolation(e)) { // granted through another Host meanwhile: one of the two stands
+                        throw FerryException.conflict(p.name() + " was granted vps-" + vpsId + " by someone else just "
+                                + "now; see: ferry vps access " + vpsId);
+                    }
+                    throw e;
+                }
             }
             return null;
         });
