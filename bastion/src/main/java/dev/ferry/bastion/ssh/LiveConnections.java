@@ -2,16 +2,22 @@ package dev.ferry.bastion.ssh;
 
 import dev.ferry.api.ChannelView;
 import dev.ferry.api.SessionView;
+import dev.ferry.bastion.DaemonThreads;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.sessions.LocalSessions;
 import dev.ferry.bastion.ssh.route.Login;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.SshServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +27,10 @@ final class LiveConnections implements LocalSessions {
     private static final Logger log = LoggerFactory.getLogger(LiveConnections.class);
     /** Channels one view lists: a connection may hold 256; the rest are counted. */
     static final int MAX_LISTED_CHANNELS = 64;
+    /** How long a disconnected client has to read why before its socket is closed. */
+    static final Duration DISCONNECT_GRACE = Duration.ofMillis(500);
+    private static final ScheduledExecutorService CLOSER = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("ferry-disconnect"));
 
     private final SshServer server;
 
@@ -87,8 +97,17 @@ final class LiveConnections implements LocalSessions {
     static void disconnect(Session session, String message) {
         Metrics.FORCED_ENDS.inc();
         try {
-            session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, message);
-        } catch (IOException e) {
+            // MINA's own disconnect closes the socket the moment the message is written: a keepalive answer the
+            // client sent meanwhile, unread, turns that close into a reset, and the client may lose the message it
+            // had not read yet (seen once in the test suite: exit 255, no sentence). The client closes on reading
+            // it; the socket is closed a moment later whatever the client does.
+            Buffer b = session.createBuffer(SshConstants.SSH_MSG_DISCONNECT, message.length() + Short.SIZE);
+            b.putUInt(SshConstants.SSH2_DISCONNECT_BY_APPLICATION);
+            b.putString(message);
+            b.putString("");
+            session.writePacket(b).addListener(written -> CLOSER.schedule(() -> session.close(true),
+                    DISCONNECT_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (IOException | RuntimeException e) {
             session.close(true);
         }
     }
