@@ -491,16 +491,6 @@ public final class JdbcRegistry implements VpsRegistry {
     }
 
     @Override
-    public boolean hasKey(long vpsId, String fingerprint) {
-        return keys.has(vpsId, fingerprint);
-    }
-
-    @Override
-    public OptionalLong idHoldingKey(VpsRef ref, String fingerprint) {
-        return keys.idHolding(ref, fingerprint);
-    }
-
-    @Override
     public Optional<KeyAccess> access(VpsRef ref, String fingerprint) {
         return keys.access(ref, fingerprint);
     }

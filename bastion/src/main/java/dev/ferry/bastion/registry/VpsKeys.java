@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -106,20 +105,6 @@ final class VpsKeys {
             Sql.update(c, "DELETE FROM vps_key WHERE vps_id = ? AND fingerprint = ?", v.id(), fingerprint);
             return target;
         });
-    }
-
-    /** Whether VPS {@code vpsId} holds the key {@code fingerprint}. */
-    boolean has(long vpsId, String fingerprint) {
-        return !sql.query("SELECT 1 FROM vps_key WHERE vps_id = ? AND fingerprint = ?", rs -> Boolean.TRUE, vpsId,
-                fingerprint).isEmpty();
-    }
-
-    /** The id of the VPS {@code ref} names when it holds the key {@code fingerprint}. */
-    OptionalLong idHolding(VpsRef ref, String fingerprint) {
-        List<Long> ids = sql.query("SELECT v.id FROM vps v JOIN vps_key k ON k.vps_id = v.id WHERE "
-                + JdbcRegistry.whereRef(ref) + " AND k.fingerprint = ?", rs -> rs.getLong(1),
-                JdbcRegistry.refValue(ref), fingerprint);
-        return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
     }
 
     /**

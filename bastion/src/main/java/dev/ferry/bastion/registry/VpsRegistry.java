@@ -74,7 +74,9 @@ public interface VpsRegistry extends AutoCloseable {
     VpsKey removeKey(VpsRef ref, String fingerprint);
 
     /** Whether this key (by fingerprint) is stored for that VPS. */
-    boolean hasKey(long vpsId, String fingerprint);
+    default boolean hasKey(long vpsId, String fingerprint) {
+        return holdsKey(VpsRef.ofId(vpsId), fingerprint);
+    }
 
     /** Records a new lifecycle status; returns the VPS as it is now. */
     Vps updateStatus(VpsRef ref, VpsStatus status);
@@ -150,12 +152,9 @@ public interface VpsRegistry extends AutoCloseable {
     /** The fingerprints of the keys each of these VPS holds, by VPS id; a VPS without keys is absent. */
     Map<Long, Set<String>> keyFingerprints(Collection<Long> ids);
 
-    /** The id of the VPS this reference names when it holds this key; one indexed query (the authenticator's). */
-    OptionalLong idHoldingKey(VpsRef ref, String fingerprint);
-
-    /** Whether the VPS this reference names holds this key. */
+    /** Whether the VPS this reference names holds this key as one of its own. */
     default boolean holdsKey(VpsRef ref, String fingerprint) {
-        return idHoldingKey(ref, fingerprint).isPresent();
+        return access(ref, fingerprint).map(KeyAccess::vpsKey).orElse(false);
     }
 
     /** Whether any VPS holds this key (the generic jump user's login); one indexed query. */

@@ -59,6 +59,15 @@ public final class RegistryRouting implements Routing {
         this.vpsKeys = vpsKeys;
     }
 
+    /**
+     * Why the key may not be used in the VPS {@code ref} names now as {@code login} (null: its sshd checks the user),
+     * or empty: one sentence for a VPS that does not exist and one this key cannot reach.
+     */
+    private Optional<String> refusal(VpsRef ref, String fingerprint, String login, String named) {
+        return access(ref, fingerprint).map(a -> a.refusal(login, clock.instant(), named))
+                .orElse(Optional.of(named + " is not a VPS your key can reach"));
+    }
+
     /** How the key reaches the VPS {@code ref} names, as this Host lets it ({@code vps_keys}). */
     private Optional<KeyAccess> access(VpsRef ref, String fingerprint) {
         return registry.access(ref, fingerprint).map(a -> vpsKeys ? a : a.withoutVpsKey());
@@ -93,13 +102,13 @@ public final class RegistryRouting implements Routing {
                     + ", or jump through: ssh -J jump@" + Route.Refuse.BASTION + " root@vps-<id>");
         }
         // the VPS the session was admitted to, by id: a rename meanwhile never moves it to another
-        String named = "vps-" + picked.ref();
-        Optional<String> refused = access(picked.target(), fingerprint)
-                .map(a -> a.refusal(picked.vpsUser(), clock.instant(), named))
-                .orElse(Optional.of(named + " is not a VPS your key can reach"));
-        Optional<Vps> vps = refused.isPresent() ? Optional.empty() : registry.find(picked.target());
+        Optional<String> refused = refusal(picked.target(), fingerprint, picked.vpsUser(), "vps-" + picked.ref());
+        if (refused.isPresent()) {
+            return new Route.Refuse(refused.get());
+        }
+        Optional<Vps> vps = registry.find(picked.target());
         if (vps.isEmpty()) {
-            return new Route.Refuse(refused.orElse(named + " is not a VPS your key can reach"));
+            return new Route.Refuse("vps-" + picked.ref() + " is not a VPS your key can reach");
         }
         Vps v = vps.get();
         Optional<String> down = unreachable(v).or(() -> forbidden(v, purpose));
@@ -207,12 +216,13 @@ public final class RegistryRouting implements Routing {
         }
         // the same words whether the VPS is unknown or not this key's: nothing tells which exist
         String named = "vps-" + (login instanceof Login.ToVps picked && isLoopback(host) ? picked.ref() : ref.get());
-        Optional<String> refused = access(ref.get(), fingerprint)
-                .map(a -> a.refusal(null, clock.instant(), named))
-                .orElse(Optional.of(named + " is not a VPS your key can reach"));
-        Optional<Vps> vps = refused.isPresent() ? Optional.empty() : registry.find(ref.get());
+        Optional<String> refused = refusal(ref.get(), fingerprint, null, named);
+        if (refused.isPresent()) {
+            return new Route.Refuse(refused.get());
+        }
+        Optional<Vps> vps = registry.find(ref.get());
         if (vps.isEmpty()) {
-            return new Route.Refuse(refused.orElse(named + " is not a VPS your key can reach"));
+            return new Route.Refuse(named + " is not a VPS your key can reach");
         }
         Vps v = vps.get();
         if (login instanceof Login.ToVps picked && v.id() != (picked.vpsId() != 0 ? picked.vpsId()
