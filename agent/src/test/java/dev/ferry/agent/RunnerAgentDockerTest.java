@@ -175,7 +175,7 @@ class RunnerAgentDockerTest {
         Await.until("the decoy's pid in the pid file", Duration.ofSeconds(10), () -> !docker("exec", container, "sh",
                 "-c", "cat /proc/$(cat /run/ferry-sshd.pid)/comm").out().strip().equals("sshd"));
         OnStartStep.Result again = new OnStartStep(DockerRuntime.connect(null), Duration.ofSeconds(60))
-                .run(containerId, id, SSHD_IMAGE, List.of(publicKey(key1)), Map.of(), List.of(), null);
+                .run(containerId, id, SSHD_IMAGE, List.of(publicKey(key1)), Map.of(), List.of(), null, null);
         assertEquals(OnStartStep.Outcome.OK, again.outcome(), again.message());
         assertEquals("up\n", ssh(key1, r.sshPort(), "echo up").ok().out(), "the step started sshd");
     }
@@ -246,7 +246,7 @@ class RunnerAgentDockerTest {
         String containerId = docker("inspect", "-f", "{{.Id}}", container).ok().out().strip();
         OnStartStep.Result again = new OnStartStep(DockerRuntime.connect(null), Duration.ofSeconds(60))
                 .run(containerId, id, OWN_SSHD_IMAGE, List.of(publicKey(key1)), Map.of(), List.of(publicKey(ca)),
-                        null);
+                        null, null);
         assertEquals(OnStartStep.Outcome.OK, again.outcome(), again.message());
         assertTrue(docker("exec", container, "cat", OnStartStep.LOG_FILE).ok().out()
                 .contains("already has Ferry's settings"), "logged that it left the sshd alone");

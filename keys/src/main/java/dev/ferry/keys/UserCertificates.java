@@ -1,6 +1,7 @@
 package dev.ferry.keys;
 
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,16 +40,28 @@ public final class UserCertificates {
      */
     public static KeyPair issue(KeyPair ca, String principal, String keyId, Instant now, Duration backdate,
                                 Duration validity) {
+        KeyPair ephemeral = KeyPairs.generate(KeyType.ED25519);
+        return new KeyPair(certify(ca, ephemeral.getPublic(), principal, keyId, now, backdate, validity),
+                ephemeral.getPrivate());
+    }
+
+    /**
+     * A certificate for a key someone else holds (SSO: the person's own key, whose private half stays with them).
+     *
+     * @param key the public key to certify
+     * @see #issue
+     */
+    public static OpenSshCertificate certify(KeyPair ca, PublicKey key, String principal, String keyId, Instant now,
+                                             Duration backdate, Duration validity) {
         Objects.requireNonNull(ca, "ca");
         if (principal == null || principal.isEmpty()) {
             throw new IllegalArgumentException("a user certificate needs a principal");
         }
-        KeyPair ephemeral = KeyPairs.generate(KeyType.ED25519);
         Map<String, String> extensions = new LinkedHashMap<>();
         EXTENSIONS.forEach(e -> extensions.put(e, ""));
         try {
-            OpenSshCertificate cert = OpenSshCertificateBuilder.userCertificate()
-                    .publicKey(ephemeral.getPublic())
+            return OpenSshCertificateBuilder.userCertificate()
+                    .publicKey(key)
                     .serial(RANDOM.nextLong() & Long.MAX_VALUE)
                     .id(keyId)
                     .principals(List.of(principal))
@@ -56,7 +69,6 @@ public final class UserCertificates {
                     .validAfter(now.minus(backdate))
                     .validBefore(now.plus(validity))
                     .sign(ca);
-            return new KeyPair(cert, ephemeral.getPrivate());
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign a user certificate: " + e.getMessage(), e);
         }

@@ -20,14 +20,27 @@ import java.util.Objects;
  *                       no host key is known
  * @param loginKeys      the public keys that may log in as each other login user (people granted that user),
  *                       by user name; absent from an older Host
+ * @param clientCaKey    the Host's client CA public key (an OpenSSH line), whose certificates let in people who
+ *                       signed in with SSO, or null when the Host has no SSO
+ * @param certificateLogins for each login user root included, the people whose client CA certificate (principal:
+ *                       their name) may log in as that user; absent from an older Host
  */
 public record DesiredVps(String vpsId, String name, String image, Double cpus, Long memoryBytes,
                          DesiredState state, List<String> authorizedKeys, String hostCertificate,
-                         Map<String, List<String>> loginKeys) {
+                         Map<String, List<String>> loginKeys, String clientCaKey,
+                         Map<String, List<String>> certificateLogins) {
     public DesiredVps {
         state = state == null ? DesiredState.UNKNOWN : state;
         authorizedKeys = authorizedKeys == null ? List.of() : authorizedKeys.stream().filter(Objects::nonNull).toList();
         loginKeys = loginKeys == null ? Map.of() : Map.copyOf(loginKeys);
+        certificateLogins = certificateLogins == null || clientCaKey == null ? Map.of()
+                : Map.copyOf(certificateLogins);
+    }
+
+    /** One whose people sign in with keys only (no SSO). */
+    public DesiredVps(String vpsId, String name, String image, Double cpus, Long memoryBytes, DesiredState state,
+                      List<String> authorizedKeys, String hostCertificate, Map<String, List<String>> loginKeys) {
+        this(vpsId, name, image, cpus, memoryBytes, state, authorizedKeys, hostCertificate, loginKeys, null, null);
     }
 
     /** One with no keys for other login users than root. */

@@ -50,6 +50,21 @@ public final class OnStartStep {
     private static final int MAX_CERTIFICATE = 16_384;
     /** A login user as the Host names them (a grant's {@code --login}); anything else never reaches a path. */
     private static final Pattern LOGIN_USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
+    /** A person's name, as a certificate principal (the Host's rule). */
+    private static final Pattern PERSON = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+
+    /**
+     * The Host's client CA (SSO) and, for each login user, the people whose certificate from it may log in as them.
+     *
+     * @param caKey  the CA's public key, an OpenSSH line
+     * @param logins the people's names, by login user
+     */
+    public record PersonCertificates(String caKey, Map<String, List<String>> logins) {
+        /** From the desired state: null when the Host has no client CA. */
+        public static PersonCertificates of(String caKey, Map<String, List<String>> logins) {
+            return caKey == null ? null : new PersonCertificates(caKey, logins);
+        }
+    }
     private static final Logger log = LoggerFactory.getLogger(OnStartStep.class);
     private static final String SCRIPT = load("onstart.sh");
 
@@ -108,12 +123,14 @@ public final class OnStartStep {
      * @param loginKeys      OpenSSH public key lines for other login users, by user; users that are not a user
      *                       name and lines that are not a public key are left out
      * @param userCaKeys     user CA public keys for certificate logins (TrustedUserCAKeys); may be empty
+     * @param people         the client CA (SSO) and the people its certificates may log in as each user, or null
      * @param hostCertificate the Host's certificate for the container sshd's host key (HostCertificate), one
      *                       OpenSSH line, or null for none
      * @throws EngineUnreachableException when Docker does not answer (nothing is known about the container)
      */
     public Result run(String containerId, String vpsId, String image, List<String> authorizedKeys,
-                      Map<String, List<String>> loginKeys, List<String> userCaKeys, String hostCertificate) {
+                      Map<String, List<String>> loginKeys, List<String> userCaKeys, String hostCertificate,
+                      PersonCertificates people) {
         if (idOf(vpsId) <= 0) {
             return Result.failed(Outcome.FAILED, "the Host named this VPS '" + ReportText.printable(vpsId, 40)
                     + "', which is not a VPS id; its sshd cannot be told which certificates are its own");
@@ -126,6 +143,13 @@ public final class OnStartStep {
         env.put("FERRY_LOGIN_KEYS", loginKeys.entrySet().stream().filter(e -> LOGIN_USER.matcher(e.getKey())
                 .matches()).flatMap(e -> sanitize(vpsId, e.getValue()).stream().map(k -> e.getKey() + " " + k))
                 .collect(Collectors.joining("\n")));
+        List<String> clientCa = people == null ? List.of() : sanitize(vpsId, List.of(people.caKey()));
+        env.put("FERRY_CLIENT_CA_KEY", clientCa.isEmpty() ? "" : clientCa.get(0));
+        env.put("FERRY_CERTIFICATE_LOGINS", clientCa.isEmpty() ? "" : people.logins().entrySet().stream()
+                .filter(e -> LOGIN_USER.matcher(e.getKey()).matches())
+                .map(e -> Map.entry(e.getKey(), e.getValue().stream().filter(n -> PERSON.matcher(n).matches())
+                        .toList())).filter(e -> !e.getValue().isEmpty())
+                .map(e -> e.getKey() + " " + String.join(",", e.getValue())).collect(Collectors.joining("\n")));
         env.put("FERRY_TRUSTED_USER_CA_KEYS", String.join("\n", sanitize(vpsId, userCaKeys)));
         env.put("FERRY_HOST_CERTIFICATE", hostCertificate == null ? "" : hostCertificate);
         ExecResult r;

@@ -68,6 +68,7 @@ enum Action {
     }
 
     static int keysHash(DesiredVps d, List<String> userCaKeys) {
-        return Objects.hash(d.authorizedKeys(), d.loginKeys(), userCaKeys, d.hostCertificate(), Converger.hostname(d));
+        return Objects.hash(d.authorizedKeys(), d.loginKeys(), userCaKeys, d.hostCertificate(), Converger.hostname(d),
+                d.clientCaKey(), d.certificateLogins());
     }
 }

@@ -354,7 +354,7 @@ final class Converger {
         List<String> caKeys = userCaKeys;
         String cert = certificateFor(d, c);
         OnStartStep.Result r = step.run(c.id(), d.vpsId(), d.image(), d.authorizedKeys(), d.loginKeys(), caKeys,
-                cert);
+                cert, OnStartStep.PersonCertificates.of(d.clientCaKey(), d.certificateLogins()));
         switch (r.outcome()) {
             case OK -> {
                 ledger.stepSucceeded(d.vpsId(), new Ledger.StepDone(c.id(), c.startedAt(), Action.keysHash(d, caKeys),

@@ -7,6 +7,9 @@
 #   FERRY_AUTHORIZED_KEYS         the VPS's public keys, one OpenSSH line each
 #   FERRY_LOGIN_KEYS              optional: keys of people granted other login users than root, a line each:
 #                                 "USER KEY"; sshd reads them from /etc/ssh/ferry_keys/USER
+#   FERRY_CLIENT_CA_KEY           optional: the Host's client CA (SSO), whose certificates let people in by name
+#   FERRY_CERTIFICATE_LOGINS      optional, with it: "USER NAME,NAME" lines, the people whose certificate may log
+#                                 in as USER (root included): a cert-authority line in /etc/ssh/ferry_keys/USER
 #   FERRY_TRUSTED_USER_CA_KEYS    optional: user CA public keys for certificate logins (TrustedUserCAKeys)
 #   FERRY_USER_PRINCIPAL          the one certificate principal this sshd accepts, for every login user
 #                                 (AuthorizedPrincipalsFile): the bastion's certificates for other VPS are refused
@@ -100,6 +103,13 @@ printf '%s\n' "${FERRY_LOGIN_KEYS:-}" | while read -r user key; do
   case "$user" in ''|.*|*[!a-z0-9_.-]*) continue ;; esac
   printf '%s\n' "$key" >>"$LOGIN_KEYS_DIR.new/$user"
 done
+if [ -n "${FERRY_CLIENT_CA_KEY:-}" ]; then
+  printf '%s\n' "${FERRY_CERTIFICATE_LOGINS:-}" | while read -r user names; do
+    case "$user" in ''|.*|*[!a-z0-9_.-]*) continue ;; esac
+    case "$names" in ''|*[!a-z0-9_,-]*) continue ;; esac
+    printf 'cert-authority,principals="%s" %s\n' "$names" "$FERRY_CLIENT_CA_KEY" >>"$LOGIN_KEYS_DIR.new/$user"
+  done
+fi
 chmod 0644 "$LOGIN_KEYS_DIR.new"/* 2>/dev/null
 rm -rf "$LOGIN_KEYS_DIR" && mv "$LOGIN_KEYS_DIR.new" "$LOGIN_KEYS_DIR" || fail 5 "cannot write $LOGIN_KEYS_DIR"
 log "login users with people's keys: $(ls "$LOGIN_KEYS_DIR" | tr '\n' ' ')"

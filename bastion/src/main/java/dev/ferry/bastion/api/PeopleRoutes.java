@@ -124,7 +124,7 @@ public final class PeopleRoutes {
         return Response.created(tokenView(issued.token(), issued.secret()));
     }
 
-    private static ApiTokenView tokenView(ApiToken t, String secret) {
+    static ApiTokenView tokenView(ApiToken t, String secret) {
         return new ApiTokenView(t.id(), t.person(), t.name(), t.createdAt().toString(), t.expiresAt().toString(),
                 secret);
     }

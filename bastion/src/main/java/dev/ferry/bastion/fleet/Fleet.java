@@ -53,6 +53,7 @@ public final class Fleet {
     private final RunnerRegistry runners;
     private final Clock clock;
     private final List<String> userCaKeys;
+    private final String clientCaKey;
     private final HostCertifier certifier;
     private final boolean vpsKeys;
     /** Reports the registry cannot take now are logged once per runner a minute, not once per VPS and beat. */
@@ -82,6 +83,16 @@ public final class Fleet {
      */
     public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock, List<String> userCaKeys,
                  HostCertifier certifier, boolean vpsKeys) {
+        this(vps, runners, clock, userCaKeys, certifier, vpsKeys, null);
+    }
+
+    /**
+     * @param clientCaKey the client CA's public key (an OpenSSH line) when the Host signs people in with SSO: runners
+     *                    let its certificates in as the people each login user is for; null: none
+     */
+    public Fleet(VpsRegistry vps, RunnerRegistry runners, Clock clock, List<String> userCaKeys,
+                 HostCertifier certifier, boolean vpsKeys, String clientCaKey) {
+        this.clientCaKey = clientCaKey;
         this.vps = vps;
         this.runners = runners;
         this.clock = clock;
@@ -275,8 +286,7 @@ public final class Fleet {
                 } else {
                     log.error("runner {}: the report on vps {} could not be handled", runner.name(), v.id(), e);
                 }
-                desired.add(RunnerWords.desired(v, keysOf(v, people), certifier.certificate(v),
-                        people.others(v.id())));
+                desired.add(desired(v, people, certifier.certificate(v)));
             }
         }
         return new HeartbeatAnswer(desired, userCaKeys);
@@ -308,7 +318,12 @@ public final class Fleet {
                 vps.recordHostCertified(now.id(), certified);
             }
         }
-        return RunnerWords.desired(now, keysOf(v, people), certificate, people.others(v.id()));
+        return desired(now, people, certificate);
+    }
+
+    private DesiredVps desired(Vps v, LoginKeys people, String certificate) {
+        return RunnerWords.desired(v, keysOf(v, people), certificate, people.others(v.id()), clientCaKey,
+                people.people(v.id()));
     }
 
     /** Root's keys: the VPS's own (unless {@code vps_keys} is false), then the people's who may log in as root. */

@@ -13,42 +13,44 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * The keys of people that a runner installs in its VPS, so that a ProxyJump (end to end: the VPS's sshd, not the
  * bastion, checks the login user) lets in whom the bastion lets in: for root, the admins, the owner and the grants
  * that name no login user or name root; for each other login user, the grants that name it. Disabled people and
- * ended grants install nothing. Read for all of a runner's VPS in three queries per heartbeat.
+ * ended grants install nothing. The same people, by name, are the principals the client CA's certificates (SSO) may
+ * log in with as each user. Read for all of a runner's VPS in three queries per heartbeat.
  */
 final class LoginKeys {
     static final String ROOT = "root";
 
     /** Per VPS id, per login user, the key lines. */
     private final Map<Long, Map<String, List<String>>> byVps;
+    /** Per VPS id, per login user (root included), the people. */
+    private final Map<Long, Map<String, List<String>>> peopleByVps;
 
-    private LoginKeys(Map<Long, Map<String, List<String>>> byVps) {
+    private LoginKeys(Map<Long, Map<String, List<String>>> byVps, Map<Long, Map<String, List<String>>> peopleByVps) {
         this.byVps = byVps;
+        this.peopleByVps = peopleByVps;
     }
 
     static LoginKeys of(List<Vps> vps, People people, Instant now) {
         Map<String, Person> everyone = people.list().stream().filter(p -> !p.disabled())
                 .collect(Collectors.toMap(Person::name, p -> p));
         if (everyone.isEmpty() || vps.isEmpty()) {
-            return new LoginKeys(Map.of());
+            return new LoginKeys(Map.of(), Map.of());
         }
         List<Grant> grants = people.grantsTo(vps.stream().map(Vps::id).toList()).stream()
                 .filter(g -> !g.expired(now) && everyone.containsKey(g.person())).toList();
         Set<String> admins = everyone.values().stream().filter(p -> p.role() == Role.ADMIN).map(Person::name)
                 .collect(Collectors.toSet());
-        Set<String> wanted = new HashSet<>(admins);
-        grants.forEach(g -> wanted.add(g.person()));
-        vps.stream().map(Vps::owner).filter(everyone::containsKey).forEach(wanted::add);
-        Map<String, List<SshPublicKey>> keys = people.keysOf(wanted);
-        Map<Long, Map<String, List<String>>> byVps = new TreeMap<>();
+        Map<Long, Map<String, List<String>>> peopleByVps = new TreeMap<>();
         for (Vps v : vps) {
-            Map<String, List<String>> logins = new TreeMap<>();
-            Set<String> root = new HashSet<>(admins);
+            Map<String, Set<String>> logins = new TreeMap<>();
+            Set<String> root = logins.computeIfAbsent(ROOT, l -> new TreeSet<>());
+            root.addAll(admins);
             if (v.owner() != null && everyone.containsKey(v.owner())) {
                 root.add(v.owner());
             }
@@ -59,14 +61,23 @@ final class LoginKeys {
                 if (g.logins().isEmpty()) {
                     root.add(g.person());
                 }
-                for (String login : g.logins()) {
-                    add(logins, login, keys.get(g.person()));
-                }
+                g.logins().forEach(login -> logins.computeIfAbsent(login, l -> new TreeSet<>()).add(g.person()));
             }
-            root.forEach(p -> add(logins, ROOT, keys.get(p)));
-            byVps.put(v.id(), logins);
+            logins.values().removeIf(Set::isEmpty);
+            Map<String, List<String>> names = new TreeMap<>();
+            logins.forEach((login, who) -> names.put(login, List.copyOf(who)));
+            peopleByVps.put(v.id(), names);
         }
-        return new LoginKeys(byVps);
+        Set<String> wanted = new HashSet<>();
+        peopleByVps.values().forEach(m -> m.values().forEach(wanted::addAll));
+        Map<String, List<SshPublicKey>> keys = people.keysOf(wanted);
+        Map<Long, Map<String, List<String>>> byVps = new TreeMap<>();
+        peopleByVps.forEach((id, logins) -> {
+            Map<String, List<String>> lines = new TreeMap<>();
+            logins.forEach((login, who) -> who.forEach(p -> add(lines, login, keys.get(p))));
+            byVps.put(id, lines);
+        });
+        return new LoginKeys(byVps, peopleByVps);
     }
 
     private static void add(Map<String, List<String>> logins, String login, List<SshPublicKey> keys) {
@@ -87,5 +98,10 @@ final class LoginKeys {
         Map<String, List<String>> all = new TreeMap<>(byVps.getOrDefault(id, Map.of()));
         all.remove(ROOT);
         return all;
+    }
+
+    /** The people who may log in as each login user (root included) of VPS {@code id}, by name. */
+    Map<String, List<String>> people(long id) {
+        return peopleByVps.getOrDefault(id, Map.of());
     }
 }

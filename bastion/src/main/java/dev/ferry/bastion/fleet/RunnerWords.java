@@ -17,10 +17,11 @@ final class RunnerWords {
      * login user, and the certificate of its sshd's host key (or null).
      */
     static DesiredVps desired(Vps v, List<String> authorizedKeys, String hostCertificate,
-                              Map<String, List<String>> loginKeys) {
+                              Map<String, List<String>> loginKeys, String clientCaKey,
+                              Map<String, List<String>> certificateLogins) {
         Placement p = v.placement();
         return new DesiredVps(Long.toString(v.id()), v.name(), p.image(), p.cpus(), p.memoryBytes(),
-                told(p), authorizedKeys, hostCertificate, loginKeys);
+                told(p), authorizedKeys, hostCertificate, loginKeys, clientCaKey, certificateLogins);
     }
 
     /** During a restart the runner is told "stopped" until it reports the stop. */

@@ -1,5 +1,6 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.people.ClientCa;
 import dev.ferry.bastion.several.SharedFiles;
 import dev.ferry.keys.KeyFiles;
 import dev.ferry.keys.KeyPairs;
@@ -39,9 +40,11 @@ public final class DataDir implements SharedFiles {
     public static final String USER_CA = "ca/user_ca_ed25519";
     /** The host CA that certifies the bastion's host keys and the containers'. */
     public static final String HOST_CA = "ca/host_ca_ed25519";
+    /** The client CA that certifies people's own keys after they sign in with SSO. */
+    public static final String CLIENT_CA = "ca/client_ca_ed25519";
     /**
      * What every Host on a shared registry must hold the same: the host keys (one host key behind the load
-     * balancer), the user and host CAs (one {@code TrustedUserCAKeys}, one {@code @cert-authority} line), the API's
+     * balancer), the user, host and client CAs (one {@code TrustedUserCAKeys}, one {@code @cert-authority} line, one SSO), the API's
      * TLS key (one pinned fingerprint) and the tokens (one admin token, one join token).
      */
     public static final List<String> SHARED = sharedFiles();
@@ -143,6 +146,14 @@ public final class DataDir implements SharedFiles {
         return ca(HOST_CA, "ferry-host-ca", "host CA");
     }
 
+    /**
+     * The client CA (ed25519, 0600), generated once. It certifies a person's own key for a few hours after they
+     * signed in with SSO; the bastion, and the VPS sshd for ProxyJump, let such a certificate in as that person.
+     */
+    public KeyPair clientCa() {
+        return ca(CLIENT_CA, ClientCa.COMMENT, "client CA");
+    }
+
     /** A CA key of the Host, generated on first use; its private key never leaves the data directory. */
     private KeyPair ca(String name, String comment, String label) {
         Path file = root.resolve(name);
@@ -158,7 +169,7 @@ public final class DataDir implements SharedFiles {
     private static List<String> sharedFiles() {
         List<String> files = new ArrayList<>(List.of(ADMIN_TOKEN, RUNNER_TOKEN, METRICS_TOKEN));
         files.addAll(HOST_KEYS);
-        files.addAll(List.of(USER_CA, HOST_CA, ApiTls.KEY, ApiTls.CERTIFICATE));
+        files.addAll(List.of(USER_CA, HOST_CA, CLIENT_CA, ApiTls.KEY, ApiTls.CERTIFICATE));
         return List.copyOf(files);
     }
 
@@ -176,6 +187,7 @@ public final class DataDir implements SharedFiles {
         hostKeys();
         userCa();
         hostCa();
+        clientCa();
         apiTls();
     }
 

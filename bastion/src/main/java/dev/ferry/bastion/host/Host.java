@@ -37,6 +37,10 @@ import dev.ferry.bastion.sessions.S3Archive;
 import dev.ferry.bastion.sessions.WatchFeed;
 import dev.ferry.bastion.several.SecretSeal;
 import dev.ferry.bastion.several.SharedKeyMaterial;
+import dev.ferry.bastion.people.ClientCa;
+import dev.ferry.bastion.people.sso.SsoSettings;
+import dev.ferry.bastion.people.sso.SsoSignIn;
+import dev.ferry.bastion.api.SsoRoutes;
 import dev.ferry.bastion.ssh.Bastion;
 import dev.ferry.bastion.ssh.BastionSettings;
 import dev.ferry.bastion.ssh.route.RegistryRouting;
@@ -47,6 +51,7 @@ import dev.ferry.keys.SshPublicKey;
 import dev.ferry.keys.tls.TlsPin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -164,6 +169,7 @@ public final class Host implements AutoCloseable {
 
     /** {@link #start(HostConfig)} with other limits on the control API's clients (tests). */
     public static Host start(HostConfig config, ApiLimits apiLimits) throws IOException {
+        SsoSettings sso = ssoSettings(config); // a secret file that cannot be read stops the start before anything
         DataDir dir = DataDir.prepare(config.dataDir());
         Clock clock = Clock.systemUTC();
         JdbcRegistry registry = JdbcRegistry.open(config.registry(), dir.root(), new Snowflake(config.instanceId()),
@@ -188,12 +194,13 @@ public final class Host implements AutoCloseable {
         List<Path> hostKeys = dir.hostKeys();
         KeyPair userCa = dir.userCa();
         KeyPair hostCa = dir.hostCa();
+        ClientCa clientCa = sso == null ? null : new ClientCa(dir.clientCa());
         List<String> principals = config.certPrincipals();
         ApiTls tls = dir.apiTls();
         boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa),
-                config.get(HostSettings.VPS_KEYS));
+                config.get(HostSettings.VPS_KEYS), clientCa == null ? null : clientCa.publicLine());
         DialGuard guard = new DialGuard();
         SessionStore sessionStore = new SessionStore(registry.statements(), clock);
         WatchFeed feed = new WatchFeed();
@@ -209,7 +216,7 @@ public final class Host implements AutoCloseable {
                     config.connectTimeout(), config.bannerTimeout(), config.keepaliveInterval(),
                     config.keepaliveMaxMissed(), config.frontDoor(), principals),
                     new RegistryRouting(registry, registry.people(), registry.runners(), clock,
-                            config.get(HostSettings.VPS_KEYS)), userCa, hostCa, guard,
+                            config.get(HostSettings.VPS_KEYS)), userCa, hostCa, clientCa, guard,
                     new SessionNumbers(sessionStore), config.get(HostSettings.RECORD_SESSIONS) ? recordings : null);
         } catch (IOException | RuntimeException e) {
             recordings.close();
@@ -236,11 +243,13 @@ public final class Host implements AutoCloseable {
                     new FleetRoutes(fleet, trust, registry, clock, pin).register(new PeopleRoutes(registry.people(),
                             registry, registry.tokens(), bastion::accessChanged, clock).register(new VpsRoutes(
                             registry, fleet, bastion::accessChanged, authorizer)
-                            .register(new SessionRoutes(sessions, registry, recordings).register(new Router()
+                            .register(new SessionRoutes(sessions, registry, recordings).register(new SsoRoutes(
+                            sso == null ? null : new SsoSignIn(sso, registry.people(), registry.tokens(), clientCa,
+                                    clock)).register(new Router()
                             .metricsRoute("GET", "/metrics", req -> Router.Response.ok(new Router.Raw(
                                     Metrics.contentType(), gauges.scrape())))
                             .route("POST", "/api/v1/host/rotate/{secret}", req -> Router.Response.ok(
-                                    rotate(rotation, Secret.of(req.param(0))))))))));
+                                    rotate(rotation, Secret.of(req.param(0)))))))))));
             ApiServer api = ApiServer.start(new InetSocketAddress(config.apiBind(), config.apiPort()),
                     new ApiDispatcher(router, secrets::admin, secrets::metrics, trust,
                             config.frontDoor().penaltyExempt().stream().map(Cidr::parse).toList(), registry.tokens(),
@@ -291,6 +300,20 @@ public final class Host implements AutoCloseable {
         ArchiveUploads uploads = new ArchiveUploads(archive, files, store, holder, clock);
         uploads.resume();
         return uploads;
+    }
+
+    /** How the Host signs people in, from the {@code sso_*} settings; null without {@code sso_issuer}. */
+    private static SsoSettings ssoSettings(HostConfig config) {
+        URI issuer = config.get(HostSettings.SSO_ISSUER);
+        if (issuer == null) {
+            return null;
+        }
+        Path secretFile = config.get(HostSettings.SSO_CLIENT_SECRET_FILE);
+        SsoSettings sso = new SsoSettings(issuer, config.get(HostSettings.SSO_CLIENT_ID), secretFile == null ? null
+                : SsoSettings.secret(secretFile), config.get(HostSettings.SSO_CLAIM),
+                config.get(HostSettings.SSO_NEW_PEOPLE), Duration.ofHours(config.get(HostSettings.SSO_HOURS)));
+        log.info("single sign-on: {}", sso);
+        return sso;
     }
 
     /** How the other Hosts of the registry know this one: its machine, SSH port and data directory. */

@@ -1,5 +1,7 @@
 package dev.ferry.bastion.host;
 
+import dev.ferry.bastion.people.sso.SsoSettings;
+import java.net.URI;
 import dev.ferry.bastion.ssh.frontdoor.Startups;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,13 +106,33 @@ public final class HostSettings {
                     + "environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)", s -> s.isBlank() ? null
                     : ArchiveUrl.parse(s));
 
+    public static final Setting<URI> SSO_ISSUER = Setting.text("sso_issuer", "an https:// URL in quotes", null,
+            "none, no SSO", "\"https://id.example/realms/ferry\"", "the OpenID Connect provider people sign in with "
+                    + "(ferry login --sso, its device flow), by its issuer URL; http:// only on this machine's loopback",
+            s -> s.isBlank() ? null : SsoSettings.issuer(s.strip()));
+    public static final Setting<String> SSO_CLIENT_ID = Setting.text("sso_client_id", "a name in quotes", "ferry",
+            "\"ferry\"", "\"ferry\"", "the client this Host is at the provider, with the device authorization "
+                    + "grant enabled", s -> s.strip());
+    public static final Setting<Path> SSO_CLIENT_SECRET_FILE = Setting.path("sso_client_secret_file",
+            "none, a public client", "/etc/ferry/sso.secret", "the client's secret at the provider, the first line "
+                    + "(0600)");
+    public static final Setting<String> SSO_CLAIM = Setting.text("sso_claim", "a claim's name in quotes",
+            "preferred_username", "\"preferred_username\"", "\"preferred_username\"", "the ID token's claim that "
+                    + "names the person an identity is (their Ferry name)", s -> s.strip());
+    public static final Setting<Boolean> SSO_NEW_PEOPLE = Setting.bool("sso_new_people", false,
+            "let in an identity no person has been added for, as a new member named by sso_claim; false: it is "
+                    + "refused until an admin adds them (ferry user add)");
+    public static final Setting<Integer> SSO_HOURS = Setting.number("sso_hours", 8, 1, 24,
+            "how long what a sign-in gives lasts, in hours: the API token and the SSH certificate");
+
     /** Every setting, in the README's order. */
     public static final List<Setting<?>> ALL = List.of(DATA_DIR, BIND, SSH_PORT, API_BIND, API_TLS, API_PORT,
             INSTANCE_ID, CONNECT_TIMEOUT, BANNER_TIMEOUT, KEEPALIVE_INTERVAL, KEEPALIVE_MAX_MISSED, PENALTY_EXEMPT,
             LOGIN_GRACE_TIME, MAX_SESSIONS_PER_KEY, MAX_SESSIONS, MAX_STARTUPS_PER_SOURCE, MAX_STARTUPS,
             HOST_CERT_PRINCIPALS, PROXY_PROTOCOL_FROM, REGISTRY_URL, REGISTRY_PASSWORD_FILE, REGISTRY_KEY_FILE,
             RUNNER_SILENCE, VPS_KEYS, RECORD_SESSIONS, RECORD_INPUT, RECORD_EXEC_OUTPUT, RECORDING_RETENTION_DAYS,
-            RECORDINGS_MAX_GIB, RECORDINGS_URL);
+            RECORDINGS_MAX_GIB, RECORDINGS_URL, SSO_ISSUER, SSO_CLIENT_ID, SSO_CLIENT_SECRET_FILE, SSO_CLAIM,
+            SSO_NEW_PEOPLE, SSO_HOURS);
 
     private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 

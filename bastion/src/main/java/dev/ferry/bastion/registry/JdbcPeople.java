@@ -1,6 +1,7 @@
 package dev.ferry.bastion.registry;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.people.ClientCa;
 import dev.ferry.bastion.people.Grant;
 import dev.ferry.bastion.people.People;
 import dev.ferry.bastion.people.Person;
@@ -232,6 +233,9 @@ final class JdbcPeople implements People {
     @Override
     public Map<String, Person> byKeys(Collection<String> fingerprints) {
         Map<String, Person> found = new HashMap<>();
+        for (String credential : fingerprints) { // a certified person's credential names them
+            ClientCa.certified(credential).flatMap(this::find).ifPresent(p -> found.put(credential, p));
+        }
         inChunks(fingerprints, (in, chunk) -> sql.query("SELECT pk.fingerprint, " + PERSON_COLUMNS + " FROM "
                 + "person_key pk JOIN person p ON p.name = pk.person WHERE pk.fingerprint IN (" + in + ")",
                 rs -> Map.entry(rs.getString("fingerprint"), person(rs)), chunk)

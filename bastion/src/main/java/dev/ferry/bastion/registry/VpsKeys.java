@@ -1,5 +1,6 @@
 package dev.ferry.bastion.registry;
 
+import dev.ferry.bastion.people.ClientCa;
 import dev.ferry.bastion.people.KeyAccess;
 import dev.ferry.bastion.people.Role;
 
@@ -109,13 +110,14 @@ final class VpsKeys {
 
     /**
      * How the key {@code fingerprint} reaches the VPS {@code ref} names, if that VPS exists: one query, whether it is
-     * a key of the VPS's own, a person's key, both or neither (DESIGN.md: one registry round trip per login).
+     * a key of the VPS's own, a person's key, both or neither (DESIGN.md: one registry round trip per login). A
+     * certified person's credential ({@link ClientCa#credential}) is that person, and no VPS's key.
      */
     Optional<KeyAccess> access(VpsRef ref, String fingerprint) {
         return sql.query("SELECT v.id, v.owner, (SELECT COUNT(*) FROM vps_key k WHERE k.vps_id = v.id AND "
                 + "k.fingerprint = ?) AS vps_keys, p.name AS person, p.role, p.disabled_at, g.vps_id, g.person AS "
                 + "grantee, g.logins, g.expires_at, g.granted_by, g.granted_at FROM vps v "
-                + "LEFT JOIN person_key pk ON pk.fingerprint = ? LEFT JOIN person p ON p.name = pk.person "
+                + "LEFT JOIN person p ON p.name = " + personOf(fingerprint) + " "
                 + "LEFT JOIN vps_grant g ON g.vps_id = v.id AND g.person = p.name WHERE "
                 + JdbcRegistry.whereRef(ref), rs -> {
                     String person = rs.getString("person");
@@ -123,7 +125,20 @@ final class VpsKeys {
                             person == null ? null : Role.fromWord(rs.getString("role")),
                             rs.getObject("disabled_at") != null, person != null && person.equals(rs.getString("owner")),
                             rs.getString("grantee") == null ? null : JdbcPeople.grant(rs));
-                }, fingerprint, fingerprint, JdbcRegistry.refValue(ref)).stream().findFirst();
+                }, fingerprint, personParameter(fingerprint), JdbcRegistry.refValue(ref)).stream().findFirst();
+    }
+
+    /**
+     * SQL for the name of the person a credential is: who holds the key with that fingerprint, or the person a
+     * certificate names; with one parameter, {@link #personParameter}.
+     */
+    static String personOf(String credential) {
+        return ClientCa.certified(credential).isPresent() ? "?"
+                : "(SELECT pk.person FROM person_key pk WHERE pk.fingerprint = ?)";
+    }
+
+    static String personParameter(String credential) {
+        return ClientCa.certified(credential).orElse(credential);
     }
 
     /**
@@ -132,16 +147,16 @@ final class VpsKeys {
      */
     boolean anyHolds(String fingerprint, boolean vpsKeys, Instant now) {
         // a disabled person's key, or an auditor's, reaches nothing, even where a VPS holds it too
-        return sql.query("SELECT CASE WHEN EXISTS (SELECT 1 FROM person_key pk JOIN person p ON p.name = pk.person "
-                + "WHERE pk.fingerprint = ? AND (p.disabled_at IS NOT NULL OR p.role = 'auditor')) THEN 0 "
-                + (vpsKeys ? "WHEN EXISTS (SELECT 1 FROM vps_key WHERE fingerprint = ?) THEN 1 " : "")
-                + "WHEN EXISTS (SELECT 1 FROM person_key pk JOIN person p ON p.name = pk.person "
-                + "WHERE pk.fingerprint = ? "
-                + "AND (p.role = 'admin' OR EXISTS (SELECT 1 FROM vps_grant g WHERE g.person = p.name AND "
+        String person = "SELECT 1 FROM person p WHERE p.name = " + personOf(fingerprint) + " AND ";
+        Object who = personParameter(fingerprint);
+        return sql.query("SELECT CASE WHEN EXISTS (" + person + "(p.disabled_at IS NOT NULL OR p.role = 'auditor')) "
+                + "THEN 0 " + (vpsKeys ? "WHEN EXISTS (SELECT 1 FROM vps_key WHERE fingerprint = ?) THEN 1 " : "")
+                + "WHEN EXISTS (" + person
+                + "(p.role = 'admin' OR EXISTS (SELECT 1 FROM vps_grant g WHERE g.person = p.name AND "
                 + "(g.expires_at IS NULL OR g.expires_at > ?)) "
                 + "OR EXISTS (SELECT 1 FROM vps v WHERE v.owner = p.name))) THEN 1 ELSE 0 END",
-                rs -> rs.getInt(1) == 1, vpsKeys ? new Object[] {fingerprint, fingerprint, fingerprint, now}
-                        : new Object[] {fingerprint, fingerprint, now}).get(0);
+                rs -> rs.getInt(1) == 1, vpsKeys ? new Object[] {who, fingerprint, who, now}
+                        : new Object[] {who, who, now}).get(0);
     }
 
     private static VpsKey key(ResultSet rs) throws SQLException {

@@ -2,6 +2,7 @@ package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.sessions.LocalSessions;
 import dev.ferry.bastion.sessions.Recordings;
+import dev.ferry.bastion.people.ClientCa;
 import dev.ferry.bastion.ssh.auth.BastionAuthenticator;
 import dev.ferry.bastion.ssh.auth.BlindKeyQuery;
 import dev.ferry.bastion.ssh.frontdoor.FrontDoor;
@@ -69,6 +70,16 @@ public final class Bastion implements AutoCloseable {
     public static Bastion start(BastionSettings settings, Routing routing, KeyPair userCa, KeyPair hostCa,
                                 DialGuard guard, LongSupplier sessionNumbers, Recordings recordings)
             throws IOException {
+        return start(settings, routing, userCa, hostCa, null, guard, sessionNumbers, recordings);
+    }
+
+    /**
+     * The same, also letting in people with a certificate from {@code clientCa} (SSO; null: no certificate is
+     * taken).
+     */
+    public static Bastion start(BastionSettings settings, Routing routing, KeyPair userCa, KeyPair hostCa,
+                                ClientCa clientCa, DialGuard guard, LongSupplier sessionNumbers,
+                                Recordings recordings) throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.bind());
         sshd.setPort(settings.port());
@@ -79,8 +90,9 @@ public final class Bastion implements AutoCloseable {
         }
         Crypto.apply(sshd);
 
-        sshd.setUserAuthFactories(List.of(BlindKeyQuery.factory(Crypto.USER_KEY_SIGNATURES)));
-        sshd.setPublickeyAuthenticator(new BastionAuthenticator(routing));
+        sshd.setUserAuthFactories(List.of(BlindKeyQuery.factory(clientCa == null ? Crypto.USER_KEY_SIGNATURES
+                : Crypto.USER_KEY_AND_CERTIFICATE_SIGNATURES)));
+        sshd.setPublickeyAuthenticator(new BastionAuthenticator(routing, clientCa, Clock.systemUTC()));
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setPasswordAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);

@@ -36,11 +36,15 @@ public final class Crypto {
 
     static final List<NamedFactory<Mac>> MACS = List.of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm);
 
-    /** The user keys the bastion verifies: no certificates, the bastion takes none. */
+    /** The user keys the bastion verifies without a client CA: no certificates. */
     static final List<NamedFactory<Signature>> USER_KEY_SIGNATURES = List.of(
             BuiltinSignatures.ed25519, BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256,
             BuiltinSignatures.nistp256, BuiltinSignatures.nistp384, BuiltinSignatures.nistp521,
             BuiltinSignatures.sk_ssh_ed25519, BuiltinSignatures.sk_ecdsa_sha2_nistp256);
+
+    /** With a client CA (SSO): also the ed25519 certificates it signs for people's keys. */
+    static final List<NamedFactory<Signature>> USER_KEY_AND_CERTIFICATE_SIGNATURES = Stream.concat(
+            Stream.of(BuiltinSignatures.ed25519_cert), USER_KEY_SIGNATURES.stream()).toList();
 
     /**
      * The session's list: the host certificates' algorithms, offered only for host keys that have a certificate,

@@ -4,17 +4,13 @@ import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.frontdoor.ClientAddress;
 import dev.ferry.bastion.ssh.route.Login;
-import dev.ferry.keys.SshPublicKey;
 import java.net.InetSocketAddress;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +44,11 @@ final class SessionAudit implements SessionListener {
         if (event != Event.Authenticated) {
             return;
         }
-        List<PublicKey> proven = session.getAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS);
         Login login = session.getAttribute(SessionInfo.ADMITTED);
-        if (login == null) {
+        String fingerprint = session.getAttribute(SessionInfo.CREDENTIAL);
+        if (login == null || fingerprint == null) {
             throw new IllegalStateException("authenticated without an admitted login");
         }
-        String fingerprint = SshPublicKey.of(proven.get(proven.size() - 1), "").fingerprint();
         SessionInfo info = new SessionInfo(session.getAttribute(SessionInfo.TAG), client(session), login,
                 session.getUsername(), fingerprint, Instant.now(), session.getIoSession() != null
                 && session.getIoSession().getLocalAddress() instanceof InetSocketAddress local ? local : null,

@@ -28,6 +28,11 @@ public record SessionInfo(String tag, String client, Login login, String user, S
     public static final AttributeKey<SessionInfo> KEY = new AttributeKey<>();
     /** Set by the authenticator when it accepts a key: the login as admitted, bound to its VPS. */
     public static final AttributeKey<Login> ADMITTED = new AttributeKey<>();
+    /**
+     * What routing knows the admitted key by, set with {@link #ADMITTED}: its fingerprint, or a certified person's
+     * credential ({@link dev.ferry.bastion.people.ClientCa#credential}).
+     */
+    public static final AttributeKey<String> CREDENTIAL = new AttributeKey<>();
     /** Set when the session is created, before authentication. */
     public static final AttributeKey<String> TAG = new AttributeKey<>();
     /** How many keys the client proved and were refused, for the line logged when a session ends unauthenticated. */

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = {"Sign in to a Host with your own API token: commands then act as you there.",
-                "The token comes from --token-file, else standard input (asked for on a terminal)."})
+                "The token comes from --token-file, else standard input (asked for on a terminal);",
+                "with --sso, from the Host's single sign-on (a URL and a code to open in any browser)."})
 public final class LoginCommand implements Callable<Integer> {
     @Option(names = "--host", required = true, paramLabel = "URL", description = "The Host's control API URL.")
     String host;
@@ -40,6 +41,14 @@ public final class LoginCommand implements Callable<Integer> {
             + "only (ferry token create, or an admin's ferry user token, gave it).")
     Path tokenFile;
 
+    @Option(names = "--sso", description = "Sign in with the Host's identity provider instead of a token: you get a "
+            + "token for a few hours.")
+    boolean sso;
+
+    @Option(names = "--ssh", description = "With --sso: also an SSH certificate for a key made here "
+            + "(~/.ferry/sso_ed25519), which lets you in where your grants do, with no key on record.")
+    boolean ssh;
+
     @Option(names = "--config", paramLabel = "FILE", hidden = true)
     Path config;
 
@@ -49,6 +58,17 @@ public final class LoginCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Env env = ((FerryCommand) spec.root().userObject()).env();
+        if (ssh && !sso) {
+            throw FerryException.invalid("--ssh goes with --sso: a certificate comes with a single sign-on");
+        }
+        if (sso) {
+            if (tokenFile != null) {
+                throw FerryException.invalid("--sso and --token-file are two ways in: give one");
+            }
+            new SsoLogin(env, HostTarget.resolve(new HostTarget.Flags(host, null, null, hostFingerprint), env,
+                    ConfigFile.load(config, env)), spec.commandLine().getOut()).run(ssh);
+            return ExitCodes.OK;
+        }
         String token = tokenFile != null ? TokenFile.read(tokenFile, "--token-file") : readToken();
         HostTarget target = HostTarget.resolve(new HostTarget.Flags(host, token, null, hostFingerprint), env,
                 ConfigFile.load(config, env));

@@ -1,5 +1,6 @@
 package dev.ferry.cli.ssh;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -106,6 +107,10 @@ public final class SshConfigBlocks {
 
         void identity(Path key) {
             option("IdentityFile", tokens(key.toString()));
+            Path certificate = SsoKey.certificate(key);
+            if (Files.isRegularFile(certificate)) {
+                option("CertificateFile", tokens(certificate.toString()));
+            }
             option("IdentitiesOnly", "yes");
         }
 

@@ -42,7 +42,7 @@ public final class SshConfigCommand extends ClientCommand {
             }
         }
         List<SshConfigBlocks.Entry> entries = vps.stream().map(v -> new SshConfigBlocks.Entry(v.id(), v.name(),
-                GeneratedKeys.find(env(), v.id()).orElse(null))).toList();
+                GeneratedKeys.find(env(), v.id()).or(() -> SsoKey.find(env())).orElse(null))).toList();
         boolean refreshed = FerryKnownHosts.write(env(), FerryKnownHosts.fetch(api).lines());
         Path knownHosts = FerryKnownHosts.file(env());
         if (refreshed) {

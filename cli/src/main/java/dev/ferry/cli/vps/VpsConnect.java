@@ -8,6 +8,7 @@ import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.cli.ssh.FerryKnownHosts;
 import dev.ferry.cli.ssh.GeneratedKeys;
+import dev.ferry.cli.ssh.SsoKey;
 import dev.ferry.cli.ssh.SshLine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,8 @@ public final class VpsConnect extends ClientCommand {
         if (key != null && !Files.isRegularFile(key)) {
             throw FerryException.invalid("--key " + key + ": no such file");
         }
-        Path keyFile = key != null ? key.toAbsolutePath() : GeneratedKeys.find(env(), v.id()).orElse(null);
+        Path keyFile = key != null ? key.toAbsolutePath() : GeneratedKeys.find(env(), v.id())
+                .or(() -> SsoKey.find(env())).orElse(null);
         String ssh = env().get("FERRY_SSH") != null ? env().get("FERRY_SSH") : "ssh";
         SshLine line = new SshLine(ssh, bastion(), v.sshUser(), user, keyFile,
                 FerryKnownHosts.forBothHops(env(), api, err()));

@@ -33,8 +33,8 @@ public final class BlindKeyQuery extends UserAuthPublicKey {
     }
 
     /**
-     * @param signatures the user key algorithms accepted, apart from the host key algorithms the session
-     *                   offers (which include certificates: the bastion takes no user certificate)
+     * @param signatures the user key algorithms accepted (certificates only with a client CA), apart from the host
+     *                   key algorithms the session offers
      */
     public static UserAuthPublicKeyFactory factory(List<NamedFactory<Signature>> signatures) {
         List<NamedFactory<Signature>> accepted = List.copyOf(signatures);
@@ -85,9 +85,6 @@ public final class BlindKeyQuery extends UserAuthPublicKey {
             }
             buffer.wpos(buffer.rpos() + len);
             PublicKey key = buffer.getRawPublicKey();
-            if (key instanceof OpenSshCertificate) {
-                return true; // MINA checks certificates itself; the bastion takes none
-            }
             buffer.wpos(wpos);
             byte[] sig = buffer.getBytes();
             Signature verifier = NamedFactory.create(SignatureFactoriesManager.resolveSignatureFactories(this, session),
@@ -95,7 +92,8 @@ public final class BlindKeyQuery extends UserAuthPublicKey {
             if (verifier == null) {
                 return true;
             }
-            verifier.initVerifier(session, key);
+            // a certificate (SSO) signs with the key it certifies; MINA checks the certificate itself
+            verifier.initVerifier(session, key instanceof OpenSshCertificate cert ? cert.getCertPubKey() : key);
             buffer.rpos(blobStart);
             buffer.wpos(blobStart + 4 + len);
             return verifySignature(session, getUsername(), alg, key, buffer, verifier, sig);
