@@ -140,6 +140,29 @@ started=$SECONDS
 # (-Ps3proxy: with the test-s3 module, which writes the classpath the recordings' tests start S3Proxy from)
 mvn -B -q install -DskipTests -Ps3proxy ${mvn_args[@]+"${mvn_args[@]}"}
 
+# Single sign-on's end-to-end test signs in at a real OpenID Connect provider: Keycloak's server distribution,
+# from Maven Central like every other dependency, unpacked once into the cache. It needs Java 21 or newer: the
+# newest JDK under /usr/lib/jvm (FERRY_KEYCLOAK_JAVA says which, else the test names what is missing).
+KEYCLOAK_VERSION=26.5.6
+export FERRY_KEYCLOAK_HOME="$CACHE/keycloak-$KEYCLOAK_VERSION"
+if [[ ! -x "$FERRY_KEYCLOAK_HOME/bin/kc.sh" ]]; then
+    echo "ferry test: fetching Keycloak $KEYCLOAK_VERSION (the OpenID Connect provider of the SSO test)" >&2
+    mkdir -p "$CACHE"
+    mvn -B -q -N dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:tar.gz" \
+        -DoutputDirectory="$CACHE" ${mvn_args[@]+"${mvn_args[@]}"}
+    tar -xzf "$CACHE/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz" -C "$CACHE"
+    rm -f "$CACHE/keycloak-quarkus-dist-$KEYCLOAK_VERSION.tar.gz"
+fi
+if [[ -z "${FERRY_KEYCLOAK_JAVA:-}" ]]; then
+    for jdk in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -V -r); do
+        version="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')"
+        if [[ -n "$version" ]] && (( ${version%%.*} >= 21 )); then
+            export FERRY_KEYCLOAK_JAVA="${jdk%/}"
+            break
+        fi
+    done
+fi
+
 load=()
 $quick && load=(-DexcludedGroups=load)
 # The tests about the store once more with every test Host's registry on PostgreSQL instead of the embedded H2

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.function.Predicate;
 
 /**
@@ -72,14 +73,19 @@ final class E2eFleet implements AutoCloseable {
      * named e2e-*.
      */
     static E2eFleet start(Path dir) throws Exception {
+        return start(dir, UnaryOperator.identity());
+    }
+
+    /** The same with {@code settings} applied over the tests' own. */
+    static E2eFleet start(Path dir, UnaryOperator<HostConfig> settings) throws Exception {
         DockerImages.require();
         Path data = dir.resolve("host");
         HostLogging.init(DataDir.prepare(data).logs());
         // the control API over TLS, as beyond loopback: the runner and the CLI pin its key
-        Host host = Host.start(TestRegistries.of(HostConfig.defaults(data)
+        Host host = Host.start(TestRegistries.of(settings.apply(HostConfig.defaults(data)
                 .withListeners("127.0.0.1", 0, "127.0.0.1", 0).with(HostSettings.CONNECT_TIMEOUT, Duration.ofSeconds(3))
                 .with(HostSettings.RUNNER_SILENCE, RUNNER_SILENCE).with(HostSettings.API_TLS, true)
-                .with(HostSettings.PENALTY_EXEMPT, List.of("127.0.0.1"))));
+                .with(HostSettings.PENALTY_EXEMPT, List.of("127.0.0.1")))));
         Path key = SshKeygen.ed25519(dir.resolve("keys"), "user");
         SshClientFixture ssh = SshClientFixture.create(dir.resolve("client"), List.of(key), null);
         E2eFleet fleet = new E2eFleet(dir, host, "e2e-" + UUID.randomUUID().toString().substring(0, 8), key, ssh);

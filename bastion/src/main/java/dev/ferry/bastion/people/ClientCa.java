@@ -81,6 +81,11 @@ public final class ClientCa {
         return CERTIFIED + person;
     }
 
+    /** How a log line names a credential: {@code key SHA256:...}, or {@code certificate of alice}. */
+    public static String describe(String credential) {
+        return certified(credential).map(p -> "certificate of " + p).orElse("key " + credential);
+    }
+
     /** The person a credential names, when it is a certificate's rather than a key's fingerprint. */
     public static Optional<String> certified(String credential) {
         return credential != null && credential.startsWith(CERTIFIED)

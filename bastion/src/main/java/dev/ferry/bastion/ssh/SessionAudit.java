@@ -1,6 +1,7 @@
 package dev.ferry.bastion.ssh;
 
 import dev.ferry.bastion.log.AuditLog;
+import dev.ferry.bastion.people.ClientCa;
 import dev.ferry.bastion.metrics.Metrics;
 import dev.ferry.bastion.ssh.frontdoor.ClientAddress;
 import dev.ferry.bastion.ssh.route.Login;
@@ -54,7 +55,7 @@ final class SessionAudit implements SessionListener {
                 && session.getIoSession().getLocalAddress() instanceof InetSocketAddress local ? local : null,
                 new SessionTraffic());
         session.setAttribute(SessionInfo.KEY, info);
-        log.info("{} login with key {} ({})", info.context(), fingerprint, login.describe());
+        log.info("{} login with {} ({})", info.context(), ClientCa.describe(fingerprint), login.describe());
         info.audit("login").put("as", login.describe()).write();
         Metrics.LOGINS.labelValues("accepted").inc();
         Metrics.SESSIONS.labelValues(kind(login)).inc();
