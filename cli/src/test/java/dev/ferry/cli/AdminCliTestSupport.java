@@ -12,6 +12,7 @@ import dev.ferry.testing.Opened;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The CLI as the admin of a Host listening on loopback ports: the Host's data directory under the test's home, its
@@ -27,10 +28,15 @@ final class AdminCliTestSupport {
     final Path aliceFile;
 
     AdminCliTestSupport(Path home, Opened opened) throws Exception {
+        this(home, opened, UnaryOperator.identity());
+    }
+
+    /** The same with {@code settings} applied over the tests' own. */
+    AdminCliTestSupport(Path home, Opened opened, UnaryOperator<HostConfig> settings) throws Exception {
         this.home = home;
         dataDir = home.resolve("data");
-        host = opened.add(Host.start(TestRegistries.of(HostConfig.defaults(dataDir).withListeners("127.0.0.1", 0,
-                "127.0.0.1", 0))));
+        host = opened.add(Host.start(TestRegistries.of(settings.apply(HostConfig.defaults(dataDir).withListeners(
+                "127.0.0.1", 0, "127.0.0.1", 0)))));
         env = Map.of("FERRY_HOST", host.apiUrl(), "FERRY_TOKEN",
                 Files.readString(dataDir.resolve("admin.token")).strip());
         var pair = KeyPairs.generate();

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.Json;
+import dev.ferry.bastion.host.DataDir;
 import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostSettings;
+import dev.ferry.bastion.people.ClientCa;
+import dev.ferry.bastion.people.sso.SsoSettings;
+import dev.ferry.keys.PrivateKeyFiles;
 import dev.ferry.testing.Opened;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,6 +57,33 @@ class CliCaTest {
                 + "/etc/ssh/ferry_user_ca.pub\n"), script);
         CliTestSupport.Result unknown = cli.ferry("ca", "user-key", "--vps", "nope");
         assertEquals(ExitCodes.NOT_FOUND, unknown.code(), unknown.toString());
+    }
+
+    @Test
+    void caClientKeyPrintsTheClientCaAndForAVpsTheLinesForThePeopleOfEachLoginUser() throws Exception {
+        CliTestSupport.Result none = cli.ferry("ca", "client-key");
+        assertEquals(ExitCodes.NOT_FOUND, none.code(), none.toString());
+        assertTrue(none.err().contains("this Host has no single sign-on, so no client CA"), none.err());
+
+        AdminCliTestSupport sso = new AdminCliTestSupport(home.resolve("sso"), opened, c -> c.with(
+                HostSettings.SSO_ISSUER, SsoSettings.issuer("http://127.0.0.1:9/realms/ferry")));
+        String ca = new ClientCa(PrivateKeyFiles.read(sso.dataDir.resolve(DataDir.CLIENT_CA))).publicLine();
+        assertEquals(ca + "\n", sso.ferry("ca", "client-key").out());
+        assertTrue(ca.endsWith(" " + ClientCa.COMMENT), ca);
+        sso.addVps("ext");
+        assertEquals(0, sso.ferry("user", "add", "ada", "--role", "admin").code());
+        assertEquals(0, sso.ferry("user", "add", "alice", "--role", "member").code());
+        assertEquals(0, sso.ferry("vps", "grant", "ext", "alice", "--login", "dev").code());
+        CliTestSupport.Result lines = sso.ferry("ca", "client-key", "--vps", "ext");
+        assertEquals(0, lines.code(), lines.toString());
+        assertEquals("# as root on the machine of vps-ext (again after a grant changes): its sshd then takes the SSO "
+                + "certificates of the people each login user is for\n"
+                + "install -d -m 700 -o dev ~dev/.ssh && touch ~dev/.ssh/authorized_keys && sed -i "
+                + "'/ ferry-client-ca$/d' ~dev/.ssh/authorized_keys && echo 'cert-authority,principals=\"alice\" " + ca
+                + "' >> ~dev/.ssh/authorized_keys\n"
+                + "install -d -m 700 -o root ~root/.ssh && touch ~root/.ssh/authorized_keys && sed -i "
+                + "'/ ferry-client-ca$/d' ~root/.ssh/authorized_keys && echo 'cert-authority,principals=\"ada\" " + ca
+                + "' >> ~root/.ssh/authorized_keys\n", lines.out());
     }
 
     @Test

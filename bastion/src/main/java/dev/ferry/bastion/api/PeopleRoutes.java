@@ -15,6 +15,7 @@ import dev.ferry.bastion.api.Router.Response;
 import dev.ferry.bastion.log.AuditLog;
 import dev.ferry.bastion.people.ApiToken;
 import dev.ferry.bastion.people.Grant;
+import dev.ferry.bastion.people.LoginUsers;
 import dev.ferry.bastion.people.People;
 import dev.ferry.bastion.people.Person;
 import dev.ferry.bastion.people.PersonKey;
@@ -177,11 +178,13 @@ public final class PeopleRoutes {
     }
 
     private AccessView access(Vps v) {
-        List<String> admins = people.list().stream().filter(p -> p.role() == Role.ADMIN && !p.disabled())
+        List<Person> everyone = people.list();
+        List<String> admins = everyone.stream().filter(p -> p.role() == Role.ADMIN && !p.disabled())
                 .map(Person::name).toList();
+        List<Grant> grants = people.grantsTo(v.id());
         return new AccessView(Long.toString(v.id()), v.name(), registry.keys(VpsRef.ofId(v.id())).stream()
-                .map(VpsRoutes::keyView).toList(), v.owner(), admins, people.grantsTo(v.id()).stream()
-                .map(g -> grantView(g, v)).toList());
+                .map(VpsRoutes::keyView).toList(), v.owner(), admins, grants.stream().map(g -> grantView(g, v))
+                .toList(), LoginUsers.of(v.owner(), everyone, grants, clock.instant()));
     }
 
     private PersonView detail(Person p) {

@@ -7,6 +7,7 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.api.Router.Request;
 import dev.ferry.bastion.api.Router.Response;
 import dev.ferry.bastion.people.sso.SsoSignIn;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -43,7 +44,7 @@ public final class SsoRoutes {
         }
         SsoSignIn.Done d = done.get();
         return Response.ok(new SsoPollView("done", d.person().name(), d.person().role().word(),
-                PeopleRoutes.tokenView(d.token().token(), d.token().secret()), d.certificate(), d.until().toString()));
+                PeopleRoutes.tokenView(d.token().token(), d.token().secret()), d.certificate(), d.until().truncatedTo(ChronoUnit.SECONDS).toString()));
     }
 
     private SsoSignIn configured() {

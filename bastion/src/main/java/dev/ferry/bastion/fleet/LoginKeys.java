@@ -1,9 +1,9 @@
 package dev.ferry.bastion.fleet;
 
 import dev.ferry.bastion.people.Grant;
+import dev.ferry.bastion.people.LoginUsers;
 import dev.ferry.bastion.people.People;
 import dev.ferry.bastion.people.Person;
-import dev.ferry.bastion.people.Role;
 import dev.ferry.bastion.vps.Vps;
 import dev.ferry.keys.SshPublicKey;
 import java.time.Instant;
@@ -13,18 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * The keys of people that a runner installs in its VPS, so that a ProxyJump (end to end: the VPS's sshd, not the
- * bastion, checks the login user) lets in whom the bastion lets in: for root, the admins, the owner and the grants
- * that name no login user or name root; for each other login user, the grants that name it. Disabled people and
- * ended grants install nothing. The same people, by name, are the principals the client CA's certificates (SSO) may
- * log in with as each user. Read for all of a runner's VPS in three queries per heartbeat.
+ * bastion, checks the login user) lets in whom the bastion lets in ({@link LoginUsers}). The same people, by name,
+ * are the principals the client CA's certificates (SSO) may log in with as each user. Read for all of a runner's
+ * VPS in three queries per heartbeat.
  */
 final class LoginKeys {
-    static final String ROOT = "root";
+    static final String ROOT = LoginUsers.ROOT;
 
     /** Per VPS id, per login user, the key lines. */
     private final Map<Long, Map<String, List<String>>> byVps;
@@ -37,36 +35,15 @@ final class LoginKeys {
     }
 
     static LoginKeys of(List<Vps> vps, People people, Instant now) {
-        Map<String, Person> everyone = people.list().stream().filter(p -> !p.disabled())
-                .collect(Collectors.toMap(Person::name, p -> p));
-        if (everyone.isEmpty() || vps.isEmpty()) {
+        List<Person> everyone = people.list();
+        if (everyone.stream().allMatch(Person::disabled) || vps.isEmpty()) {
             return new LoginKeys(Map.of(), Map.of());
         }
-        List<Grant> grants = people.grantsTo(vps.stream().map(Vps::id).toList()).stream()
-                .filter(g -> !g.expired(now) && everyone.containsKey(g.person())).toList();
-        Set<String> admins = everyone.values().stream().filter(p -> p.role() == Role.ADMIN).map(Person::name)
-                .collect(Collectors.toSet());
+        Map<Long, List<Grant>> grants = people.grantsTo(vps.stream().map(Vps::id).toList()).stream()
+                .collect(Collectors.groupingBy(Grant::vpsId));
         Map<Long, Map<String, List<String>>> peopleByVps = new TreeMap<>();
         for (Vps v : vps) {
-            Map<String, Set<String>> logins = new TreeMap<>();
-            Set<String> root = logins.computeIfAbsent(ROOT, l -> new TreeSet<>());
-            root.addAll(admins);
-            if (v.owner() != null && everyone.containsKey(v.owner())) {
-                root.add(v.owner());
-            }
-            for (Grant g : grants) {
-                if (g.vpsId() != v.id()) {
-                    continue;
-                }
-                if (g.logins().isEmpty()) {
-                    root.add(g.person());
-                }
-                g.logins().forEach(login -> logins.computeIfAbsent(login, l -> new TreeSet<>()).add(g.person()));
-            }
-            logins.values().removeIf(Set::isEmpty);
-            Map<String, List<String>> names = new TreeMap<>();
-            logins.forEach((login, who) -> names.put(login, List.copyOf(who)));
-            peopleByVps.put(v.id(), names);
+            peopleByVps.put(v.id(), LoginUsers.of(v.owner(), everyone, grants.getOrDefault(v.id(), List.of()), now));
         }
         Set<String> wanted = new HashSet<>();
         peopleByVps.values().forEach(m -> m.values().forEach(wanted::addAll));

@@ -239,7 +239,9 @@ public final class Host implements AutoCloseable {
             Supplier<List<String>> knownHostsNow = () -> Stream.concat(knownHosts.stream(),
                     KnownHosts.externalVps(registry.list()).stream()).toList();
             Authorizer authorizer = new Authorizer(registry, registry.people(), clock);
-            Router router = new CaRoutes(userCaLine, knownHostsNow, bastion.address().getPort(), principals).register(
+            String clientCaLine = clientCa == null ? null : clientCa.publicLine();
+            Router router = new CaRoutes(userCaLine, clientCaLine, knownHostsNow, bastion.address().getPort(),
+                    principals).register(
                     new FleetRoutes(fleet, trust, registry, clock, pin).register(new PeopleRoutes(registry.people(),
                             registry, registry.tokens(), bastion::accessChanged, clock).register(new VpsRoutes(
                             registry, fleet, bastion::accessChanged, authorizer)
