@@ -44,7 +44,8 @@ public final class SsoRoutes {
         }
         SsoSignIn.Done d = done.get();
         return Response.ok(new SsoPollView("done", d.person().name(), d.person().role().word(),
-                PeopleRoutes.tokenView(d.token().token(), d.token().secret()), d.certificate(), d.until().truncatedTo(ChronoUnit.SECONDS).toString()));
+                PeopleRoutes.tokenView(d.token().token(), d.token().secret()), d.certificate(),
+                d.until().truncatedTo(ChronoUnit.SECONDS).toString()));
     }
 
     private SsoSignIn configured() {

@@ -497,12 +497,12 @@ public final class JdbcRegistry implements VpsRegistry {
 
     @Override
     public boolean anyHoldsKey(String fingerprint) {
-        return keys.anyHolds(fingerprint, true, clock.instant());
+        return anyHoldsKey(fingerprint, true, clock.instant());
     }
 
     @Override
-    public boolean anyHoldsKey(String fingerprint, boolean vpsKeys, Instant now) {
-        return keys.anyHolds(fingerprint, vpsKeys, now);
+    public Optional<String> jumpVia(String fingerprint, boolean vpsKeys, Instant now) {
+        return keys.jumpVia(fingerprint, vpsKeys, now);
     }
 
     @Override

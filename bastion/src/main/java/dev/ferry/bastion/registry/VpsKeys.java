@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
@@ -142,21 +143,24 @@ final class VpsKeys {
     }
 
     /**
-     * Whether the key {@code fingerprint} reaches some VPS (the jump user's login): a VPS holds it (counted when
-     * {@code vpsKeys}), or its person is an admin, owns a VPS or holds a grant.
+     * What lets the key {@code fingerprint} reach some VPS, for the jump user's login: its person's name, when they
+     * are an admin, own a VPS or hold a grant not ended at {@code now}; else {@code VPS key} when a VPS holds it
+     * (counted when {@code vpsKeys}); empty when it reaches nothing. One query.
      */
-    boolean anyHolds(String fingerprint, boolean vpsKeys, Instant now) {
-        // a disabled person's key, or an auditor's, reaches nothing, even where a VPS holds it too
+    Optional<String> jumpVia(String fingerprint, boolean vpsKeys, Instant now) {
         String person = "SELECT 1 FROM person p WHERE p.name = " + personOf(fingerprint) + " AND ";
         Object who = personParameter(fingerprint);
-        return sql.query("SELECT CASE WHEN EXISTS (" + person + "(p.disabled_at IS NOT NULL OR p.role = 'auditor')) "
-                + "THEN 0 " + (vpsKeys ? "WHEN EXISTS (SELECT 1 FROM vps_key WHERE fingerprint = ?) THEN 1 " : "")
-                + "WHEN EXISTS (" + person
-                + "(p.role = 'admin' OR EXISTS (SELECT 1 FROM vps_grant g WHERE g.person = p.name AND "
-                + "(g.expires_at IS NULL OR g.expires_at > ?)) "
-                + "OR EXISTS (SELECT 1 FROM vps v WHERE v.owner = p.name))) THEN 1 ELSE 0 END",
-                rs -> rs.getInt(1) == 1, vpsKeys ? new Object[] {who, fingerprint, who, now}
-                        : new Object[] {who, who, now}).get(0);
+        List<Object> args = new ArrayList<>(List.of(who, who, now, who));
+        if (vpsKeys) {
+            args.add(fingerprint);
+        }
+        // a disabled person's key, or an auditor's, reaches nothing, even where a VPS holds it too
+        return Optional.ofNullable(sql.query("SELECT CASE WHEN EXISTS (" + person + "(p.disabled_at IS NOT NULL "
+                + "OR p.role = 'auditor')) THEN NULL WHEN EXISTS (" + person + "(p.role = 'admin' OR EXISTS (SELECT 1 "
+                + "FROM vps_grant g WHERE g.person = p.name AND (g.expires_at IS NULL OR g.expires_at > ?)) OR EXISTS "
+                + "(SELECT 1 FROM vps v WHERE v.owner = p.name))) THEN " + personOf(fingerprint) + " "
+                + (vpsKeys ? "WHEN EXISTS (SELECT 1 FROM vps_key WHERE fingerprint = ?) THEN 'VPS key' " : "")
+                + "ELSE NULL END", rs -> Optional.ofNullable(rs.getString(1)), args.toArray()).get(0).orElse(null));
     }
 
     private static VpsKey key(ResultSet rs) throws SQLException {

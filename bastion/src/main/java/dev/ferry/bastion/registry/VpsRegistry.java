@@ -164,7 +164,15 @@ public interface VpsRegistry extends AutoCloseable {
      * The same, not counting the VPS's own keys when {@code vpsKeys} is false ({@code vps_keys = false}), nor
      * grants ended at {@code now}.
      */
-    boolean anyHoldsKey(String fingerprint, boolean vpsKeys, Instant now);
+    default boolean anyHoldsKey(String fingerprint, boolean vpsKeys, Instant now) {
+        return jumpVia(fingerprint, vpsKeys, now).isPresent();
+    }
+
+    /**
+     * What lets the key reach some VPS (the jump user's login), as the live list and the audit name it: its person
+     * ({@code alice}), or {@code VPS key}; empty when it reaches none. One query.
+     */
+    Optional<String> jumpVia(String fingerprint, boolean vpsKeys, Instant now);
 
     /**
      * How the key {@code fingerprint} reaches the VPS {@code ref} names (its own key, a person's through their role,

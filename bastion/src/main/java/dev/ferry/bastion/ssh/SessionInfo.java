@@ -53,7 +53,7 @@ public record SessionInfo(String tag, String client, Login login, String user, S
 
     /** What let its key in: {@code VPS key}, or the person and why ({@code alice (grant)}); null for the jump user. */
     public String via() {
-        return login instanceof Login.ToVps v ? v.via() : null;
+        return login instanceof Login.ToVps v ? v.via() : login instanceof Login.Jump j ? j.via() : null;
     }
 
     /** Who this session is, as its recording names it. */

@@ -10,6 +10,7 @@ import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.vps.Endpoint;
 import dev.ferry.bastion.fleet.Runner;
+import dev.ferry.bastion.people.ClientCa;
 import dev.ferry.bastion.people.Grant;
 import dev.ferry.bastion.people.KeyAccess;
 import dev.ferry.bastion.people.People;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -163,6 +165,12 @@ abstract class RegistryContract {
         assertTrue(access.refusal(null, until.plusSeconds(1), "vps-web").orElseThrow().startsWith(
                 "alice's access to vps-web ended at " + until), "expired");
         assertTrue(registry.anyHoldsKey(alice.fingerprint()), "the jump user reaches what a grant opens");
+        assertEquals(Optional.of("alice"), registry.jumpVia(alice.fingerprint(), true, Instant.now()),
+                "and names her");
+        assertEquals(Optional.of("alice"), registry.jumpVia(ClientCa.credential("alice"), false, Instant.now()),
+                "her certificate too (SSO), with no key on record");
+        assertEquals(Optional.of("VPS key"), registry.jumpVia(bob.fingerprint(), true, Instant.now()));
+        assertEquals(Optional.empty(), registry.jumpVia(bob.fingerprint(), false, Instant.now()), "vps_keys = false");
         assertFalse(registry.anyHoldsKey(alice.fingerprint(), true, until.plusSeconds(1)), "not once it ended");
         assertEquals(FerryException.Kind.INVALID, assertThrows(FerryException.class,
                 () -> people.grant(web.id(), "audrey", List.of(), null, People.ADMIN_TOKEN)).kind(),

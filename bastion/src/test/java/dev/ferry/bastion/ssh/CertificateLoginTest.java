@@ -83,6 +83,8 @@ class CertificateLoginTest {
         Processes.Result jumped = carol.ssh("-o", "ProxyCommand=ssh -F " + carol.config() + " -p " + t.port
                 + " -W %h:%p jump@127.0.0.1", "-p", "22", SshClientFixture.user() + "@vps-web", "echo jumped");
         assertEquals("jumped", jumped.requireSuccess().out().strip(), jumped.toString());
+        t.audit.await("login", e -> AuditEvents.has(e, "as", "jump") && AuditEvents.has(e, "via", "carol")
+                && AuditEvents.has(e, "key", "cert:carol"), 1, 5);
     }
 
     @Test

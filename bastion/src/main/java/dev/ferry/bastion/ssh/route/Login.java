@@ -50,8 +50,12 @@ public sealed interface Login permits Login.ToVps, Login.Jump {
         }
     }
 
-    /** The generic jump user. */
-    record Jump() implements Login {
+    /**
+     * The generic jump user.
+     *
+     * @param via what let the key in ({@code VPS key}, or its person), once admitted; null before
+     */
+    record Jump(String via) implements Login {
         @Override
         public String describe() {
             return JUMP_USER;
@@ -70,7 +74,7 @@ public sealed interface Login permits Login.ToVps, Login.Jump {
             return Optional.empty();
         }
         if (username.equalsIgnoreCase(JUMP_USER)) {
-            return Optional.of(new Jump());
+            return Optional.of(new Jump(null));
         }
         Matcher m = Names.VPS_USER.matcher(username);
         if (!m.matches()) {

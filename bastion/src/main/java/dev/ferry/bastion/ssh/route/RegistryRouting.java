@@ -82,7 +82,7 @@ public final class RegistryRouting implements Routing {
                     + "({})", login.describe(), fingerprint, a.person(), a.disabled() ? "disabled" : a.role().word()));
             return access.filter(KeyAccess::admits).map(a -> v.bound(a.vpsId(), a.via()));
         }
-        return registry.anyHoldsKey(fingerprint, vpsKeys, clock.instant()) ? Optional.of(login) : Optional.empty();
+        return registry.jumpVia(fingerprint, vpsKeys, clock.instant()).map(Login.Jump::new);
     }
 
     @Override
