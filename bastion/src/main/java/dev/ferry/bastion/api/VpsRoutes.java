@@ -91,9 +91,9 @@ public final class VpsRoutes {
                 throw FerryException.invalid("'host_key' goes with 'endpoint': a runner reports the host key of "
                         + "the VPS it runs");
             }
-            return Response.created(detail(owned(fleet.create(new Fleet.CreateRequest(body.name(), body.image(),
-                    RequestBodies.parseKeys(body.keys()), body.runner(), body.cpus(), body.memoryBytes())),
-                    req.principal())));
+            return Response.created(detail(fleet.create(new Fleet.CreateRequest(body.name(), body.image(),
+                    RequestBodies.parseKeys(body.keys()), body.runner(), body.cpus(), body.memoryBytes(),
+                    owner(req.principal())))));
         }
         if (req.principal() != null && req.principal().role() != Role.ADMIN) {
             // the bastion dials an external VPS's endpoint from the Host's own machine: naming one is an admin's
@@ -107,12 +107,12 @@ public final class VpsRoutes {
         Endpoint endpoint = Endpoint.parse(body.endpoint());
         NewVps vps = new NewVps(body.name(), endpoint, RequestBodies.parseKeys(body.keys()), null,
                 RequestBodies.parseHostKey(body.hostKey()));
-        return Response.created(detail(owned(registry.create(vps), req.principal())));
+        return Response.created(detail(registry.create(vps.ownedBy(owner(req.principal())))));
     }
 
-    /** A VPS a person created is theirs to manage; one the admin token made is nobody's. */
-    private Vps owned(Vps v, Principal p) {
-        return p == null || p.person() == null ? v : registry.setOwner(v.id(), p.person());
+    /** A VPS a person creates is theirs to manage from its creation on; one the admin token makes is nobody's. */
+    private static String owner(Principal p) {
+        return p == null ? null : p.person();
     }
 
     private Response addKeys(Request req) {

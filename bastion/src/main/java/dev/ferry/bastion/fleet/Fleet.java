@@ -111,9 +111,14 @@ public final class Fleet {
         return runners;
     }
 
-    /** What {@code ferry vps create} asks for. */
+    /** What {@code ferry vps create} asks for; {@code owner}: the person asking, or null (the admin token). */
     public record CreateRequest(String name, String image, List<SshPublicKey> keys, String runner, Double cpus,
-                                Long memoryBytes) {
+                                Long memoryBytes, String owner) {
+        public CreateRequest(String name, String image, List<SshPublicKey> keys, String runner, Double cpus,
+                             Long memoryBytes) {
+            this(name, image, keys, runner, cpus, memoryBytes, null);
+        }
+
         public CreateRequest {
             if (image == null || image.isBlank() || !image.matches("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,254}")) {
                 throw FerryException.invalid("image '" + (image == null ? "" : image) + "' is not an image name "
@@ -138,7 +143,8 @@ public final class Fleet {
         for (Runner runner : candidates(req)) {
             Placement placement = new Placement(req.image(), runner.name(), req.cpus(), req.memoryBytes(),
                     TargetState.RUNNING, false);
-            Optional<Vps> created = vps.createOnRunner(new NewVps(req.name(), null, req.keys(), placement),
+            Optional<Vps> created = vps.createOnRunner(new NewVps(req.name(), null, req.keys(), placement)
+                            .ownedBy(req.owner()),
                     placed -> req.runner() != null || hasRoom(runner, placed, req));
             if (created.isPresent()) {
                 log.info("vps {} placed on runner {} (image {})", created.get().id(), runner.name(), req.image());

@@ -186,15 +186,19 @@ public final class JdbcRegistry implements VpsRegistry {
         Endpoint e = v.endpoint();
         try {
             Sql.update(c, "INSERT INTO vps(id, name, status, endpoint_host, endpoint_port, created_at, updated_at, "
-                    + "image, runner_name, cpus, memory_bytes, desired, host_key) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    + "image, runner_name, cpus, memory_bytes, desired, host_key, owner) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     id, v.name(), (p == null ? VpsStatus.RUNNING : VpsStatus.ASSIGNING).word(),
                     e == null ? null : e.host(), e == null ? null : e.port(), now, now,
                     p == null ? null : p.image(), p == null ? null : p.runner(), p == null ? null : p.cpus(),
-                    p == null ? null : p.memoryBytes(), p == null ? null : p.desired().word(), v.hostKey());
+                    p == null ? null : p.memoryBytes(), p == null ? null : p.desired().word(), v.hostKey(), v.owner());
         } catch (SQLException failed) {
             if (Sql.uniqueViolation(failed)) {
                 throw new NameTaken(v.name());
+            }
+            if (v.owner() != null && Sql.foreignKeyViolation(failed)) {
+                throw FerryException.notFound("no person named " + v.owner() + " (removed meanwhile): the VPS was "
+                        + "not made");
             }
             throw failed;
         }
@@ -226,9 +230,10 @@ public final class JdbcRegistry implements VpsRegistry {
     }
 
     private static void logCreated(long id, NewVps v) {
-        log.info("vps {} registered (name {}, {}, {} key(s))", id, v.name(),
+        log.info("vps {} registered (name {}, {}, {} key(s){})", id, v.name(),
                 v.placement() == null ? "endpoint " + v.endpoint()
-                        : "image " + v.placement().image() + " on runner " + v.placement().runner(), v.keys().size());
+                        : "image " + v.placement().image() + " on runner " + v.placement().runner(), v.keys().size(),
+                v.owner() == null ? "" : ", owned by " + v.owner());
     }
 
     @Override
@@ -392,13 +397,6 @@ public final class JdbcRegistry implements VpsRegistry {
             return Optional.empty();
         }
         return Optional.of(get(VpsRef.ofId(id)));
-    }
-
-    @Override
-    public Vps setOwner(long id, String person) {
-        updateVps(id, "UPDATE vps SET owner = ? WHERE id = ?", person, id);
-        log.info("vps {}: owned by {}", id, person);
-        return get(VpsRef.ofId(id));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -25,6 +26,8 @@ final class Sql {
     }
 
     private static final String UNIQUE_VIOLATION = "23505";
+    /** PostgreSQL's foreign_key_violation; H2 says 23506 when the row named is missing. */
+    private static final Set<String> FOREIGN_KEY_VIOLATION = Set.of("23503", "23506");
     /** Ids per IN list: far below any driver's limit on parameters. */
     private static final int IDS_PER_QUERY = 500;
 
@@ -46,6 +49,11 @@ final class Sql {
     /** Whether the database refused a row because a unique key holds one like it already. */
     static boolean uniqueViolation(SQLException e) {
         return UNIQUE_VIOLATION.equals(e.getSQLState());
+    }
+
+    /** A row that names another row that is not there. */
+    static boolean foreignKeyViolation(SQLException e) {
+        return FOREIGN_KEY_VIOLATION.contains(e.getSQLState());
     }
 
     /** Sets {@code params} in order, each as itself but an {@link Instant}, which is stored as {@link #utc}. */

@@ -106,8 +106,6 @@ public interface VpsRegistry extends AutoCloseable {
     /** Ends the removals on {@code runner} whose containers it no longer reports ({@code reported}: VPS ids). */
     void containersGone(String runner, Set<Long> reported);
 
-    /** Makes {@code person} the VPS's owner: the VPS as it is now. */
-    Vps setOwner(long id, String person);
 
     /** Records the limits its runner reports its container runs with. */
     void recordLimits(long id, ContainerLimits limits);

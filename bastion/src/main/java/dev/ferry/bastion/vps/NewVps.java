@@ -12,8 +12,10 @@ import java.util.List;
  *
  * @param hostKey an external VPS's sshd host public key when the admin gave it ({@code type base64}, as
  *                {@link HostKeyLine#normalize} writes it), else null; a runner reports its VPS's key itself
+ * @param owner   the person who creates it, who then owns it, or null (the admin token)
  */
-public record NewVps(String name, Endpoint endpoint, List<SshPublicKey> keys, Placement placement, String hostKey) {
+public record NewVps(String name, Endpoint endpoint, List<SshPublicKey> keys, Placement placement, String hostKey,
+                     String owner) {
     public NewVps {
         if ((endpoint == null) == (placement == null)) {
             throw FerryException.invalid("a VPS has either an endpoint (external sshd) or an image (on a runner)");
@@ -34,6 +36,16 @@ public record NewVps(String name, Endpoint endpoint, List<SshPublicKey> keys, Pl
         } catch (KeyFormatException e) {
             throw FerryException.invalid("host key: " + e.getMessage());
         }
+    }
+
+    /** One nobody owns (made with the admin token). */
+    public NewVps(String name, Endpoint endpoint, List<SshPublicKey> keys, Placement placement, String hostKey) {
+        this(name, endpoint, keys, placement, hostKey, null);
+    }
+
+    /** The same VPS, owned by {@code person} from its creation on (null: nobody). */
+    public NewVps ownedBy(String person) {
+        return new NewVps(name, endpoint, keys, placement, hostKey, person);
     }
 
     /** An external VPS whose host key is not known yet. */

@@ -7,6 +7,8 @@ import dev.ferry.bastion.TestKeys;
 import dev.ferry.bastion.people.People;
 import dev.ferry.bastion.people.Role;
 import dev.ferry.bastion.registry.VpsRegistry;
+import dev.ferry.bastion.vps.Endpoint;
+import dev.ferry.bastion.vps.NewVps;
 import dev.ferry.bastion.vps.VpsRef;
 import dev.ferry.testing.Opened;
 import java.nio.file.Path;
@@ -69,8 +71,9 @@ class RoleMatrixTest {
         assertEquals(403, external.status(), external.body().toString());
         assertEquals("mem is a member: registering an external VPS (an endpoint the bastion dials) is for admins; "
                 + "members create VPS on runners (--image)", external.error());
-        assertEquals(201, api.call("POST", "/api/v1/vps", String.format(vps, "mine")).status());
-        registry.setOwner(registry.get(VpsRef.parse("mine")).id(), "mem"); // as if made on a runner by mem
+        // as if made on a runner by mem: hers from its creation on
+        registry.create(new NewVps("mine", Endpoint.parse("127.0.0.1:2200"), List.of(TestKeys.ed25519("mine")))
+                .ownedBy("mem"));
         assertEquals(200, api.call("PUT", "/api/v1/vps/granted/grants/mem", "{}").status());
 
         String granted = registry.get(VpsRef.parse("granted")).label();
@@ -82,6 +85,7 @@ class RoleMatrixTest {
         List<Row> rows = new ArrayList<>(List.of(
                 row("GET /api/v1/health", "/api/v1/health", null, Y, Y, Y),
                 row("GET /api/v1/ca/user-key", "/api/v1/ca/user-key", null, Y, Y, Y),
+                row("GET /api/v1/ca/client-key", "/api/v1/ca/client-key", null, Y, Y, Y),
                 row("GET /api/v1/ca/known-hosts", "/api/v1/ca/known-hosts", null, Y, Y, Y),
                 row("GET /api/v1/bastion", "/api/v1/bastion", null, Y, Y, Y),
                 row("GET /api/v1/whoami", "/api/v1/whoami", null, Y, Y, Y),

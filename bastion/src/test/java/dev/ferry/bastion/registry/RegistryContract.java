@@ -177,6 +177,15 @@ abstract class RegistryContract {
                 "auditors log in nowhere");
         assertEquals(List.of("alice"), people.grantsTo(web.id()).stream().map(Grant::person).toList());
 
+        // a VPS a person creates is theirs in the same statement: no moment without its owner
+        people.add("olive", Role.MEMBER, List.of(), People.ADMIN_TOKEN);
+        assertEquals("olive", registry.create(new NewVps("olives", ENDPOINT, List.of(TestKeys.ed25519("o")))
+                .ownedBy("olive")).owner());
+        FerryException ghost = assertThrows(FerryException.class, () -> registry.create(new NewVps("ghosts",
+                ENDPOINT, List.of(TestKeys.ed25519("g"))).ownedBy("ghost")));
+        assertEquals(FerryException.Kind.NOT_FOUND, ghost.kind(), ghost.getMessage());
+        assertTrue(registry.find(VpsRef.parse("ghosts")).isEmpty(), "nothing made for nobody");
+
         people.setDisabled("alice", true, "root");
         assertFalse(registry.access(VpsRef.parse("web"), alice.fingerprint()).orElseThrow().admits());
         assertFalse(registry.anyHoldsKey(alice.fingerprint()));
