@@ -36,7 +36,8 @@ public final class Authorizer {
         if (!need.allows(p.role())) {
             throw refused(p, need);
         }
-        if (p.role() != Role.MEMBER || (need != Need.VPS_READ && need != Need.VPS_MANAGE)) {
+        if (p.role() != Role.MEMBER || (need != Need.VPS_READ && need != Need.VPS_SESSIONS
+                && need != Need.VPS_MANAGE)) {
             return;
         }
         VpsRef ref = VpsRef.parse(params.get(0));
@@ -46,8 +47,9 @@ public final class Authorizer {
             // a VPS a member may not see is answered as one that does not exist: nothing tells which exist
             throw FerryException.notFound("no VPS '" + ref + "' is registered (see: ferry vps list)");
         }
-        if (need == Need.VPS_MANAGE && !owns) {
-            throw FerryException.forbidden(p.person() + " is a member and may change only the VPS they created; "
+        if (need != Need.VPS_READ && !owns) {
+            throw FerryException.forbidden(p.person() + " is a member and may " + (need == Need.VPS_MANAGE
+                    ? "change" : "see the sessions of") + " only the VPS they created; "
                     + v.label() + " is " + (v.owner() == null ? "an admin's" : v.owner() + "'s") + " (ask "
                     + (v.owner() == null ? "an admin" : v.owner() + " or an admin") + ")");
         }

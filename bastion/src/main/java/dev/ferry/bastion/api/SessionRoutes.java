@@ -41,8 +41,8 @@ public final class SessionRoutes {
     public Router register(Router router) {
         return router
                 .route("GET", SESSIONS, Need.READ_ALL, req -> Response.ok(Map.of("sessions", board.list())))
-                .route("GET", VpsRoutes.VPS + "/{ref}/sessions", Need.READ_ALL, req -> Response.ok(Map.of("sessions",
-                        ofVps(registry.get(VpsRef.parse(req.param(0))).id()))))
+                .route("GET", VpsRoutes.VPS + "/{ref}/sessions", Need.VPS_SESSIONS, req -> Response.ok(Map.of(
+                        "sessions", ofVps(registry.get(VpsRef.parse(req.param(0))).id()))))
                 .route("GET", SESSIONS + "/{id}", Need.READ_ALL, req -> Response.ok(board.get(req.param(0))
                         .orElseThrow(() -> FerryException.notFound("no live session " + Text.printable(req.param(0),
                                 30) + " (it ended, or it never was): ferry sessions list shows the live ones"))))

@@ -118,6 +118,8 @@ class RoleMatrixTest {
                 row("DELETE /api/v1/vps/{ref}/grants/{person}", t + "/grants/nobody", null, Y, N, N),
                 row("DELETE /api/v1/vps/{ref}/grants/{person}", m + "/grants/nobody", null, Y, N, Y),
                 row("GET /api/v1/vps/{ref}/sessions", t + "/sessions", null, Y, Y, N),
+                row("GET /api/v1/vps/{ref}/sessions", m + "/sessions", null, Y, Y, Y),
+                row("GET /api/v1/vps/{ref}/sessions", "/api/v1/vps/granted/sessions", null, Y, Y, N),
                 row("GET /api/v1/sessions", "/api/v1/sessions", null, Y, Y, N),
                 row("GET /api/v1/sessions/{id}", "/api/v1/sessions/s999", null, Y, Y, N),
                 row("GET /api/v1/sessions/{id}/watch/{after}", "/api/v1/sessions/s999/watch/0", null, Y, Y, N),
@@ -184,5 +186,7 @@ class RoleMatrixTest {
         assertTrue(sentences.contains("mem is a member and may change only the VPS they created; " + granted
                 + " is an admin's (ask an admin)"), sentences.toString());
         assertTrue(sentences.contains("no VPS 'theirs' is registered (see: ferry vps list)"), sentences.toString());
+        assertTrue(sentences.contains("mem is a member and may see the sessions of only the VPS they created; "
+                + granted + " is an admin's (ask an admin)"), sentences.toString());
     }
 }
