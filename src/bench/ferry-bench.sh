@@ -11,7 +11,8 @@
 #    sshd: on a machine whose cores they share, the way that costs more CPU per byte moves fewer bytes) and of
 #    the Host's JVM alone.
 # 2. set-up: `ssh ... true` (direct, -J Ferry, -J OpenSSH, Ferry plain, and Ferry plain with a person's own key
-#    that a grant lets in instead of a key stored on the VPS), median and p95 in ms.
+#    that a grant lets in instead of a key stored on the VPS, and with an SSO certificate of the Host's client CA
+#    instead of a key on record), median and p95 in ms.
 # 3. memory per session: SESSIONS concurrent idle sessions (an exec of `read`) in plain mode, then through
 #    ProxyJump, held by one small Java client (MINA SSHD, from the build's jars) instead of thousands of ssh
 #    processes (FERRY_BENCH_HOLDER=ssh: one OpenSSH client each, as a cross-check); for the Host JVM the heap
@@ -113,8 +114,9 @@ mkdir -m 700 "$WORK/ferry"
 # every held session uses the one bench key: lift the per-key cap (200) above them; the signature timing
 # fails hundreds of logins from 127.0.0.3, which must not earn it penalties. Nothing else changes.
 # FERRY_BENCH_HOST_CONFIG adds [host] lines (e.g. "keepalive_interval_seconds = 30").
-printf '[host]\nmax_sessions_per_key = %d\npenalty_exempt = ["127.0.0.3"]\n%s\n' $(( SESSIONS + 100 )) \
-    "${FERRY_BENCH_HOST_CONFIG:-}" > "$WORK/ferry/config.toml"
+# sso_issuer (a provider never asked here) gives the Host its client CA: a certificate login is measured too
+printf '[host]\nmax_sessions_per_key = %d\npenalty_exempt = ["127.0.0.3"]\nsso_issuer = "http://127.0.0.1:9/realms/bench"\n%s\n' \
+    $(( SESSIONS + 100 )) "${FERRY_BENCH_HOST_CONFIG:-}" > "$WORK/ferry/config.toml"
 FERRY_HOME="$WORK/ferry" "$ROOT/ferry" host --data-dir "$WORK/ferry" --bind 127.0.0.1 --ssh-port "$FERRY_SSH" \
     --api-port "$FERRY_API" > "$WORK/ferry.log" 2>&1 & PIDS+=($!)
 HOST_PID=$!
@@ -195,6 +197,12 @@ Host *
 CFG
 
 sed "s|$WORK/keys/client|$WORK/keys/person|" "$WORK/ssh_config" > "$WORK/ssh_config_person"
+# the same person signed in with SSO: a key of no record, certified by the Host's client CA, as ferry login --sso
+# --ssh gets it (ssh offers keys/certified-cert.pub with it)
+ssh-keygen -q -t ed25519 -N '' -C certified -f "$WORK/keys/certified"
+ssh-keygen -q -s "$WORK/ferry/ca/client_ca_ed25519" -I "ferry-sso:benchp" -n benchp -V -1m:+8h \
+    "$WORK/keys/certified.pub"
+sed "s|$WORK/keys/client|$WORK/keys/certified|" "$WORK/ssh_config" > "$WORK/ssh_config_certified"
 
 X=() # extra options for the next call (ssh -v)
 direct_ssh()  { ssh -F "$WORK/ssh_config" "${X[@]}" -p "$TARGET_PORT" "$USER_NAME@127.0.0.1" "$@"; }
@@ -202,6 +210,7 @@ fjump_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -J "vps-bench@127.0.0.1:$FER
 ojump_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -J "$USER_NAME@127.0.0.1:$JUMP_PORT" -p "$TARGET_PORT" "$USER_NAME@127.0.0.1" "$@"; }
 plain_ssh()   { ssh -F "$WORK/ssh_config" "${X[@]}" -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "$@"; }
 person_ssh()  { ssh -F "$WORK/ssh_config_person" "${X[@]}" -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "$@"; }
+cert_ssh()    { ssh -F "$WORK/ssh_config_certified" "${X[@]}" -p "$FERRY_SSH" "$PLAIN_USER@127.0.0.1" "$@"; }
 direct_sftp() { sftp -q -F "$WORK/ssh_config" -P "$TARGET_PORT" -b "$WORK/put.batch" "$USER_NAME@127.0.0.1" >/dev/null; }
 ojump_sftp()  { sftp -q -F "$WORK/ssh_config" -J "$USER_NAME@127.0.0.1:$JUMP_PORT" -P "$TARGET_PORT" -b "$WORK/put.batch" "$USER_NAME@127.0.0.1" >/dev/null; }
 plain_sftp()  { sftp -q -F "$WORK/ssh_config" -P "$FERRY_SSH" -b "$WORK/put.batch" "$PLAIN_USER@127.0.0.1" >/dev/null; }
@@ -210,10 +219,10 @@ unrec_sftp()  { sftp -q -F "$WORK/ssh_config" -P "$OFF_SSH" -b "$WORK/put.batch"
 SSH_WAYS=(direct_ssh fjump_ssh ojump_ssh plain_ssh)
 SFTP_WAYS=(direct_sftp ojump_sftp plain_sftp)
 if $UNREC; then SSH_WAYS+=(unrec_ssh); SFTP_WAYS+=(unrec_sftp); fi
-SETUP_WAYS=("${SSH_WAYS[@]}" person_ssh) # the person's login: set-up only
+SETUP_WAYS=("${SSH_WAYS[@]}" person_ssh cert_ssh) # the person's logins: set-up only
 declare -A NAME=(
     [direct_ssh]="ssh direct" [fjump_ssh]="ssh -J Ferry" [ojump_ssh]="ssh -J OpenSSH sshd" [plain_ssh]="ssh Ferry plain"
-    [person_ssh]="ssh plain, a person"
+    [person_ssh]="ssh plain, a person" [cert_ssh]="ssh plain, SSO cert"
     [direct_sftp]="sftp direct" [ojump_sftp]="sftp -J OpenSSH sshd" [plain_sftp]="sftp Ferry plain"
     [unrec_ssh]="ssh plain unrecorded" [unrec_sftp]="sftp plain unrecorded")
 
@@ -657,6 +666,7 @@ for w in "${SETUP_WAYS[@]}"; do printf '  %-22s %8s %8s\n' "${NAME[$w]}" "$(sume
 r="$(ratio "$(sumed fjump_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio ssh -J Ferry / ssh -J OpenSSH (median): $r (target <= 1.20: $(verdict "$r" '<=' 1.20))"
 r="$(ratio "$(sumed plain_ssh)" "$(sumed ojump_ssh)")"; echo "  ratio Ferry plain / ssh -J OpenSSH (median):  $r (target <= 1.30: $(verdict "$r" '<=' 1.30))"
 r="$(ratio "$(sumed person_ssh)" "$(sumed plain_ssh)")"; echo "  ratio a person's key, grant / a VPS key (median): $r (target <= 1.05: $(verdict "$r" '<=' 1.05))"
+r="$(ratio "$(sumed cert_ssh)" "$(sumed plain_ssh)")"; echo "  ratio an SSO certificate, grant / a VPS key (median): $r (target <= 1.05: $(verdict "$r" '<=' 1.05))"
 if $UNREC; then
     echo
     echo "what recording costs, the same run (plain unrecorded: a second Host, record_sessions = false):"

@@ -205,8 +205,7 @@ public final class PeopleRoutes {
     }
 
     private static KeyView keyView(PersonKey k) {
-        return new KeyView(k.key().type(), k.fingerprint(), k.key().comment(), k.key().toOpenSsh(),
-                k.addedAt().toString());
+        return VpsRoutes.keyView(k.key(), k.addedAt());
     }
 
     private static String text(Instant t) {

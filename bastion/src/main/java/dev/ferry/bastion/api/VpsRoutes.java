@@ -23,6 +23,8 @@ import dev.ferry.bastion.vps.Vps;
 import dev.ferry.bastion.vps.VpsKey;
 import dev.ferry.bastion.vps.VpsPolicy;
 import dev.ferry.bastion.vps.VpsRef;
+import dev.ferry.keys.SshPublicKey;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -177,8 +179,12 @@ public final class VpsRoutes {
     }
 
     static KeyView keyView(VpsKey k) {
-        return new KeyView(k.key().type(), k.fingerprint(), k.key().comment(), k.key().toOpenSsh(),
-                k.addedAt().toString());
+        return keyView(k.key(), k.addedAt());
+    }
+
+    /** A stored key, a VPS's or a person's, as the API shows it. */
+    static KeyView keyView(SshPublicKey key, Instant addedAt) {
+        return new KeyView(key.type(), key.fingerprint(), key.comment(), key.toOpenSsh(), addedAt.toString());
     }
 
     /** "online, Docker ok", "online, Docker unreachable: ...", "offline, last heartbeat ..."; null if external. */

@@ -7,6 +7,7 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -18,13 +19,15 @@ import org.apache.sshd.common.config.keys.PublicKeyEntry;
  * key of theirs on record. Apart from the user CA, which signs plain mode's certificates for the VPS sshd: neither
  * CA's certificates are taken where the other's are.
  *
- * <p>A certified login is known to routing by its credential, {@code cert:NAME}, where a key's is its fingerprint
- * ({@code SHA256:...}): the two never meet.
+ * <p>A certified login is known to routing by its credential, {@code cert:NAME@END} (the certificate's end, to the
+ * second), where a key's is its fingerprint ({@code SHA256:...}): the two never meet, and the sessions' sweep ends a
+ * certified session when its certificate does.
  */
 public final class ClientCa {
     /** The comment of the CA's public key line. */
     public static final String COMMENT = "ferry-client-ca";
     private static final String CERTIFIED = "cert:";
+    private static final String UNTIL = "@";
     private static final Duration BACKDATE = Duration.ofMinutes(1);
 
     private final KeyPair ca;
@@ -76,19 +79,38 @@ public final class ClientCa {
         }
     }
 
-    /** The credential routing knows a certified login of {@code person} by. */
-    public static String credential(String person) {
-        return CERTIFIED + person;
+    /** The credential routing knows a login by, for a certificate of {@code person} valid until {@code end}. */
+    public static String credential(String person, Instant end) {
+        return CERTIFIED + person + UNTIL + end.truncatedTo(ChronoUnit.SECONDS);
     }
 
-    /** How a log line names a credential: {@code key SHA256:...}, or {@code certificate of alice}. */
+    /** The credential of a certificate this CA let in ({@link #person}). */
+    public static String credential(OpenSshCertificate cert, String person) {
+        long end = cert.getValidBefore(); // unsigned: "forever" reads as negative
+        return end < 0 ? CERTIFIED + person : credential(person, Instant.ofEpochSecond(end));
+    }
+
+    /** How a log line names a credential: {@code key SHA256:...}, or {@code certificate of alice (until ...)}. */
     public static String describe(String credential) {
-        return certified(credential).map(p -> "certificate of " + p).orElse("key " + credential);
+        return certified(credential).map(p -> "certificate of " + p + end(credential).map(e -> " (until " + e + ")")
+                .orElse("")).orElse("key " + credential);
     }
 
     /** The person a credential names, when it is a certificate's rather than a key's fingerprint. */
     public static Optional<String> certified(String credential) {
-        return credential != null && credential.startsWith(CERTIFIED)
-                ? Optional.of(credential.substring(CERTIFIED.length())) : Optional.empty();
+        if (credential == null || !credential.startsWith(CERTIFIED)) {
+            return Optional.empty();
+        }
+        String rest = credential.substring(CERTIFIED.length());
+        int at = rest.indexOf(UNTIL);
+        return Optional.of(at < 0 ? rest : rest.substring(0, at));
+    }
+
+    /** When a certified credential's certificate ends, if it does. */
+    public static Optional<Instant> end(String credential) {
+        if (certified(credential).isEmpty() || credential.indexOf(UNTIL) < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.parse(credential.substring(credential.indexOf(UNTIL) + 1)));
     }
 }

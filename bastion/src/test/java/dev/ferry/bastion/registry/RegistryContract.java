@@ -167,7 +167,8 @@ abstract class RegistryContract {
         assertTrue(registry.anyHoldsKey(alice.fingerprint()), "the jump user reaches what a grant opens");
         assertEquals(Optional.of("alice"), registry.jumpVia(alice.fingerprint(), true, Instant.now()),
                 "and names her");
-        assertEquals(Optional.of("alice"), registry.jumpVia(ClientCa.credential("alice"), false, Instant.now()),
+        assertEquals(Optional.of("alice"), registry.jumpVia(ClientCa.credential("alice",
+                Instant.now().plusSeconds(3600)), false, Instant.now()),
                 "her certificate too (SSO), with no key on record");
         assertEquals(Optional.of("VPS key"), registry.jumpVia(bob.fingerprint(), true, Instant.now()));
         assertEquals(Optional.empty(), registry.jumpVia(bob.fingerprint(), false, Instant.now()), "vps_keys = false");

@@ -83,7 +83,7 @@ public final class BastionAuthenticator implements PublickeyAuthenticator {
                 log.info("{} certificate {} refused: not a valid one of this Host's client CA for one person",
                         session.getAttribute(SessionInfo.TAG), Text.printable(cert.getId(), 80));
             }
-            return person.map(ClientCa::credential).orElse(null);
+            return person.map(p -> ClientCa.credential(cert, p)).orElse(null);
         }
         try {
             return SshPublicKey.of(key, "").fingerprint();

@@ -3,6 +3,7 @@ package dev.ferry.bastion.ssh.route;
 import dev.ferry.bastion.Text;
 import dev.ferry.bastion.fleet.Runner;
 import dev.ferry.bastion.fleet.RunnerRegistry;
+import dev.ferry.bastion.people.ClientCa;
 import dev.ferry.bastion.people.Grant;
 import dev.ferry.bastion.people.KeyAccess;
 import dev.ferry.bastion.people.People;
@@ -159,6 +160,14 @@ public final class RegistryRouting implements Routing {
 
     /** Why the access a session relies on no longer holds, if it does not. */
     private static Optional<String> lost(KeyAccess access, Access a, Vps v, Person p, Instant now) {
+        Optional<Instant> certificateEnd = ClientCa.end(a.fingerprint());
+        if (certificateEnd.isPresent() && !now.isBefore(certificateEnd.get())) {
+            return Optional.of(ClientCa.certified(a.fingerprint()).orElseThrow() + "'s certificate ended at "
+                    + certificateEnd.get() + "; sign in again: ferry login --sso --ssh");
+        }
+        if (p == null && ClientCa.certified(a.fingerprint()).isPresent()) {
+            return Optional.of(ClientCa.certified(a.fingerprint()).get() + " was removed");
+        }
         if (p != null && p.disabled()) {
             return Optional.of(p.name() + " was disabled" + (p.disabledBy() == null ? "" : " by " + p.disabledBy()));
         }
