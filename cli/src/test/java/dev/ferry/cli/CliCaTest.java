@@ -76,14 +76,20 @@ class CliCaTest {
         assertEquals(0, sso.ferry("vps", "grant", "ext", "alice", "--login", "dev").code());
         CliTestSupport.Result lines = sso.ferry("ca", "client-key", "--vps", "ext");
         assertEquals(0, lines.code(), lines.toString());
-        assertEquals("# as root on the machine of vps-ext (again after a grant changes): its sshd then takes the SSO "
+        assertEquals("# as root on the machine of vps-ext, again after a grant changes: its sshd then takes the SSO "
                 + "certificates of the people each login user is for\n"
-                + "install -d -m 700 -o dev ~dev/.ssh && touch ~dev/.ssh/authorized_keys && sed -i "
-                + "'/ ferry-client-ca$/d' ~dev/.ssh/authorized_keys && echo 'cert-authority,principals=\"alice\" " + ca
-                + "' >> ~dev/.ssh/authorized_keys\n"
-                + "install -d -m 700 -o root ~root/.ssh && touch ~root/.ssh/authorized_keys && sed -i "
-                + "'/ ferry-client-ca$/d' ~root/.ssh/authorized_keys && echo 'cert-authority,principals=\"ada\" " + ca
-                + "' >> ~root/.ssh/authorized_keys\n", lines.out());
+                + "# (a file per user in /etc/ssh/ferry_sso, made anew as a whole, read besides ~/.ssh/authorized_keys)\n"
+                + "rm -rf /etc/ssh/ferry_sso.new && mkdir -m 755 /etc/ssh/ferry_sso.new\n"
+                + "echo 'cert-authority,principals=\"alice\" " + ca + "' > /etc/ssh/ferry_sso.new/dev\n"
+                + "echo 'cert-authority,principals=\"ada\" " + ca + "' > /etc/ssh/ferry_sso.new/root\n"
+                + "rm -rf /etc/ssh/ferry_sso && mv /etc/ssh/ferry_sso.new /etc/ssh/ferry_sso\n"
+                + "grep -q '^AuthorizedKeysFile .*/etc/ssh/ferry_sso/%u' /etc/ssh/sshd_config || sed -i '1i "
+                + "AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/ferry_sso/%u' /etc/ssh/sshd_config\n"
+                + "sshd -t && { systemctl reload ssh 2>/dev/null || kill -HUP \"$(cat /run/sshd.pid)\"; }\n",
+                lines.out());
+        // a grant revoked: the next run makes the directory anew, without dev's line
+        assertEquals(0, sso.ferry("vps", "revoke", "ext", "alice").code());
+        assertTrue(!sso.ferry("ca", "client-key", "--vps", "ext").out().contains("/etc/ssh/ferry_sso.new/dev"));
     }
 
     @Test

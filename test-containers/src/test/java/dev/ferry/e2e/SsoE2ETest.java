@@ -122,6 +122,12 @@ class SsoE2ETest {
         assertEquals("root", alice.ssh("-J", "jump@" + fleet.bastion, "root@vps-e2e-sso", "id -un")
                 .requireSuccess().out().strip(), "the generic jump user too");
 
+        String first = Files.readString(cert);
+        // signing in again works (the same identity at the provider) and gives a new certificate
+        SignIn again = signIn(laptop, "alice", "alice-pw", true);
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertNotEquals(first, Files.readString(cert), "a new certificate");
+
         // ferry ssh-config names the key and its certificate, and its lines work as they are
         Processes.Result config = E2eFleet.ferry(Map.of(), laptop, "ssh-config", "--plain");
         assertEquals(0, config.exit(), config.toString());

@@ -194,13 +194,15 @@ public final class Host implements AutoCloseable {
         List<Path> hostKeys = dir.hostKeys();
         KeyPair userCa = dir.userCa();
         KeyPair hostCa = dir.hostCa();
+        // the bastion takes the client CA's certificates only with SSO configured here; runners are told of the CA
+        // either way, so that Hosts of one registry configured apart do not tell them otherwise at every heartbeat
         ClientCa clientCa = sso == null ? null : new ClientCa(dir.clientCa());
         List<String> principals = config.certPrincipals();
         ApiTls tls = dir.apiTls();
         boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa),
-                config.get(HostSettings.VPS_KEYS), clientCa == null ? null : clientCa.publicLine());
+                config.get(HostSettings.VPS_KEYS), new ClientCa(dir.clientCa()).publicLine());
         DialGuard guard = new DialGuard();
         SessionStore sessionStore = new SessionStore(registry.statements(), clock);
         WatchFeed feed = new WatchFeed();

@@ -34,6 +34,11 @@ public record Grant(long vpsId, String person, List<String> logins, Instant expi
     }
 
     /** Checks the login users of a grant as given ({@code root,dev}). */
+    /** Whether {@code s} is a login user's name, as it is. */
+    public static boolean isLogin(String s) {
+        return s != null && LOGIN.matcher(s).matches();
+    }
+
     public static List<String> validLogins(List<String> logins) {
         if (logins.size() > MAX_LOGINS) {
             throw FerryException.invalid("a grant names at most " + MAX_LOGINS + " login users, not "

@@ -26,6 +26,13 @@ public interface People {
     /** @throws dev.ferry.bastion.FerryException NOT_FOUND naming {@code ferry user list} */
     Person get(String name);
 
+    /**
+     * Binds the person to an identity at the SSO provider ({@code issuer subject}) when none is bound yet.
+     *
+     * @return the identity bound now: this one, or the one of an earlier sign-in
+     */
+    String bindIdentity(String name, String identity);
+
     /** Everyone, by name. */
     List<Person> list();
 

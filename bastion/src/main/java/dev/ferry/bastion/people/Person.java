@@ -27,6 +27,11 @@ public record Person(String name, Role role, Instant disabledAt, String disabled
         return disabledAt != null;
     }
 
+    /** Whether {@code s} is a person's name, as it is (not lower-cased). */
+    public static boolean isName(String s) {
+        return s != null && NAME.matcher(s).matches();
+    }
+
     /** Checks a person's name and returns it lower-cased. */
     public static String validName(String name) {
         String s = name == null ? "" : name.strip().toLowerCase(Locale.ROOT);

@@ -90,6 +90,20 @@ final class JdbcPeople implements People {
     }
 
     @Override
+    public String bindIdentity(String name, String identity) {
+        Person p = get(name);
+        return sql.transaction(c -> {
+            if (Sql.update(c, "UPDATE person SET sso_identity = ? WHERE name = ? AND sso_identity IS NULL", identity,
+                    p.name()) == 1) {
+                log.info("person {}: bound to the identity {} at the SSO provider", p.name(), identity);
+                return identity;
+            }
+            return Sql.query(c, "SELECT sso_identity FROM person WHERE name = ?", rs -> rs.getString(1), p.name())
+                    .get(0);
+        });
+    }
+
+    @Override
     public Person setDisabled(String name, boolean disabled, String by) {
         Person p = get(name);
         if (p.disabled() != disabled) {

@@ -102,6 +102,22 @@ class CertificateLoginTest {
     }
 
     @Test
+    void aHostWithoutSingleSignOnTakesNoCertificate() throws Exception {
+        BastionTestSupport plain = opened.add(BastionTestSupport.start(dir.resolve("no-sso")));
+        plain.host.registry().people().add("carol", Role.MEMBER, List.of(), People.ADMIN_TOKEN);
+        BastionTestSupport.Started s = plain.startVps("sshd-plain", "plain", List.of(BastionTestSupport.pub(
+                plain.bobKey)));
+        plain.closeLater(s);
+        plain.host.registry().people().grant(s.vps().id(), "carol", List.of(), null, People.ADMIN_TOKEN);
+        // its client CA exists (runners are told of it), but with no sso_issuer the bastion takes none of its own
+        Path key = SshKeygen.ed25519(dir.resolve("no-sso-keys"), "carol");
+        SshKeygen.certify(dir.resolve("no-sso/host").resolve(DataDir.CLIENT_CA), key, "carol");
+        Processes.Result r = plain.sshTo(plain.client("carol", List.of(key), null), "vps-plain", "true");
+        assertEquals(255, r.exit(), r.toString());
+        assertTrue(r.err().contains("Permission denied (publickey)"), r.err());
+    }
+
+    @Test
     void aCertificateOfAnotherCaIsRefused() throws Exception {
         Path otherCa = SshKeygen.ed25519(dir.resolve("other-ca"), "other-ca");
         Path key = SshKeygen.ed25519(dir.resolve("forged"), "forged");

@@ -1,7 +1,8 @@
 package dev.ferry.cli.ca;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.bastion.people.ClientCa;
+import dev.ferry.bastion.people.Grant;
+import dev.ferry.bastion.people.Person;
 import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
 import java.util.ArrayList;
@@ -19,9 +20,13 @@ import picocli.CommandLine.Option;
         description = {"Print the Host's client CA public key (one OpenSSH line): it certifies the keys of people "
                 + "who signed in with ferry login --sso --ssh.",
                 "With --vps: the commands that make an external VPS's sshd take those certificates for the people "
-                        + "each login user is for (a cert-authority line in the user's ~/.ssh/authorized_keys), to "
-                        + "run as root on it, again after a grant changes. Runners set up their VPS themselves."})
+                        + "each login user is for (a cert-authority line per user in /etc/ssh/ferry_sso), to run as "
+                        + "root on it, again after a grant changes. Runners set up their VPS themselves."})
 public final class CaClientKey extends ClientCommand {
+    /** Where an external VPS keeps the lines, one file per login user. */
+    static final String DIR = "/etc/ssh/ferry_sso";
+    static final String AUTHORIZED_KEYS_FILE = "AuthorizedKeysFile .ssh/authorized_keys " + DIR + "/%u";
+
     @Option(names = "--vps", paramLabel = "VPS", description = "Print the set-up of this external VPS (id or name).")
     String vps;
 
@@ -44,27 +49,37 @@ public final class CaClientKey extends ClientCommand {
         }
         String label = "vps-" + (access.path("vps_name").isTextual() ? access.get("vps_name").asText()
                 : access.get("vps").asText());
-        out().println("# as root on the machine of " + label + " (again after a grant changes): its sshd then takes "
-                + "the SSO certificates of the people each login user is for");
+        out().println("# as root on the machine of " + label + ", again after a grant changes: its sshd then takes the "
+                + "SSO certificates of the people each login user is for");
+        out().println("# (a file per user in " + DIR + ", made anew as a whole, read besides ~/.ssh/authorized_keys)");
         for (String line : commands(key, access.get("logins"))) {
             out().println(line);
         }
     }
 
     /**
-     * For each login user, its old line out and its new line in: {@code cert-authority,principals="..." KEY}, the
-     * key's comment ({@link ClientCa#COMMENT}) marking the line as this command's.
+     * The directory of per-user files made anew, then sshd told to read them: a line per login user,
+     * {@code cert-authority,principals="..." KEY}. Users and names that are not such are left out (they come from
+     * the Host, and the lines are run as root).
      */
     static List<String> commands(String key, JsonNode logins) {
         List<String> lines = new ArrayList<>();
+        lines.add("rm -rf " + DIR + ".new && mkdir -m 755 " + DIR + ".new");
         for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) logins::fields) {
             List<String> names = new ArrayList<>();
             e.getValue().forEach(n -> names.add(n.asText()));
-            String file = "~" + e.getKey() + "/.ssh/authorized_keys";
-            lines.add("install -d -m 700 -o " + e.getKey() + " ~" + e.getKey() + "/.ssh && touch " + file
-                    + " && sed -i '/ " + ClientCa.COMMENT + "$/d' " + file + " && echo 'cert-authority,principals=\""
-                    + String.join(",", names) + "\" " + key + "' >> " + file);
+            if (!Grant.isLogin(e.getKey()) || !names.stream().allMatch(Person::isName)) {
+                lines.add("# left out: a login user or person whose name is not one");
+                continue;
+            }
+            lines.add("echo 'cert-authority,principals=\"" + String.join(",", names) + "\" " + key + "' > " + DIR
+                    + ".new/" + e.getKey());
         }
+        lines.add("rm -rf " + DIR + " && mv " + DIR + ".new " + DIR);
+        // at the top: in sshd_config the first value wins, and a line after a Match block would belong to it
+        lines.add("grep -q '^AuthorizedKeysFile .*" + DIR + "/%u' /etc/ssh/sshd_config || sed -i '1i "
+                + AUTHORIZED_KEYS_FILE + "' /etc/ssh/sshd_config");
+        lines.add("sshd -t && { systemctl reload ssh 2>/dev/null || kill -HUP \"$(cat /run/sshd.pid)\"; }");
         return lines;
     }
 }

@@ -53,6 +53,9 @@ final class IdToken {
         if (!forUs) {
             throw new SsoException("the id_token is not for client " + settings.clientId());
         }
+        if (claims.path("sub").asText("").isEmpty()) {
+            throw new SsoException("the id_token names no subject (sub)");
+        }
         long exp = claims.path("exp").asLong(0);
         if (exp == 0 || Instant.ofEpochSecond(exp).plus(SKEW).isBefore(now)) {
             throw new SsoException("the id_token has expired");
@@ -67,6 +70,11 @@ final class IdToken {
             }
         }
         return false;
+    }
+
+    /** The provider's own id of the identity: stable, unlike the names it may let its users change. */
+    String subject() {
+        return claims.path("sub").asText();
     }
 
     /** The claim's value as text, or null when it has none (or not a text). */

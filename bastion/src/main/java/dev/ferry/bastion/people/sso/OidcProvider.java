@@ -53,7 +53,8 @@ final class OidcProvider {
 
     /** Starts a sign-in: a device code and the code the person types at the provider. */
     DeviceCode start() throws SsoException {
-        JsonNode answer = post(endpoints().deviceAuthorization(), Map.of("scope", "openid"));
+        // profile: where most providers put preferred_username
+        JsonNode answer = post(endpoints().deviceAuthorization(), Map.of("scope", "openid profile"));
         if (answer.hasNonNull("error")) {
             throw new SsoException("the provider refused to start a sign-in: " + oauthError(answer));
         }

@@ -29,6 +29,9 @@ public record SsoSettings(URI issuer, String clientId, String clientSecret, Stri
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(claim, "claim");
+        if (clientId.isBlank()) {
+            throw new IllegalArgumentException("sso_client_id is empty: name the client this Host is at the provider");
+        }
     }
 
     /**

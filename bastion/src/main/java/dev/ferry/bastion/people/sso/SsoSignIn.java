@@ -2,6 +2,7 @@ package dev.ferry.bastion.people.sso;
 
 import dev.ferry.bastion.FerryException;
 import dev.ferry.bastion.log.AuditLog;
+import dev.ferry.bastion.net.Sources;
 import dev.ferry.bastion.people.ApiToken;
 import dev.ferry.bastion.people.ClientCa;
 import dev.ferry.bastion.people.People;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +33,19 @@ import org.slf4j.LoggerFactory;
  * public key sent along, a short-lived certificate from the client CA naming the person.
  *
  * <p>Anyone may start one, so what they can make the Host hold is bounded: {@link #MAX_PENDING} sign-ins at once,
- * {@link #MAX_PER_SOURCE} per client address, each gone at its provider's expiry; and the provider is asked no more
- * often than its interval, whatever the CLI does.
+ * {@link #MAX_PER_SOURCE} per client address (IPv6: per /64), each gone at its provider's expiry; at most
+ * {@link #MAX_CALLS} calls to the provider at once; and the provider is asked no more often than its interval, one
+ * poll at a time, whatever the CLI does.
  */
 public final class SsoSignIn {
     static final int MAX_PENDING = 64;
+    /** The name of the API tokens sign-ins give ({@code ferry token list}). */
+    static final String TOKEN_NAME = "sso";
     static final int MAX_PER_SOURCE = 4;
+    /** Calls to the provider at once: an unauthenticated start holds an API worker while one goes. */
+    static final int MAX_CALLS = 4;
+    /** How long a reserved sign-in waits for the provider's first answer. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(1);
     private static final Logger log = LoggerFactory.getLogger(SsoSignIn.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -47,20 +56,20 @@ public final class SsoSignIn {
     private final ClientCa clientCa;
     private final Clock clock;
     private final Map<String, Pending> pending = new HashMap<>();
+    private final Semaphore calls = new Semaphore(MAX_CALLS);
 
+    /** A sign-in under way: reserved before the provider is asked, its device code once it answered. */
     private static final class Pending {
-        final OidcProvider.DeviceCode code;
-        final InetAddress from;
-        final Instant expires;
+        final String source;
+        Instant expires;
+        OidcProvider.DeviceCode code;
         Duration interval;
         Instant nextAsk;
+        boolean asking;
 
-        Pending(OidcProvider.DeviceCode code, InetAddress from, Instant now) {
-            this.code = code;
-            this.from = from;
-            this.expires = now.plus(code.expiresIn());
-            this.interval = code.interval();
-            this.nextAsk = now.plus(interval);
+        Pending(String source, Instant expires) {
+            this.source = source;
+            this.expires = expires;
         }
     }
 
@@ -89,27 +98,58 @@ public final class SsoSignIn {
      */
     public Started start(InetAddress from) {
         Instant now = clock.instant();
+        String source = Sources.of(from);
+        String handle = handle();
+        Pending reserved = new Pending(source, now.plus(START_TIMEOUT));
         synchronized (pending) {
             pending.values().removeIf(p -> !now.isBefore(p.expires));
-            if (pending.size() >= MAX_PENDING || pending.values().stream().filter(p -> p.from.equals(from)).count()
-                    >= MAX_PER_SOURCE) {
+            if (pending.size() >= MAX_PENDING || pending.values().stream().filter(p -> p.source.equals(source))
+                    .count() >= MAX_PER_SOURCE) {
                 throw FerryException.conflict("too many sign-ins are under way; finish one, or try again in a few "
                         + "minutes");
             }
+            pending.put(handle, reserved); // the slot is taken before the provider is asked
         }
         OidcProvider.DeviceCode code;
         try {
-            code = provider.start();
-        } catch (SsoException e) {
+            code = ask(provider::start);
+        } catch (SsoException | RuntimeException e) {
+            synchronized (pending) {
+                pending.remove(handle);
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             log.warn("sso: {}", e.getMessage());
-            throw new FerryException(FerryException.Kind.UNAVAILABLE, "single sign-on is not working: " + e.getMessage());
+            throw new FerryException(FerryException.Kind.UNAVAILABLE, "single sign-on is not working: "
+                    + e.getMessage());
         }
-        String handle = handle();
         synchronized (pending) {
-            pending.put(handle, new Pending(code, from, now));
+            reserved.code = code;
+            reserved.expires = now.plus(code.expiresIn());
+            reserved.interval = code.interval();
+            reserved.nextAsk = now.plus(code.interval());
         }
         return new Started(handle, code.userCode(), code.verificationUri(), code.verificationUriComplete(),
                 code.expiresIn().toSeconds(), code.interval().toSeconds());
+    }
+
+    /** A call to the provider, when fewer than {@link #MAX_CALLS} are under way; else it is busy. */
+    private <T> T ask(ProviderCall<T> call) throws SsoException {
+        if (!calls.tryAcquire()) {
+            throw new FerryException(FerryException.Kind.UNAVAILABLE, "the identity provider is being asked for other sign-ins; try again "
+                    + "in a few seconds");
+        }
+        try {
+            return call.run();
+        } finally {
+            calls.release();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ProviderCall<T> {
+        T run() throws SsoException;
     }
 
     /**
@@ -125,22 +165,29 @@ public final class SsoSignIn {
         Pending p;
         synchronized (pending) {
             p = handle == null ? null : pending.get(handle);
-            if (p == null || !now.isBefore(p.expires)) {
+            if (p == null || p.code == null || !now.isBefore(p.expires)) {
                 pending.remove(handle);
                 throw FerryException.forbidden("no such sign-in is under way (it ended, or took too long): run "
                         + "ferry login --sso again");
             }
-            if (now.isBefore(p.nextAsk)) {
-                return Optional.empty(); // the provider is asked no more often than it allows
+            if (p.asking || now.isBefore(p.nextAsk)) {
+                return Optional.empty(); // the provider is asked no more often than it allows, once at a time
             }
+            p.asking = true;
             p.nextAsk = now.plus(p.interval);
         }
         OidcProvider.TokenAnswer answer;
         try {
-            answer = provider.poll(p.code.deviceCode());
+            answer = ask(() -> provider.poll(p.code.deviceCode()));
         } catch (SsoException e) {
             log.warn("sso: {}", e.getMessage());
             throw end(handle, "single sign-on is not working: " + e.getMessage());
+        } catch (FerryException busy) {
+            return Optional.empty(); // asked again at the next poll
+        } finally {
+            synchronized (pending) {
+                p.asking = false;
+            }
         }
         if (answer.error() != null) {
             switch (answer.error()) {
@@ -153,11 +200,12 @@ public final class SsoSignIn {
                     }
                     return Optional.empty();
                 case "access_denied":
-                    throw end(handle, "the sign-in was refused at the provider");
+                    throw refusedAtProvider(handle, "the sign-in was refused at the provider");
                 case "expired_token":
-                    throw end(handle, "the code expired before it was entered: run ferry login --sso again");
+                    throw refusedAtProvider(handle, "the code expired before it was entered: run ferry login --sso "
+                            + "again");
                 default:
-                    throw end(handle, "the provider ended the sign-in: " + answer.description());
+                    throw refusedAtProvider(handle, "the provider ended the sign-in: " + answer.description());
             }
         }
         synchronized (pending) {
@@ -167,8 +215,14 @@ public final class SsoSignIn {
             return Optional.of(finish(IdToken.read(answer.idToken(), settings, now), key, now));
         } catch (SsoException e) {
             log.warn("sso: {}", e.getMessage());
+            audit(null, null, "refused: " + e.getMessage());
             throw FerryException.forbidden(e.getMessage());
         }
+    }
+
+    private FerryException refusedAtProvider(String handle, String why) {
+        audit(null, null, "refused: " + why);
+        return end(handle, why);
     }
 
     private FerryException end(String handle, String why) {
@@ -185,12 +239,10 @@ public final class SsoSignIn {
             throw new SsoException("the provider's ID token has no '" + settings.claim() + "' claim (sso_claim) to "
                     + "name the person by");
         }
-        String name;
-        try {
-            name = Person.validName(value);
-        } catch (FerryException e) {
+        String name = value;
+        if (!Person.isName(name)) { // as it is: "Admin" or " admin" is nobody here
             throw new SsoException("the identity's " + settings.claim() + " '" + value + "' is not a Ferry person's "
-                    + "name (a letter, then up to 31 letters, digits, '-' or '_')");
+                    + "name (a lower-case letter, then up to 31 lower-case letters, digits, '-' or '_')");
         }
         Person person = people.find(name).orElse(null);
         if (person == null) {
@@ -207,7 +259,17 @@ public final class SsoSignIn {
             audit(name, person.role(), "refused: disabled");
             throw new SsoException(name + " is disabled on this Host");
         }
-        ApiToken.Issued issued = tokens.create(name, "sso", settings.validity());
+        // the name is what the provider lets its users set, maybe; its subject is its own: the first binds the person
+        String identity = settings.issuer() + " " + token.subject();
+        if (!people.bindIdentity(name, identity).equals(identity)) {
+            audit(name, person.role(), "refused: another identity at the provider");
+            throw new SsoException(name + " signed in before as another identity at the provider (its subject "
+                    + "differs); if this one is theirs now, an admin removes and adds " + name + " again");
+        }
+        // a sign-in a day would pile up: the person's ended sign-in tokens go as a new one comes
+        tokens.of(name).stream().filter(t -> t.name().equals(TOKEN_NAME) && !t.expiresAt().isAfter(now))
+                .forEach(t -> tokens.revoke(name, t.id()));
+        ApiToken.Issued issued = tokens.create(name, TOKEN_NAME, settings.validity());
         String certificate = key == null ? null : clientCa.certify(key.toJavaKey(), name, now, settings.validity());
         audit(name, person.role(), key == null ? "token" : "token and certificate " + key.fingerprint());
         return new Done(person, issued, certificate, now.plus(settings.validity()));

@@ -27,7 +27,8 @@ class IdTokenTest {
     }
 
     private static String claims(String iss, String aud, long exp) {
-        return "{\"iss\":\"" + iss + "\",\"aud\":" + aud + ",\"exp\":" + exp + ",\"preferred_username\":\"alice\","
+        return "{\"iss\":\"" + iss + "\",\"sub\":\"a1d3e9de\",\"aud\":" + aud + ",\"exp\":" + exp
+                + ",\"preferred_username\":\"alice\","
                 + "\"groups\":[\"ops\"]}";
     }
 
@@ -36,6 +37,7 @@ class IdTokenTest {
         long exp = NOW.plusSeconds(300).getEpochSecond();
         IdToken t = IdToken.read(jwt(claims("https://id.example/realms/ferry", "\"ferry\"", exp)), SETTINGS, NOW);
         assertEquals("alice", t.claim("preferred_username"));
+        assertEquals("a1d3e9de", t.subject());
         assertNull(t.claim("groups"), "not a text");
         assertNull(t.claim("email"));
         assertEquals("alice", IdToken.read(jwt(claims("https://id.example/realms/ferry", "[\"other\",\"ferry\"]",
