@@ -78,7 +78,8 @@ class CliCaTest {
         assertEquals(0, lines.code(), lines.toString());
         assertEquals("# as root on the machine of vps-ext, again after a grant changes: its sshd then takes the SSO "
                 + "certificates of the people each login user is for\n"
-                + "# (a file per user in /etc/ssh/ferry_sso, made anew as a whole, read besides ~/.ssh/authorized_keys)\n"
+                + "# (a file per user in /etc/ssh/ferry_sso, made anew as a whole, read besides "
+                + "~/.ssh/authorized_keys)\n"
                 + "rm -rf /etc/ssh/ferry_sso.new && mkdir -m 755 /etc/ssh/ferry_sso.new\n"
                 + "echo 'cert-authority,principals=\"alice\" " + ca + "' > /etc/ssh/ferry_sso.new/dev\n"
                 + "echo 'cert-authority,principals=\"ada\" " + ca + "' > /etc/ssh/ferry_sso.new/root\n"

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.bastion.FerryException;
+import dev.ferry.bastion.host.Host;
+import dev.ferry.bastion.host.HostConfig;
 import dev.ferry.bastion.host.HostSettings;
+import dev.ferry.bastion.people.Role;
+import dev.ferry.bastion.registry.TestRegistries;
 import dev.ferry.bastion.people.sso.SsoSettings;
 import dev.ferry.bastion.ssh.SshClientFixture;
 import dev.ferry.cli.Env;
@@ -55,12 +59,13 @@ class SsoE2ETest {
     private E2eFleet fleet;
     private KeycloakServer keycloak;
     private Path dir;
+    private Path secret;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
         keycloak = opened.add(KeycloakServer.start(dir.resolve("keycloak")));
-        Path secret = Files.writeString(dir.resolve("sso.secret"), KeycloakServer.SECRET + "\n");
+        secret = Files.writeString(dir.resolve("sso.secret"), KeycloakServer.SECRET + "\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         fleet = opened.add(E2eFleet.start(dir, c -> c.with(HostSettings.SSO_ISSUER,
                 SsoSettings.issuer(keycloak.issuer())).with(HostSettings.SSO_CLIENT_SECRET_FILE, secret)));
@@ -79,13 +84,21 @@ class SsoE2ETest {
     }
 
     private SignIn signIn(Path home, String user, String password, boolean grant) throws Exception {
+        return signIn(fleet.host, home, user, password, grant);
+    }
+
+    private SignIn signIn(Host host, Path home, String user, String password, boolean grant) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         var cmd = Main.commandLine(new Env(Map.of(), home));
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
-        CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> cmd.execute("login", "--sso", "--ssh",
-                "--host", fleet.host.apiUrl(), "--host-fingerprint", fleet.host.apiFingerprint().toString()));
+        List<String> args = new java.util.ArrayList<>(List.of("login", "--sso", "--ssh", "--host", host.apiUrl()));
+        if (host.apiUrl().startsWith("https:")) {
+            args.addAll(List.of("--host-fingerprint", host.apiFingerprint().toString()));
+        }
+        CompletableFuture<Integer> login = CompletableFuture.supplyAsync(() -> cmd.execute(args.toArray(
+                String[]::new)));
         String url = Await.value("ferry login prints where to sign in", Duration.ofSeconds(30), () -> {
             Matcher m = OPEN.matcher(out.toString());
             return m.find() ? m.group(1) : null;
@@ -145,6 +158,19 @@ class SsoE2ETest {
         SignIn denied = signIn(Files.createDirectories(dir.resolve("denied")), "alice", "alice-pw", false);
         assertNotEquals(0, denied.code(), denied.out());
         assertTrue(denied.err().contains("the sign-in was refused at the provider"), denied.err());
+    }
+
+    @Test
+    void anIdentityNobodyAddedComesInAsANewMemberWhereTheHostAllowsIt() throws Exception {
+        Host open = opened.add(Host.start(TestRegistries.of(HostConfig.defaults(dir.resolve("open-host"))
+                .withListeners("127.0.0.1", 0, "127.0.0.1", 0).with(HostSettings.SSO_ISSUER,
+                        SsoSettings.issuer(keycloak.issuer())).with(HostSettings.SSO_CLIENT_SECRET_FILE, secret)
+                .with(HostSettings.SSO_NEW_PEOPLE, true))));
+        SignIn mallory = signIn(open, Files.createDirectories(dir.resolve("mallory-open")), "mallory", "mallory-pw",
+                true);
+        assertEquals(0, mallory.code(), mallory.out() + mallory.err());
+        assertTrue(mallory.out().contains(" as mallory (member) until "), mallory.out());
+        assertEquals(Role.MEMBER, open.registry().people().get("mallory").role(), "a member, and no more");
     }
 
     /** Anyone may start a sign-in, so a client address holds at most a few under way (last: they stay a while). */

@@ -44,7 +44,8 @@ public final class DataDir implements SharedFiles {
     public static final String CLIENT_CA = "ca/client_ca_ed25519";
     /**
      * What every Host on a shared registry must hold the same: the host keys (one host key behind the load
-     * balancer), the user, host and client CAs (one {@code TrustedUserCAKeys}, one {@code @cert-authority} line, one SSO), the API's
+     * balancer), the user, host and client CAs (one {@code TrustedUserCAKeys}, one {@code @cert-authority} line, one
+     * client CA for SSO), the API's
      * TLS key (one pinned fingerprint) and the tokens (one admin token, one join token).
      */
     public static final List<String> SHARED = sharedFiles();

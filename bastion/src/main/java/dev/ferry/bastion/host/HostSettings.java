@@ -108,7 +108,8 @@ public final class HostSettings {
 
     public static final Setting<URI> SSO_ISSUER = Setting.text("sso_issuer", "an https:// URL in quotes", null,
             "none, no SSO", "\"https://id.example/realms/ferry\"", "the OpenID Connect provider people sign in with "
-                    + "(ferry login --sso, its device flow), by its issuer URL; http:// only on this machine's loopback",
+                    + "(ferry login --sso, its device flow), by its issuer URL; http:// only on this machine's "
+                    + "loopback",
             s -> s.isBlank() ? null : SsoSettings.issuer(s.strip()));
     public static final Setting<String> SSO_CLIENT_ID = Setting.text("sso_client_id", "a name in quotes", "ferry",
             "\"ferry\"", "\"ferry\"", "the client this Host is at the provider, with the device authorization "

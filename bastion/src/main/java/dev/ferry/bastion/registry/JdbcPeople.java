@@ -247,9 +247,13 @@ final class JdbcPeople implements People {
     @Override
     public Map<String, Person> byKeys(Collection<String> fingerprints) {
         Map<String, Person> found = new HashMap<>();
-        for (String credential : fingerprints) { // a certified person's credential names them
-            ClientCa.certified(credential).flatMap(this::find).ifPresent(p -> found.put(credential, p));
-        }
+        // a certified person's credential names them: one query for those people, as for the keys' holders
+        Map<String, List<String>> certified = new HashMap<>();
+        fingerprints.forEach(c -> ClientCa.certified(c).ifPresent(name -> certified.computeIfAbsent(name,
+                n -> new ArrayList<>()).add(c)));
+        inChunks(certified.keySet(), (in, chunk) -> sql.query("SELECT " + PERSON_COLUMNS + " FROM person p WHERE "
+                + "p.name IN (" + in + ")", JdbcPeople::person, chunk)
+                .forEach(p -> certified.get(p.name()).forEach(c -> found.put(c, p))));
         inChunks(fingerprints, (in, chunk) -> sql.query("SELECT pk.fingerprint, " + PERSON_COLUMNS + " FROM "
                 + "person_key pk JOIN person p ON p.name = pk.person WHERE pk.fingerprint IN (" + in + ")",
                 rs -> Map.entry(rs.getString("fingerprint"), person(rs)), chunk)

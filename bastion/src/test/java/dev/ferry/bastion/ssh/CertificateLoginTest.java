@@ -145,7 +145,13 @@ class CertificateLoginTest {
         people.grant(vps.id(), "dora", List.of(), null, People.ADMIN_TOKEN);
         SshClientFixture dora = certified("dora", "dora", Instant.now(), Duration.ofHours(1));
         assertEquals("dora", t.sshTo(dora, "vps-web", "echo dora").requireSuccess().out().strip());
-        people.setDisabled("dora", true, People.ADMIN_TOKEN);
+        try (Background held = Background.start(List.of("ssh", "-F", dora.config().toString(), "-p",
+                Integer.toString(t.port), "vps-web@127.0.0.1", "echo in; sleep 60"))) {
+            held.awaitStdout("in", 20);
+            people.setDisabled("dora", true, People.ADMIN_TOKEN);
+            held.awaitStderr(Pattern.compile(Pattern.quote("ferry: dora was disabled by admin token; this session "
+                    + "ends")), 20);
+        }
         assertEquals(255, t.sshTo(dora, "vps-web", "true").exit(), "disabled");
     }
 }

@@ -94,7 +94,8 @@ public final class SsoSignIn {
     /**
      * Starts a sign-in for a client at {@code from}.
      *
-     * @throws FerryException CONFLICT when too many are under way, UNAVAILABLE when the provider does not answer
+     * @throws FerryException CONFLICT when too many are under way, UNAVAILABLE when the provider does not answer or
+     *                        is being asked for others
      */
     public Started start(InetAddress from) {
         Instant now = clock.instant();
@@ -137,8 +138,8 @@ public final class SsoSignIn {
     /** A call to the provider, when fewer than {@link #MAX_CALLS} are under way; else it is busy. */
     private <T> T ask(ProviderCall<T> call) throws SsoException {
         if (!calls.tryAcquire()) {
-            throw new FerryException(FerryException.Kind.UNAVAILABLE, "the identity provider is being asked for other sign-ins; try again "
-                    + "in a few seconds");
+            throw new FerryException(FerryException.Kind.UNAVAILABLE, "the identity provider is being asked for "
+                    + "other sign-ins; try again in a few seconds");
         }
         try {
             return call.run();
