@@ -16,7 +16,7 @@ Debian packages through apt, dockerd started, the VPS test images built).
   (no option)  every test: the whole build once, the agent's tests, then the suites in two lanes at once
                (keys, protocol, api, cli, bastion; test-containers) with the embedded H2 registry, load
                tests included, then in each lane the tests about the store again with every test Host's
-               registry on PostgreSQL (what CI runs; about 13 minutes on 2 cores)
+               registry on PostgreSQL (what CI runs; about 16 minutes on 2 cores)
   --quick      the same without the load tests (JUnit tag "load") and without the PostgreSQL pass: the run
                before each commit (about 8 minutes)
   --help       this text
