@@ -18,7 +18,7 @@ Debian packages through apt, dockerd started, the VPS test images built).
                tests included, then in each lane the tests about the store again with every test Host's
                registry on PostgreSQL (what CI runs; about 16 minutes on 2 cores)
   --quick      the same without the load tests (JUnit tag "load") and without the PostgreSQL pass: the run
-               before each commit (about 8 minutes)
+               before each commit (about 12 minutes)
   --help       this text
 
 Other options go to Maven, for example:
