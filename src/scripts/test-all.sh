@@ -183,14 +183,8 @@ lane_agent() {
     suite agent "${load[@]}"
 }
 lane_a() {
-    suite keys "${load[@]}" && suite protocol "${load[@]}" && suite api "${load[@]}" \
-        && { $quick || suite cli "${load[@]}"; } && suite bastion "${load[@]}" \
-        && { $quick || suite bastion "${postgres[@]}"; }
-}
-# --quick: the CLI's suite in a third lane beside the other two, so that the run before a commit stays near 10
-# minutes (in lane a, after it, the bastion's suite waited 4 1/2 minutes for it)
-lane_c() {
-    suite cli "${load[@]}"
+    suite keys "${load[@]}" && suite protocol "${load[@]}" && suite api "${load[@]}" && suite cli "${load[@]}" \
+        && suite bastion "${load[@]}" && { $quick || suite bastion "${postgres[@]}"; }
 }
 lane_b() {
     suite test-containers "${load[@]}" && { $quick || suite test-containers "${postgres[@]}"; }
@@ -213,15 +207,9 @@ if ! lane agent; then
 fi
 lane a & a=$!
 lane b & b=$!
-if $quick; then
-    lane c & c=$!
-fi
 failed=0
 wait $a || failed=1
 wait $b || failed=1
-if $quick; then
-    wait $c || failed=1
-fi
 took="$(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s"
 if (( failed )); then
     echo "ferry test: FAILED after $took" >&2
