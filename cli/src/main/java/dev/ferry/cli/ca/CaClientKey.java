@@ -3,13 +3,11 @@ package dev.ferry.cli.ca;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.bastion.people.Grant;
 import dev.ferry.bastion.people.Person;
-import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ferry ca client-key [--vps REF]}: the client CA public key (single sign-on's certificates), or with
@@ -22,26 +20,18 @@ import picocli.CommandLine.Option;
                 "With --vps: the commands that make an external VPS's sshd take those certificates for the people "
                         + "each login user is for (a cert-authority line per user in /etc/ssh/ferry_sso), to run as "
                         + "root on it, again after a grant changes. Runners set up their VPS themselves."})
-public final class CaClientKey extends ClientCommand {
+public final class CaClientKey extends CaKeyCommand {
     /** Where an external VPS keeps the lines, one file per login user. */
     static final String DIR = "/etc/ssh/ferry_sso";
     static final String AUTHORIZED_KEYS_FILE = "AuthorizedKeysFile .ssh/authorized_keys " + DIR + "/%u";
 
-    @Option(names = "--vps", paramLabel = "VPS", description = "Print the set-up of this external VPS (id or name).")
-    String vps;
+    @Override
+    String keyPath() {
+        return "/api/v1/ca/client-key";
+    }
 
     @Override
-    protected void run(ApiClient api) {
-        JsonNode node = api.get("/api/v1/ca/client-key");
-        String key = node.get("public_key").asText();
-        if (vps == null) {
-            if (json()) {
-                printJson(node);
-            } else {
-                out().println(key);
-            }
-            return;
-        }
+    void printSetUp(ApiClient api, JsonNode ca, String key) {
         JsonNode access = api.get("/api/v1/vps/" + segment(vps) + "/access");
         if (json()) {
             printJson(access.get("logins"));
@@ -79,7 +69,7 @@ public final class CaClientKey extends ClientCommand {
         // at the top: in sshd_config the first value wins, and a line after a Match block would belong to it
         lines.add("grep -q '^AuthorizedKeysFile .*" + DIR + "/%u' /etc/ssh/sshd_config || sed -i '1i "
                 + AUTHORIZED_KEYS_FILE + "' /etc/ssh/sshd_config");
-        lines.add("sshd -t && { systemctl reload ssh 2>/dev/null || kill -HUP \"$(cat /run/sshd.pid)\"; }");
+        lines.add(RELOAD);
         return lines;
     }
 }

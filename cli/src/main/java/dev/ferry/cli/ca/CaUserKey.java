@@ -2,12 +2,10 @@ package dev.ferry.cli.ca;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ferry.cli.ClientCommand;
 import dev.ferry.cli.client.ApiClient;
 import dev.ferry.keys.VpsPrincipals;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ferry ca user-key [--vps REF]}: the user CA public key an external VPS's sshd is to trust, or with
@@ -19,22 +17,14 @@ import picocli.CommandLine.Option;
                         + "VPS (the CA key in " + VpsPrincipals.EXTERNAL_CA_FILE + ", the VPS's principal in "
                         + VpsPrincipals.FILE + ", and both lines at the top of sshd_config), to run as root on it. "
                         + "Runners set up their VPS themselves."})
-public final class CaUserKey extends ClientCommand {
-    @Option(names = "--vps", paramLabel = "VPS", description = "Print the set-up of this external VPS (id or name).")
-    String vps;
+public final class CaUserKey extends CaKeyCommand {
+    @Override
+    String keyPath() {
+        return "/api/v1/ca/user-key";
+    }
 
     @Override
-    protected void run(ApiClient api) {
-        JsonNode node = api.get("/api/v1/ca/user-key");
-        String key = node.get("public_key").asText();
-        if (vps == null) {
-            if (json()) {
-                printJson(node);
-            } else {
-                out().println(key);
-            }
-            return;
-        }
+    void printSetUp(ApiClient api, JsonNode node, String key) {
         JsonNode v = api.get("/api/v1/vps/" + segment(vps));
         String principal = VpsPrincipals.of(Long.parseLong(v.get("id").asText()));
         if (json()) {
@@ -52,6 +42,6 @@ public final class CaUserKey extends ClientCommand {
         out().println("printf '%s\\n' '" + principal + "' > " + VpsPrincipals.FILE);
         // at the top: in sshd_config the first value wins, and a line after a Match block would belong to it
         out().println("sed -i -e '1i " + config.get(0) + "' -e '1i " + config.get(1) + "' /etc/ssh/sshd_config");
-        out().println("sshd -t && { systemctl reload ssh 2>/dev/null || kill -HUP \"$(cat /run/sshd.pid)\"; }");
+        out().println(RELOAD);
     }
 }
