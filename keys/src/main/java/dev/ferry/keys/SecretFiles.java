@@ -1,6 +1,7 @@
 package dev.ferry.keys;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -28,5 +29,28 @@ public final class SecretFiles {
         }
         return "permissions " + PosixFilePermissions.toString(mode) + " of " + file + " are too open: " + description
                 + " must be readable by its owner only (chmod 600 " + file + ")";
+    }
+
+    /**
+     * The first line of a file that holds a secret named by a setting (a password, a client secret), which only its
+     * owner may read.
+     *
+     * @param setting the setting that names the file, as the sentences name it ({@code registry_password_file})
+     * @throws IllegalArgumentException a sentence naming {@code setting}: too open, empty or unreadable
+     */
+    public static String firstLine(Path file, String setting) {
+        try {
+            String why = tooOpen(file, setting);
+            if (why != null) {
+                throw new IllegalArgumentException(why);
+            }
+            String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            if (first.isEmpty()) {
+                throw new IllegalArgumentException(setting + " " + file + " is empty");
+            }
+            return first;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(setting + ": cannot read " + file + ": " + e.getMessage());
+        }
     }
 }

@@ -1,11 +1,8 @@
 package dev.ferry.bastion.registry;
 
 import dev.ferry.keys.SecretFiles;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -58,20 +55,7 @@ public record RegistryLocation(String url, Path passwordFile, String environment
         if (passwordFile == null) {
             return environmentPassword;
         }
-        try {
-            String why = SecretFiles.tooOpen(passwordFile, "registry_password_file");
-            if (why != null) {
-                throw new IllegalArgumentException(why);
-            }
-            String first = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("");
-            if (first.isEmpty()) {
-                throw new IllegalArgumentException("registry_password_file " + passwordFile + " is empty");
-            }
-            return first;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("registry_password_file: cannot read " + passwordFile + ": "
-                    + e.getMessage());
-        }
+        return SecretFiles.firstLine(passwordFile, "registry_password_file");
     }
 
     /** The parts of a PostgreSQL URL, checked. */

@@ -1,13 +1,10 @@
 package dev.ferry.bastion.people.sso;
 
 import dev.ferry.keys.SecretFiles;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -66,19 +63,11 @@ public record SsoSettings(URI issuer, String clientId, String clientSecret, Stri
      * @throws IllegalArgumentException a sentence naming {@code sso_client_secret_file}
      */
     public static String secret(Path file) {
-        try {
-            String why = SecretFiles.tooOpen(file, "sso_client_secret_file");
-            if (why != null) {
-                throw new IllegalArgumentException(why);
-            }
-            String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
-            if (first.isEmpty()) {
-                throw new IllegalArgumentException("sso_client_secret_file " + file + " is empty");
-            }
-            return first;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("sso_client_secret_file: cannot read " + file + ": " + e.getMessage());
+        String secret = SecretFiles.firstLine(file, "sso_client_secret_file").strip();
+        if (secret.isEmpty()) {
+            throw new IllegalArgumentException("sso_client_secret_file " + file + " is empty");
         }
+        return secret;
     }
 
     private static boolean loopback(String host) {
