@@ -196,13 +196,15 @@ public final class Host implements AutoCloseable {
         KeyPair hostCa = dir.hostCa();
         // the bastion takes the client CA's certificates only with SSO configured here; runners are told of the CA
         // either way, so that Hosts of one registry configured apart do not tell them otherwise at every heartbeat
-        ClientCa clientCa = sso == null ? null : new ClientCa(dir.clientCa());
+        ClientCa ownClientCa = new ClientCa(dir.clientCa());
+        ClientCa clientCa = sso == null ? null : ownClientCa;
+        String clientCaLine = ownClientCa.publicLine();
         List<String> principals = config.certPrincipals();
         ApiTls tls = dir.apiTls();
         boolean speaksTls = config.apiSpeaksTls();
         String userCaLine = userCaLine(userCa);
         Fleet fleet = new Fleet(registry, registry.runners(), clock, List.of(userCaLine), new VpsCertificates(hostCa),
-                config.get(HostSettings.VPS_KEYS), new ClientCa(dir.clientCa()).publicLine());
+                config.get(HostSettings.VPS_KEYS), clientCaLine);
         DialGuard guard = new DialGuard();
         SessionStore sessionStore = new SessionStore(registry.statements(), clock);
         WatchFeed feed = new WatchFeed();
@@ -241,9 +243,8 @@ public final class Host implements AutoCloseable {
             Supplier<List<String>> knownHostsNow = () -> Stream.concat(knownHosts.stream(),
                     KnownHosts.externalVps(registry.list()).stream()).toList();
             Authorizer authorizer = new Authorizer(registry, registry.people(), clock);
-            String clientCaLine = clientCa == null ? null : clientCa.publicLine();
-            Router router = new CaRoutes(userCaLine, clientCaLine, knownHostsNow, bastion.address().getPort(),
-                    principals).register(
+            Router router = new CaRoutes(userCaLine, clientCa == null ? null : clientCaLine, knownHostsNow,
+                    bastion.address().getPort(), principals).register(
                     new FleetRoutes(fleet, trust, registry, clock, pin).register(new PeopleRoutes(registry.people(),
                             registry, registry.tokens(), bastion::accessChanged, clock).register(new VpsRoutes(
                             registry, fleet, bastion::accessChanged, authorizer)

@@ -1,7 +1,6 @@
 package dev.ferry.bastion.people.sso;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.bastion.Text;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.Base64;
  * checked: the issuer is the configured one, the token is for this client, and it has not expired.
  */
 final class IdToken {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration SKEW = Duration.ofMinutes(1);
 
     private final JsonNode claims;
@@ -35,7 +33,7 @@ final class IdToken {
         }
         JsonNode claims;
         try {
-            claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            claims = OidcProvider.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
         } catch (IOException | IllegalArgumentException e) {
             throw new SsoException("the provider's id_token cannot be read: " + e.getMessage());
         }

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 final class OidcProvider {
     static final int MAX_ANSWER = 64 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The provider's JSON (its metadata, answers and ID tokens), read leniently: providers add fields freely. */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private final SsoSettings settings;
     private final HttpClient http;
