@@ -160,13 +160,14 @@ public final class RegistryRouting implements Routing {
 
     /** Why the access a session relies on no longer holds, if it does not. */
     private static Optional<String> lost(KeyAccess access, Access a, Vps v, Person p, Instant now) {
+        Optional<String> certified = ClientCa.certified(a.fingerprint());
         Optional<Instant> certificateEnd = ClientCa.end(a.fingerprint());
         if (certificateEnd.isPresent() && !now.isBefore(certificateEnd.get())) {
-            return Optional.of(ClientCa.certified(a.fingerprint()).orElseThrow() + "'s certificate ended at "
-                    + certificateEnd.get() + "; sign in again: ferry login --sso --ssh");
+            return Optional.of(certified.orElseThrow() + "'s certificate ended at " + certificateEnd.get()
+                    + "; sign in again: ferry login --sso --ssh");
         }
-        if (p == null && ClientCa.certified(a.fingerprint()).isPresent()) {
-            return Optional.of(ClientCa.certified(a.fingerprint()).get() + " was removed");
+        if (p == null && certified.isPresent()) {
+            return Optional.of(certified.get() + " was removed");
         }
         if (p != null && p.disabled()) {
             return Optional.of(p.name() + " was disabled" + (p.disabledBy() == null ? "" : " by " + p.disabledBy()));
